@@ -1,0 +1,3 @@
+from keepwise.cli import app
+
+app(prog_name="keepwise")

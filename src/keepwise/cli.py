@@ -1,0 +1,145 @@
+"""The ``keepwise`` command: thin glue over the services in each stage package.
+
+Every command that reads data validates it first (``keepwise.data.load``); on any error it
+prints every problem, exits with status 2 and writes nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from keepwise import __version__
+from keepwise.config import ConfigError, Settings, load_settings
+from keepwise.data.problems import DataError, Problem
+
+app = typer.Typer(
+    name="keepwise",
+    help="Whom to nurture, win back, make profitable or let go: decisions from a business's own records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_BAD_INPUT = 2
+
+DataArg = Annotated[str, typer.Argument(help="Data folder (CSV/Parquet), SQLite/DuckDB file or postgresql:// URL.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default ./keepwise.toml).")]
+
+
+def parse_day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err_console.print(f"[red]{option}: '{value}' is not a date; expected YYYY-MM-DD[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def settings_or_exit(path: Path | None) -> Settings:
+    try:
+        return load_settings(path)
+    except ConfigError as error:
+        err_console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def print_problems(problems: list[Problem], truncated: bool = False) -> None:
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        err_console.print(f"[{style}]{problem.severity}[/{style}]: {problem}", highlight=False, soft_wrap=True)
+    if truncated:
+        err_console.print("… more problems not listed (raise [validation] max_problems to see them)")
+
+
+def run_or_exit(step: Callable):
+    """Run a step; bad input becomes a listed-problems exit 2, never a traceback."""
+    try:
+        return step()
+    except DataError as error:
+        print_problems(error.problems, error.truncated)
+        errors = sum(p.severity == "error" for p in error.problems)
+        err_console.print(f"[red]{errors} error(s): nothing was written.[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (ConfigError, ValueError) as error:
+        err_console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        console.print(f"keepwise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """keepwise: customer decisions from a business's own records."""
+
+
+@app.command()
+def schema() -> None:
+    """Print the input tables keepwise reads (the data contract)."""
+    from keepwise.data.schema import describe
+
+    console.print(describe(), markup=False, highlight=False)
+
+
+@app.command()
+def validate(
+    data: DataArg,
+    as_of: Annotated[str | None, typer.Option(help="Warn about events after this date (YYYY-MM-DD).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Check a data source against the contract and list every problem found."""
+    from keepwise.data.loader import validate_source
+
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of") if as_of else None
+    tables, log, present = validate_source(data, day, settings)
+    print_problems(log.problems, log.truncated)
+    if log.errors:
+        err_console.print(f"[red]{len(log.errors)} error(s), {len(log.warnings)} warning(s).[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    summary = RichTable(title=f"{data}: valid", show_edge=False)
+    summary.add_column("table")
+    summary.add_column("rows", justify="right")
+    for name, table in tables.items():
+        summary.add_row(name, f"{table.num_rows:,}" if name in present else "absent (no such events)")
+    console.print(summary)
+    console.print(f"{len(log.warnings)} warning(s).")
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Argument(help="Folder to write the sample business into.")],
+    customers: Annotated[int, typer.Option("--customers", min=1, help="Number of customers.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    as_of: Annotated[str, typer.Option(help="Last day of the history (YYYY-MM-DD).")] = "2026-06-30",
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+) -> None:
+    """Write a synthetic business with planted customer types (truth.csv beside it)."""
+    from keepwise.data.sample import generate_sample
+
+    if fmt not in ("csv", "parquet"):
+        err_console.print("[red]--format must be csv or parquet[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)
+    console.print(f"Wrote a sample business of {customers:,} customers to {out}")
+    console.print(result)
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(app())

@@ -1,0 +1,323 @@
+"""The data contract (``CONTRACT.md``), declared once.
+
+This module is the single source of truth for the input tables: the loader parses
+with it, the validator checks against it, ``keepwise schema`` prints it and the
+test fixtures are built from it. Nothing else in keepwise names a column type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """The contract's column types."""
+
+    ID = "id"  # non-empty string
+    STRING = "string"
+    TIMESTAMP = "ts"  # ISO 8601 date or timestamp; no offset means UTC
+    MONEY = "money"  # decimal number with '.' as separator
+    NUMBER = "number"
+    INT = "int"
+    BOOL = "bool"  # true/false, 1/0, yes/no, case-insensitive
+    ENUM = "enum"
+
+    @property
+    def duckdb_type(self) -> str:
+        return {
+            Kind.ID: "VARCHAR",
+            Kind.STRING: "VARCHAR",
+            Kind.ENUM: "VARCHAR",
+            Kind.TIMESTAMP: "TIMESTAMP",
+            Kind.MONEY: "DOUBLE",
+            Kind.NUMBER: "DOUBLE",
+            Kind.INT: "BIGINT",
+            Kind.BOOL: "BOOLEAN",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = True  # the column must be present in the file
+    nullable: bool = False  # an empty cell is allowed
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    references: tuple[str, str] | None = None  # (table, column) this value must exist in
+    reference_is_error: bool = True  # False: an unknown reference is only a warning
+    default: str = ""  # how an empty cell is filled, in words (the loader implements it)
+    doc: str = ""
+
+    @property
+    def type_label(self) -> str:
+        label = self.kind.value
+        if self.kind is Kind.ENUM:
+            label = "|".join(self.choices)
+        if self.nullable:
+            label += "?"
+        if self.minimum is not None and self.maximum is not None:
+            label += f" {self.minimum:g}..{self.maximum:g}"
+        elif self.minimum is not None:
+            label += f" >= {self.minimum:g}"
+        if self.unique:
+            label += ", unique"
+        return label
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False  # only customers and orders must be present
+    doc: str = ""
+    # Columns that date an event: used for the "event after the as-of date" warning.
+    event_time: str | None = None
+    column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_index", {c.name: c for c in self.columns})
+
+    def column(self, name: str) -> Column:
+        return self.column_index[name]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def unique_id(self) -> Column | None:
+        return next((c for c in self.columns if c.unique), None)
+
+
+TICKET_CHANNELS = ("email", "phone", "chat", "social", "web", "in_person")
+TICKET_KINDS = ("complaint", "question", "request", "praise")
+INCIDENT_KINDS = (
+    "abuse_of_staff",
+    "fraud",
+    "chargeback",
+    "unethical_request",
+    "policy_abuse",
+    "values_conflict",
+)
+ENGAGEMENT_KINDS = (
+    "newsletter_subscribe",
+    "newsletter_unsubscribe",
+    "email_open",
+    "email_click",
+    "social_like",
+    "social_follow",
+    "survey",
+    "visit",
+)
+ORDER_STATUSES = ("completed", "cancelled")
+
+_CUSTOMER_REF = ("customers", "customer_id")
+
+CUSTOMERS = Table(
+    "customers",
+    required=True,
+    doc="One row per customer.",
+    columns=(
+        Column("customer_id", Kind.ID, unique=True),
+        Column("name", Kind.STRING, required=False, nullable=True),
+        Column("email", Kind.STRING, required=False, nullable=True),
+        Column(
+            "language",
+            Kind.STRING,
+            required=False,
+            nullable=True,
+            default="en",
+            doc="BCP 47 code (en, fa, ru, ...) for letters to this customer",
+        ),
+        Column("country", Kind.STRING, required=False, nullable=True, doc="ISO 3166-1 alpha-2"),
+        Column("signed_up_at", Kind.TIMESTAMP, required=False, nullable=True),
+        Column(
+            "referred_by",
+            Kind.ID,
+            required=False,
+            nullable=True,
+            references=_CUSTOMER_REF,
+            reference_is_error=False,
+            doc="the customer_id of the customer who referred this one",
+        ),
+        Column("marketing_opt_in", Kind.BOOL, required=False, nullable=True, default="true"),
+        Column(
+            "tags",
+            Kind.STRING,
+            required=False,
+            nullable=True,
+            doc="';'-separated tags set by staff, e.g. values_conflict",
+        ),
+    ),
+)
+
+ORDERS = Table(
+    "orders",
+    required=True,
+    doc="One row per order.",
+    event_time="ordered_at",
+    columns=(
+        Column("order_id", Kind.ID, unique=True),
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("ordered_at", Kind.TIMESTAMP),
+        Column("revenue", Kind.MONEY, minimum=0, doc="amount charged, after discount"),
+        Column(
+            "discount",
+            Kind.MONEY,
+            required=False,
+            nullable=True,
+            minimum=0,
+            default="0",
+            doc="list price minus revenue",
+        ),
+        Column(
+            "cost_of_goods",
+            Kind.MONEY,
+            required=False,
+            nullable=True,
+            minimum=0,
+            default="the configured share of list price (revenue + discount)",
+        ),
+        Column(
+            "currency",
+            Kind.STRING,
+            required=False,
+            nullable=True,
+            default="the configured currency",
+            doc="ISO 4217",
+        ),
+        Column(
+            "status", Kind.ENUM, required=False, nullable=True, choices=ORDER_STATUSES, default="completed"
+        ),
+        Column(
+            "change_requests",
+            Kind.INT,
+            required=False,
+            nullable=True,
+            minimum=0,
+            default="0",
+            doc="times the customer changed the order after placing it",
+        ),
+        Column("promised_at", Kind.TIMESTAMP, required=False, nullable=True, doc="promised delivery"),
+        Column(
+            "delivered_at",
+            Kind.TIMESTAMP,
+            required=False,
+            nullable=True,
+            doc="actual delivery; later than promised_at = our failure",
+        ),
+    ),
+)
+
+RETURNS = Table(
+    "returns",
+    doc="Goods sent back and refunded.",
+    event_time="returned_at",
+    columns=(
+        Column("return_id", Kind.ID, unique=True),
+        Column("order_id", Kind.ID, references=("orders", "order_id")),
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("returned_at", Kind.TIMESTAMP),
+        Column("amount", Kind.MONEY, minimum=0, doc="refunded"),
+        Column(
+            "defective", Kind.BOOL, required=False, nullable=True, doc="the product was at fault (our failure)"
+        ),
+        Column("reason", Kind.STRING, required=False, nullable=True),
+    ),
+)
+
+INVOICES = Table(
+    "invoices",
+    doc="Money asked for and paid.",
+    event_time="issued_at",
+    columns=(
+        Column("invoice_id", Kind.ID, unique=True),
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("issued_at", Kind.TIMESTAMP),
+        Column("due_at", Kind.TIMESTAMP),
+        Column("amount", Kind.MONEY),
+        Column("paid_at", Kind.TIMESTAMP, required=False, nullable=True, doc="empty = unpaid"),
+        Column(
+            "amount_paid", Kind.MONEY, required=False, nullable=True, default="amount, when paid_at is set"
+        ),
+        Column("written_off", Kind.BOOL, required=False, nullable=True, default="false"),
+    ),
+)
+
+TICKETS = Table(
+    "tickets",
+    doc="Every support contact, on any channel.",
+    event_time="opened_at",
+    columns=(
+        Column("ticket_id", Kind.ID, unique=True),
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("opened_at", Kind.TIMESTAMP),
+        Column("closed_at", Kind.TIMESTAMP, required=False, nullable=True),
+        Column("channel", Kind.ENUM, choices=TICKET_CHANNELS),
+        Column("kind", Kind.ENUM, choices=TICKET_KINDS),
+        Column("handle_minutes", Kind.NUMBER, required=False, nullable=True, minimum=0, doc="staff time spent"),
+        Column(
+            "substantiated",
+            Kind.BOOL,
+            required=False,
+            nullable=True,
+            doc="for complaints: the business was found at fault; empty = not judged",
+        ),
+        Column("subject", Kind.STRING, required=False, nullable=True),
+    ),
+)
+
+INCIDENTS = Table(
+    "incidents",
+    doc="Conduct documented by staff.",
+    event_time="occurred_at",
+    columns=(
+        Column("incident_id", Kind.ID, unique=True),
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("occurred_at", Kind.TIMESTAMP),
+        Column("kind", Kind.ENUM, choices=INCIDENT_KINDS),
+        Column("confirmed", Kind.BOOL, required=False, nullable=True, default="false"),
+        Column("reported_by", Kind.STRING, required=False, nullable=True),
+        Column("note", Kind.STRING, required=False, nullable=True),
+    ),
+)
+
+ENGAGEMENT = Table(
+    "engagement",
+    doc="Relationship signals.",
+    event_time="at",
+    columns=(
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("at", Kind.TIMESTAMP),
+        Column("kind", Kind.ENUM, choices=ENGAGEMENT_KINDS),
+        Column(
+            "score", Kind.NUMBER, required=False, nullable=True, minimum=0, maximum=10, doc="for survey, 0 to 10"
+        ),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (CUSTOMERS, ORDERS, RETURNS, INVOICES, TICKETS, INCIDENTS, ENGAGEMENT)
+}
+
+BOOL_TRUE = ("true", "1", "yes")
+BOOL_FALSE = ("false", "0", "no")
+
+
+def describe() -> str:
+    """The schema as Markdown, for ``keepwise schema`` and the docs."""
+    lines = ["# keepwise input tables", ""]
+    for table in TABLES.values():
+        need = "required" if table.required else "optional (missing = no such events)"
+        lines += [f"## {table.name} — {need}", "", table.doc, ""]
+        lines += ["| column | type | default | meaning |", "|---|---|---|---|"]
+        for c in table.columns:
+            presence = "" if c.required else " (optional column)"
+            ref = f"; must exist in {c.references[0]}.{c.references[1]}" if c.references else ""
+            lines.append(f"| {c.name} | {c.type_label}{presence} | {c.default} | {c.doc}{ref} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,342 @@
+"""Read the contract's tables, as text, from a folder (CSV or Parquet) or a database.
+
+Every source yields ``RawTable``: each column as a pyarrow string array, empty string for
+an empty cell. Parsing and checking are then the same for every source (``validate``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from keepwise.data.problems import ProblemLog
+from keepwise.data.schema import TABLES
+
+NOT_TEXT_PROBE_BYTES = 65536
+
+
+@dataclass
+class RawTable:
+    """One input table as text columns, plus how to name its rows in messages."""
+
+    name: str
+    label: str  # what messages call it: "orders.csv", "orders (table in shop.sqlite)"
+    columns: dict[str, pa.Array]
+    n_rows: int
+    is_csv: bool = False
+    # False when rows were unreadable (ragged): its ids are then incomplete, so other tables'
+    # references to it are not checked, sparing the user a cascade of follow-on errors.
+    complete: bool = True
+    line_of: Callable[[int], int | None] = field(default=lambda row: None, repr=False)
+
+    def where(self, row_index: int) -> dict:
+        """Location keywords for a Problem, from a 0-based data row index."""
+        return {"row": row_index + 1, "line": self.line_of(row_index)}
+
+
+def _strings(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Any arrow column as text in the contract's spelling; nulls become ''."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks else pa.array([], type=array.type)
+    kind = array.type
+    if pa.types.is_timestamp(kind):
+        fmt = "%Y-%m-%dT%H:%M:%S%z" if kind.tz else "%Y-%m-%dT%H:%M:%S"
+        text = pc.strftime(array, format=fmt)
+    elif pa.types.is_date(kind):
+        text = pc.strftime(array.cast(pa.timestamp("s")), format="%Y-%m-%d")
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = array.cast(pa.string())
+    elif pa.types.is_dictionary(kind):
+        text = array.cast(pa.string())
+    else:
+        text = array.cast(pa.string())
+    return pc.fill_null(text, "")
+
+
+def _python_strings(values: list) -> pa.Array:
+    """Values fetched by a DB-API driver as contract text (dates ISO, bools true/false)."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append("")
+        elif isinstance(value, bool):
+            out.append("true" if value else "false")
+        elif hasattr(value, "isoformat"):
+            out.append(value.isoformat())
+        elif isinstance(value, bytes):
+            out.append(value.decode("utf-8", errors="replace"))
+        else:
+            out.append(str(value))
+    return pa.array(out, type=pa.string())
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+
+def _csv_record_lines(path: Path) -> list[int]:
+    """Physical start line of every data record, for files whose quoted cells span lines."""
+    starts = []
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        line = reader.line_num
+        for _ in reader:
+            starts.append(line + 1)
+            line = reader.line_num
+    return starts
+
+
+def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
+    name, label = path.stem, path.name
+    raw = path.read_bytes()
+    if not raw.strip():
+        log.error(label, "the file is empty", expected="a header line naming the columns")
+        return None
+    if b"\x00" in raw[:NOT_TEXT_PROBE_BYTES]:
+        log.error(label, "not a CSV file: it holds binary data", expected="UTF-8 text, comma-separated")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        log.error(label, "not a CSV file: the text is not UTF-8", line=line, expected="UTF-8 text")
+        return None
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    header = next(csv.reader([header_line]))
+    header = [h.strip() for h in header]
+    if len(header) < 2 and name in TABLES and len(TABLES[name].columns) > 1 and any(
+        sep in header_line for sep in (";", "\t", "|")
+    ):
+        log.error(label, "not a comma-separated file", line=1, value=header_line, expected="columns separated by ','")
+        return None
+    seen = set()
+    for position, column in enumerate(header):
+        if not column:
+            log.error(label, f"header column {position + 1} has no name", line=1)
+        elif column in seen:
+            log.error(label, f"column '{column}' appears twice in the header", line=1, column=column)
+        seen.add(column)
+    if len(seen) != len(header):
+        return None
+
+    ragged: list[int] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        ragged.append(row.actual_columns)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        log.error(label, f"not a readable CSV file: {error}", expected="RFC 4180 CSV with a header line")
+        return None
+
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    simple_lines = physical_lines == table.num_rows + 1 + len(ragged)
+    record_lines: list[int] | None = None
+
+    def line_of(row_index: int) -> int | None:
+        nonlocal record_lines
+        if simple_lines and not ragged:
+            return row_index + 2
+        if record_lines is None:
+            record_lines = _good_record_lines(path, len(header))
+        return record_lines[row_index] if row_index < len(record_lines) else None
+
+    if ragged:
+        _report_ragged(path, label, len(header), log)
+    columns = {h: pc.utf8_trim_whitespace(table.column(h).combine_chunks()) for h in header}
+    return RawTable(name, label, columns, table.num_rows, is_csv=True, line_of=line_of, complete=not ragged)
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        line = reader.line_num
+        for record in reader:
+            yield line + 1, record
+            line = reader.line_num
+
+
+def _good_record_lines(path: Path, width: int) -> list[int]:
+    """Start lines of the records the parser kept (ragged ones are skipped)."""
+    return [line for line, record in _records(path) if len(record) == width]
+
+
+def _report_ragged(path: Path, label: str, width: int, log: ProblemLog) -> None:
+    for data_row, (line, record) in enumerate(_records(path), start=1):
+        if len(record) != width:
+            if not record or record == [""]:
+                log.error(label, "empty line", row=data_row, line=line, expected=f"{width} cells")
+            else:
+                log.error(
+                    label,
+                    f"the row has {len(record)} cells but the header has {width}",
+                    row=data_row,
+                    line=line,
+                    value=",".join(record),
+                    expected=f"{width} cells",
+                )
+            if log.full:
+                return
+
+
+# --- Parquet and databases --------------------------------------------------------------------------
+
+
+def read_parquet(path: Path, log: ProblemLog) -> RawTable | None:
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        log.error(path.name, f"not a readable Parquet file: {error}")
+        return None
+    columns = {name: pc.utf8_trim_whitespace(_strings(table.column(name))) for name in table.column_names}
+    return RawTable(path.stem, path.name, columns, table.num_rows)
+
+
+def read_arrow_table(name: str, label: str, table: pa.Table) -> RawTable:
+    columns = {col: pc.utf8_trim_whitespace(_strings(table.column(col))) for col in table.column_names}
+    return RawTable(name, label, columns, table.num_rows)
+
+
+def read_sqlite(path: Path, log: ProblemLog) -> dict[str, RawTable]:
+    tables: dict[str, RawTable] = {}
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        names = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")]
+    except sqlite3.DatabaseError as error:
+        log.error(path.name, f"not a readable SQLite database: {error}")
+        return tables
+    try:
+        for name in names:
+            if name not in TABLES:
+                continue
+            cursor = connection.execute(f'SELECT * FROM "{name}"')
+            header = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            columns = {h: _python_strings([r[i] for r in rows]) for i, h in enumerate(header)}
+            tables[name] = RawTable(name, f"{name} (table in {path.name})", columns, len(rows))
+    finally:
+        connection.close()
+    return tables
+
+
+def read_duckdb(path: Path, log: ProblemLog) -> dict[str, RawTable]:
+    import duckdb
+
+    tables: dict[str, RawTable] = {}
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        log.error(path.name, f"not a readable DuckDB database: {error}")
+        return tables
+    try:
+        names = [r[0] for r in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        for name in names:
+            if name in TABLES:
+                arrow = connection.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+                tables[name] = read_arrow_table(name, f"{name} (table in {path.name})", arrow)
+    finally:
+        connection.close()
+    return tables
+
+
+def read_postgres(url: str, log: ProblemLog) -> dict[str, RawTable]:
+    import psycopg
+
+    tables: dict[str, RawTable] = {}
+    shown = url.split("@")[-1]
+    try:
+        connection = psycopg.connect(url, connect_timeout=10)
+    except psycopg.Error as error:
+        log.error(shown, f"cannot connect to PostgreSQL: {str(error).strip()}")
+        return tables
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+            names = [r[0] for r in cursor.fetchall()]
+            for name in names:
+                if name not in TABLES:
+                    continue
+                cursor.execute(f'SELECT * FROM "{name}"')
+                header = [d.name for d in cursor.description]
+                rows = cursor.fetchall()
+                columns = {h: _python_strings([r[i] for r in rows]) for i, h in enumerate(header)}
+                tables[name] = RawTable(name, f"{name} (table in PostgreSQL {shown})", columns, len(rows))
+    finally:
+        connection.close()
+    return tables
+
+
+DATABASE_SUFFIXES = {".sqlite": read_sqlite, ".sqlite3": read_sqlite, ".db": read_sqlite, ".duckdb": read_duckdb}
+
+
+def is_postgres_url(source: str) -> bool:
+    return source.startswith(("postgresql://", "postgres://"))
+
+
+def read_source(source: str | Path, log: ProblemLog) -> tuple[dict[str, RawTable], str]:
+    """All contract tables found in ``source``, and how to name the source in messages."""
+    text = str(source)
+    if is_postgres_url(text):
+        return read_postgres(text, log), text.split("@")[-1]
+    path = Path(source)
+    if not path.exists():
+        log.error(str(path), "no such data folder or database file")
+        return {}, str(path)
+    if path.is_file():
+        reader = DATABASE_SUFFIXES.get(path.suffix.lower())
+        if reader is None:
+            log.error(
+                path.name,
+                "not a data source",
+                expected="a folder of CSV/Parquet files, a .sqlite/.db/.duckdb file or a postgresql:// URL",
+            )
+            return {}, str(path)
+        return reader(path, log), str(path)
+    return read_folder(path, log), str(path)
+
+
+def read_folder(folder: Path, log: ProblemLog) -> dict[str, RawTable]:
+    tables: dict[str, RawTable] = {}
+    for name in TABLES:
+        csv_path, parquet_path = folder / f"{name}.csv", folder / f"{name}.parquet"
+        if csv_path.exists() and parquet_path.exists():
+            log.error(f"{name}.csv", f"both {name}.csv and {name}.parquet exist; keep one")
+            continue
+        if csv_path.exists():
+            table = read_csv(csv_path, log)
+        elif parquet_path.exists():
+            table = read_parquet(parquet_path, log)
+        else:
+            continue
+        if table is not None:
+            tables[name] = table
+    known = {f"{n}{s}" for n in TABLES for s in (".csv", ".parquet")}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name not in known and path.suffix.lower() in (".csv", ".parquet"):
+            log.warning(path.name, "not a keepwise table; ignored", expected=", ".join(TABLES))
+    return tables

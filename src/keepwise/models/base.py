@@ -1,0 +1,407 @@
+"""Shared machinery of the buy-till-you-die fitters.
+
+The fitters follow the lifelines / scikit-learn pattern: a model class holds only its own formulas
+(log-likelihood with gradient, predictions); everything else lives here, in one place:
+
+* input validation (:func:`validate_rfm`, :func:`validate_spend`),
+* compression to sufficient statistics (:func:`compress_columns`): customers with identical
+  statistics become one weighted row, and every column is also factorised so that expensive special
+  functions can be evaluated once per distinct value and gathered by index,
+* maximum likelihood by L-BFGS-B on log-parameters from several starts,
+* convergence checks raising :class:`ConvergenceError`,
+* standard errors from a numeric Hessian of the log-likelihood in natural parameters,
+* :meth:`BaseFitter.summary`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+__all__ = [
+    "BaseFitter",
+    "CompressedData",
+    "ConvergenceError",
+    "compress_columns",
+    "validate_rfm",
+    "validate_spend",
+]
+
+# Log-parameters are boxed in [-LOG_BOUND, LOG_BOUND]: e^±18 ≈ 1.5e-8 .. 6.6e7 covers every sensible
+# parameter value in days or weeks; an optimum on this box is a boundary solution, not an estimate.
+LOG_BOUND = 18.0
+# Rows of compressed data above which the start points are screened on a weighted subsample first.
+SCREENING_ROWS = 40_000
+
+
+class ConvergenceError(ValueError):
+    """The maximum-likelihood fit has no usable interior optimum; the message says why."""
+
+
+@dataclass
+class CompressedData:
+    """Distinct rows of the sufficient statistics with their weights.
+
+    ``columns[name]`` holds one value per distinct row; ``values[name]`` the distinct values of that
+    column and ``codes[name]`` the index of each row's value in ``values[name]``, so that
+    ``values[name][codes[name]] == columns[name]``. ``inverse`` maps every input customer to its row.
+    """
+
+    columns: dict[str, np.ndarray]
+    weights: np.ndarray
+    values: dict[str, np.ndarray]
+    codes: dict[str, np.ndarray]
+    inverse: np.ndarray
+    n_customers: float
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.weights.shape[0])
+
+
+def _as_float_array(name: str, values) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return array
+
+
+def validate_rfm(frequency, recency, T, weights=None):
+    """Check and convert (frequency, recency, T[, weights]) to float arrays of one length.
+
+    frequency: whole number of repeat purchases ≥ 0; recency: time of the last repeat purchase since
+    the first purchase (0 when frequency is 0), 0 ≤ recency ≤ T; weights: number of customers a row
+    stands for (≥ 0, default 1).
+    """
+    x = _as_float_array("frequency", frequency)
+    t_x = _as_float_array("recency", recency)
+    t_cal = _as_float_array("T", T)
+    if not (x.shape == t_x.shape == t_cal.shape):
+        raise ValueError(f"frequency, recency and T differ in length: {x.shape[0]}, {t_x.shape[0]}, "
+                         f"{t_cal.shape[0]}")
+    if x.shape[0] == 0:
+        raise ValueError("no customers given")
+    if np.any(x < 0) or np.any(x != np.floor(x)):
+        raise ValueError("frequency must hold whole numbers ≥ 0 (repeat purchases)")
+    if np.any(t_x < 0):
+        raise ValueError("recency must be ≥ 0")
+    # Summaries rounded to 2 decimals (e.g. the CDNOW files) may put recency a hair above T.
+    slack = 1e-6 + 0.006 * (t_cal > 0)
+    if np.any(t_x > t_cal + slack):
+        raise ValueError("recency must not exceed T (the last purchase cannot follow the end of "
+                         "the observation period)")
+    t_x = np.minimum(t_x, t_cal)
+    if np.any((x == 0) & (t_x != 0)):
+        raise ValueError("recency must be 0 for customers with frequency 0")
+    w = _validate_weights(weights, x.shape[0])
+    return x, t_x, t_cal, w
+
+
+def validate_spend(frequency, monetary_value, weights=None):
+    """Check (frequency, monetary_value[, weights]) for the spend model: monetary_value is the mean
+    value of the ``frequency`` repeat transactions and must be > 0 where frequency > 0."""
+    x = _as_float_array("frequency", frequency)
+    m = _as_float_array("monetary_value", monetary_value)
+    if x.shape != m.shape:
+        raise ValueError(f"frequency and monetary_value differ in length: {x.shape[0]}, {m.shape[0]}")
+    if x.shape[0] == 0:
+        raise ValueError("no customers given")
+    if np.any(x < 0) or np.any(x != np.floor(x)):
+        raise ValueError("frequency must hold whole numbers ≥ 0")
+    if np.any((x > 0) & (m <= 0)):
+        raise ValueError("monetary_value must be > 0 for customers with frequency > 0")
+    w = _validate_weights(weights, x.shape[0])
+    return x, m, w
+
+
+def _validate_weights(weights, n: int) -> np.ndarray:
+    if weights is None:
+        return np.ones(n)
+    w = _as_float_array("weights", weights)
+    if w.shape[0] != n:
+        raise ValueError(f"weights has length {w.shape[0]}, expected {n}")
+    if np.any(w < 0):
+        raise ValueError("weights must be ≥ 0")
+    return w
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and the index of each element among them (hash-based, O(n))."""
+    codes, distinct = pd.factorize(values, sort=True)
+    return np.asarray(distinct, dtype=float), codes.astype(np.int64, copy=False)
+
+
+def compress_columns(columns: dict[str, np.ndarray], weights: np.ndarray) -> CompressedData:
+    """Collapse rows with identical values in all ``columns`` into one row with summed weight.
+
+    Each column is factorised on its own; the per-column codes are combined into one integer key,
+    whose distinct values are the distinct rows. Rows of total weight 0 are dropped.
+    """
+    names = list(columns)
+    n = weights.shape[0]
+    factorised = {name: _factorize(columns[name]) for name in names}
+    key = np.zeros(n, dtype=np.int64)
+    for name in names:
+        distinct, codes = factorised[name]
+        key = key * np.int64(distinct.shape[0]) + codes
+    inverse, distinct_keys = pd.factorize(key)
+    inverse = inverse.astype(np.int64, copy=False)
+    n_rows = distinct_keys.shape[0]
+    representative = np.empty(n_rows, dtype=np.int64)
+    representative[inverse] = np.arange(n)
+    row_weights = np.bincount(inverse, weights=weights, minlength=n_rows)
+    keep = row_weights > 0
+    if not np.all(keep):
+        remap = np.full(n_rows, -1, dtype=np.int64)
+        remap[keep] = np.arange(int(keep.sum()))
+        inverse = remap[inverse]
+        representative = representative[keep]
+        row_weights = row_weights[keep]
+    out_columns, values, codes = {}, {}, {}
+    for name in names:
+        distinct, col_codes = factorised[name]
+        row_codes = col_codes[representative]
+        if not np.all(keep):
+            # Re-factorise so that ``values`` holds only values still present.
+            used, row_codes = np.unique(row_codes, return_inverse=True)
+            distinct = distinct[used]
+        values[name] = distinct
+        codes[name] = row_codes.astype(np.int64, copy=False)
+        out_columns[name] = distinct[codes[name]]
+    return CompressedData(out_columns, row_weights, values, codes, inverse, float(weights.sum()))
+
+
+def _subsample(data: CompressedData, size: int, rng: np.random.Generator) -> CompressedData:
+    """A weighted subsample of rows (drawn proportional to weight) for screening start points."""
+    probabilities = data.weights / data.weights.sum()
+    picked = rng.choice(data.n_rows, size=size, replace=True, p=probabilities)
+    rows, counts = np.unique(picked, return_counts=True)
+    columns = {name: col[rows] for name, col in data.columns.items()}
+    weights = counts.astype(float) * (data.n_customers / size)
+    return compress_columns(columns, weights)
+
+
+class BaseFitter(ABC):
+    """Maximum-likelihood fitting on compressed data; subclasses supply the model's formulas.
+
+    A subclass defines ``param_names`` and implements :meth:`_log_likelihood` (total weighted
+    log-likelihood and its gradient with respect to the natural parameters),
+    :meth:`_start_points` and usually :meth:`_check_data`.
+
+    Fitted attributes: ``params_`` (dict name → estimate), ``log_likelihood_``,
+    ``standard_errors_`` (dict name → standard error), ``n_customers_``, ``n_distinct_``,
+    ``covariance_`` (DataFrame), ``convergence_`` (dict with the optimiser's diagnostics).
+    """
+
+    param_names: tuple[str, ...] = ()
+
+    def __init__(self, n_starts: int = 3, gradient_tolerance: float = 1e-4, random_state: int = 0):
+        self.n_starts = n_starts
+        self.gradient_tolerance = gradient_tolerance
+        self.random_state = random_state
+
+    # -- the model's formulas -------------------------------------------------------------------
+    @abstractmethod
+    def _log_likelihood(self, params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+        """Weighted total log-likelihood and its gradient in the natural parameters."""
+
+    @abstractmethod
+    def _start_points(self, data: CompressedData) -> list[np.ndarray]:
+        """Candidate start points (natural parameters), best guess first."""
+
+    def _check_data(self, data: CompressedData) -> None:
+        """Raise :class:`ConvergenceError` when the data cannot identify the model."""
+
+    # -- fitting ---------------------------------------------------------------------------------
+    def _fit_compressed(self, data: CompressedData) -> BaseFitter:
+        self._check_data(data)
+        n_total = data.n_customers
+        rng = np.random.default_rng(self.random_state)
+        screening = data if data.n_rows <= SCREENING_ROWS else _subsample(data, SCREENING_ROWS, rng)
+
+        candidates = [np.asarray(p, dtype=float) for p in self._start_points(screening)]
+        starts = self._screen_starts(candidates, screening)
+        results = [self._minimise(np.log(start), screening) for start in starts]
+        finite = [res for res in results if np.isfinite(res.fun)]
+        if not finite:
+            raise ConvergenceError(f"{type(self).__name__}: the log-likelihood is not finite at any "
+                                   "start point")
+        best = min(finite, key=lambda res: res.fun)
+        if screening is not data:
+            best = self._minimise(best.x, data)
+        self._check_convergence(best, data)
+
+        params = np.exp(best.x)
+        log_likelihood, gradient = self._log_likelihood(params, data)
+        self.params_ = dict(zip(self.param_names, (float(p) for p in params), strict=True))
+        self.log_likelihood_ = float(log_likelihood)
+        self.n_customers_ = n_total
+        self.n_distinct_ = data.n_rows
+        self.convergence_ = {
+            "message": str(best.message), "iterations": int(best.nit), "evaluations": int(best.nfev),
+            "gradient_norm_per_customer": float(np.max(np.abs(gradient * params)) / n_total),
+            "starts": len(starts),
+            "start_log_likelihoods": [float(-res.fun * n_total) for res in results],
+        }
+        self._set_standard_errors(params, data)
+        return self
+
+    def _screen_starts(self, candidates: list[np.ndarray], data: CompressedData) -> list[np.ndarray]:
+        """Keep the ``n_starts`` candidates with the highest log-likelihood (one evaluation each)."""
+        scored = []
+        for index, candidate in enumerate(candidates):
+            with np.errstate(all="ignore"):
+                value, _ = self._log_likelihood(candidate, data)
+            scored.append((-value if np.isfinite(value) else np.inf, index))
+        scored.sort()
+        return [candidates[index] for _, index in scored[: max(1, self.n_starts)]]
+
+    def _objective(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+        params = np.exp(log_params)
+        with np.errstate(all="ignore"):
+            value, gradient = self._log_likelihood(params, data)
+        if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
+            # Tell the line search to step back rather than letting NaN reach the optimiser.
+            return np.inf, np.zeros_like(log_params)
+        scale = data.n_customers
+        return -value / scale, -gradient * params / scale
+
+    def _minimise(self, log_start: np.ndarray, data: CompressedData) -> optimize.OptimizeResult:
+        bounds = [(-LOG_BOUND, LOG_BOUND)] * len(self.param_names)
+        start = np.clip(log_start, -LOG_BOUND + 1, LOG_BOUND - 1)
+        return optimize.minimize(self._objective, start, args=(data,), jac=True, method="L-BFGS-B",
+                                 bounds=bounds,
+                                 options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20})
+
+    def _check_convergence(self, result: optimize.OptimizeResult, data: CompressedData) -> None:
+        name = type(self).__name__
+        if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
+            raise ConvergenceError(f"{name}: the optimiser ended at a non-finite point ({result.message})")
+        at_bound = [p for p, v in zip(self.param_names, result.x, strict=True)
+                    if abs(v) >= LOG_BOUND - 1e-3]
+        if at_bound:
+            values = ", ".join(f"{p}={np.exp(v):.3g}" for p, v in zip(self.param_names, result.x, strict=True))
+            raise ConvergenceError(
+                f"{name}: the likelihood has no interior maximum; parameter(s) {', '.join(at_bound)} ran "
+                f"to the boundary ({values}). The data ({data.n_customers:g} customers, "
+                f"{data.n_rows} distinct rows) cannot identify the model.")
+        _, gradient = self._objective(result.x, data)
+        gradient_norm = float(np.max(np.abs(gradient)))
+        if gradient_norm > self.gradient_tolerance:
+            raise ConvergenceError(
+                f"{name}: L-BFGS-B stopped with gradient norm {gradient_norm:.2e} per customer "
+                f"(tolerance {self.gradient_tolerance:g}) after {result.nit} iterations: {result.message}")
+
+    # -- standard errors and summary ---------------------------------------------------------------
+    def _natural_gradient(self, params: np.ndarray, data: CompressedData) -> np.ndarray:
+        return self._log_likelihood(params, data)[1]
+
+    def _set_standard_errors(self, params: np.ndarray, data: CompressedData) -> None:
+        """Covariance = inverse of the negative Hessian of the log-likelihood in natural parameters,
+        the Hessian taken by central differences of the analytic gradient."""
+        k = params.shape[0]
+        hessian = np.empty((k, k))
+        for j in range(k):
+            step = 1e-5 * params[j]
+            up, down = params.copy(), params.copy()
+            up[j] += step
+            down[j] -= step
+            hessian[:, j] = (self._natural_gradient(up, data) - self._natural_gradient(down, data)) / (2 * step)
+        hessian = 0.5 * (hessian + hessian.T)
+        information = -hessian
+        eigenvalues = np.linalg.eigvalsh(information)
+        if not np.all(np.isfinite(information)) or eigenvalues.min() <= 1e-12 * max(eigenvalues.max(), 1e-300):
+            warnings.warn(f"{type(self).__name__}: the observed information matrix is not positive "
+                          "definite; standard errors are reported as NaN", RuntimeWarning, stacklevel=3)
+            covariance = np.full((k, k), np.nan)
+        else:
+            covariance = np.linalg.inv(information)
+        self.covariance_ = pd.DataFrame(covariance, index=list(self.param_names),
+                                        columns=list(self.param_names))
+        self.standard_errors_ = dict(zip(self.param_names,
+                                         (float(v) for v in np.sqrt(np.clip(np.diag(covariance), 0, None))),
+                                         strict=True))
+
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise ValueError(f"{type(self).__name__} is not fitted yet: call fit() first")
+
+    def _param_array(self) -> np.ndarray:
+        self._require_fitted()
+        return np.array([self.params_[name] for name in self.param_names])
+
+    def summary(self) -> pd.DataFrame:
+        """Estimates with standard errors and Wald 95% intervals; the log-likelihood, number of
+        customers and of distinct rows are in ``DataFrame.attrs``."""
+        self._require_fitted()
+        estimate = np.array([self.params_[p] for p in self.param_names])
+        se = np.array([self.standard_errors_[p] for p in self.param_names])
+        frame = pd.DataFrame({"param": list(self.param_names), "estimate": estimate, "se": se,
+                              "lower_95": estimate - 1.959964 * se, "upper_95": estimate + 1.959964 * se})
+        frame.attrs.update(log_likelihood=self.log_likelihood_, n_customers=self.n_customers_,
+                           n_distinct=self.n_distinct_)
+        return frame
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"<{type(self).__name__}: not fitted>"
+        values = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        return f"<{type(self).__name__}: {values}, log-likelihood={self.log_likelihood_:.2f}>"
+
+
+class TransactionModelFitter(BaseFitter):
+    """Base of the purchase-count models fitted on (frequency, recency, T)."""
+
+    def fit(self, frequency, recency, T, weights=None) -> TransactionModelFitter:
+        """Fit by maximum likelihood; ``weights`` counts the customers a row stands for."""
+        x, t_x, t_cal, w = validate_rfm(frequency, recency, T, weights)
+        data = compress_columns({"frequency": x, "recency": t_x, "T": t_cal}, w)
+        return self._fit_compressed(data)
+
+    def _check_data(self, data: CompressedData) -> None:
+        name = type(self).__name__
+        informative = data.columns["T"] > 0
+        if not np.any(informative):
+            raise ConvergenceError(f"{name}: every customer has T = 0 (first purchase at the end of "
+                                   "the calibration period); such customers carry no information")
+        if not np.any(data.columns["frequency"] > 0):
+            raise ConvergenceError(
+                f"{name}: no customer made a repeat purchase (all frequency = 0). The likelihood then "
+                "increases without bound as the purchase rate goes to zero (r → 0), so no finite "
+                "maximum-likelihood estimate exists.")
+
+    def _start_points(self, data: CompressedData) -> list[np.ndarray]:
+        x, t_cal, w = data.columns["frequency"], data.columns["T"], data.weights
+        rate = max(float(np.sum(w * x) / max(np.sum(w * t_cal), 1e-12)), 1e-8)
+        # r/alpha is the mean purchase rate; scale the guesses by it so they suit days and weeks.
+        mean_t = float(np.sum(w * t_cal) / np.sum(w))
+        starts = []
+        for r in (1.0, 0.25):
+            for second in self._dropout_start_pairs(mean_t):
+                starts.append(np.array([r, r / rate, *second]))
+        return starts
+
+    @abstractmethod
+    def _dropout_start_pairs(self, mean_T: float) -> list[tuple[float, float]]:
+        """Start values of the two dropout parameters."""
+
+    # -- shared predictions ------------------------------------------------------------------------
+    def expected_number_of_purchases_up_to_time(self, t):
+        """Unconditional E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
+        t = np.asarray(t, dtype=float)
+        zeros = np.zeros_like(t)
+        return self.conditional_expected_number_of_purchases_up_to_time(t, zeros, zeros, zeros)
+
+    @abstractmethod
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
+        """E[Y(t) | x, t_x, T]: expected purchases in (T, T + t]."""

@@ -1,0 +1,294 @@
+"""The contract loader: types, defaults, every source, and every bad-input case with its exact location."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from datafactory import (
+    valid_tables,
+    write_csv_folder,
+    write_duckdb,
+    write_parquet_folder,
+    write_postgres,
+    write_sqlite,
+)
+
+from keepwise.config import load_settings
+from keepwise.data import DataError, load
+from keepwise.data.loader import validate_source
+from keepwise.data.schema import TABLES
+
+
+def problems_of(source) -> list:
+    _, log, _ = validate_source(source, settings=load_settings())
+    return log.problems
+
+
+def only_error(source, file: str | None = None):
+    """The one error (in ``file``, when given: a bad id may also orphan rows that reference it)."""
+    errors = [p for p in problems_of(source) if p.severity == "error" and (file is None or p.file == file)]
+    assert len(errors) == 1, "\n".join(map(str, errors))
+    return errors[0]
+
+
+def frames(ds) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, table in TABLES.items():
+        key = table.unique_id.name if table.unique_id else "at"
+        out[name] = ds.table(name).execute().sort_values(key).reset_index(drop=True)
+    return out
+
+
+# --- types and defaults ---------------------------------------------------------------------------------
+
+
+def test_every_table_and_column_gets_its_contract_type(tmp_path):
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
+    for name, table in TABLES.items():
+        described = dict(ds.duckdb.execute(f'DESCRIBE "{name}"').fetchall() and
+                         [(r[0], r[1]) for r in ds.duckdb.execute(f'DESCRIBE "{name}"').fetchall()])
+        assert list(described) == table.names
+        for column in table.columns:
+            assert described[column.name] == column.kind.duckdb_type, (name, column.name)
+
+
+def test_defaults_fill_empty_cells_as_the_contract_says(tmp_path):
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
+    data = frames(ds)
+    orders = data["orders"].set_index("order_id")
+    # O2: list price 80.5 + 19.5 = 100, cost of goods empty -> 55% of list price.
+    assert orders.loc["O2", "cost_of_goods"] == pytest.approx(55.0)
+    assert orders.loc["O2", "currency"] == "EUR"
+    assert orders.loc["O2", "status"] == "completed"
+    assert orders.loc["O3", "discount"] == 0
+    assert orders.loc["O3", "change_requests"] == 0
+    assert orders.loc["O1", "ordered_at"] == datetime(2024, 3, 1, 10, 0)
+    customers = data["customers"].set_index("customer_id")
+    assert customers.loc["C3", "language"] == "en"
+    assert bool(customers.loc["C3", "marketing_opt_in"]) is True
+    assert bool(customers.loc["C2", "marketing_opt_in"]) is False
+    invoices = data["invoices"].set_index("invoice_id")
+    assert invoices.loc["I1", "amount_paid"] == 100.0  # paid: defaults to the amount
+    assert pd.isna(invoices.loc["I2", "amount_paid"])  # unpaid: stays empty
+    assert bool(invoices.loc["I2", "written_off"]) is True
+    assert bool(invoices.loc["I1", "written_off"]) is False
+    incidents = data["incidents"].set_index("incident_id")
+    assert bool(incidents.loc["X1", "confirmed"]) is True
+
+
+def test_timestamp_with_offset_is_converted_to_utc(tmp_path):
+    tables = valid_tables()
+    tables["orders"][0]["ordered_at"] = "2024-03-01T10:00:00+03:30"
+    ds = load(write_csv_folder(tmp_path / "d", tables))
+    first = frames(ds)["orders"].set_index("order_id").loc["O1", "ordered_at"]
+    assert first == datetime(2024, 3, 1, 6, 30)
+
+
+def test_optional_tables_may_be_absent(tmp_path):
+    tables = {k: v for k, v in valid_tables().items() if k in ("customers", "orders")}
+    ds = load(write_csv_folder(tmp_path / "d", tables))
+    assert ds.row_count("returns") == 0
+    assert ds.present == {"customers", "orders"}
+    assert list(ds.table("tickets").columns) == TABLES["tickets"].names
+
+
+def test_cdnow_bundle_loads(cdnow_dir):
+    ds = load(cdnow_dir)
+    assert ds.row_count("customers") == 2357
+    assert ds.row_count("orders") == 6919
+    assert ds.warnings == []
+
+
+# --- the same data from every source --------------------------------------------------------------------
+
+
+def _assert_same(reference: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame]) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(reference[name], other[name], check_dtype=True, obj=name)
+
+
+def test_csv_parquet_sqlite_duckdb_give_identical_tables(tmp_path):
+    tables = valid_tables()
+    reference = frames(load(write_csv_folder(tmp_path / "csv", tables)))
+    _assert_same(reference, frames(load(write_parquet_folder(tmp_path / "parquet", tables))))
+    _assert_same(reference, frames(load(write_sqlite(tmp_path / "shop.sqlite", tables))))
+    _assert_same(reference, frames(load(write_duckdb(tmp_path / "shop.duckdb", tables))))
+
+
+def test_postgresql_gives_identical_tables(tmp_path, pg_url):
+    tables = valid_tables()
+    reference = frames(load(write_csv_folder(tmp_path / "csv", tables)))
+    write_postgres(pg_url, tables)
+    _assert_same(reference, frames(load(pg_url)))
+
+
+# --- bad input: every case names file, row, line and column ----------------------------------------------
+
+
+def broken(tmp_path: Path, table: str, row: int, column: str, value: str) -> Path:
+    tables = copy.deepcopy(valid_tables())
+    tables[table][row][column] = value
+    return write_csv_folder(tmp_path / "d", tables)
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value", "message"),
+    [
+        ("orders", 1, "ordered_at", "2025-13-45", "not a valid date"),
+        ("orders", 2, "revenue", "12,50", "not a number"),
+        ("orders", 0, "revenue", "-5", "negative amount"),
+        ("returns", 0, "amount", "-1.00", "negative amount"),
+        ("tickets", 1, "channel", "fax", "unknown value"),
+        ("incidents", 0, "kind", "rudeness", "unknown value"),
+        ("orders", 2, "status", "shipped", "unknown value"),
+        ("customers", 2, "customer_id", "", "empty id"),
+        ("orders", 1, "order_id", "O1", "duplicate order_id"),
+        ("orders", 2, "customer_id", "C99", "unknown customer_id"),
+        ("returns", 0, "order_id", "O77", "unknown order_id"),
+        ("orders", 1, "change_requests", "two", "not a whole number"),
+        ("invoices", 0, "written_off", "maybe", "not a true/false value"),
+        ("engagement", 0, "score", "11", "value too large"),
+    ],
+)
+def test_bad_cell_is_named_exactly(tmp_path, table, row, column, value, message):
+    problem = only_error(broken(tmp_path, table, row, column, value), file=f"{table}.csv")
+    assert problem.file == f"{table}.csv"
+    assert problem.row == row + 1
+    assert problem.line == row + 2
+    assert problem.column == column
+    assert problem.value == value
+    assert message in problem.message
+    assert problem.expected
+
+
+def test_the_issue_example_row_7_line_8(tmp_path, cdnow_dir):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "customers.csv").write_text((cdnow_dir / "customers.csv").read_text())
+    lines = (cdnow_dir / "orders.csv").read_text().splitlines()
+    cells = lines[7].split(",")
+    cells[2] = "2025-13-45"
+    lines[7] = ",".join(cells)
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n")
+    problem = only_error(folder)
+    assert (problem.file, problem.row, problem.line, problem.column) == ("orders.csv", 7, 8, "ordered_at")
+    assert "orders.csv, row 7 (line 8), column ordered_at" in str(problem)
+
+
+def test_ragged_row_names_its_line(tmp_path):
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    lines = (folder / "orders.csv").read_text().splitlines()
+    lines[2] += ",extra"
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n")
+    problem = only_error(folder)
+    assert (problem.file, problem.row, problem.line) == ("orders.csv", 2, 3)
+    assert "cells but the header has 11" in problem.message
+
+
+def test_quoted_newlines_keep_line_numbers_right(tmp_path):
+    tables = valid_tables()
+    tables["incidents"][0]["note"] = "first line\nsecond line"
+    tables["customers"][2]["signed_up_at"] = "yesterday"
+    folder = write_csv_folder(tmp_path / "d", tables)
+    problem = only_error(folder)
+    assert (problem.file, problem.row, problem.line) == ("customers.csv", 3, 4)
+
+
+def test_binary_file_is_not_csv(tmp_path):
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    (folder / "tickets.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
+    problem = only_error(folder)
+    assert problem.file == "tickets.csv"
+    assert "not a CSV file" in problem.message
+
+
+def test_semicolon_separated_file_is_refused(tmp_path):
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    text = (folder / "orders.csv").read_text().replace(",", ";")
+    (folder / "orders.csv").write_text(text)
+    problem = only_error(folder)
+    assert problem.file == "orders.csv" and problem.line == 1
+    assert "not a comma-separated file" in problem.message
+
+
+def test_missing_required_file(tmp_path):
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    (folder / "orders.csv").unlink()
+    errors = [p for p in problems_of(folder) if p.severity == "error"]
+    assert any(p.file == "orders.csv" and "required table 'orders' is missing" in p.message for p in errors)
+
+
+def test_missing_required_column(tmp_path):
+    tables = valid_tables()
+    for row in tables["orders"]:
+        del row["revenue"]
+    problem = only_error(write_csv_folder(tmp_path / "d", tables))
+    assert (problem.file, problem.line, problem.column) == ("orders.csv", 1, "revenue")
+    assert problem.message == "missing required column"
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path):
+    tables = valid_tables()
+    tables["orders"][0]["revenue"] = "abc"
+    tables["orders"][1]["ordered_at"] = "tomorrow"
+    tables["tickets"][0]["kind"] = "rant"
+    errors = [p for p in problems_of(write_csv_folder(tmp_path / "d", tables)) if p.severity == "error"]
+    assert {(p.file, p.row, p.column) for p in errors} == {
+        ("orders.csv", 1, "revenue"), ("orders.csv", 2, "ordered_at"), ("tickets.csv", 1, "kind")
+    }
+
+
+def test_load_raises_with_every_problem(tmp_path):
+    with pytest.raises(DataError) as caught:
+        load(broken(tmp_path, "orders", 1, "ordered_at", "2025-13-45"))
+    assert "orders.csv, row 2 (line 3), column ordered_at" in str(caught.value)
+
+
+def test_problem_list_stops_at_the_limit(tmp_path):
+    tables = valid_tables()
+    base = tables["orders"][0]
+    tables["orders"] = [dict(base, order_id=f"O{i}", revenue="x") for i in range(50)]
+    tables["returns"] = []
+    settings = load_settings(overrides={"validation": {"max_problems": 10}})
+    _, log, _ = validate_source(write_csv_folder(tmp_path / "d", tables), settings=settings)
+    assert len(log.errors) == 10
+    assert log.truncated
+
+
+# --- warnings -----------------------------------------------------------------------------------------------
+
+
+def test_extra_columns_are_a_warning(tmp_path):
+    tables = valid_tables()
+    for row in tables["orders"]:
+        row["channel_partner"] = "x"
+    ds = load(write_csv_folder(tmp_path / "d", tables))
+    assert any("extra column(s) ignored: channel_partner" in p.message for p in ds.warnings)
+    assert "channel_partner" not in ds.table("orders").columns
+
+
+def test_events_after_as_of_warn_and_are_left_out(tmp_path):
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()), as_of=date(2024, 6, 30))
+    late = [p for p in ds.warnings if "after the as-of date" in p.message and p.file == "orders.csv"]
+    assert late and late[0].row == 3 and late[0].column == "ordered_at"
+    assert ds.row_count("orders") == 2
+
+
+def test_mixed_currencies_warn(tmp_path):
+    tables = valid_tables()
+    tables["orders"][1]["currency"] = "USD"
+    ds = load(write_csv_folder(tmp_path / "d", tables))
+    assert any("several currencies" in p.message for p in ds.warnings)
+
+
+def test_unknown_referrer_is_a_warning_and_dropped(tmp_path):
+    tables = valid_tables()
+    tables["customers"][2]["referred_by"] = "GONE"
+    ds = load(write_csv_folder(tmp_path / "d", tables))
+    assert any(p.column == "referred_by" for p in ds.warnings)
+    customers = frames(ds)["customers"].set_index("customer_id")
+    assert pd.isna(customers.loc["C3", "referred_by"])

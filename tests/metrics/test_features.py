@@ -1,0 +1,234 @@
+"""customer_features on a tiny hand-made business whose every figure is worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from keepwise.data import load
+from keepwise.metrics import FEATURE_COLUMNS, customer_features
+
+AS_OF = date(2026, 6, 30)
+
+TABLES = {
+    "customers": [
+        {"customer_id": "A", "signed_up_at": "2025-09-01", "language": "FA", "tags": "vip"},
+        {"customer_id": "B", "signed_up_at": "2026-06-01", "referred_by": "A"},
+        {"customer_id": "C", "signed_up_at": "2026-01-01", "referred_by": "A", "tags": "vip; Values_Conflict"},
+    ],
+    "orders": [
+        # list 100, no cost_of_goods -> 55% of list = 55; late delivery; one change request
+        {"order_id": "O1", "customer_id": "A", "ordered_at": "2026-01-10", "revenue": 80, "discount": 20,
+         "promised_at": "2026-01-15", "delivered_at": "2026-01-17", "change_requests": 1},
+        {"order_id": "O2", "customer_id": "A", "ordered_at": "2026-03-01", "revenue": 100, "cost_of_goods": 40,
+         "promised_at": "2026-03-05", "delivered_at": "2026-03-04"},
+        {"order_id": "O3", "customer_id": "A", "ordered_at": "2026-03-01T15:00:00", "revenue": 50,
+         "cost_of_goods": 20},
+        {"order_id": "O4", "customer_id": "A", "ordered_at": "2026-05-01", "revenue": 70, "status": "cancelled",
+         "change_requests": 2},
+        # 40% off: a deep-discount order, in the prior trend period
+        {"order_id": "O5", "customer_id": "A", "ordered_at": "2025-10-01", "revenue": 60, "discount": 40,
+         "cost_of_goods": 30},
+        {"order_id": "O6", "customer_id": "C", "ordered_at": "2026-02-01", "revenue": 10},
+        # after as_of: ignored
+        {"order_id": "O7", "customer_id": "C", "ordered_at": "2026-07-02", "revenue": 1000},
+    ],
+    "returns": [
+        {"return_id": "R1", "order_id": "O1", "customer_id": "A", "returned_at": "2026-01-20", "amount": 30,
+         "defective": "true"},
+        {"return_id": "R2", "order_id": "O2", "customer_id": "A", "returned_at": "2026-03-10", "amount": 40,
+         "defective": "false"},
+        {"return_id": "R3", "order_id": "O3", "customer_id": "A", "returned_at": "2026-03-11", "amount": 10},
+    ],
+    "tickets": [
+        {"ticket_id": "T1", "customer_id": "A", "opened_at": "2026-01-18", "channel": "email", "kind": "complaint",
+         "handle_minutes": 20, "substantiated": "true"},
+        {"ticket_id": "T2", "customer_id": "A", "opened_at": "2026-02-01", "channel": "phone", "kind": "complaint",
+         "handle_minutes": 30, "substantiated": "false"},
+        {"ticket_id": "T3", "customer_id": "A", "opened_at": "2026-04-01", "channel": "chat", "kind": "complaint",
+         "handle_minutes": 10},
+        {"ticket_id": "T4", "customer_id": "A", "opened_at": "2026-04-02", "channel": "chat", "kind": "question",
+         "handle_minutes": 5},
+        {"ticket_id": "T5", "customer_id": "A", "opened_at": "2026-07-05", "channel": "chat", "kind": "complaint",
+         "handle_minutes": 500},
+    ],
+    "invoices": [
+        # paid 30 days late: 100 x 10% x 30 / 365
+        {"invoice_id": "I1", "customer_id": "A", "issued_at": "2026-01-01", "due_at": "2026-01-31",
+         "amount": 100, "paid_at": "2026-03-02"},
+        # unpaid, 60 days overdue at as_of: 200 x 10% x 60 / 365
+        {"invoice_id": "I2", "customer_id": "A", "issued_at": "2026-04-01", "due_at": "2026-05-01",
+         "amount": 200},
+        # written off: costs its unpaid 50, no interest on top
+        {"invoice_id": "I3", "customer_id": "A", "issued_at": "2026-02-01", "due_at": "2026-03-01",
+         "amount": 50, "written_off": "true"},
+        # unpaid but not yet due
+        {"invoice_id": "I4", "customer_id": "A", "issued_at": "2026-06-01", "due_at": "2026-07-01",
+         "amount": 80},
+        # paid on time
+        {"invoice_id": "I5", "customer_id": "A", "issued_at": "2026-01-01", "due_at": "2026-01-31",
+         "amount": 10, "paid_at": "2026-01-05"},
+    ],
+    "incidents": [
+        {"incident_id": "X1", "customer_id": "A", "occurred_at": "2026-02-01", "kind": "abuse_of_staff",
+         "confirmed": "true"},
+        {"incident_id": "X2", "customer_id": "A", "occurred_at": "2026-03-01", "kind": "abuse_of_staff"},
+        {"incident_id": "X3", "customer_id": "A", "occurred_at": "2025-11-01", "kind": "fraud", "confirmed": "yes"},
+    ],
+    "engagement": [
+        {"customer_id": "A", "at": "2025-10-01", "kind": "newsletter_subscribe"},
+        {"customer_id": "A", "at": "2026-02-01", "kind": "newsletter_unsubscribe"},
+        {"customer_id": "A", "at": "2026-01-01", "kind": "survey", "score": 3},
+        {"customer_id": "A", "at": "2026-05-01", "kind": "survey", "score": 8},
+        {"customer_id": "C", "at": "2026-02-01", "kind": "newsletter_unsubscribe"},
+        {"customer_id": "C", "at": "2026-03-01", "kind": "newsletter_subscribe"},
+    ],
+}
+
+
+def write_tables(folder) -> None:
+    for name, rows in TABLES.items():
+        # object dtype keeps whole numbers whole (no "1.0") where some cells are empty
+        pd.DataFrame(rows, dtype=object).to_csv(folder / f"{name}.csv", index=False)
+
+
+@pytest.fixture(scope="module")
+def features(tmp_path_factory) -> pd.DataFrame:
+    folder = tmp_path_factory.mktemp("tiny")
+    write_tables(folder)
+    ds = load(folder, AS_OF)
+    frame = customer_features(ds, AS_OF).execute()
+    return frame.set_index("customer_id")
+
+
+def test_one_row_per_customer_with_all_columns(features):
+    assert sorted(features.index) == ["A", "B", "C"]
+    assert list(features.reset_index().columns) == list(FEATURE_COLUMNS)
+
+
+def test_customer_columns(features):
+    assert features.loc["A", "language"] == "fa"
+    assert features.loc["B", "language"] == "en"
+    assert bool(features.loc["C", "tag_values_conflict"])
+    assert not bool(features.loc["A", "tag_values_conflict"])
+    assert features.loc["A", "n_referrals"] == 2
+    assert features.loc["B", "n_referrals"] == 0
+
+
+def test_order_features(features):
+    a = features.loc["A"]
+    assert a.n_orders == 4 and a.n_cancelled == 1 and a.n_orders_all == 5
+    assert a.first_order_at == pd.Timestamp("2025-10-01")
+    assert a.last_order_at == pd.Timestamp("2026-03-01T15:00:00")
+    assert a.days_since_last_order == 121
+    assert a.tenure_days == 272  # from the first order, 2025-10-01
+    assert a.n_purchase_days == 3
+    assert a.mean_purchase_gap_days == pytest.approx(151 / 2)
+    assert a.revenue == pytest.approx(290)
+    assert a.list_price == pytest.approx(350)
+    assert a.discount == pytest.approx(60)
+    assert a.discount_share == pytest.approx(60 / 350)
+    assert a.n_deep_discount_orders == 1
+    assert a.deep_discount_order_share == pytest.approx(0.25)
+    assert a.revenue_last_period == pytest.approx(230) and a.orders_last_period == 3
+    assert a.revenue_prior_period == pytest.approx(60) and a.orders_prior_period == 1
+    assert a.change_requests == 3 and a.n_orders_changed == 2
+    assert a.last_fickle_at == pd.Timestamp("2026-05-01")
+
+
+def test_cost_of_goods_defaults_to_55_percent_of_list_price(features):
+    # O1: list 100 -> 55; O2 40, O3 20, O5 30; C's O6: list 10 -> 5.5
+    assert features.loc["A", "cost_of_goods"] == pytest.approx(145)
+    assert features.loc["A", "gross_margin"] == pytest.approx(145)
+    assert features.loc["C", "cost_of_goods"] == pytest.approx(5.5)
+
+
+def test_deliveries(features):
+    a = features.loc["A"]
+    assert a.n_delivered == 2 and a.n_late == 1 and a.late_share == pytest.approx(0.5)
+    assert a.last_late_at == pd.Timestamp("2026-01-17")
+
+
+def test_returns(features):
+    a = features.loc["A"]
+    assert a.n_returns == 3 and a.returned_amount == pytest.approx(80)
+    assert a.n_defective_returns == 1 and a.defective_returned_amount == pytest.approx(30)
+    # an empty "defective" is an ordinary return
+    assert a.n_non_defective_returns == 2 and a.non_defective_returned_amount == pytest.approx(50)
+    assert a.return_share_of_revenue == pytest.approx(80 / 290)
+    assert a.non_defective_return_share == pytest.approx(50 / 290)
+    assert a.cost_returns == pytest.approx(3 * 8 + 80)
+    assert a.cost_returns_business_fault == pytest.approx(8 + 30)
+
+
+def test_tickets_and_staff_cost(features):
+    a = features.loc["A"]
+    assert a.n_tickets == 4  # T5 is after as_of
+    assert a.n_complaints == 3
+    assert (a.n_complaints_substantiated, a.n_complaints_unsubstantiated, a.n_complaints_not_judged) == (1, 1, 1)
+    assert a.first_complaint_at == pd.Timestamp("2026-01-18")
+    assert a.last_complaint_at == pd.Timestamp("2026-04-01")
+    assert a.last_unfounded_complaint_at == pd.Timestamp("2026-04-01")
+    assert a.handle_minutes == pytest.approx(65)
+    assert a.cost_staff == pytest.approx(65 * 1.0)
+    assert a.cost_staff_business_fault == pytest.approx(20)
+    assert a.handle_minutes_unfounded == pytest.approx(40)
+
+
+def test_invoices_and_late_payment_interest(features):
+    a = features.loc["A"]
+    assert a.n_invoices == 5
+    assert a.n_paid_late == 1
+    assert a.n_unpaid_overdue == 1 and a.overdue_unpaid_amount == pytest.approx(200)
+    assert a.n_written_off == 1 and a.written_off_amount == pytest.approx(50)
+    interest = 100 * 0.10 * 30 / 365 + 200 * 0.10 * 60 / 365
+    assert a.late_payment_interest == pytest.approx(interest)
+    assert a.cost_late_payment == pytest.approx(interest)
+    assert a.cost_write_offs == pytest.approx(50)
+
+
+def test_incidents_count_confirmed_only(features):
+    a = features.loc["A"]
+    assert a.n_abuse_of_staff == 1 and a.last_abuse_of_staff_at == pd.Timestamp("2026-02-01")
+    assert a.n_fraud == 1 and a.first_fraud_at == pd.Timestamp("2025-11-01")
+    assert a.n_chargeback == 0
+    assert a.n_incidents_unconfirmed == 1
+
+
+def test_engagement(features):
+    a = features.loc["A"]
+    assert bool(a.unsubscribed)
+    assert a.last_survey_score == 8 and a.last_survey_at == pd.Timestamp("2026-05-01")
+    assert not bool(features.loc["C", "unsubscribed"])  # re-subscribed after unsubscribing
+    assert pd.isna(features.loc["B", "last_survey_score"])
+
+
+def test_cost_to_serve_and_profit(features):
+    a = features.loc["A"]
+    interest = 100 * 0.10 * 30 / 365 + 200 * 0.10 * 60 / 365
+    assert a.cost_changes == pytest.approx(3 * 15)
+    cost_to_serve = 65 + 104 + 45 + interest + 50
+    assert a.cost_to_serve == pytest.approx(cost_to_serve)
+    assert a.profit == pytest.approx(290 - 145 - cost_to_serve)
+    assert a.cost_business_fault == pytest.approx(20 + 38)
+    assert a.profit_customer_view == pytest.approx(290 - 145 - cost_to_serve + 58)
+
+
+def test_customer_without_orders_gets_zeros_not_nulls(features):
+    b = features.loc["B"]
+    assert b.n_orders == 0 and b.revenue == 0 and b.cost_to_serve == 0 and b.profit == 0
+    assert pd.isna(b.last_order_at) and pd.isna(b.days_since_last_order)
+    assert b.tenure_days == 29  # from sign-up, 2026-06-01
+
+
+def test_costs_follow_settings(tmp_path):
+    from keepwise.config import load_settings
+
+    write_tables(tmp_path)
+    settings = load_settings(overrides={"costs": {"staff_minute": 2.0, "change_request": 20.0}})
+    ds = load(tmp_path, AS_OF, settings)
+    a = customer_features(ds, AS_OF).execute().set_index("customer_id").loc["A"]
+    assert a.cost_staff == pytest.approx(130)
+    assert a.cost_changes == pytest.approx(60)
