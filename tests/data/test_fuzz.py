@@ -5,12 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from datafactory import valid_tables, write_csv_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from keepwise.config import load_settings
 from keepwise.data.loader import validate_source
+
+from datafactory import valid_tables, write_csv_folder
 
 SETTINGS = load_settings()
 CELL = st.one_of(

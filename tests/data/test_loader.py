@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from keepwise.config import load_settings
+from keepwise.data import DataError, load
+from keepwise.data.loader import validate_source
+from keepwise.data.schema import TABLES
+
 from datafactory import (
     valid_tables,
     write_csv_folder,
@@ -16,11 +22,6 @@ from datafactory import (
     write_postgres,
     write_sqlite,
 )
-
-from keepwise.config import load_settings
-from keepwise.data import DataError, load
-from keepwise.data.loader import validate_source
-from keepwise.data.schema import TABLES
 
 
 def problems_of(source) -> list:
@@ -292,3 +293,17 @@ def test_unknown_referrer_is_a_warning_and_dropped(tmp_path):
     assert any(p.column == "referred_by" for p in ds.warnings)
     customers = frames(ds)["customers"].set_index("customer_id")
     assert pd.isna(customers.loc["C3", "referred_by"])
+
+
+# --- the bundled sample business ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_generated_sample_passes_validation(tmp_path, fmt):
+    from keepwise.data.sample import generate_sample
+
+    result = generate_sample(tmp_path / "shop", n_customers=1500, seed=5, as_of=date(2026, 6, 30), fmt=fmt)
+    ds = load(tmp_path / "shop", as_of=date(2026, 6, 30))
+    assert [p.file for p in ds.warnings] == ["truth.csv"]  # only the truth file, which is not a table
+    for name in TABLES:
+        assert ds.row_count(name) == result.row_counts[name], name

@@ -16,66 +16,186 @@ TABLES = {
     "customers": [
         {"customer_id": "A", "signed_up_at": "2025-09-01", "language": "FA", "tags": "vip"},
         {"customer_id": "B", "signed_up_at": "2026-06-01", "referred_by": "A"},
-        {"customer_id": "C", "signed_up_at": "2026-01-01", "referred_by": "A", "tags": "vip; Values_Conflict"},
+        {
+            "customer_id": "C",
+            "signed_up_at": "2026-01-01",
+            "referred_by": "A",
+            "tags": "vip; Values_Conflict",
+        },
     ],
     "orders": [
         # list 100, no cost_of_goods -> 55% of list = 55; late delivery; one change request
-        {"order_id": "O1", "customer_id": "A", "ordered_at": "2026-01-10", "revenue": 80, "discount": 20,
-         "promised_at": "2026-01-15", "delivered_at": "2026-01-17", "change_requests": 1},
-        {"order_id": "O2", "customer_id": "A", "ordered_at": "2026-03-01", "revenue": 100, "cost_of_goods": 40,
-         "promised_at": "2026-03-05", "delivered_at": "2026-03-04"},
-        {"order_id": "O3", "customer_id": "A", "ordered_at": "2026-03-01T15:00:00", "revenue": 50,
-         "cost_of_goods": 20},
-        {"order_id": "O4", "customer_id": "A", "ordered_at": "2026-05-01", "revenue": 70, "status": "cancelled",
-         "change_requests": 2},
+        {
+            "order_id": "O1",
+            "customer_id": "A",
+            "ordered_at": "2026-01-10",
+            "revenue": 80,
+            "discount": 20,
+            "promised_at": "2026-01-15",
+            "delivered_at": "2026-01-17",
+            "change_requests": 1,
+        },
+        {
+            "order_id": "O2",
+            "customer_id": "A",
+            "ordered_at": "2026-03-01",
+            "revenue": 100,
+            "cost_of_goods": 40,
+            "promised_at": "2026-03-05",
+            "delivered_at": "2026-03-04",
+        },
+        {
+            "order_id": "O3",
+            "customer_id": "A",
+            "ordered_at": "2026-03-01T15:00:00",
+            "revenue": 50,
+            "cost_of_goods": 20,
+        },
+        {
+            "order_id": "O4",
+            "customer_id": "A",
+            "ordered_at": "2026-05-01",
+            "revenue": 70,
+            "status": "cancelled",
+            "change_requests": 2,
+        },
         # 40% off: a deep-discount order, in the prior trend period
-        {"order_id": "O5", "customer_id": "A", "ordered_at": "2025-10-01", "revenue": 60, "discount": 40,
-         "cost_of_goods": 30},
+        {
+            "order_id": "O5",
+            "customer_id": "A",
+            "ordered_at": "2025-10-01",
+            "revenue": 60,
+            "discount": 40,
+            "cost_of_goods": 30,
+        },
         {"order_id": "O6", "customer_id": "C", "ordered_at": "2026-02-01", "revenue": 10},
         # after as_of: ignored
         {"order_id": "O7", "customer_id": "C", "ordered_at": "2026-07-02", "revenue": 1000},
     ],
     "returns": [
-        {"return_id": "R1", "order_id": "O1", "customer_id": "A", "returned_at": "2026-01-20", "amount": 30,
-         "defective": "true"},
-        {"return_id": "R2", "order_id": "O2", "customer_id": "A", "returned_at": "2026-03-10", "amount": 40,
-         "defective": "false"},
+        {
+            "return_id": "R1",
+            "order_id": "O1",
+            "customer_id": "A",
+            "returned_at": "2026-01-20",
+            "amount": 30,
+            "defective": "true",
+        },
+        {
+            "return_id": "R2",
+            "order_id": "O2",
+            "customer_id": "A",
+            "returned_at": "2026-03-10",
+            "amount": 40,
+            "defective": "false",
+        },
         {"return_id": "R3", "order_id": "O3", "customer_id": "A", "returned_at": "2026-03-11", "amount": 10},
     ],
     "tickets": [
-        {"ticket_id": "T1", "customer_id": "A", "opened_at": "2026-01-18", "channel": "email", "kind": "complaint",
-         "handle_minutes": 20, "substantiated": "true"},
-        {"ticket_id": "T2", "customer_id": "A", "opened_at": "2026-02-01", "channel": "phone", "kind": "complaint",
-         "handle_minutes": 30, "substantiated": "false"},
-        {"ticket_id": "T3", "customer_id": "A", "opened_at": "2026-04-01", "channel": "chat", "kind": "complaint",
-         "handle_minutes": 10},
-        {"ticket_id": "T4", "customer_id": "A", "opened_at": "2026-04-02", "channel": "chat", "kind": "question",
-         "handle_minutes": 5},
-        {"ticket_id": "T5", "customer_id": "A", "opened_at": "2026-07-05", "channel": "chat", "kind": "complaint",
-         "handle_minutes": 500},
+        {
+            "ticket_id": "T1",
+            "customer_id": "A",
+            "opened_at": "2026-01-18",
+            "channel": "email",
+            "kind": "complaint",
+            "handle_minutes": 20,
+            "substantiated": "true",
+        },
+        {
+            "ticket_id": "T2",
+            "customer_id": "A",
+            "opened_at": "2026-02-01",
+            "channel": "phone",
+            "kind": "complaint",
+            "handle_minutes": 30,
+            "substantiated": "false",
+        },
+        {
+            "ticket_id": "T3",
+            "customer_id": "A",
+            "opened_at": "2026-04-01",
+            "channel": "chat",
+            "kind": "complaint",
+            "handle_minutes": 10,
+        },
+        {
+            "ticket_id": "T4",
+            "customer_id": "A",
+            "opened_at": "2026-04-02",
+            "channel": "chat",
+            "kind": "question",
+            "handle_minutes": 5,
+        },
+        {
+            "ticket_id": "T5",
+            "customer_id": "A",
+            "opened_at": "2026-07-05",
+            "channel": "chat",
+            "kind": "complaint",
+            "handle_minutes": 500,
+        },
     ],
     "invoices": [
         # paid 30 days late: 100 x 10% x 30 / 365
-        {"invoice_id": "I1", "customer_id": "A", "issued_at": "2026-01-01", "due_at": "2026-01-31",
-         "amount": 100, "paid_at": "2026-03-02"},
+        {
+            "invoice_id": "I1",
+            "customer_id": "A",
+            "issued_at": "2026-01-01",
+            "due_at": "2026-01-31",
+            "amount": 100,
+            "paid_at": "2026-03-02",
+        },
         # unpaid, 60 days overdue at as_of: 200 x 10% x 60 / 365
-        {"invoice_id": "I2", "customer_id": "A", "issued_at": "2026-04-01", "due_at": "2026-05-01",
-         "amount": 200},
+        {
+            "invoice_id": "I2",
+            "customer_id": "A",
+            "issued_at": "2026-04-01",
+            "due_at": "2026-05-01",
+            "amount": 200,
+        },
         # written off: costs its unpaid 50, no interest on top
-        {"invoice_id": "I3", "customer_id": "A", "issued_at": "2026-02-01", "due_at": "2026-03-01",
-         "amount": 50, "written_off": "true"},
+        {
+            "invoice_id": "I3",
+            "customer_id": "A",
+            "issued_at": "2026-02-01",
+            "due_at": "2026-03-01",
+            "amount": 50,
+            "written_off": "true",
+        },
         # unpaid but not yet due
-        {"invoice_id": "I4", "customer_id": "A", "issued_at": "2026-06-01", "due_at": "2026-07-01",
-         "amount": 80},
+        {
+            "invoice_id": "I4",
+            "customer_id": "A",
+            "issued_at": "2026-06-01",
+            "due_at": "2026-07-01",
+            "amount": 80,
+        },
         # paid on time
-        {"invoice_id": "I5", "customer_id": "A", "issued_at": "2026-01-01", "due_at": "2026-01-31",
-         "amount": 10, "paid_at": "2026-01-05"},
+        {
+            "invoice_id": "I5",
+            "customer_id": "A",
+            "issued_at": "2026-01-01",
+            "due_at": "2026-01-31",
+            "amount": 10,
+            "paid_at": "2026-01-05",
+        },
     ],
     "incidents": [
-        {"incident_id": "X1", "customer_id": "A", "occurred_at": "2026-02-01", "kind": "abuse_of_staff",
-         "confirmed": "true"},
+        {
+            "incident_id": "X1",
+            "customer_id": "A",
+            "occurred_at": "2026-02-01",
+            "kind": "abuse_of_staff",
+            "confirmed": "true",
+        },
         {"incident_id": "X2", "customer_id": "A", "occurred_at": "2026-03-01", "kind": "abuse_of_staff"},
-        {"incident_id": "X3", "customer_id": "A", "occurred_at": "2025-11-01", "kind": "fraud", "confirmed": "yes"},
+        {
+            "incident_id": "X3",
+            "customer_id": "A",
+            "occurred_at": "2025-11-01",
+            "kind": "fraud",
+            "confirmed": "yes",
+        },
     ],
     "engagement": [
         {"customer_id": "A", "at": "2025-10-01", "kind": "newsletter_subscribe"},
@@ -134,8 +254,9 @@ def test_order_features(features):
     assert a.deep_discount_order_share == pytest.approx(0.25)
     assert a.revenue_last_period == pytest.approx(230) and a.orders_last_period == 3
     assert a.revenue_prior_period == pytest.approx(60) and a.orders_prior_period == 1
-    assert a.change_requests == 3 and a.n_orders_changed == 2
+    assert a.change_requests == 3 and a.n_orders_changed == 2 and a.n_fickle_orders == 2
     assert a.last_fickle_at == pd.Timestamp("2026-05-01")
+    assert a.n_fickle_orders_recent == 2 and a.n_orders_all_recent == 5
 
 
 def test_cost_of_goods_defaults_to_55_percent_of_list_price(features):
@@ -157,6 +278,7 @@ def test_returns(features):
     assert a.n_defective_returns == 1 and a.defective_returned_amount == pytest.approx(30)
     # an empty "defective" is an ordinary return
     assert a.n_non_defective_returns == 2 and a.non_defective_returned_amount == pytest.approx(50)
+    assert a.n_non_defective_returns_recent == 2
     assert a.return_share_of_revenue == pytest.approx(80 / 290)
     assert a.non_defective_return_share == pytest.approx(50 / 290)
     assert a.cost_returns == pytest.approx(3 * 8 + 80)
@@ -167,10 +289,15 @@ def test_tickets_and_staff_cost(features):
     a = features.loc["A"]
     assert a.n_tickets == 4  # T5 is after as_of
     assert a.n_complaints == 3
-    assert (a.n_complaints_substantiated, a.n_complaints_unsubstantiated, a.n_complaints_not_judged) == (1, 1, 1)
+    assert (a.n_complaints_substantiated, a.n_complaints_unsubstantiated, a.n_complaints_not_judged) == (
+        1,
+        1,
+        1,
+    )
     assert a.first_complaint_at == pd.Timestamp("2026-01-18")
     assert a.last_complaint_at == pd.Timestamp("2026-04-01")
     assert a.last_unfounded_complaint_at == pd.Timestamp("2026-04-01")
+    assert a.n_unfounded_complaints_recent == 2
     assert a.handle_minutes == pytest.approx(65)
     assert a.cost_staff == pytest.approx(65 * 1.0)
     assert a.cost_staff_business_fault == pytest.approx(20)
@@ -181,6 +308,7 @@ def test_invoices_and_late_payment_interest(features):
     a = features.loc["A"]
     assert a.n_invoices == 5
     assert a.n_paid_late == 1
+    assert a.n_late_payments_recent == 2 and a.n_invoices_recent == 5
     assert a.n_unpaid_overdue == 1 and a.overdue_unpaid_amount == pytest.approx(200)
     assert a.n_written_off == 1 and a.written_off_amount == pytest.approx(50)
     interest = 100 * 0.10 * 30 / 365 + 200 * 0.10 * 60 / 365

@@ -5,7 +5,7 @@ data) and behaves as that type does: how often and how much they buy, how they p
 return, complain, behave towards staff and engage. The per-type behaviour is one table
 of parameters (``CUSTOMER_TYPES``); the generators below are vectorised over all customers
 at once (``np.repeat`` of per-customer counts, cumulative sums of purchase gaps), so
-100,000 customers and their ~1.5M orders take seconds.
+100,000 customers and their ~1.5M orders take well under a minute.
 
 Time is handled internally as float days since ``as_of - HISTORY_DAYS``; every event lies
 strictly before ``as_of`` 00:00, so it is "before the as-of date" under either reading of
@@ -15,6 +15,7 @@ a date-only as-of. Money is handled as integer cents so sums and "return <= reve
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from keepwise.data.schema import TABLES, Kind
+from keepwise.data.schema import (
+    ENGAGEMENT_KINDS,
+    INCIDENT_KINDS,
+    ORDER_STATUSES,
+    TABLES,
+    TICKET_CHANNELS,
+    TICKET_KINDS,
+    Kind,
+)
 
 HISTORY_DAYS = 3 * 365
 CURRENCY = "EUR"
@@ -51,7 +60,7 @@ class CustomerTypeSpec:
     share: float  # of all customers; healthy_regular takes whatever the others leave
     # buying
     tenure_days: tuple[float, float] = (60, HISTORY_DAYS)  # signed up this long before as_of
-    purchase_gap_days: tuple[float, float] = (25, 70)  # mean days between purchases (log-uniform)
+    purchase_gap_days: tuple[float, float] = (28, 75)  # mean days between purchases (log-uniform)
     gap_regularity: float = 3.0  # gamma shape of the gaps: 1 = memoryless, higher = steadier rhythm
     ending: str = "active"  # "active": buys up to as_of; "slipping" or "lapsed": stops early
     stop_gap_multiple: tuple[float, float] = (2.4, 3.4)  # slipping: last purchase this many gaps ago
@@ -84,7 +93,7 @@ class CustomerTypeSpec:
     # conduct
     incident_kinds: tuple[str, ...] = ()
     incident_count: tuple[int, int] = (0, 0)
-    incident_confirmed: float = 0.0  # the first incident of a type with share 1.0+ is always confirmed
+    incident_confirmed: float = 0.0  # share confirmed; from 0.8 up, a customer's first one always is
     incident_window: str = "recent"
     incident_lookback_days: tuple[float, float] = (120, 365)
     values_conflict_tag: float = 0.0
@@ -246,8 +255,7 @@ CLICKS_PER_YEAR = 1.5
 VISITS_PER_YEAR = 4.0
 LIKES_PER_YEAR = 2.0
 
-CHANNELS = ("email", "phone", "chat", "social", "web", "in_person")
-CHANNEL_WEIGHTS = (0.35, 0.2, 0.2, 0.05, 0.15, 0.05)
+CHANNEL_WEIGHTS = (0.35, 0.2, 0.2, 0.05, 0.15, 0.05)  # in TICKET_CHANNELS order
 STAFF = ("Anna K.", "Reza M.", "Olga P.", "Tom B.", "Sara L.", "Dmitri V.", "Leila H.", "Jonas W.")
 SUBJECTS = {
     "question": ("Where is my order?", "Opening hours", "Which size should I pick?", "Copy of my invoice"),
@@ -287,92 +295,16 @@ COUNTRIES = {
     "fa": (("DE", "NL", "SE", "AT"), (0.5, 0.2, 0.2, 0.1)),
     "ru": (("DE", "LV", "EE", "CY"), (0.5, 0.2, 0.2, 0.1)),
 }
-# (name as written, latin spelling for the e-mail address)
+# Names as written, with "=latin" where the e-mail address needs a transliteration and "_" for a space.
 FIRST_NAMES = {
-    "en": [
-        (n, n)
-        for n in (
-            "Emma",
-            "Liam",
-            "Olivia",
-            "Noah",
-            "Ava",
-            "Lucas",
-            "Mia",
-            "Finn",
-            "Sophie",
-            "Sean",
-            "Grace",
-            "Daniel",
-            "Chloe",
-            "Jack",
-            "Ella",
-            "Ruth",
-            "Oscar",
-            "Hannah",
-            "Leo",
-            "Nora",
-        )
-    ],
-    "fa": [
-        ("مریم", "maryam"),
-        ("علی", "ali"),
-        ("سارا", "sara"),
-        ("رضا", "reza"),
-        ("نگار", "negar"),
-        ("امید", "omid"),
-        ("لیلا", "leila"),
-        ("بهرام", "bahram"),
-    ],
-    "ru": [
-        ("Анна", "anna"),
-        ("Иван", "ivan"),
-        ("Ольга", "olga"),
-        ("Дмитрий", "dmitri"),
-        ("Мария", "maria"),
-        ("Сергей", "sergei"),
-        ("Елена", "elena"),
-        ("Павел", "pavel"),
-    ],
+    "en": "Emma Liam Olivia Noah Ava Lucas Mia Finn Sophie Sean Grace Daniel Chloe Jack Ella Ruth Oscar Hannah",
+    "fa": "مریم=maryam علی=ali سارا=sara رضا=reza نگار=negar امید=omid لیلا=leila بهرام=bahram",
+    "ru": "Анна=anna Иван=ivan Ольга=olga Дмитрий=dmitri Мария=maria Сергей=sergei Елена=elena Павел=pavel",
 }
 LAST_NAMES = {
-    "en": [
-        (n, n)
-        for n in (
-            "Murphy",
-            "Jansen",
-            "Smith",
-            "Müller",
-            "Dubois",
-            "Kelly",
-            "de Vries",
-            "Walsh",
-            "Peeters",
-            "Schmidt",
-            "Byrne",
-            "Bakker",
-            "Martin",
-            "Ryan",
-            "Wagner",
-            "Visser",
-        )
-    ],
-    "fa": [
-        ("احمدی", "ahmadi"),
-        ("رضایی", "rezaei"),
-        ("کریمی", "karimi"),
-        ("حسینی", "hosseini"),
-        ("موسوی", "mousavi"),
-        ("تهرانی", "tehrani"),
-    ],
-    "ru": [
-        ("Иванова", "ivanova"),
-        ("Смирнов", "smirnov"),
-        ("Кузнецова", "kuznetsova"),
-        ("Попов", "popov"),
-        ("Соколова", "sokolova"),
-        ("Волков", "volkov"),
-    ],
+    "en": "Murphy Jansen Smith Müller=mueller Dubois Kelly de_Vries=devries Walsh Peeters Schmidt Byrne Bakker",
+    "fa": "احمدی=ahmadi رضایی=rezaei کریمی=karimi حسینی=hosseini موسوی=mousavi تهرانی=tehrani",
+    "ru": "Иванова=ivanova Смирнов=smirnov Кузнецова=kuznetsova Попов=popov Соколова=sokolova Волков=volkov",
 }
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 
@@ -440,7 +372,11 @@ class _Business:
     type_code: np.ndarray  # per customer, index into TYPE_NAMES
     signup_day: np.ndarray  # int, days since origin
     activity_end: np.ndarray  # float day after which the customer is no longer around
-    customer_ids: np.ndarray  # object array of "C000001"...
+    customer_ids: pa.Array  # "C000001"..., in signup order
+
+    def customer_column(self, owner: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+        """The customer_id of each row's owner (null where missing)."""
+        return self.customer_ids.take(pa.array(owner, pa.int64(), mask=missing))
 
     @property
     def horizon(self) -> float:
@@ -470,11 +406,41 @@ class _Business:
 # Small vectorised helpers
 
 
-def _ids(prefix: str, count: int, min_width: int) -> np.ndarray:
+def _ids(prefix: str, count: int, min_width: int) -> pa.Array:
     width = max(min_width, len(str(count)))
     numbers = pc.cast(pa.array(np.arange(1, count + 1, dtype=np.int64)), pa.string())
-    padded = pc.utf8_lpad(numbers, width=width, padding="0")
-    return pc.binary_join_element_wise(prefix, padded, "").to_numpy(zero_copy_only=False)
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width=width, padding="0"), "")
+
+
+def _labels(options: Sequence[str], codes: np.ndarray) -> pa.Array:
+    """Strings from integer codes into options (null where the code is negative), built in Arrow
+    so millions of rows never become Python objects."""
+    codes = np.asarray(codes, dtype=np.int32)
+    indices = pa.array(codes, mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(list(options), pa.string())).dictionary_decode()
+
+
+class _Vocabulary:
+    """Several named groups of strings in one list, so rows can hold one integer code each."""
+
+    def __init__(self, groups: dict) -> None:
+        self.words: list[str] = []
+        self.start: dict = {}
+        self.size: dict = {}
+        for key, words in groups.items():
+            self.start[key], self.size[key] = len(self.words), len(words)
+            self.words.extend(words)
+
+    def draw(self, rng: np.random.Generator, keys: np.ndarray) -> np.ndarray:
+        """For each row, the code of a random word from the group named by that row's key."""
+        codes = np.full(len(keys), -1, dtype=np.int64)
+        for key in self.start:
+            rows = np.flatnonzero(keys == key)
+            codes[rows] = self.start[key] + rng.integers(0, self.size[key], len(rows))
+        return codes
+
+    def labels(self, codes: np.ndarray) -> pa.Array:
+        return _labels(self.words, codes)
 
 
 def _scatter(rng: np.random.Generator, counts: np.ndarray, low: np.ndarray, high: np.ndarray):
@@ -505,22 +471,9 @@ def _rank_in_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _choice(rng: np.random.Generator, options, size: int, weights=None) -> np.ndarray:
-    values = np.asarray(options, dtype=object)
-    if weights is None:
-        return values[rng.integers(0, len(values), size)]
-    return values[rng.choice(len(values), size=size, p=np.asarray(weights) / np.sum(weights))]
-
-
-def _pick_by_type(
-    rng: np.random.Generator, row_types: np.ndarray, options_by_type: list[tuple]
-) -> np.ndarray:
-    """For each row, one of the options its customer type allows."""
-    out = np.empty(len(row_types), dtype=object)
-    for type_code, options in enumerate(options_by_type):
-        rows = np.flatnonzero(row_types == type_code)
-        out[rows] = _choice(rng, options, len(rows))
-    return out
+def _draw(rng: np.random.Generator, size: int, weights: Sequence[float]) -> np.ndarray:
+    """Codes 0..len(weights)-1 with the given relative weights."""
+    return rng.choice(len(weights), size=size, p=np.asarray(weights) / np.sum(weights))
 
 
 def _during_hours(rng: np.random.Generator, days: np.ndarray, first_hour: float, last_hour: float):
@@ -582,28 +535,49 @@ def _make_business(n: int, as_of: date, rng: np.random.Generator) -> _Business:
     )
 
 
-def _customers_table(biz: _Business, rng: np.random.Generator) -> tuple[pa.Table, np.ndarray]:
+def _split_names(names: str) -> tuple[list[str], list[str]]:
+    """'Müller=mueller de_Vries=devries Smith' -> (as written, latin spelling for e-mail addresses)."""
+    written, latin = [], []
+    for token in names.split():
+        shown, _, spelled = token.partition("=")
+        written.append(shown.replace("_", " "))
+        latin.append((spelled or shown).lower())
+    return written, latin
+
+
+def _name_codes(rng: np.random.Generator, language_code: np.ndarray, names: dict[str, str]):
+    """A random name per customer from their language's list: (codes, written list, latin list)."""
+    written, latin, codes = [], [], np.empty(len(language_code), dtype=np.int64)
+    for code, language in enumerate(LANGUAGES):
+        shown, spelled = _split_names(names[language])
+        rows = np.flatnonzero(language_code == code)
+        codes[rows] = len(written) + rng.integers(0, len(shown), len(rows))
+        written += shown
+        latin += spelled
+    return codes, written, latin
+
+
+def _customers_table(
+    biz: _Business, tagged_values_conflict: np.ndarray, rng: np.random.Generator
+) -> tuple[pa.Table, np.ndarray]:
+    """The customers table, and which customers subscribed to the newsletter."""
     n, code = biz.n, biz.type_code
-    language = _choice(rng, LANGUAGES, n, LANGUAGE_WEIGHTS)
-    name = np.empty(n, dtype=object)
-    email = np.empty(n, dtype=object)
-    country = np.empty(n, dtype=object)
-    domain = _choice(rng, EMAIL_DOMAINS, n)
-    numbers = np.arange(1, n + 1)
-    for lang in LANGUAGES:
-        rows = np.flatnonzero(language == lang)
-        first = np.asarray(FIRST_NAMES[lang], dtype=object)[
-            rng.integers(0, len(FIRST_NAMES[lang]), len(rows))
-        ]
-        last = np.asarray(LAST_NAMES[lang], dtype=object)[rng.integers(0, len(LAST_NAMES[lang]), len(rows))]
-        name[rows] = [f"{f[0]} {s[0]}" for f, s in zip(first, last, strict=True)]
-        email[rows] = [
-            f"{f[1].lower()}.{s[1].lower().replace(' ', '').replace('ü', 'ue')}{k}@{d}"
-            for f, s, k, d in zip(first, last, numbers[rows], domain[rows], strict=True)
-        ]
-        options, weights = COUNTRIES[lang]
-        country[rows] = _choice(rng, options, len(rows), weights)
-    email_missing = rng.random(n) < 0.02
+    language = _draw(rng, n, LANGUAGE_WEIGHTS)
+    first, first_written, first_latin = _name_codes(rng, language, FIRST_NAMES)
+    last, last_written, last_latin = _name_codes(rng, language, LAST_NAMES)
+    name = pc.binary_join_element_wise(_labels(first_written, first), _labels(last_written, last), " ")
+    number = pc.cast(pa.array(np.arange(1, n + 1)), pa.string())
+    domain = _labels(EMAIL_DOMAINS, rng.integers(0, len(EMAIL_DOMAINS), n))
+    email = pc.binary_join_element_wise(
+        _labels(first_latin, first), ".", _labels(last_latin, last), number, "@", domain, ""
+    )
+    email = pc.if_else(pa.array(rng.random(n) < 0.02), pa.scalar(None, pa.string()), email)
+    countries = _Vocabulary({language: COUNTRIES[language][0] for language in LANGUAGES})
+    country_code = np.empty(n, dtype=np.int64)
+    for index, language_name in enumerate(LANGUAGES):
+        rows = np.flatnonzero(language == index)
+        options_weights = COUNTRIES[language_name][1]
+        country_code[rows] = countries.start[language_name] + _draw(rng, len(rows), options_weights)
 
     # Referrals: a referrer signed up on an earlier day; loyal customers are named far more often.
     weight = PARAMS.value("referral_weight", code).astype(float)
@@ -612,38 +586,28 @@ def _customers_table(biz: _Business, rng: np.random.Generator) -> tuple[pa.Table
     referred = (rng.random(n) < 0.18) & (earlier > 0)
     draw = rng.random(n) * np.where(earlier > 0, cumulative[np.maximum(earlier - 1, 0)], 0.0)
     referrer = np.minimum(np.searchsorted(cumulative, draw, side="right"), np.maximum(earlier - 1, 0))
-    referred_by = np.where(referred, biz.customer_ids[referrer], None)
 
     opt_draw = rng.random(n)
     marketing_opt_in = opt_draw < 0.85
     opt_in_missing = opt_draw > 0.97
+    subscribed = marketing_opt_in & ~opt_in_missing & (rng.random(n) < 0.75)
 
     vip = rng.random(n) < PARAMS.value("vip_tag", code)
-    tags = np.where(vip, "vip", None).astype(object)
+    tag_code = np.where(vip, 0, -1) + np.where(tagged_values_conflict, 2, 0)  # -1: no tags
     table = pa.table(
         {
-            "customer_id": pa.array(biz.customer_ids, pa.string()),
-            "name": pa.array(name, pa.string()),
-            "email": pa.array(np.where(email_missing, None, email), pa.string()),
-            "language": pa.array(language, pa.string()),
-            "country": pa.array(country, pa.string()),
+            "customer_id": biz.customer_ids,
+            "name": name,
+            "email": email,
+            "language": _labels(LANGUAGES, language),
+            "country": countries.labels(country_code),
             "signed_up_at": pa.array(biz.origin.astype("datetime64[D]") + biz.signup_day, pa.date32()),
-            "referred_by": pa.array(referred_by, pa.string()),
+            "referred_by": biz.customer_column(referrer, ~referred),
             "marketing_opt_in": _bool_array(marketing_opt_in, opt_in_missing),
-            "tags": pa.array(tags, pa.string()),
+            "tags": _labels(("vip", "values_conflict", "vip;values_conflict"), tag_code),
         }
     )
-    subscribed = marketing_opt_in & ~opt_in_missing & (rng.random(n) < 0.75)
     return table, subscribed
-
-
-def _with_values_conflict_tags(customers: pa.Table, tagged: np.ndarray) -> pa.Table:
-    tags = customers.column("tags").to_numpy(zero_copy_only=False)
-    new = np.where(
-        tagged, np.where(pd.isna(tags), "values_conflict", tags.astype(str) + ";values_conflict"), tags
-    )
-    index = customers.schema.get_field_index("tags")
-    return customers.set_column(index, "tags", pa.array(new, pa.string()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -673,7 +637,13 @@ def _purchase_days(biz: _Business, rng: np.random.Generator):
     candidates = np.ceil(expected + 5.0 * np.sqrt(expected / shape + 1.0) + 3.0).astype(np.int64)
 
     owner = np.repeat(np.arange(n), candidates)
-    gaps = rng.gamma(shape[owner], mean_gap[owner] / shape[owner])
+    # Gamma gaps with mean mean_gap; drawn per distinct shape (a handful), which is far faster than
+    # passing a shape per row.
+    gaps = np.empty(len(owner))
+    row_shape = shape[owner]
+    for value in np.unique(shape):
+        rows = np.flatnonzero(row_shape == value)
+        gaps[rows] = rng.standard_gamma(value, len(rows)) * mean_gap[owner[rows]] / value
     running = np.cumsum(gaps)
     starts = np.cumsum(candidates) - candidates
     offset = np.repeat(running[starts] - gaps[starts], candidates)
@@ -755,16 +725,17 @@ def _orders(biz: _Business, rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 def _orders_table(biz: _Business, orders: dict[str, np.ndarray]) -> pa.Table:
+    completed, cancelled = ORDER_STATUSES.index("completed"), ORDER_STATUSES.index("cancelled")
     return pa.table(
         {
-            "order_id": pa.array(orders["order_id"], pa.string()),
-            "customer_id": pa.array(biz.customer_ids[orders["owner"]], pa.string()),
+            "order_id": orders["order_id"],
+            "customer_id": biz.customer_column(orders["owner"]),
             "ordered_at": pa.array(biz.stamps(orders["ordered_day"])),
             "revenue": pa.array(orders["revenue_cents"] / 100.0),
             "discount": pa.array(orders["discount_cents"] / 100.0),
             "cost_of_goods": pa.array(orders["cost_cents"] / 100.0, mask=orders["cost_missing"]),
-            "currency": pa.array(np.full(len(orders["owner"]), CURRENCY, dtype=object), pa.string()),
-            "status": pa.array(np.where(orders["cancelled"], "cancelled", "completed"), pa.string()),
+            "currency": _labels((CURRENCY,), np.zeros(len(orders["owner"]))),
+            "status": _labels(ORDER_STATUSES, np.where(orders["cancelled"], cancelled, completed)),
             "change_requests": pa.array(orders["change_requests"].astype(np.int64)),
             "promised_at": pa.array(biz.stamps(orders["promised_day"])),
             "delivered_at": pa.array(biz.stamps(orders["delivered_day"]), mask=~orders["is_delivered"]),
@@ -779,35 +750,36 @@ def _orders_table(biz: _Business, orders: dict[str, np.ndarray]) -> pa.Table:
 def _returns_table(biz: _Business, orders: dict[str, np.ndarray], rng: np.random.Generator) -> pa.Table:
     owner = orders["owner"]
     code = biz.type_code[owner]
-    return_share = PARAMS.uniform(rng, "return_share", biz.type_code)[owner]
     returned_day = orders["delivered_day"] + rng.uniform(1, 25, len(owner))
-    chosen = orders["is_delivered"] & (rng.random(len(owner)) < return_share) & (returned_day < biz.horizon)
-    rows = np.flatnonzero(chosen)
+    returnable = np.flatnonzero(orders["is_delivered"] & (returned_day < biz.horizon))
+    # Each customer returns their share of their returnable orders (stochastically rounded), chosen at
+    # random: a quota rather than a coin per order, so a planted return share shows even on few orders.
+    return_share = PARAMS.uniform(rng, "return_share", biz.type_code)
+    returnable_count = np.bincount(owner[returnable], minlength=biz.n)
+    quota = np.floor(return_share * returnable_count + rng.random(biz.n)).astype(np.int64)
+    rank = _rank_in_group(owner[returnable], rng.random(len(returnable)))
+    rows = np.sort(returnable[rank < quota[owner[returnable]]])
     code = code[rows]
     defective = rng.random(len(rows)) < PARAMS.value("return_defective", code)
     full = rng.random(len(rows)) < PARAMS.value("return_full_amount", code)
     revenue = orders["revenue_cents"][rows]
     amount = np.where(full, revenue, np.floor(revenue * rng.uniform(0.3, 0.9, len(rows)))).astype(np.int64)
-    reason = np.where(
-        defective,
-        _choice(rng, RETURN_REASONS[True], len(rows)),
-        _choice(rng, RETURN_REASONS[False], len(rows)),
-    )
-    reason_missing = rng.random(len(rows)) < 0.1
+    reasons = _Vocabulary(RETURN_REASONS)
+    reason = np.where(rng.random(len(rows)) < 0.1, -1, reasons.draw(rng, defective))
     when = _during_hours(rng, returned_day[rows], 9, 18)
     chronological = np.argsort(when, kind="stable")
-    rows, when, amount, defective, reason, reason_missing = (
-        a[chronological] for a in (rows, when, amount, defective, reason, reason_missing)
+    rows, when, amount, defective, reason = (
+        a[chronological] for a in (rows, when, amount, defective, reason)
     )
     return pa.table(
         {
-            "return_id": pa.array(_ids("R", len(rows), 7), pa.string()),
-            "order_id": pa.array(orders["order_id"][rows], pa.string()),
-            "customer_id": pa.array(biz.customer_ids[owner[rows]], pa.string()),
+            "return_id": _ids("R", len(rows), 7),
+            "order_id": orders["order_id"].take(pa.array(rows)),
+            "customer_id": biz.customer_column(owner[rows]),
             "returned_at": pa.array(biz.stamps(when)),
             "amount": pa.array(amount / 100.0),
             "defective": _bool_array(defective),
-            "reason": pa.array(np.where(reason_missing, None, reason), pa.string()),
+            "reason": reasons.labels(reason),
         }
     )
 
@@ -824,10 +796,17 @@ def _invoices_table(biz: _Business, orders: dict[str, np.ndarray], rng: np.rando
     in_trouble_window = (PARAMS.value("payment_trouble_window", code) == "any") | (
         issued < biz.horizon - OLD_TROUBLE_DAYS
     )
-    late_share = np.where(in_trouble_window, PARAMS.value("late_payment_share", code), 0.03)
+    usual = CUSTOMER_TYPES[REMAINDER_TYPE]
+    late_share = np.where(
+        in_trouble_window, PARAMS.value("late_payment_share", code), usual.late_payment_share
+    )
     late_low, late_high = PARAMS.low_high("late_payment_days", code)
-    late_low, late_high = np.where(in_trouble_window, late_low, 1), np.where(in_trouble_window, late_high, 20)
+    late_low = np.where(in_trouble_window, late_low, usual.late_payment_days[0])
+    late_high = np.where(in_trouble_window, late_high, usual.late_payment_days[1])
     late = rng.random(m) < late_share
+    # A customer planted as a late payer shows it from their first invoice on, however few they have.
+    first_invoice = _rank_in_group(owner, issued) == 0
+    late |= first_invoice & in_trouble_window & (late_share >= 0.5)
     paid = np.where(
         late, due + late_low + rng.random(m) * (late_high - late_low), issued + rng.uniform(0, 29, m)
     )
@@ -847,8 +826,8 @@ def _invoices_table(biz: _Business, orders: dict[str, np.ndarray], rng: np.rando
     amount_paid_missing = unpaid | (rng.random(m) < MISSING_AMOUNT_PAID_SHARE)
     return pa.table(
         {
-            "invoice_id": pa.array(_ids("I", m, 7), pa.string()),
-            "customer_id": pa.array(biz.customer_ids[owner], pa.string()),
+            "invoice_id": _ids("I", m, 7),
+            "customer_id": biz.customer_column(owner),
             "issued_at": pa.array(biz.stamps(issued)),
             "due_at": pa.array(biz.stamps(due)),
             "amount": pa.array(amount / 100.0),
@@ -863,92 +842,104 @@ def _invoices_table(biz: _Business, orders: dict[str, np.ndarray], rng: np.rando
 # Tickets, incidents, engagement
 
 
+@dataclass
+class _Rows:
+    """Columns of event rows gathered from several sources before they are sorted into a table."""
+
+    parts: dict[str, list[np.ndarray]]
+
+    @classmethod
+    def empty(cls, *names: str) -> _Rows:
+        return cls({name: [] for name in names})
+
+    def add(self, **columns: np.ndarray) -> None:
+        for name, values in columns.items():
+            self.parts[name].append(np.asarray(values))
+
+    def chronological(self, time_column: str) -> dict[str, np.ndarray]:
+        """All rows, by time (then owner, for a stable order)."""
+        joined = {name: np.concatenate(values) for name, values in self.parts.items()}
+        order = np.lexsort((joined["owner"], joined[time_column]))
+        return {name: values[order] for name, values in joined.items()}
+
+
+def _judgement(rng: np.random.Generator, p_true: np.ndarray, p_false: np.ndarray) -> np.ndarray:
+    """Per complaint: 1 = substantiated, 0 = not, -1 = not judged."""
+    draw = rng.random(len(p_true))
+    return np.where(draw < p_true, 1, np.where(draw < p_true + p_false, 0, -1))
+
+
 def _tickets_table(biz: _Business, rng: np.random.Generator) -> pa.Table:
     code, n = biz.type_code, biz.n
     start = biz.signup_day.astype(float)
     years = (biz.activity_end - start) / 365.0
     ticket_rate = PARAMS.value("ticket_rate", code)
-    parts = []  # (owner, day, kind, substantiated code 1/0/-1, minutes, subjects key)
+    subjects = _Vocabulary(SUBJECTS)
+    rows = _Rows.empty("owner", "day", "kind", "judged", "minutes", "subject_key")
 
-    def add(counts, low, high, kind, substantiated_p, minutes_low, minutes_high, subjects):
+    def add(counts, low, high, kind, minutes_low, minutes_high, p_true=None, p_false=None):
         owner, days = _scatter(rng, counts, low, high)
-        k = len(owner)
-        if substantiated_p is None:
-            judged = np.full(k, -1)
-        else:
-            p_true, p_false = substantiated_p
-            draw = rng.random(k)
-            p_true, p_false = np.broadcast_to(p_true, (n,))[owner], np.broadcast_to(p_false, (n,))[owner]
-            judged = np.where(draw < p_true, 1, np.where(draw < p_true + p_false, 0, -1))
-        minutes = rng.integers(
-            np.broadcast_to(minutes_low, (n,))[owner], np.broadcast_to(minutes_high, (n,))[owner] + 1
+        judged = np.full(len(owner), -1) if p_true is None else _judgement(rng, p_true[owner], p_false[owner])
+        subject_key = np.where(judged == 0, "unfounded", kind)  # unfounded complaints read differently
+        minutes = rng.integers(minutes_low[owner], minutes_high[owner] + 1)
+        rows.add(
+            owner=owner,
+            day=days,
+            kind=np.full(len(owner), TICKET_KINDS.index(kind)),
+            judged=judged,
+            minutes=minutes,
+            subject_key=subject_key,
         )
-        parts.append(
-            (
-                owner,
-                days,
-                np.full(k, kind, dtype=object),
-                judged,
-                minutes,
-                np.where(judged == 0, "unfounded", subjects).astype(object),
-            )
-        )
+
+    def constant(value) -> np.ndarray:
+        return np.full(n, value)
 
     usual = (start, biz.activity_end)
-    add(rng.poisson(QUESTIONS_PER_YEAR * ticket_rate * years), *usual, "question", None, 3, 15, "question")
-    add(rng.poisson(REQUESTS_PER_YEAR * ticket_rate * years), *usual, "request", None, 5, 20, "request")
+    add(rng.poisson(QUESTIONS_PER_YEAR * ticket_rate * years), *usual, "question", constant(3), constant(15))
+    add(rng.poisson(REQUESTS_PER_YEAR * ticket_rate * years), *usual, "request", constant(5), constant(20))
+    background_true, background_false = BACKGROUND_SUBSTANTIATED
     add(
         rng.poisson(COMPLAINTS_PER_YEAR * years),
         *usual,
         "complaint",
-        BACKGROUND_SUBSTANTIATED,
-        10,
-        30,
-        "complaint",
+        constant(10),
+        constant(30),
+        constant(background_true),
+        constant(background_false),
     )
-    add(rng.poisson(PARAMS.value("praise_per_year", code) * years), *usual, "praise", None, 1, 5, "praise")
+    praise = rng.poisson(PARAMS.value("praise_per_year", code) * years)
+    add(praise, *usual, "praise", constant(1), constant(5))
 
-    low, high = biz.window(
-        PARAMS.value("complaint_window", code), PARAMS.uniform(rng, "complaint_lookback_days", code)
-    )
-    p_true, p_false = PARAMS.low_high("complaint_substantiated", code)
-    minutes_low, minutes_high = PARAMS.low_high("complaint_minutes", code)
+    lookback = PARAMS.uniform(rng, "complaint_lookback_days", code)
+    low, high = biz.window(PARAMS.value("complaint_window", code), lookback)
+    minutes_low, minutes_high = (m.astype(np.int64) for m in PARAMS.low_high("complaint_minutes", code))
     add(
         PARAMS.integers(rng, "planted_complaints", code),
         low,
         high,
         "complaint",
-        (p_true, p_false),
-        minutes_low.astype(np.int64),
-        minutes_high.astype(np.int64),
-        "complaint",
+        minutes_low,
+        minutes_high,
+        *PARAMS.low_high("complaint_substantiated", code),
     )
 
-    owner, days, kind, judged, minutes, subject_key = (np.concatenate(c) for c in zip(*parts, strict=True))
-    opened = _during_hours(rng, days, 7, 23)
-    hours_to_close = rng.exponential(np.where(kind == "complaint", 48.0, 8.0))
-    closed = opened + (hours_to_close + minutes / 60.0) / 24.0
-    subject = np.empty(len(owner), dtype=object)
-    for key, options in SUBJECTS.items():
-        rows = np.flatnonzero(subject_key == key)
-        subject[rows] = _choice(rng, options, len(rows))
-    channel = _choice(rng, CHANNELS, len(owner), CHANNEL_WEIGHTS)
-
-    chronological = np.lexsort((owner, opened))
-    owner, opened, closed, kind, judged, minutes, subject, channel = (
-        a[chronological] for a in (owner, opened, closed, kind, judged, minutes, subject, channel)
-    )
+    ticket = rows.chronological("day")
+    opened = _during_hours(rng, ticket["day"], 7, 23)
+    is_complaint = ticket["kind"] == TICKET_KINDS.index("complaint")
+    hours_to_close = rng.exponential(np.where(is_complaint, 48.0, 8.0))
+    closed = opened + (hours_to_close + ticket["minutes"] / 60.0) / 24.0
+    count = len(opened)
     return pa.table(
         {
-            "ticket_id": pa.array(_ids("T", len(owner), 7), pa.string()),
-            "customer_id": pa.array(biz.customer_ids[owner], pa.string()),
+            "ticket_id": _ids("T", count, 7),
+            "customer_id": biz.customer_column(ticket["owner"]),
             "opened_at": pa.array(biz.stamps(opened)),
             "closed_at": pa.array(biz.stamps(closed), mask=closed >= biz.horizon),
-            "channel": pa.array(channel, pa.string()),
-            "kind": pa.array(kind, pa.string()),
-            "handle_minutes": pa.array(minutes.astype(np.int64)),
-            "substantiated": _bool_array(judged == 1, judged < 0),
-            "subject": pa.array(subject, pa.string()),
+            "channel": _labels(TICKET_CHANNELS, _draw(rng, count, CHANNEL_WEIGHTS)),
+            "kind": _labels(TICKET_KINDS, ticket["kind"]),
+            "handle_minutes": pa.array(ticket["minutes"].astype(np.int64)),
+            "substantiated": _bool_array(ticket["judged"] == 1, ticket["judged"] < 0),
+            "subject": subjects.labels(subjects.draw(rng, ticket["subject_key"])),
         }
     )
 
@@ -957,50 +948,48 @@ def _incidents_table(biz: _Business, rng: np.random.Generator) -> tuple[pa.Table
     """Incidents, and which customers carry the values_conflict tag (set together: tag and/or incident)."""
     code, n = biz.type_code, biz.n
     counts = PARAMS.integers(rng, "incident_count", code)
-    tagged = rng.random(n) < PARAMS.value("values_conflict_tag", code)
+    tag_share = PARAMS.value("values_conflict_tag", code)
     # A values-conflict customer without an incident is known by the tag.
-    tagged |= (counts == 0) & (PARAMS.value("values_conflict_tag", code) > 0)
-    low, high = biz.window(
-        PARAMS.value("incident_window", code), PARAMS.uniform(rng, "incident_lookback_days", code)
-    )
-    owner, days = _scatter(rng, counts, low, high)
-    planted_counts = np.bincount(owner, minlength=n)
-    first = _first_in_group(planted_counts)
-    kinds = [CUSTOMER_TYPES[name].incident_kinds or ("policy_abuse",) for name in TYPE_NAMES]
-    kind = _pick_by_type(rng, code[owner], kinds)
+    tagged = (rng.random(n) < tag_share) | ((counts == 0) & (tag_share > 0))
+    lookback = PARAMS.uniform(rng, "incident_lookback_days", code)
+    owner, days = _scatter(rng, counts, *biz.window(PARAMS.value("incident_window", code), lookback))
+    kind = np.full(len(owner), -1)
+    for type_code, type_name in enumerate(TYPE_NAMES):
+        allowed = [INCIDENT_KINDS.index(k) for k in CUSTOMER_TYPES[type_name].incident_kinds]
+        mine = np.flatnonzero(code[owner] == type_code)
+        if allowed:
+            kind[mine] = np.asarray(allowed)[rng.integers(0, len(allowed), len(mine))]
     confirmed_share = PARAMS.value("incident_confirmed", code[owner])
+    # Types that are "mostly confirmed" always have at least their first incident confirmed.
+    first = _first_in_group(np.bincount(owner, minlength=n))
     confirmed = (rng.random(len(owner)) < confirmed_share) | (first & (confirmed_share >= 0.8))
 
-    # Now and then anyone gets an unconfirmed note about bending a policy.
-    noise_owner, noise_days = _scatter(
-        rng,
-        (rng.random(n) < BACKGROUND_POLICY_ABUSE).astype(np.int64),
-        biz.signup_day.astype(float),
-        np.full(n, biz.horizon),
+    # Now and then anyone else gets an unconfirmed note about bending a policy.
+    # Types with an incident story of their own (reformed, values_conflict, ...) get no extra ones.
+    has_story = PARAMS.low_high("incident_count", code)[1] > 0
+    noisy = ((rng.random(n) < BACKGROUND_POLICY_ABUSE) & ~has_story).astype(np.int64)
+    noise_owner, noise_days = _scatter(rng, noisy, biz.signup_day.astype(float), np.full(n, biz.horizon))
+    rows = _Rows.empty("owner", "day", "kind", "confirmed")
+    rows.add(owner=owner, day=days, kind=kind, confirmed=confirmed)
+    rows.add(
+        owner=noise_owner,
+        day=noise_days,
+        kind=np.full(len(noise_owner), INCIDENT_KINDS.index("policy_abuse")),
+        confirmed=np.zeros(len(noise_owner), bool),
     )
-    owner = np.concatenate([owner, noise_owner])
-    when = _during_hours(rng, np.concatenate([days, noise_days]), 8, 22)
-    kind = np.concatenate([kind, np.full(len(noise_owner), "policy_abuse", dtype=object)])
-    confirmed = np.concatenate([confirmed, np.zeros(len(noise_owner), bool)])
-    note = np.empty(len(owner), dtype=object)
-    for key, options in INCIDENT_NOTES.items():
-        rows = np.flatnonzero(kind == key)
-        note[rows] = _choice(rng, options, len(rows))
-    reported_by = _choice(rng, STAFF, len(owner))
-
-    chronological = np.lexsort((owner, when))
-    owner, when, kind, confirmed, reported_by, note = (
-        a[chronological] for a in (owner, when, kind, confirmed, reported_by, note)
-    )
+    incident = rows.chronological("day")
+    count = len(incident["owner"])
+    notes = _Vocabulary(INCIDENT_NOTES)
+    kind_names = np.asarray(INCIDENT_KINDS)[incident["kind"]]
     table = pa.table(
         {
-            "incident_id": pa.array(_ids("X", len(owner), 6), pa.string()),
-            "customer_id": pa.array(biz.customer_ids[owner], pa.string()),
-            "occurred_at": pa.array(biz.stamps(when)),
-            "kind": pa.array(kind, pa.string()),
-            "confirmed": _bool_array(confirmed),
-            "reported_by": pa.array(reported_by, pa.string()),
-            "note": pa.array(note, pa.string()),
+            "incident_id": _ids("X", count, 6),
+            "customer_id": biz.customer_column(incident["owner"]),
+            "occurred_at": pa.array(biz.stamps(_during_hours(rng, incident["day"], 8, 22))),
+            "kind": _labels(INCIDENT_KINDS, incident["kind"]),
+            "confirmed": _bool_array(incident["confirmed"]),
+            "reported_by": _labels(STAFF, rng.integers(0, len(STAFF), count)),
+            "note": notes.labels(notes.draw(rng, kind_names)),
         }
     )
     return table, tagged
@@ -1012,16 +1001,15 @@ def _engagement_table(biz: _Business, subscribed: np.ndarray, rng: np.random.Gen
     end = biz.activity_end
     rate = PARAMS.value("engagement_rate", code)
     ending = PARAMS.value("ending", code)
-    parts = []  # (owner, day, kind, score)
+    rows = _Rows.empty("owner", "day", "kind", "score")
 
     def add(owner, days, kind, score=None):
-        parts.append(
-            (
-                owner,
-                days,
-                np.full(len(owner), kind, dtype=object),
-                np.full(len(owner), -1) if score is None else score,
-            )
+        no_score = np.full(len(owner), -1)
+        rows.add(
+            owner=owner,
+            day=days,
+            kind=np.full(len(owner), ENGAGEMENT_KINDS.index(kind)),
+            score=no_score if score is None else score,
         )
 
     subscribe_day = start + rng.uniform(0, 2, n)
@@ -1030,49 +1018,41 @@ def _engagement_table(biz: _Business, subscribed: np.ndarray, rng: np.random.Gen
     drifting_from = np.where(ending == "lapsed", end - 120, horizon - SLOWDOWN_DAYS)
     unsubscribe_low = np.where(ending == "active", subscribe_day, np.maximum(subscribe_day, drifting_from))
     unsubscribes = subscribed & (rng.random(n) < PARAMS.value("unsubscribe", code))
-    unsubscribe_day = unsubscribe_low + rng.random(n) * np.maximum(
-        np.minimum(end, horizon) - unsubscribe_low, 0
-    )
+    unsubscribe_day = unsubscribe_low + rng.random(n) * np.maximum(end - unsubscribe_low, 0)
     unsubscribes &= unsubscribe_day < horizon
     mail_end = np.where(unsubscribes, unsubscribe_day, end)
     mail_years = np.where(subscribed, np.maximum(mail_end - subscribe_day, 0) / 365.0, 0.0)
     years = (end - start) / 365.0
 
-    rows = np.flatnonzero(subscribed)
-    add(rows, subscribe_day[rows], "newsletter_subscribe")
-    rows = np.flatnonzero(unsubscribes)
-    add(rows, unsubscribe_day[rows], "newsletter_unsubscribe")
-    add(
-        *_scatter(rng, rng.poisson(OPENS_PER_YEAR * rate * mail_years), subscribe_day, mail_end), "email_open"
-    )
-    add(
-        *_scatter(rng, rng.poisson(CLICKS_PER_YEAR * rate * mail_years), subscribe_day, mail_end),
-        "email_click",
-    )
+    subscriber = np.flatnonzero(subscribed)
+    add(subscriber, subscribe_day[subscriber], "newsletter_subscribe")
+    leaver = np.flatnonzero(unsubscribes)
+    add(leaver, unsubscribe_day[leaver], "newsletter_unsubscribe")
+    opens = rng.poisson(OPENS_PER_YEAR * rate * mail_years)
+    add(*_scatter(rng, opens, subscribe_day, mail_end), "email_open")
+    clicks = rng.poisson(CLICKS_PER_YEAR * rate * mail_years)
+    add(*_scatter(rng, clicks, subscribe_day, mail_end), "email_click")
     add(*_scatter(rng, rng.poisson(VISITS_PER_YEAR * rate * years), start, end), "visit")
     follows = rng.random(n) < 0.15 * np.minimum(rate, 2.0)
     follow_owner, follow_day = _scatter(rng, follows.astype(np.int64), start, end)
     add(follow_owner, follow_day, "social_follow")
-    like_counts = np.where(follows, rng.poisson(LIKES_PER_YEAR * rate * years), 0)
     follow_at = np.full(n, horizon)
     follow_at[follow_owner] = follow_day
-    add(*_scatter(rng, like_counts, follow_at, end), "social_like")
+    likes = np.where(follows, rng.poisson(LIKES_PER_YEAR * rate * years), 0)
+    add(*_scatter(rng, likes, follow_at, end), "social_like")
     survey_owner, survey_day = _scatter(rng, rng.choice(3, size=n, p=(0.5, 0.35, 0.15)), start, end)
-    score = PARAMS.integers(rng, "survey_score", code[survey_owner])
-    add(survey_owner, survey_day, "survey", score)
+    add(survey_owner, survey_day, "survey", PARAMS.integers(rng, "survey_score", code[survey_owner]))
 
-    owner, days, kind, score = (np.concatenate(c) for c in zip(*parts, strict=True))
-    at = days.copy()
-    timed = kind != "newsletter_subscribe"  # subscribe happens at signup, any hour
-    at[timed] = _during_hours(rng, days[timed], 6, 24)
-    chronological = np.lexsort((owner, at))
-    owner, at, kind, score = (a[chronological] for a in (owner, at, kind, score))
+    event = rows.chronological("day")
+    at = event["day"].copy()
+    timed = event["kind"] != ENGAGEMENT_KINDS.index("newsletter_subscribe")  # sign-up time: any hour
+    at[timed] = _during_hours(rng, at[timed], 6, 24)
     return pa.table(
         {
-            "customer_id": pa.array(biz.customer_ids[owner], pa.string()),
+            "customer_id": biz.customer_column(event["owner"]),
             "at": pa.array(biz.stamps(np.minimum(at, horizon - 1 / 1440))),
-            "kind": pa.array(kind, pa.string()),
-            "score": pa.array(score.astype(np.int64), mask=score < 0),
+            "kind": _labels(ENGAGEMENT_KINDS, event["kind"]),
+            "score": pa.array(event["score"].astype(np.int64), mask=event["score"] < 0),
         }
     )
 
@@ -1088,10 +1068,10 @@ def _generate_arrow(n_customers: int, seed: int, as_of: date) -> tuple[dict[str,
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
     biz = _make_business(n_customers, as_of, streams[0])
     orders = _orders(biz, streams[1])  # also settles each customer's activity_end
-    customers, subscribed = _customers_table(biz, streams[2])
-    incidents, tagged = _incidents_table(biz, streams[3])
+    incidents, tagged_values_conflict = _incidents_table(biz, streams[3])
+    customers, subscribed = _customers_table(biz, tagged_values_conflict, streams[2])
     tables = {
-        "customers": _with_values_conflict_tags(customers, tagged),
+        "customers": customers,
         "orders": _orders_table(biz, orders),
         "returns": _returns_table(biz, orders, streams[4]),
         "invoices": _invoices_table(biz, orders, streams[5]),
@@ -1102,11 +1082,11 @@ def _generate_arrow(n_customers: int, seed: int, as_of: date) -> tuple[dict[str,
     for name, table in tables.items():
         expected = TABLES[name].names
         if table.column_names != expected:
-            raise AssertionError(f"{name}: columns {table.column_names} differ from the contract {expected}")
+            raise RuntimeError(f"{name}: columns {table.column_names} differ from the contract {expected}")
     truth = pa.table(
         {
-            "customer_id": pa.array(biz.customer_ids, pa.string()),
-            "customer_type": pa.array(np.asarray(TYPE_NAMES, dtype=object)[biz.type_code], pa.string()),
+            "customer_id": biz.customer_ids,
+            "customer_type": _labels(TYPE_NAMES, biz.type_code),
         }
     )
     return tables, truth
@@ -1176,6 +1156,8 @@ def generate_sample(
         else:
             pq.write_table(tables[name], path, compression="zstd")
         paths[name] = path
+        # A table in the other format left from an earlier run would make the folder ambiguous.
+        (out_dir / f"{name}.{'parquet' if fmt == 'csv' else 'csv'}").unlink(missing_ok=True)
     truth_path = out_dir / "truth.csv"
     _write_csv(truth, truth_path)
     type_names = truth.column("customer_type").to_numpy(zero_copy_only=False)

@@ -8,10 +8,10 @@ test fixtures are built from it. Nothing else in keepwise names a column type.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The contract's column types."""
 
     ID = "id"  # non-empty string

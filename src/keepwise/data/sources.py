@@ -53,9 +53,7 @@ def _strings(array: pa.Array | pa.ChunkedArray) -> pa.Array:
         text = pc.strftime(array, format=fmt)
     elif pa.types.is_date(kind):
         text = pc.strftime(array.cast(pa.timestamp("s")), format="%Y-%m-%d")
-    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        text = array.cast(pa.string())
-    elif pa.types.is_dictionary(kind):
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind):
         text = array.cast(pa.string())
     else:
         text = array.cast(pa.string())
@@ -98,21 +96,20 @@ def _csv_record_lines(path: Path) -> list[int]:
 def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
     name, label = path.stem, path.name
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():
         log.error(label, "the file is empty", expected="a header line naming the columns")
         return None
     if b"\x00" in raw[:NOT_TEXT_PROBE_BYTES]:
         log.error(label, "not a CSV file: it holds binary data", expected="UTF-8 text, comma-separated")
         return None
+    header_end = raw.find(b"\n")
+    header_bytes = raw if header_end < 0 else raw[:header_end]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        log.error(label, "not a CSV file: the text is not UTF-8", line=line, expected="UTF-8 text")
+        header_line = header_bytes.decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        log.error(label, "not a CSV file: the text is not UTF-8", line=1, expected="UTF-8 text")
         return None
-    header_line = text.split("\n", 1)[0].rstrip("\r")
-    header = next(csv.reader([header_line]))
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in next(csv.reader([header_line]))]
     if len(header) < 2 and name in TABLES and len(TABLES[name].columns) > 1 and any(
         sep in header_line for sep in (";", "\t", "|")
     ):
@@ -134,12 +131,15 @@ def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
         ragged.append(row.actual_columns)
         return "skip"
 
+    # Quoted cells may span lines only when there are quotes at all; without them the
+    # parser can split the file freely across threads (about 2x faster on large files).
+    may_span_lines = b'"' in raw
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 20),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
+                newlines_in_values=may_span_lines, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header},
@@ -147,11 +147,19 @@ def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        log.error(label, f"not a readable CSV file: {error}", expected="RFC 4180 CSV with a header line")
+    except pa.ArrowInvalid as error:
+        if "UTF8" in str(error).upper():
+            try:
+                raw.decode("utf-8-sig")
+                line = None
+            except UnicodeDecodeError as decode_error:
+                line = raw[: decode_error.start].count(b"\n") + 1
+            log.error(label, "not a CSV file: the text is not UTF-8", line=line, expected="UTF-8 text")
+        else:
+            log.error(label, f"not a readable CSV file: {error}", expected="RFC 4180 CSV with a header line")
         return None
 
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    physical_lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     simple_lines = physical_lines == table.num_rows + 1 + len(ragged)
     record_lines: list[int] | None = None
 

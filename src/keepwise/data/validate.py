@@ -6,9 +6,11 @@ each failing cell becomes a Problem naming the file, row, line, column and value
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -23,6 +25,7 @@ NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 INT_PATTERN = r"^[+-]?\d+$"
 EXPECTED_TIMESTAMP = "an ISO 8601 date or timestamp such as 2025-08-02 or 2025-08-02T14:30:00"
 MAX_EXAMPLES_PER_CHECK = 50
+REFERENCED_TABLES = {c.references[0] for t in TABLES.values() for c in t.columns if c.references}
 
 
 @dataclass
@@ -54,29 +57,65 @@ def _report(log: ProblemLog, raw: RawTable, column: Column, mask: np.ndarray, me
         log.truncated = True
 
 
+# Formats parsed by arrow directly (fast, exact); anything else ISO 8601 goes through pandas.
+FAST_TIMESTAMP_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
 def parse_timestamps(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """ISO 8601 text to naive-UTC timestamps; returns the values and a mask of unparseable cells."""
     empty = _empty_mask(text)
-    well_formed = np.asarray(
-        pc.match_substring_regex(text, TIMESTAMP_PATTERN).to_numpy(zero_copy_only=False), dtype=bool
-    )
-    series = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
-    series[~well_formed | empty] = None
-    parsed = pd.to_datetime(series, format="ISO8601", utc=True, errors="coerce")
-    bad = ~empty & (~well_formed | parsed.isna().to_numpy())
-    naive = parsed.dt.tz_convert(None).astype("datetime64[us]")
-    return pa.array(naive, type=pa.timestamp("us"), from_pandas=True), bad
+    cells = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
+    try:
+        # Fast path: arrow's ISO parser takes the whole column when it has no offsets and no errors.
+        return pc.cast(cells, pa.timestamp("us")), np.zeros(len(text), dtype=bool)
+    except pa.ArrowInvalid:
+        pass
+    values = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
+    leftover = ~empty
+    for fmt in FAST_TIMESTAMP_FORMATS:
+        positions = np.flatnonzero(leftover)
+        if not len(positions):
+            break
+        parsed = pc.strptime(text.take(pa.array(positions)), format=fmt, unit="us", error_is_null=True)
+        parsed_values = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+        values[positions] = parsed_values
+        leftover[positions[~np.isnat(parsed_values)]] = False
+    bad = np.zeros(len(text), dtype=bool)
+    if leftover.any():
+        positions = np.flatnonzero(leftover)
+        subset = text.take(pa.array(positions))
+        well_formed = np.asarray(
+            pc.match_substring_regex(subset, TIMESTAMP_PATTERN).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        series = pd.Series(subset.to_numpy(zero_copy_only=False), dtype=object)
+        series[~well_formed] = None
+        parsed = pd.to_datetime(series, format="ISO8601", utc=True, errors="coerce")
+        parsed_values = parsed.dt.tz_convert(None).to_numpy().astype("datetime64[us]")
+        values[positions] = parsed_values
+        bad[positions] = np.isnat(parsed_values)
+    return pa.array(values, type=pa.timestamp("us"), from_pandas=True), bad
 
 
 def _parse_numbers(text: pa.Array, pattern: str, target: pa.DataType) -> tuple[pa.Array, np.ndarray]:
     empty = _empty_mask(text)
-    well_formed = np.asarray(pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False), dtype=bool)
-    bad = ~empty & ~well_formed
-    cleaned = pc.if_else(pa.array(well_formed), text, pa.scalar(None, pa.string()))
-    values = pc.cast(cleaned, pa.float64() if target == pa.float64() else pa.int64(), safe=False)
+    cells = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
+    try:
+        # Fast path: the whole column casts; only non-finite values (nan, inf) remain to reject.
+        values = pc.cast(cells, target)
+        bad = np.zeros(len(text), dtype=bool)
+    except pa.ArrowInvalid:
+        well_formed = np.asarray(
+            pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        bad = ~empty & ~well_formed
+        cleaned = pc.if_else(pa.array(well_formed), text, pa.scalar(None, pa.string()))
+        values = pc.cast(cleaned, target, safe=False)
     if target == pa.float64():
         finite = np.isfinite(values.to_numpy(zero_copy_only=False).astype(float))
-        bad |= ~empty & well_formed & ~finite
+        non_finite = ~empty & ~bad & ~finite
+        if non_finite.any():
+            bad |= non_finite
+            values = pc.if_else(pa.array(non_finite), pa.scalar(None, pa.float64()), values)
     return values, bad
 
 
@@ -139,7 +178,26 @@ def parse_column(raw: RawTable, column: Column, log: ProblemLog) -> pa.Array:
     return values
 
 
+@functools.cache
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for key checks: its parallel hash joins beat arrow's on millions of ids."""
+    return duckdb.connect()
+
+
+def _scalar(query: str, **arrays: pa.Array):
+    con = _scratch()
+    for name, array in arrays.items():
+        con.register(name, pa.table({"v": array}))
+    try:
+        return con.sql(query).fetchall()[0][0]
+    finally:
+        for name in arrays:
+            con.unregister(name)
+
+
 def _check_unique(raw: RawTable, column: Column, values: pa.Array, log: ProblemLog) -> None:
+    if _scalar("SELECT count(DISTINCT v) = count(v) FROM ids", ids=values):
+        return  # the common case: decided in one pass, the slow locating below is for errors only
     series = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
     duplicated = series.duplicated(keep="first").to_numpy() & series.notna().to_numpy()
     if not duplicated.any():
@@ -169,7 +227,13 @@ def _check_references(
     target = known.get(f"{target_table}.{target_column}")
     if target is None:
         return
-    present = pc.fill_null(pc.is_in(values, value_set=target), True)
+    dangling = _scalar(
+        "SELECT count(*) FROM refs ANTI JOIN ids ON refs.v = ids.v WHERE refs.v IS NOT NULL", refs=values, ids=target
+    )
+    if not dangling:
+        return
+    # Empty cells are the nullable/empty checks' business, not a dangling reference.
+    present = pc.or_(pc.is_in(values, value_set=target), pc.is_null(values))
     missing = ~np.asarray(present.to_numpy(zero_copy_only=False), dtype=bool)
     if not missing.any():
         return
@@ -271,6 +335,6 @@ def id_sets(name: str, typed: dict[str, pa.Array]) -> dict[str, pa.Array]:
     """The ids of a table that other tables may reference."""
     table = TABLES[name]
     key = table.unique_id
-    if key is None:
+    if key is None or name not in REFERENCED_TABLES:
         return {}
     return {f"{name}.{key.name}": pc.unique(pc.drop_null(typed[key.name]))}

@@ -75,6 +75,9 @@ FEATURE_COLUMNS = (
     "orders_prior_period",
     "change_requests",
     "n_orders_changed",
+    "n_fickle_orders",
+    "n_fickle_orders_recent",
+    "n_orders_all_recent",
     "first_fickle_at",
     "last_fickle_at",
     # deliveries
@@ -92,6 +95,7 @@ FEATURE_COLUMNS = (
     "non_defective_returned_amount",
     "return_share_of_revenue",
     "non_defective_return_share",
+    "n_non_defective_returns_recent",
     "first_non_defective_return_at",
     "last_non_defective_return_at",
     "first_defective_return_at",
@@ -102,6 +106,7 @@ FEATURE_COLUMNS = (
     "n_complaints_substantiated",
     "n_complaints_unsubstantiated",
     "n_complaints_not_judged",
+    "n_unfounded_complaints_recent",
     "first_complaint_at",
     "last_complaint_at",
     "first_unfounded_complaint_at",
@@ -119,6 +124,8 @@ FEATURE_COLUMNS = (
     "n_written_off",
     "written_off_amount",
     "late_payment_interest",
+    "n_late_payments_recent",
+    "n_invoices_recent",
     "first_payment_problem_at",
     "last_payment_problem_at",
     # incidents (confirmed only)
@@ -157,6 +164,11 @@ def _days(later: ir.Value, earlier: ir.Value) -> ir.IntegerValue:
     return later.delta(earlier, unit="day")
 
 
+def _recent_start(as_of: date, settings: Settings) -> datetime:
+    """Events after this moment are "recent" (the last ``recent_days`` up to as_of)."""
+    return datetime.combine(as_of - timedelta(days=settings.features.recent_days), time.max)
+
+
 def _count(condition: ir.BooleanValue) -> ir.IntegerValue:
     return condition.ifelse(1, 0).sum()
 
@@ -182,6 +194,7 @@ def _order_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
     deep = completed & (list_price > 0) & (orders.discount >= config.deep_discount_share * list_price)
     last_start = datetime.combine(as_of - timedelta(days=config.trend_period_days), time.max)
     prior_start = datetime.combine(as_of - timedelta(days=2 * config.trend_period_days), time.max)
+    recent = _recent_start(as_of, settings)
     in_last = completed & (orders.ordered_at > last_start)
     in_prior = completed & (orders.ordered_at > prior_start) & (orders.ordered_at <= last_start)
     # A cancelled order or one changed after placing it is a "fickle" event.
@@ -207,6 +220,9 @@ def _order_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
         # Change requests on every order, cancelled ones included: the staff work was done.
         change_requests=orders.change_requests.sum(),
         n_orders_changed=_count(orders.change_requests > 0),
+        n_fickle_orders=_count(fickle),
+        n_fickle_orders_recent=_count(fickle & (orders.ordered_at > recent)),
+        n_orders_all_recent=_count(orders.ordered_at > recent),
         first_fickle_at=_first(fickle, orders.ordered_at),
         last_fickle_at=_last(fickle, orders.ordered_at),
         n_delivered=_count(delivered),
@@ -217,7 +233,7 @@ def _order_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
     return per_customer
 
 
-def _return_features(ds: Dataset, as_of: date) -> ir.Table:
+def _return_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
     returns = ds.table("returns")
     returns = returns.filter(returns.returned_at <= _end_of(as_of))
     # Unknown defectiveness is not the product's fault on record; it counts as an ordinary return.
@@ -229,6 +245,9 @@ def _return_features(ds: Dataset, as_of: date) -> ir.Table:
         defective_returned_amount=_amount(defective, returns.amount),
         n_non_defective_returns=_count(~defective),
         non_defective_returned_amount=_amount(~defective, returns.amount),
+        n_non_defective_returns_recent=_count(
+            ~defective & (returns.returned_at > _recent_start(as_of, settings))
+        ),
         first_non_defective_return_at=_first(~defective, returns.returned_at),
         last_non_defective_return_at=_last(~defective, returns.returned_at),
         first_defective_return_at=_first(defective, returns.returned_at),
@@ -236,7 +255,7 @@ def _return_features(ds: Dataset, as_of: date) -> ir.Table:
     )
 
 
-def _ticket_features(ds: Dataset, as_of: date) -> ir.Table:
+def _ticket_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
     tickets = ds.table("tickets")
     tickets = tickets.filter(tickets.opened_at <= _end_of(as_of))
     complaint = tickets.kind == "complaint"
@@ -252,6 +271,9 @@ def _ticket_features(ds: Dataset, as_of: date) -> ir.Table:
         n_complaints_substantiated=_count(substantiated),
         n_complaints_unsubstantiated=_count(unsubstantiated),
         n_complaints_not_judged=_count(not_judged),
+        n_unfounded_complaints_recent=_count(
+            unfounded & (tickets.opened_at > _recent_start(as_of, settings))
+        ),
         first_complaint_at=_first(complaint, tickets.opened_at),
         last_complaint_at=_last(complaint, tickets.opened_at),
         first_unfounded_complaint_at=_first(unfounded, tickets.opened_at),
@@ -285,9 +307,12 @@ def _invoice_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
     written_off = invoices.written_off & (unpaid_amount > 0)
     days_overdue_now = _days(ibis.literal(as_of), invoices.due_at)
     overdue_unpaid = ~invoices.written_off & (unpaid_amount > 0) & (days_overdue_now > 0)
-    interest_paid_late = paid_late.ifelse(paid_amount * rate * _days(invoices.paid_at, invoices.due_at) / 365, 0.0)
+    interest_paid_late = paid_late.ifelse(
+        paid_amount * rate * _days(invoices.paid_at, invoices.due_at) / 365, 0.0
+    )
     interest_overdue = overdue_unpaid.ifelse(unpaid_amount * rate * days_overdue_now / 365, 0.0)
     problem = paid_late | overdue_unpaid | written_off
+    recent = _recent_start(as_of, settings)
     return invoices.group_by("customer_id").aggregate(
         n_invoices=invoices.count(),
         n_paid_late=_count(paid_late),
@@ -296,6 +321,8 @@ def _invoice_features(ds: Dataset, as_of: date, settings: Settings) -> ir.Table:
         n_written_off=_count(written_off),
         written_off_amount=_amount(written_off, unpaid_amount),
         late_payment_interest=(interest_paid_late + interest_overdue).sum(),
+        n_late_payments_recent=_count((paid_late | overdue_unpaid) & (invoices.due_at > recent)),
+        n_invoices_recent=_count(invoices.due_at > recent),
         first_payment_problem_at=_first(problem, invoices.due_at),
         last_payment_problem_at=_last(problem, ibis.coalesce(invoices.paid_at, invoices.due_at)),
     )
@@ -374,8 +401,8 @@ def customer_features(ds: Dataset, as_of: date, settings: Settings | None = None
     )
     parts = (
         _order_features(ds, as_of, settings),
-        _return_features(ds, as_of),
-        _ticket_features(ds, as_of),
+        _return_features(ds, as_of, settings),
+        _ticket_features(ds, as_of, settings),
         _invoice_features(ds, as_of, settings),
         _incident_features(ds, as_of),
         _engagement_features(ds, as_of),

@@ -158,6 +158,13 @@ class AliveProbabilityRule:
     p_alive: Callable[[pd.DataFrame, date], pd.Series]
     threshold: float
 
+    @classmethod
+    def configured(
+        cls, ds: Dataset, p_alive: Callable[[pd.DataFrame, date], pd.Series]
+    ) -> AliveProbabilityRule:
+        """The rule with the configured threshold, ``[churn] p_alive_threshold``."""
+        return cls(p_alive, float(ds.settings.churn.p_alive_threshold))
+
     @property
     def description(self) -> str:
         return f"lost when the probability of being alive falls below {self.threshold:g}"
@@ -230,8 +237,9 @@ def churn_by_period(
     if first.empty:
         return _empty_churn_table()
 
-    periods = pd.period_range(pd.Timestamp(first["first_day"].min()), pd.Timestamp(as_of),
-                              freq=_PANDAS_FREQ[period])
+    periods = pd.period_range(
+        pd.Timestamp(first["first_day"].min()), pd.Timestamp(as_of), freq=_PANDAS_FREQ[period]
+    )
     starts = [p.start_time.date() for p in periods]
     ends = [min(p.end_time.date(), as_of) for p in periods]
     # Snapshot k is the state after period k - 1: the day before the first period, then each period's end.
@@ -295,6 +303,15 @@ def _period_number(day: ibis.Value, by: str) -> ibis.Value:
     if by == "quarter":
         return day.year() * 4 + day.quarter() - 1
     return day.year()
+
+
+def _period_number_of_date(day: date, by: str) -> int:
+    """``_period_number`` for a Python date."""
+    if by == "month":
+        return day.year * 12 + day.month - 1
+    if by == "quarter":
+        return day.year * 4 + (day.month - 1) // 3
+    return day.year
 
 
 def _period_of_number(number: int, by: str) -> pd.Period:
@@ -373,7 +390,7 @@ def cohort_retention(
     sizes = members.group_by("cohort").aggregate(customers=members.count()).execute()
 
     sizes = sizes.set_index("cohort")["customers"].sort_index()
-    last = int(ibis.literal(as_of).pipe(lambda d: _period_number(d, by)).execute())
+    last = _period_number_of_date(as_of, by)
     width = max((last - int(sizes.index.min()) + 1) if len(sizes) else 0, 0)
     buyers = (
         counts.pivot_table(index="cohort", columns="since", values="buyers", aggfunc="sum")
@@ -446,7 +463,9 @@ def rfm_segment(recency_score: int, fm_score: int) -> str:
     return _SEGMENT_GRID[int(recency_score)][int(fm_score) - 1]
 
 
-def rfm_scores(features: pd.DataFrame, as_of: date | datetime | str, monetary: str = "revenue") -> pd.DataFrame:
+def rfm_scores(
+    features: pd.DataFrame, as_of: date | datetime | str, monetary: str = "revenue"
+) -> pd.DataFrame:
     """RFM scores and segment per customer who has bought, from ``customer_features`` output.
 
     recency = days from the last order to ``as_of`` (fewer is better), frequency = number of orders,
@@ -541,8 +560,9 @@ class WhaleCurve:
             return "No customers yet."
         if self.peak_profit_share is None:
             return (
-                f"Customers lose money overall ({self.total_profit:,.2f}); the most profitable "
-                f"{self.peak_customer_share:.0%} earn {self.peak_profit:,.2f}."
+                f"Total profit is {self.total_profit:,.2f}, nothing to take shares of; the most profitable "
+                f"{self.peak_customer_share:.0%} of customers earn {self.peak_profit:,.2f} and "
+                f"{self.value_destroying_share:.0%} destroy value, costing {self.value_destroying_cost:,.2f}."
             )
         if self.value_destroying_customers == 0:
             return "No customer destroys value: every customer's profit is zero or more."
@@ -581,7 +601,9 @@ def whale_curve(features: pd.DataFrame) -> WhaleCurve:
     Ties in profit are ordered by customer_id so the curve is reproducible.
     """
     ranked = (
-        pd.DataFrame({"customer_id": features["customer_id"].astype(str), "profit": features["profit"].astype(float)})
+        pd.DataFrame(
+            {"customer_id": features["customer_id"].astype(str), "profit": features["profit"].astype(float)}
+        )
         .sort_values(["profit", "customer_id"], ascending=[False, True], kind="mergesort")
         .reset_index(drop=True)
     )

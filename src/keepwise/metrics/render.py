@@ -68,8 +68,15 @@ def _value(summary: PortfolioSummary) -> Table:
     for name in summary.historic_value:
         if name != "customers":
             table.add_column(name, justify="right")
-    for label, values in (("Historic value (margin)", summary.historic_value), ("Profit", summary.profit_summary)):
-        cells = [f"{values[name]:,.2f}" if values[name] is not None else "-" for name in values if name != "customers"]
+    for label, values in (
+        ("Historic value (margin)", summary.historic_value),
+        ("Profit", summary.profit_summary),
+    ):
+        cells = [
+            f"{values[name]:,.2f}" if values[name] is not None else "-"
+            for name in values
+            if name != "customers"
+        ]
         table.add_row(label, *cells)
     return table
 
@@ -82,7 +89,10 @@ def _whale(summary: PortfolioSummary) -> Table:
     table.add_row("Peak: top customers", _share(whale.peak_customer_share))
     table.add_row("Peak: share of total profit they earn", _share(whale.peak_profit_share))
     table.add_row("Peak profit", _money(whale.peak_profit, summary.currency))
-    table.add_row("Customers destroying value", f"{whale.value_destroying_customers:,} ({_share(whale.value_destroying_share)})")
+    table.add_row(
+        "Customers destroying value",
+        f"{whale.value_destroying_customers:,} ({_share(whale.value_destroying_share)})",
+    )
     table.add_row("Profit they cost", _money(whale.value_destroying_cost, summary.currency))
     table.caption = whale.headline()
     return table
@@ -101,7 +111,9 @@ def _segments(summary: PortfolioSummary) -> Table:
 
 def _cohorts(summary: PortfolioSummary) -> Table:
     cohorts = summary.cohorts
-    table = Table(title=f"Cohort retention: share of each {cohorts.by}'s new customers buying, by {cohorts.by}s since")
+    table = Table(
+        title=f"Cohort retention: share of each {cohorts.by}'s new customers buying, by {cohorts.by}s since"
+    )
     table.add_column("Cohort")
     table.add_column("Size", justify="right")
     for since in cohorts.shares.columns:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize
+from threadpoolctl import threadpool_limits
 
 __all__ = [
     "BaseFitter",
@@ -219,11 +220,16 @@ class BaseFitter(ABC):
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
         """Candidate start points (natural parameters), best guess first."""
 
-    def _check_data(self, data: CompressedData) -> None:
+    def _check_data(self, data: CompressedData) -> None:  # noqa: B027 - optional hook, no-op by default
         """Raise :class:`ConvergenceError` when the data cannot identify the model."""
 
     # -- fitting ---------------------------------------------------------------------------------
     def _fit_compressed(self, data: CompressedData) -> BaseFitter:
+        # The work is element-wise; multi-threaded BLAS on the 1-D dot products only adds overhead.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit_single_threaded(data)
+
+    def _fit_single_threaded(self, data: CompressedData) -> BaseFitter:
         self._check_data(data)
         n_total = data.n_customers
         rng = np.random.default_rng(self.random_state)
@@ -238,7 +244,7 @@ class BaseFitter(ABC):
                                    "start point")
         best = min(finite, key=lambda res: res.fun)
         if screening is not data:
-            best = self._minimise(best.x, data)
+            best = self._polish(best.x, screening, data)
         self._check_convergence(best, data)
 
         params = np.exp(best.x)
@@ -283,6 +289,43 @@ class BaseFitter(ABC):
                                  bounds=bounds,
                                  options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20})
 
+    def _log_space_hessian(self, log_params: np.ndarray, data: CompressedData) -> np.ndarray:
+        k = log_params.shape[0]
+        step = 1e-5
+        base_gradient = self._objective(log_params, data)[1]
+        hessian = np.empty((k, k))
+        for j in range(k):
+            moved = log_params.copy()
+            moved[j] += step
+            hessian[:, j] = (self._objective(moved, data)[1] - base_gradient) / step
+        return 0.5 * (hessian + hessian.T)
+
+    def _polish(self, log_start: np.ndarray, screening: CompressedData,
+                data: CompressedData) -> optimize.OptimizeResult:
+        """Refine the subsample optimum on the full data.
+
+        The subsample's Hessian H = L Lᵀ (per customer, like the full data's) preconditions the
+        problem: in y with θ = θ₀ + L⁻ᵀ y the objective is close to ½‖y‖², so L-BFGS-B needs only a
+        few full-data evaluations. Falls back to the plain optimiser if H is not positive definite.
+        """
+        try:
+            cholesky = np.linalg.cholesky(self._log_space_hessian(log_start, screening))
+        except np.linalg.LinAlgError:
+            return self._minimise(log_start, data)
+        transform = np.linalg.inv(cholesky).T  # θ − θ₀ = transform @ y
+
+        def objective(y):
+            value, gradient = self._objective(log_start + transform @ y, data)
+            return value, transform.T @ gradient
+
+        result = optimize.minimize(objective, np.zeros_like(log_start), jac=True, method="L-BFGS-B",
+                                   options={"maxiter": 200, "ftol": 1e-14, "gtol": 1e-10})
+        theta = log_start + transform @ result.x
+        if not np.all(np.abs(theta) < LOG_BOUND):
+            return self._minimise(log_start, data)
+        result.x = theta
+        return result
+
     def _check_convergence(self, result: optimize.OptimizeResult, data: CompressedData) -> None:
         name = type(self).__name__
         if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
@@ -308,15 +351,22 @@ class BaseFitter(ABC):
 
     def _set_standard_errors(self, params: np.ndarray, data: CompressedData) -> None:
         """Covariance = inverse of the negative Hessian of the log-likelihood in natural parameters,
-        the Hessian taken by central differences of the analytic gradient."""
+        the Hessian taken by central differences of the analytic gradient (forward differences on
+        large data, where one evaluation costs more and the curvature is smooth at that scale)."""
         k = params.shape[0]
         hessian = np.empty((k, k))
+        central = data.n_rows <= SCREENING_ROWS
+        base_gradient = None if central else self._natural_gradient(params, data)
         for j in range(k):
-            step = 1e-5 * params[j]
-            up, down = params.copy(), params.copy()
+            step = (1e-5 if central else 1e-6) * params[j]
+            up = params.copy()
             up[j] += step
-            down[j] -= step
-            hessian[:, j] = (self._natural_gradient(up, data) - self._natural_gradient(down, data)) / (2 * step)
+            if central:
+                down = params.copy()
+                down[j] -= step
+                hessian[:, j] = (self._natural_gradient(up, data) - self._natural_gradient(down, data)) / (2 * step)
+            else:
+                hessian[:, j] = (self._natural_gradient(up, data) - base_gradient) / step
         hessian = 0.5 * (hessian + hessian.T)
         information = -hessian
         eigenvalues = np.linalg.eigvalsh(information)

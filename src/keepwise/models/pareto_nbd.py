@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, gammaln
+import pandas as pd
+from scipy.special import digamma, expit, gammaln, hyp2f1
 
 from keepwise.models.base import CompressedData, TransactionModelFitter, compress_columns
 
@@ -11,9 +12,46 @@ __all__ = ["ParetoNBDFitter", "hyp2f1_unit_a"]
 
 _SERIES_TOLERANCE = 1e-15
 _SERIES_MAX_TERMS = 200_000
+_SERIES_MAX_Z = 0.9
 
 
 def hyp2f1_unit_a(b, c, z, derivatives: bool = False):
+    """₂F₁(1, b; c; z) for 0 ≤ z < 1 and 0 < b < c, optionally with ∂/∂b, ∂/∂c and ∂/∂z.
+
+    For z ≤ 0.9 the power series (:func:`_hyp2f1_unit_a_series`, at most a few hundred terms). Above,
+    where the series needs ~1/(1−z) terms, scipy's ₂F₁ (which uses the 1−z connection formulas):
+    ∂/∂z = (b/c) ₂F₁(2, b+1; c+1; z) exactly and ∂/∂b, ∂/∂c by central differences. Elements on
+    which scipy returns a non-finite value (it does for some large b near z = 1) go to the series.
+    """
+    b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
+    shape = b.shape
+    b, c, z = b.ravel(), c.ravel(), z.ravel()
+    near_one = z > _SERIES_MAX_Z
+    results = np.empty((4 if derivatives else 1, b.shape[0]))
+    if np.any(near_one):
+        bb, cc, zz = b[near_one], c[near_one], z[near_one]
+        value = hyp2f1(1.0, bb, cc, zz)
+        block = [value]
+        if derivatives:
+            step_b, step_c = 1e-5 * np.maximum(bb, 1.0), 1e-5 * np.maximum(cc, 1.0)
+            block.append((hyp2f1(1.0, bb + step_b, cc, zz) - hyp2f1(1.0, bb - step_b, cc, zz)) / (2 * step_b))
+            block.append((hyp2f1(1.0, bb, cc + step_c, zz) - hyp2f1(1.0, bb, cc - step_c, zz)) / (2 * step_c))
+            block.append(bb / cc * hyp2f1(2.0, bb + 1.0, cc + 1.0, zz))
+        block = np.vstack(block)
+        failed = ~np.all(np.isfinite(block), axis=0) | (block[0] < 1.0)
+        near_index = np.flatnonzero(near_one)
+        results[:, near_index[~failed]] = block[:, ~failed]
+        near_one[near_index[failed]] = False
+    series = ~near_one
+    if np.any(series):
+        block = _hyp2f1_unit_a_series(b[series], c[series], z[series], derivatives)
+        results[:, series] = np.vstack(block) if derivatives else block
+    if derivatives:
+        return tuple(row.reshape(shape) for row in results)
+    return results[0].reshape(shape)
+
+
+def _hyp2f1_unit_a_series(b, c, z, derivatives: bool = False):
     r"""₂F₁(1, b; c; z) for 0 ≤ z < 1 and 0 < b < c, by its power series, optionally with ∂/∂b,
     ∂/∂c and ∂/∂z.
 
@@ -28,43 +66,48 @@ def hyp2f1_unit_a(b, c, z, derivatives: bool = False):
     shape = b.shape
     b, c, z = b.ravel(), c.ravel(), z.ravel()
     n_el = b.shape[0]
+    out = np.empty((4, n_el))
+    # State of the elements still summing; finished ones are written to ``out`` and dropped.
+    index = np.arange(n_el)
+    bb, cc, zz = b.copy(), c.copy(), z.copy()
     value = np.ones(n_el)
-    d_b = np.zeros(n_el)
-    d_c = np.zeros(n_el)
-    d_z = np.zeros(n_el)
-    active = np.arange(n_el)
-    # coeff = (b)_n/(c)_n z^{n-1} for the current n ≥ 1, so term t_n = coeff·z and ∂t_n/∂z = n·coeff.
-    bb, cc, zz = b, c, z
-    coeff = bb / cc
-    sum_b = 1.0 / bb
-    sum_c = 1.0 / cc
+    d_b, d_c, d_z = np.zeros(n_el), np.zeros(n_el), np.zeros(n_el)
+    coeff = bb / cc  # (b)_n/(c)_n z^{n−1}: term t_n = coeff·z and ∂t_n/∂z = n·coeff
+    sum_b, sum_c = 1.0 / bb, 1.0 / cc
     n = 1
-    while active.shape[0] and n < _SERIES_MAX_TERMS:
+    while index.shape[0]:
         term = coeff * zz
-        value[active] += term
+        value += term
         if derivatives:
-            d_b[active] += term * sum_b
-            d_c[active] -= term * sum_c
-            d_z[active] += n * coeff
-        coeff = coeff * zz * (bb + n) / (cc + n)
-        if derivatives:
-            sum_b = sum_b + 1.0 / (bb + n)
-            sum_c = sum_c + 1.0 / (cc + n)
+            d_b += term * sum_b
+            d_c -= term * sum_c
+            d_z += n * coeff
+            bn, cn = bb + n, cc + n
+            coeff = term * bn / cn
+            sum_b += 1.0 / bn
+            sum_c += 1.0 / cn
+        else:
+            coeff = term * (bb + n) / (cc + n)
         n += 1
-        if n % 8 == 0:
-            # Remaining tail ≤ next term / (1 − z); stop an element once that is negligible.
-            tail = (n * coeff) / np.maximum(1.0 - zz, 1e-300)
+        if n % 8 == 0 or n >= _SERIES_MAX_TERMS:
+            # The tail after term n is at most n·coeff/(1 − z) (ratios below z); with derivatives the
+            # harmonic sums bound their extra factors.
+            tail = n * coeff / np.maximum(1.0 - zz, 1e-300)
             if derivatives:
-                tail = tail * (1.0 + sum_b + sum_c)
-            still = tail > _SERIES_TOLERANCE * value[active]
-            if not np.all(still):
-                active = active[still]
-                bb, cc, zz, coeff = bb[still], cc[still], zz[still], coeff[still]
+                tail *= 1.0 + sum_b + sum_c
+            done = (tail <= _SERIES_TOLERANCE * value) | (n >= _SERIES_MAX_TERMS)
+            if np.any(done):
+                finished = index[done]
+                out[0, finished] = value[done]
                 if derivatives:
-                    sum_b, sum_c = sum_b[still], sum_c[still]
+                    out[1, finished], out[2, finished], out[3, finished] = d_b[done], d_c[done], d_z[done]
+                keep = ~done
+                index, bb, cc, zz, coeff, value = index[keep], bb[keep], cc[keep], zz[keep], coeff[keep], value[keep]
+                if derivatives:
+                    d_b, d_c, d_z, sum_b, sum_c = d_b[keep], d_c[keep], d_z[keep], sum_b[keep], sum_c[keep]
     if derivatives:
-        return value.reshape(shape), d_b.reshape(shape), d_c.reshape(shape), d_z.reshape(shape)
-    return value.reshape(shape)
+        return tuple(row.reshape(shape) for row in out)
+    return out[0].reshape(shape)
 
 
 class ParetoNBDFitter(TransactionModelFitter):
@@ -115,7 +158,7 @@ class ParetoNBDFitter(TransactionModelFitter):
 
     def _dropout_start_pairs(self, mean_T):
         # s and beta: mean lifetime beta/(s-1) around a few multiples of the typical observation span.
-        return [(1.0, mean_T), (0.5, 0.5 * mean_T), (2.0, 4.0 * mean_T)]
+        return [(1.0, mean_T), (0.5, 0.5 * mean_T), (2.0, 2.0 * mean_T)]
 
     # -- the dropout integral H ------------------------------------------------------------------
     @staticmethod
@@ -153,67 +196,77 @@ class ParetoNBDFitter(TransactionModelFitter):
         d_beta = g_z * dz_beta - exp_beta / (beta + t)
         return log_h, np.column_stack([d_r, d_alpha, d_s, d_beta])
 
-    def _log_branches(self, params, data: CompressedData, derivatives: bool):
-        """Per-row ℓ_alive and ℓ_dead (without the common factor), optionally with gradients."""
+    @staticmethod
+    def _pairs(data: CompressedData):
+        if "pareto_pairs" not in data.extras:
+            data.extras["pareto_pairs"] = _distinct_pairs(data)
+        return data.extras["pareto_pairs"]
+
+    def _log_branches(self, params, data: CompressedData):
+        """Per-row ℓ_alive and ℓ_dead (without the common factor Γ(r+x)α^r β^s/Γ(r))."""
         r, alpha, s, beta = params
         x = data.columns["frequency"]
-        pairs = data.extras.get("pareto_pairs")
-        if pairs is None:
-            pairs = _distinct_pairs(data)
-            data.extras["pareto_pairs"] = pairs
-        pair_x, pair_t, index_tx, index_T = pairs
-        log_h, grad_h = self._log_h(params, pair_x, pair_t, derivatives)
+        pair_x, pair_t, index_tx, index_T = self._pairs(data)
+        log_h, _ = self._log_h(params, pair_x, pair_t, derivatives=False)
         log_h_tx, log_h_T = log_h[index_tx], log_h[index_T]
-
-        log_alpha_T = np.log(alpha + data.values["T"])[data.codes["T"]]
-        log_beta_T = np.log(beta + data.values["T"])[data.codes["T"]]
-        alive = -(r + x) * log_alpha_T - s * log_beta_T
+        alive = -(r + x) * np.log(alpha + data.columns["T"]) - s * np.log(beta + data.columns["T"])
         gap = np.minimum(log_h_T - log_h_tx, 0.0)
         with np.errstate(divide="ignore"):
-            log_gap_factor = np.log(-np.expm1(gap))
-        dead = np.log(s) - np.log(r + s + x) + log_h_tx + log_gap_factor
-        if not derivatives:
-            return alive, dead, None, None
-        inv_alpha_T = (1.0 / (alpha + data.values["T"]))[data.codes["T"]]
-        inv_beta_T = (1.0 / (beta + data.values["T"]))[data.codes["T"]]
-        zeros = np.zeros_like(x)
-        grad_alive = np.column_stack([-log_alpha_T, -(r + x) * inv_alpha_T, -log_beta_T, -s * inv_beta_T])
-        g_tx, g_T = grad_h[index_tx], grad_h[index_T]
-        # d/dgap ln(1 − e^gap) = −1/expm1(−gap); rows with gap = 0 have ℓ_dead = −inf and zero weight.
-        with np.errstate(divide="ignore"):
-            factor = np.where(gap < 0, -1.0 / np.expm1(-gap), 0.0)
-        inv_rsx = 1.0 / (r + s + x)
-        grad_dead = g_tx + factor[:, None] * (g_T - g_tx)
-        grad_dead += np.column_stack([-inv_rsx, zeros, 1.0 / s - inv_rsx, zeros])
-        return alive, dead, grad_alive, grad_dead
+            dead = np.log(s) - np.log(r + s + x) + log_h_tx + np.log(-np.expm1(gap))
+        return alive, dead
 
     def _log_likelihood(self, params, data: CompressedData):
         r, alpha, s, beta = params
+        cache = _pareto_cache(data)
+        pair_x, pair_t, index_tx, index_T = self._pairs(data)
+        xv, w_x, sum_w = data.values["frequency"], cache["w_x"], cache["sum_w"]
+        tv, w_T, wx_T = data.values["T"], cache["w_T"], cache["wx_T"]
         w = data.weights
-        xv, xc = data.values["frequency"], data.codes["frequency"]
-        alive, dead, grad_alive, grad_dead = self._log_branches(params, data, derivatives=True)
-        combined = np.logaddexp(alive, dead)
-        w_x = np.bincount(xc, weights=w, minlength=xv.shape[0])
-        sum_w = w.sum()
-        const = sum_w * (r * np.log(alpha) + s * np.log(beta) - gammaln(r))
-        total = float(np.dot(w_x, gammaln(r + xv)) + const + np.dot(w, combined))
-        weight_dead = np.exp(dead - combined)
-        weight_alive = 1.0 - weight_dead
-        grad_rows = weight_alive[:, None] * grad_alive + np.where(weight_dead > 0, weight_dead, 0.0)[:, None] * \
-            np.where(np.isfinite(grad_dead), grad_dead, 0.0)
-        gradient = w @ grad_rows
-        gradient[0] += np.dot(w_x, digamma(r + xv)) + sum_w * (np.log(alpha) - digamma(r))
-        gradient[1] += sum_w * r / alpha
-        gradient[2] += sum_w * np.log(beta)
-        gradient[3] += sum_w * s / beta
-        return total, gradient
+
+        # ln L = lnΓ(r+x) − lnΓ(r) + r ln α + s ln β + ℓ_alive + softplus(ℓ_dead − ℓ_alive). The alive
+        # branch −(r+x) ln(α+T) − s ln(β+T) is summed over distinct T.
+        log_alpha_tv, log_beta_tv = np.log(alpha + tv), np.log(beta + tv)
+        total = (np.dot(w_x, gammaln(r + xv)) + sum_w * (r * np.log(alpha) + s * np.log(beta) - gammaln(r))
+                 - np.dot(r * w_T + wx_T, log_alpha_tv) - s * np.dot(w_T, log_beta_tv))
+        gradient = np.array([
+            np.dot(w_x, digamma(r + xv)) + sum_w * (np.log(alpha) - digamma(r)) - np.dot(w_T, log_alpha_tv),
+            sum_w * r / alpha - np.dot(r * w_T + wx_T, 1.0 / (alpha + tv)),
+            sum_w * np.log(beta) - np.dot(w_T, log_beta_tv),
+            sum_w * s / beta - s * np.dot(w_T, 1.0 / (beta + tv)),
+        ])
+
+        # Per distinct (x, t) pair: ln H(t) and, for t used as T, c = ln s − ln(r+s+x) − (ℓ_alive − ln H(T)),
+        # so that per row ℓ_dead − ℓ_alive = c[T-pair] + d + ln(1 − e^{−d}) with d = ln H(t_x) − ln H(T) ≥ 0.
+        log_h, grad_h = self._log_h(params, pair_x, pair_t, derivatives=True)
+        log_alpha_pt, log_beta_pt = np.log(alpha + pair_t), np.log(beta + pair_t)
+        inv_rsx = 1.0 / (r + s + pair_x)
+        alive_pair = -(r + pair_x) * log_alpha_pt - s * log_beta_pt
+        c_pair = np.log(s) - np.log(r + s + pair_x) - alive_pair + log_h
+        grad_c = grad_h + np.column_stack([log_alpha_pt - inv_rsx, (r + pair_x) / (alpha + pair_t),
+                                           log_beta_pt + 1.0 / s - inv_rsx, s / (beta + pair_t)])
+
+        d = np.maximum(log_h[index_tx] - log_h[index_T], 0.0)
+        # Rows with d = 0 have t_x = T (one pair for both), so their ρ below cancels in by_h and their
+        # dead branch is e^{−690}-negligible; flooring 1 − e^{−d} keeps every number finite.
+        one_minus = np.maximum(-np.expm1(-d), 1e-300)
+        v = c_pair[index_T] + d + np.log(one_minus)
+        total += np.dot(w, np.logaddexp(0.0, v))
+        weight_dead = w * expit(v)
+        # d/dd [d + ln(1 − e^{−d})] = 1/(1 − e^{−d})
+        rho = weight_dead / one_minus
+        n_pairs = pair_x.shape[0]
+        by_T = np.bincount(index_T, weights=weight_dead, minlength=n_pairs)
+        by_h = np.bincount(index_tx, weights=rho, minlength=n_pairs) - np.bincount(index_T, weights=rho,
+                                                                                   minlength=n_pairs)
+        gradient += by_T @ grad_c + by_h @ grad_h
+        return float(total), gradient
 
     # -- predictions -----------------------------------------------------------------------------
     def _prediction_branches(self, x, t_x, t_cal):
         shape = x.shape
         x, t_x, t_cal = x.ravel(), t_x.ravel(), t_cal.ravel()
         data = compress_for_prediction(x, t_x, t_cal)
-        alive, dead, _, _ = self._log_branches(self._param_array(), data, derivatives=False)
+        alive, dead = self._log_branches(self._param_array(), data)
         return alive[data.inverse].reshape(shape), dead[data.inverse].reshape(shape)
 
     def conditional_probability_alive(self, frequency, recency, T):
@@ -227,11 +280,8 @@ class ParetoNBDFitter(TransactionModelFitter):
         t, x, t_x, t_cal = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, frequency, recency, T)))
         r, alpha, s, beta = self._param_array()
         log_ratio = np.log1p(t / (beta + t_cal))
-        if abs(s - 1.0) > 1e-10:
-            # [1 − (1+u)^{−(s−1)}]/(s−1), written with expm1 so that it stays exact near s = 1.
-            horizon = -np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0)
-        else:
-            horizon = log_ratio
+        # [1 − (1+u)^{−(s−1)}]/(s−1), written with expm1 so that it stays exact near s = 1.
+        horizon = -np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0) if abs(s - 1.0) > 1e-10 else log_ratio
         return self.conditional_probability_alive(x, t_x, t_cal) * (r + x) * (beta + t_cal) / (alpha + t_cal) * horizon
 
     def probability_of_purchase_in_next(self, t, frequency, recency, T):
@@ -257,16 +307,31 @@ def _expected_share(k, s, rate_a, rate_b):
     return np.where(a_larger, rate_b / rate_a, 1.0) * mean_share * series
 
 
+def _pareto_cache(data: CompressedData) -> dict:
+    """Weights summed per distinct x and per distinct T."""
+    if "pareto" not in data.extras:
+        w = data.weights
+        n_T = data.values["T"].shape[0]
+        data.extras["pareto"] = {
+            "sum_w": float(w.sum()),
+            "w_x": np.bincount(data.codes["frequency"], weights=w, minlength=data.values["frequency"].shape[0]),
+            "w_T": np.bincount(data.codes["T"], weights=w, minlength=n_T),
+            "wx_T": np.bincount(data.codes["T"], weights=w * data.columns["frequency"], minlength=n_T),
+        }
+    return data.extras["pareto"]
+
+
 def _distinct_pairs(data: CompressedData):
     """Distinct (x, t) pairs over t ∈ {t_x, T} and the index of each row's two pairs."""
-    x = data.columns["frequency"]
-    n_rows = x.shape[0]
+    n_rows = data.n_rows
     both_t = np.concatenate([data.columns["recency"], data.columns["T"]])
-    both_x = np.concatenate([x, x])
-    t_values, t_codes = np.unique(both_t, return_inverse=True)
+    both_x = np.concatenate([data.columns["frequency"], data.columns["frequency"]])
+    t_codes, t_values = pd.factorize(both_t)
     x_codes = np.concatenate([data.codes["frequency"], data.codes["frequency"]])
     key = x_codes * np.int64(t_values.shape[0]) + t_codes
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    inverse, distinct = pd.factorize(key)
+    first = np.empty(distinct.shape[0], dtype=np.int64)
+    first[inverse] = np.arange(key.shape[0])
     return both_x[first], both_t[first], inverse[:n_rows], inverse[n_rows:]
 
 

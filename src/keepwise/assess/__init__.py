@@ -1,0 +1,16 @@
+"""Stage 3: the assessment. Whom to nurture, grow, keep, retain, win back, fix service for, make
+profitable, deprioritize or offboard, each with dated evidence, the business's own faults first.
+"""
+
+from keepwise.assess.engine import CONTRACT_COLUMNS, EXTRA_COLUMNS, assess, assess_frames, write_assessment
+from keepwise.assess.explain import explain, render_text
+
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "EXTRA_COLUMNS",
+    "assess",
+    "assess_frames",
+    "explain",
+    "render_text",
+    "write_assessment",
+]

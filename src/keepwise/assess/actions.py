@@ -1,0 +1,190 @@
+"""One action per customer, the money at stake, and the priority, vectorised.
+
+The decision, first match wins (weights and thresholds in ``[actions]``):
+
+1. ``offboard``: the decayed problem score (sum of the active problem flags' weights) reaches
+   ``offboard_min_score``: confirmed fraud or abuse of staff alone, or several lesser problems.
+2. ``fix_service``: the business's own failures are documented (``service_failure``). The
+   business's fault comes before any judgement of the customer, whatever their profit.
+3. ``make_profitable``: a current money problem the business can act on (bad payer, return
+   abuser, fickle, chronic complainer): reprice, require prepayment, charge for changes.
+4. ``deprioritize``: a current deal seeker or values conflict: stop spending effort on them.
+5. ``make_profitable``: unprofitable with no other current problem.
+6. By lifecycle: lapsed -> ``win_back`` if valuable else ``deprioritize``; slipping -> ``retain``
+   if valuable else ``keep``; active -> ``nurture`` (top margin, regular) or ``grow`` (unless
+   ``no_growth_potential``) or ``keep``; never bought -> ``keep``.
+
+A problem that stopped more than ``stale_after_days`` ago while the customer kept ordering
+weighs ``stale_weight`` of its weight ("people change"); below ``active_min_weight_share`` of its
+weight it no longer counts as a current problem for steps 3-5.
+
+Money at stake, in the configured currency, over the CLV horizon:
+- retain / win_back: value if kept active x (1 - p_alive): the CLV at risk;
+- offboard / deprioritize: the customer's cost to serve per year x horizon, plus any yearly loss:
+  what ending the relationship saves;
+- make_profitable: the yearly loss x horizon (the profit gained by bringing them to break-even),
+  or, for profitable customers with a money problem, the yearly cost to serve of that problem;
+- fix_service: the customer's value if kept plus the yearly cost of the business's failures;
+- nurture / grow / keep: the CLV (never below 0).
+
+Priority: actions in ``priority_order``; within an action more independent problems first, then
+the higher problem score, then more money at stake. It is a dense rank, so ties share a number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from keepwise.assess.flags import PROBLEM_FLAGS
+from keepwise.config import Settings
+
+__all__ = ["ACTIONS", "decide_actions", "priority_rank", "problem_weights"]
+
+ACTIONS = (
+    "nurture",
+    "grow",
+    "keep",
+    "retain",
+    "win_back",
+    "fix_service",
+    "make_profitable",
+    "deprioritize",
+    "offboard",
+)
+MONEY_PROBLEMS = ("bad_payer", "return_abuser", "fickle", "chronic_complainer")
+EFFORT_PROBLEMS = ("deal_seeker", "values_conflict")
+
+
+def problem_weights(flags: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The decayed weight of every problem flag (0 where it does not fire)."""
+    stale_weight = settings.flags.stale_weight
+    weights = {}
+    for code in PROBLEM_FLAGS:
+        base = getattr(settings.actions, f"weight_{code}")
+        decay = np.where(flags[f"{code}_stale"], stale_weight, 1.0)
+        weights[code] = np.where(flags[code], base * decay, 0.0)
+    return pd.DataFrame(weights, index=flags.index)
+
+
+def _is_active(weights: pd.DataFrame, codes: tuple[str, ...], settings: Settings) -> pd.Series:
+    share = settings.actions.active_min_weight_share
+    active = pd.Series(False, index=weights.index)
+    for code in codes:
+        base = getattr(settings.actions, f"weight_{code}")
+        active |= weights[code] >= share * base
+    return active
+
+
+def decide_actions(
+    features: pd.DataFrame,
+    flags: pd.DataFrame,
+    weights: pd.DataFrame,
+    predictions: pd.DataFrame,
+    lifecycle: pd.Series,
+    settings: Settings,
+) -> pd.DataFrame:
+    """Columns: action, money_at_stake, problem_score, n_problems, valuable."""
+    config = settings.actions
+    horizon_years = settings.clv.horizon_days / 365.0
+    problem_score = weights.sum(axis=1)
+    n_problems = (weights > 0).sum(axis=1)
+
+    margin_rate = predictions["yearly_margin_rate"]
+    buying = features["n_orders"] > 0
+    if buying.any():
+        valuable_bar = margin_rate[buying].quantile(config.valuable_quantile)
+        nurture_bar = margin_rate[buying].quantile(config.nurture_quantile)
+    else:
+        valuable_bar = nurture_bar = np.inf
+    valuable = buying & (margin_rate >= valuable_bar) & (margin_rate > 0)
+    top = buying & (margin_rate >= nurture_bar) & (margin_rate > 0)
+
+    money_problem = _is_active(weights, MONEY_PROBLEMS, settings)
+    effort_problem = _is_active(weights, EFFORT_PROBLEMS, settings)
+    unprofitable = _is_active(weights, ("unprofitable",), settings)
+
+    stage = lifecycle.to_numpy()
+    conditions = [
+        problem_score >= config.offboard_min_score,
+        flags["service_failure"],
+        money_problem,
+        effort_problem,
+        unprofitable,
+        (stage == "lapsed") & valuable,
+        stage == "lapsed",
+        (stage == "slipping") & valuable,
+        stage == "slipping",
+        (stage == "active") & top & (features["n_purchase_days"] >= config.nurture_min_purchase_days),
+        (stage == "active") & ~flags["no_growth_potential"],
+    ]
+    choices = [
+        "offboard",
+        "fix_service",
+        "make_profitable",
+        "deprioritize",
+        "make_profitable",
+        "win_back",
+        "deprioritize",
+        "retain",
+        "keep",
+        "nurture",
+        "grow",
+    ]
+    action = np.select([np.asarray(c, dtype=bool) for c in conditions], choices, default="keep")
+
+    # Money at stake over the horizon.
+    tenure_years = np.maximum(features["tenure_days"].fillna(0).to_numpy(float), 90.0) / 365.0
+    yearly_cost_to_serve = (features["cost_to_serve"] - features["cost_business_fault"]).to_numpy(
+        float
+    ) / tenure_years
+    yearly_business_fault = features["cost_business_fault"].to_numpy(float) / tenure_years
+    yearly_loss = np.maximum(-margin_rate.to_numpy(float), 0.0)
+    p_alive = predictions["p_alive"].to_numpy(float)
+    clv = predictions["clv"].to_numpy(float)
+    # The value if the customer stays active: the model's CLV undone by p_alive where it can be.
+    value_if_kept = np.where(
+        p_alive > 0.05, clv / np.maximum(p_alive, 0.05), margin_rate.to_numpy(float) * horizon_years
+    )
+    value_if_kept = np.maximum(value_if_kept, 0.0)
+    at_stake = {
+        "retain": value_if_kept * (1 - p_alive),
+        "win_back": value_if_kept * (1 - p_alive),
+        "offboard": (yearly_cost_to_serve + yearly_loss) * horizon_years,
+        "deprioritize": (yearly_cost_to_serve + yearly_loss) * horizon_years,
+        "make_profitable": np.where(yearly_loss > 0, yearly_loss, yearly_cost_to_serve) * horizon_years,
+        "fix_service": value_if_kept + yearly_business_fault * horizon_years,
+    }
+    money = np.maximum(clv, 0.0)
+    for name, amount in at_stake.items():
+        money = np.where(action == name, amount, money)
+
+    return pd.DataFrame(
+        {
+            "action": action,
+            "money_at_stake": np.round(np.nan_to_num(money, nan=0.0), 2),
+            "problem_score": problem_score.round(2),
+            "n_problems": n_problems,
+            "valuable": valuable,
+        },
+        index=features.index,
+    )
+
+
+def priority_rank(decisions: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Dense rank from 1 over (action order, -n_problems, -problem_score, -money_at_stake)."""
+    order = {name: position for position, name in enumerate(settings.actions.priority_order)}
+    keys = pd.DataFrame(
+        {
+            "tier": decisions["action"].map(order).fillna(len(order)).to_numpy(int),
+            "problems": -decisions["n_problems"].to_numpy(int),
+            "score": -decisions["problem_score"].round(2).to_numpy(float),
+            "money": -decisions["money_at_stake"].round(0).to_numpy(float),
+        }
+    )
+    sorted_keys = keys.sort_values(list(keys.columns), kind="stable")
+    new_group = sorted_keys.ne(sorted_keys.shift()).any(axis=1)
+    rank_sorted = new_group.cumsum().to_numpy()
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[sorted_keys.index.to_numpy()] = rank_sorted
+    return rank

@@ -1,0 +1,163 @@
+"""``assess``: one action per customer, with priority, money at stake and dated reasons.
+
+The bulk path is vectorised: the feature table is computed by one ibis expression (executed once),
+then flags, lifecycle, actions and priority are pandas/numpy column operations.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from keepwise.assess.actions import decide_actions, priority_rank, problem_weights
+from keepwise.assess.evidence import build_evidence, build_reasons
+from keepwise.assess.flags import FLAG_CODES, compute_flags
+from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
+from keepwise.data.loader import Dataset
+from keepwise.metrics.features import customer_features
+
+__all__ = ["CONTRACT_COLUMNS", "EXTRA_COLUMNS", "assess", "assess_frames", "write_assessment"]
+
+CONTRACT_COLUMNS = (
+    "customer_id",
+    "action",
+    "priority",
+    "flags",
+    "clv",
+    "p_alive",
+    "churn_risk",
+    "profit",
+    "cost_to_serve",
+    "reasons",
+)
+EXTRA_COLUMNS = (
+    "lifecycle",
+    "money_at_stake",
+    "n_problems",
+    "problem_score",
+    "cost_business_fault",
+    "revenue",
+    "n_orders",
+    "last_order_at",
+    "days_since_last_order",
+    "evidence",
+)
+
+
+def _referrals_tracked(ds: Dataset) -> bool:
+    customers = ds.table("customers")
+    return bool(customers.referred_by.notnull().any().execute())
+
+
+def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: pd.Series) -> pd.DataFrame:
+    """Model p_alive / churn_risk / clv where given; the rhythm rule fills customers the model left out."""
+    model = model.drop_duplicates("customer_id").set_index("customer_id")
+    merged = rhythm.copy()
+    for column in ("p_alive", "churn_risk", "clv"):
+        if column in model:
+            values = pd.Series(customer_ids.to_numpy(), index=rhythm.index).map(model[column])
+            merged[column] = values.astype(float).fillna(rhythm[column])
+    merged["p_alive"] = merged["p_alive"].clip(0.0, 1.0)
+    merged["churn_risk"] = merged["churn_risk"].clip(0.0, 1.0)
+    return merged
+
+
+def assess_frames(
+    features: pd.DataFrame,
+    as_of: date,
+    settings,
+    predictions: pd.DataFrame | None = None,
+    referrals_tracked: bool = True,
+) -> pd.DataFrame:
+    """The assessment from an executed feature table (``customer_features(...).execute()``).
+
+    Returns the contract columns, then ``EXTRA_COLUMNS``. ``assess`` is the usual entry point; this
+    one lets callers that already hold the features (reports, portfolio metrics, tests) reuse them.
+    """
+    features = features.reset_index(drop=True)
+    rhythm = rhythm_predictions(features, settings)
+    from_model = predictions is not None
+    if from_model:
+        rhythm = _merge_predictions(predictions, rhythm, features["customer_id"])
+    stage = lifecycle_stage(features, rhythm, settings, from_model)
+    flags = compute_flags(features, as_of, settings, referrals_tracked)
+    weights = problem_weights(flags, settings)
+    decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
+    priority = priority_rank(decisions, settings)
+
+    raised = flags[list(FLAG_CODES)].to_numpy(bool)
+    codes = np.asarray(FLAG_CODES, dtype=object)
+    flag_text = np.array([";".join(codes[row]) for row in raised], dtype=object)
+
+    reasons = build_reasons(features, flags, decisions, rhythm, stage, as_of, settings)
+    evidence = build_evidence(features, flags, weights)
+    result = pd.DataFrame(
+        {
+            "customer_id": features["customer_id"].astype(str).to_numpy(),
+            "action": decisions["action"].to_numpy(),
+            "priority": priority,
+            "flags": flag_text,
+            "clv": rhythm["clv"].astype(float).round(2).fillna(0.0).to_numpy(),
+            "p_alive": rhythm["p_alive"].astype(float).round(4).fillna(0.0).to_numpy(),
+            "churn_risk": rhythm["churn_risk"].astype(float).round(4).fillna(1.0).to_numpy(),
+            "profit": features["profit"].astype(float).round(2).to_numpy(),
+            "cost_to_serve": features["cost_to_serve"].astype(float).round(2).to_numpy(),
+            "reasons": reasons,
+            "lifecycle": stage.to_numpy(),
+            "money_at_stake": decisions["money_at_stake"].to_numpy(),
+            "n_problems": decisions["n_problems"].to_numpy(),
+            "problem_score": decisions["problem_score"].to_numpy(),
+            "cost_business_fault": features["cost_business_fault"].astype(float).round(2).to_numpy(),
+            "revenue": features["revenue"].astype(float).round(2).to_numpy(),
+            "n_orders": features["n_orders"].astype("int64").to_numpy(),
+            "last_order_at": features["last_order_at"].to_numpy(),
+            "days_since_last_order": features["days_since_last_order"].to_numpy(),
+            "evidence": evidence,
+        }
+    )
+    return result.sort_values(["priority", "customer_id"], kind="stable").reset_index(drop=True)
+
+
+def assess(ds: Dataset, as_of: date, predictions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Assess every customer of ``ds`` as of ``as_of``.
+
+    Parameters
+    ----------
+    ds : the loaded data.
+    as_of : the assessment day; only events up to it count.
+    predictions : optional model output with ``customer_id`` and any of ``p_alive``,
+        ``churn_risk``, ``clv``; without it (or for customers it lacks) the purchase-rhythm rule of
+        ``keepwise.assess.lifecycle`` stands in.
+
+    Returns one row per customer, sorted by priority: the contract columns in order
+    (``CONTRACT_COLUMNS``), then ``EXTRA_COLUMNS``.
+    """
+    features = customer_features(ds, as_of).execute()
+    return assess_frames(features, as_of, ds.settings, predictions, _referrals_tracked(ds))
+
+
+def write_assessment(df: pd.DataFrame, path: str | Path, fmt: str = "csv") -> Path:
+    """Write atomically: to a temporary file in the same folder, renamed into place when complete.
+
+    On any failure the temporary file is removed and ``path`` is left as it was.
+    """
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"fmt must be 'csv' or 'json', not {fmt!r}")
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            if fmt == "csv":
+                df.to_csv(stream, index=False)
+            else:
+                df.to_json(stream, orient="records", date_format="iso", force_ascii=False, indent=1)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,94 @@
+"""Fit and apply the buy-till-you-die models on a loaded dataset: what `keepwise clv` runs.
+
+The CLI stays thin; this module turns a ``Dataset`` into the contract's summary (one
+transaction per customer-day, completed orders up to the calibration end) and back into
+the contract's JSON and prediction table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from keepwise.data.loader import Dataset
+from keepwise.models.base import BaseFitter
+from keepwise.models.bgnbd import BetaGeoFitter
+from keepwise.models.gamma_gamma import GammaGammaFitter
+from keepwise.models.pareto_nbd import ParetoNBDFitter
+from keepwise.models.summary import rfm_summary
+
+TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {"bgnbd": BetaGeoFitter, "pareto-nbd": ParetoNBDFitter}
+SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
+MODEL_NAMES = (*TRANSACTION_MODELS, *SPEND_MODELS)
+TIME_UNITS = ("day", "week")
+
+
+@dataclass
+class FittedModel:
+    name: str
+    fitter: BaseFitter
+    summary: pd.DataFrame  # customer_id, frequency, recency, T, monetary_value
+    n_customers: int  # customers the model was fitted on
+
+    def to_contract_json(self) -> dict:
+        """``keepwise clv fit --json``: exactly the keys CONTRACT.md names, plus standard errors."""
+        return {
+            "model": self.name,
+            "params": {k: float(v) for k, v in self.fitter.params_.items()},
+            "log_likelihood": float(self.fitter.log_likelihood_),
+            "n_customers": int(self.n_customers),
+            "standard_errors": {k: _finite_or_none(v) for k, v in self.fitter.standard_errors_.items()},
+        }
+
+
+def _finite_or_none(value) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _check(model: str, time_unit: str, allowed: tuple[str, ...]) -> None:
+    if model not in allowed:
+        raise ValueError(f"--model must be one of {', '.join(allowed)} (got '{model}')")
+    if time_unit not in TIME_UNITS:
+        raise ValueError(f"--time-unit must be day or week (got '{time_unit}')")
+
+
+def customer_summary(ds: Dataset, calibration_end: date, time_unit: str) -> pd.DataFrame:
+    """Frequency, recency, T and mean repeat spend per customer, as CONTRACT.md defines them."""
+    summary = rfm_summary(ds.table("orders"), calibration_end, time_unit).to_pandas()
+    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+
+def fit_model(ds: Dataset, model: str, calibration_end: date, time_unit: str) -> FittedModel:
+    _check(model, time_unit, MODEL_NAMES)
+    summary = customer_summary(ds, calibration_end, time_unit)
+    if summary.empty:
+        raise ValueError(f"no completed orders on or before the calibration end {calibration_end.isoformat()}")
+    if model in SPEND_MODELS:
+        # Gamma-Gamma models the mean spend of repeat transactions: repeat customers only.
+        repeaters = summary[summary["frequency"] > 0]
+        if repeaters.empty:
+            raise ValueError("gamma-gamma needs customers with repeat purchases; there are none")
+        fitter = SPEND_MODELS[model]().fit(repeaters["frequency"], repeaters["monetary_value"])
+        return FittedModel(model, fitter, summary, len(repeaters))
+    fitter = TRANSACTION_MODELS[model]().fit(summary["frequency"], summary["recency"], summary["T"])
+    return FittedModel(model, fitter, summary, len(summary))
+
+
+def predict(ds: Dataset, model: str, calibration_end: date, time_unit: str, horizon: float) -> pd.DataFrame:
+    """``keepwise clv predict``: the contract's columns first, then the probability of a purchase."""
+    _check(model, time_unit, tuple(TRANSACTION_MODELS))
+    if not horizon > 0:
+        raise ValueError(f"--horizon must be a positive number of {time_unit}s (got {horizon})")
+    fitted = fit_model(ds, model, calibration_end, time_unit)
+    summary, fitter = fitted.summary, fitted.fitter
+    args = (summary["frequency"].to_numpy(), summary["recency"].to_numpy(), summary["T"].to_numpy())
+    out = summary[["customer_id", "frequency", "recency", "T"]].copy()
+    out["p_alive"] = fitter.conditional_probability_alive(*args)
+    out["expected_purchases"] = fitter.conditional_expected_number_of_purchases_up_to_time(horizon, *args)
+    out["p_purchase_in_horizon"] = fitter.probability_of_purchase_in_next(horizon, *args)
+    out["monetary_value"] = summary["monetary_value"]
+    return out

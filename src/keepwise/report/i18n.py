@@ -1,0 +1,123 @@
+"""Words, money, numbers and dates of the report in the reader's language.
+
+Labels and takeaway templates live in ``keepwise.report.locales.<lang>`` as plain dicts (Python
+modules, so they ship with the package without any data-file plumbing). Templates use
+``str.format`` fields; the numbers put into them are already formatted here with Babel, so a Russian
+report reads ``12 345,60 €`` and an English one ``€12,345.60``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LANGUAGES = ("en", "fa", "ru")
+RIGHT_TO_LEFT = frozenset({"fa"})
+# Shown for a figure that cannot be computed (no data); never a made-up zero.
+MISSING = "–"
+
+
+def messages(lang: str) -> dict[str, str]:
+    """The label and template table of one language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return importlib.import_module(f"keepwise.report.locales.{lang}").MESSAGES
+
+
+def _babel_locale(lang: str, configured: str | None) -> str:
+    """The configured locale when it speaks the report's language (``en_GB`` for an English report), else the language."""
+    if configured:
+        try:
+            if Locale.parse(configured.replace("-", "_")).language == lang:
+                return configured.replace("-", "_")
+        except (ValueError, UnknownLocaleError):
+            pass
+    return lang
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value)) or (isinstance(value, float) and math.isinf(value))
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass
+class Translator:
+    """Translates keys and formats figures for one report language and currency."""
+
+    lang: str
+    currency: str
+    locale: str
+
+    def __post_init__(self) -> None:
+        self._messages = messages(self.lang)
+
+    @classmethod
+    def for_report(cls, lang: str, currency: str, configured_locale: str | None = None) -> Translator:
+        return cls(lang=lang, currency=currency.upper(), locale=_babel_locale(lang, configured_locale))
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.lang in RIGHT_TO_LEFT else "ltr"
+
+    def __call__(self, key: str, **values) -> str:
+        """The text of ``key`` with ``values`` filled in; a missing key is a bug, so it raises."""
+        template = self._messages[key]
+        return template.format(**values) if values else template
+
+    def money(self, amount) -> str:
+        """Money in the report currency; whole units from 1,000 up (cents add nothing at that scale)."""
+        if _is_missing(amount):
+            return MISSING
+        amount = float(amount)
+        if abs(amount) < 1000:
+            return format_currency(amount, self.currency, locale=self.locale)
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+        whole = re.sub(r"\.0+", "", pattern)
+        return format_currency(round(amount), self.currency, format=whole, locale=self.locale, currency_digits=False)
+
+    def number(self, value, digits: int = 0) -> str:
+        if _is_missing(value):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(float(value), format=pattern, locale=self.locale)
+
+    def percent(self, share, digits: int = 0) -> str:
+        if _is_missing(share):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(float(share), format=pattern, locale=self.locale)
+
+    def points(self, share_difference) -> str:
+        """A difference of two shares in percentage points, signed (``+1.5 pts``)."""
+        if _is_missing(share_difference):
+            return MISSING
+        value = 100 * float(share_difference)
+        sign = "+" if value > 0 else ""
+        return self("points", value=sign + self.number(value, 1))
+
+    def date(self, day, style: str = "medium") -> str:
+        if _is_missing(day):
+            return MISSING
+        if isinstance(day, datetime | pd.Timestamp):
+            day = day.date()
+        if not isinstance(day, date):
+            day = date.fromisoformat(str(day)[:10])
+        return format_date(day, format=style, locale=self.locale)
+
+    def month(self, day) -> str:
+        """A period label like ``Jun 1998``."""
+        if _is_missing(day):
+            return MISSING
+        return format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.locale)

@@ -1,0 +1,111 @@
+"""On a sample business with planted customer types: does each type get the intended flags and actions?"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from keepwise.assess import CONTRACT_COLUMNS, assess
+from keepwise.assess.flags import FLAG_CODES
+
+from .conftest import AS_OF
+
+
+@pytest.fixture(scope="module")
+def outcome(sample_dataset):
+    ds, truth = sample_dataset
+    result = assess(ds, AS_OF).merge(truth, on="customer_id")
+    for code in FLAG_CODES:
+        result[f"has_{code}"] = result["flags"].str.split(";").apply(lambda codes, c=code: c in codes)
+    return result
+
+
+def share(outcome, customer_type: str, column: str, values) -> float:
+    rows = outcome[outcome["customer_type"] == customer_type]
+    return float(rows[column].isin(values).mean())
+
+
+def flag_share(outcome, customer_type: str, code: str) -> float:
+    return float(outcome.loc[outcome["customer_type"] == customer_type, f"has_{code}"].mean())
+
+
+def test_print_per_type_table(outcome):
+    actions = pd.crosstab(outcome["customer_type"], outcome["action"], normalize="index").round(2)
+    flags = outcome.groupby("customer_type")[[f"has_{c}" for c in FLAG_CODES[:9]]].mean().round(2)
+    flags.columns = [c.removeprefix("has_") for c in flags.columns]
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print("\nactions per planted type\n", actions, "\n\nflags per planted type\n", flags)
+    assert len(outcome) == 4000
+
+
+def test_contract_columns_and_ranges(outcome):
+    assert list(outcome.columns[: len(CONTRACT_COLUMNS)]) == list(CONTRACT_COLUMNS)
+    assert outcome["p_alive"].between(0, 1).all() and outcome["churn_risk"].between(0, 1).all()
+    assert outcome[["clv", "profit", "cost_to_serve"]].notna().all().all()
+    assert (outcome["priority"] >= 1).all()
+
+
+@pytest.mark.parametrize("customer_type", ["fraudster", "abusive_to_staff"])
+def test_misconduct_is_offboarded(outcome, customer_type):
+    assert share(outcome, customer_type, "action", ["offboard"]) >= 0.90
+
+
+@pytest.mark.parametrize(
+    "customer_type",
+    ["loyal_high_value", "slipping_valuable", "lapsed_valuable", "reformed", "business_fault"],
+)
+def test_good_or_wronged_customers_are_not_offboarded(outcome, customer_type):
+    assert share(outcome, customer_type, "action", ["offboard"]) <= 0.02
+
+
+def test_business_fault_gets_fix_service(outcome):
+    assert share(outcome, "business_fault", "action", ["fix_service"]) >= 0.80
+    # and is never blamed for the business's failures
+    assert flag_share(outcome, "business_fault", "chronic_complainer") <= 0.02
+    assert flag_share(outcome, "business_fault", "return_abuser") <= 0.02
+
+
+def test_lifecycle_actions(outcome):
+    assert share(outcome, "loyal_high_value", "action", ["nurture", "grow", "keep"]) >= 0.90
+    assert share(outcome, "slipping_valuable", "action", ["retain"]) >= 0.60
+    assert share(outcome, "lapsed_valuable", "action", ["win_back"]) >= 0.60
+    assert share(outcome, "healthy_regular", "action", ["nurture", "grow", "keep", "retain"]) >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("customer_type", "code"),
+    [
+        ("chronic_complainer", "chronic_complainer"),
+        ("return_abuser", "return_abuser"),
+        ("bad_payer", "bad_payer"),
+        ("deal_seeker", "deal_seeker"),
+        ("fickle", "fickle"),
+        ("values_conflict", "values_conflict"),
+        ("fraudster", "fraud_or_unethical"),
+        ("abusive_to_staff", "abusive_to_staff"),
+    ],
+)
+def test_problem_types_get_their_flag(outcome, customer_type, code):
+    assert flag_share(outcome, customer_type, code) >= 0.80
+
+
+@pytest.mark.parametrize("customer_type", ["chronic_complainer", "return_abuser", "bad_payer", "fickle"])
+def test_money_problems_are_made_profitable_or_offboarded(outcome, customer_type):
+    assert share(outcome, customer_type, "action", ["make_profitable", "offboard"]) >= 0.80
+
+
+def test_deal_seekers_are_deprioritized(outcome):
+    assert share(outcome, "deal_seeker", "action", ["deprioritize", "make_profitable"]) >= 0.80
+
+
+def test_reformed_customers_old_problems_weigh_less(outcome):
+    reformed = outcome[outcome["customer_type"] == "reformed"]
+    assert reformed["action"].isin(["nurture", "grow", "keep", "retain"]).mean() >= 0.80
+    stopped = reformed["reasons"].str.contains("behaving well since")
+    assert stopped.mean() >= 0.5
+
+
+def test_false_flags_are_rare_on_healthy_customers(outcome):
+    healthy = outcome[outcome["customer_type"].isin(["healthy_regular", "loyal_high_value"])]
+    for code in FLAG_CODES[:9]:
+        assert healthy[f"has_{code}"].mean() <= 0.03, code

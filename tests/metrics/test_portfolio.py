@@ -1,0 +1,403 @@
+"""Portfolio metrics on data where the right answer is known: hand-made, generated and CDNOW."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from keepwise.data.loader import load
+from keepwise.data.sample import generate_sample
+from keepwise.metrics.features import customer_features
+from keepwise.metrics.portfolio import (
+    RFM_SEGMENTS,
+    AliveProbabilityRule,
+    RecencyRule,
+    churn_by_period,
+    cohort_retention,
+    portfolio_summary,
+    quintile_scores,
+    rfm_scores,
+    rfm_segment,
+    segment_counts,
+    whale_curve,
+)
+from keepwise.metrics.render import render_summary
+
+HAND_AS_OF = date(2024, 6, 30)
+# Short window so that the hand-computed months below show every case: lost, new, won back.
+HAND_LOST_AFTER = 60
+
+# (customer, day, status). Active at the end of day d = a completed order within the 60 days up to d.
+# Month ends of 2024: Jan 31, Feb 29, Mar 31, Apr 30, May 31, Jun 30.
+HAND_ORDERS = [
+    ("A", "2024-01-05", "completed"),  # active Jan, Feb (55 d); lost by Mar 31 (86 d)
+    ("B", "2024-01-10", "completed"),  # active every month end: gaps 50, 16, 46, 11, 41 days
+    ("B", "2024-03-15", "completed"),
+    ("B", "2024-05-20", "completed"),
+    ("C", "2024-02-01", "completed"),  # new Feb; active Mar 31 (59 d); lost by Apr 30 (89 d)
+    ("D", "2024-01-02", "completed"),  # Feb 29 (58 d) active; lost by Mar 31 (89 d);
+    ("D", "2024-04-25", "completed"),  # won back in Apr; May 31 (36 d) active; lost by Jun 30 (66 d)
+    ("E", "2024-03-01", "cancelled"),  # a cancelled order is no purchase
+    ("E", "2024-03-03", "completed"),  # new Mar; Apr 30 (58 d) active; lost by May 31 (89 d)
+    ("F", "2024-02-10", "cancelled"),  # never bought: never a customer
+    ("G", "2024-06-15", "completed"),  # new Jun
+    ("H", "2024-01-20", "completed"),  # two orders one day; Feb 29 (40 d) active; lost by Mar 31 (71 d)
+    ("H", "2024-01-20", "completed"),
+    ("I", "2024-02-28", "completed"),  # new Feb; Mar 31 (32 d); Apr 28 order; May 31 (33 d); lost Jun (63 d)
+    ("I", "2024-04-28", "completed"),
+    ("J", "2024-05-01", "completed"),  # new May; Jun 30 is exactly 60 days later: still active
+]
+HAND_CUSTOMERS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K"]  # K never ordered
+
+
+def write_tables(folder: Path, orders, customers, signed_up: dict[str, str] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    signed_up = signed_up or {}
+    customer_rows = pd.DataFrame(
+        {"customer_id": customers, "signed_up_at": [signed_up.get(c, "") for c in customers]}
+    )
+    customer_rows.to_csv(folder / "customers.csv", index=False)
+    order_rows = pd.DataFrame(
+        [
+            {"order_id": f"O{n:03d}", "customer_id": c, "ordered_at": day, "revenue": 10.0, "status": status}
+            for n, (c, day, status) in enumerate(orders)
+        ]
+    )
+    order_rows.to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hand_ds(tmp_path_factory):
+    folder = write_tables(tmp_path_factory.mktemp("hand"), HAND_ORDERS, HAND_CUSTOMERS)
+    return load(folder, HAND_AS_OF)
+
+
+def assert_counts_reconcile(churn: pd.DataFrame) -> None:
+    reconciled = churn.customers_at_start + churn.new_customers + churn.reactivated - churn.lost
+    assert (reconciled == churn.customers_at_end).all()
+    # Each period starts where the previous one ended.
+    assert (churn.customers_at_start.iloc[1:].to_numpy() == churn.customers_at_end.iloc[:-1].to_numpy()).all()
+
+
+# ------------------------------------------------------------------------------------------------
+# Churn
+
+
+def test_monthly_churn_on_hand_data(hand_ds):
+    churn = churn_by_period(hand_ds, HAND_AS_OF, "month", lost_after_days=HAND_LOST_AFTER)
+    got = churn.set_index("period")[
+        ["customers_at_start", "new_customers", "reactivated", "lost", "lost_of_start", "customers_at_end"]
+    ]
+    expected = pd.DataFrame(
+        {
+            # Jan: A B D H join.          Feb: C I join, nobody lost.
+            # Mar: E joins; A D H lost.   Apr: C lost, D won back.
+            # May: J joins; E lost.       Jun: G joins; D I lost.
+            "customers_at_start": [0, 4, 6, 4, 4, 4],
+            "new_customers": [4, 2, 1, 0, 1, 1],
+            "reactivated": [0, 0, 0, 1, 0, 0],
+            "lost": [0, 0, 3, 1, 1, 2],
+            "lost_of_start": [0, 0, 3, 1, 1, 2],
+            "customers_at_end": [4, 6, 4, 4, 4, 3],
+        },
+        index=pd.Index(["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"], name="period"),
+    )
+    pd.testing.assert_frame_equal(got.astype("int64"), expected, check_index_type=False)
+    assert math.isnan(churn.churn_rate.iloc[0])  # nobody to lose at the start of the first month
+    assert churn.churn_rate.iloc[1:].tolist() == pytest.approx([0.0, 3 / 6, 1 / 4, 1 / 4, 2 / 4])
+    assert churn.retention_rate.iloc[1:].tolist() == pytest.approx([1.0, 0.5, 0.75, 0.75, 0.5])
+    assert not churn.partial.any()
+    assert_counts_reconcile(churn)
+
+
+def test_quarterly_churn_counts_customers_acquired_and_lost_in_the_same_quarter(hand_ds):
+    churn = churn_by_period(hand_ds, HAND_AS_OF, "quarter", lost_after_days=HAND_LOST_AFTER)
+    q1, q2 = churn.to_dict("records")
+    # Q1: A B C D E H I join; A D H lapse before Mar 31, though none was a customer at the start.
+    assert (q1["customers_at_start"], q1["new_customers"], q1["lost"], q1["lost_of_start"]) == (0, 7, 3, 0)
+    assert q1["customers_at_end"] == 4
+    # Q2: B C E I at start; J G join; C E I lost; D came back in Apr but lapsed again by Jun 30.
+    assert (q2["customers_at_start"], q2["new_customers"], q2["reactivated"], q2["lost"]) == (4, 2, 0, 3)
+    assert q2["customers_at_end"] == 3
+    assert q2["churn_rate"] == pytest.approx(3 / 4)
+    assert_counts_reconcile(churn)
+
+
+def test_partial_last_period_and_configured_window(hand_ds):
+    churn = churn_by_period(hand_ds, date(2024, 6, 20), "month")  # default [churn] lost_after_days = 180
+    assert churn.partial.iloc[-1] and churn.period_end.iloc[-1] == date(2024, 6, 20)
+    assert churn.lost.sum() == 0  # nobody can be 180 days silent within six months of joining
+    assert churn.customers_at_end.iloc[-1] == 10 - 1  # all who ever bought (F only cancelled)
+
+
+def test_alive_probability_rule_plugs_in(hand_ds):
+    seen_dates = []
+
+    def p_alive(history: pd.DataFrame, at: date) -> pd.Series:
+        seen_dates.append(at)
+        assert (pd.to_datetime(history["day"]) <= pd.Timestamp(at)).all()  # no peeking past the snapshot
+        last = pd.to_datetime(history.groupby("customer_id")["day"].max())
+        return np.exp(-(pd.Timestamp(at) - last).dt.days / 60.0)
+
+    # exp(-days / 60) >= 0.5 exactly when days <= 60 ln 2 = 41.6: the same as a 41-day recency rule.
+    rule = AliveProbabilityRule.configured(hand_ds, p_alive)
+    assert rule.threshold == 0.5  # [churn] p_alive_threshold
+    by_probability = churn_by_period(hand_ds, HAND_AS_OF, "month", rule=rule)
+    by_recency = churn_by_period(hand_ds, HAND_AS_OF, "month", rule=RecencyRule(41))
+    pd.testing.assert_frame_equal(by_probability, by_recency)
+    # Each month end; the day before January has no purchases yet, so the model is not asked.
+    assert len(seen_dates) == 6
+    assert_counts_reconcile(by_probability)
+
+
+# ------------------------------------------------------------------------------------------------
+# Cohorts
+
+
+def test_cohort_matrix_on_hand_data(hand_ds):
+    cohorts = cohort_retention(hand_ds, HAND_AS_OF, by="month")
+    nan = np.nan
+    expected = pd.DataFrame(
+        [
+            [1.0, 0.0, 0.25, 0.25, 0.25, 0.0],  # A B D H: B buys in Mar and May, D in Apr
+            [1.0, 0.0, 0.5, 0.0, 0.0, nan],  # C I: I buys again in Apr
+            [1.0, 0.0, 0.0, 0.0, nan, nan],  # E
+            [1.0, 0.0, nan, nan, nan, nan],  # J
+            [1.0, nan, nan, nan, nan, nan],  # G
+        ],
+        index=["2024-01", "2024-02", "2024-03", "2024-05", "2024-06"],
+    )
+    np.testing.assert_array_equal(cohorts.shares.index.astype(str), expected.index)
+    np.testing.assert_allclose(cohorts.shares.to_numpy(dtype=float), expected.to_numpy(), equal_nan=True)
+    assert cohorts.sizes.tolist() == [4, 2, 1, 1, 1]
+    assert cohorts.buyers.loc["2024-01", 2] == 1
+
+
+def test_sign_up_cohorts_count_customers_who_never_bought(tmp_path):
+    folder = write_tables(tmp_path, HAND_ORDERS, HAND_CUSTOMERS, signed_up={"K": "2024-01-15"})
+    cohorts = cohort_retention(load(folder, HAND_AS_OF), HAND_AS_OF, by="month", cohort_on="signed_up")
+    # January sign-ups: K (never bought) plus A B D H, whose sign-up falls back to their first order.
+    assert cohorts.sizes["2024-01"] == 5
+    assert cohorts.shares.loc["2024-01", 0] == pytest.approx(4 / 5)
+    assert cohorts.shares.loc["2024-01", 2] == pytest.approx(1 / 5)
+
+
+# ------------------------------------------------------------------------------------------------
+# RFM
+
+
+def spread_features(n: int = 100) -> pd.DataFrame:
+    as_of = pd.Timestamp("2024-06-30")
+    ids = [f"c{i:03d}" for i in range(n)]
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "n_orders": np.arange(1, n + 1),  # customer i has i + 1 orders
+            "last_order_at": [as_of - pd.Timedelta(days=i) for i in range(n)],  # i days ago
+            "revenue": np.linspace(10.0, 1000.0, n)[::-1],  # the most recent spend the most
+        }
+    )
+
+
+def test_quintile_scores_on_a_distinct_spread():
+    rfm = rfm_scores(spread_features(), date(2024, 6, 30))
+    for score in ("r_score", "f_score", "m_score"):
+        assert rfm[score].value_counts().sort_index().tolist() == [20] * 5
+    by_id = rfm.set_index("customer_id")
+    # Recency: 0-19 days ago score 5 ... 80-99 days ago score 1.
+    assert by_id.loc["c000", "r_score"] == 5 and by_id.loc["c019", "r_score"] == 5
+    assert by_id.loc["c020", "r_score"] == 4 and by_id.loc["c099", "r_score"] == 1
+    # Frequency: 1-20 orders score 1 ... 81-100 orders score 5.
+    assert by_id.loc["c000", "f_score"] == 1 and by_id.loc["c099", "f_score"] == 5
+    # c000: R5, F1, M5 -> FM = round-half-up(3) = 3 -> Potential loyalist.
+    assert by_id.loc["c000", "fm_score"] == 3 and by_id.loc["c000", "segment"] == "Potential loyalist"
+
+
+def test_tied_values_share_a_score_whatever_the_row_order():
+    values = pd.Series([1] * 60 + [2] * 20 + list(range(3, 23)))
+    scores = quintile_scores(values)
+    assert set(scores[:60]) == {1}  # 0 customers strictly below
+    assert set(scores[60:80]) == {4}  # 60 of 100 below: 1 + floor(5 x 0.6)
+    assert set(scores[80:]) == {5}
+    shuffled = values.sample(frac=1.0, random_state=3)
+    pd.testing.assert_series_equal(quintile_scores(shuffled).sort_index(), scores)
+
+
+def test_segment_grid():
+    assert rfm_segment(5, 5) == "Champions"
+    assert rfm_segment(5, 1) == "New"
+    assert rfm_segment(4, 1) == "Promising"
+    assert rfm_segment(3, 3) == "Need attention"
+    assert rfm_segment(3, 4) == "Loyal"
+    assert rfm_segment(2, 3) == "At risk"
+    assert rfm_segment(1, 5) == "Can't lose them"
+    assert rfm_segment(2, 2) == "Hibernating"
+    assert rfm_segment(1, 1) == "Lost"
+    every_cell = {rfm_segment(r, fm) for r in range(1, 6) for fm in range(1, 6)}
+    assert every_cell == set(RFM_SEGMENTS)
+
+
+def test_customers_without_orders_get_no_rfm():
+    features = spread_features(10)
+    features.loc[3, "n_orders"] = 0
+    features.loc[3, "last_order_at"] = pd.NaT
+    rfm = rfm_scores(features, date(2024, 6, 30))
+    assert len(rfm) == 9 and "c003" not in set(rfm.customer_id)
+    assert sum(segment_counts(rfm).values()) == 9
+
+
+# ------------------------------------------------------------------------------------------------
+# Whale curve
+
+
+def test_whale_curve_on_hand_data():
+    features = pd.DataFrame({"customer_id": list("abcde"), "profit": [-40.0, 30.0, 50.0, -10.0, 20.0]})
+    whale = whale_curve(features)
+    # Ranked: c 50, b 30, e 20, d -10, a -40 -> cumulative 50, 80, 100, 90, 50 of a total of 50.
+    assert whale.customer_ids.tolist() == ["c", "b", "e", "d", "a"]
+    assert whale.cumulative_profit.tolist() == [0, 50, 80, 100, 90, 50]
+    assert whale.total_profit == 50
+    assert whale.peak_customer_share == pytest.approx(0.6)
+    assert whale.peak_profit_share == pytest.approx(2.0)  # the top 60% earn 200% of total profit
+    assert whale.value_destroying_customers == 2
+    assert whale.value_destroying_share == pytest.approx(0.4)
+    assert whale.value_destroying_cost == pytest.approx(50.0)
+    assert whale.cumulative_profit_share[-1] == pytest.approx(1.0)
+    assert "60%" in whale.headline() and "200%" in whale.headline()
+
+
+def test_whale_curve_of_a_loss_making_portfolio_has_no_profit_shares():
+    whale = whale_curve(pd.DataFrame({"customer_id": ["a", "b"], "profit": [5.0, -20.0]}))
+    assert whale.total_profit == -15
+    assert whale.peak_profit_share is None and whale.peak_customer_share == pytest.approx(0.5)
+    assert whale.to_dict()["peak_profit_share"] is None
+    json.dumps(whale.to_dict())
+
+
+# ------------------------------------------------------------------------------------------------
+# Generated sample business (costs to serve, value destroyers)
+
+
+@pytest.fixture(scope="module")
+def sample_ds(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    generate_sample(folder, n_customers=300, seed=11, as_of=date(2024, 6, 30))
+    return load(folder, date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("period", ["month", "quarter", "year"])
+def test_counts_reconcile_on_sample_data(sample_ds, period):
+    churn = churn_by_period(sample_ds, date(2024, 6, 30), period)
+    assert len(churn) > 1
+    assert_counts_reconcile(churn)
+    assert (churn.lost_of_start <= churn.lost).all() and (
+        churn.lost_of_start <= churn.customers_at_start
+    ).all()
+
+
+def test_summary_on_sample_data(sample_ds):
+    features = customer_features(sample_ds, date(2024, 6, 30)).execute()
+    summary = portfolio_summary(sample_ds, date(2024, 6, 30), "quarter", features=features)
+    assert summary.customers == len(features)
+    assert summary.profit == pytest.approx(features.profit.sum())
+    assert summary.whale.value_destroying_customers == int((features.profit < 0).sum()) > 0
+    assert summary.whale.peak_profit_share > 1.0
+    assert sum(summary.rfm_segments.values()) == summary.customers_with_orders
+    assert summary.active_customers == summary.churn.customers_at_end.iloc[-1]
+
+    data = json.loads(summary.to_json())
+    assert set(data) == {
+        "as_of",
+        "period",
+        "currency",
+        "customers",
+        "money",
+        "churn",
+        "historic_value",
+        "profit_per_customer",
+        "whale",
+        "rfm_segments",
+        "cohorts",
+    }
+    assert data["as_of"] == "2024-06-30"
+    first_period = data["churn"]["periods"][0]
+    assert first_period["churn_rate"] is None and isinstance(first_period["period_start"], str)
+    assert len(data["whale"]["curve"]["customer_share"]) == 101
+    assert data["money"]["profit"] == round(summary.profit, 2)
+
+    console = Console(width=140, record=True)
+    console.print(render_summary(summary))
+    text = console.export_text()
+    assert "Whale curve" in text and "Champions" in text and "Churn per quarter" in text
+
+
+# ------------------------------------------------------------------------------------------------
+# CDNOW, checked against plain pandas on the raw CSV
+
+CDNOW_AS_OF = date(1998, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def cdnow_ds(cdnow_dir):
+    return load(cdnow_dir, CDNOW_AS_OF)
+
+
+@pytest.fixture(scope="module")
+def cdnow_orders(cdnow_dir) -> pd.DataFrame:
+    orders = pd.read_csv(cdnow_dir / "orders.csv", dtype={"customer_id": str}, parse_dates=["ordered_at"])
+    return orders[orders.ordered_at <= pd.Timestamp(CDNOW_AS_OF)]
+
+
+def test_cdnow_quarterly_churn_matches_a_hand_computation(cdnow_ds, cdnow_orders):
+    churn = churn_by_period(cdnow_ds, CDNOW_AS_OF, "quarter").set_index("period")
+
+    def active_at(day: str) -> set[str]:
+        at = pd.Timestamp(day)
+        window = cdnow_orders[
+            (cdnow_orders.ordered_at <= at) & (cdnow_orders.ordered_at >= at - pd.Timedelta(days=180))
+        ]
+        return set(window.customer_id)
+
+    at_start, at_end = active_at("1997-09-30"), active_at("1997-12-31")
+    q4 = churn.loc["1997Q4"]
+    assert q4.customers_at_start == len(at_start)
+    assert q4.lost == len(at_start - at_end)  # all CDNOW customers joined in Q1 1997: nobody new in Q4
+    assert q4.churn_rate == pytest.approx(len(at_start - at_end) / len(at_start))
+    assert q4.customers_at_end == len(at_end)
+    assert_counts_reconcile(churn.reset_index())
+
+
+def test_cdnow_first_cohort_second_month_retention(cdnow_ds, cdnow_orders):
+    cohorts = cohort_retention(cdnow_ds, CDNOW_AS_OF, by="month")
+    month = cdnow_orders.ordered_at.dt.to_period("M")
+    first_month = month.groupby(cdnow_orders.customer_id).min()
+    january = set(first_month[first_month == pd.Period("1997-01", "M")].index)
+    bought_in_february = set(cdnow_orders.customer_id[month == pd.Period("1997-02", "M")])
+    assert cohorts.sizes["1997-01"] == len(january)
+    assert cohorts.shares.loc["1997-01", 1] == pytest.approx(len(january & bought_in_february) / len(january))
+    assert cohorts.shares.loc["1997-01", 0] == 1.0
+    assert list(cohorts.shares.index) == ["1997-01", "1997-02", "1997-03"]
+
+
+def test_no_completed_orders_gives_an_empty_but_valid_summary(tmp_path):
+    folder = write_tables(tmp_path, [("A", "2024-01-05", "cancelled")], ["A", "B"])
+    # Features of two customers who never bought, so this test does not pay for building them.
+    money = dict.fromkeys(["revenue", "cost_of_goods", "gross_margin", "cost_to_serve", "profit"], 0.0)
+    features = pd.DataFrame(
+        {"customer_id": ["A", "B"], "n_orders": [0, 0], "last_order_at": [pd.NaT, pd.NaT]} | money
+    )
+    summary = portfolio_summary(load(folder, HAND_AS_OF), HAND_AS_OF, "quarter", features=features)
+    assert summary.churn.empty and summary.active_customers == 0
+    assert summary.cohorts.shares.empty
+    data = json.loads(summary.to_json())
+    assert data["customers"] == {"total": 2, "with_orders": 0, "active": 0}
+    assert data["whale"]["peak_profit_share"] is None
+    Console(width=100, record=True).print(render_summary(summary))

@@ -1,0 +1,251 @@
+"""Gradients, compression, parameter recovery, predictions and robustness of the fitters."""
+
+import numpy as np
+import pytest
+
+from keepwise.models import (
+    BetaGeoFitter,
+    ConvergenceError,
+    GammaGammaFitter,
+    ModifiedBetaGeoFitter,
+    ParetoNBDFitter,
+)
+from keepwise.models.base import compress_columns
+from keepwise.models.pareto_nbd import hyp2f1_unit_a
+from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
+
+TRANSACTION_FITTERS = [BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter]
+
+
+def _rfm_data(frequency, recency, T, weights=None):
+    weights = np.ones(len(frequency)) if weights is None else weights
+    return compress_columns({"frequency": np.asarray(frequency, float), "recency": np.asarray(recency, float),
+                             "T": np.asarray(T, float)}, weights)
+
+
+def _numeric_gradient(fitter, params, data):
+    gradient = np.empty_like(params)
+    for j in range(params.shape[0]):
+        step = 1e-6 * params[j]
+        up, down = params.copy(), params.copy()
+        up[j] += step
+        down[j] -= step
+        gradient[j] = (fitter._log_likelihood(up, data)[0] - fitter._log_likelihood(down, data)[0]) / (2 * step)
+    return gradient
+
+
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+@pytest.mark.parametrize("params", [[0.243, 4.4, 0.79, 2.4], [1.5, 0.7, 3.0, 0.6], [0.05, 40.0, 0.2, 30.0],
+                                    [0.5, 200.0, 1.2, 2.0]])
+def test_analytic_gradient_matches_finite_differences(fitter, params, cdnow_rounded):
+    data = _rfm_data(cdnow_rounded["frequency"], cdnow_rounded["recency"], cdnow_rounded["T"])
+    params = np.array(params)
+    _, analytic = fitter()._log_likelihood(params, data)
+    numeric = _numeric_gradient(fitter(), params, data)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-3)
+
+
+@pytest.mark.parametrize("params", [[6.25, 3.74, 15.4], [1.0, 1.5, 3.0], [20.0, 10.0, 100.0]])
+def test_gamma_gamma_gradient(params, cdnow_rounded):
+    repeat = cdnow_rounded["frequency"] > 0
+    data = compress_columns({"frequency": cdnow_rounded["frequency"][repeat],
+                             "monetary_value": cdnow_rounded["monetary_value"][repeat]}, np.ones(int(repeat.sum())))
+    params = np.array(params)
+    _, analytic = GammaGammaFitter()._log_likelihood(params, data)
+    np.testing.assert_allclose(analytic, _numeric_gradient(GammaGammaFitter(), params, data), rtol=1e-5, atol=1e-3)
+
+
+def test_series_hypergeometric_matches_scipy():
+    from scipy.special import hyp2f1
+
+    rng = np.random.default_rng(3)
+    b = np.exp(rng.uniform(-3, 8, 500))
+    c = b + np.exp(rng.uniform(-3, 2, 500)) + 1
+    z = rng.uniform(0, 0.999, 500)
+    np.testing.assert_allclose(hyp2f1_unit_a(b, c, z), hyp2f1(1.0, b, c, z), rtol=1e-10)
+
+
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+def test_compressed_and_weighted_fits_agree(fitter, cdnow_rounded):
+    x, t_x, t_cal = cdnow_rounded["frequency"], cdnow_rounded["recency"], cdnow_rounded["T"]
+    plain = fitter().fit(x, t_x, t_cal)
+    data = _rfm_data(x, t_x, t_cal)
+    assert data.n_rows < len(x) and data.weights.sum() == len(x)
+    weighted = fitter().fit(data.columns["frequency"], data.columns["recency"], data.columns["T"],
+                            weights=data.weights)
+    assert weighted.log_likelihood_ == pytest.approx(plain.log_likelihood_, abs=1e-6)
+    for name, value in plain.params_.items():
+        assert weighted.params_[name] == pytest.approx(value, rel=1e-5)
+    # Evaluated directly, the uncompressed log-likelihood equals the compressed one.
+    rows = compress_columns({"frequency": x, "recency": t_x, "T": t_cal}, np.ones(len(x)))
+    params = np.array(list(plain.params_.values()))
+    singles = [fitter()._log_likelihood(params, _rfm_data(x[i:i + 1], t_x[i:i + 1], t_cal[i:i + 1]))[0]
+               for i in range(0, len(x), 7)]
+    assert np.all(np.isfinite(singles))
+    assert fitter()._log_likelihood(params, rows)[0] == pytest.approx(plain.log_likelihood_, abs=1e-6)
+
+
+def _within_three_se(model, truth):
+    for name, value in truth.items():
+        se = model.standard_errors_[name]
+        assert np.isfinite(se) and se > 0, name
+        assert abs(model.params_[name] - value) <= 3 * se, (name, model.params_[name], value, se)
+
+
+def test_bgnbd_recovers_simulated_parameters():
+    truth = {"r": 0.5, "alpha": 30.0, "a": 0.8, "b": 3.0}
+    rng = np.random.default_rng(11)
+    sim = simulate_bgnbd(20_000, rng.integers(30, 365, 20_000).astype(float), **truth, seed=12)
+    _within_three_se(BetaGeoFitter().fit(sim.frequency, sim.recency, sim.T), truth)
+
+
+def test_pareto_nbd_recovers_simulated_parameters():
+    truth = {"r": 0.6, "alpha": 40.0, "s": 0.8, "beta": 90.0}
+    rng = np.random.default_rng(21)
+    sim = simulate_pareto_nbd(20_000, rng.integers(30, 365, 20_000).astype(float), **truth, seed=22)
+    _within_three_se(ParetoNBDFitter().fit(sim.frequency, sim.recency, sim.T), truth)
+
+
+def test_gamma_gamma_recovers_simulated_parameters():
+    truth = {"p": 4.0, "q": 3.0, "v": 20.0}
+    frequency = np.random.default_rng(31).integers(1, 10, 5_000).astype(float)
+    spend = simulate_gamma_gamma_spend(frequency, **truth, seed=32)
+    _within_three_se(GammaGammaFitter().fit(frequency, spend), truth)
+
+
+def test_simulated_transaction_log_matches_summary():
+    sim = simulate_pareto_nbd(2_000, 100.0, 1.0, 10.0, 1.0, 50.0, seed=5, transactions=True)
+    counts = np.bincount(sim.log_customer, minlength=2_000)
+    assert np.array_equal(counts, sim.frequency)
+    assert np.all(sim.log_time <= 100.0)
+    last = np.zeros(2_000)
+    np.maximum.at(last, sim.log_customer, sim.log_time)
+    np.testing.assert_allclose(last, sim.recency)
+    bg = simulate_bgnbd(2_000, 100.0, 1.0, 10.0, 0.5, 2.0, seed=6, transactions=True)
+    assert np.array_equal(np.bincount(bg.log_customer, minlength=2_000), bg.frequency)
+
+
+@pytest.fixture(scope="module")
+def fitted_models(cdnow_rounded):
+    d = cdnow_rounded
+    return {cls.__name__: cls().fit(d["frequency"], d["recency"], d["T"]) for cls in TRANSACTION_FITTERS}
+
+
+@pytest.mark.parametrize("name", ["BetaGeoFitter", "ModifiedBetaGeoFitter", "ParetoNBDFitter"])
+def test_predictions_are_sane(name, fitted_models):
+    model = fitted_models[name]
+    x = np.array([0, 0, 1, 2, 5, 5, 5000, 30])
+    t_x = np.array([0, 0, 5, 30.4, 38, 2, 38.8, 1e-9])
+    T = np.array([38.86, 0, 38.86, 38.86, 38.86, 38.86, 38.86, 38.86])
+    alive = model.conditional_probability_alive(x, t_x, T)
+    expected = model.conditional_expected_number_of_purchases_up_to_time(10.0, x, t_x, T)
+    purchase = model.probability_of_purchase_in_next(10.0, x, t_x, T)
+    for values in (alive, expected, purchase):
+        assert np.all(np.isfinite(values))
+    assert np.all((alive >= 0) & (alive <= 1)) and np.all((purchase >= 0) & (purchase <= 1))
+    assert alive[4] > alive[5]  # a recent last purchase means more likely alive
+    assert expected[6] > expected[4] > 0  # heavy buyers are expected to buy more
+    assert np.all(purchase <= alive + 1e-12)
+    # Longer horizons: more purchases and a higher chance of at least one.
+    later = model.conditional_expected_number_of_purchases_up_to_time(20.0, x, t_x, T)
+    assert np.all(later >= expected)
+    assert np.all(model.probability_of_purchase_in_next(20.0, x, t_x, T) >= purchase - 1e-12)
+    curve = model.expected_number_of_purchases_up_to_time(np.array([0.0, 1.0, 10.0, 100.0]))
+    assert curve[0] == 0 and np.all(np.diff(curve) > 0)
+
+
+@pytest.mark.parametrize("name", ["BetaGeoFitter", "ParetoNBDFitter"])
+def test_probability_of_purchase_matches_monte_carlo(name, fitted_models):
+    """Closed forms of P(≥1 purchase in (T, T+t] | x, t_x, T) vs simulation from the posterior, by
+    rejection: simulate customers with the fitted parameters and keep those with the given history."""
+    model = fitted_models[name]
+    params = model.params_
+    simulate = simulate_bgnbd if name == "BetaGeoFitter" else simulate_pareto_nbd
+    rng = np.random.default_rng(7)
+    n = 400_000
+    sim = simulate(n, 40.0, **params, seed=8, transactions=True)
+    # History over the first 20 weeks; rounding t_x to a 2-week bin keeps the rejection step cheap.
+    in_calibration = sim.log_time <= 20.0
+    x = np.bincount(sim.log_customer[in_calibration], minlength=n)
+    last = np.zeros(n)
+    np.maximum.at(last, sim.log_customer[in_calibration], sim.log_time[in_calibration])
+    later = np.bincount(sim.log_customer[(sim.log_time > 20.0) & (sim.log_time <= 30.0)], minlength=n) > 0
+    for x_value, lo, hi in [(0, 0.0, 0.0), (1, 2.0, 4.0), (2, 16.0, 18.0)]:
+        keep = (x == x_value) & (last >= lo) & (last <= hi)
+        predicted = model.probability_of_purchase_in_next(10.0, np.full(keep.sum(), x_value), last[keep], 20.0).mean()
+        observed = later[keep].mean()
+        tolerance = 4 * np.sqrt(observed * (1 - observed) / keep.sum()) + 0.01
+        assert abs(predicted - observed) < tolerance, (x_value, predicted, observed, keep.sum())
+    del rng
+
+
+# -- robustness ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+def test_heavy_buyers_zero_frequency_and_zero_T(fitter, cdnow_rounded):
+    d = cdnow_rounded
+    x = np.concatenate([d["frequency"], [5000, 0, 0, 3000]])
+    t_x = np.concatenate([d["recency"], [38.5, 0, 0, 20.0]])
+    T = np.concatenate([d["T"], [38.86, 0, 0, 38.0]])
+    model = fitter().fit(x, t_x, T)
+    assert np.all(np.isfinite(list(model.params_.values())))
+    assert np.isfinite(model.log_likelihood_)
+    assert np.all(np.isfinite(model.conditional_probability_alive(x, t_x, T)))
+    assert np.all(np.isfinite(model.conditional_expected_number_of_purchases_up_to_time(39, x, t_x, T)))
+    # T = 0 rows carry no information: adding them leaves the fit unchanged.
+    base = fitter().fit(d["frequency"], d["recency"], d["T"])
+    with_zero = fitter().fit(np.append(d["frequency"], [0, 0]), np.append(d["recency"], [0, 0]),
+                             np.append(d["T"], [0, 0]))
+    for name, value in base.params_.items():
+        assert with_zero.params_[name] == pytest.approx(value, rel=1e-5)
+
+
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+def test_all_one_time_buyers_raise_a_clear_error(fitter):
+    with pytest.raises(ConvergenceError, match="no customer made a repeat purchase"):
+        fitter().fit(np.zeros(100), np.zeros(100), np.linspace(1, 50, 100))
+
+
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+def test_only_T_zero_customers_raise(fitter):
+    with pytest.raises(ConvergenceError, match="T = 0"):
+        fitter().fit([0, 0], [0, 0], [0, 0])
+
+
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+def test_single_customer_gives_a_clear_error_not_nan(fitter):
+    with pytest.raises(ConvergenceError, match="cannot identify|boundary|gradient"):
+        fitter().fit([3], [20.0], [30.0])
+
+
+def test_invalid_input_is_rejected():
+    with pytest.raises(ValueError, match="recency must not exceed T"):
+        BetaGeoFitter().fit([1], [40.0], [30.0])
+    with pytest.raises(ValueError, match="whole numbers"):
+        BetaGeoFitter().fit([1.5], [1.0], [30.0])
+    with pytest.raises(ValueError, match="NaN"):
+        BetaGeoFitter().fit([1], [np.nan], [30.0])
+    with pytest.raises(ValueError, match="differ in length"):
+        BetaGeoFitter().fit([1, 2], [1.0], [30.0])
+    with pytest.raises(ValueError, match="not fitted"):
+        BetaGeoFitter().conditional_probability_alive(1, 1, 2)
+    with pytest.raises(ConvergenceError, match="no customer with frequency > 0"):
+        GammaGammaFitter().fit([0, 0], [0, 0])
+
+
+def test_customer_lifetime_value(cdnow_rounded, fitted_models):
+    d = cdnow_rounded
+    spend = GammaGammaFitter().fit(d["frequency"], d["monetary_value"])
+    model = fitted_models["BetaGeoFitter"]
+    args = (model, d["frequency"], d["recency"], d["T"], d["monetary_value"])
+    # Weeks as the model unit, monthly periods.
+    clv = spend.customer_lifetime_value(*args, time=12, discount_rate=0.01, period_length=4.35)
+    assert np.all(np.isfinite(clv)) and np.all(clv >= 0)
+    undiscounted = spend.customer_lifetime_value(*args, time=12, discount_rate=0.0, period_length=4.35)
+    expected = model.conditional_expected_number_of_purchases_up_to_time(12 * 4.35, d["frequency"], d["recency"], d["T"])
+    np.testing.assert_allclose(undiscounted,
+                               spend.conditional_expected_average_profit(d["frequency"], d["monetary_value"]) * expected)
+    assert np.all(clv <= undiscounted + 1e-9)
+    half = spend.customer_lifetime_value(*args, time=12, discount_rate=0.01, period_length=4.35, margin=0.5)
+    np.testing.assert_allclose(half, 0.5 * clv)
+    population_mean = spend.params_["p"] * spend.params_["v"] / (spend.params_["q"] - 1)
+    assert spend.conditional_expected_average_profit(0, 0) == pytest.approx(population_mean)

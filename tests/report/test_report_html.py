@@ -1,0 +1,144 @@
+"""The HTML report: every section, offline, in three languages, on CDNOW (orders only) and the sample business."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import plotly.offline
+import pytest
+from bs4 import BeautifulSoup
+
+from keepwise.report.build import SECTION_IDS, _table, build_report
+from keepwise.report.locales import en, fa, ru
+
+EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+CSS_URL = re.compile(r"url\(|@import", re.IGNORECASE)
+
+
+def _build(result, tmp_path: Path, lang: str) -> tuple[str, BeautifulSoup]:
+    path = build_report(result.dataset, result.as_of, tmp_path / f"report-{lang}.html", lang=lang, result=result)
+    text = path.read_text(encoding="utf-8")
+    return text, BeautifulSoup(text, "html.parser")
+
+
+def _section_text(soup: BeautifulSoup, section_id: str) -> str:
+    return soup.find("section", id=section_id).get_text(" ", strip=True)
+
+
+def assert_offline(text: str, soup: BeautifulSoup) -> None:
+    """No attribute points at the network and no CSS loads anything; Plotly's JS is inlined exactly once."""
+    for tag in soup.find_all(True):
+        for attribute in ("src", "href", "action", "poster", "data"):
+            value = tag.get(attribute)
+            if value:
+                assert not EXTERNAL.match(value), f"<{tag.name} {attribute}={value!r}>"
+    assert not soup.find_all("link"), "no stylesheet or font links"
+    for style in soup.find_all("style"):
+        assert not CSS_URL.search(style.get_text()), "CSS must not load anything"
+    for tag in soup.find_all(style=True):
+        assert not CSS_URL.search(tag["style"])
+    scripts = soup.find_all("script")
+    assert all(not s.get("src") for s in scripts)
+    plotly_js = plotly.offline.get_plotlyjs()
+    assert text.count(plotly_js[:300]) == 1, "Plotly's JS must be embedded once"
+
+
+def test_cdnow_report_has_every_section_and_stays_offline(cdnow_result, tmp_path):
+    text, soup = _build(cdnow_result, tmp_path, "en")
+    assert soup.html["lang"] == "en" and soup.html["dir"] == "ltr"
+    for section_id in SECTION_IDS:
+        section = soup.find("section", id=section_id)
+        assert section is not None, section_id
+        assert section.find("h2").get_text(strip=True)
+    assert_offline(text, soup)
+    # Charts drawn from CDNOW's orders: churn, whale, cohorts, CLV, actions, flags, growth, tracking x2, reasons.
+    chart_ids = {div["id"] for div in soup.select("div.plotly-graph-div")}
+    assert {"chart-churn", "chart-whale", "chart-cohorts", "chart-clv", "chart-actions", "chart-growth",
+            "chart-tracking", "chart-tracking-weekly", "chart-churn-reasons"} <= chart_ids
+    # Every chart has a one-line takeaway computed from the data.
+    for section_id in ("at-a-glance", "whale-curve", "cohort-retention", "clv", "actions", "growth-simulation",
+                       "model-diagnostics"):
+        assert soup.find("section", id=section_id).select_one("p.takeaway"), section_id
+
+
+def test_cdnow_service_sections_say_plainly_what_is_missing(cdnow_result, tmp_path):
+    _, soup = _build(cdnow_result, tmp_path, "en")
+    service = soup.find("section", id="service-quality")
+    assert service.select_one("p.unavailable"), "CDNOW has no deliveries, tickets or returns"
+    assert not service.select("div.plotly-graph-div"), "no empty chart"
+    text = service.get_text(" ", strip=True)
+    assert "no support tickets" in text and "no returns" in text
+    findings = soup.find("section", id="flags-findings").select_one("p.unavailable").get_text(" ", strip=True)
+    assert "support tickets" in findings and "returns" in findings
+    # CDNOW records no cost to serve; the report says a zero is "unknown", not "free".
+    assert "cost to serve is not known" in _section_text(soup, "at-a-glance")
+
+
+def test_cdnow_takeaways_quote_the_data(cdnow_result, tmp_path):
+    _, soup = _build(cdnow_result, tmp_path, "en")
+    glance = _section_text(soup, "at-a-glance")
+    assert "2,357" in glance  # CDNOW's 1/10 sample
+    assert "$" in glance
+    tracking = soup.find("section", id="model-diagnostics").select_one("p.takeaway").get_text()
+    assert "39-week holdout" in tracking
+    assert "Sep 30, 1997" in _section_text(soup, "model-diagnostics")
+
+
+def test_short_cdnow_history_still_builds(cdnow_short_result, tmp_path):
+    text, soup = _build(cdnow_short_result, tmp_path, "en")
+    for section_id in SECTION_IDS:
+        assert soup.find("section", id=section_id) is not None
+    assert_offline(text, soup)
+    reasons = soup.find("section", id="model-diagnostics").get_text(" ", strip=True)
+    assert "switched off" in reasons  # the classifier is off here; the assessment's reasons stand in
+
+
+def test_persian_report_is_right_to_left_with_persian_labels(cdnow_result, tmp_path):
+    text, soup = _build(cdnow_result, tmp_path, "fa")
+    assert soup.html["lang"] == "fa" and soup.html["dir"] == "rtl"
+    assert soup.find("section", id="whale-curve").find("h2").get_text(strip=True) == fa.MESSAGES["section.whale"]
+    assert soup.find("h1").get_text(strip=True) == fa.MESSAGES["title"]
+    nav = soup.find("nav").get_text(" ", strip=True)
+    assert re.search(r"[\u0600-\u06FF]", nav) and not re.search(r"[A-Za-z]", nav)
+    # Charts stay left-to-right inside the right-to-left page.
+    assert all(div.get("dir") == "ltr" for div in soup.select("div.chart"))
+    assert fa.MESSAGES["not_available"] in _section_text(soup, "service-quality")
+    assert_offline(text, soup)
+
+
+def test_russian_report_uses_russian_labels_and_number_format(cdnow_result, tmp_path):
+    _, soup = _build(cdnow_result, tmp_path, "ru")
+    assert soup.html["lang"] == "ru"
+    assert soup.find("section", id="actions").find("h2").get_text(strip=True) == ru.MESSAGES["section.actions"]
+    glance = _section_text(soup, "at-a-glance")
+    assert "2\u00a0357" in glance  # Russian digit grouping
+    assert "$" in glance
+
+
+def test_sample_report_shows_service_quality_and_our_faults(sample_result, tmp_path):
+    text, soup = _build(sample_result, tmp_path, "en")
+    service = soup.find("section", id="service-quality")
+    assert service.find("div", id="chart-service") is not None
+    assert not service.select("p.unavailable")
+    assert en.MESSAGES["note.response_proxy"] in service.get_text(" ", strip=True)
+    assert service.find("table") is not None  # customers hurt most
+    findings = soup.find("section", id="flags-findings").select("ul.findings li")
+    assert len(findings) >= 3  # late deliveries, complaints we caused, defective products
+    assert soup.find("div", id="chart-flags") is not None
+    assert "€" in _section_text(soup, "at-a-glance")
+    assert_offline(text, soup)
+
+
+def test_table_cells_are_escaped():
+    html = _table(["<b>name</b>"], [['<script>alert("x")</script>']])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;b&gt;" in html
+
+
+@pytest.mark.parametrize("lang", ["xx", "de"])
+def test_unknown_language_is_refused(cdnow_short_result, tmp_path, lang):
+    with pytest.raises(ValueError, match="report language"):
+        build_report(cdnow_short_result.dataset, cdnow_short_result.as_of, tmp_path / "r.html", lang=lang,
+                     result=cdnow_short_result)
+    assert not (tmp_path / "r.html").exists()

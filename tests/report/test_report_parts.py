@@ -1,0 +1,132 @@
+"""The report's building blocks: translations, formatting, model tracking, service measures, the pipeline."""
+
+from __future__ import annotations
+
+import io
+import string
+from datetime import date
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from keepwise.config import load_settings
+from keepwise.pipeline import run
+from keepwise.report.i18n import LANGUAGES, Translator, messages
+from keepwise.report.service import MEASURES
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_language_has_every_label_with_the_same_fields(lang):
+    reference, translated = messages("en"), messages(lang)
+    assert set(translated) == set(reference)
+    for key, template in reference.items():
+        assert _fields(translated[key]) == _fields(template), key
+        assert translated[key].strip(), key
+
+
+def test_persian_labels_are_persian():
+    persian = messages("fa")
+    for key in ("title", "section.whale", "section.service", "action.retain", "flag.bad_payer"):
+        assert any("\u0600" <= ch <= "\u06ff" for ch in persian[key]), key
+
+
+def test_money_dates_and_direction_follow_the_locale():
+    english = Translator.for_report("en", "EUR", "en")
+    russian = Translator.for_report("ru", "EUR", "en")
+    persian = Translator.for_report("fa", "USD", "en")
+    assert english.money(12345.6) == "€12,346"
+    assert english.money(12.5) == "€12.50"
+    assert russian.money(12345.6) == "12\u00a0346\u00a0€"
+    assert russian.percent(0.183, 1) == "18,3\u00a0%" or russian.percent(0.183, 1) == "18,3%"
+    assert english.date(date(1998, 6, 30), "long") == "June 30, 1998"
+    assert "июня" in russian.date(date(1998, 6, 30), "long")
+    assert english.direction == "ltr" and persian.direction == "rtl"
+    assert english.money(None) == english.money(float("nan")) == "–"
+
+
+def test_a_configured_locale_of_the_same_language_is_kept():
+    assert Translator.for_report("en", "GBP", "en_GB").locale == "en_GB"
+    assert Translator.for_report("ru", "RUB", "en_GB").locale == "ru"
+
+
+def test_bgnbd_tracking_on_cdnow_matches_the_literature(cdnow_result):
+    tracking = cdnow_result.tracking
+    assert tracking.unavailable is None
+    assert tracking.calibration_end == date(1997, 9, 30)
+    assert tracking.holdout_end == date(1998, 6, 30)
+    assert tracking.n_customers == 2357
+    weeks = tracking.weeks
+    assert len(weeks) == 78 and int(weeks["holdout"].sum()) == 39
+    # Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426 (weeks).
+    expected = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    for name, value in expected.items():
+        assert tracking.params[name] == pytest.approx(value, rel=0.01), name
+    assert np.all(np.diff(weeks["expected_cumulative"]) >= 0)
+    assert np.all(np.diff(weeks["actual_cumulative"]) >= 0)
+    # The model tracks the holdout to within 15% (the paper's figure 2 shows the same close fit).
+    assert tracking.holdout_expected == pytest.approx(tracking.holdout_actual, rel=0.15)
+
+
+def test_churn_reasons_come_from_the_classifier_when_it_trains(cdnow_result):
+    reasons = cdnow_result.churn_reasons
+    assert reasons.source == "model"
+    assert reasons.table["share"].sum() == pytest.approx(1.0)
+    assert reasons.table["weight"].is_monotonic_decreasing
+    assert 0.0 < reasons.holdout_churn_rate < 1.0
+
+
+def test_service_quality_on_cdnow_states_what_is_missing(cdnow_result):
+    from keepwise.report.service import service_quality
+
+    quality = service_quality(cdnow_result.dataset, cdnow_result.as_of)
+    assert set(quality.missing) == set(MEASURES)
+    assert all(key.startswith("missing.") for key in quality.missing.values())
+
+
+def test_service_quality_on_the_sample(sample_result):
+    from keepwise.report.service import service_quality
+
+    quality = service_quality(sample_result.dataset, sample_result.as_of)
+    assert not quality.missing
+    periods = quality.periods
+    on_time = periods["on_time_rate"].dropna()
+    assert len(on_time) and on_time.between(0, 1).all()
+    assert periods["defect_rate"].dropna().between(0, 1).all()
+    assert (periods["resolution_hours"].dropna() >= 0).all()
+    assert quality.totals["substantiated_complaints"] <= quality.totals["complaints"]
+    recent, prior = quality.trend("on_time_rate", "month")
+    assert recent is not None and prior is not None
+
+
+def test_pipeline_result_carries_every_stage(sample_result):
+    result = sample_result
+    assert len(result.features) == len(result.assessment)
+    assert result.portfolio.customers == len(result.features)
+    assert set(result.seconds) >= {"load", "features", "models", "assessment", "portfolio"}
+    assert result.currency == "EUR"
+
+
+def test_progress_stays_quiet_off_a_terminal(cdnow_dir):
+    output = io.StringIO()
+    console = Console(file=output, force_terminal=False)
+    settings = load_settings(overrides={"report": {"churn_classifier": False}})
+    run(cdnow_dir, date(1997, 6, 30), settings=settings, console=console)
+    assert output.getvalue() == ""
+
+
+def test_demo_prints_the_most_urgent_actions_and_writes_the_report(demo):
+    result, printed = demo
+    assert result.report_path.is_file() and result.report_path.stat().st_size > 1_000_000
+    assert (result.data_dir / "orders.csv").is_file()
+    assert "Most urgent actions" in printed
+    assert str(result.report_path.name) in printed
+    assert 1 <= len(result.urgent) <= 15
+    assert list(result.urgent["priority"]) == sorted(result.urgent["priority"])
+    for row in result.urgent.itertuples():
+        assert row.customer_id in printed
+        assert row.reason, "every urgent customer has a reason"
