@@ -181,6 +181,65 @@ def metrics(
         console.print(render_summary(summary))
 
 
+@app.command()
+def assess(
+    data: DataArg,
+    as_of: AsOfOpt,
+    out: Annotated[Path, typer.Option("--out", help="File to write (CSV, or JSON with --format json).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    config: ConfigOpt = None,
+) -> None:
+    """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
+    from keepwise.assess import assess_with_models, write_assessment
+
+    if fmt not in ("csv", "json"):
+        err_console.print("[red]--format must be csv or json[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of")
+    dataset = load_or_exit(data, day, settings)
+    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    write_assessment(run.assessment, out, fmt)
+    for note in run.notes:
+        err_console.print(f"[yellow]note[/yellow]: {note}", highlight=False, soft_wrap=True)
+    counts = run.assessment["action"].value_counts()
+    summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
+    summary.add_column("action")
+    summary.add_column("customers", justify="right")
+    for action, count in counts.items():
+        summary.add_row(str(action), f"{count:,}")
+    console.print(summary)
+    console.print(f"Churn risk from {run.churn_source_reason}", highlight=False)
+
+
+@app.command()
+def explain(
+    data: DataArg,
+    customer_id: Annotated[str, typer.Argument(help="The customer to explain.")],
+    as_of: AsOfOpt,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the dossier as JSON.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
+    import json
+
+    from keepwise.assess import explain as build_dossier
+    from keepwise.assess import render_text
+
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of")
+    dataset = load_or_exit(data, day, settings)
+    try:
+        dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day))
+    except KeyError:
+        err_console.print(f"[red]no customer '{customer_id}' in {data}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if as_json:
+        print(json.dumps(dossier, ensure_ascii=False, indent=2, default=str))
+    else:
+        console.print(render_text(dossier))
+
+
 clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
                       no_args_is_help=True)
 app.add_typer(clv_app, name="clv")

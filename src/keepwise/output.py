@@ -5,7 +5,6 @@ A command that fails half way leaves no file behind, and never a half-written on
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -33,6 +32,8 @@ def write_frame(frame: pd.DataFrame, path: Path, fmt: str = "csv") -> Path:
     if fmt == "csv":
         return write_atomic(path, lambda temp: frame.to_csv(temp, index=False))
     if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", date_format="iso", double_precision=10))
-        return write_atomic(path, lambda temp: temp.write_text(json.dumps(records, ensure_ascii=False, indent=1)))
+        return write_atomic(
+            path,
+            lambda temp: frame.to_json(temp, orient="records", date_format="iso", force_ascii=False, indent=1),
+        )
     raise ValueError(f"unknown output format '{fmt}' (csv or json)")

@@ -30,7 +30,7 @@ from keepwise.metrics.portfolio import PortfolioSummary, portfolio_summary, reso
 from keepwise.report.diagnostics import TrackingResult, tracking_check
 from keepwise.report.reasons import ChurnReasons, churn_model_reasons, reasons_from_assessment
 
-__all__ = ["DemoResult", "PipelineResult", "analyse", "most_urgent", "run", "run_demo"]
+__all__ = ["DemoResult", "PipelineResult", "analyse", "most_urgent", "run", "run_demo", "write_report"]
 
 STAGES = ("features", "models", "assessment", "portfolio")
 
@@ -48,6 +48,10 @@ class PipelineResult:
     churn_reasons: ChurnReasons
     assessment: pd.DataFrame | None = None
     assessment_unavailable: str | None = None
+    # Where p_alive, churn risk and CLV came from: the fitted models (with the churn source chosen), or
+    # the assessment's purchase-rhythm rule and why.
+    predictions_from_models: bool = False
+    predictions_detail: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -97,12 +101,31 @@ def _referrals_tracked(ds: Dataset) -> bool:
     return bool(customers.referred_by.notnull().any().execute())
 
 
-def _assessment(ds: Dataset, features: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame | None, str | None]:
+def _model_predictions(ds: Dataset, features: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame | None, str]:
+    """The models' p_alive / churn_risk / clv for the assessment, or None and why the rhythm rule stands in."""
+    if not _report_setting(ds.settings, "model_predictions", True):
+        return None, "[report] model_predictions is off"
+    try:
+        from keepwise.models.predict import try_predict_customers
+    except ImportError as error:
+        return None, f"the prediction models are not installed ({error})"
+    predictions, why_not = try_predict_customers(ds, as_of, features)
+    if predictions is None:
+        return None, f"no model fits this data: {why_not}"
+    detail = predictions.churn_source_reason
+    if predictions.notes:
+        detail += "; " + "; ".join(predictions.notes)
+    return predictions.for_assessment(), detail
+
+
+def _assessment(
+    ds: Dataset, features: pd.DataFrame, as_of: date, predictions: pd.DataFrame | None
+) -> tuple[pd.DataFrame | None, str | None]:
     try:
         from keepwise.assess import assess_frames
     except ImportError as error:
         return None, f"the assessment module is not installed ({error})"
-    return assess_frames(features, as_of, ds.settings, None, _referrals_tracked(ds)), None
+    return assess_frames(features, as_of, ds.settings, predictions, _referrals_tracked(ds)), None
 
 
 def analyse(
@@ -119,12 +142,13 @@ def analyse(
             features = customer_features(ds, as_of).execute()
         with stages.stage("models", "Fitting the purchase and churn models"):
             tracking = tracking_check(ds, as_of)
+            predictions, predictions_detail = _model_predictions(ds, features, as_of)
             if _report_setting(ds.settings, "churn_classifier", True):
                 churn_reasons = churn_model_reasons(ds, as_of)
             else:
                 churn_reasons = ChurnReasons(unavailable="the churn classifier is switched off ([report] churn_classifier)")
         with stages.stage("assessment", "Assessing every customer"):
-            assessment, assessment_unavailable = _assessment(ds, features, as_of)
+            assessment, assessment_unavailable = _assessment(ds, features, as_of, predictions)
             if churn_reasons.table is None:
                 # Without a trained classifier, the reasons the assessment gives for customers at risk stand in.
                 fallback = reasons_from_assessment(assessment)
@@ -143,6 +167,8 @@ def analyse(
         churn_reasons=churn_reasons,
         assessment=assessment,
         assessment_unavailable=assessment_unavailable,
+        predictions_from_models=predictions is not None,
+        predictions_detail=predictions_detail,
         seconds=stages.seconds,
     )
 
@@ -162,6 +188,22 @@ def run(
     result = analyse(ds, as_of, console=console, period=period)
     result.seconds = {"load": loaded, **result.seconds}
     return result
+
+
+def write_report(
+    source: str | Path,
+    as_of: date | None,
+    out_path: str | Path,
+    lang: str = "en",
+    settings: Settings | None = None,
+    console: Console | None = None,
+) -> tuple[Path, PipelineResult]:
+    """``keepwise report``: run the pipeline on ``source`` and write the HTML report to ``out_path``."""
+    from keepwise.report.build import build_report
+
+    result = run(source, as_of, settings=settings, console=console)
+    path = build_report(result.dataset, result.as_of, out_path, lang=lang, result=result)
+    return path, result
 
 
 # --------------------------------------------------------------------------------------------------

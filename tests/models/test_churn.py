@@ -141,7 +141,7 @@ def test_long_gap_customer_is_told_about_recency(sample):
     features = frames.at(AS_OF).merge(truth, on="customer_id")
     lapsed = features[(features["customer_type"] == "lapsed_valuable") & (features["n_orders"] > 0)]
     longest_gaps = lapsed.nlargest(5, "days_since_last_order")["customer_id"].tolist()
-    reasons = model.reasons(ds, AS_OF, longest_gaps)
+    reasons = model.reasons(ds, AS_OF, longest_gaps, frames=frames)
     for customer_id in longest_gaps:
         days = int(lapsed.set_index("customer_id").at[customer_id, "days_since_last_order"])
         assert reasons[customer_id][0].startswith(f"no purchase for {days} days"), reasons[customer_id]
@@ -171,7 +171,7 @@ def test_reasons_only_for_requested_customers(sample, monkeypatch):
 def test_contributions_add_up_to_the_raw_score(sample):
     ds, frames, _, model, truth = sample
     requested = truth["customer_id"].iloc[:40].tolist()
-    contributions = model.contributions(ds, AS_OF, requested)
+    contributions = model.contributions(ds, AS_OF, requested, frames=frames)
     assert list(contributions.columns) == [*model.features_, "bias"]
     frame = frames.at(AS_OF).set_index("customer_id").loc[contributions.index].reset_index()
     raw = model.raw_scores(frame, AS_OF)
@@ -233,5 +233,5 @@ def test_cdnow_classifier_fits_and_predicts(cdnow):
     assert risk["churn_risk"].between(0.0, 1.0).all()
     assert len(risk) == ds.row_count("customers")
     top = risk.nlargest(3, "churn_risk")["customer_id"].tolist()
-    reasons = model.reasons(ds, CDNOW_AS_OF, top)
+    reasons = model.reasons(ds, CDNOW_AS_OF, top, frames=frames)
     assert all(reasons[c] for c in top)

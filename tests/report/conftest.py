@@ -11,9 +11,9 @@ from keepwise.config import load_settings
 from keepwise.data.cdnow import CDNOW_CALIBRATION_END, CDNOW_OBSERVATION_END
 from keepwise.pipeline import PipelineResult, run, run_demo
 
-# The churn classifier is the slowest stage; it runs once (CDNOW to 1998-06-30), the other runs show
-# the fallback path, which is also what the report must handle.
-WITHOUT_CLASSIFIER = {"report": {"churn_classifier": False}}
+# The models are the slowest stage; they run once (CDNOW to 1998-06-30), the other runs show the
+# fallback paths, which are also what the report must handle.
+WITHOUT_CLASSIFIER = {"report": {"churn_classifier": False, "model_predictions": False}}
 DEMO_CUSTOMERS = 600
 
 

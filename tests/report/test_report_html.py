@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 from pathlib import Path
 
 import plotly.offline
@@ -114,6 +116,9 @@ def test_russian_report_uses_russian_labels_and_number_format(cdnow_result, tmp_
     glance = _section_text(soup, "at-a-glance")
     assert "2\u00a0357" in glance  # Russian digit grouping
     assert "$" in glance
+    # Plotly names months in English only; the report gives date axes Russian month names itself.
+    churn_chart = str(soup.find("section", id="at-a-glance").find("div", id="chart-churn").parent)
+    assert json.dumps("янв. 1998")[1:-1] in churn_chart
 
 
 def test_sample_report_shows_service_quality_and_our_faults(sample_result, tmp_path):
@@ -142,3 +147,26 @@ def test_unknown_language_is_refused(cdnow_short_result, tmp_path, lang):
         build_report(cdnow_short_result.dataset, cdnow_short_result.as_of, tmp_path / "r.html", lang=lang,
                      result=cdnow_short_result)
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_tiny_business_degrades_section_by_section(tmp_path):
+    """Three customers: every section is there; what cannot be measured says why instead of drawing nothing."""
+    from keepwise.pipeline import write_report
+
+    from datafactory import valid_tables, write_csv_folder
+
+    folder = write_csv_folder(tmp_path / "tiny", valid_tables())
+    path, result = write_report(folder, date(2024, 12, 31), tmp_path / "tiny-en.html")
+    for lang in ("en", "fa", "ru"):
+        if lang != "en":
+            path = build_report(result.dataset, result.as_of, tmp_path / f"tiny-{lang}.html", lang=lang, result=result)
+        text = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        for section_id in SECTION_IDS:
+            assert soup.find("section", id=section_id) is not None
+        assert_offline(text, soup)
+    assert result.tracking.unavailable and "at least" in result.tracking.unavailable
+    diagnostics = soup.find("section", id="model-diagnostics")
+    assert diagnostics.select("p.unavailable")
+    growth = soup.find("section", id="growth-simulation")
+    assert growth.select_one("p.unavailable") and not growth.select("div.plotly-graph-div")

@@ -4,8 +4,11 @@ profitable, deprioritize or offboard, each with dated evidence, the business's o
 
 from keepwise.assess.engine import CONTRACT_COLUMNS, EXTRA_COLUMNS, assess, assess_frames, write_assessment
 from keepwise.assess.explain import explain, render_text
+from keepwise.assess.service import AssessmentRun, assess_with_models
 
 __all__ = [
+    "AssessmentRun",
+    "assess_with_models",
     "CONTRACT_COLUMNS",
     "EXTRA_COLUMNS",
     "assess",

@@ -6,8 +6,6 @@ then flags, lifecycle, actions and priority are pandas/numpy column operations.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_features
+from keepwise.output import write_frame
 
 __all__ = ["CONTRACT_COLUMNS", "EXTRA_COLUMNS", "assess", "assess_frames", "write_assessment"]
 
@@ -81,9 +80,10 @@ def assess_frames(
     """
     features = features.reset_index(drop=True)
     rhythm = rhythm_predictions(features, settings)
-    from_model = predictions is not None
-    if from_model:
+    if predictions is not None:
         rhythm = _merge_predictions(predictions, rhythm, features["customer_id"])
+    # Lifecycle follows the model's P(alive) when there is one; a churn risk alone does not say alive.
+    from_model = predictions is not None and "p_alive" in predictions
     stage = lifecycle_stage(features, rhythm, settings, from_model)
     flags = compute_flags(features, as_of, settings, referrals_tracked)
     weights = problem_weights(flags, settings)
@@ -142,22 +142,5 @@ def assess(ds: Dataset, as_of: date, predictions: pd.DataFrame | None = None) ->
 
 
 def write_assessment(df: pd.DataFrame, path: str | Path, fmt: str = "csv") -> Path:
-    """Write atomically: to a temporary file in the same folder, renamed into place when complete.
-
-    On any failure the temporary file is removed and ``path`` is left as it was.
-    """
-    if fmt not in ("csv", "json"):
-        raise ValueError(f"fmt must be 'csv' or 'json', not {fmt!r}")
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            if fmt == "csv":
-                df.to_csv(stream, index=False)
-            else:
-                df.to_json(stream, orient="records", date_format="iso", force_ascii=False, indent=1)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    """Write atomically (``keepwise.output``): on any failure ``path`` is left as it was."""
+    return write_frame(df, Path(path), fmt)

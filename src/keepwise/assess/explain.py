@@ -7,7 +7,6 @@ from datetime import date
 
 import pandas as pd
 
-from keepwise.assess.engine import assess_frames
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_features
 
@@ -46,10 +45,19 @@ def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame
     The whole customer base is assessed (priorities and "valuable" are relative to it) unless an
     ``assessment`` from ``assess`` is passed in. Raises ``KeyError`` for an unknown customer.
     """
-    features = customer_features(ds, as_of).execute()
+    churn_drivers: list[str] = []
+    churn_source = None
     if assessment is None:
-        referrals = bool(features["referred_by"].notna().any())
-        assessment = assess_frames(features, as_of, ds.settings, None, referrals)
+        from keepwise.assess.service import assess_with_models
+
+        run = assess_with_models(ds, as_of)
+        assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason
+        model = run.predictions.churn_model if run.predictions is not None else None
+        if model is not None and (assessment["customer_id"] == customer_id).any():
+            frames = run.predictions.churn_frames
+            churn_drivers = model.reasons(ds, as_of, [customer_id], frames=frames).get(customer_id, [])
+    else:
+        features = customer_features(ds, as_of).execute()
     row = assessment[assessment["customer_id"] == customer_id]
     if row.empty:
         raise KeyError(f"no customer {customer_id!r}")
@@ -82,6 +90,8 @@ def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame
         "clv": float(row["clv"]),
         "p_alive": float(row["p_alive"]),
         "churn_risk": float(row["churn_risk"]),
+        "churn_source": churn_source or row.get("churn_source", "rhythm"),
+        "churn_drivers": churn_drivers,
         "evidence": json.loads(row["evidence"]),
         "metrics": {column: _plain(value) for column, value in metrics.items()},
         "timeline": timeline,
@@ -102,6 +112,9 @@ def render_text(dossier: dict, max_events: int = 40):
         f"CLV {dossier['clv']:.2f}  p_alive {dossier['p_alive']:.2f}  churn risk {dossier['churn_risk']:.2f}"
         f"  at stake {dossier['money_at_stake']:.2f}\n"
     )
+    head.append(f"Churn risk from {dossier['churn_source']}\n")
+    if dossier.get("churn_drivers"):
+        head.append("Churn drivers: " + "; ".join(dossier["churn_drivers"]) + "\n")
     head.append("Flags: " + (", ".join(dossier["flags"]) or "none") + "\n")
     for reason in dossier["reasons"]:
         head.append(f"  - {reason}\n")

@@ -37,8 +37,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import ibis
-
 # LightGBM's OpenMP threads spin while they wait for work. On a machine shared with other busy processes
 # that made two threads ten times slower than one (measured: 34 s vs 3 s for 100 trees on 7,500 rows);
 # passive waiting removes the penalty. It must be set before the OpenMP runtime starts, i.e. before
@@ -57,6 +55,8 @@ from keepwise.data.loader import Dataset  # noqa: E402
 from keepwise.metrics.features import customer_features  # noqa: E402
 from keepwise.models.base import ConvergenceError  # noqa: E402
 from keepwise.models.bgnbd import BetaGeoFitter  # noqa: E402
+from keepwise.models.service import customer_summary  # noqa: E402
+from keepwise.models.summary import TIME_UNIT_DAYS  # noqa: E402
 
 __all__ = [
     "ChurnModel",
@@ -73,7 +73,6 @@ EXCLUDED_FEATURES = frozenset({"n_referrals"})
 # Dates already present as day counts (days_since_last_order, tenure_days).
 REDUNDANT_DATES = frozenset({"first_order_at", "last_order_at"})
 SOURCES = ("classifier", "bgnbd", "blend", "recency")
-TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
 
 
 def _end_of(day: date) -> datetime:
@@ -530,10 +529,14 @@ class ChurnModel:
                      frames: FeatureFrames | None = None) -> pd.DataFrame:
         if customer_ids is None:
             return self._frames_for(ds, frames).at(as_of)
-        # Only the requested customers: the caller may ask about a handful out of 100,000.
         wanted = list(dict.fromkeys(str(c) for c in customer_ids))
-        table = customer_features(ds, as_of, self.settings)
-        frame = table.filter(table.customer_id.isin(wanted)).execute()
+        if frames is not None:
+            frame = frames.at(as_of)
+            frame = frame[frame["customer_id"].isin(wanted)]
+        else:
+            # Only the requested customers: the caller may ask about a handful out of 100,000.
+            table = customer_features(ds, as_of, self.settings)
+            frame = table.filter(table.customer_id.isin(wanted)).execute()
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
     def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -555,11 +558,12 @@ class ChurnModel:
             risk[bought] = self._calibrate(self.raw_scores(frame[bought].reset_index(drop=True), as_of))
         return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
 
-    def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str]) -> pd.DataFrame:
+    def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
+                      frames: FeatureFrames | None = None) -> pd.DataFrame:
         """Per requested customer who has bought: each feature's additive contribution to the raw
         (log-odds) score, plus ``bias``; a row sums to the booster's raw score."""
         self._require_fitted()
-        frame = self._features_at(ds, as_of, customer_ids)
+        frame = self._features_at(ds, as_of, customer_ids, frames)
         frame = frame[frame["n_orders"].fillna(0) > 0].reset_index(drop=True)
         return self._contributions(frame, as_of)
 
@@ -579,20 +583,22 @@ class ChurnModel:
         last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).execute()
         return dict(zip(last["customer_id"], last["at"], strict=True))
 
-    def reasons(self, ds: Dataset, as_of: date, customer_ids: Iterable[str],
-                top: int | None = None) -> dict[str, list[str]]:
+    def reasons(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None = None, *,
+                frames: FeatureFrames | None = None) -> dict[str, list[str]]:
         """Up to ``top`` plain-language reasons per requested customer, strongest first.
 
         A reason is a group of related features whose LightGBM contributions together push this
         customer's churn risk *up*; it is phrased with the customer's own figures. Only the requested
-        customers are scored (``pred_contrib`` is costly). Unknown ids get an empty list.
+        customers are scored (``pred_contrib`` is costly). Unknown ids get an empty list. Without
+        ``frames`` the features are computed for the requested customers only; with them, the frame
+        already computed for ``as_of`` is used.
         """
         self._require_fitted()
         top = self.config.top_reasons if top is None else top
         wanted = list(dict.fromkeys(str(c) for c in customer_ids))
         if not wanted:
             return {}
-        frame = self._features_at(ds, as_of, wanted)
+        frame = self._features_at(ds, as_of, wanted, frames)
         known = frame["n_orders"].notna()
         bought_frame = frame[known & (frame["n_orders"] > 0)].reset_index(drop=True)
         contributions = self._contributions(bought_frame, as_of)
@@ -622,30 +628,14 @@ class ChurnModel:
 # -- BG/NBD churn risk -------------------------------------------------------------------------------
 
 
-def _rfm_at(ds: Dataset, cutoff: date, unit_days: float) -> pd.DataFrame:
-    """frequency, recency, T per customer with a completed order by ``cutoff``, as CONTRACT.md defines
-    them for `clv fit`: one transaction per purchase day, ages measured from the first purchase day."""
-    orders = ds.table("orders")
-    completed = orders.filter((orders.status == "completed") & (orders.ordered_at <= _end_of(cutoff)))
-    days = completed.select("customer_id", day=completed.ordered_at.date()).distinct()
-    per_customer = days.group_by("customer_id").aggregate(
-        n_days=days.day.count(), first_day=days.day.min(), last_day=days.day.max()
-    )
-    summary = per_customer.mutate(
-        frequency=per_customer.n_days - 1,
-        recency=per_customer.last_day.delta(per_customer.first_day, unit="day").cast("float64") / unit_days,
-        T=ibis.literal(cutoff).delta(per_customer.first_day, unit="day").cast("float64") / unit_days,
-    ).select("customer_id", "frequency", "recency", "T")
-    return summary.execute().sort_values("customer_id", kind="stable").reset_index(drop=True)
-
-
 def bgnbd_churn_risk(ds: Dataset, as_of: date, settings: Settings) -> pd.DataFrame:
     """``DataFrame[customer_id, churn_risk]`` from a BG/NBD model fitted on completed orders up to
     ``as_of``: churn_risk = 1 - P(at least one purchase in the next ``period_days``), for customers who
     have bought. Raises ``ConvergenceError`` when the data cannot identify the model."""
     config = settings.churn_model
-    unit_days = TIME_UNIT_DAYS[config.bgnbd_time_unit]
-    rfm = _rfm_at(ds, as_of, unit_days)
+    time_unit = settings.clv.time_unit
+    unit_days = TIME_UNIT_DAYS[time_unit]
+    rfm = customer_summary(ds, as_of, time_unit)
     fitter = BetaGeoFitter(random_state=config.seed).fit(rfm["frequency"], rfm["recency"], rfm["T"])
     buy = fitter.probability_of_purchase_in_next(
         config.period_days / unit_days, rfm["frequency"], rfm["recency"], rfm["T"]

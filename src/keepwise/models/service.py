@@ -18,12 +18,12 @@ from keepwise.models.base import BaseFitter
 from keepwise.models.bgnbd import BetaGeoFitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.pareto_nbd import ParetoNBDFitter
-from keepwise.models.summary import rfm_summary
+from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary
 
 TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {"bgnbd": BetaGeoFitter, "pareto-nbd": ParetoNBDFitter}
 SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
 MODEL_NAMES = (*TRANSACTION_MODELS, *SPEND_MODELS)
-TIME_UNITS = ("day", "week")
+TIME_UNITS = tuple(TIME_UNIT_DAYS)
 
 
 @dataclass

@@ -270,11 +270,17 @@ def _clv(result: PipelineResult, t: Translator, options: ReportOptions) -> str:
     table = _table([t("col.customer"), t("col.clv"), t("col.p_alive"), t("col.profit"), t("col.action")], rows,
                    numeric={1, 2, 3})
     note = f'<p class="note">{_e(t("note.clv", days=result.settings.clv.horizon_days))}</p>'
+    note += f'<p class="note">{_e(_values_source(result, t))}</p>'
     return _section(
         "clv", title, intro,
         _chart(charts.clv_histogram(clv, t), "chart-clv") + _takeaway(takeaway)
         + f'<h3>{_e(t("heading.top_customers", n=len(rows)))}</h3>' + table + note,
     )
+
+
+def _values_source(result: PipelineResult, t: Translator) -> str:
+    key = "note.values_from_models" if result.predictions_from_models else "note.values_from_rhythm"
+    return t(key, detail=result.predictions_detail)
 
 
 def _actions_summary(assessment: pd.DataFrame) -> pd.DataFrame:
@@ -327,7 +333,9 @@ def _service_verdict(quality: ServiceQuality, measure: str, period: str) -> str 
     recent, prior = quality.trend(measure, period)
     if recent is None or prior is None:
         return None
-    if math.isclose(recent, prior, rel_tol=0.05) or (recent == prior == 0):
+    # On-time delivery lives near 100%: half a point is a real change there, 5% of it would be five points.
+    tolerance = {"abs_tol": 0.005} if measure == "on_time_rate" else {"rel_tol": 0.05}
+    if math.isclose(recent, prior, **tolerance):
         return "same"
     higher_is_worse = measure != "on_time_rate"
     return "worse" if (recent > prior) == higher_is_worse else "better"
@@ -533,15 +541,18 @@ def _diagnostics(result: PipelineResult, t: Translator) -> str:
         body += _unavailable(t, reasons.unavailable or "")
     else:
         table = reasons.table.copy()
-        table["reason"] = [_reason_label(r, t) if reasons.source == "model" else r for r in table["reason"]]
-        body += _chart(charts.reasons_bars(table, t), "chart-churn-reasons")
-        body += _takeaway(t("takeaway.churn_reasons", reason=table["reason"].iloc[0],
-                            share=t.percent(table["share"].iloc[0])))
-        if reasons.source == "model":
-            body += f'<p class="note">{_e(t("note.churn_model", days=reasons.period_days, actual=t.percent(reasons.holdout_churn_rate, 1), predicted=t.percent(reasons.holdout_predicted_rate, 1)))}</p>'  # noqa: E501
-        else:
+        from_model = reasons.source == "model"
+        table["reason"] = [_reason_label(r, t) if from_model else r for r in table["reason"]]
+        if not from_model:
+            # Say first that the classifier is missing, then what stands in for it.
             body += _unavailable(t, reasons.unavailable or "")
             body += f'<p class="note">{_e(t("note.churn_from_assessment"))}</p>'
+        axis = t("chart.share_of_weight") if from_model else t("chart.share_of_at_risk")
+        body += _chart(charts.reasons_bars(table, t, axis), "chart-churn-reasons")
+        takeaway_key = "takeaway.churn_reasons" if from_model else "takeaway.churn_reasons_assessment"
+        body += _takeaway(t(takeaway_key, reason=table["reason"].iloc[0], share=t.percent(table["share"].iloc[0])))
+        if from_model:
+            body += f'<p class="note">{_e(t("note.churn_model", days=reasons.period_days, actual=t.percent(reasons.holdout_churn_rate, 1), predicted=t.percent(reasons.holdout_predicted_rate, 1)))}</p>'  # noqa: E501
     return _section("model-diagnostics", title, intro, body)
 
 
@@ -645,6 +656,8 @@ def build_report(
         from keepwise.pipeline import analyse
 
         result = analyse(ds, as_of)
+    elif as_of is not None and as_of != result.as_of:
+        raise ValueError(f"as_of {as_of} differs from the pipeline result's {result.as_of}")
     page = render_html(result, lang, options)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,8 @@ report embeds the library once in its head. Number separators follow the report 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,6 +26,7 @@ RED = "#dc2626"
 GREEN = "#16a34a"
 GREY = "#9ca3af"
 AMBER = "#d97706"
+MAX_DATE_TICKS = 9
 ACTION_COLOURS = {
     "nurture": "#15803d",
     "grow": "#22c55e",
@@ -52,7 +55,29 @@ def _style(fig: go.Figure, t: Translator, height: int = 380) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
+    # Long translated axis titles ("Накопленная прибыль (EUR)") need the margin to grow rather than be cut.
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
     return fig
+
+
+def _localise_dates(fig: go.Figure, moments, t: Translator, max_ticks: int = MAX_DATE_TICKS, **axis) -> None:
+    """Month ticks named in the report language: Plotly's bundled JS names months in English only."""
+    moments = pd.to_datetime(pd.Series(moments)).dropna()
+    if moments.empty:
+        return
+    months = pd.period_range(moments.min(), moments.max(), freq="M")
+    step = max(1, math.ceil(len(months) / max_ticks))
+    # Steps of 3, 6 or 12 months keep the ticks on quarter and year boundaries.
+    step = next((nice for nice in (1, 2, 3, 6, 12, 24) if nice >= step), step)
+    ticks = [m.start_time for m in months if (m.month - 1) % step == 0 or step == 1]
+    fig.update_xaxes(tickvals=ticks, ticktext=[t.month(day) for day in ticks], **axis)
+
+
+def _room_for_labels(fig: go.Figure, labels) -> None:
+    """A left margin wide enough for category labels: automargin mismeasures Arabic-script labels and clips them."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    fig.update_layout(margin={"l": min(360, 20 + int(7.5 * longest))})
 
 
 def to_div(fig: go.Figure, div_id: str) -> str:
@@ -79,6 +104,7 @@ def churn_trend(churn: pd.DataFrame, t: Translator, period_label: str) -> go.Fig
         ),
         secondary_y=True,
     )
+    _localise_dates(fig, starts, t)
     fig.update_yaxes(title_text=t("chart.active_customers"), secondary_y=False, rangemode="tozero")
     # Small monthly rates (1.4%) need a decimal, or the axis repeats "1%, 1%, 2%, 2%".
     top_rate = float(churn["churn_rate"].max()) if churn["churn_rate"].notna().any() else 0.0
@@ -151,17 +177,21 @@ def actions_bars(summary: pd.DataFrame, t: Translator) -> go.Figure:
                          name=t("chart.money_at_stake", currency=t.currency)), row=1, col=2)
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(showlegend=False)
-    return _style(fig, t, height=max(300, 42 * len(labels) + 80))
+    fig = _style(fig, t, height=max(300, 42 * len(labels) + 80))
+    _room_for_labels(fig, labels)
+    return fig
 
 
 def service_trends(periods: pd.DataFrame, measures: list[str], t: Translator) -> go.Figure:
     """One small chart per available service measure."""
     titles = [t(f"service.{m}") for m in measures]
     rows = (len(measures) + 1) // 2
-    fig = make_subplots(rows=rows, cols=2, subplot_titles=titles, vertical_spacing=0.16, horizontal_spacing=0.1)
+    fig = make_subplots(rows=rows, cols=2, subplot_titles=titles, vertical_spacing=0.18, horizontal_spacing=0.1)
     x = pd.to_datetime(periods["period_start"])
     for position, measure in enumerate(measures):
         row, col = position // 2 + 1, position % 2 + 1
+        # Half-width charts: fewer, upright ticks, so they do not run into the chart below.
+        _localise_dates(fig, x, t, max_ticks=5, row=row, col=col, tickangle=0)
         if measure == "substantiated_complaints":
             fig.add_trace(go.Bar(x=x, y=periods[measure], marker_color=RED, name=titles[position]), row=row, col=col)
         else:
@@ -184,7 +214,9 @@ def flags_bars(counts: pd.Series, t: Translator) -> go.Figure:
     fig = go.Figure(go.Bar(y=labels, x=counts.to_numpy(), orientation="h", marker_color=AMBER))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=t("chart.customers"))
-    return _style(fig, t, height=max(260, 36 * len(labels) + 80))
+    fig = _style(fig, t, height=max(260, 36 * len(labels) + 80))
+    _room_for_labels(fig, labels)
+    return fig
 
 
 def growth_lines(current: pd.DataFrame, better: pd.DataFrame, current_label: str, better_label: str,
@@ -207,6 +239,7 @@ def tracking_cumulative(weeks: pd.DataFrame, calibration_end, t: Translator) -> 
     fig.add_trace(go.Scatter(x=x, y=weeks["expected_cumulative"], mode="lines", name=t("chart.model"),
                              line={"color": RED, "width": 2.5, "dash": "dash"}))
     _calibration_marker(fig, calibration_end, t)
+    _localise_dates(fig, x, t)
     fig.update_yaxes(title_text=t("chart.cumulative_repeat"), rangemode="tozero")
     return _style(fig, t, height=360)
 
@@ -219,6 +252,7 @@ def tracking_weekly(weeks: pd.DataFrame, calibration_end, t: Translator) -> go.F
     fig.add_trace(go.Scatter(x=x, y=weeks["expected"], mode="lines", name=t("chart.model"),
                              line={"color": RED, "width": 1.8, "dash": "dash"}))
     _calibration_marker(fig, calibration_end, t)
+    _localise_dates(fig, x, t)
     fig.update_yaxes(title_text=t("chart.weekly_repeat"), rangemode="tozero")
     return _style(fig, t, height=320)
 
@@ -231,8 +265,10 @@ def _calibration_marker(fig: go.Figure, calibration_end, t: Translator) -> None:
                        xanchor="left", yanchor="bottom", font={"color": GREY})
 
 
-def reasons_bars(table: pd.DataFrame, t: Translator) -> go.Figure:
+def reasons_bars(table: pd.DataFrame, t: Translator, axis_title: str) -> go.Figure:
     fig = go.Figure(go.Bar(y=table["reason"], x=table["share"], orientation="h", marker_color=BLUE))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=".0%", title_text=t("chart.share_of_weight"))
-    return _style(fig, t, height=max(240, 40 * len(table) + 80))
+    fig.update_xaxes(tickformat=".0%", title_text=axis_title)
+    fig = _style(fig, t, height=max(240, 40 * len(table) + 80))
+    _room_for_labels(fig, table["reason"])
+    return fig

@@ -29,6 +29,8 @@ DAYS_PER_WEEK = 7
 MAX_HOLDOUT_WEEKS = 52
 # Fewer weeks than this cannot show whether the model tracks anything.
 MIN_WEEKS = 8
+# Fewer calibration customers than this make a tracking plot of individual accidents, not of a model.
+MIN_CUSTOMERS = 50
 
 
 @dataclass
@@ -92,6 +94,11 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     per_customer = calibration.groupby("customer_id").agg(
         first_day=("first_day", "first"), last_day=("day", "max"), n_days=("day", "size")
     )
+    if len(per_customer) < MIN_CUSTOMERS:
+        return TrackingResult(
+            unavailable=f"only {len(per_customer)} customers bought before {calibration_end.date()}; "
+            f"at least {MIN_CUSTOMERS} are needed to check the model"
+        )
     frequency = (per_customer["n_days"] - 1).to_numpy(dtype=float)
     recency = ((per_customer["last_day"] - per_customer["first_day"]).dt.days / DAYS_PER_WEEK).to_numpy()
     age = ((calibration_end - per_customer["first_day"]).dt.days / DAYS_PER_WEEK).to_numpy()

@@ -79,6 +79,7 @@ MESSAGES = {
     "chart.weekly_repeat": "Repeat purchases per week",
     "chart.holdout_starts": "holdout starts",
     "chart.share_of_weight": "Share of the model's evidence",
+    "chart.share_of_at_risk": "Share of customers at risk",
     # table columns
     "col.figure": "Figure",
     "col.value": "Value",
@@ -140,13 +141,18 @@ MESSAGES = {
     "tracking.over": "too high",
     "tracking.under": "too low",
     "takeaway.churn_reasons": "The strongest signal of churn is {reason} ({share} of the model's evidence).",
+    "takeaway.churn_reasons_assessment": "The most frequent reason among customers at risk: {reason} ({share} of them).",
     # notes
     "note.churn_rule": "A customer counts as lost after {days} days without a purchase.",
     "note.no_cost_records": "The data records no tickets, returns, invoices or order changes, so the cost to "
     "serve is not known and counts as zero: profit here is the gross margin.",
+    "note.values_from_models": "P(alive) and lifetime value come from the purchase and spend models; churn "
+    "risk from the source that predicted this business's past best ({detail}).",
+    "note.values_from_rhythm": "P(alive) and lifetime value come from each customer's purchase rhythm, not from "
+    "the models: {detail}.",
     "note.cohorts_trimmed": "Showing the latest {cohorts} cohorts and their first {periods} periods.",
     "note.clv": "Lifetime value is expected margin (not revenue) over the next {days} days, after the cost "
-    "to serve.",
+    "to serve. The chart counts the extreme 1% at each end in its outermost bars.",
     "note.money_at_stake": "Money at stake: for customers to keep, the value that would be lost; for "
     "customers who cost money, what acting on them saves.",
     "note.response_proxy": "The records hold no first-response time, so time from opening to closing a "
@@ -237,8 +243,8 @@ MESSAGES = {
     "flag.no_referrals": "No referrals",
     # churn model reason groups (keepwise.models.churn.REASON_GROUPS)
     "reason_group.recency": "time since the last order",
-    "reason_group.spend_trend": "falling spend",
-    "reason_group.order_trend": "fewer orders",
+    "reason_group.spend_trend": "spend trend",
+    "reason_group.order_trend": "order trend",
     "reason_group.rhythm": "purchase rhythm",
     "reason_group.tenure": "time as a customer",
     "reason_group.discounts": "discounts",
@@ -251,7 +257,7 @@ MESSAGES = {
     "reason_group.unsubscribed": "newsletter unsubscribe",
     "reason_group.survey": "survey score",
     "reason_group.engagement": "engagement",
-    "reason_group.marketing": "marketing opt-out",
+    "reason_group.marketing": "marketing consent",
     "reason_group.value": "value to date",
     "reason_group.cost": "cost to serve",
 }

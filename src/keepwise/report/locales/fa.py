@@ -77,6 +77,7 @@ MESSAGES = {
     "chart.weekly_repeat": "خریدهای تکراری در هفته",
     "chart.holdout_starts": "آغاز دوره‌ی آزمون",
     "chart.share_of_weight": "سهم از شواهد مدل",
+    "chart.share_of_at_risk": "سهم مشتریان در خطر رفتن",
     # ستون‌ها
     "col.figure": "شاخص",
     "col.value": "مقدار",
@@ -139,6 +140,7 @@ MESSAGES = {
     "tracking.over": "بیش‌برآورد",
     "tracking.under": "کم‌برآورد",
     "takeaway.churn_reasons": "قوی‌ترین نشانه‌ی ریزش {reason} است ({share} از شواهد مدل).",
+    "takeaway.churn_reasons_assessment": "رایج‌ترین دلیل در میان مشتریان در خطر رفتن: {reason} ({share} از آن‌ها).",
     "takeaway.service_worse": "بدتر شده در {n} دوره‌ی اخیر: {measures}.",
     "takeaway.service_better": "بهتر شده در {n} دوره‌ی اخیر: {measures}؛ چیزی بدتر نشده است.",
     "takeaway.service_same": "کیفیت خدمات در {n} دوره‌ی اخیر ثابت مانده است.",
@@ -147,9 +149,13 @@ MESSAGES = {
     "note.churn_rule": "مشتری پس از {days} روز بدون خرید از دست‌رفته شمرده می‌شود.",
     "note.no_cost_records": "داده‌ها هیچ تیکت، مرجوعی، صورت‌حساب یا تغییر سفارشی ندارند، پس هزینه‌ی "
     "خدمت‌رسانی معلوم نیست و صفر شمرده می‌شود: سود در اینجا همان حاشیه‌ی سود ناخالص است.",
+    "note.values_from_models": "احتمال فعال بودن و ارزش طول عمر از مدل‌های خرید و خرج می‌آیند؛ ریسک ریزش از "
+    "منبعی که گذشته‌ی همین کسب‌وکار را بهتر پیش‌بینی کرده است ({detail}).",
+    "note.values_from_rhythm": "احتمال فعال بودن و ارزش طول عمر از ریتم خرید هر مشتری محاسبه شده‌اند، نه از "
+    "مدل‌ها: {detail}.",
     "note.cohorts_trimmed": "{cohorts} گروه اخیر و {periods} دوره‌ی نخست آن‌ها نمایش داده شده است.",
     "note.clv": "ارزش طول عمر، حاشیه‌ی سود مورد انتظار (نه درآمد) در {days} روز آینده، پس از هزینه‌ی "
-    "خدمت‌رسانی است.",
+    "خدمت‌رسانی است. ۱٪ کرانه‌ای هر سو در ستون‌های کناری نمودار شمرده شده است.",
     "note.money_at_stake": "پول در میان: برای مشتریانی که باید نگه داشت، ارزشی که از دست می‌رود؛ برای "
     "مشتریان پرهزینه، آنچه اقدام درباره‌ی آن‌ها صرفه‌جویی می‌کند.",
     "note.response_proxy": "زمان نخستین پاسخ در سوابق نیست، پس زمان باز شدن تا بسته شدن تیکت جایگزین آن "
@@ -237,8 +243,8 @@ MESSAGES = {
     "flag.no_referrals": "بدون معرفی",
     # گروه‌های دلیل ریزش
     "reason_group.recency": "زمان از آخرین سفارش",
-    "reason_group.spend_trend": "کاهش خرج",
-    "reason_group.order_trend": "سفارش‌های کمتر",
+    "reason_group.spend_trend": "روند خرج",
+    "reason_group.order_trend": "روند سفارش‌ها",
     "reason_group.rhythm": "ریتم خرید",
     "reason_group.tenure": "مدت مشتری بودن",
     "reason_group.discounts": "تخفیف‌ها",
@@ -251,7 +257,7 @@ MESSAGES = {
     "reason_group.unsubscribed": "لغو اشتراک خبرنامه",
     "reason_group.survey": "امتیاز نظرسنجی",
     "reason_group.engagement": "تعامل",
-    "reason_group.marketing": "انصراف از بازاریابی",
+    "reason_group.marketing": "رضایت به بازاریابی",
     "reason_group.value": "ارزش تا امروز",
     "reason_group.cost": "هزینه‌ی خدمت‌رسانی",
 }

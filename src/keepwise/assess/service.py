@@ -1,0 +1,74 @@
+"""The assessment with the models plugged in: what `keepwise assess`, `explain` and the report run.
+
+features -> predictions (purchase model, churn source chosen by backtest, CLV) -> assess_frames, then
+the churn classifier's own reasons for the customers a person will read (retain, win_back,
+offboard): LightGBM's per-customer contributions are costly, so they are computed for those only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from keepwise.assess.engine import _referrals_tracked, assess_frames
+from keepwise.data.loader import Dataset
+from keepwise.metrics.features import customer_features
+from keepwise.models.predict import CustomerPredictions, try_predict_customers
+
+READ_BY_PEOPLE = ("retain", "win_back", "offboard")
+
+
+@dataclass
+class AssessmentRun:
+    assessment: pd.DataFrame
+    features: pd.DataFrame
+    predictions: CustomerPredictions | None
+    churn_source: str  # where churn_risk came from: bgnbd, classifier, blend or rhythm
+    churn_source_reason: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
+    predictions = run.predictions
+    if predictions is None or predictions.churn_model is None:
+        return
+    table = run.assessment
+    wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
+    if not wanted:
+        return
+    drivers = predictions.churn_model.reasons(ds, as_of, wanted, frames=predictions.churn_frames)
+    extra = pd.Series(
+        {cid: "churn drivers: " + ", ".join(texts) for cid, texts in drivers.items() if texts}, dtype=object
+    )
+    if extra.empty:
+        return
+    # Reasons are ';'-separated, so a driver text must not carry one.
+    extra = extra.str.replace(";", ",", regex=False)
+    mapped = table["customer_id"].map(extra)
+    has = mapped.notna().to_numpy()
+    joined = np.where(table["reasons"].astype(str).str.len() > 0, table["reasons"] + ";" + mapped, mapped)
+    table.loc[has, "reasons"] = joined[has]
+
+
+def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> AssessmentRun:
+    """One row per customer (CONTRACT.md columns first), p_alive/churn_risk/clv from the models."""
+    if features is None:
+        features = customer_features(ds, as_of).execute()
+    predictions, failure = try_predict_customers(ds, as_of, features)
+    notes = [] if predictions is None else list(predictions.notes)
+    if predictions is None:
+        notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
+        source, reason, model_columns = "rhythm", f"rhythm: {failure}", None
+    else:
+        source, reason = predictions.churn_source, predictions.churn_source_reason
+        model_columns = predictions.for_assessment()
+        if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
+            model_columns = None
+    assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds))
+    assessment["churn_source"] = source
+    run = AssessmentRun(assessment, features, predictions, source, reason, notes)
+    _with_churn_reasons(run, ds, as_of)
+    return run

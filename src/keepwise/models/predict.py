@@ -1,0 +1,192 @@
+"""Per-customer predictions for the assessment: P(alive), churn risk and CLV.
+
+* P(alive) comes from the transaction model ([clv] transaction_model, BG/NBD by default) fitted
+  on completed orders up to the as-of date.
+* churn_risk is P(no purchase in the next [churn_model] period_days). It comes from whichever
+  source predicted better on this business's own history (``churn.backtest``): the BG/NBD
+  closed form, the LightGBM classifier, or their blend ([clv] churn_source = "auto"), and the
+  result says which and why.
+* CLV is discounted expected gross margin over [clv] horizon_days: expected purchases per month
+  from the transaction model x expected spend per purchase from Gamma-Gamma x the customer's own
+  margin share of revenue.
+
+Customers without a completed order have no purchase history for these models; they are left out,
+and the assessment's rhythm rule covers them. Any model that cannot be fitted on this data is
+reported in ``notes`` and the next source is used, never a silent NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from keepwise.data.loader import Dataset
+from keepwise.models.base import BaseFitter
+from keepwise.models.gamma_gamma import GammaGammaFitter
+from keepwise.models.service import TRANSACTION_MODELS, customer_summary
+from keepwise.models.summary import TIME_UNIT_DAYS
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass
+class CustomerPredictions:
+    table: pd.DataFrame  # customer_id, then what could be predicted: p_alive, churn_risk, clv, ...
+    churn_source: str  # "bgnbd", "classifier", "blend", or "rhythm" (no model fitted)
+    churn_source_reason: str
+    transaction_model: BaseFitter | None = None
+    spend_model: GammaGammaFitter | None = None
+    backtest: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    churn_model: object | None = None  # the fitted ChurnModel when the classifier contributes
+    churn_frames: object | None = None  # its FeatureFrames, so reasons reuse computed features
+
+    def for_assessment(self) -> pd.DataFrame:
+        """The columns the assessment takes from models; absent ones fall back to its rhythm rule."""
+        return self.table[[c for c in ("customer_id", "p_alive", "churn_risk", "clv") if c in self.table]]
+
+
+def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.ndarray:
+    """Each customer's gross margin as a share of revenue; the business's overall share as fallback."""
+    if features is None or "gross_margin" not in features:
+        return np.ones(len(summary))
+    own = features.set_index("customer_id")[["gross_margin", "revenue"]]
+    total_share = float(own["gross_margin"].sum() / own["revenue"].sum()) if own["revenue"].sum() > 0 else 0.0
+    joined = own.reindex(summary["customer_id"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (joined["gross_margin"] / joined["revenue"]).to_numpy(dtype=float)
+    share = np.where(np.isfinite(share), share, total_share)
+    return np.clip(share, -1.0, 1.0)
+
+
+def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days: float,
+         margin_share: np.ndarray, notes: list[str]) -> tuple[np.ndarray, GammaGammaFitter | None]:
+    config = ds.settings.clv
+    months = max(1, math.ceil(config.horizon_days / DAYS_PER_MONTH))
+    monthly_rate = (1.0 + config.discount_rate_yearly) ** (1.0 / 12.0) - 1.0
+    x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    monetary = summary["monetary_value"].to_numpy(dtype=float)
+    repeaters = x > 0
+    spend_model: GammaGammaFitter | None = None
+    try:
+        spend_model = GammaGammaFitter().fit(x[repeaters], monetary[repeaters])
+        spend = spend_model.conditional_expected_average_profit(x, monetary)
+    except ValueError as error:  # includes ConvergenceError: too few repeat buyers, or spend that does not vary
+        notes.append(f"Gamma-Gamma could not be fitted ({error}); expected spend = mean repeat spend")
+        mean_spend = float(monetary[repeaters].mean()) if repeaters.any() else 0.0
+        spend = np.where(repeaters, monetary, mean_spend)
+    previous = np.zeros(len(x))
+    discounted = np.zeros(len(x))
+    period = DAYS_PER_MONTH / unit_days
+    for month in range(1, months + 1):
+        cumulative = transaction.conditional_expected_number_of_purchases_up_to_time(month * period, x, t_x, t_cal)
+        discounted += (cumulative - previous) / (1.0 + monthly_rate) ** month
+        previous = cumulative
+    return margin_share * spend * discounted, spend_model
+
+
+def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: list[str]):
+    """Pick the churn source by backtest on this business's own past, then predict with it."""
+    from keepwise.models.churn import ChurnModel, FeatureFrames, backtest, choose_churn_source
+
+    settings = ds.settings
+    frames = FeatureFrames(ds, settings)
+    try:
+        scores = backtest(ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings, frames=frames)
+        source, reason = choose_churn_source(scores, settings)
+    except ValueError as error:
+        notes.append(f"churn backtest not possible ({error})")
+        return bgnbd_risk, "bgnbd", "bgnbd: the backtest could not run on this data", None, None
+    if source == "bgnbd":
+        return bgnbd_risk, source, reason, scores, None
+    try:
+        model = ChurnModel(settings).fit(ds, as_of, frames=frames)
+        classifier = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
+    except ValueError as error:
+        notes.append(f"churn classifier not used ({error})")
+        return bgnbd_risk, "bgnbd", f"bgnbd: the classifier could not be trained at {as_of}", scores, None
+    classifier = classifier.reindex(bgnbd_risk.index)
+    if source == "blend":
+        combined = ((classifier + bgnbd_risk) / 2).fillna(bgnbd_risk)
+        return combined, source, reason, scores, (model, frames)
+    return classifier.fillna(bgnbd_risk), source, reason, scores, (model, frames)
+
+
+def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str]):
+    """Churn risk from the classifier alone, for data the purchase model cannot describe."""
+    from keepwise.models.churn import ChurnModel
+
+    try:
+        model = ChurnModel(ds.settings).fit(ds, as_of)
+        risk = model.predict_proba(ds, as_of).set_index("customer_id")["churn_risk"]
+    except ValueError as error:
+        notes.append(f"churn classifier not used ({error})")
+        return None, None
+    return risk.reindex(customer_ids), model
+
+
+def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> CustomerPredictions:
+    """P(alive), churn risk and CLV for every customer with a completed order up to ``as_of``.
+
+    The table holds only what could be predicted: without a purchase model (it cannot be fitted on
+    this data) there is no p_alive or clv column, and the assessment's rhythm rule fills them in.
+    """
+    config = ds.settings.clv
+    time_unit = config.time_unit
+    unit_days = TIME_UNIT_DAYS[time_unit]
+    summary = customer_summary(ds, as_of, time_unit)
+    notes: list[str] = []
+    if summary.empty:
+        raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
+    x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    table = pd.DataFrame({"customer_id": summary["customer_id"]})
+    try:
+        transaction = TRANSACTION_MODELS[config.transaction_model]().fit(x, t_x, t_cal)
+    except ValueError as error:  # ConvergenceError included: e.g. no dropout visible in the data
+        notes.append(f"{config.transaction_model} cannot be fitted on this data ({error})")
+        transaction = None
+    spend_model = None
+    if transaction is None:
+        risk, model = (
+            _classifier_only(ds, as_of, table["customer_id"], notes) if config.churn_source == "auto" else (None, None)
+        )
+        if risk is None:
+            return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
+        table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
+        reason = f"classifier: {config.transaction_model} cannot be fitted on this data"
+        return CustomerPredictions(table, "classifier", reason, notes=notes, churn_model=model)
+
+    period_units = ds.settings.churn_model.period_days / unit_days
+    table["p_alive"] = np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0)
+    buy_soon = transaction.probability_of_purchase_in_next(period_units, x, t_x, t_cal)
+    table["churn_risk_bgnbd"] = np.clip(1.0 - buy_soon, 0.0, 1.0)
+    table["expected_purchases"] = transaction.conditional_expected_number_of_purchases_up_to_time(
+        config.horizon_days / unit_days, x, t_x, t_cal
+    )
+    clv, spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features), notes)
+    table["clv"] = clv
+    bgnbd_risk = pd.Series(table["churn_risk_bgnbd"].to_numpy(), index=table["customer_id"])
+    backtest_scores = None
+    if config.churn_source == "auto":
+        risk, source, reason, backtest_scores, fitted = _churn_from_history(ds, as_of, bgnbd_risk, notes)
+    else:
+        risk, source, reason, fitted = bgnbd_risk, "bgnbd", "bgnbd: set by [clv] churn_source", None
+    table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
+    result = CustomerPredictions(table, source, reason, transaction, spend_model, backtest_scores, notes)
+    if fitted:
+        result.churn_model, result.churn_frames = fitted
+    return result
+
+
+def try_predict_customers(
+    ds: Dataset, as_of: date, features: pd.DataFrame | None = None
+) -> tuple[CustomerPredictions | None, str | None]:
+    """Predictions, or None and the reason when no model can be fitted (the rhythm rule then applies)."""
+    try:
+        return predict_customers(ds, as_of, features), None
+    except ValueError as error:
+        return None, str(error)
