@@ -14,11 +14,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from keepwise.assess import assess_frames, write_assessment
-from keepwise.assess.engine import _referrals_tracked
+from keepwise.assess import assess_with_models, write_assessment
 from keepwise.data import load
 from keepwise.data.sample import generate_sample
-from keepwise.metrics import customer_features
 
 AS_OF = date(2026, 6, 30)
 
@@ -40,13 +38,11 @@ def main() -> None:
         ds = load(sample.out_dir, AS_OF)
         timings["load"] = time.perf_counter() - clock
 
-        clock = time.perf_counter()
-        features = customer_features(ds, AS_OF).execute()
-        timings["features"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        result = assess_frames(features, AS_OF, ds.settings, None, _referrals_tracked(ds))
-        timings["assess"] = time.perf_counter() - clock
+        # The production path of `keepwise assess`: features, models (churn source chosen by
+        # backtest), assessment, churn reasons for the lists people read.
+        run = assess_with_models(ds, AS_OF)
+        timings.update(run.seconds)
+        result = run.assessment
 
         clock = time.perf_counter()
         write_assessment(result, Path(folder) / "assessment.csv")
@@ -56,6 +52,7 @@ def main() -> None:
     for stage, seconds in timings.items():
         print(f"{stage:>9}: {seconds:6.2f} s  ({seconds / total:5.1%})")
     print(f"{'total':>9}: {total:6.2f} s for {len(result):,} customers")
+    print(f"churn risk from {run.churn_source_reason}")
     print(result["action"].value_counts().to_string())
 
 

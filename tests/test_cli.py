@@ -18,7 +18,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_help_lists_every_command_and_version_works():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("schema", "validate", "sample"):
+    for command in ("schema", "validate", "sample", "metrics", "assess", "explain", "clv", "report", "demo"):
         assert command in result.stdout
     assert run("--version").stdout.strip().startswith("keepwise ")
 
@@ -46,3 +46,63 @@ def test_validate_good_data_exits_0(cdnow_dir: Path):
     result = run("validate", str(cdnow_dir))
     assert result.returncode == 0, result.stderr
     assert "6,919" in result.stdout
+
+
+FAST = "[clv]\nchurn_source = \"bgnbd\"\n[report]\nchurn_classifier = false\n"
+
+
+def test_assess_writes_the_contract_columns_and_says_where_churn_risk_came_from(tmp_path, cdnow_dir):
+    out = tmp_path / "assessment.csv"
+    result = run("assess", str(cdnow_dir), "--as-of", "1997-09-30", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out, dtype={"customer_id": str})
+    assert list(table.columns[:10]) == ["customer_id", "action", "priority", "flags", "clv", "p_alive",
+                                        "churn_risk", "profit", "cost_to_serve", "reasons"]
+    assert len(table) == 2357 and table["customer_id"].is_unique
+    assert "Churn risk from" in result.stdout
+    assert table["churn_source"].nunique() == 1
+
+
+def test_assess_on_bad_input_exits_2_and_writes_nothing(tmp_path):
+    tables = valid_tables()
+    tables["orders"][1]["revenue"] = "-12"
+    out = tmp_path / "out" / "assessment.csv"
+    result = run("assess", str(write_csv_folder(tmp_path / "d", tables)), "--as-of", "2024-12-31",
+                 "--out", str(out))
+    assert result.returncode == 2
+    assert "orders.csv, row 2 (line 3), column revenue: negative amount" in result.stderr
+    assert not out.exists() and not out.parent.exists()
+
+
+def test_explain_prints_the_dossier_of_one_customer(tmp_path, cdnow_dir):
+    config = tmp_path / "keepwise.toml"
+    config.write_text(FAST)
+    result = run("explain", str(cdnow_dir), "00004", "--as-of", "1997-09-30", "--json", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    import json
+
+    dossier = json.loads(result.stdout)
+    assert dossier["customer_id"] == "00004"
+    assert [event["at"][:10] for event in dossier["timeline"]] == ["1997-01-01", "1997-01-18", "1997-08-02"]
+    unknown = run("explain", str(cdnow_dir), "NOPE", "--as-of", "1997-09-30", "--config", str(config))
+    assert unknown.returncode == 2 and "no customer 'NOPE'" in unknown.stderr
+
+
+def test_report_writes_one_html_file(tmp_path, cdnow_dir):
+    config = tmp_path / "keepwise.toml"
+    config.write_text(FAST)
+    out = tmp_path / "report.html"
+    result = run("report", str(cdnow_dir), "--as-of", "1997-09-30", "--out", str(out), "--lang", "fa",
+                 "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").count('dir="rtl"') >= 1
+
+
+def test_unknown_setting_is_a_clear_error(tmp_path, cdnow_dir):
+    config = tmp_path / "keepwise.toml"
+    config.write_text("[costs]\nchange_requests = 3\n")
+    result = run("metrics", str(cdnow_dir), "--as-of", "1997-09-30", "--config", str(config))
+    assert result.returncode == 2
+    assert "unknown key 'change_requests' in [costs]" in result.stderr

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from keepwise import __version__
 from keepwise.config import ConfigError, Settings, load_settings
@@ -36,11 +37,22 @@ DataArg = Annotated[str, typer.Argument(help="Data folder (CSV/Parquet), SQLite/
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default ./keepwise.toml).")]
 
 
+def say(text: str, style: str = "red", label: str | None = None) -> None:
+    """Print to stderr without markup: messages quote user data and settings like '[costs]'."""
+    line = Text()
+    if label:
+        line.append(f"{label}: ", style=style)
+        line.append(text)
+    else:
+        line.append(text, style=style)
+    err_console.print(line, highlight=False, soft_wrap=True)
+
+
 def parse_day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        err_console.print(f"[red]{option}: '{value}' is not a date; expected YYYY-MM-DD[/red]")
+        say(f"{option}: '{value}' is not a date; expected YYYY-MM-DD")
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -48,14 +60,13 @@ def settings_or_exit(path: Path | None) -> Settings:
     try:
         return load_settings(path)
     except ConfigError as error:
-        err_console.print(f"[red]{error}[/red]")
+        say(str(error))
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def print_problems(problems: list[Problem], truncated: bool = False) -> None:
     for problem in problems:
-        style = "red" if problem.severity == "error" else "yellow"
-        err_console.print(f"[{style}]{problem.severity}[/{style}]: {problem}", highlight=False, soft_wrap=True)
+        say(str(problem), "red" if problem.severity == "error" else "yellow", label=problem.severity)
     if truncated:
         err_console.print("… more problems not listed (raise [validation] max_problems to see them)")
 
@@ -67,10 +78,10 @@ def run_or_exit(step: Callable):
     except DataError as error:
         print_problems(error.problems, error.truncated)
         errors = sum(p.severity == "error" for p in error.problems)
-        err_console.print(f"[red]{errors} error(s): nothing was written.[/red]")
+        say(f"{errors} error(s): nothing was written.")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (ConfigError, ValueError) as error:
-        err_console.print(f"[red]{error}[/red]")
+        say(str(error))
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -147,7 +158,7 @@ def load_or_exit(data: str, as_of: date | None, settings: Settings):
 
     dataset = run_or_exit(lambda: load(data, as_of=as_of, settings=settings))
     for warning in dataset.warnings:
-        err_console.print(f"[yellow]warning[/yellow]: {warning}", highlight=False, soft_wrap=True)
+        say(str(warning), "yellow", label="warning")
     return dataset
 
 
@@ -201,7 +212,7 @@ def assess(
     run = run_or_exit(lambda: assess_with_models(dataset, day))
     write_assessment(run.assessment, out, fmt)
     for note in run.notes:
-        err_console.print(f"[yellow]note[/yellow]: {note}", highlight=False, soft_wrap=True)
+        say(note, "yellow", label="note")
     counts = run.assessment["action"].value_counts()
     summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
     summary.add_column("action")
@@ -232,12 +243,52 @@ def explain(
     try:
         dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day))
     except KeyError:
-        err_console.print(f"[red]no customer '{customer_id}' in {data}[/red]")
+        say(f"no customer '{customer_id}' in {data}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if as_json:
         print(json.dumps(dossier, ensure_ascii=False, indent=2, default=str))
     else:
         console.print(render_text(dossier))
+
+
+@app.command()
+def report(
+    data: DataArg,
+    as_of: AsOfOpt,
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("report.html"),
+    lang: Annotated[str, typer.Option("--lang", help="en, fa (right-to-left) or ru.")] = "en",
+    period: Annotated[str, typer.Option(help="month, quarter or year, for churn per period.")] = "month",
+    config: ConfigOpt = None,
+) -> None:
+    """One self-contained HTML report of the customer base (opens with no network)."""
+    from keepwise.pipeline import analyse
+    from keepwise.report.build import build_report
+
+    if lang not in ("en", "fa", "ru"):
+        err_console.print("[red]--lang must be en, fa or ru[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of")
+    dataset = load_or_exit(data, day, settings)
+    result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
+    path = build_report(dataset, day, out, lang=lang, result=result)
+    console.print(f"Report: {path}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the sample data and the report.")] = Path(
+        "keepwise-demo"
+    ),
+    customers: Annotated[int, typer.Option("--customers", min=50, help="Size of the sample business.")] = 3000,
+    lang: Annotated[str, typer.Option("--lang", help="en, fa or ru.")] = "en",
+    config: ConfigOpt = None,
+) -> None:
+    """Generate the bundled sample business, run the whole pipeline, write the report, list urgent actions."""
+    from keepwise.pipeline import run_demo
+
+    settings = settings_or_exit(config)
+    run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=lang, settings=settings))
 
 
 clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",

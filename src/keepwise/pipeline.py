@@ -23,9 +23,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from keepwise.assess import assess_with_models
 from keepwise.config import Settings, load_settings
 from keepwise.data.loader import Dataset, load
-from keepwise.metrics.features import customer_features
+from keepwise.metrics.features import customer_feature_frame
 from keepwise.metrics.portfolio import PortfolioSummary, portfolio_summary, resolve_as_of
 from keepwise.report.diagnostics import TrackingResult, tracking_check
 from keepwise.report.reasons import ChurnReasons, churn_model_reasons, reasons_from_assessment
@@ -46,8 +47,7 @@ class PipelineResult:
     portfolio: PortfolioSummary
     tracking: TrackingResult
     churn_reasons: ChurnReasons
-    assessment: pd.DataFrame | None = None
-    assessment_unavailable: str | None = None
+    assessment: pd.DataFrame
     # Where p_alive, churn risk and CLV came from: the fitted models (with the churn source chosen), or
     # the assessment's purchase-rhythm rule and why.
     predictions_from_models: bool = False
@@ -89,45 +89,6 @@ def _progress(console: Console | None) -> Progress:
     )
 
 
-def _report_setting(settings: Settings, key: str, default):
-    try:
-        return getattr(settings.report, key)
-    except AttributeError:  # a settings object from before the [report] section existed
-        return default
-
-
-def _referrals_tracked(ds: Dataset) -> bool:
-    customers = ds.table("customers")
-    return bool(customers.referred_by.notnull().any().execute())
-
-
-def _model_predictions(ds: Dataset, features: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame | None, str]:
-    """The models' p_alive / churn_risk / clv for the assessment, or None and why the rhythm rule stands in."""
-    if not _report_setting(ds.settings, "model_predictions", True):
-        return None, "[report] model_predictions is off"
-    try:
-        from keepwise.models.predict import try_predict_customers
-    except ImportError as error:
-        return None, f"the prediction models are not installed ({error})"
-    predictions, why_not = try_predict_customers(ds, as_of, features)
-    if predictions is None:
-        return None, f"no model fits this data: {why_not}"
-    detail = predictions.churn_source_reason
-    if predictions.notes:
-        detail += "; " + "; ".join(predictions.notes)
-    return predictions.for_assessment(), detail
-
-
-def _assessment(
-    ds: Dataset, features: pd.DataFrame, as_of: date, predictions: pd.DataFrame | None
-) -> tuple[pd.DataFrame | None, str | None]:
-    try:
-        from keepwise.assess import assess_frames
-    except ImportError as error:
-        return None, f"the assessment module is not installed ({error})"
-    return assess_frames(features, as_of, ds.settings, predictions, _referrals_tracked(ds)), None
-
-
 def analyse(
     ds: Dataset,
     as_of: date | None = None,
@@ -139,16 +100,22 @@ def analyse(
     with _progress(console) as progress:
         stages = _Stages(progress, len(STAGES))
         with stages.stage("features", "Computing customer features"):
-            features = customer_features(ds, as_of).execute()
-        with stages.stage("models", "Fitting the purchase and churn models"):
+            features = customer_feature_frame(ds, as_of)
+        with stages.stage("models", "Checking the purchase model on held-out history"):
             tracking = tracking_check(ds, as_of)
-            predictions, predictions_detail = _model_predictions(ds, features, as_of)
-            if _report_setting(ds.settings, "churn_classifier", True):
-                churn_reasons = churn_model_reasons(ds, as_of)
+        with stages.stage("assessment", "Fitting the models and assessing every customer"):
+            # The same path as `keepwise assess`, so the report and the CSV never disagree.
+            assessed = assess_with_models(ds, as_of, features)
+            assessment = assessed.assessment
+            predictions = assessed.predictions
+            churn_model = predictions.churn_model if predictions is not None else None
+            predictions_detail = "; ".join([assessed.churn_source_reason, *assessed.notes])
+            from_models = predictions is not None and "p_alive" in predictions.table
+            if ds.settings.report.churn_classifier:
+                # The classifier the predictions already trained, when they did; otherwise one is trained here.
+                churn_reasons = churn_model_reasons(ds, as_of, churn_model)
             else:
                 churn_reasons = ChurnReasons(unavailable="the churn classifier is switched off ([report] churn_classifier)")
-        with stages.stage("assessment", "Assessing every customer"):
-            assessment, assessment_unavailable = _assessment(ds, features, as_of, predictions)
             if churn_reasons.table is None:
                 # Without a trained classifier, the reasons the assessment gives for customers at risk stand in.
                 fallback = reasons_from_assessment(assessment)
@@ -166,8 +133,7 @@ def analyse(
         tracking=tracking,
         churn_reasons=churn_reasons,
         assessment=assessment,
-        assessment_unavailable=assessment_unavailable,
-        predictions_from_models=predictions is not None,
+        predictions_from_models=from_models,
         predictions_detail=predictions_detail,
         seconds=stages.seconds,
     )
@@ -229,8 +195,6 @@ class DemoResult:
 def most_urgent(result: PipelineResult, rows: int = URGENT_ROWS) -> pd.DataFrame:
     """The first ``rows`` customers by priority (then money at stake) with their first reason."""
     assessment = result.assessment
-    if assessment is None:
-        return pd.DataFrame(columns=["customer_id", "name", "action", "priority", "money_at_stake", "reason"])
     top = assessment.sort_values(["priority", "money_at_stake"], ascending=[True, False]).head(rows)
     customers = result.dataset.table("customers")
     wanted = top["customer_id"].astype(str).tolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from keepwise.assess import CONTRACT_COLUMNS, assess
+from keepwise.assess import CONTRACT_COLUMNS, assess_with_models
 from keepwise.assess.flags import FLAG_CODES
 
 from .conftest import AS_OF
@@ -14,7 +14,10 @@ from .conftest import AS_OF
 @pytest.fixture(scope="module")
 def outcome(sample_dataset):
     ds, truth = sample_dataset
-    result = assess(ds, AS_OF).merge(truth, on="customer_id")
+    # The production path: models plugged in exactly as `keepwise assess` runs them.
+    run = assess_with_models(ds, AS_OF)
+    print(f"\nchurn risk from {run.churn_source_reason}; notes: {run.notes}")
+    result = run.assessment.merge(truth, on="customer_id")
     for code in FLAG_CODES:
         result[f"has_{code}"] = result["flags"].str.split(";").apply(lambda codes, c=code: c in codes)
     return result

@@ -360,3 +360,67 @@ def test_costs_follow_settings(tmp_path):
     a = customer_features(ds, AS_OF).execute().set_index("customer_id").loc["A"]
     assert a.cost_staff == pytest.approx(130)
     assert a.cost_changes == pytest.approx(60)
+
+
+# -- one expression per dataset, dates substituted per call -------------------------------------------
+
+EARLIER = date(2026, 2, 15)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny_cutoffs")
+    write_tables(folder)
+    return load(folder, AS_OF)
+
+
+def test_an_earlier_cutoff_on_the_same_dataset(dataset, features):
+    early = customer_features(dataset, EARLIER).execute().set_index("customer_id")
+    a = early.loc["A"]
+    # O5 (2025-10-01) and O1 (2026-01-10) only; T1 and T2; invoices I1, I3, I5 issued by then
+    assert a.n_orders == 2 and a.n_orders_all == 2 and a.n_cancelled == 0
+    assert a.revenue == pytest.approx(140) and a.list_price == pytest.approx(200)
+    assert a.last_order_at == pd.Timestamp("2026-01-10")
+    assert a.days_since_last_order == 36
+    assert a.tenure_days == 137  # from the first order, 2025-10-01
+    assert a.n_tickets == 2 and a.n_complaints == 2 and a.handle_minutes == pytest.approx(50)
+    assert a.n_invoices == 3
+    assert a.n_returns == 1 and a.returned_amount == pytest.approx(30)
+    assert a.n_abuse_of_staff == 1 and a.n_incidents_unconfirmed == 0
+    assert a.last_survey_score == 3
+    assert early.loc["C", "n_orders"] == 1 and early.loc["C", "revenue"] == pytest.approx(10)
+    assert early.loc["B", "tenure_days"] == 0  # signs up after the cutoff: clipped at 0
+    # and the later cutoff is unchanged afterwards
+    again = customer_features(dataset, AS_OF).execute().set_index("customer_id")
+    pd.testing.assert_frame_equal(again, features)
+
+
+def test_substituted_dates_compile_like_literal_dates(dataset):
+    import ibis
+
+    from keepwise.metrics import features as module
+
+    for as_of in (AS_OF, EARLIER, date(2025, 1, 1)):
+        values = module._moment_values(as_of, dataset.settings)
+        literal = module._Moments(**{name: ibis.literal(value) for name, value in values.items()})
+        direct = module._build(dataset, literal, dataset.settings)
+        assert dataset.con.compile(customer_features(dataset, as_of)) == dataset.con.compile(direct)
+
+
+def test_other_settings_on_the_same_dataset(dataset):
+    from keepwise.config import load_settings
+
+    settings = load_settings(overrides={"costs": {"staff_minute": 2.0}})
+    a = customer_features(dataset, AS_OF, settings).execute().set_index("customer_id").loc["A"]
+    assert a.cost_staff == pytest.approx(130)
+    b = customer_features(dataset, AS_OF).execute().set_index("customer_id").loc["A"]
+    assert b.cost_staff == pytest.approx(65)
+
+
+def test_execute_features_gives_the_same_frame_as_execute(dataset, features):
+    from keepwise.metrics.features import execute_features
+
+    table = customer_features(dataset, AS_OF)
+    fast = execute_features(table).set_index("customer_id")
+    pd.testing.assert_frame_equal(fast.loc[features.index], features)
+    pd.testing.assert_series_equal(fast.dtypes, table.execute().set_index("customer_id").dtypes)

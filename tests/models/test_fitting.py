@@ -249,3 +249,41 @@ def test_customer_lifetime_value(cdnow_rounded, fitted_models):
     np.testing.assert_allclose(half, 0.5 * clv)
     population_mean = spend.params_["p"] * spend.params_["v"] / (spend.params_["q"] - 1)
     assert spend.conditional_expected_average_profit(0, 0) == pytest.approx(population_mean)
+
+
+def _pure_nbd(n, seed, r=0.8, alpha=10.0):
+    """Poisson purchasing with gamma-distributed rates and no dropout at all."""
+    rng = np.random.default_rng(seed)
+    t_cal = rng.uniform(20.0, 80.0, n)
+    frequency = rng.poisson(rng.gamma(r, 1.0 / alpha, n) * t_cal).astype(float)
+    recency = np.where(frequency > 0, t_cal * rng.beta(np.maximum(frequency, 1.0), 1.0), 0.0)
+    return frequency, recency, t_cal
+
+
+@pytest.mark.parametrize("fitter", TRANSACTION_FITTERS)
+def test_data_without_dropout_raise_quickly(fitter):
+    # The likelihood's supremum is in the no-dropout limit (s/beta → 0, resp. p → 0): the fit must
+    # stop there with a clear error instead of crawling along the ridge for minutes.
+    frequency, recency, t_cal = _pure_nbd(5_000, 2)
+    with pytest.raises(ConvergenceError, match="no interior maximum.*(dropout|s and beta)"):
+        fitter().fit(frequency, recency, t_cal)
+
+
+def test_pareto_nbd_homogeneous_dropout_limit_raises():
+    # Here the supremum is where s and beta grow together (one common, tiny dropout rate).
+    frequency, recency, t_cal = _pure_nbd(2_000, 1)
+    with pytest.raises(ConvergenceError, match="s and beta run off to infinity together"):
+        ParetoNBDFitter().fit(frequency, recency, t_cal)
+
+
+def test_hypergeometric_quadrature_near_one_matches_series():
+    from keepwise.models.pareto_nbd import _hyp2f1_unit_a_series
+
+    rng = np.random.default_rng(5)
+    b = np.exp(rng.uniform(-2, 7, 300))
+    c = np.maximum(b + np.exp(rng.uniform(-2, 4, 300)), 1.05)
+    one_minus_z = np.exp(rng.uniform(np.log(5e-4), np.log(0.1), 300))
+    fast = hyp2f1_unit_a(b, c, 1.0 - one_minus_z, derivatives=True, one_minus_z=one_minus_z)
+    exact = _hyp2f1_unit_a_series(b, c, 1.0 - one_minus_z, derivatives=True)
+    for got, want in zip(fast, exact, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-8)

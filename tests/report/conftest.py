@@ -13,7 +13,7 @@ from keepwise.pipeline import PipelineResult, run, run_demo
 
 # The models are the slowest stage; they run once (CDNOW to 1998-06-30), the other runs show the
 # fallback paths, which are also what the report must handle.
-WITHOUT_CLASSIFIER = {"report": {"churn_classifier": False, "model_predictions": False}}
+WITHOUT_CLASSIFIER = {"report": {"churn_classifier": False}, "clv": {"churn_source": "bgnbd"}}
 DEMO_CUSTOMERS = 600
 
 

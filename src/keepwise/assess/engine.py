@@ -17,7 +17,7 @@ from keepwise.assess.evidence import build_evidence, build_reasons
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
-from keepwise.metrics.features import customer_features
+from keepwise.metrics.features import customer_feature_frame
 from keepwise.output import write_frame
 
 __all__ = ["CONTRACT_COLUMNS", "EXTRA_COLUMNS", "assess", "assess_frames", "write_assessment"]
@@ -137,7 +137,7 @@ def assess(ds: Dataset, as_of: date, predictions: pd.DataFrame | None = None) ->
     Returns one row per customer, sorted by priority: the contract columns in order
     (``CONTRACT_COLUMNS``), then ``EXTRA_COLUMNS``.
     """
-    features = customer_features(ds, as_of).execute()
+    features = customer_feature_frame(ds, as_of)
     return assess_frames(features, as_of, ds.settings, predictions, _referrals_tracked(ds))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.metrics.features import customer_features
+from keepwise.metrics.features import customer_feature_frame
 
 __all__ = ["explain", "render_text"]
 
@@ -57,7 +57,7 @@ def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame
             frames = run.predictions.churn_frames
             churn_drivers = model.reasons(ds, as_of, [customer_id], frames=frames).get(customer_id, [])
     else:
-        features = customer_features(ds, as_of).execute()
+        features = customer_feature_frame(ds, as_of)
     row = assessment[assessment["customer_id"] == customer_id]
     if row.empty:
         raise KeyError(f"no customer {customer_id!r}")

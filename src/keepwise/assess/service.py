@@ -7,6 +7,7 @@ offboard): LightGBM's per-customer contributions are costly, so they are compute
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from keepwise.assess.engine import _referrals_tracked, assess_frames
 from keepwise.data.loader import Dataset
-from keepwise.metrics.features import customer_features
+from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
 
 READ_BY_PEOPLE = ("retain", "win_back", "offboard")
@@ -29,6 +30,7 @@ class AssessmentRun:
     churn_source: str  # where churn_risk came from: bgnbd, classifier, blend or rhythm
     churn_source_reason: str
     notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step, for benchmarks
 
 
 def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
@@ -55,9 +57,14 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
 
 def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> AssessmentRun:
     """One row per customer (CONTRACT.md columns first), p_alive/churn_risk/clv from the models."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
     if features is None:
-        features = customer_features(ds, as_of).execute()
+        features = customer_feature_frame(ds, as_of)
+        seconds["features"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     predictions, failure = try_predict_customers(ds, as_of, features)
+    seconds["models"] = time.perf_counter() - clock
     notes = [] if predictions is None else list(predictions.notes)
     if predictions is None:
         notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
@@ -67,8 +74,12 @@ def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None =
         model_columns = predictions.for_assessment()
         if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
             model_columns = None
+    clock = time.perf_counter()
     assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds))
     assessment["churn_source"] = source
-    run = AssessmentRun(assessment, features, predictions, source, reason, notes)
+    seconds["assess"] = time.perf_counter() - clock
+    run = AssessmentRun(assessment, features, predictions, source, reason, notes, seconds)
+    clock = time.perf_counter()
     _with_churn_reasons(run, ds, as_of)
+    seconds["churn reasons"] = time.perf_counter() - clock
     return run

@@ -4,6 +4,6 @@
 assessment and the portfolio metrics read.
 """
 
-from keepwise.metrics.features import FEATURE_COLUMNS, customer_features
+from keepwise.metrics.features import FEATURE_COLUMNS, customer_feature_frame, customer_features
 
-__all__ = ["FEATURE_COLUMNS", "customer_features"]
+__all__ = ["FEATURE_COLUMNS", "customer_feature_frame", "customer_features"]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.metrics.features import customer_features
+from keepwise.metrics.features import customer_feature_frame
 
 PERIODS = ("month", "quarter", "year")
 _PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -746,7 +746,7 @@ def portfolio_summary(
     as_of = resolve_as_of(ds, as_of)
     rule = rule or default_rule(ds)
     if features is None:
-        features = customer_features(ds, as_of).execute()
+        features = customer_feature_frame(ds, as_of)
     churn = churn_by_period(ds, as_of, period, rule=rule)
     rfm = rfm_scores(features, as_of, monetary=ds.settings.rfm.monetary)
     values = historic_value(features)

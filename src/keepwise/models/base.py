@@ -44,6 +44,10 @@ class ConvergenceError(ValueError):
     """The maximum-likelihood fit has no usable interior optimum; the message says why."""
 
 
+class _RunawayStop(Exception):
+    """Raised from the optimiser's callback when :meth:`BaseFitter._runaway` reports a boundary."""
+
+
 @dataclass
 class CompressedData:
     """Distinct rows of the sufficient statistics with their weights.
@@ -205,6 +209,8 @@ class BaseFitter(ABC):
     """
 
     param_names: tuple[str, ...] = ()
+    # Box of the log-parameters; a subclass may narrow it (see LOG_BOUND).
+    log_bound: float = LOG_BOUND
 
     def __init__(self, n_starts: int = 3, gradient_tolerance: float = 1e-4, random_state: int = 0):
         self.n_starts = n_starts
@@ -223,6 +229,11 @@ class BaseFitter(ABC):
     def _check_data(self, data: CompressedData) -> None:  # noqa: B027 - optional hook, no-op by default
         """Raise :class:`ConvergenceError` when the data cannot identify the model."""
 
+    def _runaway(self, log_params: np.ndarray, data: CompressedData) -> str | None:
+        """Called after every optimiser iteration: a message when the iterate is running off to a
+        boundary of the parameter space (the fit then stops with :class:`ConvergenceError`), else None."""
+        return None
+
     # -- fitting ---------------------------------------------------------------------------------
     def _fit_compressed(self, data: CompressedData) -> BaseFitter:
         # The work is element-wise; multi-threaded BLAS on the 1-D dot products only adds overhead.
@@ -237,14 +248,20 @@ class BaseFitter(ABC):
 
         candidates = [np.asarray(p, dtype=float) for p in self._start_points(screening)]
         starts = self._screen_starts(candidates, screening)
-        results = [self._minimise(np.log(start), screening) for start in starts]
+        try:
+            results = [self._minimise(np.log(start), screening) for start in starts]
+        except _RunawayStop as stop:
+            raise ConvergenceError(str(stop)) from None
         finite = [res for res in results if np.isfinite(res.fun)]
         if not finite:
             raise ConvergenceError(f"{type(self).__name__}: the log-likelihood is not finite at any "
                                    "start point")
         best = min(finite, key=lambda res: res.fun)
         if screening is not data:
-            best = self._polish(best.x, screening, data)
+            try:
+                best = self._polish(best.x, screening, data)
+            except _RunawayStop as stop:
+                raise ConvergenceError(str(stop)) from None
         self._check_convergence(best, data)
 
         params = np.exp(best.x)
@@ -283,11 +300,19 @@ class BaseFitter(ABC):
         return -value / scale, -gradient * params / scale
 
     def _minimise(self, log_start: np.ndarray, data: CompressedData) -> optimize.OptimizeResult:
-        bounds = [(-LOG_BOUND, LOG_BOUND)] * len(self.param_names)
-        start = np.clip(log_start, -LOG_BOUND + 1, LOG_BOUND - 1)
+        bound = self.log_bound
+        bounds = [(-bound, bound)] * len(self.param_names)
+        start = np.clip(log_start, -bound + 1, bound - 1)
+
+        def callback(log_params):
+            message = self._runaway(np.asarray(log_params, dtype=float), data)
+            if message is not None:
+                raise _RunawayStop(message)
+
         return optimize.minimize(self._objective, start, args=(data,), jac=True, method="L-BFGS-B",
-                                 bounds=bounds,
-                                 options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20})
+                                 bounds=bounds, callback=callback,
+                                 options={"maxiter": 1000, "maxfun": 3000, "ftol": 1e-13, "gtol": 1e-9,
+                                          "maxcor": 20})
 
     def _log_space_hessian(self, log_params: np.ndarray, data: CompressedData) -> np.ndarray:
         k = log_params.shape[0]
@@ -321,7 +346,7 @@ class BaseFitter(ABC):
         result = optimize.minimize(objective, np.zeros_like(log_start), jac=True, method="L-BFGS-B",
                                    options={"maxiter": 200, "ftol": 1e-14, "gtol": 1e-10})
         theta = log_start + transform @ result.x
-        if not np.all(np.abs(theta) < LOG_BOUND):
+        if not np.all(np.abs(theta) < self.log_bound):
             return self._minimise(log_start, data)
         result.x = theta
         return result
@@ -330,8 +355,11 @@ class BaseFitter(ABC):
         name = type(self).__name__
         if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
             raise ConvergenceError(f"{name}: the optimiser ended at a non-finite point ({result.message})")
+        message = self._runaway(np.asarray(result.x, dtype=float), data)
+        if message is not None:
+            raise ConvergenceError(message)
         at_bound = [p for p, v in zip(self.param_names, result.x, strict=True)
-                    if abs(v) >= LOG_BOUND - 1e-3]
+                    if abs(v) >= self.log_bound - 1e-3]
         if at_bound:
             values = ", ".join(f"{p}={np.exp(v):.3g}" for p, v in zip(self.param_names, result.x, strict=True))
             raise ConvergenceError(

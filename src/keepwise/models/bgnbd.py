@@ -75,6 +75,38 @@ class BetaGeoFitter(TransactionModelFitter):
     def _dropout_start_pairs(self, mean_T):
         return [(1.0, 3.0), (0.5, 1.0), (2.0, 10.0)]
 
+    def _runaway(self, log_params, data: CompressedData):
+        """The no-dropout limit p ~ Beta(a, b) → 0 (a → 0 or b → ∞) and the homogeneous limit
+        a, b → ∞ with a/b fixed, where the likelihood has its supremum without attaining it. Checked
+        once the mean dropout probability a/(a+b) is below 0.1%, a + b exceeds e^8 or a parameter is
+        near the edge of the box: the fit stops when ln L is higher still a factor e² further on."""
+        r, alpha, a, b = np.exp(log_params)
+        near_edge = max(abs(log_params[2]), abs(log_params[3])) >= self.log_bound - 1.0
+        if a / (a + b) >= 1e-3 and a + b <= np.exp(8.0) and not near_edge:
+            return None
+        with np.errstate(all="ignore"):
+            here = self._log_likelihood(np.exp(log_params), data)[0]
+        if not np.isfinite(here):
+            return None
+        for direction in ((0.0, 0.0, -1.0, 0.0), (0.0, 0.0, 0.0, 1.0), (0.0, 0.0, 1.0, 1.0)):
+            with np.errstate(all="ignore"):
+                there = self._log_likelihood(np.exp(log_params + 2.0 * np.asarray(direction)), data)[0]
+            if np.isfinite(there) and there >= here - 1e-9 * abs(here):
+                break
+        else:
+            return None
+        state = (f"r={r:.3g}, alpha={alpha:.3g}, a={a:.3g}, b={b:.3g}, "
+                 f"mean dropout probability {a / (a + b):.3g}")
+        if direction == (0.0, 0.0, 1.0, 1.0):
+            why = ("a and b run off to infinity together: every customer would have the same dropout "
+                   "probability, so the data cannot identify its distribution")
+        else:
+            why = ("the dropout probability p ~ Beta(a, b) runs off towards 0 (a → 0 or b → ∞): the data "
+                   "show no sign of customers dropping out, so they cannot identify a and b")
+        return (f"{type(self).__name__}: the likelihood has no interior maximum (a boundary solution); "
+                f"{why} ({state}; {data.n_customers:g} customers). Use a longer calibration period, or a model of "
+                "purchasing only.")
+
     def _log_likelihood(self, params, data: CompressedData):
         r, alpha, a, b = params
         shift = 1.0 if self._dropout_at_first_purchase else 0.0

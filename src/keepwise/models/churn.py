@@ -52,7 +52,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 
 from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
-from keepwise.metrics.features import customer_features  # noqa: E402
+from keepwise.metrics.features import customer_feature_frame, customer_features, execute_features  # noqa: E402
 from keepwise.models.base import ConvergenceError  # noqa: E402
 from keepwise.models.bgnbd import BetaGeoFitter  # noqa: E402
 from keepwise.models.service import customer_summary  # noqa: E402
@@ -99,10 +99,14 @@ class FeatureFrames:
         self._orders = completed.execute()
         self._customers = ds.table("customers").select("customer_id", "signed_up_at").execute()
 
+    def remember(self, cutoff: date, frame: pd.DataFrame) -> None:
+        """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's)."""
+        self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
     def at(self, cutoff: date) -> pd.DataFrame:
         """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id."""
         if cutoff not in self._frames:
-            frame = customer_features(self.ds, cutoff, self.settings).execute()
+            frame = customer_feature_frame(self.ds, cutoff, self.settings)
             self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
         return self._frames[cutoff]
 
@@ -536,7 +540,7 @@ class ChurnModel:
         else:
             # Only the requested customers: the caller may ask about a handful out of 100,000.
             table = customer_features(ds, as_of, self.settings)
-            frame = table.filter(table.customer_id.isin(wanted)).execute()
+            frame = execute_features(table.filter(table.customer_id.isin(wanted)))
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
     def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -608,15 +612,22 @@ class ChurnModel:
         groups = pd.Series([reason_group(f) for f in self.features_], index=self.features_)
 
         result: dict[str, list[str]] = {customer_id: [] for customer_id in wanted}
-        for _, row in frame[known & (frame["n_orders"] == 0)].iterrows():
+        for row in frame[known & (frame["n_orders"] == 0)].to_dict("records"):
             since = f" since signing up on {_day(row['signed_up_at'])}" if pd.notna(row["signed_up_at"]) else ""
             result[row["customer_id"]] = [f"no purchase yet{since}"]
-        for _, row in bought_frame.iterrows():
-            by_group = contributions.loc[row["customer_id"], self.features_].groupby(groups).sum()
+        # Sum contributions per reason group for all customers at once (one matrix product), then
+        # phrase only the strongest groups of each customer.
+        group_of = np.asarray(groups.to_numpy(), dtype=object)
+        names = np.asarray(list(dict.fromkeys(group_of)), dtype=object)
+        membership = (group_of[:, None] == names[None, :]).astype(float)
+        by_group = contributions.loc[bought_frame["customer_id"], self.features_].to_numpy() @ membership
+        order = np.argsort(-by_group, axis=1, kind="stable")
+        for position, row in enumerate(bought_frame.to_dict("records")):
             texts: list[str] = []
-            for group, value in by_group.sort_values(ascending=False).items():
-                if value <= 0 or len(texts) >= top:
+            for index in order[position]:
+                if by_group[position, index] <= 0 or len(texts) >= top:
                     break
+                group = names[index]
                 phrase = PHRASES.get(group)
                 text = phrase(row, ctx) if phrase else _phrase_other(group, inputs.at[row["customer_id"], group])
                 if text:

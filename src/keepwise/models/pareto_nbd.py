@@ -13,21 +13,46 @@ __all__ = ["ParetoNBDFitter", "hyp2f1_unit_a"]
 _SERIES_TOLERANCE = 1e-15
 _SERIES_MAX_TERMS = 200_000
 _SERIES_MAX_Z = 0.9
+# Expected share of customers dying within the longest T below which a fit counts as "no dropout".
+_NO_DROPOUT_SHARE = 1e-3
+# Gauss-Legendre quadrature of Euler's integral for z > _SERIES_MAX_Z (see _hyp2f1_unit_a_quadrature).
+_QUADRATURE_MIN_C_MINUS_1 = 0.05
+_QUADRATURE_LEVELS = np.array([0.5, 2.0, 5.0, 10.0, 18.0, 30.0, 46.0])
+_QUADRATURE_KNEE = np.array([-2.0, 0.0, 2.0])
+_QUADRATURE_BISECTIONS = 14
+_QUADRATURE_NEWTON = 4
+_QUADRATURE_CHUNK = 4096
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(12)
 
 
-def hyp2f1_unit_a(b, c, z, derivatives: bool = False):
+def hyp2f1_unit_a(b, c, z, derivatives: bool = False, one_minus_z=None):
     """₂F₁(1, b; c; z) for 0 ≤ z < 1 and 0 < b < c, optionally with ∂/∂b, ∂/∂c and ∂/∂z.
 
     For z ≤ 0.9 the power series (:func:`_hyp2f1_unit_a_series`, at most a few hundred terms). Above,
-    where the series needs ~1/(1−z) terms, scipy's ₂F₁ (which uses the 1−z connection formulas):
-    ∂/∂z = (b/c) ₂F₁(2, b+1; c+1; z) exactly and ∂/∂b, ∂/∂c by central differences. Elements on
-    which scipy returns a non-finite value (it does for some large b near z = 1) go to the series.
+    where the series needs ~1/(1−z) terms (and ~b/(c−b) more when b is large), Gauss-Legendre
+    quadrature of Euler's integral (:func:`_hyp2f1_unit_a_quadrature`, a fixed cost per element, with
+    analytic derivatives) when c ≥ 1.05, else scipy's ₂F₁ (which uses the 1−z connection formulas):
+    ∂/∂z = (b/c) ₂F₁(2, b+1; c+1; z) exactly and ∂/∂b, ∂/∂c by central differences; elements on
+    which scipy returns a non-finite value go to the series. ``one_minus_z`` (same shape as z) is
+    1 − z computed without cancellation; near z = 1 the result depends on it sensitively.
     """
     b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
     shape = b.shape
     b, c, z = b.ravel(), c.ravel(), z.ravel()
+    if one_minus_z is None:
+        eps = 1.0 - z
+    else:
+        eps = np.broadcast_to(np.asarray(one_minus_z, dtype=float), shape).ravel()
     near_one = z > _SERIES_MAX_Z
     results = np.empty((4 if derivatives else 1, b.shape[0]))
+    by_quadrature = near_one & (c >= 1.0 + _QUADRATURE_MIN_C_MINUS_1) & (eps > 0)
+    if np.any(by_quadrature):
+        where = np.flatnonzero(by_quadrature)
+        for start in range(0, where.shape[0], _QUADRATURE_CHUNK):
+            chunk = where[start:start + _QUADRATURE_CHUNK]
+            block = _hyp2f1_unit_a_quadrature(b[chunk], c[chunk], eps[chunk], derivatives)
+            results[:, chunk] = np.vstack(block) if derivatives else block
+        near_one &= ~by_quadrature
     if np.any(near_one):
         bb, cc, zz = b[near_one], c[near_one], z[near_one]
         value = hyp2f1(1.0, bb, cc, zz)
@@ -42,7 +67,7 @@ def hyp2f1_unit_a(b, c, z, derivatives: bool = False):
         near_index = np.flatnonzero(near_one)
         results[:, near_index[~failed]] = block[:, ~failed]
         near_one[near_index[failed]] = False
-    series = ~near_one
+    series = ~(near_one | by_quadrature)
     if np.any(series):
         block = _hyp2f1_unit_a_series(b[series], c[series], z[series], derivatives)
         results[:, series] = np.vstack(block) if derivatives else block
@@ -110,6 +135,104 @@ def _hyp2f1_unit_a_series(b, c, z, derivatives: bool = False):
     return out[0].reshape(shape)
 
 
+def _level_crossings(psi, target, start, end, rising: bool):
+    """Where the convex ψ (``psi(y)`` → value, slope) reaches ``target`` between ``start`` (its
+    minimum) and ``end`` (beyond the crossing): bisection, then Newton steps kept on the far side."""
+    lo, hi = (start, end) if rising else (end, start)
+    for _ in range(_QUADRATURE_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        above = psi(mid)[0] >= target
+        if rising:
+            hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
+        else:
+            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    y = hi if rising else lo
+    for _ in range(_QUADRATURE_NEWTON):
+        value, slope = psi(y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(value > target, (value - target) / slope, 0.0)
+        y = np.clip(y - step, lo, y) if rising else np.clip(y - step, y, hi)
+    return y
+
+
+def _hyp2f1_unit_a_quadrature(b, c, eps, derivatives: bool = False):
+    r"""₂F₁(1, b; c; 1 − ε) for c > 1, 0 < ε ≤ 0.1, by quadrature of Euler's integral.
+
+    With 1 − u = e^{−y}: ₂F₁(1, b; c; z) = (c−1) ∫_0^∞ e^{−ψ(y)} dy, ψ(y) = (c−1) y + b ln(ε + z e^{−y}).
+    ψ is convex (ψ'' = b z ε e^{−y}/(ε + z e^{−y})² > 0), with its minimum at
+    y* = max(0, ln(z (b−c+1)/((c−1) ε))), a slope between c−1−b and c−1 and a knee of width ~1 near
+    y = ln(z/ε). The integral is cut where ψ − ψ(y*) = 46 (e^{−46} ≈ 1e-20) and split at the
+    crossings of the levels ψ − ψ(y*) ∈ {0.5, 2, 5, 10, 18, 30, 46} on both sides of y* and at
+    ln(z/(ε(1+b))) + {−2, 0, 2}, where the factor (ε + z e^{−y})^{−b} cuts off; each piece gets 12
+    Gauss-Legendre nodes. Relative error ~1e-12 for c ≥ 1.05 and ε ≥ 1e-5, < 1e-7 down to ε = 1e-14.
+    The derivatives are integrals of the same nodes: ∂/∂b of the integrand is −ln(ε + z e^{−y}), ∂/∂c
+    (besides the factor c−1) −y, ∂/∂z b (1 − e^{−y})/(ε + z e^{−y}).
+
+    Returns ``value`` or ``(value, d_b, d_c, d_z)``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (1.0 - eps) * (b - (c - 1.0)) / ((c - 1.0) * eps)
+    interior = ratio > 1.0
+    if np.all(interior) or not np.any(interior):
+        return _quadrature_block(b, c, eps, bool(interior[0]), derivatives)
+    out = np.empty((4 if derivatives else 1, b.shape[0]))
+    for group in (interior, ~interior):
+        block = _quadrature_block(b[group], c[group], eps[group], group is interior, derivatives)
+        out[:, group] = np.vstack(block) if derivatives else block
+    return tuple(out) if derivatives else out[0]
+
+
+def _quadrature_block(b, c, eps, interior: bool, derivatives: bool):
+    """:func:`_hyp2f1_unit_a_quadrature` for elements whose ψ has its minimum inside (0, ∞)
+    (``interior``) or all at y = 0 (then the pieces left of the minimum are empty and skipped)."""
+    z = 1.0 - eps
+    c_minus_1 = c - 1.0
+    bb, cm, ee, zz = b[:, None], c_minus_1[:, None], eps[:, None], z[:, None]
+
+    def psi(y):
+        decay = zz * np.exp(-y)
+        inner = ee + decay
+        return cm * y + bb * np.log(inner), cm - bb * decay / inner
+
+    if interior:
+        y_min = np.log(z * (b - c_minus_1) / (c_minus_1 * eps))[:, None]
+        psi_min = psi(y_min)[0]
+    else:
+        y_min = np.zeros((b.shape[0], 1))
+        psi_min = np.zeros((b.shape[0], 1))
+    target = psi_min + _QUADRATURE_LEVELS[None, :]
+    # ψ(y) ≥ (c−1) y + b ln ε bounds the crossings on the right.
+    right = _level_crossings(psi, target, np.broadcast_to(y_min, target.shape),
+                             np.maximum(y_min, (target - bb * np.log(ee)) / cm), rising=True)
+    pieces = [y_min, right]
+    if interior:
+        left = _level_crossings(psi, target, np.broadcast_to(y_min, target.shape), np.zeros_like(target),
+                                rising=False)
+        pieces.append(left)
+        lower = left[:, -1:]
+    else:
+        lower = y_min
+    pieces.append(np.clip(np.log(zz / (ee * (1.0 + bb))) + _QUADRATURE_KNEE[None, :], lower, right[:, -1:]))
+    breaks = np.sort(np.concatenate(pieces, axis=1), axis=1)
+    half = 0.5 * (breaks[:, 1:] - breaks[:, :-1])
+    middle = 0.5 * (breaks[:, 1:] + breaks[:, :-1])
+    n = b.shape[0]
+    y = (middle[:, :, None] + half[:, :, None] * _GL_NODES).reshape(n, -1)
+    weights = (half[:, :, None] * _GL_WEIGHTS).reshape(n, -1)
+    decay = np.exp(-y)
+    inner = ee + zz * decay
+    log_inner = np.log(inner)
+    f = np.exp(psi_min - cm * y - bb * log_inner) * weights
+    scale = c_minus_1 * np.exp(-psi_min[:, 0])
+    value = scale * f.sum(axis=1)
+    if not derivatives:
+        return value
+    d_b = -scale * np.einsum("ij,ij->i", f, log_inner)
+    d_c = value / c_minus_1 - scale * np.einsum("ij,ij->i", f, y)
+    d_z = scale * b * np.einsum("ij,ij->i", f, (1.0 - decay) / inner)
+    return value, d_b, d_c, d_z
+
+
 class ParetoNBDFitter(TransactionModelFitter):
     r"""Pareto/NBD: exponential lifetimes with gamma-heterogeneous dropout, NBD purchasing.
 
@@ -155,10 +278,63 @@ class ParetoNBDFitter(TransactionModelFitter):
     """
 
     param_names = ("r", "alpha", "s", "beta")
+    # e^±12 ≈ 6e-6 .. 1.6e5 still covers every sensible value in days or weeks, and keeps a runaway
+    # towards the boundary short.
+    log_bound = 12.0
+    # s beyond which the dropout rates μ ~ Gamma(s, β) are practically homogeneous (coefficient of
+    # variation 1/√s < 5%): from here on the fit checks whether s and β are running off together.
+    _RUNAWAY_LOG_S = 6.0
+    # Step of ln s and ln β along the ray (s, β) → (s, β)·e^step used by that check.
+    _RUNAWAY_STEP = 2.0
 
     def _dropout_start_pairs(self, mean_T):
         # s and beta: mean lifetime beta/(s-1) around a few multiples of the typical observation span.
         return [(1.0, mean_T), (0.5, 0.5 * mean_T), (2.0, 2.0 * mean_T)]
+
+    def _runaway(self, log_params, data: CompressedData):
+        """Boundaries of the dropout distribution μ ~ Gamma(s, β) where the likelihood has its
+        supremum without attaining it:
+
+        * s, β → ∞ with s/β fixed: μ becomes a point mass (every customer has the same dropout rate);
+        * s/β → 0 (β → ∞ or s → 0): practically nobody drops out within the observation period.
+
+        Checked once the iterate is in such a regime (s > e^6, i.e. a coefficient of variation of μ
+        below 5%, or an expected share dying within the longest T below 0.1%, or s or β near the edge
+        of the box): when ln L is higher still a factor e² further towards the limit, the fit stops."""
+        log_s, log_beta = log_params[2], log_params[3]
+        r, alpha, s, beta = np.exp(log_params)
+        t_max = float(np.max(data.values["T"]))
+        dying = -np.expm1(-s * np.log1p(t_max / beta))
+        near_edge = max(abs(log_s), abs(log_beta)) >= self.log_bound - 1.0
+        if log_s < self._RUNAWAY_LOG_S and dying >= _NO_DROPOUT_SHARE and not near_edge:
+            return None
+        with np.errstate(all="ignore"):
+            here = self._log_likelihood(np.exp(log_params), data)[0]
+        if not np.isfinite(here):
+            return None
+        for direction in ((0.0, 0.0, 1.0, 1.0), (0.0, 0.0, 0.0, 1.0), (0.0, 0.0, -1.0, 0.0)):
+            farther = log_params + self._RUNAWAY_STEP * np.asarray(direction)
+            with np.errstate(all="ignore"):
+                there = self._log_likelihood(np.exp(farther), data)[0]
+            if np.isfinite(there) and there >= here - 1e-9 * abs(here):
+                break
+        else:
+            return None
+        name = type(self).__name__
+        state = (f"r={r:.3g}, alpha={alpha:.3g}, s={s:.3g}, beta={beta:.3g}; the model expects "
+                 f"{dying:.2%} of the customers to drop out within the longest observation span "
+                 f"T={t_max:.3g}; 1/(mean dropout rate) = beta/s = {beta / s:.3g}")
+        if dying < _NO_DROPOUT_SHARE or direction != (0.0, 0.0, 1.0, 1.0):
+            return (f"{name}: the likelihood has no interior maximum (a boundary solution); the dropout "
+                    f"parameters run off towards no dropout at all (s/beta → 0: {state}). The data ({data.n_customers:g} "
+                    "customers) show no sign of customers dropping out, so they cannot identify s "
+                    "and beta. Use a longer calibration period, or a model of purchasing only.")
+        return (f"{name}: the likelihood has no interior maximum (a boundary solution); s and beta run "
+                f"off to infinity together with s/beta, the mean dropout rate, settling at {s / beta:.3g} per time "
+                f"unit ({state}). In that limit every customer has the same dropout rate, so the "
+                f"data ({data.n_customers:g} customers) cannot identify the dropout distribution: "
+                "they show too little dropout, or too little variation in it. Use a longer "
+                "calibration period, or the BG/NBD.")
 
     # -- the dropout integral H ------------------------------------------------------------------
     @staticmethod
@@ -169,17 +345,19 @@ class ParetoNBDFitter(TransactionModelFitter):
         if alpha >= beta:
             b_series = r + x
             z = (alpha - beta) / (alpha + t)
+            one_minus_z = (beta + t) / (alpha + t)
             exp_alpha, exp_beta = r + x, s
         else:
             b_series = s + 1.0 + 0.0 * x
             z = (beta - alpha) / (beta + t)
+            one_minus_z = (alpha + t) / (beta + t)
             exp_alpha, exp_beta = r + x - 1.0, s + 1.0
         log_alpha_t = np.log(alpha + t)
         log_beta_t = np.log(beta + t)
         if not derivatives:
-            series = hyp2f1_unit_a(b_series, c, z)
+            series = hyp2f1_unit_a(b_series, c, z, one_minus_z=one_minus_z)
             return np.log(series) - exp_alpha * log_alpha_t - exp_beta * log_beta_t, None
-        series, d_b, d_c, d_z = hyp2f1_unit_a(b_series, c, z, derivatives=True)
+        series, d_b, d_c, d_z = hyp2f1_unit_a(b_series, c, z, derivatives=True, one_minus_z=one_minus_z)
         log_h = np.log(series) - exp_alpha * log_alpha_t - exp_beta * log_beta_t
         g_b, g_c, g_z = d_b / series, d_c / series, d_z / series
         if alpha >= beta:
@@ -301,9 +479,9 @@ def _expected_share(k, s, rate_a, rate_b):
     k, s, rate_a, rate_b = np.broadcast_arrays(k, s, rate_a, rate_b)
     mean_share = k / (k + s)
     a_larger = rate_a >= rate_b
-    z = np.where(a_larger, 1.0 - rate_b / rate_a, 1.0 - rate_a / rate_b)
+    one_minus_z = np.where(a_larger, rate_b / rate_a, rate_a / rate_b)
     b_series = np.where(a_larger, k + 1.0, s)
-    series = hyp2f1_unit_a(b_series, k + s + 1.0, z)
+    series = hyp2f1_unit_a(b_series, k + s + 1.0, 1.0 - one_minus_z, one_minus_z=one_minus_z)
     return np.where(a_larger, rate_b / rate_a, 1.0) * mean_share * series
 
 

@@ -89,12 +89,21 @@ def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days:
     return margin_share * spend * discounted, spend_model
 
 
-def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: list[str]):
+def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
+    """Per-cutoff feature frames for the classifier, seeded with the ones already computed at as_of."""
+    from keepwise.models.churn import FeatureFrames
+
+    frames = FeatureFrames(ds, ds.settings)
+    if features is not None:
+        frames.remember(as_of, features)
+    return frames
+
+
+def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: list[str], frames):
     """Pick the churn source by backtest on this business's own past, then predict with it."""
-    from keepwise.models.churn import ChurnModel, FeatureFrames, backtest, choose_churn_source
+    from keepwise.models.churn import ChurnModel, backtest, choose_churn_source
 
     settings = ds.settings
-    frames = FeatureFrames(ds, settings)
     try:
         scores = backtest(ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings, frames=frames)
         source, reason = choose_churn_source(scores, settings)
@@ -116,13 +125,13 @@ def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: 
     return classifier.fillna(bgnbd_risk), source, reason, scores, (model, frames)
 
 
-def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str]):
+def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames):
     """Churn risk from the classifier alone, for data the purchase model cannot describe."""
     from keepwise.models.churn import ChurnModel
 
     try:
-        model = ChurnModel(ds.settings).fit(ds, as_of)
-        risk = model.predict_proba(ds, as_of).set_index("customer_id")["churn_risk"]
+        model = ChurnModel(ds.settings).fit(ds, as_of, frames=frames)
+        risk = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
         return None, None
@@ -151,14 +160,17 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
         transaction = None
     spend_model = None
     if transaction is None:
-        risk, model = (
-            _classifier_only(ds, as_of, table["customer_id"], notes) if config.churn_source == "auto" else (None, None)
-        )
+        if config.churn_source != "auto":
+            return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
+        frames = _feature_frames(ds, as_of, features)
+        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames)
         if risk is None:
             return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
         table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
         reason = f"classifier: {config.transaction_model} cannot be fitted on this data"
-        return CustomerPredictions(table, "classifier", reason, notes=notes, churn_model=model)
+        return CustomerPredictions(
+            table, "classifier", reason, notes=notes, churn_model=model, churn_frames=frames
+        )
 
     period_units = ds.settings.churn_model.period_days / unit_days
     table["p_alive"] = np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0)
@@ -172,7 +184,8 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     bgnbd_risk = pd.Series(table["churn_risk_bgnbd"].to_numpy(), index=table["customer_id"])
     backtest_scores = None
     if config.churn_source == "auto":
-        risk, source, reason, backtest_scores, fitted = _churn_from_history(ds, as_of, bgnbd_risk, notes)
+        frames = _feature_frames(ds, as_of, features)
+        risk, source, reason, backtest_scores, fitted = _churn_from_history(ds, as_of, bgnbd_risk, notes, frames)
     else:
         risk, source, reason, fitted = bgnbd_risk, "bgnbd", "bgnbd: set by [clv] churn_source", None
     table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)

@@ -55,19 +55,16 @@ MAX_COHORT_PERIODS = 24
 
 @dataclass
 class ReportOptions:
-    """The ``[report]`` settings (keepwise.toml), with their defaults."""
+    """The ``[report]`` settings (keepwise.toml documents them and holds the defaults)."""
 
-    top_customers: int = 10
-    growth_years: int = 7
-    retention_uplift_points: float = 5.0
+    top_customers: int
+    growth_years: int
+    retention_uplift_points: float
 
     @classmethod
     def from_settings(cls, settings) -> ReportOptions:
-        try:
-            values = settings.report.as_dict()
-        except AttributeError:  # settings from before the [report] section existed
-            values = {}
-        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+        report = settings.report
+        return cls(report.top_customers, report.growth_years, report.retention_uplift_points)
 
 
 def _e(value) -> str:
@@ -251,8 +248,6 @@ def _customer_names(ds: Dataset, ids: list[str]) -> dict[str, str]:
 def _clv(result: PipelineResult, t: Translator, options: ReportOptions) -> str:
     title, intro = t("section.clv"), t("intro.clv")
     assessment = result.assessment
-    if assessment is None:
-        return _section("clv", title, intro, _unavailable(t, result.assessment_unavailable or ""))
     clv = assessment["clv"].astype(float)
     positive = clv.clip(lower=0)
     total = float(positive.sum())
@@ -293,8 +288,6 @@ def _actions_summary(assessment: pd.DataFrame) -> pd.DataFrame:
 def _actions(result: PipelineResult, t: Translator) -> str:
     title, intro = t("section.actions"), t("intro.actions")
     assessment = result.assessment
-    if assessment is None:
-        return _section("actions", title, intro, _unavailable(t, result.assessment_unavailable or ""))
     summary = _actions_summary(assessment)
     urgent = summary[summary["action"].isin(URGENT_ACTIONS)]
     largest = summary.sort_values("money_at_stake", ascending=False).iloc[0]
@@ -448,20 +441,17 @@ def _business_findings(result: PipelineResult, quality: ServiceQuality, t: Trans
 def _flags(result: PipelineResult, quality: ServiceQuality, t: Translator) -> str:
     title, intro = t("section.flags"), t("intro.flags")
     body = f'<h3>{_e(t("heading.flags"))}</h3>'
-    if result.assessment is None:
-        body += _unavailable(t, result.assessment_unavailable or "")
+    flags = result.assessment["flags"].fillna("").astype(str)
+    codes = flags[flags != ""].str.split(";").explode()
+    counts = codes.value_counts()
+    if counts.empty:
+        body += _takeaway(t("takeaway.no_flags"))
     else:
-        flags = result.assessment["flags"].fillna("").astype(str)
-        codes = flags[flags != ""].str.split(";").explode()
-        counts = codes.value_counts()
-        if counts.empty:
-            body += _takeaway(t("takeaway.no_flags"))
-        else:
-            flagged = int((flags != "").sum())
-            body += _chart(charts.flags_bars(counts, t), "chart-flags")
-            body += _takeaway(t("takeaway.flags", n=t.number(flagged), share=t.percent(flagged / len(flags)),
-                                flag=t(f"flag.{counts.index[0]}"), count=t.number(counts.iloc[0])))
-            body += f'<p class="note">{_e(t("note.flags"))}</p>'
+        flagged = int((flags != "").sum())
+        body += _chart(charts.flags_bars(counts, t), "chart-flags")
+        body += _takeaway(t("takeaway.flags", n=t.number(flagged), share=t.percent(flagged / len(flags)),
+                            flag=t(f"flag.{counts.index[0]}"), count=t.number(counts.iloc[0])))
+        body += f'<p class="note">{_e(t("note.flags"))}</p>'
     body += f'<h3>{_e(t("heading.business_faults"))}</h3>'
     findings = _business_findings(result, quality, t)
     absent = [name for name in ("tickets", "returns") if name not in result.dataset.present]

@@ -45,16 +45,20 @@ def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(share=table["weight"] / total if total > 0 else 0.0).reset_index(drop=True)
 
 
-def churn_model_reasons(ds: Dataset, as_of: date) -> ChurnReasons:
-    """Feature importance (total gain) of the churn classifier, summed per reason group, or why there is none."""
+def churn_model_reasons(ds: Dataset, as_of: date, model=None) -> ChurnReasons:
+    """Feature importance (total gain) of the churn classifier, summed per reason group, or why there is none.
+
+    ``model``: a ``ChurnModel`` already fitted at ``as_of`` (by the predictions); otherwise one is fitted here.
+    """
     try:
         from keepwise.models.churn import ChurnModel, reason_group
     except ImportError as error:
         return ChurnReasons(unavailable=f"the churn model is not part of this installation ({error})")
-    try:
-        model = ChurnModel(ds.settings).fit(ds, as_of)
-    except ValueError as error:
-        return ChurnReasons(unavailable=str(error))
+    if model is None:
+        try:
+            model = ChurnModel(ds.settings).fit(ds, as_of)
+        except ValueError as error:
+            return ChurnReasons(unavailable=str(error))
     gain = model.booster_.feature_importance(importance_type="gain")
     by_group = pd.Series(gain, index=[reason_group(f) for f in model.features_]).groupby(level=0).sum()
     by_group = by_group[by_group > 0].sort_values(ascending=False).head(TOP_REASONS)
@@ -76,10 +80,8 @@ def reason_kind(reason: str) -> str:
     return _NUMBER.sub("N", text)
 
 
-def reasons_from_assessment(assessment: pd.DataFrame | None) -> ChurnReasons:
+def reasons_from_assessment(assessment: pd.DataFrame) -> ChurnReasons:
     """The most frequent first reasons of the customers to retain or win back."""
-    if assessment is None:
-        return ChurnReasons(unavailable="no assessment to take reasons from")
     at_risk = assessment[assessment["action"].isin(AT_RISK_ACTIONS)]
     first = at_risk["reasons"].fillna("").astype(str).str.split(";").str[0].str.strip()
     first = first[first != ""]
