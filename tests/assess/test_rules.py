@@ -244,19 +244,20 @@ def test_cdnow_assessment_is_complete_and_sane():
     assert "no_referrals" not in ";".join(result["flags"])
 
 
-def test_write_assessment_is_atomic(tmp_path):
+def test_write_assessment_is_atomic(tmp_path, monkeypatch):
     result = assess_frames(frame(healthy_row("A")), AS_OF, SETTINGS)
     path = write_assessment(result, tmp_path / "out.csv")
     assert pd.read_csv(path)["customer_id"].tolist() == ["A"]
     write_assessment(result, tmp_path / "out.json", fmt="json")
     assert (tmp_path / "out.json").read_text().lstrip().startswith("[")
 
-    class Exploding(pd.DataFrame):
-        def to_csv(self, *args, **kwargs):
-            raise RuntimeError("disk full")
+    def exploding(frame, path):
+        Path(path).write_text("half a row")
+        raise RuntimeError("disk full")
 
+    monkeypatch.setattr("keepwise.output.write_csv", exploding)
     with pytest.raises(RuntimeError):
-        write_assessment(Exploding(result), tmp_path / "broken.csv")
+        write_assessment(result, tmp_path / "broken.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.json"]
     with pytest.raises(ValueError):
         write_assessment(result, tmp_path / "x.txt", fmt="txt")

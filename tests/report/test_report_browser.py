@@ -68,4 +68,6 @@ def test_persian_sample_report_renders_without_errors(browser, sample_result, te
     errors, requests, drawn, expected = _render(browser, path, test_output / "report-sample-fa.png")
     assert errors == []
     assert requests == []
-    assert expected >= 10 and drawn >= expected
+    # Every chart on the page is drawn; the sample has no purchase-model tracking chart (its customers
+    # never drop out, so BG/NBD cannot be fitted), the other sections all have theirs.
+    assert expected >= 9 and drawn >= expected

@@ -103,7 +103,10 @@ def validate_source(
     log = ProblemLog(settings.validation.max_problems)
     raw_tables, label = read_source(source, log)
     present = set(raw_tables)
+    source_unreadable = not raw_tables and bool(log.errors)  # already said why; no cascade of "missing"
     for name, table in TABLES.items():
+        if source_unreadable:
+            break
         if table.required and name not in raw_tables and not any(
             p.file.startswith(name) for p in log.errors
         ):

@@ -96,8 +96,14 @@ class FeatureFrames:
         self._frames: dict[date, pd.DataFrame] = {}
         orders = ds.table("orders")
         completed = orders.filter(orders.status == "completed").select("customer_id", "ordered_at")
-        self._orders = completed.execute()
-        self._customers = ds.table("customers").select("customer_id", "signed_up_at").execute()
+        purchases = completed.to_pyarrow().to_pandas()  # through arrow: ibis's own conversion is slower
+        customers = ds.table("customers").select("customer_id", "signed_up_at").to_pyarrow().to_pandas()
+        # Customers as integer codes: set operations on millions of string ids are slow in pandas
+        # (arrow-backed strings), on integers they are one vectorised pass.
+        self._ids = customers["customer_id"]
+        self._signed_up_at = customers["signed_up_at"]
+        self._purchase_codes = pd.Categorical(purchases["customer_id"], categories=self._ids).codes
+        self._purchase_moments = purchases["ordered_at"].to_numpy()
 
     def remember(self, cutoff: date, frame: pd.DataFrame) -> None:
         """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's)."""
@@ -110,20 +116,22 @@ class FeatureFrames:
             self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
         return self._frames[cutoff]
 
-    def _buyers(self, after: date | None, until: date) -> pd.Index:
-        """customer_ids with a completed order after the end of day ``after`` up to the end of ``until``."""
-        moments = self._orders["ordered_at"]
-        in_window = moments <= pd.Timestamp(_end_of(until))
+    def _buyers(self, after: date | None, until: date) -> np.ndarray:
+        """Codes of customers with a completed order after the end of day ``after`` up to the end of ``until``."""
+        moments = self._purchase_moments
+        in_window = moments <= np.datetime64(_end_of(until))
         if after is not None:
-            in_window &= moments > pd.Timestamp(_end_of(after))
-        return pd.Index(self._orders.loc[in_window, "customer_id"].unique())
+            in_window &= moments > np.datetime64(_end_of(after))
+        return np.unique(self._purchase_codes[in_window])
 
     def labels(self, cutoff: date, period_days: int) -> pd.DataFrame:
         """``DataFrame[customer_id, churned]`` for customers with a completed order by ``cutoff``:
         churned = 1 when they have none in ``cutoff + 1 .. cutoff + period_days``. Sorted by id."""
-        before = self._buyers(None, cutoff).sort_values()
-        bought = before.isin(self._buyers(cutoff, cutoff + timedelta(days=period_days)))
-        return pd.DataFrame({"customer_id": before, "churned": (~bought).astype(np.int8)})
+        before = self._buyers(None, cutoff)
+        bought = np.isin(before, self._buyers(cutoff, cutoff + timedelta(days=period_days)))
+        labels = pd.DataFrame({"customer_id": self._ids.iloc[before].to_numpy(),
+                               "churned": (~bought).astype(np.int8)})
+        return labels.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
     def labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
         """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned)."""
@@ -136,12 +144,10 @@ class FeatureFrames:
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
         """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
         period later)."""
-        customers = self._customers
-        signed_up = customers["signed_up_at"].isna() | (
-            customers["signed_up_at"] <= pd.Timestamp(_end_of(cutoff)))
-        waiting = customers.loc[signed_up & ~customers["customer_id"].isin(self._buyers(None, cutoff)),
-                                "customer_id"]
-        bought = waiting.isin(self._buyers(cutoff, cutoff + timedelta(days=period_days)))
+        signed_up = (self._signed_up_at.isna() | (self._signed_up_at <= pd.Timestamp(_end_of(cutoff)))).to_numpy()
+        codes = np.arange(len(self._ids))
+        waiting = codes[signed_up & ~np.isin(codes, self._buyers(None, cutoff))]
+        bought = np.isin(waiting, self._buyers(cutoff, cutoff + timedelta(days=period_days)))
         return len(waiting), int((~bought).sum())
 
 
@@ -420,7 +426,14 @@ class ChurnModel:
                 continue
             matrices.append(design_matrix(frame, cutoff))
             labels.append(label)
-        return pd.concat(matrices, ignore_index=True), np.concatenate(labels)
+        stacked, stacked_labels = pd.concat(matrices, ignore_index=True), np.concatenate(labels)
+        limit = self.config.max_rows_per_fit
+        if len(stacked) > limit:
+            # A seeded random subset: beyond a few tens of thousands of customer-periods the trees
+            # barely change, while training time grows with every row.
+            keep = np.sort(np.random.default_rng(self.config.seed).choice(len(stacked), limit, replace=False))
+            stacked, stacked_labels = stacked.iloc[keep].reset_index(drop=True), stacked_labels[keep]
+        return stacked, stacked_labels
 
     def _check_trainable(self, y_train: np.ndarray, y_holdout: np.ndarray, as_of: date) -> None:
         config = self.config
@@ -580,11 +593,11 @@ class ChurnModel:
     def _unsubscribed_at(self, ds: Dataset, as_of: date, customer_ids: list[str]) -> dict[str, pd.Timestamp]:
         engagement = ds.table("engagement")
         unsubscribes = engagement.filter(
-            (engagement.kind == "newsletter_unsubscribe")
-            & (engagement.at <= _end_of(as_of))
-            & engagement.customer_id.isin(customer_ids)
+            (engagement.kind == "newsletter_unsubscribe") & (engagement.at <= _end_of(as_of))
         )
-        last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).execute()
+        # All customers, filtered here: an IN list of thousands of ids costs ibis seconds to compile.
+        last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).to_pyarrow().to_pandas()
+        last = last[last["customer_id"].isin(set(customer_ids))]
         return dict(zip(last["customer_id"], last["at"], strict=True))
 
     def reasons(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None = None, *,
