@@ -228,6 +228,14 @@ def read_arrow_table(name: str, label: str, table: pa.Table) -> RawTable:
     return RawTable(name, label, columns, table.num_rows)
 
 
+def _fetched_table(name: str, label: str, cursor) -> RawTable:
+    """All rows of an executed DB-API cursor as a RawTable (column names from its description)."""
+    header = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    columns = {h: _python_strings([r[i] for r in rows]) for i, h in enumerate(header)}
+    return RawTable(name, label, columns, len(rows))
+
+
 def read_sqlite(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     try:
@@ -241,10 +249,7 @@ def read_sqlite(path: Path, log: ProblemLog) -> dict[str, RawTable]:
             if name not in TABLES:
                 continue
             cursor = connection.execute(f'SELECT * FROM "{name}"')
-            header = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
-            columns = {h: _python_strings([r[i] for r in rows]) for i, h in enumerate(header)}
-            tables[name] = RawTable(name, f"{name} (table in {path.name})", columns, len(rows))
+            tables[name] = _fetched_table(name, f"{name} (table in {path.name})", cursor)
     finally:
         connection.close()
     return tables
@@ -290,10 +295,7 @@ def read_postgres(url: str, log: ProblemLog) -> dict[str, RawTable]:
                 if name not in TABLES:
                     continue
                 cursor.execute(f'SELECT * FROM "{name}"')
-                header = [d.name for d in cursor.description]
-                rows = cursor.fetchall()
-                columns = {h: _python_strings([r[i] for r in rows]) for i, h in enumerate(header)}
-                tables[name] = RawTable(name, f"{name} (table in PostgreSQL {shown})", columns, len(rows))
+                tables[name] = _fetched_table(name, f"{name} (table in PostgreSQL {shown})", cursor)
     finally:
         connection.close()
     return tables
