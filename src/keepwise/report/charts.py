@@ -231,30 +231,28 @@ def growth_lines(current: pd.DataFrame, better: pd.DataFrame, current_label: str
     return _style(fig, t, height=360)
 
 
-def tracking_cumulative(weeks: pd.DataFrame, calibration_end, t: Translator) -> go.Figure:
+def _tracking(weeks: pd.DataFrame, calibration_end, t: Translator, actual: str, expected: str,
+              axis_title: str, width: float, height: int) -> go.Figure:
+    """Actual against model-expected repeat purchases per week, the calibration end marked."""
     fig = go.Figure()
     x = pd.to_datetime(weeks["week_end"])
-    fig.add_trace(go.Scatter(x=x, y=weeks["actual_cumulative"], mode="lines", name=t("chart.actual"),
-                             line={"color": INK, "width": 2.5}))
-    fig.add_trace(go.Scatter(x=x, y=weeks["expected_cumulative"], mode="lines", name=t("chart.model"),
-                             line={"color": RED, "width": 2.5, "dash": "dash"}))
+    fig.add_trace(go.Scatter(x=x, y=weeks[actual], mode="lines", name=t("chart.actual"),
+                             line={"color": INK, "width": width}))
+    fig.add_trace(go.Scatter(x=x, y=weeks[expected], mode="lines", name=t("chart.model"),
+                             line={"color": RED, "width": width, "dash": "dash"}))
     _calibration_marker(fig, calibration_end, t)
     _localise_dates(fig, x, t)
-    fig.update_yaxes(title_text=t("chart.cumulative_repeat"), rangemode="tozero")
-    return _style(fig, t, height=360)
+    fig.update_yaxes(title_text=t(axis_title), rangemode="tozero")
+    return _style(fig, t, height=height)
+
+
+def tracking_cumulative(weeks: pd.DataFrame, calibration_end, t: Translator) -> go.Figure:
+    return _tracking(weeks, calibration_end, t, "actual_cumulative", "expected_cumulative",
+                     "chart.cumulative_repeat", 2.5, 360)
 
 
 def tracking_weekly(weeks: pd.DataFrame, calibration_end, t: Translator) -> go.Figure:
-    fig = go.Figure()
-    x = pd.to_datetime(weeks["week_end"])
-    fig.add_trace(go.Scatter(x=x, y=weeks["actual"], mode="lines", name=t("chart.actual"),
-                             line={"color": INK, "width": 1.8}))
-    fig.add_trace(go.Scatter(x=x, y=weeks["expected"], mode="lines", name=t("chart.model"),
-                             line={"color": RED, "width": 1.8, "dash": "dash"}))
-    _calibration_marker(fig, calibration_end, t)
-    _localise_dates(fig, x, t)
-    fig.update_yaxes(title_text=t("chart.weekly_repeat"), rangemode="tozero")
-    return _style(fig, t, height=320)
+    return _tracking(weeks, calibration_end, t, "actual", "expected", "chart.weekly_repeat", 1.8, 320)
 
 
 def _calibration_marker(fig: go.Figure, calibration_end, t: Translator) -> None:
