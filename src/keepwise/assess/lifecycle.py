@@ -73,7 +73,8 @@ def rhythm_predictions(features: pd.DataFrame, settings: Settings) -> pd.DataFra
     usual_gap = usual_gap_days(features, settings)
     ratio = rhythm_ratio(features, usual_gap)
     p_alive = 1.0 / (1.0 + np.exp(life.p_alive_steepness * (ratio - life.p_alive_midpoint_ratio)))
-    buys_in_period = 1.0 - np.exp(-life.churn_period_days / usual_gap)
+    # The same period as the churn classifier's label, so every churn_risk means the same thing.
+    buys_in_period = 1.0 - np.exp(-settings.churn_model.period_days / usual_gap)
     churn_risk = 1.0 - p_alive * buys_in_period
     margin_rate = yearly_margin_rate(features, usual_gap, settings)
     clv = p_alive * margin_rate * (settings.clv.horizon_days / 365.0)

@@ -53,13 +53,14 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
     daily = _daily_transactions(orders, last_day)
 
     calibration = daily.filter(daily.day <= cal_end)
-    ranked = calibration.mutate(
-        day_rank=ibis.row_number().over(group_by=calibration.customer_id, order_by=calibration.day))
-    per_customer = ranked.group_by("customer_id").aggregate(
-        n_days=ranked.day.count(),
-        first_day=ranked.day.min(),
-        last_day=ranked.day.max(),
-        repeat_revenue=ranked.revenue.sum(where=ranked.day_rank > 0),
+    # Repeat revenue = all revenue minus the first day's (arg_min): one hash aggregation, where a
+    # row_number window would sort every customer-day (4 s of 5 on a 13M-row log).
+    per_customer = calibration.group_by("customer_id").aggregate(
+        n_days=calibration.day.count(),
+        first_day=calibration.day.min(),
+        last_day=calibration.day.max(),
+        total_revenue=calibration.revenue.sum(),
+        first_day_revenue=calibration.revenue.argmin(calibration.day),
     )
     frequency = (per_customer.n_days - 1).cast("int64")
     summary = per_customer.select(
@@ -68,7 +69,8 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
         recency=per_customer.last_day.delta(per_customer.first_day, unit="day").cast("float64") / unit,
         T=cal_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
         monetary_value=ibis.ifelse(frequency > 0,
-                                   per_customer.repeat_revenue.fill_null(0.0) / frequency.cast("float64"),
+                                   (per_customer.total_revenue - per_customer.first_day_revenue)
+                                   / frequency.cast("float64"),
                                    0.0),
     )
     if observation_end is None:
@@ -99,7 +101,7 @@ def summary_arrays(summary: ibis.Table) -> dict[str, np.ndarray]:
     for name in table.column_names:
         column = table.column(name)
         if name == "customer_id":
-            arrays[name] = np.asarray(column.to_pylist(), dtype=object)
+            arrays[name] = column.to_numpy(zero_copy_only=False).astype(object)
         else:
             arrays[name] = column.to_numpy().astype(float if name != "frequency" else np.int64)
     return arrays
