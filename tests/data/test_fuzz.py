@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from keepwise.config import load_settings
@@ -28,8 +28,14 @@ def _check(folder: Path) -> None:
         assert tables["orders"].num_rows >= 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomize: CI runs the same examples every time (a red CI must be reproducible); run with
+# --hypothesis-seed=random locally to explore further.
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=300))
+@example(raw=b"a\rb,c\n1,2\n")  # a bare carriage return in the header once crashed the header parse
+@example(raw=b"order_id,customer_id\n\"unterminated\rx,1\n")
+@example(raw=b"order_id,customer_id,ordered_at,revenue\n\r\nO1\nC1\xff11\r\xff1\t\n")  # once hung arrow
 def test_arbitrary_bytes_as_orders_csv(raw):
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_csv_folder(Path(tmp), valid_tables())
@@ -37,7 +43,7 @@ def test_arbitrary_bytes_as_orders_csv(raw):
         _check(folder)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     cells=st.lists(st.lists(CELL, min_size=0, max_size=13), min_size=0, max_size=6),
     header_cut=st.integers(min_value=0, max_value=11),

@@ -80,19 +80,6 @@ def _python_strings(values: list) -> pa.Array:
 # --- CSV --------------------------------------------------------------------------------------------
 
 
-def _csv_record_lines(path: Path) -> list[int]:
-    """Physical start line of every data record, for files whose quoted cells span lines."""
-    starts = []
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        line = reader.line_num
-        for _ in reader:
-            starts.append(line + 1)
-            line = reader.line_num
-    return starts
-
-
 def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
     name, label = path.stem, path.name
     raw = path.read_bytes()
@@ -102,14 +89,23 @@ def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
     if b"\x00" in raw[:NOT_TEXT_PROBE_BYTES]:
         log.error(label, "not a CSV file: it holds binary data", expected="UTF-8 text, comma-separated")
         return None
+    try:
+        # Before arrow sees it: a row arrow cannot decode, handed to our invalid-row callback from a
+        # worker thread, can leave the parser hanging.
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        log.error(label, "not a CSV file: the text is not UTF-8", line=line, expected="UTF-8 text")
+        return None
     header_end = raw.find(b"\n")
     header_bytes = raw if header_end < 0 else raw[:header_end]
+    header_line = header_bytes.decode("utf-8-sig").rstrip("\r")
     try:
-        header_line = header_bytes.decode("utf-8-sig").rstrip("\r")
-    except UnicodeDecodeError:
-        log.error(label, "not a CSV file: the text is not UTF-8", line=1, expected="UTF-8 text")
+        header = [h.strip() for h in next(csv.reader([header_line]))]
+    except csv.Error as error:
+        log.error(label, f"the header line is not readable CSV ({error})", line=1, value=header_line,
+                  expected="column names separated by ','")
         return None
-    header = [h.strip() for h in next(csv.reader([header_line]))]
     if len(header) < 2 and name in TABLES and len(TABLES[name].columns) > 1 and any(
         sep in header_line for sep in (";", "\t", "|")
     ):
@@ -137,7 +133,10 @@ def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 20),
+            # Our parsed (trimmed) header names, so the arrow columns are exactly the ones we checked.
+            read_options=pacsv.ReadOptions(
+                use_threads=True, block_size=1 << 20, column_names=header, skip_rows=1
+            ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=may_span_lines, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
             ),
@@ -148,15 +147,7 @@ def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
             ),
         )
     except pa.ArrowInvalid as error:
-        if "UTF8" in str(error).upper():
-            try:
-                raw.decode("utf-8-sig")
-                line = None
-            except UnicodeDecodeError as decode_error:
-                line = raw[: decode_error.start].count(b"\n") + 1
-            log.error(label, "not a CSV file: the text is not UTF-8", line=line, expected="UTF-8 text")
-        else:
-            log.error(label, f"not a readable CSV file: {error}", expected="RFC 4180 CSV with a header line")
+        log.error(label, f"not a readable CSV file: {error}", expected="RFC 4180 CSV with a header line")
         return None
 
     physical_lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
@@ -177,23 +168,32 @@ def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
     return RawTable(name, label, columns, table.num_rows, is_csv=True, line_of=line_of, complete=not ragged)
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+def _records(path: Path) -> Iterator[tuple[int, list[str] | None]]:
+    """(start line, cells) per data record; (line, None) once where the text stops being CSV."""
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         reader = csv.reader(handle)
-        next(reader, None)
-        line = reader.line_num
-        for record in reader:
-            yield line + 1, record
+        line = 1
+        try:
+            next(reader, None)
             line = reader.line_num
+            for record in reader:
+                yield line + 1, record
+                line = reader.line_num
+        except csv.Error:
+            yield line + 1, None
 
 
 def _good_record_lines(path: Path, width: int) -> list[int]:
     """Start lines of the records the parser kept (ragged ones are skipped)."""
-    return [line for line, record in _records(path) if len(record) == width]
+    return [line for line, record in _records(path) if record is not None and len(record) == width]
 
 
 def _report_ragged(path: Path, label: str, width: int, log: ProblemLog) -> None:
     for data_row, (line, record) in enumerate(_records(path), start=1):
+        if record is None:
+            log.error(label, "the text is not readable CSV from here on", row=data_row, line=line,
+                      expected="RFC 4180 CSV")
+            return
         if len(record) != width:
             if not record or record == [""]:
                 log.error(label, "empty line", row=data_row, line=line, expected=f"{width} cells")
