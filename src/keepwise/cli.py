@@ -144,9 +144,7 @@ def sample(
     """Write a synthetic business with planted customer types (truth.csv beside it)."""
     from keepwise.data.sample import generate_sample
 
-    if fmt not in ("csv", "parquet"):
-        err_console.print("[red]--format must be csv or parquet[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    require_choice(fmt, "--format", ("csv", "parquet"))
     result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)
     console.print(f"Wrote a sample business of {customers:,} customers to {out}")
     console.print(result)
@@ -162,6 +160,21 @@ def load_or_exit(data: str, as_of: date | None, settings: Settings):
     return dataset
 
 
+def load_as_of(data: str, as_of: str, config: Path | None):
+    """The shared start of every command that judges data as of a day: settings, the day, the data."""
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of")
+    return day, load_or_exit(data, day, settings)
+
+
+def require_choice(value: str, option: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        say(f"{option} must be one of {', '.join(choices)} (got '{value}')")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+PERIODS = ("month", "quarter", "year")
+LANGUAGES = ("en", "fa", "ru")
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]
 
 
@@ -179,12 +192,8 @@ def metrics(
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
-    if period not in ("month", "quarter", "year"):
-        err_console.print("[red]--period must be month, quarter or year[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    settings = settings_or_exit(config)
-    day = parse_day(as_of, "--as-of")
-    dataset = load_or_exit(data, day, settings)
+    require_choice(period, "--period", PERIODS)
+    day, dataset = load_as_of(data, as_of, config)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     if as_json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
@@ -203,12 +212,8 @@ def assess(
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
 
-    if fmt not in ("csv", "json"):
-        err_console.print("[red]--format must be csv or json[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    settings = settings_or_exit(config)
-    day = parse_day(as_of, "--as-of")
-    dataset = load_or_exit(data, day, settings)
+    require_choice(fmt, "--format", ("csv", "json"))
+    day, dataset = load_as_of(data, as_of, config)
     run = run_or_exit(lambda: assess_with_models(dataset, day))
     write_assessment(run.assessment, out, fmt)
     for note in run.notes:
@@ -237,9 +242,7 @@ def explain(
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
 
-    settings = settings_or_exit(config)
-    day = parse_day(as_of, "--as-of")
-    dataset = load_or_exit(data, day, settings)
+    day, dataset = load_as_of(data, as_of, config)
     try:
         dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day))
     except KeyError:
@@ -264,12 +267,9 @@ def report(
     from keepwise.pipeline import analyse
     from keepwise.report.build import build_report
 
-    if lang not in ("en", "fa", "ru"):
-        err_console.print("[red]--lang must be en, fa or ru[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    settings = settings_or_exit(config)
-    day = parse_day(as_of, "--as-of")
-    dataset = load_or_exit(data, day, settings)
+    require_choice(lang, "--lang", LANGUAGES)
+    require_choice(period, "--period", PERIODS)
+    day, dataset = load_as_of(data, as_of, config)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
     path = build_report(dataset, day, out, lang=lang, result=result)
     console.print(f"Report: {path}")
@@ -287,6 +287,7 @@ def demo(
     """Generate the bundled sample business, run the whole pipeline, write the report, list urgent actions."""
     from keepwise.pipeline import run_demo
 
+    require_choice(lang, "--lang", LANGUAGES)
     settings = settings_or_exit(config)
     run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=lang, settings=settings))
 
