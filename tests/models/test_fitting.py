@@ -10,7 +10,7 @@ from keepwise.models import (
     ModifiedBetaGeoFitter,
     ParetoNBDFitter,
 )
-from keepwise.models.base import compress_columns
+from keepwise.models.base import _factorize, compress_columns, softplus_and_sigmoid
 from keepwise.models.pareto_nbd import hyp2f1_unit_a
 from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
 
@@ -43,6 +43,76 @@ def test_analytic_gradient_matches_finite_differences(fitter, params, cdnow_roun
     _, analytic = fitter()._log_likelihood(params, data)
     numeric = _numeric_gradient(fitter(), params, data)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-3)
+
+
+@pytest.mark.parametrize("fitter", [BetaGeoFitter, ModifiedBetaGeoFitter])
+@pytest.mark.parametrize("params", [[0.243, 4.4, 0.79, 2.4], [1.5, 0.7, 3.0, 0.6], [0.05, 40.0, 0.2, 30.0]])
+def test_analytic_hessian_matches_differences_of_the_gradient(fitter, params, cdnow_rounded):
+    data = _rfm_data(cdnow_rounded["frequency"], cdnow_rounded["recency"], cdnow_rounded["T"])
+    params = np.array(params)
+    value, gradient, hessian = fitter()._log_likelihood_hessian(params, data)
+    assert (value, list(gradient)) == (fitter()._log_likelihood(params, data)[0],
+                                       list(fitter()._log_likelihood(params, data)[1]))
+    numeric = np.empty((4, 4))
+    for j in range(4):
+        step = 1e-6 * params[j]
+        up, down = params.copy(), params.copy()
+        up[j] += step
+        down[j] -= step
+        numeric[:, j] = (fitter()._log_likelihood(up, data)[1] - fitter()._log_likelihood(down, data)[1]) / (2 * step)
+    np.testing.assert_allclose(hessian, hessian.T)
+    np.testing.assert_allclose(hessian, numeric, rtol=1e-5, atol=1e-2)
+
+
+def test_newton_polish_and_analytic_standard_errors_agree_with_the_general_route():
+    """BG/NBD on data big enough to be screened on a subsample ends with Newton steps and takes its
+    standard errors from the analytic Hessian; the general route (L-BFGS-B polish, differenced
+    gradient) must land on the same estimates and errors."""
+    truth = {"r": 0.5, "alpha": 30.0, "a": 0.8, "b": 3.0}
+    rng = np.random.default_rng(41)
+    sim = simulate_bgnbd(120_000, rng.integers(30, 730, 120_000).astype(float), **truth, seed=42)
+    newton = BetaGeoFitter().fit(sim.frequency, sim.recency, sim.T)
+    assert newton.convergence_["message"].startswith("Newton")
+    assert newton.n_distinct_ > 40_000
+
+    class GeneralRoute(BetaGeoFitter):
+        analytic_hessian = False
+
+    general = GeneralRoute().fit(sim.frequency, sim.recency, sim.T)
+    assert not general.convergence_["message"].startswith("Newton")
+    assert newton.log_likelihood_ >= general.log_likelihood_ - 1e-6
+    for name, value in general.params_.items():
+        assert newton.params_[name] == pytest.approx(value, rel=1e-6)
+        assert newton.standard_errors_[name] == pytest.approx(general.standard_errors_[name], rel=1e-3)
+
+
+def test_softplus_and_sigmoid_match_the_reference_functions():
+    from scipy.special import expit
+
+    rng = np.random.default_rng(5)
+    u = np.concatenate([rng.normal(0, 5, 10_000), [0.0, -0.0, 1e-300, -1e-300, 35.99, 36.0, 36.01, 50.0, 709.0,
+                                                    710.0, 1e5, -36.0, -50.0, -745.0, -746.0, -1e5]])
+    softplus, sigmoid = softplus_and_sigmoid(u)
+    np.testing.assert_allclose(softplus, np.logaddexp(0.0, u), rtol=1e-15, atol=4e-15)
+    np.testing.assert_allclose(sigmoid, expit(u), rtol=1e-15, atol=1e-300)
+    buffers = [np.empty_like(u) for _ in range(3)]
+    again = softplus_and_sigmoid(u, buffers)
+    assert again[0] is buffers[2] and again[1] is buffers[1]
+    np.testing.assert_array_equal(again[0], softplus)
+
+
+@pytest.mark.parametrize("values", [
+    np.array([3.0, 1.0, 3.0, 0.0, 730.0]),  # whole numbers in a compact range: the lookup route
+    np.arange(1000, dtype=float)[::-1] / 7.0,  # weeks: fractions, the hashing route
+    np.array([-5.0, 2.0, -5.0]),
+    np.array([0.0, 1e9]),  # whole but spread out: hashing
+    np.array([7.0]),
+])
+def test_factorize_gives_sorted_distinct_values_and_codes(values):
+    distinct, codes = _factorize(values)
+    np.testing.assert_array_equal(distinct, np.unique(values))
+    np.testing.assert_array_equal(distinct[codes], values)
+    assert codes.dtype == np.int64
 
 
 @pytest.mark.parametrize("params", [[6.25, 3.74, 15.4], [1.0, 1.5, 3.0], [20.0, 10.0, 100.0]])

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from keepwise.models import rfm_summary, summary_arrays
+from keepwise.models import rfm_summary, sufficient_statistics, summary_arrays, transaction_statistics
+from keepwise.models import summary as summary_module
 
 
 def test_cdnow_summary_matches_the_published_file(cdnow_summary, cdnow_published_summary):
@@ -75,3 +76,62 @@ def test_summary_rejects_bad_arguments():
         rfm_summary(_orders(ORDERS), datetime.date(2024, 1, 31), "month")
     with pytest.raises(ValueError, match="observation_end"):
         rfm_summary(_orders(ORDERS), datetime.date(2024, 1, 31), observation_end=datetime.date(2024, 1, 1))
+
+
+def _statistics_frame(expr) -> pd.DataFrame:
+    frame = expr.to_pandas()
+    return frame.sort_values(["frequency", "recency", "T"]).reset_index(drop=True)
+
+
+def _random_orders(seed: int, n_customers: int, span_days: int) -> pd.DataFrame:
+    """Orders over ``span_days`` days before 2024-12-31 (and some after it), with several orders on
+    one day, cancelled orders and timestamps at both ends of a day."""
+    rng = np.random.default_rng(seed)
+    n = n_customers * 8
+    end = np.datetime64("2024-12-31")
+    day = end - rng.integers(-30, span_days, n).astype("timedelta64[D]")
+    seconds = rng.choice([0, 1, 43_200, 86_399], n).astype("timedelta64[s]")
+    return pd.DataFrame({
+        "order_id": np.arange(n).astype(str),
+        "customer_id": np.char.add("c", rng.integers(0, n_customers, n).astype(str)),
+        "ordered_at": (day.astype("datetime64[s]") + seconds).astype("datetime64[us]"),
+        "revenue": rng.gamma(2.0, 10.0, n),
+        "status": np.where(rng.uniform(size=n) < 0.1, "cancelled", "completed"),
+    })
+
+
+@pytest.mark.parametrize("seed, span_days", [(1, 200), (2, 1023), (3, 1025), (4, 5000)])
+@pytest.mark.parametrize("unit", ["day", "week"])
+def test_transaction_statistics_equal_the_compressed_summary(seed, span_days, unit):
+    """The DuckDB day bitmaps (one per 1024-day window) count the same transaction days as the
+    general (customer, day) aggregation, for spans inside one window and across several."""
+    orders = ibis.memtable(_random_orders(seed, 300, span_days))
+    end = datetime.date(2024, 12, 31)
+    fast = _statistics_frame(transaction_statistics(orders, end, unit))
+    general = _statistics_frame(sufficient_statistics(rfm_summary(orders, end, unit)))
+    assert fast.columns.tolist() == ["frequency", "recency", "T", "n_customers"]
+    assert fast["n_customers"].sum() == general["n_customers"].sum() > 250
+    pd.testing.assert_frame_equal(fast, general, check_dtype=False)
+
+
+def test_transaction_statistics_on_hand_made_orders_and_cdnow(cdnow_orders, cdnow_summary):
+    frame = _statistics_frame(transaction_statistics(_orders(ORDERS), datetime.date(2024, 1, 31)))
+    assert frame.to_dict("records") == [{"frequency": 0, "recency": 0.0, "T": 0.0, "n_customers": 1},
+                                        {"frequency": 2, "recency": 14.0, "T": 30.0, "n_customers": 1}]
+    cdnow = _statistics_frame(transaction_statistics(ibis.memtable(cdnow_orders), datetime.date(1997, 9, 30), "week"))
+    expected = (cdnow_summary.groupby(["frequency", "recency", "T"]).size().rename("n_customers").reset_index())
+    pd.testing.assert_frame_equal(cdnow, expected, check_dtype=False)
+
+
+def test_transaction_statistics_take_the_general_route_off_duckdb(monkeypatch):
+    class OtherBackend:
+        name = "pyspark"
+
+    monkeypatch.setattr(summary_module.ibis, "get_backend", lambda expr: OtherBackend())
+    orders = _orders(ORDERS)
+    expr = transaction_statistics(orders, datetime.date(2024, 1, 31))
+    assert "bitstring_agg" not in str(ibis.to_sql(expr, dialect="duckdb")).lower()
+    monkeypatch.undo()
+    assert "bitstring_agg" in str(ibis.to_sql(transaction_statistics(orders, datetime.date(2024, 1, 31)))).lower()
+    with pytest.raises(ValueError, match="time_unit"):
+        transaction_statistics(orders, datetime.date(2024, 1, 31), "month")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
-from keepwise.models.base import CompressedData, TransactionModelFitter
+from keepwise.models.base import CompressedData, TransactionModelFitter, softplus_and_sigmoid
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter"]
 
@@ -54,7 +54,7 @@ class BetaGeoFitter(TransactionModelFitter):
     ``ln L = lnΓ(r+x) − lnΓ(r) + r ln α + lnΓ(b+x) − lnΓ(a+b+x) + lnΓ(a+b) − lnΓ(b)
     + logaddexp(−(r+x) ln(α+T), δ_{x>0}[ln a − ln(b+x−1) − (r+x) ln(α+t_x)])``;
     the gamma-function terms are evaluated once per distinct x, the logarithms once per distinct
-    t_x and T. The gradient is analytic.
+    t_x and T. Gradient and Hessian are analytic.
 
     Predictions (eqs. 8-10 of the paper; hypergeometric terms Euler-transformed so that they stay
     bounded for heavy buyers):
@@ -69,6 +69,7 @@ class BetaGeoFitter(TransactionModelFitter):
     """
 
     param_names = ("r", "alpha", "a", "b")
+    analytic_hessian = True
     # The MBG/NBD variant differs by one shift; see ModifiedBetaGeoFitter.
     _dropout_at_first_purchase = False
 
@@ -108,6 +109,13 @@ class BetaGeoFitter(TransactionModelFitter):
                 "purchasing only.")
 
     def _log_likelihood(self, params, data: CompressedData):
+        value, gradient, _ = self._evaluate(params, data, with_hessian=False)
+        return value, gradient
+
+    def _log_likelihood_hessian(self, params, data: CompressedData):
+        return self._evaluate(params, data, with_hessian=True)
+
+    def _evaluate(self, params, data: CompressedData, with_hessian: bool):
         r, alpha, a, b = params
         shift = 1.0 if self._dropout_at_first_purchase else 0.0
         cache = _bgnbd_cache(data, shift)
@@ -117,34 +125,109 @@ class BetaGeoFitter(TransactionModelFitter):
         # ln L = lnΓ(r+x) + lnΓ(b+x+σ) − lnΓ(a+b+x+σ) + const − (r+x) ln(α+T) + softplus(u), where
         # u = ln a − ln(b+x−1+σ) + (r+x)(ln(α+T) − ln(α+t_x)) on rows with a dropout branch (σ = 0 for
         # BG/NBD, 1 for MBG/NBD). Terms in x alone or T alone are summed over distinct values.
-        log_alpha_tv = np.log(alpha + tv)
+        log_alpha_tv, inv_alpha_tv = np.log(alpha + tv), 1.0 / (alpha + tv)
+        rw_T = r * w_T + wx_T
         const = r * np.log(alpha) + gammaln(a + b) - gammaln(b) - gammaln(r)
         total = (np.dot(w_x, gammaln(r + xv) + gammaln(b + xv + shift) - gammaln(a + b + xv + shift))
-                 + sum_w * const - np.dot(r * w_T + wx_T, log_alpha_tv))
-        grad_r = np.dot(w_x, digamma(r + xv)) + sum_w * (np.log(alpha) - digamma(r)) - np.dot(w_T, log_alpha_tv)
-        grad_alpha = sum_w * r / alpha - np.dot(r * w_T + wx_T, 1.0 / (alpha + tv))
+                 + sum_w * const - np.dot(rw_T, log_alpha_tv))
         psi_abx = np.dot(w_x, digamma(a + b + xv + shift))
-        grad_a = sum_w * digamma(a + b) - psi_abx
-        grad_b = np.dot(w_x, digamma(b + xv + shift)) - psi_abx + sum_w * (digamma(a + b) - digamma(b))
+        gradient = np.array([
+            np.dot(w_x, digamma(r + xv)) + sum_w * (np.log(alpha) - digamma(r)) - np.dot(w_T, log_alpha_tv),
+            sum_w * r / alpha - np.dot(rw_T, inv_alpha_tv),
+            sum_w * digamma(a + b) - psi_abx,
+            np.dot(w_x, digamma(b + xv + shift)) - psi_abx + sum_w * (digamma(a + b) - digamma(b)),
+        ])
+        hessian = None
+        if with_hessian:
+            trigamma_ab = polygamma(1, a + b)
+            h_ab = sum_w * trigamma_ab - np.dot(w_x, polygamma(1, a + b + xv + shift))
+            h_r_alpha = sum_w / alpha - np.dot(w_T, inv_alpha_tv)
+            hessian = np.array([
+                [np.dot(w_x, polygamma(1, r + xv)) - sum_w * polygamma(1, r), h_r_alpha, 0.0, 0.0],
+                [h_r_alpha, -sum_w * r / alpha**2 + np.dot(rw_T, inv_alpha_tv**2), 0.0, 0.0],
+                [0.0, 0.0, h_ab, h_ab],
+                [0.0, 0.0, h_ab, h_ab + np.dot(w_x, polygamma(1, b + xv + shift)) - sum_w * polygamma(1, b)],
+            ])
 
         rows = cache["branch_rows"]
-        if rows["weights"].shape[0]:
-            xb, w = rows["x"], rows["weights"]
-            rx = r + xb
-            gap = np.log(alpha + tv)[rows["T_codes"]] - np.log(alpha + data.values["recency"])[rows["tx_codes"]]
-            # b + x − 1 + σ > 0 on every branch row; other entries are never gathered.
-            b_term = np.maximum(b + xv - 1.0 + shift, 1e-300)
-            inv_b = 1.0 / b_term
-            u = rx * gap + (np.log(a) - np.log(b_term))[rows["x_codes"]]
-            total += np.dot(w, np.logaddexp(0.0, u))
-            w_second = w * expit(u)
-            inv_gap = (1.0 / (alpha + tv))[rows["T_codes"]] - (1.0 / (alpha + data.values["recency"]))[rows["tx_codes"]]
-            grad_r += np.dot(w_second, gap)
-            grad_alpha += np.dot(w_second * rx, inv_gap)
-            second_by_x = np.bincount(rows["x_codes"], weights=w_second, minlength=xv.shape[0])
-            grad_a += second_by_x.sum() / a
-            grad_b -= np.dot(second_by_x, inv_b)
-        return float(total), np.array([grad_r, grad_alpha, grad_a, grad_b])
+        n_branch = rows["weights"].shape[0]
+        if n_branch:
+            total += self._add_dropout_branch(params, data, rows, shift, log_alpha_tv, inv_alpha_tv,
+                                              gradient, hessian)
+        return float(total), gradient, hessian
+
+    @staticmethod
+    def _add_dropout_branch(params, data: CompressedData, rows: dict, shift: float, log_alpha_tv,
+                            inv_alpha_tv, gradient, hessian) -> float:
+        """Σ w softplus(u) over the rows with a dropout branch; its derivatives are added
+        to ``gradient`` (and ``hessian`` unless None). Here u = (r+x) G + ln a − ln B with
+        G = ln(α+T) − ln(α+t_x) and B = b+x−1+σ. With s = sigmoid(u) and q = s(1−s),
+        d softplus(u) = s du and d² softplus(u) = q du duᵀ + s d²u, where du = (G, (r+x) G', 1/a, −1/B),
+        G' = 1/(α+T) − 1/(α+t_x), and d²u has (r,α) = G', (α,α) = (r+x) G'', (a,a) = −1/a²,
+        (b,b) = 1/B², G'' = 1/(α+t_x)² − 1/(α+T)². Per-row work goes into reused buffers (it is the
+        only per-row work of an evaluation); terms in x alone are summed per distinct x."""
+        r, alpha, a, b = params
+        xv = data.values["frequency"]
+        n_x = xv.shape[0]
+        xb, w = rows["x"], rows["weights"]
+        T_codes, tx_codes, x_codes = rows["T_codes"], rows["tx_codes"], rows["x_codes"]
+        n_buffers = 9 if hessian is not None else 6
+        gap, rx, u, *work = data.scratch("bgnbd", xb.shape[0], n_buffers)
+        inv_alpha_rv = 1.0 / (alpha + data.values["recency"])
+        np.take(log_alpha_tv, T_codes, out=gap)
+        gap -= np.take(np.log(alpha + data.values["recency"]), tx_codes, out=u)
+        np.add(xb, r, out=rx)
+        # B > 0 on every branch row; B ≤ 0 (x = 0 in the BG/NBD) is never gathered and has zero
+        # sums per x, so its entries are set to 0 to keep every product finite.
+        b_term = b + xv - 1.0 + shift
+        positive = b_term > 0
+        safe_b = np.where(positive, b_term, 1.0)
+        inv_b = np.where(positive, 1.0 / safe_b, 0.0)
+        np.take(np.log(a) - np.log(safe_b), x_codes, out=u)
+        u += np.multiply(rx, gap, out=work[0])
+        softplus, sigmoid = softplus_and_sigmoid(u, work[:3])
+        total = float(np.dot(w, softplus))
+        if hessian is not None:
+            omega = np.subtract(1.0, sigmoid, out=work[2])  # softplus is no longer needed
+            omega *= sigmoid
+            omega *= w
+        w_sigmoid = sigmoid
+        w_sigmoid *= w
+        d_gap = np.take(inv_alpha_tv, T_codes, out=u)
+        d_gap -= np.take(inv_alpha_rv, tx_codes, out=work[0])
+        v_alpha = np.multiply(rx, d_gap, out=work[0])  # du/dα
+        gradient[0] += np.dot(w_sigmoid, gap)
+        gradient[1] += np.dot(w_sigmoid, v_alpha)
+        sigmoid_by_x = np.bincount(x_codes, weights=w_sigmoid, minlength=n_x)
+        gradient[2] += sigmoid_by_x.sum() / a
+        gradient[3] -= np.dot(sigmoid_by_x, inv_b)
+        if hessian is None:
+            return total
+        omega_gap = np.multiply(omega, gap, out=work[3])
+        omega_v_alpha = np.multiply(omega, v_alpha, out=work[4])
+        h = np.empty((4, 4))
+        h[0, 0] = np.dot(omega_gap, gap)
+        h[0, 1] = np.dot(omega_gap, v_alpha) + np.dot(w_sigmoid, d_gap)
+        h[1, 1] = np.dot(omega_v_alpha, v_alpha)
+        omega_by_x = np.bincount(x_codes, weights=omega, minlength=n_x)
+        omega_gap_by_x = np.bincount(x_codes, weights=omega_gap, minlength=n_x)
+        omega_v_by_x = np.bincount(x_codes, weights=omega_v_alpha, minlength=n_x)
+        # (r+x) G'' into a buffer whose content is used up
+        second = np.take(inv_alpha_rv**2, tx_codes, out=work[5])
+        second -= np.take(inv_alpha_tv**2, T_codes, out=gap)
+        second *= rx
+        h[1, 1] += np.dot(w_sigmoid, second)
+        h[0, 2] = omega_gap_by_x.sum() / a
+        h[0, 3] = -np.dot(omega_gap_by_x, inv_b)
+        h[1, 2] = omega_v_by_x.sum() / a
+        h[1, 3] = -np.dot(omega_v_by_x, inv_b)
+        h[2, 2] = (omega_by_x.sum() - sigmoid_by_x.sum()) / a**2
+        h[2, 3] = -np.dot(omega_by_x, inv_b) / a
+        h[3, 3] = np.dot(omega_by_x + sigmoid_by_x, inv_b**2)
+        upper = np.triu_indices(4)
+        h.T[upper] = h[upper]
+        hessian += h
+        return total
 
     # -- predictions -----------------------------------------------------------------------------
     def _log_odds_dead(self, x, t_x, T):

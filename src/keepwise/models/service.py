@@ -18,7 +18,7 @@ from keepwise.models.base import BaseFitter
 from keepwise.models.bgnbd import BetaGeoFitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.pareto_nbd import ParetoNBDFitter
-from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary
+from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary, summary_arrays, transaction_statistics
 
 TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {"bgnbd": BetaGeoFitter, "pareto-nbd": ParetoNBDFitter}
 SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
@@ -30,7 +30,6 @@ TIME_UNITS = tuple(TIME_UNIT_DAYS)
 class FittedModel:
     name: str
     fitter: BaseFitter
-    summary: pd.DataFrame  # customer_id, frequency, recency, T, monetary_value
     n_customers: int  # customers the model was fitted on
 
     def to_contract_json(self) -> dict:
@@ -62,20 +61,30 @@ def customer_summary(ds: Dataset, calibration_end: date, time_unit: str) -> pd.D
     return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
 
+def _no_orders(calibration_end: date) -> ValueError:
+    return ValueError(f"no completed orders on or before the calibration end {calibration_end.isoformat()}")
+
+
 def fit_model(ds: Dataset, model: str, calibration_end: date, time_unit: str) -> FittedModel:
+    """Fit one model. The transaction models are fitted on the distinct (frequency, recency, T)
+    rows weighted by customers, computed in the database (:func:`transaction_statistics`)."""
     _check(model, time_unit, MODEL_NAMES)
-    summary = customer_summary(ds, calibration_end, time_unit)
-    if summary.empty:
-        raise ValueError(f"no completed orders on or before the calibration end {calibration_end.isoformat()}")
     if model in SPEND_MODELS:
+        summary = customer_summary(ds, calibration_end, time_unit)
+        if summary.empty:
+            raise _no_orders(calibration_end)
         # Gamma-Gamma models the mean spend of repeat transactions: repeat customers only.
         repeaters = summary[summary["frequency"] > 0]
         if repeaters.empty:
             raise ValueError("gamma-gamma needs customers with repeat purchases; there are none")
         fitter = SPEND_MODELS[model]().fit(repeaters["frequency"], repeaters["monetary_value"])
-        return FittedModel(model, fitter, summary, len(repeaters))
-    fitter = TRANSACTION_MODELS[model]().fit(summary["frequency"], summary["recency"], summary["T"])
-    return FittedModel(model, fitter, summary, len(summary))
+        return FittedModel(model, fitter, len(repeaters))
+    statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end, time_unit))
+    if statistics["n_customers"].sum() == 0:
+        raise _no_orders(calibration_end)
+    fitter = TRANSACTION_MODELS[model]().fit(statistics["frequency"], statistics["recency"], statistics["T"],
+                                             weights=statistics["n_customers"])
+    return FittedModel(model, fitter, int(statistics["n_customers"].sum()))
 
 
 def predict(ds: Dataset, model: str, calibration_end: date, time_unit: str, horizon: float) -> pd.DataFrame:
@@ -83,9 +92,11 @@ def predict(ds: Dataset, model: str, calibration_end: date, time_unit: str, hori
     _check(model, time_unit, tuple(TRANSACTION_MODELS))
     if not horizon > 0:
         raise ValueError(f"--horizon must be a positive number of {time_unit}s (got {horizon})")
-    fitted = fit_model(ds, model, calibration_end, time_unit)
-    summary, fitter = fitted.summary, fitted.fitter
+    summary = customer_summary(ds, calibration_end, time_unit)
+    if summary.empty:
+        raise _no_orders(calibration_end)
     args = (summary["frequency"].to_numpy(), summary["recency"].to_numpy(), summary["T"].to_numpy())
+    fitter = TRANSACTION_MODELS[model]().fit(*args)
     out = summary[["customer_id", "frequency", "recency", "T"]].copy()
     out["p_alive"] = fitter.conditional_probability_alive(*args)
     out["expected_purchases"] = fitter.conditional_expected_number_of_purchases_up_to_time(horizon, *args)
