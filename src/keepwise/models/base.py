@@ -189,24 +189,30 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(distinct, dtype=float), codes.astype(np.int64, copy=False)
 
 
-def compress_columns(columns: dict[str, np.ndarray], weights: np.ndarray) -> CompressedData:
+def compress_columns(columns: dict[str, np.ndarray], weights: np.ndarray, merge: bool = True) -> CompressedData:
     """Collapse rows with identical values in all ``columns`` into one row with summed weight.
 
     Each column is factorised on its own; the per-column codes are combined into one integer key,
-    whose distinct values are the distinct rows. Rows of total weight 0 are dropped.
+    whose distinct values are the distinct rows. Rows of total weight 0 are dropped. With
+    ``merge=False`` the rows are kept as given (for rows already collapsed where the data live,
+    which saves hashing them again; a repeated row would only cost time, the sums are the same).
     """
     names = list(columns)
     n = weights.shape[0]
     factorised = {name: _factorize(columns[name]) for name in names}
-    key = np.zeros(n, dtype=np.int64)
-    for name in names:
-        distinct, codes = factorised[name]
-        key = key * np.int64(distinct.shape[0]) + codes
-    inverse, distinct_keys = pd.factorize(key)
-    inverse = inverse.astype(np.int64, copy=False)
-    n_rows = distinct_keys.shape[0]
-    representative = np.empty(n_rows, dtype=np.int64)
-    representative[inverse] = np.arange(n)
+    if merge:
+        key = np.zeros(n, dtype=np.int64)
+        for name in names:
+            distinct, codes = factorised[name]
+            key = key * np.int64(distinct.shape[0]) + codes
+        inverse, distinct_keys = pd.factorize(key)
+        inverse = inverse.astype(np.int64, copy=False)
+        n_rows = distinct_keys.shape[0]
+        representative = np.empty(n_rows, dtype=np.int64)
+        representative[inverse] = np.arange(n)
+    else:
+        inverse = representative = np.arange(n, dtype=np.int64)
+        n_rows = n
     row_weights = np.bincount(inverse, weights=weights, minlength=n_rows)
     keep = row_weights > 0
     if not np.all(keep):
@@ -249,8 +255,9 @@ class BaseFitter(ABC):
     on large data then ends with a few Newton steps, and the standard errors come from that Hessian.
 
     Fitted attributes: ``params_`` (dict name → estimate), ``log_likelihood_``,
-    ``standard_errors_`` (dict name → standard error), ``n_customers_``, ``n_distinct_``,
-    ``covariance_`` (DataFrame), ``convergence_`` (dict with the optimiser's diagnostics).
+    ``standard_errors_`` (dict name → standard error), ``n_customers_``, ``n_distinct_`` (rows the
+    likelihood was evaluated on), ``covariance_`` (DataFrame), ``convergence_`` (dict with the
+    optimiser's diagnostics).
     """
 
     param_names: tuple[str, ...] = ()
@@ -410,9 +417,9 @@ class BaseFitter(ABC):
         result.x = theta
         return result
 
-    # Newton stops once its next step would move no log-parameter by more than this: the error
-    # of the iterate is then about the square of the previous step, far below it.
-    NEWTON_STEP_TOLERANCE = 1e-7
+    # Newton's last step: once a step moves no log-parameter by more than this, it is taken and the
+    # iteration ends (quadratic convergence leaves an error of about its square, ~1e-10).
+    NEWTON_FINAL_STEP = 1e-5
     NEWTON_MAX_ITERATIONS = 30
 
     def _newton(self, log_start: np.ndarray, data: CompressedData) -> optimize.OptimizeResult | None:
@@ -437,10 +444,15 @@ class BaseFitter(ABC):
                 np.linalg.cholesky(-hess_theta)
             except np.linalg.LinAlgError:
                 return None
-            if np.max(np.abs(step)) < self.NEWTON_STEP_TOLERANCE:
+            size = np.max(np.abs(step))
+            if size < self.NEWTON_FINAL_STEP and np.all(np.abs(theta + step) < self.log_bound):
+                # The last step is taken without evaluating the data again: the iterate's error is
+                # then O(size²), and the log-likelihood gains ½ gᵀΔ up to O(size³) per customer.
+                # The gradient and Hessian are those of the previous iterate, a distance size away.
+                natural = (value + 0.5 * float(grad_theta @ step), gradient, hessian)
                 return optimize.OptimizeResult(
-                    x=theta, fun=-value / data.n_customers, nit=iteration, nfev=evaluations,
-                    message="Newton: step below tolerance", success=True, natural=natural)
+                    x=theta + step, fun=-natural[0] / data.n_customers, nit=iteration + 1, nfev=evaluations,
+                    message=f"Newton: last step {size:.1e}", success=True, natural=natural)
             for _ in range(40):
                 candidate = theta + step
                 if np.all(np.abs(candidate) < self.log_bound):
@@ -563,9 +575,14 @@ class TransactionModelFitter(BaseFitter):
     """Base of the purchase-count models fitted on (frequency, recency, T)."""
 
     def fit(self, frequency, recency, T, weights=None) -> TransactionModelFitter:
-        """Fit by maximum likelihood; ``weights`` counts the customers a row stands for."""
+        """Fit by maximum likelihood; ``weights`` counts the customers a row stands for.
+
+        Rows without weights (one per customer) are first collapsed to distinct rows; rows with
+        weights are taken as they are, being sufficient statistics already (e.g. from
+        :func:`keepwise.models.summary.transaction_statistics`).
+        """
         x, t_x, t_cal, w = validate_rfm(frequency, recency, T, weights)
-        data = compress_columns({"frequency": x, "recency": t_x, "T": t_cal}, w)
+        data = compress_columns({"frequency": x, "recency": t_x, "T": t_cal}, w, merge=weights is None)
         return self._fit_compressed(data)
 
     def _check_data(self, data: CompressedData) -> None:

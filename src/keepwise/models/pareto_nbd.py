@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1
 
-from keepwise.models.base import CompressedData, TransactionModelFitter, compress_columns
+from keepwise.models.base import (
+    CompressedData,
+    TransactionModelFitter,
+    compress_columns,
+    softplus_and_sigmoid,
+)
 
 __all__ = ["ParetoNBDFitter", "hyp2f1_unit_a"]
 
@@ -428,8 +433,9 @@ class ParetoNBDFitter(TransactionModelFitter):
         # dead branch is e^{−690}-negligible; flooring 1 − e^{−d} keeps every number finite.
         one_minus = np.maximum(-np.expm1(-d), 1e-300)
         v = c_pair[index_T] + d + np.log(one_minus)
-        total += np.dot(w, np.logaddexp(0.0, v))
-        weight_dead = w * expit(v)
+        softplus, weight_dead = softplus_and_sigmoid(v)
+        total += np.dot(w, softplus)
+        weight_dead *= w
         # d/dd [d + ln(1 − e^{−d})] = 1/(1 − e^{−d})
         rho = weight_dead / one_minus
         n_pairs = pair_x.shape[0]
