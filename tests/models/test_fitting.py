@@ -86,6 +86,30 @@ def test_newton_polish_and_analytic_standard_errors_agree_with_the_general_route
         assert newton.standard_errors_[name] == pytest.approx(general.standard_errors_[name], rel=1e-3)
 
 
+def test_newton_gives_way_to_l_bfgs_when_the_hessian_is_not_negative_definite(cdnow_rounded, monkeypatch):
+    x, t_x, t_cal = cdnow_rounded["frequency"], cdnow_rounded["recency"], cdnow_rounded["T"]
+    reference = BetaGeoFitter().fit(x, t_x, t_cal)
+    data = _rfm_data(x, t_x, t_cal)
+    theta = np.log(np.array(list(reference.params_.values())) * 1.05)
+    fitter = BetaGeoFitter()
+    assert fitter._newton(theta, data) is not None
+    true_evaluate = BetaGeoFitter._log_likelihood_hessian
+
+    def convex_hessian(self, params, data):
+        value, gradient, hessian = true_evaluate(self, params, data)
+        return value, gradient, -hessian
+
+    monkeypatch.setattr(BetaGeoFitter, "_log_likelihood_hessian", convex_hessian)
+    assert fitter._newton(theta, data) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(BetaGeoFitter, "_newton", lambda self, log_start, data: None)
+    fallback = BetaGeoFitter().fit(x, t_x, t_cal)
+    assert not fallback.convergence_["message"].startswith("Newton")
+    for name, value in reference.params_.items():
+        assert fallback.params_[name] == pytest.approx(value, rel=1e-5)
+        assert fallback.standard_errors_[name] == pytest.approx(reference.standard_errors_[name], rel=1e-4)
+
+
 def test_softplus_and_sigmoid_match_the_reference_functions():
     from scipy.special import expit
 
