@@ -23,6 +23,21 @@ def test_help_lists_every_command_and_version_works():
     assert run("--version").stdout.strip().startswith("keepwise ")
 
 
+def test_sample_writes_the_tables_and_prints_their_rows_and_planted_types(tmp_path):
+    import csv
+
+    result = run("sample", str(tmp_path / "s"), "--customers", "40", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    truth = list(csv.DictReader((tmp_path / "s" / "truth.csv").open()))
+    assert len(truth) == 40
+    with (tmp_path / "s" / "orders.csv").open() as handle:
+        n_orders = sum(1 for _ in handle) - 1
+    assert "truth.csv" in result.stdout and f"{n_orders:,}" in result.stdout
+    assert "SampleResult" not in result.stdout
+    first_type = truth[0][next(k for k in truth[0] if k != "customer_id")]
+    assert first_type in result.stdout
+
+
 def test_schema_prints_every_table_from_the_contract():
     from keepwise.data.schema import TABLES
 

@@ -146,8 +146,19 @@ def sample(
 
     require_choice(fmt, "--format", ("csv", "parquet"))
     result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)
-    console.print(f"Wrote a sample business of {customers:,} customers to {out}")
-    console.print(result)
+    console.print(f"Wrote a sample business of {customers:,} customers to {out} ({fmt}); "
+                  f"the planted type of each customer is in {result.truth_path}")
+    tables = RichTable(title="rows per table")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in result.row_counts.items():
+        tables.add_row(name, f"{count:,}")
+    planted = RichTable(title="planted types")
+    planted.add_column("type")
+    planted.add_column("customers", justify="right")
+    for name, count in result.type_counts.items():
+        planted.add_row(name, f"{count:,}")
+    console.print(tables, planted)
 
 
 def load_or_exit(data: str, as_of: date | None, settings: Settings):
