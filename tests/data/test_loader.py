@@ -89,6 +89,66 @@ def test_timestamp_with_offset_is_converted_to_utc(tmp_path):
     assert first == datetime(2024, 3, 1, 6, 30)
 
 
+def _parquet_with(folder: Path, name: str, rows: list[dict[str, str]], **replaced) -> None:
+    """Rewrite one table's Parquet file with some columns replaced by the given arrow arrays."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(folder / f"{name}.parquet")
+    for column, array in replaced.items():
+        table = table.set_column(table.schema.get_field_index(column), column, array)
+    assert table.num_rows == len(rows)
+    pq.write_table(table, folder / f"{name}.parquet")
+
+
+def test_typed_parquet_columns_are_taken_without_text(tmp_path, monkeypatch):
+    """Zoned nanosecond timestamps, dates, integer money and whole floats in an integer column load
+    as the contract's types, equal to the same business written as text, and never become text."""
+    import pyarrow as pa
+
+    from keepwise.data import validate
+
+    as_text = validate.as_text
+    made_text = []
+    monkeypatch.setattr(validate, "as_text", lambda array: made_text.append(array.type) or as_text(array))
+
+    tables = valid_tables()
+    folder = write_parquet_folder(tmp_path / "p", tables)
+    orders, customers = tables["orders"], tables["customers"]
+    ordered = [datetime.fromisoformat(r["ordered_at"]) if r["ordered_at"] else None for r in orders]
+    _parquet_with(folder, "orders", orders,
+                  ordered_at=pa.array(ordered, type=pa.timestamp("ns", tz="UTC")).cast(
+                      pa.timestamp("ns", tz="Asia/Tehran")),
+                  revenue=pa.array([round(float(r["revenue"]) * 100) if r["revenue"] else None for r in orders],
+                                   pa.int64()),
+                  change_requests=pa.array([float(r["change_requests"]) if r["change_requests"] else None
+                                            for r in orders], pa.float64()))
+    signed_up = [datetime.fromisoformat(r["signed_up_at"]).date() if r["signed_up_at"] else None for r in customers]
+    _parquet_with(folder, "customers", customers, signed_up_at=pa.array(signed_up, pa.date32()))
+    typed = frames(load(folder))
+    assert made_text == []
+    text = frames(load(write_csv_folder(tmp_path / "c", tables)))
+    pd.testing.assert_series_equal(typed["orders"]["ordered_at"], text["orders"]["ordered_at"])
+    pd.testing.assert_series_equal(typed["orders"]["revenue"], (100 * text["orders"]["revenue"]).round())
+    pd.testing.assert_series_equal(typed["orders"]["change_requests"], text["orders"]["change_requests"])
+    pd.testing.assert_series_equal(typed["customers"]["signed_up_at"], text["customers"]["signed_up_at"].dt.normalize())
+
+
+@pytest.mark.parametrize("column, array_of, message", [
+    ("revenue", lambda n: [float("nan")] + [10.0] * (n - 1), "not a number"),
+    ("change_requests", lambda n: [0.0, 1.5] + [0.0] * (n - 2), "not a whole number"),
+])
+def test_bad_typed_parquet_cell_is_named_exactly(tmp_path, column, array_of, message):
+    import pyarrow as pa
+
+    tables = valid_tables()
+    folder = write_parquet_folder(tmp_path / "p", tables)
+    values = array_of(len(tables["orders"]))
+    _parquet_with(folder, "orders", tables["orders"], **{column: pa.array(values, pa.float64())})
+    error = only_error(folder, "orders.parquet")
+    bad_row = next(i for i, v in enumerate(values) if v != v or v != int(v)) + 1
+    assert (error.column, error.row, error.message) == (column, bad_row, message)
+
+
 def test_optional_tables_may_be_absent(tmp_path):
     tables = {k: v for k, v in valid_tables().items() if k in ("customers", "orders")}
     ds = load(write_csv_folder(tmp_path / "d", tables))

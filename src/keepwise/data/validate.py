@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from keepwise.data.problems import ProblemLog
 from keepwise.data.schema import BOOL_FALSE, BOOL_TRUE, TABLES, Column, Kind, Table
-from keepwise.data.sources import RawTable
+from keepwise.data.sources import RawTable, as_text, is_text
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -130,9 +130,51 @@ def _parse_bools(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return values, ~empty & ~is_true & ~is_false
 
 
+def _typed_values(array: pa.Array, column: Column) -> tuple[pa.Array, np.ndarray] | None:
+    """Values and bad-cell mask of a typed source column (Parquet, DuckDB) that already holds the
+    column's kind of value; None when it does not (the column is then read as text)."""
+    kind = array.type
+    if column.kind is Kind.TIMESTAMP and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
+        # A zoned timestamp is stored as UTC: dropping the zone gives naive UTC, as text with an
+        # offset does. Nanoseconds are cut to microseconds, the contract's resolution.
+        return pc.cast(array, pa.timestamp("us"), safe=False), np.zeros(len(array), dtype=bool)
+    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    if column.kind in (Kind.MONEY, Kind.NUMBER) and numeric:
+        values = array.cast(pa.float64())
+        finite = np.asarray(pc.fill_null(pc.is_finite(values), True).to_numpy(zero_copy_only=False), dtype=bool)
+        return pc.if_else(pa.array(finite), values, pa.scalar(None, pa.float64())), ~finite
+    if column.kind is Kind.INT and numeric:
+        numbers = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore"):
+            whole = np.isnan(numbers) & np.asarray(pc.is_null(array).to_numpy(zero_copy_only=False), dtype=bool)
+            whole |= np.isfinite(numbers) & (numbers == np.floor(numbers))
+        values = pc.if_else(pa.array(whole), array, pa.scalar(None, kind)).cast(pa.int64(), safe=False)
+        return values, ~whole
+    if column.kind is Kind.BOOL and pa.types.is_boolean(kind):
+        return array, np.zeros(len(array), dtype=bool)
+    return None
+
+
+# What a bad cell of each kind is called, and what was expected instead.
+BAD_CELL = {
+    Kind.TIMESTAMP: ("not a valid date or timestamp", EXPECTED_TIMESTAMP),
+    Kind.MONEY: ("not a number", "a decimal number with '.' as separator, e.g. 12.50"),
+    Kind.NUMBER: ("not a number", "a decimal number with '.' as separator, e.g. 12.50"),
+    Kind.INT: ("not a whole number", "a whole number, e.g. 2"),
+    Kind.BOOL: ("not a true/false value", "true/false, 1/0 or yes/no"),
+}
+
+
 def parse_column(raw: RawTable, column: Column, log: ProblemLog) -> pa.Array:
     """Parse one column, logging every bad cell; returns typed values (nulls for bad or empty cells)."""
-    text = raw.columns[column.name]
+    source = raw.columns[column.name]
+    typed = None if is_text(source.type) else _typed_values(source, column)
+    if typed is not None:
+        values, bad = typed
+        empty = np.asarray(pc.is_null(source).to_numpy(zero_copy_only=False), dtype=bool)
+        _report(log, raw, column, bad, *BAD_CELL[column.kind])
+        return _check_values(raw, column, log, values, empty)
+    text = source if is_text(source.type) else as_text(source)
     empty = _empty_mask(text)
     if column.kind in (Kind.ID, Kind.STRING):
         values = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
@@ -147,19 +189,21 @@ def parse_column(raw: RawTable, column: Column, log: ProblemLog) -> pa.Array:
         values = pc.if_else(pa.array(empty | bad), pa.scalar(None, pa.string()), lower)
     elif column.kind is Kind.TIMESTAMP:
         values, bad = parse_timestamps(text)
-        _report(log, raw, column, bad, "not a valid date or timestamp", EXPECTED_TIMESTAMP)
     elif column.kind in (Kind.MONEY, Kind.NUMBER):
         values, bad = _parse_numbers(text, NUMBER_PATTERN, pa.float64())
-        _report(log, raw, column, bad, "not a number", "a decimal number with '.' as separator, e.g. 12.50")
     elif column.kind is Kind.INT:
         values, bad = _parse_numbers(text, INT_PATTERN, pa.int64())
-        _report(log, raw, column, bad, "not a whole number", "a whole number, e.g. 2")
     elif column.kind is Kind.BOOL:
         values, bad = _parse_bools(text)
-        _report(log, raw, column, bad, "not a true/false value", "true/false, 1/0 or yes/no")
     else:  # pragma: no cover - Kind is closed
         raise AssertionError(column.kind)
+    if column.kind in BAD_CELL:
+        _report(log, raw, column, bad, *BAD_CELL[column.kind])
+    return _check_values(raw, column, log, values, empty)
 
+
+def _check_values(raw: RawTable, column: Column, log: ProblemLog, values: pa.Array, empty: np.ndarray) -> pa.Array:
+    """The checks on parsed values: no empty cell where one is required, and the allowed range."""
     if not column.nullable:
         missing = empty
         what = "empty id" if column.kind is Kind.ID else "empty cell"
