@@ -251,7 +251,8 @@ class BaseFitter(ABC):
     A subclass defines ``param_names`` and implements :meth:`_log_likelihood` (total weighted
     log-likelihood and its gradient with respect to the natural parameters),
     :meth:`_start_points` and usually :meth:`_check_data`. A subclass that can also give the
-    Hessian sets ``analytic_hessian = True`` and implements :meth:`_log_likelihood_hessian`: the fit
+    Hessian sets ``analytic_hessian = True`` and implements ``_log_likelihood_hessian(params, data)
+    -> (value, gradient, hessian)`` in the natural parameters: the fit
     on large data then ends with a few Newton steps, and the standard errors come from that Hessian.
 
     Fitted attributes: ``params_`` (dict name → estimate), ``log_likelihood_``,
@@ -274,11 +275,6 @@ class BaseFitter(ABC):
     @abstractmethod
     def _log_likelihood(self, params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
         """Weighted total log-likelihood and its gradient in the natural parameters."""
-
-    def _log_likelihood_hessian(self, params: np.ndarray, data: CompressedData
-                                ) -> tuple[float, np.ndarray, np.ndarray]:
-        """Log-likelihood, gradient and Hessian in the natural parameters (if ``analytic_hessian``)."""
-        raise NotImplementedError
 
     @abstractmethod
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
