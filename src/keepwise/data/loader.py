@@ -118,7 +118,8 @@ def validate_source(
     typed_tables: dict[str, pa.Table] = {}
     # Order matters: customers then orders first, so references can be checked.
     for name, table in TABLES.items():
-        raw: RawTable | None = raw_tables.get(name)
+        # Popped, so that each raw table is freed once typed (on 1M customers, gigabytes).
+        raw: RawTable | None = raw_tables.pop(name, None)
         if raw is None:
             typed_tables[name] = empty_table(table)
             continue
@@ -148,9 +149,11 @@ def load(
     typed_tables, log, present = validate_source(source, as_of, settings)
     log.raise_if_errors()
     con = con or ibis.duckdb.connect()
-    for name, table in typed_tables.items():
+    for name in list(typed_tables):
+        table = typed_tables.pop(name)  # freed once DuckDB holds its copy
         # Plain DuckDB DDL: ibis 12's overwrite path emits SQL that DuckDB 2.0 rejects.
         con.con.register(f"_keepwise_load_{name}", table)
         con.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "_keepwise_load_{name}"')
         con.con.unregister(f"_keepwise_load_{name}")
+        del table
     return Dataset(con, str(source), as_of, settings, log.warnings, present)
