@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
 .PHONY: demo test lint bench lock clean
 
@@ -14,10 +15,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The Spark extra (pyspark, ~300 MB) for the tests; `make demo` and a plain install do without it.
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-spark.lock
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/keepwise demo
 
-test: $(STAMP)
+test: $(SPARK_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
 
@@ -28,6 +34,8 @@ bench: $(STAMP)
 # Re-pin every dependency (needs uv: `pip install uv`).
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	cp requirements.lock requirements-spark.lock
+	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements-spark.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

@@ -53,10 +53,10 @@ def valid_tables() -> dict[str, list[dict[str, str]]]:
         "tickets": [
             {"ticket_id": "T1", "customer_id": "C1", "opened_at": "2024-06-10", "closed_at": "2024-06-11",
              "channel": "email", "kind": "complaint", "handle_minutes": "25", "substantiated": "true",
-             "subject": "late delivery"},
+             "subject": "late delivery", "severity": "high", "first_response_at": "2024-06-10T15:00:00"},
             {"ticket_id": "T2", "customer_id": "C2", "opened_at": "2024-07-16", "closed_at": "",
              "channel": "in_person", "kind": "question", "handle_minutes": "", "substantiated": "",
-             "subject": ""},
+             "subject": "", "severity": "", "first_response_at": ""},
         ],
         "incidents": [
             {"incident_id": "X1", "customer_id": "C2", "occurred_at": "2024-07-16T12:00:00",
@@ -65,6 +65,15 @@ def valid_tables() -> dict[str, list[dict[str, str]]]:
         "engagement": [
             {"customer_id": "C1", "at": "2024-03-02", "kind": "survey", "score": "9"},
             {"customer_id": "C3", "at": "2024-05-02", "kind": "newsletter_unsubscribe", "score": ""},
+        ],
+        "touches": [
+            {"touch_id": "K1", "customer_id": "C1", "at": "2024-03-02", "kind": "thank_you", "channel": "email",
+             "campaign_id": "", "control": "", "cost": ""},
+            {"touch_id": "K2", "customer_id": "C3", "at": "2024-04-01T09:00:00", "kind": "win_back_offer",
+             "channel": "sms", "campaign_id": "WB1", "control": "true", "cost": "0"},
+        ],
+        "exit_surveys": [
+            {"customer_id": "C2", "at": "2024-08-01", "reason": "delivery", "score": "3", "comment": "too slow"},
         ],
     }
 

@@ -1,7 +1,10 @@
-"""Settings: one object, loaded from the packaged defaults plus the user's ``keepwise.toml``.
+"""Settings: typed, one model per ``keepwise.toml`` section, validated once at load.
 
-The packaged ``keepwise.toml`` is both the defaults and their documentation. A user file
-overrides individual keys; it cannot invent keys, so a typo is an error, not a silent no-op.
+The packaged ``keepwise.toml`` is both the defaults and their documentation: every field below gets
+its value from there, so a key cannot be missing from it. A user file overrides individual keys; it
+cannot invent keys or change a type, so a typo is an error naming the file and key, not a silent
+no-op. Code reads ``settings.costs.change_request``: a misspelt name is an attribute error that type
+checkers and editors see, not a lookup that fails only when its line runs.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 USER_CONFIG_NAME = "keepwise.toml"
 
@@ -18,41 +23,182 @@ class ConfigError(ValueError):
     """A settings file that cannot be used; the message names the file and key."""
 
 
-class Section:
-    """Read-only attribute access to one settings section."""
+class _Section(BaseModel):
+    """One section: unknown keys and wrong types are refused; values cannot change after load."""
 
-    def __init__(self, name: str, values: dict[str, Any]):
-        self._name = name
-        self._values = dict(values)
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self._values[key]
-        except KeyError:
-            raise AttributeError(f"no setting [{self._name}] {key}") from None
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self._values)
-
-    def __repr__(self) -> str:
-        return f"Section({self._name}, {self._values})"
+        return self.model_dump()
 
 
-class Settings:
-    """All sections; ``settings.costs.change_request`` and so on."""
+class GeneralSettings(_Section):
+    """[general]"""
 
-    def __init__(self, values: dict[str, dict[str, Any]], sources: list[str]):
-        self._sections = {name: Section(name, section) for name, section in values.items()}
-        self.sources = sources
+    currency: str
+    locale: str
 
-    def __getattr__(self, name: str) -> Section:
-        try:
-            return self._sections[name]
-        except KeyError:
-            raise AttributeError(f"no settings section [{name}]") from None
+
+class ValidationSettings(_Section):
+    """[validation]"""
+
+    max_problems: int
+
+
+class CostsSettings(_Section):
+    """[costs]"""
+
+    staff_minute: float
+    return_processing: float
+    change_request: float
+    late_payment_yearly_rate: float
+    cost_of_goods_share: float
+
+
+class FeaturesSettings(_Section):
+    """[features]"""
+
+    deep_discount_share: float
+    trend_period_days: int
+    recent_days: int
+
+
+class ChurnSettings(_Section):
+    """[churn]"""
+
+    lost_after_days: int
+    p_alive_threshold: float
+
+
+class RfmSettings(_Section):
+    """[rfm]"""
+
+    monetary: Literal["revenue", "gross_margin", "profit"]
+
+
+class FlagsSettings(_Section):
+    """[flags]"""
+
+    chronic_min_unfounded: int
+    chronic_min_unfounded_share: float
+    abuse_min_incidents: int
+    fraud_min_incidents: int
+    policy_abuse_min_incidents: int
+    bad_payer_min_late: int
+    bad_payer_min_late_share: float
+    unprofitable_min_loss: float
+    return_abuser_min_share: float
+    return_abuser_min_returns: int
+    deal_seeker_min_share: float
+    deal_seeker_min_orders: int
+    fickle_min_share: float
+    fickle_min_orders: int
+    no_growth_max_quantile: float
+    no_referrals_min_tenure_days: int
+    service_min_substantiated: int
+    service_min_late: int
+    service_min_late_share: float
+    service_min_defective_returns: int
+    stale_after_days: int
+    stale_weight: float
+
+
+class LifecycleSettings(_Section):
+    """[lifecycle]"""
+
+    slipping_gap_ratio: float
+    lapsed_gap_ratio: float
+    min_days_quiet: int
+    prior_gap_weight: float
+    p_alive_midpoint_ratio: float
+    p_alive_steepness: float
+    slipping_p_alive: float
+    lapsed_p_alive: float
+
+
+class ClvSettings(_Section):
+    """[clv]"""
+
+    horizon_days: int
+    min_active_days: int
+    transaction_model: Literal["bgnbd", "pareto-nbd"]
+    time_unit: Literal["day", "week"]
+    discount_rate_yearly: float
+    churn_source: Literal["auto", "bgnbd"]
+    backtest_cutoffs: int
+
+
+class ActionsSettings(_Section):
+    """[actions]"""
+
+    weight_abusive_to_staff: float
+    weight_fraud_or_unethical: float
+    weight_values_conflict: float
+    weight_bad_payer: float
+    weight_chronic_complainer: float
+    weight_return_abuser: float
+    weight_fickle: float
+    weight_unprofitable: float
+    weight_deal_seeker: float
+    offboard_min_score: float
+    active_min_weight_share: float
+    valuable_quantile: float
+    nurture_quantile: float
+    nurture_min_purchase_days: int
+    priority_order: list[str]
+
+
+class ChurnModelSettings(_Section):
+    """[churn_model]"""
+
+    period_days: int
+    n_training_cutoffs: int
+    min_labelled_rows: int
+    min_class_rows: int
+    calibration: Literal["sigmoid", "isotonic"]
+    max_trees: int
+    early_stopping_rounds: int
+    learning_rate: float
+    num_leaves: int
+    max_rows_per_fit: int
+    min_data_in_leaf: int
+    feature_fraction: float
+    lambda_l2: float
+    n_jobs: int
+    seed: int
+    top_reasons: int
+    blend_min_brier_gain: float
+
+
+class ReportSettings(_Section):
+    """[report]"""
+
+    top_customers: int
+    growth_years: int
+    retention_uplift_points: float
+    churn_classifier: bool
+
+
+class Settings(BaseModel):
+    """All sections, validated once at load: ``settings.costs.change_request`` and so on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    general: GeneralSettings
+    validation: ValidationSettings
+    costs: CostsSettings
+    features: FeaturesSettings
+    churn: ChurnSettings
+    rfm: RfmSettings
+    flags: FlagsSettings
+    lifecycle: LifecycleSettings
+    clv: ClvSettings
+    actions: ActionsSettings
+    churn_model: ChurnModelSettings
+    report: ReportSettings
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
-        return {name: section.as_dict() for name, section in self._sections.items()}
+        return self.model_dump()
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -60,16 +206,8 @@ def _defaults() -> dict[str, dict[str, Any]]:
     return tomllib.loads(text)
 
 
-def _same_type(default: Any, value: Any) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, int | float)
-    return isinstance(value, type(default))
-
-
 def merge(base: dict[str, dict[str, Any]], override: dict[str, Any], origin: str) -> dict[str, dict[str, Any]]:
-    """Overlay ``override`` on ``base``, refusing unknown keys and wrong types."""
+    """Overlay ``override`` on ``base``, refusing unknown sections and keys (types are checked by the models)."""
     merged = {name: dict(section) for name, section in base.items()}
     for name, section in override.items():
         if name not in merged or not isinstance(section, dict):
@@ -80,19 +218,28 @@ def merge(base: dict[str, dict[str, Any]], override: dict[str, Any], origin: str
                 known = ", ".join(sorted(merged[name]))
                 raise ConfigError(f"{origin}: unknown key '{key}' in [{name}] (known: {known})")
             default = merged[name][key]
-            if not _same_type(default, value):
-                raise ConfigError(
-                    f"{origin}: [{name}] {key} = {value!r} should be a {type(default).__name__}"
-                    f" like the default {default!r}"
-                )
-            merged[name][key] = float(value) if isinstance(default, float) else value
+            # TOML writes 1 for 1.0: a whole number where the default is a float is that float.
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            merged[name][key] = value
     return merged
 
 
+def _validated(values: dict[str, dict[str, Any]], origin: str) -> Settings:
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = "[" + "] ".join(str(part) for part in first["loc"][:2]) if first["loc"] else ""
+        value = first.get("input")
+        raise ConfigError(f"{origin}: {where} = {value!r}: {first['msg']}") from None
+
+
 def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
-    """Defaults, then ``path`` (or ./keepwise.toml when it exists), then ``overrides``."""
+    """Defaults, then ``path`` (or ./keepwise.toml when it exists), then ``overrides``; validated once."""
     values = _defaults()
-    sources = ["defaults"]
+    _validated(values, "packaged keepwise.toml")
+    origin = "packaged keepwise.toml"
     candidate = Path(path) if path else Path.cwd() / USER_CONFIG_NAME
     if path and not candidate.is_file():
         raise ConfigError(f"{candidate}: settings file not found")
@@ -102,8 +249,9 @@ def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | No
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{candidate}: not valid TOML: {error}") from None
         values = merge(values, user, str(candidate))
-        sources.append(str(candidate))
+        origin = str(candidate)
+        _validated(values, origin)
     if overrides:
         values = merge(values, overrides, "overrides")
-        sources.append("overrides")
-    return Settings(values, sources)
+        origin = "overrides"
+    return _validated(values, origin)

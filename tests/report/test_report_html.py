@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from keepwise.report.build import SECTION_IDS, _table, build_report
-from keepwise.report.locales import en, fa, ru
+from keepwise.text.locales import en, fa, ru
 
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(|@import", re.IGNORECASE)

@@ -12,8 +12,8 @@ from rich.console import Console
 
 from keepwise.config import load_settings
 from keepwise.pipeline import run
-from keepwise.report.i18n import LANGUAGES, Translator, messages
 from keepwise.report.service import MEASURES
+from keepwise.text.translator import LANGUAGES, Translator, messages
 
 
 def _fields(template: str) -> set[str]:

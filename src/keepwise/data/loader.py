@@ -74,6 +74,11 @@ def apply_defaults(name: str, typed: dict[str, pa.Array], settings: Settings) ->
         out["written_off"] = _fill(out["written_off"], False)
     elif name == "incidents":
         out["confirmed"] = _fill(out["confirmed"], False)
+    elif name == "tickets":
+        out["severity"] = _fill(out["severity"], "normal")
+    elif name == "touches":
+        out["control"] = _fill(out["control"], False)
+        out["cost"] = _fill(out["cost"], 0.0)
     return out
 
 

@@ -34,6 +34,7 @@ from keepwise.data.schema import (
     TABLES,
     TICKET_CHANNELS,
     TICKET_KINDS,
+    TICKET_SEVERITIES,
     Kind,
 )
 
@@ -256,6 +257,11 @@ VISITS_PER_YEAR = 4.0
 LIKES_PER_YEAR = 2.0
 
 CHANNEL_WEIGHTS = (0.35, 0.2, 0.2, 0.05, 0.15, 0.05)  # in TICKET_CHANNELS order
+# Severity of complaints and of other tickets, in TICKET_SEVERITIES order.
+COMPLAINT_SEVERITY_WEIGHTS = (0.2, 0.5, 0.25, 0.05)
+OTHER_SEVERITY_WEIGHTS = (0.5, 0.45, 0.05, 0.0)
+# Mean hours until staff first answer a complaint / another ticket (exponential; capped at closing).
+FIRST_RESPONSE_MEAN_HOURS = (6.0, 12.0)
 STAFF = ("Anna K.", "Reza M.", "Olga P.", "Tom B.", "Sara L.", "Dmitri V.", "Leila H.", "Jonas W.")
 SUBJECTS = {
     "question": ("Where is my order?", "Opening hours", "Which size should I pick?", "Copy of my invoice"),
@@ -929,6 +935,16 @@ def _tickets_table(biz: _Business, rng: np.random.Generator) -> pa.Table:
     hours_to_close = rng.exponential(np.where(is_complaint, 48.0, 8.0))
     closed = opened + (hours_to_close + ticket["minutes"] / 60.0) / 24.0
     count = len(opened)
+    # Severity and first response come from a generator of their own, so adding them left every
+    # other table of a seed as it was.
+    extra = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
+    severity = np.where(
+        is_complaint,
+        _draw(extra, count, COMPLAINT_SEVERITY_WEIGHTS),
+        _draw(extra, count, OTHER_SEVERITY_WEIGHTS),
+    )
+    mean_response = np.where(is_complaint, *FIRST_RESPONSE_MEAN_HOURS)
+    first_response = np.minimum(opened + extra.exponential(mean_response) / 24.0, closed)
     return pa.table(
         {
             "ticket_id": _ids("T", count, 7),
@@ -940,6 +956,8 @@ def _tickets_table(biz: _Business, rng: np.random.Generator) -> pa.Table:
             "handle_minutes": pa.array(ticket["minutes"].astype(np.int64)),
             "substantiated": _bool_array(ticket["judged"] == 1, ticket["judged"] < 0),
             "subject": subjects.labels(subjects.draw(rng, ticket["subject_key"])),
+            "severity": _labels(TICKET_SEVERITIES, severity),
+            "first_response_at": pa.array(biz.stamps(first_response), mask=first_response >= biz.horizon),
         }
     )
 

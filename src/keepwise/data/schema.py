@@ -114,6 +114,24 @@ ENGAGEMENT_KINDS = (
     "visit",
 )
 ORDER_STATUSES = ("completed", "cancelled")
+TICKET_SEVERITIES = ("low", "normal", "high", "urgent")
+TOUCH_KINDS = (
+    "thank_you",
+    "follow_up",
+    "offer",
+    "gift",
+    "anniversary",
+    "newsletter",
+    "call",
+    "retention_offer",
+    "win_back_offer",
+    "offboarding_letter",
+    "other",
+)
+# Touch kinds that are marketing (CONTRACT.md); the others are service contacts.
+MARKETING_TOUCH_KINDS = ("offer", "gift", "anniversary", "newsletter", "retention_offer", "win_back_offer")
+TOUCH_CHANNELS = ("email", "phone", "mail", "sms", "in_person", "social")
+EXIT_REASONS = ("price", "quality", "service", "delivery", "competitor", "no_longer_needed", "moved", "other")
 
 _CUSTOMER_REF = ("customers", "customer_id")
 
@@ -268,6 +286,18 @@ TICKETS = Table(
             doc="for complaints: the business was found at fault; empty = not judged",
         ),
         Column("subject", Kind.STRING, required=False, nullable=True),
+        Column(
+            "severity",
+            Kind.ENUM,
+            required=False,
+            nullable=True,
+            choices=TICKET_SEVERITIES,
+            default="normal",
+            doc="each severity has a response and a resolution target ([service_targets] in keepwise.toml)",
+        ),
+        Column(
+            "first_response_at", Kind.TIMESTAMP, required=False, nullable=True, doc="when staff first answered"
+        ),
     ),
 )
 
@@ -300,8 +330,53 @@ ENGAGEMENT = Table(
     ),
 )
 
+TOUCHES = Table(
+    "touches",
+    doc="Every deliberate contact the business made (or deliberately held back) to keep the relationship.",
+    event_time="at",
+    columns=(
+        Column("touch_id", Kind.ID, unique=True),
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("at", Kind.TIMESTAMP),
+        Column("kind", Kind.ENUM, choices=TOUCH_KINDS),
+        Column("channel", Kind.ENUM, choices=TOUCH_CHANNELS),
+        Column("campaign_id", Kind.ID, required=False, nullable=True, doc="the campaign it belongs to"),
+        Column(
+            "control",
+            Kind.BOOL,
+            required=False,
+            nullable=True,
+            default="false",
+            doc="a campaign member deliberately held back as the comparison group, not contacted",
+        ),
+        Column("cost", Kind.MONEY, required=False, nullable=True, minimum=0, default="0"),
+    ),
+)
+
+EXIT_SURVEYS = Table(
+    "exit_surveys",
+    doc="Why customers said they left.",
+    event_time="at",
+    columns=(
+        Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
+        Column("at", Kind.TIMESTAMP),
+        Column("reason", Kind.ENUM, choices=EXIT_REASONS),
+        Column(
+            "score",
+            Kind.NUMBER,
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=10,
+            doc="0 to 10, how likely they would recommend us",
+        ),
+        Column("comment", Kind.STRING, required=False, nullable=True),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (CUSTOMERS, ORDERS, RETURNS, INVOICES, TICKETS, INCIDENTS, ENGAGEMENT)
+    t.name: t
+    for t in (CUSTOMERS, ORDERS, RETURNS, INVOICES, TICKETS, INCIDENTS, ENGAGEMENT, TOUCHES, EXIT_SURVEYS)
 }
 
 BOOL_TRUE = ("true", "1", "yes")

@@ -25,8 +25,8 @@ import plotly.offline
 from keepwise.data.loader import Dataset
 from keepwise.metrics.growth import simulate_growth
 from keepwise.report import charts
-from keepwise.report.i18n import MISSING, Translator
 from keepwise.report.service import ServiceQuality, service_quality
+from keepwise.text.translator import MISSING, Translator
 
 if TYPE_CHECKING:
     from keepwise.pipeline import PipelineResult

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from babel import Locale
 from plotly.subplots import make_subplots
 
-from keepwise.report.i18n import Translator
+from keepwise.text.translator import Translator
 
 # Static images off and no links to plotly.com: the report must work, and stay, offline.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}

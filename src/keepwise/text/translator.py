@@ -1,6 +1,6 @@
 """Words, money, numbers and dates of the report in the reader's language.
 
-Labels and takeaway templates live in ``keepwise.report.locales.<lang>`` as plain dicts (Python
+Labels and takeaway templates live in ``keepwise.text.locales.<lang>`` as plain dicts (Python
 modules, so they ship with the package without any data-file plumbing). Templates use
 ``str.format`` fields; the numbers put into them are already formatted here with Babel, so a Russian
 report reads ``12 345,60 €`` and an English one ``€12,345.60``.
@@ -29,7 +29,7 @@ def messages(lang: str) -> dict[str, str]:
     """The label and template table of one language."""
     if lang not in LANGUAGES:
         raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return importlib.import_module(f"keepwise.report.locales.{lang}").MESSAGES
+    return importlib.import_module(f"keepwise.text.locales.{lang}").MESSAGES
 
 
 def _babel_locale(lang: str, configured: str | None) -> str:

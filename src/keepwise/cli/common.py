@@ -1,0 +1,128 @@
+"""What every command shares: the Typer application, consoles, messages, settings, loading and checks.
+
+Each command group lives in its own module of this package and registers on ``app``; bad input in any
+of them ends with the listed problems and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from keepwise import __version__
+from keepwise.config import ConfigError, Settings, load_settings
+from keepwise.data.problems import DataError, Problem
+
+app = typer.Typer(
+    name="keepwise",
+    help="Whom to nurture, win back, make profitable or let go: decisions from a business's own records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_BAD_INPUT = 2
+
+DataArg = Annotated[str, typer.Argument(help="Data folder (CSV/Parquet), SQLite/DuckDB file or postgresql:// URL.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default ./keepwise.toml).")]
+
+
+def say(text: str, style: str = "red", label: str | None = None) -> None:
+    """Print to stderr without markup: messages quote user data and settings like '[costs]'."""
+    line = Text()
+    if label:
+        line.append(f"{label}: ", style=style)
+        line.append(text)
+    else:
+        line.append(text, style=style)
+    err_console.print(line, highlight=False, soft_wrap=True)
+
+
+def parse_day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        say(f"{option}: '{value}' is not a date; expected YYYY-MM-DD")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def settings_or_exit(path: Path | None) -> Settings:
+    try:
+        return load_settings(path)
+    except ConfigError as error:
+        say(str(error))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def print_problems(problems: list[Problem], truncated: bool = False) -> None:
+    for problem in problems:
+        say(str(problem), "red" if problem.severity == "error" else "yellow", label=problem.severity)
+    if truncated:
+        err_console.print("… more problems not listed (raise [validation] max_problems to see them)")
+
+
+def run_or_exit(step: Callable):
+    """Run a step; bad input becomes a listed-problems exit 2, never a traceback."""
+    try:
+        return step()
+    except DataError as error:
+        print_problems(error.problems, error.truncated)
+        errors = sum(p.severity == "error" for p in error.problems)
+        say(f"{errors} error(s): nothing was written.")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (ConfigError, ValueError) as error:
+        say(str(error))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        console.print(f"keepwise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """keepwise: customer decisions from a business's own records."""
+
+
+
+def load_or_exit(data: str, as_of: date | None, settings: Settings):
+    """Validate and load ``data``; bad input ends the command with exit 2 before anything is written."""
+    from keepwise.data.loader import load
+
+    dataset = run_or_exit(lambda: load(data, as_of=as_of, settings=settings))
+    for warning in dataset.warnings:
+        say(str(warning), "yellow", label="warning")
+    return dataset
+
+
+def load_as_of(data: str, as_of: str, config: Path | None):
+    """The shared start of every command that judges data as of a day: settings, the day, the data."""
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of")
+    return day, load_or_exit(data, day, settings)
+
+
+def require_choice(value: str, option: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        say(f"{option} must be one of {', '.join(choices)} (got '{value}')")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+PERIODS = ("month", "quarter", "year")
+LANGUAGES = ("en", "fa", "ru")
+AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]
+

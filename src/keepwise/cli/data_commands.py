@@ -1,0 +1,84 @@
+"""Commands about the data itself: the contract, validation, the sample business."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from keepwise.cli.common import (
+    EXIT_BAD_INPUT,
+    ConfigOpt,
+    DataArg,
+    app,
+    console,
+    err_console,
+    parse_day,
+    print_problems,
+    require_choice,
+    settings_or_exit,
+)
+
+
+@app.command()
+def schema() -> None:
+    """Print the input tables keepwise reads (the data contract)."""
+    from keepwise.data.schema import describe
+
+    console.print(describe(), markup=False, highlight=False)
+
+
+@app.command()
+def validate(
+    data: DataArg,
+    as_of: Annotated[str | None, typer.Option(help="Warn about events after this date (YYYY-MM-DD).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Check a data source against the contract and list every problem found."""
+    from keepwise.data.loader import validate_source
+
+    settings = settings_or_exit(config)
+    day = parse_day(as_of, "--as-of") if as_of else None
+    tables, log, present = validate_source(data, day, settings)
+    print_problems(log.problems, log.truncated)
+    if log.errors:
+        err_console.print(f"[red]{len(log.errors)} error(s), {len(log.warnings)} warning(s).[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    summary = RichTable(title=f"{data}: valid", show_edge=False)
+    summary.add_column("table")
+    summary.add_column("rows", justify="right")
+    for name, table in tables.items():
+        summary.add_row(name, f"{table.num_rows:,}" if name in present else "absent (no such events)")
+    console.print(summary)
+    console.print(f"{len(log.warnings)} warning(s).")
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Argument(help="Folder to write the sample business into.")],
+    customers: Annotated[int, typer.Option("--customers", min=1, help="Number of customers.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    as_of: Annotated[str, typer.Option(help="Last day of the history (YYYY-MM-DD).")] = "2026-06-30",
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+) -> None:
+    """Write a synthetic business with planted customer types (truth.csv beside it)."""
+    from keepwise.data.sample import generate_sample
+
+    require_choice(fmt, "--format", ("csv", "parquet"))
+    result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)
+    console.print(f"Wrote a sample business of {customers:,} customers to {out} ({fmt}); "
+                  f"the planted type of each customer is in {result.truth_path}")
+    tables = RichTable(title="rows per table")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in result.row_counts.items():
+        tables.add_row(name, f"{count:,}")
+    planted = RichTable(title="planted types")
+    planted.add_column("type")
+    planted.add_column("customers", justify="right")
+    for name, count in result.type_counts.items():
+        planted.add_row(name, f"{count:,}")
+    console.print(tables, planted)
+
