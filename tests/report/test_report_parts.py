@@ -12,7 +12,7 @@ from rich.console import Console
 
 from keepwise.config import load_settings
 from keepwise.pipeline import run
-from keepwise.report.service import MEASURES
+from keepwise.metrics.service_quality import MEASURES
 from keepwise.text.translator import LANGUAGES, Translator, messages
 
 
@@ -90,17 +90,13 @@ def test_churn_reasons_come_from_the_classifier_when_it_trains(cdnow_result):
 
 
 def test_service_quality_on_cdnow_states_what_is_missing(cdnow_result):
-    from keepwise.report.service import service_quality
-
-    quality = service_quality(cdnow_result.dataset, cdnow_result.as_of)
+    quality = cdnow_result.highlights.service
     assert set(quality.missing) == set(MEASURES)
     assert all(key.startswith("missing.") for key in quality.missing.values())
 
 
 def test_service_quality_on_the_sample(sample_result):
-    from keepwise.report.service import service_quality
-
-    quality = service_quality(sample_result.dataset, sample_result.as_of)
+    quality = sample_result.highlights.service
     assert not quality.missing
     periods = quality.periods
     on_time = periods["on_time_rate"].dropna()
