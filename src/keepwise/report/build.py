@@ -18,11 +18,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from keepwise.assess.analysis import Analysis
-from keepwise.report.sections import SECTION_IDS, sections, source_name
+from keepwise.report.sections import SECTION_IDS, Section, sections, source_name
 from keepwise.text.templating import environment
 from keepwise.text.translator import Translator
 
-__all__ = ["PLOTLY_BUNDLE", "SECTION_IDS", "asset", "build_report", "plotly_js", "render_html"]
+__all__ = ["PLOTLY_BUNDLE", "SECTION_IDS", "asset", "build_report", "plotly_js", "render_html", "render_page"]
 
 # plotly.js's cartesian partial bundle, vendored from npm (assets/README.md: version and licence).
 PLOTLY_BUNDLE = "plotly-cartesian.min.js"
@@ -40,20 +40,25 @@ def plotly_js() -> str:
     return asset(PLOTLY_BUNDLE)
 
 
-def render_html(analysis: Analysis, lang: str = "en") -> str:
-    """The whole report page as a string. ``lang``: ``en``, ``fa`` or ``ru``."""
-    t = Translator.for_report(lang, analysis.currency, analysis.settings.general.locale)
-    source = source_name(analysis)
-    meta = t("meta", source=source, as_of=t.date(analysis.as_of, "long"), generated=t.date(datetime.now().date()))
+def render_page(t: Translator, sections: list[Section], source: str, meta: str) -> str:
+    """The page around ``sections``: head with the inlined stylesheet and Plotly, header, navigation, footer."""
     page = environment("keepwise.report", translator=t).get_template("report.html")
     return page.render(
-        sections=sections(analysis, t),
+        sections=sections,
         source=source,
         meta=meta,
         # Trusted files of this package, inserted as they are.
         css=Markup(asset(STYLESHEET)),
         plotly_js=Markup(plotly_js()),
     )
+
+
+def render_html(analysis: Analysis, lang: str = "en") -> str:
+    """The whole report page as a string. ``lang``: ``en``, ``fa`` or ``ru``."""
+    t = Translator.for_report(lang, analysis.currency, analysis.settings.general.locale)
+    source = source_name(analysis)
+    meta = t("meta", source=source, as_of=t.date(analysis.as_of, "long"), generated=t.date(datetime.now().date()))
+    return render_page(t, sections(analysis, t), source, meta)
 
 
 def build_report(analysis: Analysis, out_path: str | Path, lang: str = "en") -> Path:
