@@ -34,7 +34,7 @@ def _generate_sample(folder: Path) -> None:
     try:
         from keepwise.sample import generate_sample
     except ImportError:  # before the sample generator became its own package
-        from keepwise.data.sample import generate_sample  # type: ignore[no-redef]
+        from keepwise.sample import generate_sample  # type: ignore[no-redef]
     generate_sample(folder, n_customers=SAMPLE_CUSTOMERS, seed=SAMPLE_SEED, as_of=SAMPLE_AS_OF)
 
 

@@ -13,7 +13,6 @@ import pytest
 from rich.console import Console
 
 from keepwise.data.loader import load
-from keepwise.data.sample import generate_sample
 from keepwise.metrics.features import customer_features
 from keepwise.metrics.portfolio import (
     RFM_SEGMENTS,
@@ -29,6 +28,7 @@ from keepwise.metrics.portfolio import (
     whale_curve,
 )
 from keepwise.metrics.render import render_summary
+from keepwise.sample import generate_sample
 
 HAND_AS_OF = date(2024, 6, 30)
 # Short window so that the hand-computed months below show every case: lost, new, won back.

@@ -10,7 +10,6 @@ import pytest
 
 from keepwise.config import load_settings
 from keepwise.data.loader import load
-from keepwise.data.sample import generate_sample
 from keepwise.models.churn import (
     SOURCES,
     ChurnModel,
@@ -19,6 +18,7 @@ from keepwise.models.churn import (
     choose_churn_source,
     design_matrix,
 )
+from keepwise.sample import generate_sample
 
 AS_OF = date(2026, 6, 30)
 CDNOW_AS_OF = date(1998, 6, 30)
