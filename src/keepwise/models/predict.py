@@ -26,9 +26,9 @@ import pandas as pd
 
 from keepwise.data.loader import Dataset
 from keepwise.models.base import BaseFitter
+from keepwise.models.fitting import TRANSACTION_MODELS
 from keepwise.models.gamma_gamma import GammaGammaFitter
-from keepwise.models.service import TRANSACTION_MODELS, customer_summary
-from keepwise.models.summary import TIME_UNIT_DAYS
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 
 DAYS_PER_MONTH = 365.25 / 12
 
