@@ -26,7 +26,7 @@ from rich.table import Table as RichTable
 
 from keepwise.assess import assess_with_models
 from keepwise.assess.analysis import Analysis, highlights
-from keepwise.assess.churn_reasons import churn_reasons
+from keepwise.assess.churn_drivers import churn_drivers
 from keepwise.config import Settings, load_settings
 from keepwise.data.loader import Dataset, load
 from keepwise.metrics.features import customer_feature_frame
@@ -98,7 +98,7 @@ def analyse(
             churn_model = predictions.churn_model if predictions is not None else None
             predictions_detail = "; ".join([assessed.churn_source_reason, *assessed.notes])
             from_models = predictions is not None and "p_alive" in predictions.table
-            reasons = churn_reasons(ds, as_of, assessment, churn_model)
+            reasons = churn_drivers(ds, as_of, assessment, churn_model)
         with stages.stage("portfolio", "Summarising the portfolio"):
             portfolio = portfolio_summary(ds, as_of, period=period, features=features)
             figures = highlights(ds, as_of, features, portfolio, assessment)
@@ -181,7 +181,7 @@ def run_demo(
     Writes ``out_dir/sample-shop/`` (the data, with ``truth.csv`` of the planted customer types) and
     ``out_dir/keepwise-demo-report.html``; prints the report path and the most urgent actions.
     """
-    from keepwise.data.sample import generate_sample
+    from keepwise.sample import generate_sample
 
     console = console or Console()
     started = time.perf_counter()

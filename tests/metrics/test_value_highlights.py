@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from keepwise.metrics.cohort_retention import cohort_retention
+from keepwise.metrics.cohort_averages import cohort_averages
+from keepwise.metrics.cohorts import CohortMatrix
 from keepwise.metrics.concentration import value_share_of_top
 from keepwise.metrics.growth import retention_scenario
-from keepwise.metrics.portfolio import CohortMatrix
 from keepwise.metrics.service_failures import customers_hurt, hurt_most
 
 
@@ -46,17 +46,17 @@ def test_customers_hurt_and_hurt_most():
     assert hurt_most(_features(), top=1)["customer_id"].tolist() == ["B"]
 
 
-def test_cohort_retention_weights_cohorts_by_size():
+def test_cohort_averages_weight_cohorts_by_size():
     shares = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, 0.2], 2: [0.4, np.nan]}, index=["2024-01", "2024-02"])
     sizes = pd.Series([100, 300], index=shares.index)
     matrix = CohortMatrix(by="month", cohort_on="first_purchase", shares=shares, buyers=shares, sizes=sizes)
-    retention = cohort_retention(matrix)
+    retention = cohort_averages(matrix)
     # Month 1: (0.5 * 100 + 0.2 * 300) / 400; "later" is month 2 here (no twelfth month yet), seen by one cohort.
     assert retention.first == pytest.approx(0.275)
     assert retention.later == 2 and retention.last == pytest.approx(0.4)
     empty = CohortMatrix(by="month", cohort_on="first_purchase", shares=pd.DataFrame(), buyers=pd.DataFrame(),
                          sizes=pd.Series(dtype=float))
-    assert cohort_retention(empty) is None
+    assert cohort_averages(empty) is None
 
 
 def test_retention_scenario_runs_both_retentions():

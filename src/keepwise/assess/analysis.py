@@ -18,7 +18,7 @@ from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.data.names import customer_names
 from keepwise.metrics.churn_trend import ChurnTrend, churn_trend, yearly_rates
-from keepwise.metrics.cohort_retention import CohortRetention, cohort_retention
+from keepwise.metrics.cohort_averages import CohortAverages, cohort_averages
 from keepwise.metrics.concentration import profit_of_top, value_share_of_top
 from keepwise.metrics.growth import RetentionScenario, retention_scenario
 from keepwise.metrics.portfolio import PortfolioSummary
@@ -39,7 +39,7 @@ class Highlights:
     top_profit: float  # profit of the most profitable fifth (metrics.concentration)
     clv_top_share: float | None  # share of the positive CLV held by the top tenth
     clv_total: float  # positive CLV of all customers
-    cohort_retention: CohortRetention | None
+    cohort_averages: CohortAverages | None
     action_summary: pd.DataFrame  # assess.summary.action_summary
     flag_counts: pd.Series  # customers per flag code
     flagged_customers: int
@@ -98,7 +98,7 @@ def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: Port
         top_profit=profit_of_top(portfolio.whale),
         clv_top_share=clv_share,
         clv_total=clv_total,
-        cohort_retention=cohort_retention(portfolio.cohorts),
+        cohort_averages=cohort_averages(portfolio.cohorts),
         action_summary=action_summary(assessment),
         flag_counts=flags,
         flagged_customers=flagged,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from keepwise.metrics.portfolio import average_churn_rate
+from keepwise.metrics.activity import average_churn_rate
 
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 # The trend compares the last this-many complete periods with as many before them.

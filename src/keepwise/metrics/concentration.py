@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from keepwise.metrics.portfolio import WhaleCurve
+from keepwise.metrics.value import WhaleCurve
 
 # "The top customers" of the headlines: a fifth of them for profit (the Pareto reading of the whale
 # curve), a tenth for lifetime value.

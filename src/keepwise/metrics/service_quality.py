@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.metrics.periods import PANDAS_FREQ
 
-_PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
 # The trend compares the last this-many complete-or-current periods with as many before them.
 TREND_PERIODS = {"month": 6, "quarter": 2, "year": 1}
 def trend_periods(period: str) -> int:
@@ -84,7 +84,7 @@ class ServiceQuality:
 
 
 def _period_start(moments: pd.Series, period: str) -> pd.Series:
-    return pd.to_datetime(moments).dt.to_period(_PANDAS_FREQ[period]).dt.start_time
+    return pd.to_datetime(moments).dt.to_period(PANDAS_FREQ[period]).dt.start_time
 
 
 def _executed(ds: Dataset, name: str, columns: list[str], moment: str, as_of: date) -> pd.DataFrame:
@@ -159,7 +159,7 @@ def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQ
 
     periods = pd.concat(frames, axis=1).sort_index()
     if len(periods):
-        full = pd.period_range(periods.index.min(), pd.Timestamp(as_of), freq=_PANDAS_FREQ[period]).start_time
+        full = pd.period_range(periods.index.min(), pd.Timestamp(as_of), freq=PANDAS_FREQ[period]).start_time
         periods = periods.reindex(full)
     for count in ("n_orders", "n_delivered", "n_on_time", "n_defective_returns", "complaints", "substantiated_complaints"):
         if count in periods:

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.models.churn import ChurnModel, reason_group
+from keepwise.models.churn_classifier import ChurnModel, reason_group
 
 # The strongest this-many reasons are shown.
 TOP_REASONS = 8

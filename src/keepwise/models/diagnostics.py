@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.metrics.portfolio import completed_purchases
+from keepwise.metrics.activity import completed_purchases
 from keepwise.models.base import ConvergenceError
 from keepwise.models.bgnbd import BetaGeoFitter
 from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics

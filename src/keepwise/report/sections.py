@@ -177,7 +177,7 @@ def cohorts(a: Analysis, t: Translator) -> Section:
     matrix = a.portfolio.cohorts
     title, intro = t("section.cohorts"), t("intro.cohorts", period=_period_word(t, matrix.by))
     shares = matrix.shares
-    retention = a.highlights.cohort_retention
+    retention = a.highlights.cohort_averages
     if shares.empty or retention is None:
         return Section("cohort-retention", title, intro, [unavailable(t("reason.no_orders"))])
     shown = shares.iloc[-MAX_COHORTS:, :MAX_COHORT_PERIODS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from keepwise.metrics.portfolio import CohortMatrix
+from keepwise.metrics.cohorts import CohortMatrix
 
 # The "later" period: a year on for monthly cohorts, four periods on otherwise.
 LATER_PERIOD = {"month": 12}
@@ -13,7 +13,7 @@ LATER_PERIOD_DEFAULT = 4
 
 
 @dataclass(frozen=True)
-class CohortRetention:
+class CohortAverages:
     """``first``: retention one period after joining; ``last``: after ``later`` periods (None when unseen)."""
 
     later: int
@@ -21,7 +21,7 @@ class CohortRetention:
     last: float | None
 
 
-def cohort_retention(cohorts: CohortMatrix) -> CohortRetention | None:
+def cohort_averages(cohorts: CohortMatrix) -> CohortAverages | None:
     """Size-weighted retention after one period and after ``later`` periods; None without cohorts."""
     shares = cohorts.shares
     if shares.empty:
@@ -36,4 +36,4 @@ def cohort_retention(cohorts: CohortMatrix) -> CohortRetention | None:
         return float((values[seen] * weights[seen]).sum() / weights[seen].sum()) if seen.any() else None
 
     later = min(LATER_PERIOD.get(cohorts.by, LATER_PERIOD_DEFAULT), shares.columns.max())
-    return CohortRetention(later=int(later), first=weighted(1), last=weighted(later))
+    return CohortAverages(later=int(later), first=weighted(1), last=weighted(later))
