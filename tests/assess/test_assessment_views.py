@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from keepwise.assess.churn_reasons import reason_kind, reasons_from_assessment
+from keepwise.assess.churn_drivers import reason_kind, reasons_from_assessment
 from keepwise.assess.summary import action_summary, flag_counts
 from keepwise.assess.urgent import URGENT_COLUMNS, first_reasons, most_urgent, urgent_ids
 
