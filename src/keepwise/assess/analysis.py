@@ -39,6 +39,7 @@ class Highlights:
     top_profit: float  # profit of the most profitable fifth (metrics.concentration)
     clv_top_share: float | None  # share of the positive CLV held by the top tenth
     clv_total: float  # positive CLV of all customers
+    clv_negative: int  # customers expected to cost more than they bring
     cohort_averages: CohortAverages | None
     action_summary: pd.DataFrame  # assess.summary.action_summary
     flag_counts: pd.Series  # customers per flag code
@@ -98,6 +99,7 @@ def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: Port
         top_profit=profit_of_top(portfolio.whale),
         clv_top_share=clv_share,
         clv_total=clv_total,
+        clv_negative=int((assessment["clv"].astype(float) < 0).sum()),
         cohort_averages=cohort_averages(portfolio.cohorts),
         action_summary=action_summary(assessment),
         flag_counts=flags,

@@ -197,7 +197,7 @@ def clv(a: Analysis, t: Translator) -> Section:
     h = a.highlights
     values = a.assessment["clv"].astype(float)
     text = t("takeaway.clv", share=t.percent(h.clv_top_share), total=t.money(h.clv_total),
-             negative=t.number(int((values < 0).sum())))
+             negative=t.number(h.clv_negative))
     rows = [
         [_customer_label(str(r.customer_id), h.customer_names), t.money(r.clv), t.percent(r.p_alive),
          t.money(r.profit), t(f"action.{r.action}")]
