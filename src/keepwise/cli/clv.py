@@ -19,11 +19,11 @@ from keepwise.cli.common import (
     settings_or_exit,
 )
 
-clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
+clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
                       no_args_is_help=True)
 app.add_typer(clv_app, name="clv")
 
-ModelOpt = Annotated[str, typer.Option("--model", help="bgnbd, pareto-nbd or gamma-gamma.")]
+ModelOpt = Annotated[str, typer.Option("--model", help="bgnbd, mbgnbd, pareto-nbd or gamma-gamma.")]
 CalibrationOpt = Annotated[str, typer.Option("--calibration-end", help="Last day of the calibration period.")]
 TimeUnitOpt = Annotated[str, typer.Option("--time-unit", help="day or week.")]
 
