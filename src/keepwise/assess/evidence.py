@@ -314,7 +314,7 @@ def build_reasons(
     )
     reasons.add(
         flags["no_referrals"],
-        lambda m: "no referrals in " + _int(f.loc[m, "tenure_days"] // 30) + " months",
+        lambda m: "no referrals in " + _int(f.loc[m, "tenure_days"] // DAYS_PER_MONTH) + " months",
     )
     horizon_months = round(settings.clv.horizon_days / DAYS_PER_MONTH)
     reasons.add(
