@@ -1,4 +1,4 @@
-"""``keepwise clv``: fit buy-till-you-die models and predict per customer (CONTRACT.md)."""
+"""``keepwise clv``: fit buy-till-you-die models and predict per customer (summary as docs/contract.md's orders define it)."""
 
 from __future__ import annotations
 
