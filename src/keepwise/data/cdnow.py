@@ -1,8 +1,8 @@
 """The CDNOW 1/10 sample (Fader & Hardie) converted to contract tables.
 
-The raw file (converted once; no longer part of the package) (whitespace-separated, no header: master id, sample id, YYYYMMDD, number of
-CDs, US$) became ``customers`` (signed up on the first purchase day) and ``orders``
-(one per record, currency USD). The converted tables ship as package data so the demo
+The raw file (whitespace-separated, no header: master id, sample id, YYYYMMDD, number of
+CDs, US$) was converted once into ``customers`` (signed up on the first purchase day) and
+``orders`` (one per record, currency USD). The converted tables ship as package data so the demo
 and tests run offline on real purchases.
 """
 
