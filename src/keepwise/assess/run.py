@@ -57,7 +57,7 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
 
 
 def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> AssessmentRun:
-    """One row per customer (CONTRACT.md columns first), p_alive/churn_risk/clv from the models."""
+    """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv from the models."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     if features is None:

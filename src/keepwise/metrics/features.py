@@ -11,7 +11,7 @@ customers LEFT JOIN ...`` over the seven aggregates, small and quick to compile.
 is built once per dataset and settings with its dates as ``ibis.param`` parameters; each call
 substitutes the dates of its ``as_of``.
 
-Cost to serve follows CONTRACT.md "Default costs", one column per component so that every cost
+Cost to serve follows the contract's "Default costs" (docs/contract.md), one column per component so that every cost
 can be traced: ``cost_staff``, ``cost_returns``, ``cost_changes``, ``cost_late_payment`` and
 ``cost_write_offs``; ``cost_to_serve`` is their sum and ``profit = revenue - cost_of_goods -
 cost_to_serve``.
@@ -48,15 +48,11 @@ INCIDENT_FEATURES = tuple(
     for prefix, suffix in (("n_", ""), ("first_", "_at"), ("last_", "_at"))
 )
 
+# The customers table's own columns, as they are.
+CUSTOMER_COLUMNS = ("customer_id", "language", "country", "signed_up_at", "referred_by", "marketing_opt_in", "tags")
 FEATURE_COLUMNS = (
     # customers
-    "customer_id",
-    "language",
-    "country",
-    "signed_up_at",
-    "referred_by",
-    "marketing_opt_in",
-    "tags",
+    *CUSTOMER_COLUMNS,
     "tag_values_conflict",
     # orders
     "n_orders",
@@ -469,13 +465,7 @@ def _build(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
     costs = settings.costs
     customers = ds.table("customers")
     base = customers.select(
-        "customer_id",
-        "language",
-        "country",
-        "signed_up_at",
-        "referred_by",
-        "marketing_opt_in",
-        "tags",
+        *CUSTOMER_COLUMNS,
         tag_values_conflict=customers.tags.fill_null("")
         .split(";")
         .map(lambda tag: tag.strip().lower())
