@@ -13,16 +13,17 @@ the reason instead of failing the run, so the report can say plainly what is not
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from keepwise.assess import assess_with_models
 from keepwise.assess.analysis import Analysis, highlights
@@ -155,12 +156,12 @@ class DemoResult:
 
 
 def urgent_table(urgent: pd.DataFrame, currency: str) -> RichTable:
-    """The most urgent customers as a table; no column is cut, a long reason wraps."""
+    """The most urgent customers as a table (``keepwise demo`` prints it)."""
     table = RichTable(title="Most urgent actions", show_lines=False, header_style="bold")
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("customer", no_wrap=True)
-    table.add_column("action", no_wrap=True)
-    table.add_column(f"at stake ({currency})", justify="right", no_wrap=True)
+    table.add_column("#", justify="right")
+    table.add_column("customer")
+    table.add_column("action")
+    table.add_column(f"at stake ({currency})", justify="right")
     table.add_column("first reason", overflow="fold")
     for row in urgent.itertuples(index=False):
         who = f"{row.customer_id} {row.name}".strip()
@@ -175,15 +176,18 @@ def run_demo(
     lang: str = "en",
     seed: int = DEMO_SEED,
     settings: Settings | None = None,
+    show: Callable[[RenderableType], None] | None = None,
 ) -> DemoResult:
     """Generate the sample business (fixed seed: the same files every run), analyse it, write the report.
 
     Writes ``out_dir/sample-shop/`` (the data, with ``truth.csv`` of the planted customer types) and
-    ``out_dir/keepwise-demo-report.html``; prints the report path and the most urgent actions.
+    ``out_dir/keepwise-demo-report.html``; prints the report path and the most urgent actions with
+    ``show`` (the CLI's, which prints tables whole), else on ``console``, where the progress goes too.
     """
     from keepwise.sample import generate_sample
 
     console = console or Console()
+    show = show or console.print
     started = time.perf_counter()
     out_dir = Path(out_dir)
     data_dir = out_dir / "sample-shop"
@@ -192,7 +196,7 @@ def run_demo(
     report_path = build_report(result, out_dir / "keepwise-demo-report.html", lang=lang)
     urgent = result.highlights.urgent
     seconds = time.perf_counter() - started
-    console.print(f"Sample business of {n_customers:,} customers in {data_dir}")
-    console.print(urgent_table(urgent, result.currency))
-    console.print(f"Report: {report_path}  ({seconds:.0f} s)")
+    show(Text(f"Sample business of {n_customers:,} customers in {data_dir}"))
+    show(urgent_table(urgent, result.currency))
+    show(Text(f"Report: {report_path}  ({seconds:.0f} s)"))
     return DemoResult(data_dir=data_dir, report_path=report_path, result=result, urgent=urgent, seconds=seconds)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
@@ -132,7 +133,7 @@ def report(
     day, dataset = load_as_of(data, as_of, config)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
     path = build_report(result, out, lang=lang)
-    _complete_console().print(f"Report: {path}", highlight=False)
+    show(Text(f"Report: {path}"))
 
 
 @app.command()
@@ -149,18 +150,5 @@ def demo(
 
     require_choice(lang, "--lang", LANGUAGES)
     settings = settings_or_exit(config)
-    run_or_exit(lambda: run_demo(out, _complete_console(), n_customers=customers, lang=lang, settings=settings))
-
-
-# Width of printed output that is not a terminal (a pipe, a file): wide enough that no table is cut.
-PIPE_WIDTH = 400
-
-
-def _complete_console():
-    """The console on a terminal; off a terminal one so wide that tables print whole ("Histo…" never)."""
-    if console.is_terminal:
-        return console
-    from rich.console import Console
-
-    return Console(width=PIPE_WIDTH, soft_wrap=True)
+    run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=lang, settings=settings, show=show))
 
