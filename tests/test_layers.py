@@ -15,8 +15,8 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src"
 RANK = {"config": 0, "settings": 0, "output": 0, "text": 0, "data": 1, "metrics": 2, "models": 3, "assess": 4,
         "pipeline": 5.5, "store": 5.7, "app": 6, "web": 6, "cli": 7, "__main__": 7}
-# Found on main before issue 9 and removed by its part A (branch w9a): tolerated until that lands.
-PENDING = {("keepwise.report.build", "keepwise.pipeline")}
+# Back-imports tolerated for now: none (issue 9 part A removed report.build -> pipeline).
+PENDING: set[tuple[str, str]] = set()
 
 
 def _modules() -> dict[str, Path]:
