@@ -208,6 +208,7 @@ class ReportSettings(_Section):
     """[report]"""
 
     top_customers: int
+    urgent_customers: int
     growth_years: int
     retention_uplift_points: float
     churn_classifier: bool

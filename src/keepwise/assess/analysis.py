@@ -89,7 +89,7 @@ def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: Port
     flags, flagged = flag_counts(assessment)
     top_clv = assessment.sort_values("clv", ascending=False).head(top)
     hurt = hurt_most(features, top)
-    listed = [*urgent_ids(assessment), *top_clv["customer_id"].astype(str), *hurt["customer_id"].astype(str)]
+    listed = [*urgent_ids(assessment, report.urgent_customers), *top_clv["customer_id"].astype(str), *hurt["customer_id"].astype(str)]
     names = customer_names(ds, list(dict.fromkeys(listed)))
     return Highlights(
         churn_trend=churn_trend(portfolio.churn, portfolio.period),
@@ -104,7 +104,7 @@ def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: Port
         action_summary=action_summary(assessment),
         flag_counts=flags,
         flagged_customers=flagged,
-        urgent=most_urgent(assessment, names),
+        urgent=most_urgent(assessment, report.urgent_customers, names),
         top_clv=top_clv,
         service=service_quality(ds, as_of, portfolio.period),
         customers_hurt=customers_hurt(features),

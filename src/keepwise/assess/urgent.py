@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-# How many customers the list holds.
-URGENT_ROWS = 15
 URGENT_COLUMNS = ("customer_id", "name", "action", "priority", "money_at_stake", "reason")
 
 
@@ -22,9 +20,9 @@ def urgent_order(assessment: pd.DataFrame) -> pd.DataFrame:
     return assessment.sort_values(["priority", "money_at_stake"], ascending=[True, False])
 
 
-def most_urgent(assessment: pd.DataFrame, names: dict[str, str] | None = None,
-                rows: int = URGENT_ROWS) -> pd.DataFrame:
-    """The first ``rows`` customers by priority (then money at stake) with their first reason.
+def most_urgent(assessment: pd.DataFrame, rows: int, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The first ``rows`` customers (``[report] urgent_customers``) by priority, then money at stake, with
+    their first reason.
 
     Columns: customer_id, name ("" when unknown), action, priority, money_at_stake, reason.
     """
@@ -44,6 +42,6 @@ def most_urgent(assessment: pd.DataFrame, names: dict[str, str] | None = None,
     )
 
 
-def urgent_ids(assessment: pd.DataFrame, rows: int = URGENT_ROWS) -> list[str]:
+def urgent_ids(assessment: pd.DataFrame, rows: int) -> list[str]:
     """The ids ``most_urgent`` lists, for looking up their names first."""
     return urgent_order(assessment).head(rows)["customer_id"].astype(str).tolist()
