@@ -97,10 +97,12 @@ class FlagsSettings(_Section):
     no_referrals_min_tenure_days: int
     service_min_substantiated: int
     service_min_late: int
-    service_min_late_share: float
     service_min_defective_returns: int
+    test_level: float
+    chronic_min_staff_cost_share: float
     stale_after_days: int
-    stale_weight: float
+    change_min_exposure_days: int
+    never_forgiven_min_fraud: int
 
 
 class LifecycleSettings(_Section):
@@ -141,7 +143,8 @@ class ActionsSettings(_Section):
     weight_unprofitable: float
     weight_deal_seeker: float
     offboard_min_score: float
-    active_min_weight_share: float
+    minor_cost_share: float
+    not_repriceable: list[str]
     valuable_quantile: float
     nurture_quantile: float
     nurture_min_purchase_days: int
