@@ -104,8 +104,11 @@ def test_deal_seekers_are_deprioritized(outcome):
 def test_reformed_customers_old_problems_weigh_less(outcome):
     reformed = outcome[outcome["customer_type"] == "reformed"]
     assert reformed["action"].isin(["nurture", "grow", "keep", "retain"]).mean() >= 0.80
-    stopped = reformed["reasons"].str.contains("behaving well since")
+    stopped = reformed["reasons"].str.contains(" stopped")
     assert stopped.mean() >= 0.5
+    # what stopped is named in past_flags, not in flags
+    assert (reformed["past_flags"].str.len() > 0).mean() >= 0.5
+    assert reformed["flags"].str.contains("chronic_complainer").mean() <= 0.10
 
 
 def test_false_flags_are_rare_on_healthy_customers(outcome):

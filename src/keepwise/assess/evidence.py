@@ -38,6 +38,10 @@ def _round(values, digits: int = 2) -> np.ndarray:
     return np.asarray(pd.Series(values).astype(float).round(digits).to_numpy(), dtype=object)
 
 
+def _problem(mask: pd.Series, code: str) -> dict[str, np.ndarray]:
+    return {"problem": np.full(int(mask.sum()), code, dtype=object)}
+
+
 def _months(days) -> np.ndarray:
     return _int((pd.Series(days).astype(float) / DAYS_PER_MONTH).round())
 
@@ -63,7 +67,7 @@ class Facts:
             names = list(values)
             columns = [values[name] for name in names]
             for position, row in enumerate(rows):
-                out[row].append((code, {name: column[position] for name, column in zip(names, columns)}))
+                out[row].append((code, {name: column[position] for name, column in zip(names, columns, strict=True)}))
         return out
 
 
@@ -158,22 +162,21 @@ def build_facts(
     for code in STOPPABLE:
         stopped = flags[f"{code}_stopped"]
         measured = stopped & flags[f"{code}_measured"]
-        problem = lambda m, c=code: {"problem": np.full(int(m.sum()), c, dtype=object)}  # noqa: E731
         if code == "bad_payer":
             facts.add("stopped_invoices", measured, lambda m, c=code: {
-                **problem(m, c), "clean": _int(flags.loc[m, f"{c}_clean_invoices"]),
+                **_problem(m, c), "clean": _int(flags.loc[m, f"{c}_clean_invoices"]),
                 "former": _int(flags.loc[m, f"{c}_former_problems"]),
                 "former_total": _int(flags.loc[m, f"{c}_former_invoices"]),
             })
         else:
             facts.add("stopped_measured", measured, lambda m, c=code: {
-                **problem(m, c), "clean_months": _months(flags.loc[m, f"{c}_clean_days"]),
+                **_problem(m, c), "clean_months": _months(flags.loc[m, f"{c}_clean_days"]),
                 "former": _int(flags.loc[m, f"{c}_former_count"]),
                 "former_months": _months(flags.loc[m, f"{c}_former_days"]),
             })
         last = flags[f"{code}_last_at"]
         facts.add("stopped_long_ago", stopped & ~measured, lambda m, c=code, at=last: {
-            **problem(m, c), "months": _months((as_of_ts - at[m]).dt.days),
+            **_problem(m, c), "months": _months((as_of_ts - at[m]).dt.days),
         })
 
     # Severity in money: current money problems too small to act on, and conduct that destroys value.

@@ -4,7 +4,7 @@ Costs to date, from the cost-to-serve components of ``keepwise.metrics.features`
 "Default costs"):
 
 * chronic_complainer: staff time on complaints not found to be the business's fault;
-* bad_payer: late-payment interest and written-off invoices;
+* bad_payer: late-payment interest, written-off invoices and what is overdue and unpaid today;
 * return_abuser: processing and refunds of returns not for defects;
 * fickle: the change requests;
 * unprofitable: the customer's own net loss.
@@ -33,7 +33,7 @@ def problem_costs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "chronic_complainer": f["handle_minutes_unfounded"] * costs.staff_minute,
-            "bad_payer": f["cost_late_payment"] + f["cost_write_offs"],
+            "bad_payer": f["cost_late_payment"] + f["cost_write_offs"] + f["overdue_unpaid_amount"],
             "return_abuser": f["n_non_defective_returns"] * costs.return_processing
             + f["non_defective_returned_amount"],
             "fickle": f["change_requests"] * costs.change_request,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -32,7 +32,7 @@ _WORD = re.compile(r"\{(\w+)@(\w+)\}")
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str):
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
