@@ -123,7 +123,9 @@ class ClvSettings(_Section):
 
     horizon_days: int
     min_active_days: int
-    transaction_model: Literal["bgnbd", "pareto-nbd"]
+    transaction_model: Literal["auto", "bgnbd", "mbgnbd", "pareto-nbd"]
+    transaction_candidates: list[Literal["bgnbd", "mbgnbd", "pareto-nbd"]]
+    holdout_days: int
     time_unit: Literal["day", "week"]
     discount_rate_yearly: float
     churn_source: Literal["auto", "bgnbd"]

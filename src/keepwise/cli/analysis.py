@@ -55,17 +55,26 @@ def assess(
     as_of: AsOfOpt,
     out: Annotated[Path, typer.Option("--out", help="File to write (CSV, or JSON with --format json).")],
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Also print the models' technical notes.")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
 
     require_choice(fmt, "--format", ("csv", "json"))
+    if lang is not None:
+        require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)
-    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang))
     write_assessment(run.assessment, out, fmt)
-    for note in run.notes:
+    for note in run.plain_notes:
         say(note, "yellow", label="note")
+    if verbose:
+        for note in run.notes:
+            say(note, "yellow", label="detail")
     counts = run.assessment["action"].value_counts()
     summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
     summary.add_column("action")
@@ -73,6 +82,11 @@ def assess(
     for action, count in counts.items():
         summary.add_row(str(action), f"{count:,}")
     console.print(summary)
+    if run.transaction_model:
+        console.print(f"Purchase model {run.transaction_model_reason}", highlight=False)
+    else:
+        console.print("Purchase model: none could be fitted; p_alive and clv follow each customer's rhythm",
+                      highlight=False)
     console.print(f"Churn risk from {run.churn_source_reason}", highlight=False)
 
 

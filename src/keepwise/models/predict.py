@@ -27,7 +27,8 @@ import pandas as pd
 from keepwise.data.loader import Dataset
 from keepwise.models.base import BaseFitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
-from keepwise.models.service import TRANSACTION_MODELS, customer_summary
+from keepwise.models.service import customer_summary
+from keepwise.models.transaction_choice import PURCHASE_MODELS, choose_transaction_model
 from keepwise.models.summary import TIME_UNIT_DAYS
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -44,6 +45,9 @@ class CustomerPredictions:
     notes: list[str] = field(default_factory=list)
     churn_model: object | None = None  # the fitted ChurnModel when the classifier contributes
     churn_frames: object | None = None  # its FeatureFrames, so reasons reuse computed features
+    transaction_model_name: str | None = None  # the purchase model used (bgnbd, mbgnbd, pareto-nbd)
+    transaction_model_reason: str = ""  # why that one (the holdout comparison, or the setting)
+    plain_notes: list[str] = field(default_factory=list)  # the same news in words a shop owner reads
 
     def for_assessment(self) -> pd.DataFrame:
         """The columns the assessment takes from models; absent ones fall back to its rhythm rule."""
@@ -154,24 +158,42 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
         raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
     x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     table = pd.DataFrame({"customer_id": summary["customer_id"]})
-    try:
-        transaction = TRANSACTION_MODELS[config.transaction_model]().fit(x, t_x, t_cal)
-    except ValueError as error:  # ConvergenceError included: e.g. no dropout visible in the data
-        notes.append(f"{config.transaction_model} cannot be fitted on this data ({error})")
-        transaction = None
+    choice = choose_transaction_model(ds, as_of)
+    plain: list[str] = []
+    for name, error in choice.failures.items():
+        notes.append(f"{name} cannot be fitted on the orders before the held-out days ({error})")
+    transaction = None
+    if choice.name is not None:
+        try:
+            transaction = PURCHASE_MODELS[choice.name]().fit(x, t_x, t_cal)
+        except ValueError as error:  # ConvergenceError included: e.g. no dropout visible in the data
+            notes.append(f"{choice.name} cannot be fitted on this data ({error})")
+    else:
+        notes.append(choice.reason)
+
+    def finish(result: CustomerPredictions) -> CustomerPredictions:
+        result.transaction_model_name = choice.name if transaction is not None else None
+        result.transaction_model_reason = choice.reason if transaction is not None else "none could be fitted"
+        result.plain_notes = plain
+        return result
+
     spend_model = None
     if transaction is None:
+        plain.append(
+            "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so "
+            "'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm."
+        )
         if config.churn_source != "auto":
-            return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
+            return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         frames = _feature_frames(ds, as_of, features)
         risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames)
         if risk is None:
-            return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
+            return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
-        reason = f"classifier: {config.transaction_model} cannot be fitted on this data"
-        return CustomerPredictions(
+        reason = f"classifier: no purchase model can be fitted on this data ({config.transaction_model})"
+        return finish(CustomerPredictions(
             table, "classifier", reason, notes=notes, churn_model=model, churn_frames=frames
-        )
+        ))
 
     period_units = ds.settings.churn_model.period_days / unit_days
     table["p_alive"] = np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0)
@@ -193,7 +215,7 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     result = CustomerPredictions(table, source, reason, transaction, spend_model, backtest_scores, notes)
     if fitted:
         result.churn_model, result.churn_frames = fitted
-    return result
+    return finish(result)
 
 
 def try_predict_customers(
