@@ -28,8 +28,8 @@ from keepwise.data.loader import Dataset
 from keepwise.models.base import BaseFitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.service import customer_summary
-from keepwise.models.transaction_choice import PURCHASE_MODELS, choose_transaction_model
 from keepwise.models.summary import TIME_UNIT_DAYS
+from keepwise.models.transaction_choice import PURCHASE_MODELS, choose_transaction_model
 
 DAYS_PER_MONTH = 365.25 / 12
 
