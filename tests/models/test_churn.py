@@ -11,7 +11,7 @@ import pytest
 from keepwise.assess.churn_reasons import churn_reasons
 from keepwise.config import load_settings
 from keepwise.data.loader import load
-from keepwise.models.churn_backtest import SOURCES, backtest, choose_churn_source
+from keepwise.models.churn_backtest import backtest, choose_churn_source, churn_sources
 from keepwise.models.churn_classifier import ChurnModel, design_matrix
 from keepwise.models.churn_labels import FeatureFrames
 from keepwise.sample import generate_sample
@@ -55,8 +55,8 @@ def test_backtest_has_every_cutoff_and_source(sample):
     _, _, result, _, _ = sample
     period = timedelta(days=90)
     assert sorted(set(result["cutoff"])) == [AS_OF - 3 * period, AS_OF - 2 * period, AS_OF - period]
-    assert set(result["source"]) == set(SOURCES)
-    assert len(result) == 3 * len(SOURCES)
+    assert set(result["source"]) == set(churn_sources())
+    assert len(result) == 3 * len(churn_sources())
     # Sources are scored on the same customers at a cutoff.
     assert result.groupby("cutoff")["n_customers"].nunique().eq(1).all()
 
@@ -99,7 +99,7 @@ def test_choose_churn_source_names_its_evidence(sample):
         assert reason.startswith(f"{source}: AUC ") and "Brier" in reason and "cutoff" in reason
     else:
         # BG/NBD could not be fitted at any cutoff; the reason says so and why.
-        assert reason.startswith("classifier: BG/NBD could not be fitted (BetaGeoFitter")
+        assert reason.startswith("classifier: bgnbd could not be fitted (BetaGeoFitter")
 
 
 def test_choose_churn_source_rules():

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
 
@@ -221,7 +222,7 @@ def churn_reasons(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Ite
     if not drivers.requested:
         return {}
     settings = model.settings
-    months = round(settings.features.trend_period_days / 30.44)
+    months = round(settings.features.trend_period_days / DAYS_PER_MONTH)
     ctx = _Phrasing(settings.general.currency, months, _unsubscribed_at(ds, as_of, drivers.requested))
     result: dict[str, list[str]] = {customer_id: [] for customer_id in drivers.requested}
     for customer_id, row in drivers.never_bought.items():

@@ -18,11 +18,11 @@ from keepwise.assess.change import STOPPABLE
 from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
 from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
+from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.text.phrase import Phraser
 
 __all__ = ["build_evidence", "build_facts", "phrase_reasons"]
 
-DAYS_PER_MONTH = 30.44
 INCIDENT_KINDS = ("fraud", "chargeback", "unethical_request", "policy_abuse")
 
 
@@ -208,7 +208,7 @@ def build_facts(
         "last_money": _round(rows(m)["revenue_last_period"]), "prior_money": _round(rows(m)["revenue_prior_period"]),
         "months": np.full(int(m.sum()), trend_months, dtype=object),
     })
-    facts.add("no_referrals", flags["no_referrals"], lambda m: {"months": _int(rows(m)["tenure_days"] // 30)})
+    facts.add("no_referrals", flags["no_referrals"], lambda m: {"months": _int(rows(m)["tenure_days"] // DAYS_PER_MONTH)})
     horizon_months = round(settings.clv.horizon_days / DAYS_PER_MONTH)
     facts.add("expected_value", action.isin(("retain", "win_back", "nurture", "grow")), lambda m: {
         "clv_money": _round(predictions.loc[m, "clv"]), "months": np.full(int(m.sum()), horizon_months, dtype=object),

@@ -49,7 +49,7 @@ def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame
     churn_source = None
     if assessment is None:
         from keepwise.assess.churn_reasons import churn_reasons
-        from keepwise.assess.service import assess_with_models
+        from keepwise.assess.run import assess_with_models
 
         run = assess_with_models(ds, as_of)
         assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason

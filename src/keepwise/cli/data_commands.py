@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,8 @@ def schema() -> None:
     """Print the input tables keepwise reads (the data contract)."""
     from keepwise.data.schema import describe
 
-    console.print(describe(), markup=False, highlight=False)
+    # Raw Markdown, never wrapped to the terminal's width: `keepwise schema > contract.md` must be the file.
+    sys.stdout.write(describe())
 
 
 @app.command()

@@ -55,7 +55,7 @@ def _fill(values: pa.Array, default) -> pa.Array:
 
 
 def apply_defaults(name: str, typed: dict[str, pa.Array], settings: Settings) -> dict[str, pa.Array]:
-    """Fill empty cells as the contract says (CONTRACT.md, per column)."""
+    """Fill empty cells as the contract says (docs/contract.md, per column)."""
     out = dict(typed)
     if name == "customers":
         out["language"] = _fill(pc.utf8_lower(out["language"]), "en")

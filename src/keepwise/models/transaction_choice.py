@@ -18,15 +18,12 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from keepwise.config import Settings
 from keepwise.data.loader import Dataset
-from keepwise.models.base import BaseFitter
-from keepwise.models.bgnbd import ModifiedBetaGeoFitter
-from keepwise.models.service import TRANSACTION_MODELS
+from keepwise.models.fitting import transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary
 
-__all__ = ["PURCHASE_MODELS", "TransactionChoice", "choose_transaction_model"]
-
-PURCHASE_MODELS: dict[str, type[BaseFitter]] = {**TRANSACTION_MODELS, "mbgnbd": ModifiedBetaGeoFitter}
+__all__ = ["TransactionChoice", "choose_transaction_model", "with_transaction_model"]
 
 
 @dataclass
@@ -37,9 +34,9 @@ class TransactionChoice:
     failures: dict[str, str] = field(default_factory=dict)  # candidate -> why it could not be fitted
 
 
-def choose_transaction_model(ds: Dataset, as_of: date) -> TransactionChoice:
+def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None = None) -> TransactionChoice:
     """The configured model, or with ``"auto"`` the candidate that predicted the held-out days best."""
-    config = ds.settings.clv
+    config = (settings or ds.settings).clv
     if config.transaction_model != "auto":
         return TransactionChoice(config.transaction_model, f"{config.transaction_model}: set by [clv] transaction_model")
     unit = config.time_unit
@@ -57,7 +54,7 @@ def choose_transaction_model(ds: Dataset, as_of: date) -> TransactionChoice:
     choice = TransactionChoice(None, "")
     for name in candidates:
         try:
-            fitter = PURCHASE_MODELS[name]().fit(x, t_x, t_cal)
+            fitter = transaction_fitter(name).fit(x, t_x, t_cal)
             p_buy = np.clip(fitter.probability_of_purchase_in_next(horizon, x, t_x, t_cal), 0.0, 1.0)
         except ValueError as error:  # ConvergenceError included
             choice.failures[name] = str(error)
@@ -79,3 +76,17 @@ def choose_transaction_model(ds: Dataset, as_of: date) -> TransactionChoice:
     if choice.failures:
         choice.reason += "; not fitted: " + ", ".join(choice.failures)
     return choice
+
+
+def with_transaction_model(settings: Settings, name: str | None) -> Settings:
+    """``settings`` with ``[clv] transaction_model`` set to the model in use (so the churn backtest scores it)."""
+    if name is None or settings.clv.transaction_model == name:
+        return settings
+    return settings.model_copy(update={"clv": settings.clv.model_copy(update={"transaction_model": name})})
+
+
+def resolved_transaction_model(ds: Dataset, as_of: date, settings: Settings) -> str | None:
+    """The concrete model ``settings`` ask for on ``ds`` as of ``as_of`` (choosing when it is auto)."""
+    if settings.clv.transaction_model != "auto":
+        return settings.clv.transaction_model
+    return choose_transaction_model(ds, as_of, settings).name

@@ -62,7 +62,7 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
 def assess_with_models(
     ds: Dataset, as_of: date, features: pd.DataFrame | None = None, lang: str | None = None
 ) -> AssessmentRun:
-    """One row per customer (CONTRACT.md columns first), p_alive/churn_risk/clv from the models; reasons in
+    """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv from the models; reasons in
     ``lang`` (default: the settings' locale). After the contract's columns, ``transaction_model`` names the
     purchase model behind p_alive and clv ("rhythm" when none could be fitted)."""
     seconds: dict[str, float] = {}
