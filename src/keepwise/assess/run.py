@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.assess.churn_reasons import churn_reasons
-from keepwise.assess.engine import _referrals_tracked, assess_frames
+from keepwise.assess.engine import _referrals_tracked, assess_frames, reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
@@ -37,9 +37,11 @@ class AssessmentRun:
     plain_notes: list[str] = field(default_factory=list)  # what a shop owner needs to know, in plain words
 
 
-def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
+def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
     predictions = run.predictions
-    if predictions is None or predictions.churn_model is None:
+    # The classifier's drivers are phrased in English only (keepwise.assess.churn_reasons); in another
+    # language they stay out of the reasons rather than mixing languages (explain lists them apart).
+    if predictions is None or predictions.churn_model is None or lang != "en":
         return
     table = run.assessment
     wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
@@ -98,6 +100,6 @@ def assess_with_models(
         assessment, features, predictions, source, reason, notes, seconds, model_name, model_reason, plain
     )
     clock = time.perf_counter()
-    _with_churn_reasons(run, ds, as_of)
+    _with_churn_reasons(run, ds, as_of, lang or reasons_language(ds.settings))
     seconds["churn reasons"] = time.perf_counter() - clock
     return run

@@ -96,6 +96,9 @@ def explain(
     customer_id: Annotated[str, typer.Argument(help="The customer to explain.")],
     as_of: AsOfOpt,
     as_json: Annotated[bool, typer.Option("--json", help="Print the dossier as JSON.")] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
@@ -104,9 +107,11 @@ def explain(
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
 
+    if lang is not None:
+        require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)
     try:
-        dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day))
+        dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day, lang=lang))
     except KeyError:
         say(f"no customer '{customer_id}' in {data}")
         raise typer.Exit(EXIT_BAD_INPUT) from None

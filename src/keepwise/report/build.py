@@ -12,6 +12,7 @@ through ``html.escape`` (``_e``), and the Plotly divs are the only raw HTML inse
 from __future__ import annotations
 
 import html
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -303,7 +304,7 @@ def _actions(result: PipelineResult, t: Translator) -> str:
     names = _customer_names(result.dataset, top["customer_id"].astype(str).tolist())
     urgent_rows = [
         [t.number(r.priority), _customer_label(str(r.customer_id), names), t(f"action.{r.action}"),
-         t.money(r.money_at_stake), first_reason(r.reasons)]
+         t.money(r.money_at_stake), first_reason_in(r.evidence, t.lang, t.currency, r.reasons)]
         for r in top.itertuples(index=False)
     ]
     urgent_table = _table([t("col.priority"), t("col.customer"), t("col.action"), t("col.money_at_stake"),
@@ -314,6 +315,17 @@ def _actions(result: PipelineResult, t: Translator) -> str:
         _chart(charts.actions_bars(summary, t), "chart-actions") + _takeaway(takeaway) + table
         + f'<h3>{_e(t("heading.most_urgent"))}</h3>' + urgent_table + note,
     )
+
+
+def first_reason_in(evidence, lang: str, currency: str, fallback) -> str:
+    """The customer's first reason, phrased in the report's language from the facts in ``evidence``."""
+    from keepwise.text.phrase import phrase_all
+
+    try:
+        facts = json.loads(evidence).get("reasons", [])
+    except (TypeError, ValueError):
+        return first_reason(fallback)
+    return phrase_all(facts[:1], lang, currency)[0] if facts else first_reason(fallback)
 
 
 def first_reason(reasons) -> str:
