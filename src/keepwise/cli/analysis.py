@@ -17,10 +17,12 @@ from keepwise.cli.common import (
     console,
     err_console,
     load_as_of,
+    print_json,
     require_choice,
     run_or_exit,
     say,
     settings_or_exit,
+    show,
 )
 from keepwise.metrics.periods import PERIODS
 from keepwise.text import LANGUAGES
@@ -35,7 +37,6 @@ def metrics(
     config: ConfigOpt = None,
 ) -> None:
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
-    import json
 
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
@@ -44,9 +45,9 @@ def metrics(
     day, dataset = load_as_of(data, as_of, config)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     if as_json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        print_json(summary.to_dict())
     else:
-        console.print(render_summary(summary))
+        show(render_summary(summary))
 
 
 @app.command()
@@ -59,6 +60,7 @@ def assess(
         str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Also print the models' technical notes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON (the file is written as usual).")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
@@ -76,12 +78,26 @@ def assess(
         for note in run.notes:
             say(note, "yellow", label="detail")
     counts = run.assessment["action"].value_counts()
+    if as_json:
+        print_json({
+            "as_of": day.isoformat(),
+            "out": str(out),
+            "customers": len(run.assessment),
+            "actions": {str(action): int(count) for action, count in counts.items()},
+            "churn_source": run.churn_source,
+            "churn_source_reason": run.churn_source_reason,
+            "transaction_model": run.transaction_model,
+            "transaction_model_reason": run.transaction_model_reason,
+            "notes": list(run.plain_notes),
+            "details": list(run.notes),
+        })
+        return
     summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
     summary.add_column("action")
     summary.add_column("customers", justify="right")
     for action, count in counts.items():
         summary.add_row(str(action), f"{count:,}")
-    console.print(summary)
+    show(summary)
     if run.transaction_model:
         console.print(f"Purchase model {run.transaction_model_reason}", highlight=False)
     else:
@@ -102,7 +118,6 @@ def explain(
     config: ConfigOpt = None,
 ) -> None:
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
-    import json
 
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
@@ -116,9 +131,9 @@ def explain(
         say(f"no customer '{customer_id}' in {data}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if as_json:
-        print(json.dumps(dossier, ensure_ascii=False, indent=2, default=str))
+        print_json(dossier)
     else:
-        console.print(render_text(dossier))
+        show(render_text(dossier))
 
 
 @app.command()
