@@ -235,7 +235,7 @@ def test_no_reason_contains_a_semicolon_and_columns_follow_the_contract():
     # Reasons are joined by ';': each one must come back whole when the column is split again.
     parts = result.loc[0, "reasons"].split(";")
     assert parts[0] == "tagged values_conflict by staff"
-    assert parts[1].startswith("margin to date 900.00 from 20 orders")
+    assert parts[1].startswith("margin to date €900.00 from 20 orders")
     assert len(parts) == len(result.loc[0, "flags"].split(";")) + 1  # one reason per flag, plus the margin
 
 
