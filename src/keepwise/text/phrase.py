@@ -22,7 +22,7 @@ from datetime import date
 from functools import cache
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_percent, get_decimal_symbol, get_group_symbol
 
 from keepwise.text.translator import LANGUAGES
 
@@ -51,9 +51,29 @@ class Phraser:
         self.problems: dict[str, str] = catalog.PROBLEMS
         self._locale = Locale.parse(lang)
         self._cache: dict[tuple[str, object], str] = {}
+        self._plurals: dict[object, str] = {}
+        # Babel formats one sample amount per sign; every other amount reuses its pattern (Babel per
+        # value costs a millisecond, and an assessment phrases hundreds of thousands of amounts).
+        self._separators = str.maketrans({",": get_group_symbol(lang), ".": get_decimal_symbol(lang)})
+        sample = self._number(1234567.89, 2)
+        self._money_patterns = {}
+        for sign, amount in (("+", 1234567.89), ("-", -1234567.89)):
+            text = format_currency(amount, currency, locale=lang)
+            self._money_patterns[sign] = text.replace(sample, "{}") if sample in text else None
+
+    def _number(self, value: float, digits: int) -> str:
+        return f"{value:,.{digits}f}".translate(self._separators)
+
+    def _money(self, value: float) -> str:
+        pattern = self._money_patterns["-" if value < 0 else "+"]
+        if pattern is None:
+            return format_currency(value, self.currency, locale=self.lang)
+        return pattern.format(self._number(abs(value), 2))
 
     def plural(self, count) -> str:
-        return self._locale.plural_form(abs(count))
+        if count not in self._plurals:
+            self._plurals[count] = self._locale.plural_form(abs(count))
+        return self._plurals[count]
 
     def word(self, word: str, count) -> str:
         forms = self.words[word]
@@ -78,15 +98,15 @@ class Phraser:
                 self._date(part) for part in str(value).split("...")
             )
         elif name.endswith("_money"):
-            text = format_currency(float(value), self.currency, locale=self.lang)
+            text = self._money(float(value))
         elif name.endswith("_share"):
             text = format_percent(float(value), format="#,##0.#%", locale=self.lang)
         elif name.endswith("_decimal") or name.endswith("_hours"):
-            text = format_decimal(round(float(value), 1), format="#,##0.0", locale=self.lang)
+            text = self._number(round(float(value), 1), 1)
         elif name == "problem":
             text = self.problems[value]
         else:
-            text = format_decimal(int(value), format="#,##0", locale=self.lang)
+            text = self._number(int(value), 0)
         if self.lang == "fa":
             text = text.translate(_PERSIAN_DIGITS)
         self._cache[key] = text
