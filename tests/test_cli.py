@@ -121,3 +121,37 @@ def test_unknown_setting_is_a_clear_error(tmp_path, cdnow_dir):
     result = run("metrics", str(cdnow_dir), "--as-of", "1997-09-30", "--config", str(config))
     assert result.returncode == 2
     assert "unknown key 'change_requests' in [costs]" in result.stderr
+
+
+def test_reasons_in_the_readers_language(tmp_path):
+    """Issue 10: explain and assess phrase the reasons in en, fa (Persian digits) or ru."""
+    import csv
+    import json
+
+    folder = tmp_path / "s"
+    assert run("sample", str(folder), "--customers", "300", "--seed", "5").returncode == 0
+    truth = list(csv.DictReader((folder / "truth.csv").open()))
+    customer = next(row["customer_id"] for row in truth if row["customer_type"] == "healthy_regular")
+    result = run("explain", str(folder), customer, "--as-of", "2026-06-30", "--json", "--lang", "ru")
+    assert result.returncode == 0, result.stderr
+    dossier = json.loads(result.stdout)
+    assert dossier["lang"] == "ru" and dossier["reasons"]
+    assert any("а" <= ch <= "я" for ch in " ".join(dossier["reasons"]))
+    out = tmp_path / "fa.csv"
+    result = run("assess", str(folder), "--as-of", "2026-06-30", "--out", str(out), "--lang", "fa")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    reasons = " ".join(row["reasons"] for row in rows)
+    assert "۰" in reasons or "۱" in reasons
+    assert not any(ch.isascii() and ch.isdigit() for ch in reasons)
+    assert "past_flags" in rows[0] and "transaction_model" in rows[0]
+    assert "Purchase model" in result.stdout
+    assert run("explain", str(folder), customer, "--as-of", "2026-06-30", "--lang", "de").returncode == 2
+
+
+def test_no_purchase_model_is_said_in_plain_words(tmp_path):
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    result = run("assess", str(folder), "--as-of", "2026-06-30", "--out", str(tmp_path / "a.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "own buying rhythm" in result.stdout + result.stderr
+    assert "likelihood" not in result.stdout + result.stderr

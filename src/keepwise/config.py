@@ -117,10 +117,12 @@ class FlagsSettings(_Section):
     no_referrals_min_tenure_days: int
     service_min_substantiated: int
     service_min_late: int
-    service_min_late_share: float
     service_min_defective_returns: int
+    test_level: float
+    chronic_min_staff_cost_share: float
     stale_after_days: int
-    stale_weight: float
+    change_min_exposure_days: int
+    never_forgiven_min_fraud: int
 
 
 class LifecycleSettings(_Section):
@@ -147,7 +149,9 @@ class ClvSettings(_Section):
     horizon_days: int
     min_active_days: int
     min_tenure_days: int
-    transaction_model: TransactionModel
+    transaction_model: Literal["auto", TransactionModel]
+    transaction_candidates: list[TransactionModel]
+    holdout_days: int
     time_unit: Literal["day", "week"]
     discount_rate_yearly: float
     churn_source: Literal["auto", "bgnbd"]
@@ -159,7 +163,8 @@ class ActionsSettings(_Section):
 
     weights: dict[ProblemFlag, float]
     offboard_min_score: float
-    active_min_weight_share: float
+    minor_cost_share: float
+    not_repriceable: list[ProblemFlag]
     valuable_quantile: float
     nurture_quantile: float
     nurture_min_purchase_days: int

@@ -43,6 +43,7 @@ CASES = {
             last_complaint_at="2026-06-11",
             last_unfounded_complaint_at="2026-06-11",
             handle_minutes=378.0,
+            handle_minutes_unfounded=378.0,
         ),
         dict(
             n_complaints=5,
@@ -120,7 +121,8 @@ def test_no_growth_potential():
 def test_reasons_cite_counts_dates_and_hours():
     result = run(healthy_row("C", **CASES["chronic_complainer"][0]))
     reasons = result.loc["C", "reasons"]
-    assert "5 complaints 2025-08-02..2026-06-11, 5 not substantiated, 6.3 staff hours" in reasons
+    assert "5 complaints 2025-08-02–2026-06-11, 5 not substantiated, in 20 orders" in reasons
+    assert "6.3 staff hours" in reasons
 
 
 def test_business_fault_comes_first_whatever_the_profit():
@@ -143,7 +145,7 @@ def test_business_fault_comes_first_whatever_the_profit():
     assert "unprofitable" not in flags_of(result, "W")  # its loss is the business's own cost
     assert "chronic_complainer" not in flags_of(result, "W")
     assert (
-        "business at fault: 4 substantiated complaints 2026-01-01..2026-05-01" in result.loc["W", "reasons"]
+        "business at fault: 4 substantiated complaints in 20 orders 2026-01-01–2026-05-01" in result.loc["W", "reasons"]
     )
 
 
@@ -161,7 +163,8 @@ def test_problems_that_stopped_long_ago_weigh_less():
     assert result.loc["NEW", "action"] == "offboard"
     assert result.loc["OLD", "action"] != "offboard"
     assert result.loc["OLD", "problem_score"] < result.loc["NEW", "problem_score"]
-    assert "stopped 16 months ago, behaving well since" in result.loc["OLD", "reasons"]
+    assert "abuse towards staff stopped 16 months ago, ordering since" in result.loc["OLD", "reasons"]
+    assert result.loc["OLD", "past_flags"] == "abusive_to_staff" and "abusive_to_staff" not in flags_of(result, "OLD")
 
 
 def test_an_old_problem_without_orders_since_is_not_forgiven():
@@ -232,7 +235,7 @@ def test_no_reason_contains_a_semicolon_and_columns_follow_the_contract():
     # Reasons are joined by ';': each one must come back whole when the column is split again.
     parts = result.loc[0, "reasons"].split(";")
     assert parts[0] == "tagged values_conflict by staff"
-    assert parts[1].startswith("margin to date 900.00 from 20 orders")
+    assert parts[1].startswith("margin to date €900.00 from 20 orders")
     assert len(parts) == len(result.loc[0, "flags"].split(";")) + 1  # one reason per flag, plus the margin
 
 

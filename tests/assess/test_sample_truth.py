@@ -7,16 +7,24 @@ import pytest
 
 from keepwise.assess import CONTRACT_COLUMNS, assess_with_models
 from keepwise.assess.flags import FLAG_CODES
+from keepwise.models import BetaGeoFitter
+from keepwise.models.summary import customer_summary
 
 from .conftest import AS_OF
 
 
 @pytest.fixture(scope="module")
-def outcome(sample_dataset):
-    ds, truth = sample_dataset
+def run(sample_dataset):
+    ds, _ = sample_dataset
     # The production path: models plugged in exactly as `keepwise assess` runs them.
-    run = assess_with_models(ds, AS_OF)
-    print(f"\nchurn risk from {run.churn_source_reason}; notes: {run.notes}")
+    return assess_with_models(ds, AS_OF)
+
+
+@pytest.fixture(scope="module")
+def outcome(sample_dataset, run):
+    _, truth = sample_dataset
+    print(f"\npurchase model {run.transaction_model_reason}; churn risk from {run.churn_source_reason}; "
+          f"notes: {run.notes}")
     result = run.assessment.merge(truth, on="customer_id")
     for code in FLAG_CODES:
         result[f"has_{code}"] = result["flags"].str.split(";").apply(lambda codes, c=code: c in codes)
@@ -104,11 +112,36 @@ def test_deal_seekers_are_deprioritized(outcome):
 def test_reformed_customers_old_problems_weigh_less(outcome):
     reformed = outcome[outcome["customer_type"] == "reformed"]
     assert reformed["action"].isin(["nurture", "grow", "keep", "retain"]).mean() >= 0.80
-    stopped = reformed["reasons"].str.contains("behaving well since")
+    stopped = reformed["reasons"].str.contains(" stopped")
     assert stopped.mean() >= 0.5
+    # what stopped is named in past_flags, not in flags
+    assert (reformed["past_flags"].str.len() > 0).mean() >= 0.5
+    assert reformed["flags"].str.contains("chronic_complainer").mean() <= 0.10
 
 
 def test_false_flags_are_rare_on_healthy_customers(outcome):
     healthy = outcome[outcome["customer_type"].isin(["healthy_regular", "loyal_high_value"])]
     for code in FLAG_CODES[:9]:
         assert healthy[f"has_{code}"].mean() <= 0.03, code
+
+
+def test_purchase_models_fit_the_demo_business(sample_dataset, run):
+    """Customers really drop out of the sample business, so the purchase models can be fitted on it."""
+    ds, _ = sample_dataset
+    summary = customer_summary(ds, AS_OF, "week")
+    BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])  # raises if it cannot
+    assert run.transaction_model in ("mbgnbd", "pareto-nbd")
+    assert (run.assessment["transaction_model"] == run.transaction_model).all()
+
+
+def test_p_alive_falls_with_time_since_the_one_purchase(outcome):
+    once = outcome[outcome["n_orders"] == 1]
+    assert len(once) > 50
+    rho = once["days_since_last_order"].corr(once["p_alive"], method="spearman")
+    assert rho < -0.9
+
+
+def test_customers_who_left_are_not_told_to_grow(outcome):
+    left = outcome[outcome["dropped_out_at"].notna() & (outcome["days_since_last_order"] > 365)]
+    assert len(left) > 50
+    assert left["action"].isin(["grow", "nurture"]).mean() <= 0.05

@@ -112,7 +112,7 @@ def test_every_table_has_exactly_the_contract_columns_in_order(written, sample):
 
 def test_truth_lists_every_customer_once(written, text):
     truth = pd.read_csv(written.truth_path, dtype=str)
-    assert list(truth.columns) == ["customer_id", "customer_type"]
+    assert list(truth.columns) == ["customer_id", "customer_type", "dropped_out_at"]
     assert truth["customer_id"].tolist() == text["customers"]["customer_id"].tolist()
     assert set(truth["customer_type"]) == set(CUSTOMER_TYPES)
 
@@ -539,3 +539,18 @@ def test_generate_sample_rejects_unknown_format(tmp_path: Path):
     with pytest.raises(ValueError, match="fmt"):
         generate_sample(tmp_path, 100, fmt="xlsx")
     assert not any(tmp_path.iterdir())
+
+
+def test_customers_drop_out_for_real(sample):
+    """Real dropout (issue 10): some customers leave of their own accord, at a day in truth.csv, and buy
+    nothing after it; their lifetimes vary."""
+    tables, _ = sample
+    truth = generate_tables(N, SEED, AS_OF)[1].set_index("customer_id")
+    left = truth["dropped_out_at"].dropna()
+    assert 0.05 * N < len(left) < 0.5 * N
+    assert set(truth.loc[left.index, "customer_type"]) <= {"occasional_low", "tried_and_left"}
+    orders = tables["orders"]
+    last = orders.groupby("customer_id")["ordered_at"].max()
+    assert (last.reindex(left.index) <= pd.to_datetime(left) + pd.Timedelta(days=1)).all()
+    lifetimes = (pd.to_datetime(left) - orders.groupby("customer_id")["ordered_at"].min().reindex(left.index)).dt.days
+    assert lifetimes.std() > 0.5 * lifetimes.mean()

@@ -55,7 +55,10 @@ def test_backtest_has_every_cutoff_and_source(sample):
     _, _, result, _, _ = sample
     period = timedelta(days=90)
     assert sorted(set(result["cutoff"])) == [AS_OF - 3 * period, AS_OF - 2 * period, AS_OF - period]
-    assert set(result["source"]) == set(churn_sources())
+    # [clv] transaction_model = "auto": the model chosen at as_of is the one scored, by its name.
+    chosen = {"classifier", "blend", "recency"} | (set(result["source"]) & {"mbgnbd", "pareto-nbd"})
+    assert set(result["source"]) == chosen and len(chosen) == 4
+    assert len(churn_sources()) == 4
     assert len(result) == 3 * len(churn_sources())
     # Sources are scored on the same customers at a cutoff.
     assert result.groupby("cutoff")["n_customers"].nunique().eq(1).all()
@@ -93,13 +96,13 @@ def test_fit_is_deterministic(sample):
 def test_choose_churn_source_names_its_evidence(sample):
     ds, _, result, _, _ = sample
     source, reason = choose_churn_source(result, ds.settings)
-    assert source in ("classifier", "bgnbd", "blend")
-    bgnbd_scored = _scores(result, "bgnbd")["brier"].notna().any()
-    if bgnbd_scored:
-        assert reason.startswith(f"{source}: AUC ") and "Brier" in reason and "cutoff" in reason
-    else:
-        # BG/NBD could not be fitted at any cutoff; the reason says so and why.
-        assert reason.startswith("classifier: bgnbd could not be fitted (BetaGeoFitter")
+    # [clv] transaction_model = "auto": the backtest scores the model chosen at as_of, by its name.
+    (transaction,) = set(result["source"]) - {"classifier", "blend", "recency"}
+    assert transaction in ("mbgnbd", "pareto-nbd")
+    assert source in ("classifier", transaction, "blend")
+    # The sample business has real dropout, so the purchase model is fitted at every cutoff.
+    assert _scores(result, transaction)["brier"].notna().all()
+    assert reason.startswith(f"{source}: AUC ") and "Brier" in reason and "cutoff" in reason
 
 
 def test_choose_churn_source_rules():
@@ -216,10 +219,11 @@ def test_one_class_only_is_a_clear_error(tmp_path):
 
 def test_cdnow_backtest_is_finite_for_every_source(cdnow):
     _, _, _, result = cdnow
-    for source in ("classifier", "bgnbd", "recency"):
+    (transaction,) = set(result["source"]) - {"classifier", "blend", "recency"}  # chosen by holdout (auto)
+    for source in ("classifier", transaction, "recency"):
         scores = _scores(result, source)[["auc", "pr_auc", "brier"]]
         assert np.isfinite(scores.to_numpy()).all(), (source, result.to_string())
-    assert choose_churn_source(result)[0] in ("classifier", "bgnbd", "blend")
+    assert choose_churn_source(result)[0] in ("classifier", transaction, "blend")
 
 
 def test_cdnow_classifier_fits_and_predicts(cdnow):

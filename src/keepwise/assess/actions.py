@@ -1,22 +1,24 @@
 """One action per customer, the money at stake, and the priority, vectorised.
 
-The decision, first match wins (weights and thresholds in ``[actions]``):
+Only current problems count; a problem that has stopped (``keepwise.assess.change``) never decides
+an action, it is named in ``past_flags`` and in the reasons. Each current problem weighs its
+``[actions]`` weight, a money problem only when its cost is not minor against the margin the
+customer brought (``keepwise.assess.severity``). The decision, first match wins:
 
-1. ``offboard``: the decayed problem score (sum of the active problem flags' weights) reaches
-   ``offboard_min_score``: confirmed fraud or abuse of staff alone, or several lesser problems.
-2. ``fix_service``: the business's own failures are documented (``service_failure``). The
-   business's fault comes before any judgement of the customer, whatever their profit.
-3. ``make_profitable``: a current money problem the business can act on (bad payer, return
-   abuser, fickle, chronic complainer): reprice, require prepayment, charge for changes.
-4. ``deprioritize``: a current deal seeker or values conflict: stop spending effort on them.
-5. ``make_profitable``: unprofitable with no other current problem.
-6. By lifecycle: lapsed -> ``win_back`` if valuable else ``deprioritize``; slipping -> ``retain``
+1. ``offboard``: the problem score (sum of the weights) reaches ``offboard_min_score``: confirmed
+   fraud or abuse of staff alone, or several lesser problems together.
+2. ``offboard``: the relationship destroys value through the customer's conduct and it cannot be
+   repriced: a net loss to date, and current problems listed in ``not_repriceable`` (trivial,
+   constant complaints) cost more than all the margin the customer brought.
+3. ``fix_service``: the customer was served clearly worse than the business's norm
+   (``service_failure``). The business's fault comes before any judgement of the customer.
+4. ``make_profitable``: a current, not minor money problem the business can act on (bad payer,
+   return abuser, fickle, chronic complainer): reprice, require prepayment, cut cost to serve.
+5. ``deprioritize``: a current deal seeker or values conflict: stop spending effort on them.
+6. ``make_profitable``: unprofitable with no other current problem.
+7. By lifecycle: lapsed -> ``win_back`` if valuable else ``deprioritize``; slipping -> ``retain``
    if valuable else ``keep``; active -> ``nurture`` (top margin, regular) or ``grow`` (unless
    ``no_growth_potential``) or ``keep``; never bought -> ``keep``.
-
-A problem that stopped more than ``stale_after_days`` ago while the customer kept ordering
-weighs ``stale_weight`` of its weight ("people change"); below ``active_min_weight_share`` of its
-weight it no longer counts as a current problem for steps 3-5.
 
 Money at stake, in the configured currency, over the CLV horizon:
 - retain / win_back: value if kept active x (1 - p_alive): the CLV at risk;
@@ -39,33 +41,33 @@ import numpy as np
 import pandas as pd
 
 from keepwise.assess.flags import PROBLEM_FLAGS, tenure_years
+from keepwise.assess.severity import MONEY_PROBLEMS, cost_shares, problem_costs
 from keepwise.config import Action, Settings
 
 __all__ = ["ACTIONS", "decide_actions", "priority_rank", "problem_weights"]
 
 ACTIONS: tuple[str, ...] = get_args(Action)
-MONEY_PROBLEMS = ("bad_payer", "return_abuser", "fickle", "chronic_complainer")
 EFFORT_PROBLEMS = ("deal_seeker", "values_conflict")
 
 
-def problem_weights(flags: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The decayed weight of every problem flag (0 where it does not fire)."""
-    stale_weight = settings.flags.stale_weight
+def problem_weights(flags: pd.DataFrame, features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The weight of every current problem (0 where it does not fire, has stopped or costs little),
+    then ``cost_<code>`` and ``cost_share_<code>`` for the money problems."""
+    costs = problem_costs(features, settings)
+    shares = cost_shares(costs, features)
+    minor = settings.actions.minor_cost_share
     weights = {}
     for code in PROBLEM_FLAGS:
         base = settings.actions.weights[code]
-        decay = np.where(flags[f"{code}_stale"], stale_weight, 1.0)
-        weights[code] = np.where(flags[code], base * decay, 0.0)
-    return pd.DataFrame(weights, index=flags.index)
-
-
-def _is_active(weights: pd.DataFrame, codes: tuple[str, ...], settings: Settings) -> pd.Series:
-    share = settings.actions.active_min_weight_share
-    active = pd.Series(False, index=weights.index)
-    for code in codes:
-        base = settings.actions.weights[code]
-        active |= weights[code] >= share * base
-    return active
+        counts = flags[f"{code}_current"].to_numpy(bool)
+        if code in MONEY_PROBLEMS:
+            counts = counts & (shares[code].to_numpy(float) >= minor)
+        weights[code] = np.where(counts, base, 0.0)
+    table = pd.DataFrame(weights, index=flags.index)
+    for code in costs.columns:
+        table[f"cost_{code}"] = costs[code]
+        table[f"cost_share_{code}"] = shares[code]
+    return table
 
 
 def decide_actions(
@@ -79,8 +81,9 @@ def decide_actions(
     """Columns: action, money_at_stake, problem_score, n_problems, valuable."""
     config = settings.actions
     horizon_years = settings.clv.horizon_days / 365.0
-    problem_score = weights.sum(axis=1)
-    n_problems = (weights > 0).sum(axis=1)
+    problems = weights[list(PROBLEM_FLAGS)]
+    problem_score = problems.sum(axis=1)
+    n_problems = (problems > 0).sum(axis=1)
 
     margin_rate = predictions["yearly_margin_rate"]
     buying = features["n_orders"] > 0
@@ -92,13 +95,18 @@ def decide_actions(
     valuable = buying & (margin_rate >= valuable_bar) & (margin_rate > 0)
     top = buying & (margin_rate >= nurture_bar) & (margin_rate > 0)
 
-    money_problem = _is_active(weights, MONEY_PROBLEMS, settings)
-    effort_problem = _is_active(weights, EFFORT_PROBLEMS, settings)
-    unprofitable = _is_active(weights, ("unprofitable",), settings)
+    money_problem = (weights[list(MONEY_PROBLEMS)] > 0).any(axis=1)
+    effort_problem = (weights[list(EFFORT_PROBLEMS)] > 0).any(axis=1)
+    unprofitable = flags["unprofitable_current"]
+    conduct_cost = sum(
+        weights[f"cost_{code}"].where(flags[f"{code}_current"], 0.0) for code in config.not_repriceable
+    )
+    destroys_value = unprofitable & (conduct_cost > features["gross_margin"].clip(lower=0.0)) & (conduct_cost > 0)
 
     stage = lifecycle.to_numpy()
     conditions = [
         problem_score >= config.offboard_min_score,
+        destroys_value,
         flags["service_failure"],
         money_problem,
         effort_problem,
@@ -111,6 +119,7 @@ def decide_actions(
         (stage == "active") & ~flags["no_growth_potential"],
     ]
     choices = [
+        "offboard",
         "offboard",
         "fix_service",
         "make_profitable",
@@ -157,6 +166,7 @@ def decide_actions(
             "problem_score": problem_score.round(2),
             "n_problems": n_problems,
             "valuable": valuable,
+            "destroys_value": destroys_value,
         },
         index=features.index,
     )

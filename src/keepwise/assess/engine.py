@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.assess.actions import decide_actions, priority_rank, problem_weights
-from keepwise.assess.evidence import build_evidence, build_reasons
+from keepwise.assess.evidence import build_evidence, build_facts, phrase_reasons
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
@@ -35,6 +35,7 @@ CONTRACT_COLUMNS = (
     "reasons",
 )
 EXTRA_COLUMNS = (
+    "past_flags",
     "lifecycle",
     "money_at_stake",
     "n_problems",
@@ -72,11 +73,14 @@ def assess_frames(
     settings,
     predictions: pd.DataFrame | None = None,
     referrals_tracked: bool = True,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """The assessment from an executed feature table (``customer_features(...).execute()``).
 
     Returns the contract columns, then ``EXTRA_COLUMNS``. ``assess`` is the usual entry point; this
     one lets callers that already hold the features (reports, portfolio metrics, tests) reuse them.
+    ``reasons`` are phrased in ``lang`` (default: the settings' locale); the facts behind them are in
+    ``evidence`` for phrasing in another language.
     """
     features = features.reset_index(drop=True)
     rhythm = rhythm_predictions(features, settings)
@@ -86,16 +90,20 @@ def assess_frames(
     from_model = predictions is not None and "p_alive" in predictions
     stage = lifecycle_stage(features, rhythm, settings, from_model)
     flags = compute_flags(features, as_of, settings, referrals_tracked)
-    weights = problem_weights(flags, settings)
+    weights = problem_weights(flags, features, settings)
     decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
     priority = priority_rank(decisions, settings)
 
-    raised = flags[list(FLAG_CODES)].to_numpy(bool)
     codes = np.asarray(FLAG_CODES, dtype=object)
-    flag_text = np.array([";".join(codes[row]) for row in raised], dtype=object)
+    current = flags[[f"{code}_current" for code in FLAG_CODES]].to_numpy(bool)
+    stopped = flags[[f"{code}_stopped" for code in FLAG_CODES]].to_numpy(bool)
+    flag_text = np.array([";".join(codes[row]) for row in current], dtype=object)
+    past_text = np.array([";".join(codes[row]) for row in stopped], dtype=object)
 
-    reasons = build_reasons(features, flags, decisions, rhythm, stage, as_of, settings)
-    evidence = build_evidence(features, flags, weights)
+    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings).per_customer()
+    language = lang or reasons_language(settings)
+    reasons = phrase_reasons(facts, language, settings.general.currency)
+    evidence = build_evidence(flags, weights, facts)
     result = pd.DataFrame(
         {
             "customer_id": features["customer_id"].astype(str).to_numpy(),
@@ -108,6 +116,7 @@ def assess_frames(
             "profit": features["profit"].astype(float).round(2).to_numpy(),
             "cost_to_serve": features["cost_to_serve"].astype(float).round(2).to_numpy(),
             "reasons": reasons,
+            "past_flags": past_text,
             "lifecycle": stage.to_numpy(),
             "money_at_stake": decisions["money_at_stake"].to_numpy(),
             "n_problems": decisions["n_problems"].to_numpy(),
@@ -121,6 +130,14 @@ def assess_frames(
         }
     )
     return result.sort_values(["priority", "customer_id"], kind="stable").reset_index(drop=True)
+
+
+def reasons_language(settings) -> str:
+    """The language of the ``reasons`` column: the settings' locale (``ru_RU`` -> ru), English if unsupported."""
+    from keepwise.text import LANGUAGES
+
+    language = settings.general.locale.replace("-", "_").split("_")[0].lower()
+    return language if language in LANGUAGES else "en"
 
 
 def assess(ds: Dataset, as_of: date, predictions: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -1,11 +1,10 @@
-"""Reasons and evidence: every flag and action explained by the records behind it.
+"""Reasons and evidence: every flag and action explained by the records behind it, as facts.
 
-Reasons describe behaviour and records (counts, dates, amounts), never character: "9 complaints
-2025-08-02..2026-06-11, 8 not substantiated, 6.3 staff hours", not "a difficult customer". They
-are joined with ``;`` in the output, so no single reason ever contains one.
-
-Each reason kind is built for the customers it applies to only, with vectorised string
-operations over those rows; the final join per customer is a plain list comprehension.
+The assessment states facts, never sentences: a reason is a code and its figures (counts, amounts,
+shares, ISO dates), and ``keepwise.text.phrase`` phrases it in the reader's language. Reasons
+describe behaviour and records, never character. Facts are built kind by kind for the customers a
+kind applies to, with vectorised column operations; the ``evidence`` column holds them (with each
+flag's state) as JSON, so ``explain`` and the report can phrase them in any language.
 """
 
 from __future__ import annotations
@@ -15,333 +14,252 @@ import json
 import numpy as np
 import pandas as pd
 
-from keepwise.assess.flags import FLAG_CODES
+from keepwise.assess.change import STOPPABLE
+from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
+from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
 from keepwise.metrics.periods import DAYS_PER_MONTH
+from keepwise.text.phrase import Phraser
 
-__all__ = ["build_evidence", "build_reasons"]
+__all__ = ["build_evidence", "build_facts", "phrase_reasons"]
 
-
-
-def _day(moments: pd.Series) -> pd.Series:
-    return moments.dt.strftime("%Y-%m-%d").fillna("?")
+INCIDENT_KINDS = ("fraud", "chargeback", "unethical_request", "policy_abuse")
 
 
-def _span(first: pd.Series, last: pd.Series) -> pd.Series:
-    first_day, last_day = _day(first), _day(last)
-    return first_day.where(first_day == last_day, first_day + ".." + last_day)
+def _day(moments: pd.Series) -> np.ndarray:
+    return moments.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
 
 
-def _money(amounts: pd.Series) -> pd.Series:
-    return amounts.astype(float).map("{:.2f}".format)
+def _int(values) -> np.ndarray:
+    return np.asarray(pd.Series(values).fillna(0).astype("int64").to_numpy(), dtype=object)
 
 
-def _int(values: pd.Series) -> pd.Series:
-    return values.astype("int64").astype(str)
+def _round(values, digits: int = 2) -> np.ndarray:
+    return np.asarray(pd.Series(values).astype(float).round(digits).to_numpy(), dtype=object)
 
 
-def _percent(shares: pd.Series) -> pd.Series:
-    return (shares.astype(float) * 100).round().astype("int64").astype(str) + "%"
+def _problem(mask: pd.Series, code: str) -> dict[str, np.ndarray]:
+    return {"problem": np.full(int(mask.sum()), code, dtype=object)}
 
 
-class _Reasons:
-    """Collects reason strings per customer, kind by kind, in a fixed order."""
+def _months(days) -> np.ndarray:
+    return _int((pd.Series(days).astype(float) / DAYS_PER_MONTH).round())
+
+
+class Facts:
+    """Reason facts per customer, kind by kind, in a fixed order: ``(code, rows, {name: values})``."""
 
     def __init__(self, index: pd.Index):
         self.index = index
-        self.parts: list[pd.Series] = []
+        self.kinds: list[tuple[str, np.ndarray, dict[str, np.ndarray]]] = []
 
-    def add(self, mask: pd.Series, build) -> None:
-        mask = mask.fillna(False).astype(bool)
+    def add(self, code: str, mask, build=None) -> None:
+        mask = pd.Series(mask, index=self.index).fillna(False).astype(bool)
         if not mask.any():
             return
-        text = pd.Series("", index=self.index, dtype=object)
-        built = build(mask)
-        if isinstance(built, str):
-            built = pd.Series(built, index=self.index[mask.to_numpy()])
-        text[mask] = built.astype(str).str.replace(";", ",", regex=False)
-        self.parts.append(text)
+        rows = np.flatnonzero(mask.to_numpy())
+        values = build(mask) if build else {}
+        self.kinds.append((code, rows, {k: np.asarray(v, dtype=object) for k, v in values.items()}))
 
-    def joined(self) -> np.ndarray:
-        if not self.parts:
-            return np.full(len(self.index), "", dtype=object)
-        matrix = np.column_stack([part.to_numpy(dtype=object) for part in self.parts])
-        return np.array([";".join(item for item in row if item) for row in matrix], dtype=object)
+    def per_customer(self) -> list[list[tuple[str, dict]]]:
+        out: list[list[tuple[str, dict]]] = [[] for _ in range(len(self.index))]
+        for code, rows, values in self.kinds:
+            names = list(values)
+            columns = [values[name] for name in names]
+            for position, row in enumerate(rows):
+                out[row].append((code, {name: column[position] for name, column in zip(names, columns, strict=True)}))
+        return out
 
 
-def build_reasons(
+def build_facts(
     features: pd.DataFrame,
     flags: pd.DataFrame,
+    weights: pd.DataFrame,
     decisions: pd.DataFrame,
     predictions: pd.DataFrame,
     lifecycle: pd.Series,
     as_of,
     settings: Settings,
-) -> np.ndarray:
-    """The ``reasons`` column: the action's grounds first, then each flag's records."""
+) -> Facts:
+    """The facts behind every customer's action: the business's failures first, then each problem
+    (current, then how it stopped), then lifecycle and value."""
     f = features
-    as_of_ts = pd.Timestamp(as_of)
-    reasons = _Reasons(f.index)
+    facts = Facts(f.index)
     action = decisions["action"]
-    deep_percent = f"{settings.features.deep_discount_share * 100:.0f}%"
-    recent_months = round(settings.features.recent_days / DAYS_PER_MONTH)
-    trend_months = round(settings.features.trend_period_days / DAYS_PER_MONTH)
 
-    def with_stale(code: str, build):
-        """Adds "stopped N months ago" to the reason of a problem that stopped long ago."""
-
-        def built(mask: pd.Series) -> pd.Series:
-            text = build(mask).astype(object)
-            stale = flags.loc[mask, f"{code}_stale"].astype(bool)
-            long_ago = flags.loc[mask, f"{code}_stopped_long_ago"].astype(bool)
-            if long_ago.any():
-                quiet_days = (as_of_ts - flags.loc[mask, f"{code}_last_at"][long_ago]).dt.days
-                months = (quiet_days / DAYS_PER_MONTH).round().astype("int64").astype(str)
-                text[long_ago] = text[long_ago] + " - stopped " + months + " months ago, behaving well since"
-            faded = stale & ~long_ago
-            if faded.any():
-                text[faded] = text[faded] + f" - rare in the last {recent_months} months, behaving well since"
-            return text
-
-        return built
+    def rows(m):
+        return f.loc[m]
 
     # The business's own failures come first: they are what to fix.
-    def business_fault(count: str, what, first: str, last: str, tail=None) -> None:
-        """'business at fault: <count><what><first..last><tail>' for fix_service customers with such records;
-        ``what`` and ``tail`` are text or a function of the rows."""
-
-        def text(part, m: pd.Series):
-            return part(m) if callable(part) else part
-
-        reasons.add(
-            (action == "fix_service") & (f[count] > 0),
-            lambda m: (
-                "business at fault: "
-                + _int(f.loc[m, count])
-                + text(what, m)
-                + _span(f.loc[m, first], f.loc[m, last])
-                + text(tail or "", m)
-            ),
-        )
-
-    business_fault("n_complaints_substantiated", " substantiated complaints ", "first_substantiated_complaint_at",
-                   "last_substantiated_complaint_at")
-    business_fault("n_late", lambda m: " of " + _int(f.loc[m, "n_delivered"]) + " deliveries late ", "first_late_at",
-                   "last_late_at")
-    business_fault("n_defective_returns", " defective products returned ", "first_defective_return_at",
-                   "last_defective_return_at", lambda m: ", " + _money(f.loc[m, "defective_returned_amount"]) + " refunded")
+    facts.add("service_substantiated", flags["service_substantiated_complaints"], lambda m: {
+        "n": _int(rows(m)["n_complaints_substantiated"]), "orders": _int(rows(m)["n_orders"]),
+        "rate_share": _round(flags.loc[m, "service_substantiated_complaints_rate"], 4),
+        "first_day": _day(rows(m)["first_substantiated_complaint_at"]),
+        "last_day": _day(rows(m)["last_substantiated_complaint_at"]),
+    })
+    facts.add("service_late", flags["service_late_deliveries"], lambda m: {
+        "n": _int(rows(m)["n_late"]), "total": _int(rows(m)["n_delivered"]),
+        "rate_share": _round(flags.loc[m, "service_late_deliveries_rate"], 4),
+        "first_day": _day(rows(m)["first_late_at"]), "last_day": _day(rows(m)["last_late_at"]),
+    })
+    facts.add("service_defective", flags["service_defective_returns"], lambda m: {
+        "n": _int(rows(m)["n_defective_returns"]), "orders": _int(rows(m)["n_orders"]),
+        "amount_money": _round(rows(m)["defective_returned_amount"]),
+        "rate_share": _round(flags.loc[m, "service_defective_returns_rate"], 4),
+        "first_day": _day(rows(m)["first_defective_return_at"]),
+        "last_day": _day(rows(m)["last_defective_return_at"]),
+    })
 
     unfounded = f["n_complaints_unsubstantiated"] + f["n_complaints_not_judged"]
-    reasons.add(
-        flags["chronic_complainer"],
-        with_stale(
-            "chronic_complainer",
-            lambda m: (
-                _int(f.loc[m, "n_complaints"])
-                + " complaints "
-                + _span(f.loc[m, "first_complaint_at"], f.loc[m, "last_complaint_at"])
-                + ", "
-                + _int(unfounded[m])
-                + " not substantiated, "
-                + (f.loc[m, "handle_minutes"] / 60).round(1).astype(str)
-                + " staff hours"
-            ),
-        ),
-    )
-    reasons.add(
-        flags["abusive_to_staff"],
-        with_stale(
-            "abusive_to_staff",
-            lambda m: (
-                _int(f.loc[m, "n_abuse_of_staff"])
-                + " confirmed incidents of abuse towards staff "
-                + _span(f.loc[m, "first_abuse_of_staff_at"], f.loc[m, "last_abuse_of_staff_at"])
-            ),
-        ),
-    )
+    facts.add("chronic_complainer", flags["chronic_complainer"], lambda m: {
+        "n": _int(rows(m)["n_complaints"]), "unfounded": _int(unfounded[m]), "orders": _int(rows(m)["n_orders"]),
+        "expected_decimal": _round(flags.loc[m, "chronic_complainer_rate"] * rows(m)["n_orders"], 1),
+        "staff_hours": _round(rows(m)["handle_minutes"] / 60, 1),
+        "first_day": _day(rows(m)["first_complaint_at"]), "last_day": _day(rows(m)["last_complaint_at"]),
+    })
+    facts.add("abusive_to_staff", flags["abusive_to_staff"], lambda m: {
+        "n": _int(rows(m)["n_abuse_of_staff"]),
+        "first_day": _day(rows(m)["first_abuse_of_staff_at"]), "last_day": _day(rows(m)["last_abuse_of_staff_at"]),
+    })
+    for kind in INCIDENT_KINDS:
+        facts.add(f"incident_{kind}", flags["fraud_or_unethical"] & (f[f"n_{kind}"] > 0), lambda m, k=kind: {
+            "n": _int(rows(m)[f"n_{k}"]), "last_day": _day(rows(m)[f"last_{k}_at"]),
+        })
+    facts.add("bad_payer", flags["bad_payer"], lambda m: {
+        "late": _int(rows(m)["n_paid_late"] + rows(m)["n_unpaid_overdue"]), "invoices": _int(rows(m)["n_invoices"]),
+        "last_day": _day(rows(m)["last_payment_problem_at"]),
+        "overdue_money": _round(rows(m)["overdue_unpaid_amount"]),
+        "written_off_money": _round(rows(m)["written_off_amount"]),
+    })
+    facts.add("unprofitable", flags["unprofitable"], lambda m: {
+        "loss_money": _round(-rows(m)["profit_customer_view"]), "revenue_money": _round(rows(m)["revenue"]),
+        "goods_money": _round(rows(m)["cost_of_goods"]),
+        "serve_money": _round(rows(m)["cost_to_serve"] - rows(m)["cost_business_fault"]),
+    })
+    facts.add("return_abuser", flags["return_abuser"], lambda m: {
+        "n": _int(rows(m)["n_non_defective_returns"]), "amount_money": _round(rows(m)["non_defective_returned_amount"]),
+        "revenue_share": _round(rows(m)["non_defective_return_share"], 4),
+        "first_day": _day(rows(m)["first_non_defective_return_at"]),
+        "last_day": _day(rows(m)["last_non_defective_return_at"]),
+    })
+    deep = settings.features.deep_discount_share
+    facts.add("deal_seeker", flags["deal_seeker"], lambda m: {
+        "n": _int(rows(m)["n_deep_discount_orders"]), "orders": _int(rows(m)["n_orders"]),
+        "off_share": np.full(int(m.sum()), deep, dtype=object),
+    })
+    facts.add("fickle", flags["fickle"], lambda m: {
+        "n": _int(rows(m)["n_fickle_orders"]), "orders": _int(rows(m)["n_orders_all"]),
+        "changes": _int(rows(m)["change_requests"]),
+        "first_day": _day(rows(m)["first_fickle_at"]), "last_day": _day(rows(m)["last_fickle_at"]),
+    })
+    facts.add("values_tag", flags["values_conflict"] & f["tag_values_conflict"].astype(bool))
+    facts.add("values_incidents", flags["values_conflict"] & (f["n_values_conflict"] > 0), lambda m: {
+        "n": _int(rows(m)["n_values_conflict"]), "last_day": _day(rows(m)["last_values_conflict_at"]),
+    })
 
-    def fraud_text(m: pd.Series) -> pd.Series:
-        rows = f.loc[m]
-        text = pd.Series("confirmed:", index=rows.index, dtype=object)
-        for kind, label in (
-            ("fraud", "fraud"),
-            ("chargeback", "chargeback"),
-            ("unethical_request", "unethical request"),
-            ("policy_abuse", "policy abuse"),
-        ):
-            has = rows[f"n_{kind}"] > 0
-            piece = " " + _int(rows[f"n_{kind}"]) + " " + label + " " + _day(rows[f"last_{kind}_at"])
-            text = text.where(~has, text + piece)
-        return text
+    # How each stopped problem stopped: the measured clean record, or time with orders since.
+    as_of_ts = pd.Timestamp(as_of)
+    for code in STOPPABLE:
+        stopped = flags[f"{code}_stopped"]
+        measured = stopped & flags[f"{code}_measured"]
+        if code == "bad_payer":
+            facts.add("stopped_invoices", measured, lambda m, c=code: {
+                **_problem(m, c), "clean": _int(flags.loc[m, f"{c}_clean_invoices"]),
+                "former": _int(flags.loc[m, f"{c}_former_problems"]),
+                "former_total": _int(flags.loc[m, f"{c}_former_invoices"]),
+            })
+        else:
+            facts.add("stopped_measured", measured, lambda m, c=code: {
+                **_problem(m, c), "clean_months": _months(flags.loc[m, f"{c}_clean_days"]),
+                "former": _int(flags.loc[m, f"{c}_former_count"]),
+                "former_months": _months(flags.loc[m, f"{c}_former_days"]),
+            })
+        last = flags[f"{code}_last_at"]
+        facts.add("stopped_long_ago", stopped & ~measured, lambda m, c=code, at=last: {
+            **_problem(m, c), "months": _months((as_of_ts - at[m]).dt.days),
+        })
 
-    reasons.add(flags["fraud_or_unethical"], with_stale("fraud_or_unethical", fraud_text))
-
-    late_payments = f["n_paid_late"] + f["n_unpaid_overdue"]
-    reasons.add(
-        flags["bad_payer"],
-        with_stale(
-            "bad_payer",
-            lambda m: (
-                _int(late_payments[m])
-                + " of "
-                + _int(f.loc[m, "n_invoices"])
-                + " invoices paid late or overdue, last "
-                + _day(f.loc[m, "last_payment_problem_at"])
-                + ", "
-                + _money(f.loc[m, "overdue_unpaid_amount"])
-                + " overdue, "
-                + _money(f.loc[m, "written_off_amount"])
-                + " written off"
-            ),
-        ),
-    )
-    reasons.add(
-        flags["unprofitable"],
-        lambda m: (
-            "net loss to date "
-            + _money(-f.loc[m, "profit_customer_view"])
-            + ": revenue "
-            + _money(f.loc[m, "revenue"])
-            + ", cost of goods "
-            + _money(f.loc[m, "cost_of_goods"])
-            + ", cost to serve "
-            + _money(f.loc[m, "cost_to_serve"] - f.loc[m, "cost_business_fault"])
-        ),
-    )
-    reasons.add(
-        flags["return_abuser"],
-        with_stale(
-            "return_abuser",
-            lambda m: (
-                _int(f.loc[m, "n_non_defective_returns"])
-                + " returns not for defects "
-                + _span(f.loc[m, "first_non_defective_return_at"], f.loc[m, "last_non_defective_return_at"])
-                + ", "
-                + _money(f.loc[m, "non_defective_returned_amount"])
-                + " refunded ("
-                + _percent(f.loc[m, "non_defective_return_share"])
-                + " of revenue)"
-            ),
-        ),
-    )
-    reasons.add(
-        flags["deal_seeker"],
-        lambda m: (
-            _int(f.loc[m, "n_deep_discount_orders"])
-            + " of "
-            + _int(f.loc[m, "n_orders"])
-            + " orders bought at "
-            + deep_percent
-            + " off or more"
-        ),
-    )
-    reasons.add(
-        flags["fickle"],
-        with_stale(
-            "fickle",
-            lambda m: (
-                _int(f.loc[m, "n_fickle_orders"])
-                + " of "
-                + _int(f.loc[m, "n_orders_all"])
-                + " orders cancelled or changed "
-                + _span(f.loc[m, "first_fickle_at"], f.loc[m, "last_fickle_at"])
-                + ", "
-                + _int(f.loc[m, "change_requests"])
-                + " change requests"
-            ),
-        ),
-    )
-
-    def values_text(m: pd.Series) -> pd.Series:
-        rows = f.loc[m]
-        tagged = rows["tag_values_conflict"].astype(bool)
-        text = pd.Series("", index=rows.index, dtype=object)
-        text = text.where(~tagged, "tagged values_conflict by staff")
-        incident = (
-            _int(rows["n_values_conflict"])
-            + " confirmed values-conflict incidents, last "
-            + _day(rows["last_values_conflict_at"])
-        )
-        has = rows["n_values_conflict"] > 0
-        text = text.where(~has, text.where(text == "", text + ", ") + incident)
-        return text
-
-    reasons.add(flags["values_conflict"], values_text)
+    # Severity in money: current money problems too small to act on, and conduct that destroys value.
+    margin = f["gross_margin"].clip(lower=0.0)
+    for code in MONEY_PROBLEMS:
+        minor = flags[f"{code}_current"] & (weights[code] == 0)
+        facts.add("minor_problem", minor, lambda m, c=code: {
+            "problem": np.full(int(m.sum()), c, dtype=object), "cost_money": _round(weights.loc[m, f"cost_{c}"]),
+            "margin_money": _round(margin[m]),
+        })
+    for code in settings.actions.not_repriceable:
+        facts.add("destroys_value", decisions["destroys_value"] & flags[f"{code}_current"], lambda m, c=code: {
+            "problem": np.full(int(m.sum()), c, dtype=object), "cost_money": _round(weights.loc[m, f"cost_{c}"]),
+            "margin_money": _round(margin[m]),
+        })
 
     # Lifecycle and value: why this action when no problem decides it.
-    def last_order(m: pd.Series) -> pd.Series:
-        return (
-            "last order "
-            + _day(f.loc[m, "last_order_at"])
-            + " ("
-            + _int(f.loc[m, "days_since_last_order"])
-            + " days ago, usually every "
-            + predictions.loc[m, "usual_gap_days"].round().astype("int64").astype(str)
-            + " days)"
-        )
-
-    reasons.add(action.isin(("retain", "win_back")) | lifecycle.isin(("slipping", "lapsed")), last_order)
-    reasons.add(
-        f["n_orders"] > 0,
-        lambda m: (
-            "margin to date "
-            + _money(f.loc[m, "profit_customer_view"])
-            + " from "
-            + _int(f.loc[m, "n_orders"])
-            + " orders since "
-            + _day(f.loc[m, "first_order_at"])
-        ),
-    )
-    reasons.add(f["n_orders"] == 0, lambda m: "no completed orders yet")
-    reasons.add(
-        flags["no_growth_potential"],
-        lambda m: (
-            "revenue "
-            + _money(f.loc[m, "revenue_last_period"])
-            + f" in the last {trend_months} months vs "
-            + _money(f.loc[m, "revenue_prior_period"])
-            + " before, among the lowest yearly revenues"
-        ),
-    )
-    reasons.add(
-        flags["no_referrals"],
-        lambda m: "no referrals in " + _int(f.loc[m, "tenure_days"] // DAYS_PER_MONTH) + " months",
-    )
+    facts.add("last_order", action.isin(("retain", "win_back")) | lifecycle.isin(("slipping", "lapsed")), lambda m: {
+        "last_day": _day(rows(m)["last_order_at"]), "days": _int(rows(m)["days_since_last_order"]),
+        "gap": _int(predictions.loc[m, "usual_gap_days"].round()),
+    })
+    facts.add("margin", f["n_orders"] > 0, lambda m: {
+        "margin_money": _round(rows(m)["profit_customer_view"]), "orders": _int(rows(m)["n_orders"]),
+        "first_day": _day(rows(m)["first_order_at"]),
+    })
+    facts.add("no_orders", f["n_orders"] == 0)
+    trend_months = round(settings.features.trend_period_days / DAYS_PER_MONTH)
+    facts.add("no_growth", flags["no_growth_potential"], lambda m: {
+        "last_money": _round(rows(m)["revenue_last_period"]), "prior_money": _round(rows(m)["revenue_prior_period"]),
+        "months": np.full(int(m.sum()), trend_months, dtype=object),
+    })
+    facts.add("no_referrals", flags["no_referrals"], lambda m: {"months": _int(rows(m)["tenure_days"] // DAYS_PER_MONTH)})
     horizon_months = round(settings.clv.horizon_days / DAYS_PER_MONTH)
-    reasons.add(
-        action.isin(("retain", "win_back", "nurture", "grow")),
-        lambda m: (
-            "expected value "
-            + _money(predictions.loc[m, "clv"])
-            + f" over {horizon_months} months, "
-            + _money(decisions.loc[m, "money_at_stake"])
-            + " at stake"
-        ),
+    facts.add("expected_value", action.isin(("retain", "win_back", "nurture", "grow")), lambda m: {
+        "clv_money": _round(predictions.loc[m, "clv"]), "months": np.full(int(m.sum()), horizon_months, dtype=object),
+        "stake_money": _round(decisions.loc[m, "money_at_stake"]),
+    })
+    return facts
+
+
+def phrase_reasons(per_customer: list[list[tuple[str, dict]]], lang: str, currency: str) -> np.ndarray:
+    """The ``reasons`` column: each customer's facts phrased in ``lang``, joined with ``;``."""
+    phraser = Phraser(lang, currency)
+    return np.array(
+        [";".join(phraser.phrase(code, values) for code, values in items) for items in per_customer], dtype=object
     )
-    return reasons.joined()
 
 
-def build_evidence(features: pd.DataFrame, flags: pd.DataFrame, weights: pd.DataFrame) -> np.ndarray:
-    """A JSON object per customer: for every flag raised, its weight, latest record and whether stale."""
-    evidence = np.full(len(features), "{}", dtype=object)
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def build_evidence(
+    flags: pd.DataFrame, weights: pd.DataFrame, per_customer: list[list[tuple[str, dict]]]
+) -> np.ndarray:
+    """A JSON object per customer: each problem raised (current or stopped) with its weight, cost and
+    latest record, and the reason facts (``reasons``: ``[code, {figures}]`` in order)."""
     raised = flags[list(FLAG_CODES)].to_numpy(bool)
-    rows = np.flatnonzero(raised.any(axis=1))
-    if len(rows) == 0:
-        return evidence
-    last = {
-        code: flags[f"{code}_last_at"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object) for code in FLAG_CODES
-    }
-    stale = {code: flags[f"{code}_stale"].to_numpy(bool) for code in FLAG_CODES}
-    weight = {code: weights[code].to_numpy(float) if code in weights else None for code in FLAG_CODES}
-    for row in rows:
-        record = {}
+    stopped = {code: flags[f"{code}_stopped"].to_numpy(bool) for code in FLAG_CODES}
+    last = {code: _day(flags[f"{code}_last_at"]) for code in FLAG_CODES}
+    weight = {code: weights[code].to_numpy(float) for code in PROBLEM_FLAGS}
+    cost = {code: weights[f"cost_{code}"].to_numpy(float) for code in MONEY_PROBLEMS}
+    service = {kind: flags[f"service_{kind}"].to_numpy(bool) for kind in SERVICE_FAILURES}
+    evidence = np.empty(len(flags), dtype=object)
+    for row in range(len(flags)):
+        record: dict = {}
+        problems = {}
         for position, code in enumerate(FLAG_CODES):
             if not raised[row, position]:
                 continue
-            item = {"last_at": last[code][row] if isinstance(last[code][row], str) else None}
-            if weight[code] is not None:
+            item = {"state": "stopped" if stopped[code][row] else "current", "last_at": last[code][row] or None}
+            if code in weight:
                 item["weight"] = round(float(weight[code][row]), 2)
-                item["stale"] = bool(stale[code][row])
-            record[code] = item
-        evidence[row] = json.dumps(record, separators=(",", ":"))
+            if code in cost:
+                item["cost"] = round(float(cost[code][row]), 2)
+            problems[code] = item
+        if problems:
+            record["flags"] = problems
+        failures = [kind for kind in SERVICE_FAILURES if service[kind][row]]
+        if failures:
+            record["service_failures"] = failures
+        record["reasons"] = [[code, {k: _plain(v) for k, v in values.items()}] for code, values in per_customer[row]]
+        evidence[row] = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
     return evidence

@@ -7,8 +7,10 @@ from datetime import date
 
 import pandas as pd
 
+from keepwise.assess.engine import reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
+from keepwise.text.phrase import phrase_all
 
 __all__ = ["explain", "render_text"]
 
@@ -39,11 +41,14 @@ def _plain(value):
     return value
 
 
-def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame | None = None) -> dict:
-    """The dossier: action, priority, flags, reasons, metrics, evidence and a dated timeline.
+def explain(
+    ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame | None = None, lang: str | None = None
+) -> dict:
+    """The dossier: action, priority, flags (current and past), reasons, metrics, evidence and a dated timeline.
 
     The whole customer base is assessed (priorities and "valuable" are relative to it) unless an
-    ``assessment`` from ``assess`` is passed in. Raises ``KeyError`` for an unknown customer.
+    ``assessment`` from ``assess`` is passed in. Reasons are phrased from the evidence's facts in
+    ``lang`` (default: the settings' locale). Raises ``KeyError`` for an unknown customer.
     """
     churn_drivers: list[str] = []
     churn_source = None
@@ -64,6 +69,9 @@ def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame
         raise KeyError(f"no customer {customer_id!r}")
     row = row.iloc[0]
     metrics = features[features["customer_id"] == customer_id].iloc[0]
+    evidence = json.loads(row["evidence"])
+    language = lang or reasons_language(ds.settings)
+    reasons = phrase_all(evidence.get("reasons", []), language, ds.settings.general.currency)
 
     timeline = []
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
@@ -86,14 +94,16 @@ def explain(ds: Dataset, customer_id: str, as_of: date, assessment: pd.DataFrame
         "priority": int(row["priority"]),
         "lifecycle": row["lifecycle"],
         "flags": [code for code in str(row["flags"]).split(";") if code],
-        "reasons": [reason for reason in str(row["reasons"]).split(";") if reason],
+        "past_flags": [code for code in str(row.get("past_flags", "")).split(";") if code],
+        "reasons": reasons,
+        "lang": language,
         "money_at_stake": float(row["money_at_stake"]),
         "clv": float(row["clv"]),
         "p_alive": float(row["p_alive"]),
         "churn_risk": float(row["churn_risk"]),
         "churn_source": churn_source or row.get("churn_source", "rhythm"),
         "churn_drivers": churn_drivers,
-        "evidence": json.loads(row["evidence"]),
+        "evidence": evidence,
         "metrics": {column: _plain(value) for column, value in metrics.items()},
         "timeline": timeline,
     }
@@ -117,6 +127,8 @@ def render_text(dossier: dict, max_events: int = 40):
     if dossier.get("churn_drivers"):
         head.append("Churn drivers: " + "; ".join(dossier["churn_drivers"]) + "\n")
     head.append("Flags: " + (", ".join(dossier["flags"]) or "none") + "\n")
+    if dossier.get("past_flags"):
+        head.append("Past flags (stopped): " + ", ".join(dossier["past_flags"]) + "\n")
     for reason in dossier["reasons"]:
         head.append(f"  - {reason}\n")
     timeline = Table(title="Timeline", show_lines=False)

@@ -1,10 +1,12 @@
 """The contract's flags, computed from the executed feature table, vectorised.
 
 A flag is evidence, not a verdict. Each one here is a boolean column plus the date of its latest
-record, so the assessment can tell a current problem from one that stopped long ago ("people
-change"). Only records the customer is responsible for count: complaints the business was found
-at fault for, late deliveries and defective returns never raise a customer flag; they raise
-``service_failure`` instead, which points at the business (action ``fix_service``).
+record, and ``<code>_stopped`` says whether the problem has stopped (measured in
+``keepwise.assess.change``: "people change"); the ``flags`` column lists current problems only.
+Only records the customer is responsible for count: complaints the business was found at fault for,
+late deliveries and defective returns never raise a customer flag. They are weighed against the
+business's own rate across all customers (``keepwise.assess.rates``) and, where the customer was
+served clearly worse than the norm, raise ``service_failure`` (action ``fix_service``).
 
 All thresholds are in ``keepwise.toml`` ``[flags]``.
 """
@@ -17,15 +19,19 @@ from typing import get_args
 import numpy as np
 import pandas as pd
 
+from keepwise.assess.change import STOPPABLE, clean_record
+from keepwise.assess.rates import business_rate, excess_p_value
 from keepwise.config import FlagCode, ProblemFlag, Settings
 
-__all__ = ["FLAG_CODES", "PROBLEM_FLAGS", "compute_flags"]
+__all__ = ["FLAG_CODES", "PROBLEM_FLAGS", "SERVICE_FAILURES", "compute_flags"]
 
 # In the contract's order, which is the order the flags column lists them in (named in config.FlagCode).
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 # Flags that are problems with the relationship (they weigh towards offboarding); the other two
 # only describe limited upside.
 PROBLEM_FLAGS: tuple[str, ...] = get_args(ProblemFlag)
+# The business's own failures, each judged against the business's own rate across all customers.
+SERVICE_FAILURES = ("late_deliveries", "substantiated_complaints", "defective_returns")
 
 
 def _latest(*columns: pd.Series) -> pd.Series:
@@ -47,22 +53,54 @@ def compute_flags(
 ) -> pd.DataFrame:
     """One row per customer (same index as ``features``).
 
-    Columns: ``<flag>`` (bool) and ``<flag>_last_at`` (the latest record behind it) for every flag
-    code, ``<flag>_stale`` (the problem stopped more than ``stale_after_days`` ago and the customer
-    has ordered since), and ``service_failure`` (the business's own failures are documented).
-    ``referrals_tracked`` says whether the data records referrals at all; without it no customer can
-    be said to have made none.
+    Columns: ``<flag>`` (bool: the evidence is there, current or stopped), ``<flag>_last_at`` (the
+    latest record behind it), ``<flag>_stopped`` (the problem has stopped, ``keepwise.assess.change``)
+    and ``<flag>_current`` for every flag code; the measurement behind ``_stopped``; and for each of
+    ``SERVICE_FAILURES`` ``service_<kind>`` (the customer was served worse than the business's norm),
+    ``service_<kind>_p`` and ``service_<kind>_rate`` (the business's rate). ``service_failure`` is any
+    of them. ``referrals_tracked`` says whether the data records referrals at all; without it no
+    customer can be said to have made none.
     """
     config = settings.flags
+    level = config.test_level
     f = features
     as_of_ts = pd.Timestamp(as_of)
     out = pd.DataFrame(index=f.index)
+    buying = f["n_orders"] > 0
 
+    # The business's own failures, against its own rate across all customers.
+    service = {
+        "late_deliveries": (f["n_late"], f["n_delivered"], config.service_min_late),
+        "substantiated_complaints": (f["n_complaints_substantiated"], f["n_orders"], config.service_min_substantiated),
+        "defective_returns": (f["n_defective_returns"], f["n_orders"], config.service_min_defective_returns),
+    }
+    any_failure = pd.Series(False, index=f.index)
+    for kind, (events, opportunities, min_count) in service.items():
+        rate = business_rate(events, opportunities)
+        p_value = excess_p_value(events, opportunities, rate)
+        failed = (events >= min_count) & (p_value < level)
+        out[f"service_{kind}"] = failed
+        out[f"service_{kind}_p"] = p_value
+        out[f"service_{kind}_rate"] = rate
+        any_failure |= failed
+    out["service_failure"] = any_failure
+
+    # Complaints not found to be the business's fault: many relative to the customer's own orders and to
+    # the business's norm, and costing real staff time relative to what the customer brings.
     unfounded = f["n_complaints_unsubstantiated"] + f["n_complaints_not_judged"]
-    out["chronic_complainer"] = (unfounded >= config.chronic_min_unfounded) & (
-        unfounded >= config.chronic_min_unfounded_share * f["n_complaints"]
+    unfounded_rate = business_rate(unfounded, f["n_orders"])
+    unfounded_p = excess_p_value(unfounded, f["n_orders"], unfounded_rate)
+    staff_cost = f["handle_minutes_unfounded"] * settings.costs.staff_minute
+    margin = f["gross_margin"].clip(lower=0.0)
+    out["chronic_complainer"] = (
+        (unfounded >= config.chronic_min_unfounded)
+        & (unfounded >= config.chronic_min_unfounded_share * f["n_complaints"])
+        & (unfounded_p < level)
+        & (staff_cost >= config.chronic_min_staff_cost_share * margin)
     )
     out["chronic_complainer_last_at"] = f["last_unfounded_complaint_at"]
+    out["chronic_complainer_p"] = unfounded_p
+    out["chronic_complainer_rate"] = unfounded_rate
 
     out["abusive_to_staff"] = f["n_abuse_of_staff"] >= config.abuse_min_incidents
     out["abusive_to_staff_last_at"] = f["last_abuse_of_staff_at"]
@@ -83,7 +121,7 @@ def compute_flags(
     out["bad_payer_last_at"] = f["last_payment_problem_at"]
 
     # Judged on the customer's own profit: costs of the business's failures are left out.
-    out["unprofitable"] = (f["n_orders"] > 0) & (f["profit_customer_view"] < -config.unprofitable_min_loss)
+    out["unprofitable"] = buying & (f["profit_customer_view"] < -config.unprofitable_min_loss)
     out["unprofitable_last_at"] = as_of_ts
 
     out["return_abuser"] = (f["non_defective_return_share"] >= config.return_abuser_min_share) & (
@@ -107,7 +145,6 @@ def compute_flags(
     out["values_conflict_last_at"] = f["last_values_conflict_at"].where(~tagged, as_of_ts)
 
     revenue_rate = yearly_revenue(f, settings)
-    buying = f["n_orders"] > 0
     low_bar = revenue_rate[buying].quantile(config.no_growth_max_quantile) if buying.any() else 0.0
     out["no_growth_potential"] = (
         buying & (revenue_rate <= low_bar) & (f["revenue_last_period"] <= f["revenue_prior_period"])
@@ -121,35 +158,12 @@ def compute_flags(
     )
     out["no_referrals_last_at"] = as_of_ts
 
-    # "Stopped": the flag's thresholds are no longer met on the recent records alone (for the
-    # count-based flags), or its latest record is old; and the customer kept ordering since.
-    recent_cut = as_of_ts - pd.Timedelta(days=settings.features.recent_days)
-    recent_late = f["n_late_payments_recent"]
-    still_meets = {
-        "chronic_complainer": f["n_unfounded_complaints_recent"] >= config.chronic_min_unfounded,
-        "bad_payer": (recent_late >= config.bad_payer_min_late)
-        & (recent_late >= config.bad_payer_min_late_share * f["n_invoices_recent"]),
-        "return_abuser": f["n_non_defective_returns_recent"] >= config.return_abuser_min_returns,
-        "fickle": (f["n_fickle_orders_recent"] >= config.fickle_min_orders)
-        & (f["n_fickle_orders_recent"] >= config.fickle_min_share * f["n_orders_all_recent"]),
-    }
-    ordered_recently = (f["last_order_at"] > recent_cut).fillna(False)
+    change = clean_record(f, {code: out[f"{code}_last_at"] for code in STOPPABLE}, as_of, settings)
     for code in FLAG_CODES:
-        last_at = out[f"{code}_last_at"]
-        age_days = (as_of_ts - last_at).dt.days
-        ordered_since = (f["last_order_at"] > last_at).fillna(False)
-        stopped = (age_days > config.stale_after_days) & ordered_since
-        if code in still_meets:
-            stopped |= ~still_meets[code] & ordered_recently
-        out[f"{code}_stale"] = out[code] & stopped.fillna(False)
-        out[f"{code}_stopped_long_ago"] = out[f"{code}_stale"] & (age_days > config.stale_after_days)
-
-    out["service_failure"] = (
-        (
-            (f["n_complaints_substantiated"] >= config.service_min_substantiated)
-            & (f["n_complaints_substantiated"] >= unfounded)
-        )
-        | ((f["n_late"] >= config.service_min_late) & (f["late_share"] >= config.service_min_late_share))
-        | (f["n_defective_returns"] >= config.service_min_defective_returns)
-    )
-    return out
+        raised = out[code].fillna(False).astype(bool)
+        out[code] = raised
+        stopped = change[f"{code}_stopped"] if code in STOPPABLE else pd.Series(False, index=f.index)
+        out[f"{code}_stopped"] = raised & stopped
+        out[f"{code}_current"] = raised & ~stopped
+    change = change.drop(columns=[f"{code}_stopped" for code in STOPPABLE])
+    return pd.concat([out, change], axis=1)

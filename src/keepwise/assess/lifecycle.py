@@ -96,16 +96,18 @@ def lifecycle_stage(
 ) -> pd.Series:
     """never_bought / active / slipping / lapsed for every customer.
 
-    ``from_model``: stages come from the model's ``p_alive`` thresholds; otherwise from the rhythm
-    ratio thresholds. Either way a customer quiet for fewer than ``min_days_quiet`` days is active.
+    Stages come from the rhythm ratio thresholds and, with ``from_model``, also from the model's
+    ``p_alive`` thresholds (whichever says slipping or lapsed first). Either way a customer quiet for
+    fewer than ``min_days_quiet`` days is active.
     """
     life = settings.lifecycle
+    slipping = predictions["rhythm_ratio"] > life.slipping_gap_ratio
+    lapsed = predictions["rhythm_ratio"] > life.lapsed_gap_ratio
     if from_model:
-        slipping = predictions["p_alive"] < life.slipping_p_alive
-        lapsed = predictions["p_alive"] < life.lapsed_p_alive
-    else:
-        slipping = predictions["rhythm_ratio"] > life.slipping_gap_ratio
-        lapsed = predictions["rhythm_ratio"] > life.lapsed_gap_ratio
+        # The model sees the business's dropout; the customer's own rhythm sees a regular buyer who missed
+        # several of their usual purchases (the models assume buying at random). Either signal counts.
+        slipping |= predictions["p_alive"] < life.slipping_p_alive
+        lapsed |= predictions["p_alive"] < life.lapsed_p_alive
     quiet_long_enough = features["days_since_last_order"].fillna(0).astype(float) >= life.min_days_quiet
     stage = np.where(
         lapsed & quiet_long_enough, "lapsed", np.where(slipping & quiet_long_enough, "slipping", "active")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.assess.churn_reasons import churn_reasons
-from keepwise.assess.engine import _referrals_tracked, assess_frames
+from keepwise.assess.engine import _referrals_tracked, assess_frames, reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
@@ -30,13 +30,18 @@ class AssessmentRun:
     predictions: CustomerPredictions | None
     churn_source: str  # where churn_risk came from: bgnbd, classifier, blend or rhythm
     churn_source_reason: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # technical detail (``--verbose``, the model check)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step, for benchmarks
+    transaction_model: str | None = None  # the purchase model behind p_alive and clv; None: the rhythm rule
+    transaction_model_reason: str = ""
+    plain_notes: list[str] = field(default_factory=list)  # what a shop owner needs to know, in plain words
 
 
-def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
+def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
     predictions = run.predictions
-    if predictions is None or predictions.churn_model is None:
+    # The classifier's drivers are phrased in English only (keepwise.assess.churn_reasons); in another
+    # language they stay out of the reasons rather than mixing languages (explain lists them apart).
+    if predictions is None or predictions.churn_model is None or lang != "en":
         return
     table = run.assessment
     wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
@@ -56,8 +61,12 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
     table.loc[has, "reasons"] = joined[has]
 
 
-def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> AssessmentRun:
-    """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv from the models."""
+def assess_with_models(
+    ds: Dataset, as_of: date, features: pd.DataFrame | None = None, lang: str | None = None
+) -> AssessmentRun:
+    """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv from the models; reasons in
+    ``lang`` (default: the settings' locale). After the contract's columns, ``transaction_model`` names the
+    purchase model behind p_alive and clv ("rhythm" when none could be fitted)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     if features is None:
@@ -67,8 +76,15 @@ def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None =
     predictions, failure = try_predict_customers(ds, as_of, features)
     seconds["models"] = time.perf_counter() - clock
     notes = [] if predictions is None else list(predictions.notes)
+    plain = [] if predictions is None else list(predictions.plain_notes)
+    model_name = None if predictions is None else predictions.transaction_model_name
+    model_reason = "" if predictions is None else predictions.transaction_model_reason
     if predictions is None:
         notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
+        plain.append(
+            "No purchase model could be used on these records, so 'still active' (p_alive) and future value "
+            "(clv) are estimated from each customer's own buying rhythm."
+        )
         source, reason, model_columns = "rhythm", f"rhythm: {failure}", None
     else:
         source, reason = predictions.churn_source, predictions.churn_source_reason
@@ -76,11 +92,14 @@ def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None =
         if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
             model_columns = None
     clock = time.perf_counter()
-    assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds))
+    assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds), lang=lang)
     assessment["churn_source"] = source
+    assessment["transaction_model"] = model_name or "rhythm"
     seconds["assess"] = time.perf_counter() - clock
-    run = AssessmentRun(assessment, features, predictions, source, reason, notes, seconds)
+    run = AssessmentRun(
+        assessment, features, predictions, source, reason, notes, seconds, model_name, model_reason, plain
+    )
     clock = time.perf_counter()
-    _with_churn_reasons(run, ds, as_of)
+    _with_churn_reasons(run, ds, as_of, lang or reasons_language(ds.settings))
     seconds["churn reasons"] = time.perf_counter() - clock
     return run

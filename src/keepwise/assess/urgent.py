@@ -5,14 +5,29 @@ One list for every reader: ``keepwise demo`` prints it and the report shows it.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-URGENT_COLUMNS = ("customer_id", "name", "action", "priority", "money_at_stake", "reason")
+URGENT_COLUMNS = ("customer_id", "name", "action", "priority", "money_at_stake", "reason", "reason_fact")
 
 
 def first_reasons(reasons: pd.Series) -> pd.Series:
     """The first of each customer's ``;``-separated reasons ("" when there is none)."""
     return reasons.fillna("").astype(str).str.split(";").str[0].str.strip()
+
+
+def first_facts(evidence: pd.Series) -> list:
+    """The facts behind each customer's first reason (``(code, values)``, or None), so that a reader can
+    phrase it in its own language (``keepwise.text.phrase``)."""
+    out = []
+    for record in evidence.fillna("").astype(str):
+        try:
+            reasons = json.loads(record).get("reasons", []) if record else []
+        except ValueError:
+            reasons = []
+        out.append(tuple(reasons[0]) if reasons else None)
+    return out
 
 
 def urgent_order(assessment: pd.DataFrame) -> pd.DataFrame:
@@ -24,7 +39,8 @@ def most_urgent(assessment: pd.DataFrame, rows: int, names: dict[str, str] | Non
     """The first ``rows`` customers (``[report] urgent_customers``) by priority, then money at stake, with
     their first reason.
 
-    Columns: customer_id, name ("" when unknown), action, priority, money_at_stake, reason.
+    Columns: customer_id, name ("" when unknown), action, priority, money_at_stake, reason (in the settings'
+    language) and reason_fact (its facts, for phrasing in another language; None when there are none).
     """
     names = names or {}
     top = urgent_order(assessment).head(rows)
@@ -37,6 +53,7 @@ def most_urgent(assessment: pd.DataFrame, rows: int, names: dict[str, str] | Non
             "priority": top["priority"].to_numpy(),
             "money_at_stake": top["money_at_stake"].astype(float).to_numpy(),
             "reason": first_reasons(top["reasons"]).to_numpy(),
+            "reason_fact": first_facts(top["evidence"]) if "evidence" in top else [None] * len(top),
         },
         columns=list(URGENT_COLUMNS),
     )

@@ -57,6 +57,10 @@ def assess(
     as_of: AsOfOpt,
     out: Annotated[Path, typer.Option("--out", help="File to write (CSV, or JSON with --format json).")],
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Also print the models' technical notes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON (the file is written as usual).")] = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -64,11 +68,16 @@ def assess(
     from keepwise.assess import assess_with_models, write_assessment
 
     require_choice(fmt, "--format", ("csv", "json"))
+    if lang is not None:
+        require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)
-    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang))
     write_assessment(run.assessment, out, fmt)
-    for note in run.notes:
+    for note in run.plain_notes:
         say(note, "yellow", label="note")
+    if verbose:
+        for note in run.notes:
+            say(note, "yellow", label="detail")
     counts = run.assessment["action"].value_counts()
     if as_json:
         print_json({
@@ -78,7 +87,10 @@ def assess(
             "actions": {str(action): int(count) for action, count in counts.items()},
             "churn_source": run.churn_source,
             "churn_source_reason": run.churn_source_reason,
-            "notes": list(run.notes),
+            "transaction_model": run.transaction_model,
+            "transaction_model_reason": run.transaction_model_reason,
+            "notes": list(run.plain_notes),
+            "details": list(run.notes),
         })
         return
     summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
@@ -87,6 +99,11 @@ def assess(
     for action, count in counts.items():
         summary.add_row(str(action), f"{count:,}")
     show(summary)
+    if run.transaction_model:
+        console.print(f"Purchase model {run.transaction_model_reason}", highlight=False)
+    else:
+        console.print("Purchase model: none could be fitted; p_alive and clv follow each customer's rhythm",
+                      highlight=False)
     console.print(f"Churn risk from {run.churn_source_reason}", highlight=False)
 
 
@@ -96,6 +113,9 @@ def explain(
     customer_id: Annotated[str, typer.Argument(help="The customer to explain.")],
     as_of: AsOfOpt,
     as_json: Annotated[bool, typer.Option("--json", help="Print the dossier as JSON.")] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
@@ -103,9 +123,11 @@ def explain(
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
 
+    if lang is not None:
+        require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)
     try:
-        dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day))
+        dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day, lang=lang))
     except KeyError:
         say(f"no customer '{customer_id}' in {data}")
         raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -129,6 +129,8 @@ FEATURE_COLUMNS = (
     "late_payment_interest",
     "n_late_payments_recent",
     "n_invoices_recent",
+    "n_invoices_due",
+    "n_invoices_due_since_problem",
     "first_payment_problem_at",
     "last_payment_problem_at",
     # incidents (confirmed only)
@@ -332,6 +334,13 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table
     interest_overdue = overdue_unpaid.ifelse(unpaid_amount * rate * days_overdue_now / 365, 0.0)
     problem = paid_late | overdue_unpaid | written_off
     recent = at.recent
+    # Invoices that came due after the last one with a payment problem: the clean record since,
+    # against which "the customer pays on time now" is measured (keepwise.assess.change).
+    invoices = invoices.mutate(
+        last_problem_due=invoices.due_at.max(where=problem).over(group_by=invoices.customer_id)
+    )
+    due = invoices.due_at <= at.end
+    due_since_problem = due & invoices.last_problem_due.notnull() & (invoices.due_at > invoices.last_problem_due)
     return invoices.group_by("customer_id").aggregate(
         n_invoices=invoices.count(),
         n_paid_late=_count(paid_late),
@@ -342,6 +351,8 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table
         late_payment_interest=(interest_paid_late + interest_overdue).sum(),
         n_late_payments_recent=_count((paid_late | overdue_unpaid) & (invoices.due_at > recent)),
         n_invoices_recent=_count(invoices.due_at > recent),
+        n_invoices_due=_count(due),
+        n_invoices_due_since_problem=_count(due_since_problem),
         first_payment_problem_at=_first(problem, invoices.due_at),
         last_payment_problem_at=_last(problem, ibis.coalesce(invoices.paid_at, invoices.due_at)),
     )

@@ -20,6 +20,7 @@ from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames
 from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
+from keepwise.models.transaction_choice import resolved_transaction_model, with_transaction_model
 
 __all__ = ["backtest", "choose_churn_source", "churn_sources", "transaction_churn_risk"]
 
@@ -46,7 +47,10 @@ def transaction_churn_risk(ds: Dataset, as_of: date, settings: Settings) -> pd.D
     time_unit = settings.clv.time_unit
     rfm = customer_summary(ds, as_of, time_unit)
     args = (rfm["frequency"].to_numpy(dtype=float), rfm["recency"].to_numpy(dtype=float), rfm["T"].to_numpy(dtype=float))
-    fitter = transaction_fitter(settings.clv.transaction_model).fit(*args)
+    name = resolved_transaction_model(ds, as_of, settings)
+    if name is None:
+        raise ConvergenceError("no purchase model can be fitted on this data")
+    fitter = transaction_fitter(name).fit(*args)
     risk = churn_risk(fitter, settings.churn_model.period_days, TIME_UNIT_DAYS[time_unit], *args)
     return pd.DataFrame({"customer_id": rfm["customer_id"], "churn_risk": risk})
 
@@ -100,6 +104,8 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     ones), so that a later ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again.
     """
     settings = settings or ds.settings
+    # With [clv] transaction_model = "auto" the model chosen at as_of is replayed at every cutoff.
+    settings = with_transaction_model(settings, resolved_transaction_model(ds, as_of, settings))
     n_cutoffs = settings.clv.backtest_cutoffs if n_cutoffs is None else n_cutoffs
     period_days = settings.churn_model.period_days
     transaction = _transaction_name(settings)
@@ -150,11 +156,13 @@ def choose_churn_source(backtest_df: pd.DataFrame, settings: Settings | None = N
     rewards calibration and ranking alike, and churn_risk is used as a probability); the blend is
     chosen only when it beats the better single source by ``blend_min_brier_gain``. The reason quotes
     both mean AUCs and Brier scores, e.g. "classifier: AUC 0.84 vs 0.78, Brier 0.120 vs 0.150 over 3
-    cutoffs". Without ``settings``, the packaged defaults' transaction model and gain apply.
+    cutoffs". The transaction model is the one the backtest scored; without ``settings``, the packaged
+    defaults' gain applies.
     """
     settings = settings or packaged_settings()
     min_gain = settings.churn_model.blend_min_brier_gain
-    model = _transaction_name(settings)
+    scored = set(backtest_df["source"]) - {"classifier", "blend", "recency"}
+    model = scored.pop() if len(scored) == 1 else _transaction_name(settings)
     wide = backtest_df.pivot(index="cutoff", columns="source", values=["auc", "brier"])
     classifier_ok = wide[("brier", "classifier")].notna()
     model_ok = wide[("brier", model)].notna()

@@ -31,6 +31,7 @@ from keepwise.models.clv import customer_lifetime_value
 from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
+from keepwise.models.transaction_choice import choose_transaction_model, with_transaction_model
 
 
 @dataclass
@@ -44,6 +45,9 @@ class CustomerPredictions:
     notes: list[str] = field(default_factory=list)
     churn_model: object | None = None  # the fitted ChurnModel when the classifier contributes
     churn_frames: object | None = None  # its FeatureFrames, so reasons reuse computed features
+    transaction_model_name: str | None = None  # the purchase model used (bgnbd, mbgnbd, pareto-nbd)
+    transaction_model_reason: str = ""  # why that one (the holdout comparison, or the setting)
+    plain_notes: list[str] = field(default_factory=list)  # the same news in words a shop owner reads
 
     def for_assessment(self) -> pd.DataFrame:
         """The columns the assessment takes from models; absent ones fall back to its rhythm rule."""
@@ -95,12 +99,12 @@ def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
     return frames
 
 
-def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames):
-    """Pick the churn source by backtest on this business's own past, then predict with it."""
+def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings):
+    """Pick the churn source by backtest on this business's own past, then predict with it. ``settings``
+    name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto)."""
     from keepwise.models.churn_backtest import backtest, choose_churn_source
     from keepwise.models.churn_classifier import ChurnModel
 
-    settings = ds.settings
     name = settings.clv.transaction_model
     try:
         scores = backtest(ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings, frames=frames)
@@ -151,25 +155,44 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
         raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
     x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     table = pd.DataFrame({"customer_id": summary["customer_id"]})
-    try:
-        transaction = transaction_fitter(config.transaction_model).fit(x, t_x, t_cal)
-    except ValueError as error:  # ConvergenceError included: e.g. no dropout visible in the data
-        notes.append(f"{config.transaction_model} cannot be fitted on this data ({error})")
-        transaction = None
+    choice = choose_transaction_model(ds, as_of)
+    plain: list[str] = []
+    for name, error in choice.failures.items():
+        notes.append(f"{name} cannot be fitted on the orders before the held-out days ({error})")
+    transaction = None
+    if choice.name is not None:
+        try:
+            transaction = transaction_fitter(choice.name).fit(x, t_x, t_cal)
+        except ValueError as error:  # ConvergenceError included: e.g. no dropout visible in the data
+            notes.append(f"{choice.name} cannot be fitted on this data ({error})")
+    else:
+        notes.append(choice.reason)
+
+    def finish(result: CustomerPredictions) -> CustomerPredictions:
+        result.transaction_model_name = choice.name if transaction is not None else None
+        result.transaction_model_reason = choice.reason if transaction is not None else "none could be fitted"
+        result.plain_notes = plain
+        return result
+
     spend_model = None
     if transaction is None:
+        plain.append(
+            "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so "
+            "'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm."
+        )
         if config.churn_source != "auto":
-            return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
+            return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         frames = _feature_frames(ds, as_of, features)
         risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames)
         if risk is None:
-            return CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes)
+            return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
-        reason = f"classifier: {config.transaction_model} cannot be fitted on this data"
-        return CustomerPredictions(
+        reason = f"classifier: no purchase model can be fitted on this data ({config.transaction_model})"
+        return finish(CustomerPredictions(
             table, "classifier", reason, notes=notes, churn_model=model, churn_frames=frames
-        )
+        ))
 
+    settings = with_transaction_model(ds.settings, choice.name)
     table["p_alive"] = np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0)
     table["churn_risk_transaction"] = churn_risk(transaction, ds.settings.churn_model.period_days, unit_days,
                                                  x, t_x, t_cal)
@@ -182,15 +205,17 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     backtest_scores = None
     if config.churn_source == "auto":
         frames = _feature_frames(ds, as_of, features)
-        risk, source, reason, backtest_scores, fitted = _churn_from_history(ds, as_of, transaction_risk, notes, frames)
+        risk, source, reason, backtest_scores, fitted = _churn_from_history(
+            ds, as_of, transaction_risk, notes, frames, settings
+        )
     else:
-        name = config.transaction_model
+        name = choice.name
         risk, source, reason, fitted = transaction_risk, name, f"{name}: set by [clv] churn_source", None
     table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
     result = CustomerPredictions(table, source, reason, transaction, spend_model, backtest_scores, notes)
     if fitted:
         result.churn_model, result.churn_frames = fitted
-    return result
+    return finish(result)
 
 
 def try_predict_customers(

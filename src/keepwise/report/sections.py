@@ -18,6 +18,7 @@ from keepwise.assess.analysis import Analysis
 from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
 from keepwise.report import charts
+from keepwise.text.phrase import phrase_all
 from keepwise.text.translator import MISSING, Translator
 
 SECTION_IDS = (
@@ -226,7 +227,7 @@ def actions(a: Analysis, t: Translator) -> Section:
     names = a.highlights.customer_names
     urgent_rows = [
         [t.number(r.priority), _customer_label(r.customer_id, names), t(f"action.{r.action}"),
-         t.money(r.money_at_stake), r.reason]
+         t.money(r.money_at_stake), phrase_all([r.reason_fact], t.lang, t.currency)[0] if r.reason_fact else r.reason]
         for r in a.highlights.urgent.itertuples(index=False)
     ]
     return Section("actions", t("section.actions"), t("intro.actions"), [

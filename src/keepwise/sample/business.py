@@ -27,6 +27,7 @@ class Business:
     signup_day: np.ndarray  # int, days since origin
     activity_end: np.ndarray  # float day after which the customer is no longer around
     customer_ids: pa.Array  # "C000001"..., in signup order
+    dropped_out_day: np.ndarray | None = None  # float day a customer left of their own accord (NaN: never)
 
     def customer_column(self, owner: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
         """The customer_id of each row's owner (null where missing)."""

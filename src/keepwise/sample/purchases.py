@@ -56,6 +56,16 @@ def _purchase_days(biz: Business, rng: np.random.Generator):
     biz.activity_end = np.where(lapsed, np.minimum(end + 45.0, horizon), horizon)
 
     first = start + rng.random(n) * np.minimum(0.5 * mean_gap, end - start - 1.0)
+    # Real dropout: a lifetime after the first purchase, from a dropout rate that varies by customer.
+    mean_life = PARAMS.value("lifetime_days", code).astype(float)
+    mortal = mean_life > 0
+    life_shape = PARAMS.value("lifetime_shape", code).astype(float)
+    dropout_rate = rng.gamma(np.where(mortal, life_shape, 1.0)) / np.where(mortal, life_shape * mean_life, 1.0)
+    death = np.where(mortal, first + rng.exponential(1.0, n) / dropout_rate, np.inf)
+    dropped = mortal & (death < horizon)
+    end = np.where(dropped, np.minimum(end, death), end)
+    biz.dropped_out_day = np.where(dropped, death, np.nan)
+    biz.activity_end = np.where(dropped, np.minimum(death + 45.0, horizon), biz.activity_end)
     clock = _seasonal_clock(biz.origin, HISTORY_DAYS + 1)
     grid = np.arange(len(clock), dtype=float)
     first_clock = np.interp(first, grid, clock)

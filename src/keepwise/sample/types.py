@@ -24,6 +24,11 @@ class CustomerTypeSpec:
     ending: str = "active"  # "active": buys up to as_of; "slipping" or "lapsed": stops early
     stop_gap_multiple: tuple[float, float] = (2.4, 3.4)  # slipping: last purchase this many gaps ago
     stop_days_ago: tuple[float, float] = (190, 420)  # lapsed: last purchase this many days ago
+    # Real dropout (Pareto/NBD style): each customer's dropout rate per day is drawn from a gamma with this
+    # mean lifetime (days after the first purchase; 0 = the type never drops out on its own) and shape
+    # (smaller = more varied lifetimes); the customer then stays an exponential lifetime and buys no more.
+    lifetime_days: float = 0.0
+    lifetime_shape: float = 1.0
     basket_list_price: tuple[float, float] = (35, 110)  # the customer's typical list price per order
     deep_discount_share: float = 0.0  # orders bought at 35-60% off
     cancel_share: tuple[float, float] = (0.0, 0.04)
@@ -88,8 +93,23 @@ CUSTOMER_TYPES: dict[str, CustomerTypeSpec] = {
         purchase_gap_days=(150, 400),
         gap_regularity=1.0,
         basket_list_price=(15, 45),
+        lifetime_days=900.0,
+        lifetime_shape=1.0,
         ticket_rate=0.4,
         engagement_rate=0.4,
+        referral_weight=0.5,
+    ),
+    "tried_and_left": CustomerTypeSpec(
+        share=0.10,
+        tenure_days=(60, HISTORY_DAYS),
+        purchase_gap_days=(20, 90),
+        gap_regularity=1.0,
+        basket_list_price=(25, 90),
+        lifetime_days=150.0,
+        lifetime_shape=1.5,
+        survey_score=(4, 8),
+        engagement_rate=0.5,
+        unsubscribe=0.3,
         referral_weight=0.5,
     ),
     "slipping_valuable": CustomerTypeSpec(

@@ -66,9 +66,18 @@ def _generate_arrow(n_customers: int, seed: int, as_of: date) -> tuple[dict[str,
         {
             "customer_id": biz.customer_ids,
             "customer_type": labels_from_codes(TYPE_NAMES, biz.type_code),
+            "dropped_out_at": _dropout_dates(biz),
         }
     )
     return tables, truth
+
+
+def _dropout_dates(biz) -> pa.Array:
+    """The day each customer left of their own accord (real dropout), empty for those still around."""
+    days = biz.dropped_out_day if biz.dropped_out_day is not None else np.full(biz.n, np.nan)
+    missing = ~np.isfinite(days)
+    stamps = biz.stamps(np.where(missing, 0.0, days)).astype("datetime64[D]")
+    return pa.array(stamps, pa.date32(), mask=missing)
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:

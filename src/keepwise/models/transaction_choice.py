@@ -1,0 +1,92 @@
+"""Which purchase model describes this business: chosen by how well each predicted a held-out period.
+
+``[clv] transaction_model = "auto"`` fits each of ``[clv] transaction_candidates`` on the orders up to
+``as_of - holdout_days`` and scores, on the customers known then, its probability of at least one
+purchase in the held-out days against what they did (Brier score, lower is better). The best is then
+fitted on all orders up to ``as_of``. The choice and its figures are stated, so the output can say which
+model was used and why.
+
+BG/NBD is not a default candidate: under it a customer who never bought again is alive with
+probability 1 however long ago their one purchase was. MBG/NBD and Pareto/NBD let every customer's
+P(alive) fall with the time since their last purchase, one-time buyers included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from keepwise.config import Settings
+from keepwise.data.loader import Dataset
+from keepwise.models.fitting import transaction_fitter
+from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary
+
+__all__ = ["TransactionChoice", "choose_transaction_model", "with_transaction_model"]
+
+
+@dataclass
+class TransactionChoice:
+    name: str | None  # the model to use; None when no candidate could be fitted
+    reason: str  # why, in one line (for the CLI's last line and the report's model check)
+    scores: dict[str, float] = field(default_factory=dict)  # candidate -> holdout Brier score
+    failures: dict[str, str] = field(default_factory=dict)  # candidate -> why it could not be fitted
+
+
+def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None = None) -> TransactionChoice:
+    """The configured model, or with ``"auto"`` the candidate that predicted the held-out days best."""
+    config = (settings or ds.settings).clv
+    if config.transaction_model != "auto":
+        return TransactionChoice(config.transaction_model, f"{config.transaction_model}: set by [clv] transaction_model")
+    unit = config.time_unit
+    unit_days = TIME_UNIT_DAYS[unit]
+    calibration_end = as_of - timedelta(days=config.holdout_days)
+    summary = rfm_summary(ds.table("orders"), calibration_end, unit, observation_end=as_of).to_pandas()
+    candidates = list(config.transaction_candidates)
+    if summary.empty:
+        return TransactionChoice(
+            candidates[0], f"{candidates[0]}: no orders before the held-out {config.holdout_days} days to compare on"
+        )
+    x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    bought = (summary["frequency_holdout"].to_numpy(dtype=float) > 0).astype(float)
+    horizon = config.holdout_days / unit_days
+    choice = TransactionChoice(None, "")
+    for name in candidates:
+        try:
+            fitter = transaction_fitter(name).fit(x, t_x, t_cal)
+            p_buy = np.clip(fitter.probability_of_purchase_in_next(horizon, x, t_x, t_cal), 0.0, 1.0)
+        except ValueError as error:  # ConvergenceError included
+            choice.failures[name] = str(error)
+            continue
+        if not np.all(np.isfinite(p_buy)):
+            choice.failures[name] = "its predictions are not finite numbers on this data"
+            continue
+        choice.scores[name] = float(np.mean((p_buy - bought) ** 2))
+    if not choice.scores:
+        choice.reason = "no purchase model could be fitted on the orders before the held-out period"
+        return choice
+    best = min(choice.scores, key=choice.scores.get)
+    others = ", ".join(f"{name} {score:.4f}" for name, score in choice.scores.items() if name != best)
+    choice.name = best
+    choice.reason = (
+        f"{best}: predicted who bought in the last {config.holdout_days} days best "
+        f"(Brier score {choice.scores[best]:.4f}" + (f"; {others}" if others else "") + ")"
+    )
+    if choice.failures:
+        choice.reason += "; not fitted: " + ", ".join(choice.failures)
+    return choice
+
+
+def with_transaction_model(settings: Settings, name: str | None) -> Settings:
+    """``settings`` with ``[clv] transaction_model`` set to the model in use (so the churn backtest scores it)."""
+    if name is None or settings.clv.transaction_model == name:
+        return settings
+    return settings.model_copy(update={"clv": settings.clv.model_copy(update={"transaction_model": name})})
+
+
+def resolved_transaction_model(ds: Dataset, as_of: date, settings: Settings) -> str | None:
+    """The concrete model ``settings`` ask for on ``ds`` as of ``as_of`` (choosing when it is auto)."""
+    if settings.clv.transaction_model != "auto":
+        return settings.clv.transaction_model
+    return choose_transaction_model(ds, as_of, settings).name

@@ -1,0 +1,67 @@
+"""Reasons in English (the reference: every language has these codes)."""
+
+REASONS = {
+    "service_substantiated": "business at fault: {n} substantiated {complaint@n} in {orders} {order@orders} {span}, "
+    "against {rate_share} of orders across the business",
+    "service_late": "business at fault: {n} of {total} {delivery@total} late {span}, against {rate_share} across the business",
+    "service_defective": "business at fault: {n} defective {product@n} returned in {orders} {order@orders} {span}, "
+    "{amount_money} refunded, against {rate_share} of orders across the business",
+    "chronic_complainer": "{n} {complaint@n} {span}, {unfounded} not substantiated, in {orders} {order@orders} "
+    "(about {expected_decimal} expected at the business's rate), {staff_hours} staff {hour@staff_hours}",
+    "abusive_to_staff": "{n} confirmed {incident@n} of abuse towards staff {span}",
+    "incident_fraud": "{n} confirmed {fraud@n}, last {last_day}",
+    "incident_chargeback": "{n} {chargeback@n}, last {last_day}",
+    "incident_unethical_request": "{n} confirmed unethical {request@n}, last {last_day}",
+    "incident_policy_abuse": "{n} confirmed {policy_abuse@n}, last {last_day}",
+    "bad_payer": "{late} of {invoices} {invoice@invoices} paid late or overdue, last {last_day}, "
+    "{overdue_money} overdue, {written_off_money} written off",
+    "unprofitable": "net loss to date {loss_money}: revenue {revenue_money}, cost of goods {goods_money}, "
+    "cost to serve {serve_money}",
+    "return_abuser": "{n} {return@n} not for defects {span}, {amount_money} refunded ({revenue_share} of revenue)",
+    "deal_seeker": "{n} of {orders} {order@orders} bought at {off_share} off or more",
+    "fickle": "{n} of {orders} {order@orders} cancelled or changed {span}, {changes} change {request@changes}",
+    "values_tag": "tagged values_conflict by staff",
+    "values_incidents": "{n} confirmed values-conflict {incident@n}, last {last_day}",
+    "stopped_invoices": "{problem} stopped: none on the last {clean} {invoice@clean}, "
+    "against {former} of the {former_total} {invoice@former_total} before",
+    "stopped_measured": "{problem} stopped: none in the {clean_months} {month@clean_months} up to the last order, "
+    "against {former} in the {former_months} {month@former_months} before",
+    "stopped_long_ago": "{problem} stopped {months} {month@months} ago, ordering since",
+    "minor_problem": "{problem}: cost {cost_money} against {margin_money} margin brought, minor",
+    "destroys_value": "{problem} cost {cost_money}, more than all the {margin_money} margin the customer brought: "
+    "cannot be repriced",
+    "last_order": "last order {last_day} ({days} {day@days} ago, usually every {gap} {day@gap})",
+    "margin": "margin to date {margin_money} from {orders} {order@orders} since {first_day}",
+    "no_orders": "no completed orders yet",
+    "no_growth": "revenue {last_money} in the last {months} {month@months} vs {prior_money} before, "
+    "among the lowest yearly revenues",
+    "no_referrals": "no referrals in {months} {month@months}",
+    "expected_value": "expected value {clv_money} over {months} {month@months}, {stake_money} at stake",
+}
+
+PROBLEMS = {
+    "chronic_complainer": "unfounded complaints",
+    "abusive_to_staff": "abuse towards staff",
+    "fraud_or_unethical": "fraud or unethical requests",
+    "bad_payer": "late payments",
+    "return_abuser": "returns not for defects",
+    "fickle": "changed or cancelled orders",
+    "values_conflict": "values conflicts",
+}
+
+WORDS = {
+    "complaint": {"one": "complaint", "other": "complaints"},
+    "order": {"one": "order", "other": "orders"},
+    "delivery": {"one": "delivery", "other": "deliveries"},
+    "product": {"one": "product", "other": "products"},
+    "hour": {"one": "hour", "other": "hours"},
+    "incident": {"one": "incident", "other": "incidents"},
+    "fraud": {"one": "fraud", "other": "frauds"},
+    "chargeback": {"one": "chargeback", "other": "chargebacks"},
+    "request": {"one": "request", "other": "requests"},
+    "policy_abuse": {"one": "policy abuse", "other": "policy abuses"},
+    "invoice": {"one": "invoice", "other": "invoices"},
+    "return": {"one": "return", "other": "returns"},
+    "month": {"one": "month", "other": "months"},
+    "day": {"one": "day", "other": "days"},
+}

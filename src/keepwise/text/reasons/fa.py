@@ -1,0 +1,68 @@
+"""دلایل به فارسی (ارقام فارسی و تاریخ خورشیدی را keepwise.text.phrase می‌گذارد)."""
+
+REASONS = {
+    "service_substantiated": "تقصیر کسب‌وکار: {n} {complaint@n} واردشده در {orders} {order@orders} {span}، "
+    "در برابر {rate_share} سفارش‌ها در کل کسب‌وکار",
+    "service_late": "تقصیر کسب‌وکار: {n} از {total} {delivery@total} با تأخیر {span}، در برابر {rate_share} در کل کسب‌وکار",
+    "service_defective": "تقصیر کسب‌وکار: {n} {product@n} معیوب برگشت در {orders} {order@orders} {span}، "
+    "{amount_money} بازپرداخت، در برابر {rate_share} سفارش‌ها در کل کسب‌وکار",
+    "chronic_complainer": "{n} {complaint@n} {span}، {unfounded} ناوارد، در {orders} {order@orders} "
+    "(با نرخ کسب‌وکار حدود {expected_decimal} انتظار می‌رفت)، {staff_hours} {hour@staff_hours} وقت کارکنان",
+    "abusive_to_staff": "{n} {incident@n} تأییدشدهٔ بدرفتاری با کارکنان {span}",
+    "incident_fraud": "{n} {fraud@n} تأییدشده، آخرین {last_day}",
+    "incident_chargeback": "{n} {chargeback@n}، آخرین {last_day}",
+    "incident_unethical_request": "{n} {request@n} غیراخلاقی تأییدشده، آخرین {last_day}",
+    "incident_policy_abuse": "{n} {policy_abuse@n} تأییدشده، آخرین {last_day}",
+    "bad_payer": "{late} از {invoices} {invoice@invoices} دیر پرداخت‌شده یا معوق، آخرین {last_day}، "
+    "{overdue_money} معوق، {written_off_money} سوخت‌شده",
+    "unprofitable": "زیان خالص تا امروز {loss_money}: درآمد {revenue_money}، بهای کالا {goods_money}، "
+    "هزینهٔ خدمت‌رسانی {serve_money}",
+    "return_abuser": "{n} {return@n} بدون عیب {span}، {amount_money} بازپرداخت ({revenue_share} درآمد)",
+    "deal_seeker": "{n} از {orders} {order@orders} با {off_share} تخفیف یا بیشتر",
+    "fickle": "{n} از {orders} {order@orders} لغو یا تغییر داده‌شده {span}، {changes} {request@changes} تغییر",
+    "values_tag": "کارکنان برچسب تعارض ارزشی (values_conflict) زده‌اند",
+    "values_incidents": "{n} {incident@n} تأییدشدهٔ تعارض ارزشی، آخرین {last_day}",
+    "stopped_invoices": "{problem} متوقف شده: هیچ‌کدام در {clean} {invoice@clean} اخیر، "
+    "در برابر {former} از {former_total} {invoice@former_total} پیش از آن",
+    "stopped_measured": "{problem} متوقف شده: هیچ موردی در {clean_months} {month@clean_months} تا آخرین سفارش، "
+    "در برابر {former} مورد در {former_months} {month@former_months} پیش از آن",
+    "stopped_long_ago": "{problem} {months} {month@months} پیش متوقف شده و سفارش‌ها ادامه دارد",
+    "minor_problem": "{problem}: هزینهٔ {cost_money} در برابر {margin_money} حاشیهٔ سود آورده‌شده، جزئی",
+    "destroys_value": "{problem} {cost_money} هزینه داشته، بیش از کل {margin_money} حاشیهٔ سود آورده‌شده: "
+    "با قیمت‌گذاری دوباره جبران نمی‌شود",
+    "last_order": "آخرین سفارش {last_day} ({days} {day@days} پیش، معمولاً هر {gap} {day@gap})",
+    "margin": "حاشیهٔ سود تا امروز {margin_money} از {orders} {order@orders} از {first_day}",
+    "no_orders": "هنوز سفارش تکمیل‌شده‌ای ندارد",
+    "no_growth": "درآمد {last_money} در {months} {month@months} اخیر در برابر {prior_money} پیش از آن، "
+    "از کمترین درآمدهای سالانه",
+    "no_referrals": "هیچ معرفی در {months} {month@months}",
+    "expected_value": "ارزش مورد انتظار {clv_money} در {months} {month@months}، {stake_money} در خطر",
+}
+
+PROBLEMS = {
+    "chronic_complainer": "شکایت‌های ناوارد",
+    "abusive_to_staff": "بدرفتاری با کارکنان",
+    "fraud_or_unethical": "تقلب یا درخواست‌های غیراخلاقی",
+    "bad_payer": "دیرکرد پرداخت",
+    "return_abuser": "مرجوعی بدون عیب",
+    "fickle": "تغییر و لغو سفارش",
+    "values_conflict": "تعارض ارزشی",
+}
+
+# Persian nouns stay singular after a number; Babel's categories for fa are "one" and "other".
+WORDS = {
+    "complaint": {"one": "شکایت", "other": "شکایت"},
+    "order": {"one": "سفارش", "other": "سفارش"},
+    "delivery": {"one": "تحویل", "other": "تحویل"},
+    "product": {"one": "کالای", "other": "کالای"},
+    "hour": {"one": "ساعت", "other": "ساعت"},
+    "incident": {"one": "مورد", "other": "مورد"},
+    "fraud": {"one": "تقلب", "other": "تقلب"},
+    "chargeback": {"one": "برگشت وجه بانکی", "other": "برگشت وجه بانکی"},
+    "request": {"one": "درخواست", "other": "درخواست"},
+    "policy_abuse": {"one": "سوءاستفاده از قوانین", "other": "سوءاستفاده از قوانین"},
+    "invoice": {"one": "صورت‌حساب", "other": "صورت‌حساب"},
+    "return": {"one": "مرجوعی", "other": "مرجوعی"},
+    "month": {"one": "ماه", "other": "ماه"},
+    "day": {"one": "روز", "other": "روز"},
+}

@@ -1,0 +1,48 @@
+"""The purchase model chosen per business by holdout (issue 10): which, why, and P(alive) that falls
+with the time since the last purchase for one-time buyers too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from keepwise.config import load_settings
+from keepwise.data import load
+from keepwise.data.cdnow import cdnow_folder
+from keepwise.models.fitting import transaction_fitter
+from keepwise.models.transaction_choice import choose_transaction_model, with_transaction_model
+
+AS_OF = date(1998, 6, 30)
+
+
+def test_auto_picks_the_candidate_with_the_best_holdout_score_and_says_why():
+    ds = load(cdnow_folder(), AS_OF, load_settings(overrides={"general": {"currency": "USD"}}))
+    choice = choose_transaction_model(ds, AS_OF)
+    assert set(choice.scores) == {"mbgnbd", "pareto-nbd"}
+    assert choice.name == min(choice.scores, key=choice.scores.get)
+    assert choice.reason.startswith(f"{choice.name}: predicted who bought in the last 180 days best (Brier score")
+    assert all(0 < score < 0.25 for score in choice.scores.values())
+
+
+def test_a_configured_model_is_used_as_set():
+    ds = load(cdnow_folder(), AS_OF, load_settings(overrides={"clv": {"transaction_model": "bgnbd"}}))
+    choice = choose_transaction_model(ds, AS_OF)
+    assert choice.name == "bgnbd" and "set by [clv] transaction_model" in choice.reason
+    assert with_transaction_model(ds.settings, "mbgnbd").clv.transaction_model == "mbgnbd"
+
+
+def test_one_time_buyers_p_alive_falls_with_time_under_the_candidates_not_under_bgnbd():
+    # Fitted on the CDNOW 1/10 sample summary, in weeks, as the assessment fits them.
+    from keepwise.models.summary import customer_summary
+
+    ds = load(cdnow_folder(), AS_OF)
+    summary = customer_summary(ds, AS_OF, "week")
+    x, t_x, t = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    ages = np.array([10.0, 30.0, 60.0, 78.0])
+    zeros = np.zeros_like(ages)
+    for name in ("mbgnbd", "pareto-nbd"):
+        p_alive = transaction_fitter(name).fit(x, t_x, t).conditional_probability_alive(zeros, zeros, ages)
+        assert np.all(np.diff(p_alive) < 0), name
+    bgnbd = transaction_fitter("bgnbd").fit(x, t_x, t).conditional_probability_alive(zeros, zeros, ages)
+    assert np.allclose(bgnbd, 1.0)
