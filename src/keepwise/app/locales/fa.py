@@ -1,0 +1,3 @@
+"""Persian words of the staff app (same keys as en.py)."""
+
+MESSAGES = {}

@@ -1,0 +1,3 @@
+"""Russian words of the staff app (same keys as en.py)."""
+
+MESSAGES = {}
