@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -19,8 +18,8 @@ from keepwise.store import open_store
 from keepwise.store.models import Decision
 from keepwise.store.services import casework, imports, runs, users
 from keepwise.store.services.base import Actor
+from webkit import PASSWORD, csrf_of, log_in
 
-PASSWORD = "correct horse battery"
 ROLES = ("agent", "manager", "admin")
 SAMPLE_CUSTOMERS = 120
 AS_OF = date(2026, 6, 30)
@@ -82,16 +81,6 @@ def store(prepared, tmp_path):
 @pytest.fixture
 def app(store):
     return create_app(store, load_settings())
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def log_in(client: TestClient, username: str, password: str = PASSWORD):
-    token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/"},
-                       follow_redirects=False)
 
 
 @pytest.fixture

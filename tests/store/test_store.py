@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from datafactory import valid_tables, write_csv_folder
 from keepwise.config import load_settings
 from keepwise.data.loader import load
 from keepwise.data.problems import DataError
@@ -22,6 +21,8 @@ from keepwise.store.migrate import current_revision, downgrade, head_revision, u
 from keepwise.store.models import AuditEntry
 from keepwise.store.services import imports
 from keepwise.store.services.base import Actor
+
+from datafactory import valid_tables, write_csv_folder
 
 KEEPWISE = [sys.executable, "-m", "keepwise"]
 APP_TABLES = {"users", "api_tokens", "assessment_runs", "run_decisions", "action_decisions", "staff_notes",
