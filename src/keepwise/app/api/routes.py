@@ -12,7 +12,7 @@ from keepwise.store.permissions import ROLE_PERMISSIONS, Permission
 from keepwise.store.services import audit_log, casework, customers, runs, worklists
 from keepwise.store.services.base import Invalid
 
-router = APIRouter(tags=["keepwise"])
+router = APIRouter(tags=["keepwise"], responses=s.ERRORS)
 PageQ = Query(1, ge=1, le=1_000_000)
 PerPageQ = Query(50, ge=1, le=1000)
 

@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from keepwise.data.schema import INCIDENT_KINDS, TICKET_CHANNELS, TICKET_KINDS, TICKET_SEVERITIES
 
 T = TypeVar("T")
 
+
+def _utc(value: datetime) -> datetime:
+    """Stored timestamps are UTC without an offset (as the contract's); the API says so (RFC 3339)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+
 Channel = Literal[TICKET_CHANNELS]  # type: ignore[valid-type]
 Severity = Literal[TICKET_SEVERITIES]  # type: ignore[valid-type]
 TicketKind = Literal[TICKET_KINDS]  # type: ignore[valid-type]
 IncidentKind = Literal[INCIDENT_KINDS]  # type: ignore[valid-type]
+
+
+class Problem(BaseModel):
+    loc: list[str | int] = []
+    msg: str = ""
+
+
+class Error(BaseModel):
+    """Every API error: a message (or the list of invalid inputs) and, for bad input, the field."""
+
+    detail: str | list[Problem]
+    field: str | None = None
+
+
+ERRORS = {
+    401: {"model": Error, "description": "no valid bearer token"},
+    403: {"model": Error, "description": "the token's role does not allow this"},
+    404: {"model": Error, "description": "no such object"},
+    422: {"model": Error, "description": "invalid input"},
+}
 
 
 class Page(BaseModel, Generic[T]):
@@ -64,14 +92,14 @@ class CustomerOut(BaseModel):
     email: str | None
     language: str | None
     country: str | None
-    signed_up_at: datetime | None
+    signed_up_at: UtcDateTime | None
     decision: DecisionOut | None
     assigned_to: str | None
     handled: bool
 
 
 class TimelineEntryOut(BaseModel):
-    at: datetime
+    at: UtcDateTime
     category: str
     key: str
     text: str
@@ -114,11 +142,11 @@ class ComplaintOut(BaseModel):
     channel: str
     severity: str
     subject: str
-    opened_at: datetime
-    first_response_at: datetime | None
-    closed_at: datetime | None
-    response_due: datetime
-    resolution_due: datetime
+    opened_at: UtcDateTime
+    first_response_at: UtcDateTime | None
+    closed_at: UtcDateTime | None
+    response_due: UtcDateTime
+    resolution_due: UtcDateTime
     overdue: bool
 
 
@@ -150,7 +178,7 @@ class HandledIn(BaseModel):
 
 class RunOut(BaseModel):
     id: int
-    created_at: datetime
+    created_at: UtcDateTime
     as_of: date
     customers: int
     currency: str
@@ -167,7 +195,7 @@ class ChangeOut(BaseModel):
 
 class AuditOut(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     username: str
     action: str
     object_type: str
