@@ -150,3 +150,17 @@ def test_unknown_ids_are_not_found_not_errors(client_for, ids, app, token_for):
     assert api.get("/api/customers/NOPE").status_code == 404
     assert api.get("/api/customers/NOPE/timeline").status_code == 404
     assert api.post("/api/complaints/NOPE/close", json={"substantiated": False}).status_code == 404
+
+
+def test_every_post_form_on_every_page_carries_the_session_csrf_token(client_for, ids):
+    import re
+
+    client, token = client_for("admin")
+    pages = ["/", "/worklists/retain?status=all", f"/customers/{ids.customer_id}", "/complaints",
+             f"/complaints/{ids.ticket_id}", "/runs", "/audit", "/users"]
+    forms = 0
+    for path in pages:
+        for form in re.findall(r'<form method="post".*?</form>', client.get(path).text, flags=re.S):
+            forms += 1
+            assert f'name="csrf_token" value="{token}"' in form, (path, form[:200])
+    assert forms >= 10
