@@ -29,6 +29,35 @@ def _insert(session: Session, table: sa.Table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+def _copy_upsert_postgres(session: Session, table: sa.Table, key: list[str], arrow: pa.Table) -> None:
+    """PostgreSQL: COPY into a temporary table, then set-based upserts by ``key`` (fast for millions)."""
+    names = [c.name for c in table.columns]
+    staging = f"keepwise_import_{table.name}"
+    # Contract table and column names only (never user input) go into these statements.
+    quoted = ", ".join(f'"{n}"' for n in names)
+    others = [n for n in names if n not in key]
+    matches = " AND ".join(f't."{k}" = s."{k}"' for k in key)
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
+        with cursor.copy(f'COPY "{staging}" ({quoted}) FROM STDIN') as copy:
+            for batch in arrow.select(names).to_batches(BATCH_ROWS):
+                columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+        if len(key) == 1:
+            updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in others)
+            cursor.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{staging}" '
+                           f'ON CONFLICT ("{key[0]}") DO UPDATE SET {updates}')
+        else:
+            if others:
+                sets = ", ".join(f'"{n}" = s."{n}"' for n in others)
+                cursor.execute(f'UPDATE "{table.name}" t SET {sets} FROM "{staging}" s WHERE {matches}')
+            cursor.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{staging}" s '
+                           f'WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" t WHERE {matches})')
+        cursor.execute(f'DROP TABLE "{staging}"')
+
+
 def _upsert_with_id(session: Session, table: sa.Table, key: str, rows: list[dict]) -> None:
     statement = _insert(session, table)
     update = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
@@ -58,12 +87,17 @@ def _upsert_by_columns(session: Session, table: sa.Table, key: list[str], rows: 
 def write_tables(session: Session, tables: dict[str, pa.Table], present: set[str]) -> dict[str, int]:
     """Upsert the typed tables of a validated source; returns rows written per table."""
     written: dict[str, int] = {}
+    postgres = session.get_bind().dialect.name == "postgresql"
     for name in TABLES:
         if name not in present:
             continue
-        rows = tables[name].to_pylist()
         table = CONTRACT_TABLES[name]
         key = natural_key(name)
+        if postgres:
+            _copy_upsert_postgres(session, table, key, tables[name])
+            written[name] = tables[name].num_rows
+            continue
+        rows = tables[name].to_pylist()
         if TABLES[name].unique_id is not None:
             _upsert_with_id(session, table, key[0], rows)
         else:
