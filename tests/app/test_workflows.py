@@ -187,3 +187,15 @@ def test_a_deactivated_user_cannot_log_in_and_their_session_ends(client_for, sto
 def test_services_refuse_what_the_role_does_not_allow(store, ids):
     with store.sessions() as session, pytest.raises(Forbidden):
         casework.confirm_incident(session, Actor(1, "agent", "agent"), ids.incident_id)
+
+
+def test_a_manager_confirms_an_incident_from_the_timeline_only_under_its_customer(client_for, ids):
+    client, token = client_for("manager")
+    page = client.get(f"/customers/{ids.customer_id}?category=incidents").text
+    assert f'action="/incidents/{ids.incident_id}/confirm"' in page
+    wrong = client.post(f"/incidents/{ids.incident_id}/confirm",
+                        data={"customer_id": ids.other_customer_id, "csrf_token": token})
+    assert wrong.status_code == 404  # an id reached through another customer's page is not found
+    client.post(f"/incidents/{ids.incident_id}/confirm", data={"customer_id": ids.customer_id, "csrf_token": token})
+    page = client.get(f"/customers/{ids.customer_id}?category=incidents").text
+    assert f"Incident {ids.incident_id} (confirmed)" in page

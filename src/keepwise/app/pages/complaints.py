@@ -73,5 +73,5 @@ def close(ticket_id: str, substantiated: str = Form("", max_length=5), minutes: 
 @router.post("/incidents/{incident_id}/confirm")
 def confirm_incident(incident_id: str, customer_id: str = Form(max_length=200),
                      caller: Caller = Depends(page_can(Permission.CONFIRM_INCIDENT)), session: Session = Depends(db)):
-    casework.confirm_incident(session, caller.actor, incident_id, True)
+    casework.confirm_incident(session, caller.actor, incident_id, True, customer_id=customer_id)
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)

@@ -278,10 +278,12 @@ def log_incident(session: Session, actor: Actor, customer_id: str, *, kind: str,
 
 
 @mutation(Permission.CONFIRM_INCIDENT)
-def confirm_incident(session: Session, actor: Actor, incident_id: str, confirmed: bool = True) -> None:
+def confirm_incident(session: Session, actor: Actor, incident_id: str, confirmed: bool = True,
+                     customer_id: str | None = None) -> None:
+    """Confirm (or withdraw the confirmation of) an incident; with ``customer_id``, only that customer's."""
     incidents = CONTRACT_TABLES["incidents"]
     row = session.execute(sa.select(incidents).where(incidents.c.incident_id == incident_id)).first()
-    if row is None:
+    if row is None or (customer_id is not None and row.customer_id != customer_id):
         raise NotFound(f"no incident '{incident_id}'")
     session.execute(incidents.update().where(incidents.c.incident_id == incident_id).values(confirmed=confirmed))
     audit(session, actor, "incident.confirm" if confirmed else "incident.unconfirm", "incident", incident_id,
