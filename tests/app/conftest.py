@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from keepwise.app import create_app
+from keepwise.app.security import COOKIE, new_session
 from keepwise.config import load_settings
 from keepwise.data.sample import generate_sample
 from keepwise.store import open_store
 from keepwise.store.models import Decision
 from keepwise.store.services import casework, imports, runs, users
 from keepwise.store.services.base import Actor
-from webkit import PASSWORD, csrf_of, log_in
+from webkit import PASSWORD, csrf_of
 
 ROLES = ("agent", "manager", "admin")
 SAMPLE_CUSTOMERS = 120
@@ -73,7 +74,7 @@ def ids(prepared) -> Fixture:
 def store(prepared, tmp_path):
     path = tmp_path / "store.sqlite"
     shutil.copy(prepared[0], path)
-    opened = open_store(f"sqlite:///{path}", tmp_path)
+    opened = open_store(f"sqlite:///{path}", tmp_path, migrate=False)  # the prepared copy is at head
     yield opened
     opened.engine.dispose()
 
@@ -84,15 +85,22 @@ def app(store):
 
 
 @pytest.fixture
-def client_for(app):
-    """``client_for(role)``: a client logged in as that role (None: anonymous), and its CSRF token."""
+def client_for(app, store):
+    """``client_for(role)``: a client signed in as that role (None: anonymous), and its CSRF token.
+
+    The session cookie is issued as a login issues it (the login itself is tested in test_security.py),
+    which spares an argon2 verification per test.
+    """
 
     def make(role: str | None) -> tuple[TestClient, str]:
         client = TestClient(app)
-        if role is not None:
-            response = log_in(client, role)
-            assert response.status_code == 303, response.text
-        return client, csrf_of(client.get("/login" if role is None else "/").text)
+        if role is None:
+            return client, csrf_of(client.get("/login").text)
+        with store.sessions() as session:
+            user = users.user_by_name(session, role)
+            data = new_session(user.id, user.session_epoch)
+        client.cookies.set(COOKIE, app.state.sessions.dumps(data))
+        return client, data["c"]
 
     return make
 
