@@ -66,7 +66,13 @@ class Decision(Base):
     """One row of a run's assessment (the contract's assess output)."""
 
     __tablename__ = "run_decisions"
-    __table_args__ = (sa.Index("ix_run_decisions_worklist", "run_id", "action", "priority"),)
+    __table_args__ = (
+        sa.Index("ix_run_decisions_worklist", "run_id", "action", "priority"),
+        # The worklists' order (priority, then money at stake, then id), per action and over all actions.
+        sa.Index("ix_run_decisions_action_order", "run_id", "action", "priority", sa.text("money_at_stake DESC"),
+                 "customer_id"),
+        sa.Index("ix_run_decisions_order", "run_id", "priority", sa.text("money_at_stake DESC"), "customer_id"),
+    )
 
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment_runs.id", ondelete="CASCADE"), primary_key=True)
     customer_id: Mapped[str] = mapped_column(sa.String, primary_key=True)
