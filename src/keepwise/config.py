@@ -179,6 +179,43 @@ class ReportSettings(_Section):
     churn_classifier: bool
 
 
+class GoodwillSettings(_Section):
+    """[goodwill]"""
+
+    cap_agent: float
+    cap_manager: float
+    cap_admin: float
+    preference: list[Literal["cancel_open_invoice", "refund_last_invoice", "refund_last_order"]]
+
+
+class OffboardSettings(_Section):
+    """[offboard]"""
+
+    window_days: int
+    alternatives: list[str]
+    alternatives_by_country: dict[str, list[str]]
+    sender_name: str
+    max_dates_cited: int
+
+
+class ProposalsSettings(_Section):
+    """[proposals]"""
+
+    support_minutes_norm: float
+    lighter_service_minutes_cut: float
+
+
+class PoliciesSettings(_Section):
+    """[policies]"""
+
+    top_shares: list[float]
+    restocking_fee: float
+    restocking_free_returns: int
+    change_request_fee: float
+    prepayment_after_late_invoices: int
+    max_discount_share: float
+
+
 class Settings(BaseModel):
     """All sections, validated once at load: ``settings.costs.change_request`` and so on."""
 
@@ -196,6 +233,10 @@ class Settings(BaseModel):
     actions: ActionsSettings
     churn_model: ChurnModelSettings
     report: ReportSettings
+    goodwill: GoodwillSettings
+    offboard: OffboardSettings
+    proposals: ProposalsSettings
+    policies: PoliciesSettings
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return self.model_dump()
