@@ -2,7 +2,8 @@
 
 Each language has one template of macros (``letter_<lang>.txt.j2``: subject, greeting, the five steps,
 one line per situation), written as plain text; the layouts (``letter.md.j2``, ``letter.html.j2``) put
-the steps in order. The HTML layout is autoescaped, so a customer's name is text, never markup; its
+the steps in order. HTML is rendered with every template autoescaped (the language macros included:
+a macro imported into an autoescaped layout returns markup), so a customer's name is text, never markup; its
 root element carries ``lang`` and ``dir`` (``rtl`` for Persian). Dates, money and numbers reach the
 templates through the text layer: Solar Hijri dates and Persian digits in Persian, Babel elsewhere.
 A language without a template falls back to English, and ``Letter.fell_back`` says so.
@@ -15,7 +16,7 @@ from functools import cache
 
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
-from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
 from keepwise.offboard.letter import LetterFacts
 from keepwise.text.calendar import format_day, localize_digits
@@ -41,12 +42,12 @@ class Letter:
 
 
 @cache
-def _environment() -> Environment:
+def _environment(html: bool = False) -> Environment:
+    """Templates for HTML (every template autoescaped, the language macros too, so what they return is
+    already escaped text) or for Markdown (none escaped)."""
     return Environment(
         loader=PackageLoader("keepwise.offboard", "templates"),
-        autoescape=select_autoescape(
-            enabled_extensions=("html.j2",), default_for_string=False, default=False
-        ),
+        autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -116,7 +117,7 @@ def render_letter(facts: LetterFacts, lang: str | None = None, fmt: str = "md") 
         raise ValueError(f"letter format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     requested = (lang or facts.language or FALLBACK).lower()
     written_in = letter_language(requested)
-    environment = _environment()
+    environment = _environment(html=fmt == "html")
     phrasing = _Phrasing(written_in, facts.currency)
     text = environment.get_template(f"letter.{fmt}.j2").render(
         f=facts,
