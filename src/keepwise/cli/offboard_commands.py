@@ -161,21 +161,16 @@ def policies(
         print(json.dumps([review.to_dict() for review in reviews], ensure_ascii=False, indent=2))
         return
     currency = dataset.settings.general.currency
-    table = RichTable(title=f"Policy review, the year to {day} ({currency})", show_edge=False)
-    for column in ("policy", "yearly cost", "users", "top 1/5/10%", "tightening", "profit effect", "touched"):
-        table.add_column(column, justify="left" if column in ("policy", "tightening", "touched") else "right")
+    console.print(f"Policy review, the year to {day} ({currency})", highlight=False)
     for review in reviews:
+        labels = " / ".join(review.top_shares)
         shares = " / ".join(f"{share:.0%}" for share in review.top_shares.values())
-        touched = (
-            ", ".join(f"{action} {count:,}" for action, count in review.touched_by_action.items()) or "-"
+        touched = ", ".join(f"{action} {count:,}" for action, count in review.touched_by_action.items()) or "none"
+        console.print(
+            f"{review.policy}: {review.yearly_cost:,.2f} a year, {review.users:,} users; "
+            f"the top {labels} of them use {shares}\n"
+            f"  tightened ({review.tightening}): {review.profit_effect:+,.2f} a year, "
+            f"touches {review.touched:,} customers ({touched})",
+            highlight=False,
+            soft_wrap=True,
         )
-        table.add_row(
-            review.policy,
-            f"{review.yearly_cost:,.2f}",
-            f"{review.users:,}",
-            shares,
-            review.tightening,
-            f"{review.profit_effect:,.2f}",
-            touched,
-        )
-    console.print(table)
