@@ -214,6 +214,33 @@ class PoliciesSettings(_Section):
     change_request_fee: float
     prepayment_after_late_invoices: int
     max_discount_share: float
+class ServiceTargetsSettings(_Section):
+    """[service_targets]: hours to first response and to resolution, per ticket severity."""
+
+    low_response_hours: float
+    low_resolution_hours: float
+    normal_response_hours: float
+    normal_resolution_hours: float
+    high_response_hours: float
+    high_resolution_hours: float
+    urgent_response_hours: float
+    urgent_resolution_hours: float
+
+    def response_hours(self, severity: str) -> float:
+        return float(getattr(self, f"{severity}_response_hours"))
+
+    def resolution_hours(self, severity: str) -> float:
+        return float(getattr(self, f"{severity}_resolution_hours"))
+
+
+class AppSettings(_Section):
+    """[app]: the staff web app."""
+
+    login_max_failures: int
+    lockout_minutes: int
+    session_hours: int
+    page_size: int
+    max_page_size: int
 
 
 class Settings(BaseModel):
@@ -237,6 +264,8 @@ class Settings(BaseModel):
     offboard: OffboardSettings
     proposals: ProposalsSettings
     policies: PoliciesSettings
+    service_targets: ServiceTargetsSettings
+    app: AppSettings
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return self.model_dump()
