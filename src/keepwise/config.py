@@ -243,6 +243,15 @@ class AppSettings(_Section):
     max_page_size: int
 
 
+class MailSettings(_Section):
+    """[mail]"""
+
+    smtp_host: str
+    smtp_port: int
+    sender: str
+    timeout_seconds: float
+
+
 class Settings(BaseModel):
     """All sections, validated once at load: ``settings.costs.change_request`` and so on."""
 
@@ -266,6 +275,7 @@ class Settings(BaseModel):
     policies: PoliciesSettings
     service_targets: ServiceTargetsSettings
     app: AppSettings
+    mail: MailSettings
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return self.model_dump()

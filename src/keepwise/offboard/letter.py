@@ -246,11 +246,15 @@ def letter_facts(
         else None
     )
     last_order = to_date(completed["ordered_at"].max()) if not completed.empty else None
+    # The assessment's revenue; a caller holding only the contract columns gets it from the records.
+    revenue = assessed.get("revenue")
+    if revenue is None:
+        revenue = float(completed["revenue"].sum()) if not completed.empty else 0.0
     facts = {
         "since": since,
         "n_orders": len(completed),
         "last_order": last_order,
-        "revenue": round(float(assessed.get("revenue", 0.0)), 2),
+        "revenue": round(float(revenue), 2),
         "cost_to_serve": round(float(assessed.get("cost_to_serve", 0.0)), 2),
     }
     flags = [code for code in str(assessed.get("flags") or "").split(";") if code]
