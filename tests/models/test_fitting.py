@@ -11,7 +11,7 @@ from keepwise.models import (
     ParetoNBDFitter,
 )
 from keepwise.models.base import _factorize, compress_columns, softplus_and_sigmoid
-from keepwise.models.pareto_nbd import hyp2f1_unit_a
+from keepwise.models.hypergeometric import hyp2f1_unit_a
 from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
 
 TRANSACTION_FITTERS = [BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter]
@@ -371,7 +371,7 @@ def test_pareto_nbd_homogeneous_dropout_limit_raises():
 
 
 def test_hypergeometric_quadrature_near_one_matches_series():
-    from keepwise.models.pareto_nbd import _hyp2f1_unit_a_series
+    from keepwise.models.hypergeometric import _hyp2f1_unit_a_series
 
     rng = np.random.default_rng(5)
     b = np.exp(rng.uniform(-2, 7, 300))

@@ -40,7 +40,7 @@ def clv_fit(
     """Fit a model on completed orders up to the calibration end; print parameters and log-likelihood."""
     import json
 
-    from keepwise.models.service import fit_model
+    from keepwise.models.fitting import fit_model
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
@@ -69,7 +69,7 @@ def clv_predict(
     config: ConfigOpt = None,
 ) -> None:
     """Per customer: P(alive) and expected repeat purchases over the horizon, as a CSV."""
-    from keepwise.models.service import predict
+    from keepwise.models.fitting import predict
     from keepwise.output import write_frame
 
     settings = settings_or_exit(config)

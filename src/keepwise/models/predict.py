@@ -3,7 +3,7 @@
 * P(alive) comes from the transaction model ([clv] transaction_model, BG/NBD by default) fitted
   on completed orders up to the as-of date.
 * churn_risk is P(no purchase in the next [churn_model] period_days). It comes from whichever
-  source predicted better on this business's own history (``churn.backtest``): the BG/NBD
+  source predicted better on this business's own history (``churn_backtest.backtest``): the BG/NBD
   closed form, the LightGBM classifier, or their blend ([clv] churn_source = "auto"), and the
   result says which and why.
 * CLV is discounted expected gross margin over [clv] horizon_days: expected purchases per month
@@ -26,9 +26,9 @@ import pandas as pd
 
 from keepwise.data.loader import Dataset
 from keepwise.models.base import BaseFitter
+from keepwise.models.fitting import TRANSACTION_MODELS
 from keepwise.models.gamma_gamma import GammaGammaFitter
-from keepwise.models.service import TRANSACTION_MODELS, customer_summary
-from keepwise.models.summary import TIME_UNIT_DAYS
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -91,7 +91,7 @@ def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days:
 
 def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
     """Per-cutoff feature frames for the classifier, seeded with the ones already computed at as_of."""
-    from keepwise.models.churn import FeatureFrames
+    from keepwise.models.churn_labels import FeatureFrames
 
     frames = FeatureFrames(ds, ds.settings)
     if features is not None:
@@ -101,7 +101,8 @@ def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
 
 def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: list[str], frames):
     """Pick the churn source by backtest on this business's own past, then predict with it."""
-    from keepwise.models.churn import ChurnModel, backtest, choose_churn_source
+    from keepwise.models.churn_backtest import backtest, choose_churn_source
+    from keepwise.models.churn_classifier import ChurnModel
 
     settings = ds.settings
     try:
@@ -127,7 +128,7 @@ def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: 
 
 def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames):
     """Churn risk from the classifier alone, for data the purchase model cannot describe."""
-    from keepwise.models.churn import ChurnModel
+    from keepwise.models.churn_classifier import ChurnModel
 
     try:
         model = ChurnModel(ds.settings).fit(ds, as_of, frames=frames)

@@ -18,7 +18,7 @@ from keepwise.models.base import BaseFitter
 from keepwise.models.bgnbd import BetaGeoFitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.pareto_nbd import ParetoNBDFitter
-from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary, summary_arrays, transaction_statistics
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary, summary_arrays, transaction_statistics
 
 TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {"bgnbd": BetaGeoFitter, "pareto-nbd": ParetoNBDFitter}
 SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
@@ -53,12 +53,6 @@ def _check(model: str, time_unit: str, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"--model must be one of {', '.join(allowed)} (got '{model}')")
     if time_unit not in TIME_UNITS:
         raise ValueError(f"--time-unit must be day or week (got '{time_unit}')")
-
-
-def customer_summary(ds: Dataset, calibration_end: date, time_unit: str) -> pd.DataFrame:
-    """Frequency, recency, T and mean repeat spend per customer, as CONTRACT.md defines them."""
-    summary = rfm_summary(ds.table("orders"), calibration_end, time_unit).to_pandas()
-    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
 
 def _no_orders(calibration_end: date) -> ValueError:
