@@ -106,13 +106,18 @@ def _engine_effects(ds: Dataset, as_of: date) -> pd.DataFrame:
 
 
 def policy_review(
-    ds: Dataset, as_of: date, assessment: pd.DataFrame, features: pd.DataFrame | None = None
+    ds: Dataset,
+    as_of: date,
+    assessment: pd.DataFrame,
+    features: pd.DataFrame | None = None,
+    flows: pd.DataFrame | None = None,
 ) -> list[PolicyReview]:
-    """One ``PolicyReview`` per policy in ``POLICIES``, yearly figures in the configured currency."""
+    """One ``PolicyReview`` per policy in ``POLICIES``, yearly figures in the configured currency.
+    ``flows`` may be the ``window_economics`` a caller already holds."""
     settings = ds.settings
     policy, costs = settings.policies, settings.costs
     scale = yearly(settings)
-    flows = window_economics(ds, as_of, features)
+    flows = flows if flows is not None else window_economics(ds, as_of, features)
     engine = _engine_effects(ds, as_of).reindex(flows.index).fillna(0.0)
     actions = assessment.set_index("customer_id")["action"].reindex(flows.index)
 

@@ -186,12 +186,17 @@ class PortfolioWhatIf:
 
 
 def portfolio_what_if(
-    ds: Dataset, as_of: date, assessment: pd.DataFrame, features: pd.DataFrame | None = None
+    ds: Dataset,
+    as_of: date,
+    assessment: pd.DataFrame,
+    features: pd.DataFrame | None = None,
+    flows: pd.DataFrame | None = None,
 ) -> PortfolioWhatIf:
-    """Today's yearly profit against the same with offboard / make_profitable / deprioritize acted on."""
+    """Today's yearly profit against the same with offboard / make_profitable / deprioritize acted on.
+    ``flows`` may be the ``window_economics`` a caller already holds."""
     settings = ds.settings
     scale = yearly(settings)
-    flows = window_economics(ds, as_of, features)
+    flows = flows if flows is not None else window_economics(ds, as_of, features)
     actions = assessment.set_index("customer_id")["action"].reindex(flows.index)
     profit = (flows["profit"] - flows["marketing_spend"]) * scale
     table = _per_customer(flows, settings)
