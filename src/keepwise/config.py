@@ -219,6 +219,41 @@ class ReportSettings(_Section):
     churn_classifier: bool
 
 
+class GoodwillSettings(_Section):
+    """[goodwill]"""
+
+    cap_agent: float
+    cap_manager: float
+    cap_admin: float
+    preference: list[Literal["cancel_open_invoice", "refund_last_invoice", "refund_last_order"]]
+
+
+class OffboardSettings(_Section):
+    """[offboard]"""
+
+    window_days: int
+    alternatives: list[str]
+    alternatives_by_country: dict[str, list[str]]
+    sender_name: str
+    max_dates_cited: int
+
+
+class ProposalsSettings(_Section):
+    """[proposals]"""
+
+    support_minutes_norm: float
+    lighter_service_minutes_cut: float
+
+
+class PoliciesSettings(_Section):
+    """[policies]"""
+
+    top_shares: list[float]
+    restocking_fee: float
+    restocking_free_returns: int
+    change_request_fee: float
+    prepayment_after_late_invoices: int
+    max_discount_share: float
 class ServiceTargetsSettings(_Section):
     """[service_targets]: hours to first response and to resolution, per ticket severity."""
 
@@ -248,6 +283,15 @@ class AppSettings(_Section):
     max_page_size: int
 
 
+class MailSettings(_Section):
+    """[mail]"""
+
+    smtp_host: str
+    smtp_port: int
+    sender: str
+    timeout_seconds: float
+
+
 class Settings(BaseModel):
     """All sections, validated once at load: ``settings.costs.change_request`` and so on."""
 
@@ -265,8 +309,13 @@ class Settings(BaseModel):
     actions: ActionsSettings
     churn_model: ChurnModelSettings
     report: ReportSettings
+    goodwill: GoodwillSettings
+    offboard: OffboardSettings
+    proposals: ProposalsSettings
+    policies: PoliciesSettings
     service_targets: ServiceTargetsSettings
     app: AppSettings
+    mail: MailSettings
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return self.model_dump()

@@ -33,11 +33,14 @@ from keepwise.data.loader import Dataset, load
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.metrics.portfolio import portfolio_summary, resolve_as_of
 from keepwise.models.diagnostics import tracking_check
+from keepwise.offboard.policies import policy_review
+from keepwise.offboard.proposals import portfolio_what_if
+from keepwise.offboard.window import window_economics
 from keepwise.report.build import build_report
 
 __all__ = ["DemoResult", "PipelineResult", "analyse", "run", "run_demo", "urgent_table"]
 
-STAGES = ("features", "models", "assessment", "portfolio")
+STAGES = ("features", "models", "assessment", "portfolio", "offboarding")
 
 
 @dataclass
@@ -103,6 +106,10 @@ def analyse(
         with stages.stage("portfolio", "Summarising the portfolio"):
             portfolio = portfolio_summary(ds, as_of, period=period, features=features)
             figures = highlights(ds, as_of, features, portfolio, assessment)
+        with stages.stage("offboarding", "Costing the proposed actions and the generous policies"):
+            flows = window_economics(ds, as_of, features)
+            what_if = portfolio_what_if(ds, as_of, assessment, flows=flows)
+            policies = policy_review(ds, as_of, assessment, flows=flows)
     return PipelineResult(
         dataset=ds,
         as_of=as_of,
@@ -113,6 +120,8 @@ def analyse(
         churn_reasons=reasons,
         assessment=assessment,
         highlights=figures,
+        what_if=what_if,
+        policies=policies,
         predictions_from_models=from_models,
         predictions_detail=predictions_detail,
         seconds=stages.seconds,

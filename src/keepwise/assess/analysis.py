@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -69,6 +70,11 @@ class Analysis:
     # the assessment's purchase-rhythm rule and why.
     predictions_from_models: bool = False
     predictions_detail: str = ""
+    # Acting on the assessment (computed by keepwise.offboard, passed in by the pipeline): the
+    # portfolio what-if (a PortfolioWhatIf) and the policy review (PolicyReview per policy); None
+    # and empty when not computed.
+    what_if: Any = None
+    policies: list[Any] = field(default_factory=list)
 
     @property
     def currency(self) -> str:

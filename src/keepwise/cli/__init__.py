@@ -5,7 +5,13 @@ prints every problem, exits with status 2 and writes nothing. One module per com
 importing them registers their commands on ``app``.
 """
 
-from keepwise.cli import analysis, clv, data_commands, store_commands  # noqa: F401  (registers the commands)
+from keepwise.cli import (  # noqa: F401  (registers the commands)
+    analysis,
+    clv,
+    data_commands,
+    offboard_commands,
+    store_commands,
+)
 from keepwise.cli.common import app
 
 __all__ = ["app"]

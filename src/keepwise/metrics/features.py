@@ -39,7 +39,13 @@ from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.data.schema import INCIDENT_KINDS
 
-__all__ = ["FEATURE_COLUMNS", "customer_feature_frame", "customer_features", "execute_features"]
+__all__ = [
+    "FEATURE_COLUMNS",
+    "customer_feature_frame",
+    "customer_features",
+    "execute_features",
+    "invoice_lateness",
+]
 
 # Incident kinds get a confirmed count and first/last dates each: n_<kind>, first_<kind>_at, last_<kind>_at.
 INCIDENT_FEATURES = tuple(
@@ -307,31 +313,47 @@ def _ticket_features(ds: Dataset, at: _Moments) -> ir.Table:
     )
 
 
-def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
-    """Late payments, overdue amounts, write-offs and the late-payment interest they cost.
+def invoice_lateness(invoices: ir.Table, day: ir.DateScalar | date, rate: float) -> dict[str, ir.Value]:
+    """Per invoice, as of ``day``: whether it was paid late, is unpaid past due or written off, its
+    unpaid remainder and the late-payment cost it caused (CONTRACT.md "Default costs").
 
-    Interest = overdue amount x yearly rate x days late / 365, where
+    Interest = overdue amount x yearly ``rate`` x days late / 365, where
     - a paid invoice paid after its due date is late by ``paid_at - due_at`` on the amount paid
       (capped at the invoice amount);
     - an unpaid remainder (amount - amount paid) not written off and past due is late by
-      ``as_of - due_at``;
-    - a written-off remainder costs its full amount as ``cost_write_offs`` and no interest on top,
+      ``day - due_at``;
+    - a written-off remainder costs its full amount (``written_off_amount``) and no interest on top,
       so the same money is not counted twice.
     """
-    rate = settings.costs.late_payment_yearly_rate
-    invoices = ds.table("invoices")
-    invoices = invoices.filter(invoices.issued_at <= at.end)
     paid = invoices.paid_at.notnull()
     paid_late = paid & (_days(invoices.paid_at, invoices.due_at) > 0)
     paid_amount = ibis.least(invoices.amount_paid.fill_null(0.0), invoices.amount)
     unpaid_amount = ibis.greatest(invoices.amount - invoices.amount_paid.fill_null(0.0), 0.0)
     written_off = invoices.written_off & (unpaid_amount > 0)
-    days_overdue_now = _days(at.day, invoices.due_at)
+    days_overdue_now = _days(day, invoices.due_at)
     overdue_unpaid = ~invoices.written_off & (unpaid_amount > 0) & (days_overdue_now > 0)
     interest_paid_late = paid_late.ifelse(
         paid_amount * rate * _days(invoices.paid_at, invoices.due_at) / 365, 0.0
     )
     interest_overdue = overdue_unpaid.ifelse(unpaid_amount * rate * days_overdue_now / 365, 0.0)
+    return {
+        "paid_late": paid_late,
+        "overdue_unpaid": overdue_unpaid,
+        "written_off": written_off,
+        "unpaid_amount": unpaid_amount,
+        "interest": interest_paid_late + interest_overdue,
+        "written_off_amount": written_off.ifelse(unpaid_amount, 0.0),
+    }
+
+
+def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
+    """Late payments, overdue amounts, write-offs and the late-payment interest they cost
+    (``invoice_lateness`` per invoice)."""
+    invoices = ds.table("invoices")
+    invoices = invoices.filter(invoices.issued_at <= at.end)
+    late = invoice_lateness(invoices, at.day, settings.costs.late_payment_yearly_rate)
+    paid_late, overdue_unpaid, written_off = late["paid_late"], late["overdue_unpaid"], late["written_off"]
+    unpaid_amount = late["unpaid_amount"]
     problem = paid_late | overdue_unpaid | written_off
     recent = at.recent
     # Invoices that came due after the last one with a payment problem: the clean record since,
@@ -348,7 +370,7 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table
         overdue_unpaid_amount=_amount(overdue_unpaid, unpaid_amount),
         n_written_off=_count(written_off),
         written_off_amount=_amount(written_off, unpaid_amount),
-        late_payment_interest=(interest_paid_late + interest_overdue).sum(),
+        late_payment_interest=late["interest"].sum(),
         n_late_payments_recent=_count((paid_late | overdue_unpaid) & (invoices.due_at > recent)),
         n_invoices_recent=_count(invoices.due_at > recent),
         n_invoices_due=_count(due),

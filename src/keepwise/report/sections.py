@@ -30,6 +30,8 @@ SECTION_IDS = (
     "service-quality",
     "flags-findings",
     "growth-simulation",
+    "portfolio-what-if",
+    "policy-review",
     "model-diagnostics",
 )
 # Cohort heatmap: the most recent cohorts and the first periods after joining; more is unreadable.
@@ -420,10 +422,67 @@ def diagnostics(a: Analysis, t: Translator) -> Section:
     return Section("model-diagnostics", t("section.diagnostics"), t("intro.diagnostics"), blocks)
 
 
+def _signed_money(t: Translator, amount: float) -> str:
+    return ("+" if amount > 0 else "") + t.money(amount)
+
+
+def what_if(a: Analysis, t: Translator) -> Section:
+    """The portfolio what-if (``keepwise.offboard.proposals.portfolio_what_if``, passed in by the pipeline)."""
+    title, intro = t("section.what_if"), t("intro.what_if")
+    w = a.what_if
+    if w is None:
+        return Section("portfolio-what-if", title, intro, [unavailable("")])
+    rows = [
+        [t("whatif.today"), t.money(w.profit_today)],
+        [t("whatif.offboard", n=t.number(w.n_offboard)), _signed_money(t, w.offboard_effect)],
+        [t("whatif.make_profitable", n=t.number(w.n_make_profitable)), _signed_money(t, w.make_profitable_effect)],
+        [t("whatif.deprioritize", n=t.number(w.n_deprioritize)), _signed_money(t, w.deprioritize_effect)],
+        [t("whatif.after"), t.money(w.profit_after)],
+    ]
+    text = t("takeaway.what_if", today=t.money(w.profit_today), after=t.money(w.profit_after),
+             change=_signed_money(t, w.change))
+    return Section("portfolio-what-if", title, intro, [
+        takeaway(text), table([t("col.figure"), t("col.value")], rows, numeric={1}),
+    ])
+
+
+def _tightening(review, a: Analysis, t: Translator) -> str:
+    policy = a.settings.policies
+    values = {
+        "restocking_fee": {"n": t.number(policy.restocking_free_returns)},
+        "discount_cap": {"share": t.percent(policy.max_discount_share)},
+        "change_request_fee": {"fee": t.money(policy.change_request_fee)},
+        "prepayment": {"n": t.number(policy.prepayment_after_late_invoices)},
+    }[review.tightening]
+    return t(f"tightening.{review.tightening}", **values)
+
+
+def policies(a: Analysis, t: Translator) -> Section:
+    """The policy review (``keepwise.offboard.policies.policy_review``, passed in by the pipeline)."""
+    title, intro = t("section.policies"), t("intro.policies")
+    if not a.policies:
+        return Section("policy-review", title, intro, [unavailable("")])
+    rows = [
+        [
+            t(f"policy.{r.policy}"),
+            t.money(r.yearly_cost),
+            t.number(r.users),
+            " / ".join(t.percent(share) for share in r.top_shares.values()),
+            _tightening(r, a, t),
+            _signed_money(t, r.profit_effect),
+            ", ".join(f"{t(f'action.{action}')} {t.number(count)}" for action, count in r.touched_by_action.items()),
+        ]
+        for r in a.policies
+    ]
+    headers = [t("col.policy"), t("col.yearly_cost"), t("col.users"), t("col.top_shares"), t("col.tightening"),
+               t("col.profit_effect"), t("col.touched")]
+    return Section("policy-review", title, intro, [table(headers, rows, numeric={1, 2, 5}), note(t("note.policies"))])
+
+
 def sections(a: Analysis, t: Translator) -> list[Section]:
     """Every section, in ``SECTION_IDS`` order."""
     return [glance(a, t), whale(a, t), cohorts(a, t), clv(a, t), actions(a, t), service(a, t), flags(a, t),
-            growth(a, t), diagnostics(a, t)]
+            growth(a, t), what_if(a, t), policies(a, t), diagnostics(a, t)]
 
 
 def source_name(a: Analysis) -> str:

@@ -29,6 +29,9 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    PROPOSE_OFFBOARDING = "propose_offboarding"
+    WORK_OFFBOARDING = "work_offboarding"  # draft and edit the letter, goodwill, send, close, withdraw
+    APPROVE_OFFBOARDING = "approve_offboarding"
 
 
 AGENT = frozenset(
@@ -45,6 +48,8 @@ AGENT = frozenset(
         Permission.VIEW_COMPLAINTS,
         Permission.LOG_INCIDENT,
         Permission.VIEW_RUNS,
+        Permission.PROPOSE_OFFBOARDING,
+        Permission.WORK_OFFBOARDING,
     }
 )
 MANAGER = AGENT | {
@@ -53,6 +58,7 @@ MANAGER = AGENT | {
     Permission.RUN_ASSESSMENT,
     Permission.IMPORT_DATA,
     Permission.VIEW_AUDIT,
+    Permission.APPROVE_OFFBOARDING,
 }
 ADMIN = frozenset(Permission)
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from keepwise.store import models  # noqa: F401  (registers the app tables)
+from keepwise.store import models, offboarding_models  # noqa: F401  (registers the app tables)
 from keepwise.store.base import metadata
 from keepwise.store.contract import CONTRACT_TABLES  # noqa: F401  (registers the contract tables)
 

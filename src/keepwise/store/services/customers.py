@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from keepwise.store.contract import CONTRACT_TABLES
 from keepwise.store.models import Assignment, ComplaintCase, Decision, Note, StaffDecision, User
+from keepwise.store.offboarding_models import OffboardingCase
 from keepwise.store.services.base import NotFound
 from keepwise.store.services.runs import latest_run
 
 # The timeline's filters, in the order the page offers them.
 CATEGORIES = ("orders", "invoices", "returns", "tickets", "incidents", "engagement", "touches", "surveys", "notes",
-              "decisions")
+              "decisions", "offboarding")
 
 
 @dataclass
@@ -157,6 +158,26 @@ def _entries(session: Session, customer_id: str) -> list[TimelineEntry]:
                                        .where(StaffDecision.customer_id == customer_id)):
         add(TimelineEntry(d.created_at, "decisions", "decision." + d.kind,
                           {"by": username, "action": d.action, "recommended": d.recommended, "reason": d.reason}))
+    out.extend(_offboarding_entries(session, customer_id))
+    return out
+
+
+def _offboarding_entries(session: Session, customer_id: str) -> list[TimelineEntry]:
+    """Every step of the customer's offboarding cases."""
+    names = {user.id: user.username for user in session.scalars(sa.select(User))}
+    out = []
+    for case in session.scalars(sa.select(OffboardingCase).where(OffboardingCase.customer_id == customer_id)):
+        steps = (
+            (case.proposed_at, "proposed", {"by": names.get(case.proposed_by, ""), "reason": case.reason}),
+            (case.approved_at, "approved", {"by": names.get(case.approved_by, "")}),
+            (case.drafted_at, "drafted", {"by": names.get(case.drafted_by, "")}),
+            (case.sent_at, "sent", {"by": names.get(case.sent_by, "")}),
+            (case.goodwill_applied_at, "goodwill_applied", {"amount": case.goodwill_amount or 0.0}),
+            (case.closed_at, "closed", {}),
+            (case.withdrawn_at, "withdrawn", {"reason": case.withdrawn_reason}),
+        )
+        out.extend(TimelineEntry(at, "offboarding", f"offboarding.{step}", {"case": case.id, **values})
+                   for at, step, values in steps if at is not None)
     return out
 
 

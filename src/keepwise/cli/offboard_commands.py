@@ -1,0 +1,176 @@
+"""Commands for the customers to let go or to make profitable: letter, proposals, policies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from keepwise.cli.common import (
+    EXIT_BAD_INPUT,
+    AsOfOpt,
+    ConfigOpt,
+    DataArg,
+    app,
+    console,
+    load_as_of,
+    require_choice,
+    run_or_exit,
+    say,
+)
+
+
+def _assessment(dataset, day):
+    from keepwise.assess import assess_with_models
+
+    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    return run.assessment, run.features
+
+
+@app.command()
+def letter(
+    data: DataArg,
+    customer_id: Annotated[str, typer.Argument(help="The customer the letter is for.")],
+    as_of: AsOfOpt,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="en, fa or ru (default: the customer's language).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    role: Annotated[
+        str, typer.Option("--role", help="Who drafts it: agent, manager or admin (goodwill cap).")
+    ] = ("agent"),
+    goodwill: Annotated[
+        float | None,
+        typer.Option("--goodwill", help="A goodwill credit of this amount instead of the computed gesture."),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The draft offboarding letter for one customer: thanks, the documented situations, goodwill, apology, alternatives."""
+    from keepwise.offboard import (
+        FORMATS,
+        ROLES,
+        GoodwillRefused,
+        authorise,
+        customer_exists,
+        letter_facts,
+        render_letter,
+    )
+
+    require_choice(fmt, "--format", FORMATS)
+    require_choice(role, "--role", ROLES)
+    day, dataset = load_as_of(data, as_of, config)
+    if goodwill is not None:
+        try:
+            authorise(goodwill, role, dataset.settings)
+        except GoodwillRefused as error:
+            say(f"--goodwill: {error}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    if not customer_exists(dataset, customer_id):
+        say(f"no customer '{customer_id}' in {data}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    assessment, _ = _assessment(dataset, day)
+    assessed = assessment.loc[assessment["customer_id"] == customer_id].iloc[0].to_dict()
+    facts = letter_facts(dataset, customer_id, day, assessed, role=role, goodwill_amount=goodwill)
+    drafted = render_letter(facts, lang=lang, fmt=fmt)
+    if drafted.fell_back:
+        say(f"no letter template in '{drafted.requested}': the letter is in English", "yellow", label="note")
+    if facts.action != "offboard":
+        say(
+            f"customer '{customer_id}' is assessed '{facts.action}', not 'offboard': this letter is a draft on request",
+            "yellow",
+            label="note",
+        )
+    above = facts.goodwill.above_cap
+    if above is not None:
+        from keepwise.offboard.goodwill import approver_for
+
+        currency = dataset.settings.general.currency
+        approver = approver_for(above.amount, dataset.settings) or "role with a higher cap"
+        say(
+            f"the preferred gesture ({above.kind}, {above.amount:,.2f} {currency}) is above the {role}'s cap of "
+            f"{facts.goodwill.cap:,.2f} {currency}: it needs a {approver}'s approval; "
+            + ("the letter offers a smaller one" if facts.goodwill.gesture else "the letter offers none"),
+            "yellow",
+            label="note",
+        )
+    print(drafted.text, end="")
+
+
+@app.command()
+def proposals(
+    data: DataArg,
+    as_of: AsOfOpt,
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    customer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--customer", help="Propose for this customer (repeatable) instead of every make_profitable one."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Make-profitable proposals per customer (reprice, charge separately, lighter service, stop marketing), each with its yearly profit effect."""
+    from keepwise.offboard import customer_exists, portfolio_what_if
+    from keepwise.offboard import proposals as build_proposals
+    from keepwise.output import write_frame
+
+    day, dataset = load_as_of(data, as_of, config)
+    for wanted in customer or []:
+        if not customer_exists(dataset, wanted):
+            say(f"--customer: no customer '{wanted}' in {data}")
+            raise typer.Exit(EXIT_BAD_INPUT)
+    assessment, features = _assessment(dataset, day)
+    table = run_or_exit(lambda: build_proposals(dataset, day, assessment, customer or None, features))
+    write_frame(table, out, "csv")
+    what_if = portfolio_what_if(dataset, day, assessment, features)
+    summary = RichTable(
+        title=f"{table['customer_id'].nunique():,} customers, {len(table):,} proposals → {out}",
+        show_edge=False,
+    )
+    summary.add_column("yearly profit")
+    summary.add_column(what_if.currency, justify="right")
+    for label, value in (
+        ("today", what_if.profit_today),
+        (f"offboard {what_if.n_offboard:,}", what_if.offboard_effect),
+        (f"make profitable {what_if.n_make_profitable:,}", what_if.make_profitable_effect),
+        (f"no marketing to {what_if.n_deprioritize:,} deprioritized", what_if.deprioritize_effect),
+        ("if these actions were taken", what_if.profit_after),
+    ):
+        summary.add_row(label, f"{value:,.2f}")
+    console.print(summary)
+
+
+@app.command()
+def policies(
+    data: DataArg,
+    as_of: AsOfOpt,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Generous policies: yearly cost, share used by the top 1/5/10% of users, and what tightening each would do."""
+    import json
+
+    from keepwise.offboard import policy_review
+
+    day, dataset = load_as_of(data, as_of, config)
+    assessment, features = _assessment(dataset, day)
+    reviews = run_or_exit(lambda: policy_review(dataset, day, assessment, features))
+    if as_json:
+        print(json.dumps([review.to_dict() for review in reviews], ensure_ascii=False, indent=2))
+        return
+    currency = dataset.settings.general.currency
+    console.print(f"Policy review, the year to {day} ({currency})", highlight=False)
+    for review in reviews:
+        labels = " / ".join(review.top_shares)
+        shares = " / ".join(f"{share:.0%}" for share in review.top_shares.values())
+        touched = ", ".join(f"{action} {count:,}" for action, count in review.touched_by_action.items()) or "none"
+        console.print(
+            f"{review.policy}: {review.yearly_cost:,.2f} a year, {review.users:,} users; "
+            f"the top {labels} of them use {shares}\n"
+            f"  tightened ({review.tightening}): {review.profit_effect:+,.2f} a year, "
+            f"touches {review.touched:,} customers ({touched})",
+            highlight=False,
+            soft_wrap=True,
+        )

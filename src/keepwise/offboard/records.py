@@ -1,0 +1,76 @@
+"""One customer's own records, as small frames: what letters and gestures cite.
+
+Only this customer's rows leave the engine (a filter on ``customer_id`` per table), so a letter
+costs the same on a business of a hundred customers or a million.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from keepwise.data.loader import Dataset
+
+__all__ = ["CustomerRecords", "UnknownCustomer", "customer_exists", "customer_records"]
+
+_TABLES = ("orders", "returns", "invoices", "tickets", "incidents", "touches")
+_TIME = {
+    "orders": "ordered_at",
+    "returns": "returned_at",
+    "invoices": "issued_at",
+    "tickets": "opened_at",
+    "incidents": "occurred_at",
+    "touches": "at",
+}
+
+
+class UnknownCustomer(KeyError):
+    """No customer with this id in the data."""
+
+    def __init__(self, customer_id: str):
+        super().__init__(customer_id)
+        self.customer_id = customer_id
+
+    def __str__(self) -> str:
+        return f"no customer '{self.customer_id}' in the data"
+
+
+@dataclass
+class CustomerRecords:
+    """The customer row and their rows of every event table up to as-of, oldest first."""
+
+    customer: dict
+    orders: pd.DataFrame
+    returns: pd.DataFrame
+    invoices: pd.DataFrame
+    tickets: pd.DataFrame
+    incidents: pd.DataFrame
+    touches: pd.DataFrame
+    as_of: date
+
+    @property
+    def customer_id(self) -> str:
+        return str(self.customer["customer_id"])
+
+
+def customer_exists(ds: Dataset, customer_id: str) -> bool:
+    customers = ds.table("customers")
+    return bool(customers.filter(customers.customer_id == customer_id).count().execute())
+
+
+def customer_records(ds: Dataset, customer_id: str, as_of: date) -> CustomerRecords:
+    """The records of ``customer_id`` up to the end of ``as_of``; ``UnknownCustomer`` if there is none."""
+    customers = ds.table("customers")
+    found = customers.filter(customers.customer_id == customer_id).to_pyarrow().to_pylist()
+    if not found:
+        raise UnknownCustomer(customer_id)
+    end = datetime.combine(as_of, time.max)
+    frames = {}
+    for name in _TABLES:
+        table = ds.table(name)
+        column = _TIME[name]
+        rows = table.filter((table.customer_id == customer_id) & (table[column] <= end))
+        frames[name] = rows.to_pyarrow().to_pandas().sort_values(column, kind="stable").reset_index(drop=True)
+    return CustomerRecords(customer=found[0], as_of=as_of, **frames)

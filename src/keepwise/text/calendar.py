@@ -1,0 +1,69 @@
+"""Dates and digits as each language writes them: Persian digits and the Solar Hijri calendar for fa.
+
+Babel formats Persian numbers with Latin digits and dates in the Gregorian calendar; a Persian reader
+expects ``۱۴۰۲`` and ``۱۱ اسفند ۱۴۰۲``. ``persiantools`` supplies the calendar and the digits. The
+letters, the reasons and the app all write dates through ``format_day`` and numbers through
+``localize_digits``, so a Persian text never mixes the two systems.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+from babel.dates import format_date
+from persiantools.digits import en_to_fa
+from persiantools.jdatetime import JalaliDate
+
+__all__ = ["PERSIAN_DIGITS", "format_day", "jalali", "localize_digits", "persian_digits", "to_date"]
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+# Babel writes Persian numbers with Latin separators; Persian uses the momayyez and its own group mark.
+_SEPARATORS = str.maketrans({",": "٬", ".": "٫"})
+# Long dates inside running text: Babel's Russian "long" ends in "г.", which doubles a sentence's full stop.
+_LONG_IN_TEXT = {"ru": "d MMMM y"}
+
+
+def to_date(day) -> date:
+    """A ``date`` from a date, datetime, pandas Timestamp or ISO text."""
+    if isinstance(day, pd.Timestamp | datetime):
+        return day.date()
+    if isinstance(day, date):
+        return day
+    return date.fromisoformat(str(day)[:10])
+
+
+def persian_digits(text: str, separators: bool = False) -> str:
+    """``text`` with Latin digits in Persian; with ``separators`` also ``,`` and ``.`` as Persian marks
+    (only for a formatted number, never for free text)."""
+    text = str(text)
+    if separators:
+        text = text.translate(_SEPARATORS)
+    return en_to_fa(text)
+
+
+def localize_digits(text: str, lang: str, separators: bool = False) -> str:
+    """Digits as ``lang`` writes them: Persian for ``fa``, unchanged otherwise."""
+    return persian_digits(text, separators) if lang == "fa" else str(text)
+
+
+def jalali(day) -> JalaliDate:
+    """The Solar Hijri date of a Gregorian day."""
+    return JalaliDate(to_date(day))
+
+
+def format_day(day, lang: str, locale: str | None = None, style: str = "long") -> str:
+    """One day as ``lang`` writes it: ``March 1, 2024``, ``1 марта 2024 г.``, ``۱۱ اسفند ۱۴۰۲``.
+
+    Persian dates are Solar Hijri with Persian digits (``style`` "short" gives ``۱۴۰۲/۱۲/۱۱``);
+    other languages use Babel's ``style`` in ``locale`` (default: the language itself).
+    """
+    day = to_date(day)
+    if lang == "fa":
+        converted = jalali(day)
+        if style == "short":
+            return persian_digits(converted.strftime("%Y/%m/%d"))
+        month = converted.strftime("%B", locale="fa")
+        return persian_digits(f"{converted.day} {month} {converted.year}")
+    pattern = _LONG_IN_TEXT.get(lang, style) if style == "long" else style
+    return format_date(day, format=pattern, locale=locale or lang)

@@ -1,0 +1,225 @@
+"""Letters in en, fa and ru for a customer of each offboarding reason: every date and amount they
+cite is one of the customer's own records, nothing judges the person, Persian is right-to-left with
+Persian digits and Solar Hijri dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from babel import Locale
+from bs4 import BeautifulSoup
+from persiantools.jdatetime import JalaliDate
+
+from keepwise.config import load_settings
+from keepwise.offboard import letter_facts, render_letter
+from keepwise.offboard.letter import alternatives_for
+
+from .business import AS_OF, OFFBOARD_REASONS
+
+LANGUAGES = ("en", "fa", "ru")
+FORMATS = ("md", "html")
+
+# Words that judge or accuse a person; a letter states records, never these.
+JUDGING = {
+    "en": ("abuse", "abusive", "fraud", "cheat", "liar", "lying", "dishonest", "difficult customer",
+           "bad payer", "troublemaker", "rude", "aggressive", "your fault", "you failed", "unacceptable",
+           "chronic", "fickle", "deal seeker", "complainer", "greedy", "scam", "exploit"),
+    "fa": ("متقلب", "کلاهبردار", "تقلب", "بدحساب", "بدقول", "پرخاشگر", "گستاخ", "بی‌ادب", "دروغ",
+           "تقصیر شما", "سوءاستفاده", "غیرقابل قبول", "فریب"),
+    "ru": ("мошен", "обман", "хам", "груб", "недобросовест", "скандал", "ваша вина", "неплательщик",
+           "злоупотреб", "неприемлем", "жадн", "лжец", "ложь"),
+}
+FLAG_CODES = ("chronic_complainer", "abusive_to_staff", "fraud_or_unethical", "bad_payer", "unprofitable",
+              "return_abuser", "deal_seeker", "fickle", "values_conflict")
+STEP_WORDS = {  # (thanks, apology) of each language: the first and fourth steps are there
+    "en": ("Thank you", "We are sorry"),
+    "fa": ("سپاسگزاریم", "متأسفیم"),
+    "ru": ("благодарим", "Нам жаль"),
+}
+PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
+FA_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن",
+             "اسفند")
+
+
+def latin(text: str) -> str:
+    """Persian digits and number marks as Latin ones."""
+    return text.translate(str.maketrans({**{p: str(i) for i, p in enumerate(PERSIAN)}, "٬": ",", "٫": "."}))
+
+
+def plain_text(letter: str, fmt: str) -> str:
+    return BeautifulSoup(letter, "html.parser").article.get_text(" ") if fmt == "html" else letter
+
+
+def cited_dates(text: str, lang: str) -> list[date]:
+    if lang == "fa":
+        months = "|".join(FA_MONTHS)
+        found = re.findall(rf"(\d{{1,2}}) ({months}) (\d{{4}})", latin(text))
+        return [JalaliDate(int(y), FA_MONTHS.index(m) + 1, int(d)).to_gregorian() for d, m, y in found]
+    names = Locale.parse(lang).months["format"]["wide"]
+    number = {name: index for index, name in names.items()}
+    pattern = "|".join(names.values())
+    if lang == "en":
+        found = re.findall(rf"({pattern}) (\d{{1,2}}), (\d{{4}})", text)
+        return [date(int(y), number[m], int(d)) for m, d, y in found]
+    found = re.findall(rf"(\d{{1,2}}) ({pattern}) (\d{{4}})", text)
+    return [date(int(y), number[m], int(d)) for d, m, y in found]
+
+
+def cited_amounts(text: str, lang: str) -> list[float]:
+    if lang == "en":
+        found = re.findall(r"€([\d,]+\.\d{2})", text)
+        return [float(a.replace(",", "")) for a in found]
+    if lang == "ru":
+        found = re.findall(r"(\d[\d\s\u00a0\u202f]*,\d{2})\s?€", text)
+        return [float(re.sub(r"[\s\u00a0\u202f]", "", a).replace(",", ".")) for a in found]
+    found = re.findall(r"€\s?([\d,]+\.\d{2})", latin(text))
+    return [float(a.replace(",", "")) for a in found]
+
+
+def record_dates(business, customer_id: str) -> set[date]:
+    days = set()
+    for rows in business.tables.values():
+        for row in rows:
+            if row.get("customer_id") != customer_id:
+                continue
+            for column, value in row.items():
+                if (column.endswith("_at") or column == "at") and value:
+                    days.add(date.fromisoformat(value[:10]))
+    return days
+
+
+def record_amounts(business, customer_id: str) -> set[float]:
+    """Every money cell of the customer's rows, invoices' open balances, the sum of their returns not
+    for defects, and their assessed revenue and cost to serve."""
+    amounts: set[float] = set()
+    money = ("revenue", "discount", "cost_of_goods", "amount", "amount_paid", "cost")
+    for rows in business.tables.values():
+        for row in rows:
+            if row.get("customer_id") != customer_id:
+                continue
+            amounts |= {round(float(row[c]), 2) for c in money if row.get(c)}
+    for row in business.tables["invoices"]:
+        if row["customer_id"] == customer_id and not row["paid_at"]:
+            amounts.add(round(float(row["amount"]) - float(row["amount_paid"] or 0), 2))
+    not_faulty = [float(r["amount"]) for r in business.tables["returns"]
+                  if r["customer_id"] == customer_id and r["defective"] != "true"]
+    amounts.add(round(sum(not_faulty), 2))
+    assessed = business.assessed(customer_id)
+    amounts |= {round(float(assessed["revenue"]), 2), round(float(assessed["cost_to_serve"]), 2)}
+    return amounts
+
+
+def draft(business, customer_id: str, lang: str, fmt: str, role: str = "admin"):
+    facts = letter_facts(business.dataset, customer_id, AS_OF, business.assessed(customer_id), role=role)
+    return facts, render_letter(facts, lang=lang, fmt=fmt)
+
+
+def test_the_hand_built_customers_are_offboarded_for_their_reasons(business):
+    for customer_id, reasons in OFFBOARD_REASONS.items():
+        assessed = business.assessed(customer_id)
+        assert assessed["action"] == "offboard", customer_id
+        assert set(reasons) <= set(assessed["flags"].split(";")), (customer_id, assessed["flags"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("customer_id", sorted(OFFBOARD_REASONS))
+def test_letter_cites_only_the_customers_own_dates_and_amounts(business, customer_id, lang, fmt):
+    facts, letter = draft(business, customer_id, lang, fmt)
+    assert letter.lang == lang and not letter.fell_back
+    text = plain_text(letter.text, fmt)
+    days = cited_dates(text, lang)
+    amounts = cited_amounts(text, lang)
+    assert days, "the letter names no date"
+    assert set(days) <= record_dates(business, customer_id), set(days) - record_dates(business, customer_id)
+    assert set(amounts) <= record_amounts(business, customer_id), set(amounts) - record_amounts(business, customer_id)
+    # Nothing in another date format slipped through.
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", latin(text))
+    # One situation per documented problem, and the gesture with its amount.
+    assert len(facts.situations) >= 1
+    if facts.goodwill.gesture is not None:
+        assert facts.goodwill.gesture.amount in amounts
+    thanks, apology = STEP_WORDS[lang]
+    assert thanks in text and apology in text
+    # The first day they were with us, in the thanks.
+    assert facts.since in days
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("customer_id", sorted(OFFBOARD_REASONS))
+def test_letter_never_judges_the_person(business, customer_id, lang):
+    for fmt in FORMATS:
+        text = plain_text(draft(business, customer_id, lang, fmt)[1].text, fmt).lower()
+        for phrase in JUDGING[lang] + FLAG_CODES:
+            assert phrase.lower() not in text, (customer_id, lang, phrase)
+
+
+def test_situations_carry_the_records_behind_each_reason(business):
+    b1, _ = draft(business, "B1", "en", "md")
+    late = next(s for s in b1.situations if s.code == "late_invoices")
+    assert (late.count, late.total, late.last_amount, late.last_due) == (5, 5, 420.0, date(2026, 5, 31))
+    assert any(s.code == "values_conflict" and s.first == date(2026, 3, 3) for s in b1.situations)
+    f1, _ = draft(business, "F1", "en", "md")
+    assert [(s.code, s.count, s.dates) for s in f1.situations] == [
+        ("chargeback", 2, [date(2026, 4, 1), date(2026, 4, 20)])
+    ]
+    r1, letter = draft(business, "R1", "en", "md")
+    returns = next(s for s in r1.situations if s.code == "returns_not_faulty")
+    assert (returns.count, returns.amount) == (7, 539.75)
+    # More days than max_dates_cited: the letter gives the span from the first to the last.
+    assert returns.dates == [] and "between June 20, 2025 and March 12, 2026" in letter.text
+
+
+def test_persian_html_is_right_to_left_with_persian_digits_and_hijri_dates(business):
+    _, letter = draft(business, "F1", "fa", "html")
+    soup = BeautifulSoup(letter.text, "html.parser")
+    assert soup.html["dir"] == "rtl" and soup.html["lang"] == "fa"
+    text = soup.article.get_text(" ")
+    assert not re.search(r"[0-9]", text), "Latin digits in a Persian letter"
+    assert any(ch in PERSIAN for ch in text)
+    # Customer since 2024-03-15 = 25 Esfand 1402; chargebacks 2026-04-01 = 12 Farvardin 1405.
+    assert "۲۵ اسفند ۱۴۰۲" in text and "۱۲ فروردین ۱۴۰۵" in text
+    assert "2024" not in text and "مارس" not in text
+
+
+def test_html_escapes_the_customers_own_text(business):
+    facts, _ = draft(business, "A1", "en", "html")
+    facts.name = "<script>alert(1)</script>"
+    html = render_letter(facts, "en", "html").text
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_language_without_a_template_falls_back_to_english(business):
+    facts, letter = draft(business, "N1", None, "md")
+    assert facts.language == "de"
+    assert letter.fell_back and letter.lang == "en" and letter.requested == "de"
+    assert "Thank you" in letter.text
+
+
+def test_default_language_is_the_customers_own(business):
+    assert draft(business, "B1", None, "md")[1].lang == "ru"
+    assert draft(business, "F1", None, "md")[1].lang == "fa"
+
+
+def test_goodwill_in_the_letter_stays_within_the_drafting_roles_cap(business):
+    agent, letter = draft(business, "A1", "en", "md", role="agent")
+    # A1's gestures: refund of the last invoice (120.00) or order (140.00): both above an agent's 50.
+    assert agent.goodwill.gesture is None and agent.goodwill.above_cap.amount == 120.0
+    assert "€120.00" not in letter.text
+    manager, letter = draft(business, "A1", "en", "md", role="manager")
+    assert manager.goodwill.gesture.kind == "refund_last_invoice" and "€120.00" in letter.text
+    # The open order is honoured whoever drafts.
+    assert "Your order of June 25, 2026 will be delivered as promised, by July 6, 2026." in letter.text
+    f1, letter = draft(business, "F1", "en", "md", role="agent")
+    assert (f1.goodwill.gesture.kind, f1.goodwill.gesture.amount) == ("cancel_open_invoice", 45.0)
+
+
+def test_alternatives_come_from_settings_per_country():
+    settings = load_settings(overrides={"offboard": {"alternatives": ["Anywhere Co"],
+                                                     "alternatives_by_country": {"GB": ["Acme Ltd"]}}})
+    assert alternatives_for("GB", settings) == ["Acme Ltd"]
+    assert alternatives_for("gb", settings) == ["Acme Ltd"]
+    assert alternatives_for("RU", settings) == ["Anywhere Co"]
+    assert alternatives_for(None, settings) == ["Anywhere Co"]
