@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from keepwise.data.sample import generate_sample
+from keepwise.sample import generate_sample
 
 from datafactory import valid_tables, write_csv_folder
 
