@@ -261,3 +261,8 @@ MESSAGES = {
     "reason_group.value": "value to date",
     "reason_group.cost": "cost to serve",
 }
+
+# The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).
+from keepwise.text.locales.cadence_en import MESSAGES as _CADENCE  # noqa: E402
+
+MESSAGES |= _CADENCE

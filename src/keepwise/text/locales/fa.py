@@ -261,3 +261,8 @@ MESSAGES = {
     "reason_group.value": "ارزش تا امروز",
     "reason_group.cost": "هزینه‌ی خدمت‌رسانی",
 }
+
+# The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_fa).
+from keepwise.text.locales.cadence_fa import MESSAGES as _CADENCE  # noqa: E402
+
+MESSAGES |= _CADENCE

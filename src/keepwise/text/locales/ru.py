@@ -261,3 +261,8 @@ MESSAGES = {
     "reason_group.value": "ценность на сегодня",
     "reason_group.cost": "стоимость обслуживания",
 }
+
+# The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).
+from keepwise.text.locales.cadence_ru import MESSAGES as _CADENCE  # noqa: E402
+
+MESSAGES |= _CADENCE

@@ -1,0 +1,77 @@
+"""The shape every would-be touch has before the limits apply, and how one is built from arrays.
+
+A candidate is a touch a rule (or a warning sign) asks for: who, when (``due``), what (kind, channel,
+template), which rule, why (``code`` with a date and a number that the text layer phrases), and the
+``anchor``: a touch of the same kind on or after it means this one was already made.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CANDIDATE_COLUMNS = (
+    "customer_id",
+    "due",
+    "rule",
+    "order",  # the rule's position: within a day, lower comes first (warnings are -1)
+    "kind",
+    "channel",
+    "template",
+    "code",
+    "reason_date",
+    "reason_value",
+    "reason_detail",
+    "anchor",
+    "warning",
+)
+NO_DAY = np.datetime64("NaT", "D")
+
+
+def candidates(
+    customer_id,
+    due,
+    *,
+    rule: str,
+    order: int,
+    kind: str,
+    channel: str,
+    template: str,
+    code: str,
+    anchor,
+    reason_date=None,
+    reason_value=None,
+    reason_detail=None,
+    warning: bool = False,
+) -> pd.DataFrame:
+    """A candidate frame from per-row arrays (scalars are broadcast)."""
+    n = len(customer_id)
+
+    def column(value, dtype):
+        if value is None:
+            return np.full(n, NO_DAY if dtype == "datetime64[D]" else (np.nan if dtype == float else ""), dtype=dtype)
+        array = np.asarray(value)
+        return np.broadcast_to(array, (n,)).astype(dtype) if array.ndim == 0 else array.astype(dtype)
+
+    return pd.DataFrame(
+        {
+            "customer_id": np.asarray(customer_id, dtype=object),
+            "due": column(due, "datetime64[D]"),
+            "rule": rule,
+            "order": order,
+            "kind": kind,
+            "channel": channel,
+            "template": template,
+            "code": code,
+            "reason_date": column(reason_date, "datetime64[D]"),
+            "reason_value": column(reason_value, float),
+            "reason_detail": column(reason_detail, object),
+            "anchor": column(anchor, "datetime64[D]"),
+            "warning": warning,
+        },
+        columns=list(CANDIDATE_COLUMNS),
+    )
+
+
+def empty_candidates() -> pd.DataFrame:
+    return candidates([], [], rule="", order=0, kind="", channel="", template="", code="", anchor=None)
