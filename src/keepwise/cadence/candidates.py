@@ -47,9 +47,11 @@ def candidates(
     """A candidate frame from per-row arrays (scalars are broadcast)."""
     n = len(customer_id)
 
-    def column(value, dtype):
+    empty = {"datetime64[D]": NO_DAY, "float64": np.nan, "object": ""}
+
+    def column(value, dtype: str):
         if value is None:
-            return np.full(n, NO_DAY if dtype == "datetime64[D]" else (np.nan if dtype == float else ""), dtype=dtype)
+            return np.full(n, empty[dtype], dtype=dtype)
         array = np.asarray(value)
         return np.broadcast_to(array, (n,)).astype(dtype) if array.ndim == 0 else array.astype(dtype)
 
@@ -64,8 +66,8 @@ def candidates(
             "template": template,
             "code": code,
             "reason_date": column(reason_date, "datetime64[D]"),
-            "reason_value": column(reason_value, float),
-            "reason_detail": column(reason_detail, object),
+            "reason_value": column(reason_value, "float64"),
+            "reason_detail": column(reason_detail, "object"),
             "anchor": column(anchor, "datetime64[D]"),
             "warning": warning,
         },
