@@ -5,6 +5,7 @@ prints every problem, exits with status 2 and writes nothing. One module per com
 importing them registers their commands on ``app``.
 """
 
+import keepwise.cli.cadence_commands  # noqa: F401  (touches, campaign-build, campaign)
 from keepwise.cli import analysis, clv, data_commands  # noqa: F401  (registers the commands)
 from keepwise.cli.common import app
 

@@ -37,16 +37,23 @@ def metrics(
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
     import json
 
+    from keepwise.cli.cadence_commands import exit_survey_facts, exit_survey_lines
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
     require_choice(period, "--period", PERIODS)
     day, dataset = load_as_of(data, as_of, config)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
+    exits = run_or_exit(lambda: exit_survey_facts(dataset, day, period, summary.rfm))
     if as_json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        payload = summary.to_dict()
+        if exits is not None:
+            payload["exit_surveys"] = exits
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         console.print(render_summary(summary))
+        for line in exit_survey_lines(exits, dataset.settings) if exits else []:
+            console.print(line, highlight=False)
 
 
 @app.command()
@@ -59,11 +66,13 @@ def assess(
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
+    from keepwise.cadence import with_tier
 
     require_choice(fmt, "--format", ("csv", "json"))
     day, dataset = load_as_of(data, as_of, config)
     run = run_or_exit(lambda: assess_with_models(dataset, day))
-    write_assessment(run.assessment, out, fmt)
+    # The loyalty tier follows the contract's columns and the assessment's own.
+    write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt)
     for note in run.notes:
         say(note, "yellow", label="note")
     counts = run.assessment["action"].value_counts()
