@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 from icalendar import Calendar, Event
@@ -20,7 +20,7 @@ def touches_calendar(touches: pd.DataFrame, t: Translator) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     for row in touches.itertuples(index=False):
-        day = pd.Timestamp(row.due_on).date() if not isinstance(row.due_on, date) else row.due_on
+        day = pd.Timestamp(row.due_on).date()
         event = Event()
         event.add("uid", f"{row.customer_id}-{row.kind}-{row.rule}-{day.isoformat()}@keepwise")
         event.add("dtstamp", pd.Timestamp.now(tz="UTC").to_pydatetime())
