@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from touchfactory import assessment, business, customers, orders, rule
 
 from keepwise.cadence import touches_due
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
+from touchfactory import assessment, business, customers, orders, rule
 
 
 def due(ds, as_of, start, end, actions, clv=None) -> pd.DataFrame:
