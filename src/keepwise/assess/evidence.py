@@ -17,10 +17,10 @@ import pandas as pd
 
 from keepwise.assess.flags import FLAG_CODES
 from keepwise.config import Settings
+from keepwise.metrics.periods import DAYS_PER_MONTH
 
 __all__ = ["build_evidence", "build_reasons"]
 
-DAYS_PER_MONTH = 30.44
 
 
 def _day(moments: pd.Series) -> pd.Series:
