@@ -22,7 +22,7 @@ import pandas as pd
 from keepwise.campaigns.effect import Effect, two_proportion_effect
 from keepwise.campaigns.members import CampaignError, campaign_members, window_end
 from keepwise.data.loader import Dataset
-from keepwise.metrics.portfolio import churn_by_period
+from keepwise.metrics.activity import churn_by_period
 
 CONTRACT_KEYS = (
     "campaign_id", "contacted", "control", "contacted_returned", "control_returned",
