@@ -11,7 +11,6 @@ from rich.table import Table as RichTable
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
-    LANGUAGES,
     AsOfOpt,
     ConfigOpt,
     DataArg,
@@ -23,6 +22,7 @@ from keepwise.cli.common import (
     run_or_exit,
     say,
 )
+from keepwise.text import LANGUAGES
 
 TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
                      "warning")
