@@ -269,6 +269,33 @@ class CampaignsSettings(_Section):
     deal_seeker_offer_bonus: float
     contact_cost: float
     churn_period: Literal["month", "quarter", "year"]
+class ServiceTargetsSettings(_Section):
+    """[service_targets]: hours to first response and to resolution, per ticket severity."""
+
+    low_response_hours: float
+    low_resolution_hours: float
+    normal_response_hours: float
+    normal_resolution_hours: float
+    high_response_hours: float
+    high_resolution_hours: float
+    urgent_response_hours: float
+    urgent_resolution_hours: float
+
+    def response_hours(self, severity: str) -> float:
+        return float(getattr(self, f"{severity}_response_hours"))
+
+    def resolution_hours(self, severity: str) -> float:
+        return float(getattr(self, f"{severity}_resolution_hours"))
+
+
+class AppSettings(_Section):
+    """[app]: the staff web app."""
+
+    login_max_failures: int
+    lockout_minutes: int
+    session_hours: int
+    page_size: int
+    max_page_size: int
 
 
 class Settings(BaseModel):
@@ -288,6 +315,8 @@ class Settings(BaseModel):
     actions: ActionsSettings
     churn_model: ChurnModelSettings
     report: ReportSettings
+    service_targets: ServiceTargetsSettings
+    app: AppSettings
     loyalty: LoyaltySettings
     cadence: CadenceSettings
     campaigns: CampaignsSettings

@@ -6,7 +6,7 @@ importing them registers their commands on ``app``.
 """
 
 import keepwise.cli.cadence_commands  # noqa: F401  (touches, campaign-build, campaign)
-from keepwise.cli import analysis, clv, data_commands  # noqa: F401  (registers the commands)
+from keepwise.cli import analysis, clv, data_commands, store_commands  # noqa: F401  (registers the commands)
 from keepwise.cli.common import app
 
 __all__ = ["app"]

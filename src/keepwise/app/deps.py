@@ -1,0 +1,104 @@
+"""Request dependencies: the database session, the signed-in user (page) or token holder (API),
+and the permission check every route declares through ``keepwise.store.permissions``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from keepwise.app.security import SESSION_KEY
+from keepwise.config import Settings
+from keepwise.store import Store
+from keepwise.store.models import User
+from keepwise.store.permissions import Forbidden, Permission, allowed
+from keepwise.store.services.base import Actor
+from keepwise.store.services.users import user_for_token
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a (valid) session: the handler redirects to /login."""
+
+
+class TokenRequired(Exception):
+    """An API call without a valid bearer token: 401."""
+
+
+def store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def db(request: Request) -> Iterator[Session]:
+    session = request.app.state.store.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def session_user(request: Request, session: Session) -> User | None:
+    data = request.scope.get(SESSION_KEY) or {}
+    user_id = data.get("u")
+    if not isinstance(user_id, int):
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.session_epoch != data.get("e"):
+        return None
+    return user
+
+
+@dataclass
+class Caller:
+    """Who is asking: the user, as the services' ``Actor``, and what the role allows."""
+
+    user: User
+    actor: Actor
+
+    def can(self, permission: Permission | str) -> bool:
+        return allowed(self.user.role, Permission(permission))
+
+
+def page_user(request: Request, session: Session = Depends(db)) -> Caller:
+    user = session_user(request, session)
+    if user is None:
+        raise LoginRequired()
+    return Caller(user, Actor.of(user))
+
+
+def api_user(request: Request, session: Session = Depends(db)) -> Caller:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        raise TokenRequired()
+    return Caller(user, Actor.of(user))
+
+
+def page_can(permission: Permission):
+    """Route dependency: the signed-in user, whose role must allow ``permission`` (else 403)."""
+
+    def check(caller: Caller = Depends(page_user)) -> Caller:
+        if not caller.can(permission):
+            raise Forbidden(permission)
+        return caller
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return check
+
+
+def api_can(permission: Permission):
+    """API route dependency: the token's user, whose role must allow ``permission`` (else 403)."""
+
+    def check(caller: Caller = Depends(api_user)) -> Caller:
+        if not caller.can(permission):
+            raise Forbidden(permission)
+        return caller
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return check

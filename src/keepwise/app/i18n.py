@@ -1,0 +1,88 @@
+"""The interface's words in the user's language (en, fa right-to-left, ru), and figures per locale.
+
+UI catalogs live in ``keepwise.app.locales.<lang>`` (plain dicts; ``en`` is the reference, every
+language has the same keys, checked by a test). Money, numbers and dates come from
+``keepwise.text.Translator`` (Babel). Timeline entries become sentences here, never in the store.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from functools import cache
+
+from babel.dates import format_datetime
+
+from keepwise.store.services.customers import TimelineEntry
+from keepwise.text import LANGUAGES, MISSING, Translator
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        lang = "en"
+    return importlib.import_module(f"keepwise.app.locales.{lang}").MESSAGES
+
+
+class AppText:
+    """``t("key", **values)`` plus Babel formatting, for one user's language."""
+
+    def __init__(self, lang: str, currency: str, configured_locale: str | None = None):
+        self.lang = lang if lang in LANGUAGES else "en"
+        self.figures = Translator.for_report(self.lang, currency, configured_locale)
+        self.messages = catalog(self.lang)
+        self.direction = self.figures.direction
+
+    def __call__(self, key: str, **values) -> str:
+        template = self.messages.get(key)
+        if template is None:
+            template = catalog("en").get(key, key)
+        return template.format(**values) if values else template
+
+    def label(self, group: str, code: str | None) -> str:
+        """The word for a code (``action.retain``, ``flag.bad_payer``); the code itself when unknown."""
+        if not code:
+            return ""
+        return self.messages.get(f"{group}.{code}") or catalog("en").get(f"{group}.{code}") or code
+
+    def money(self, value) -> str:
+        return self.figures.money(value)
+
+    def number(self, value, digits: int = 0) -> str:
+        return self.figures.number(value, digits)
+
+    def percent(self, value, digits: int = 0) -> str:
+        return self.figures.percent(value, digits)
+
+    def date(self, value) -> str:
+        return self.figures.date(value)
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return MISSING
+        return format_datetime(value, format="medium", locale=self.figures.locale)
+
+    def sentence(self, entry: TimelineEntry) -> str:
+        """One timeline entry as a sentence of this language."""
+        v = dict(entry.values)
+        for name in ("amount", "cost", "discount"):
+            if name in v:
+                v[name] = self.money(v[name])
+        if "due" in v:
+            v["due"] = self.date(v["due"])
+        if "hours" in v:
+            v["hours"] = self.number(v["hours"], 1)
+        if "days" in v:
+            v["days"] = self.number(v["days"])
+        if "score" in v:
+            v["score"] = self.number(v["score"]) if v["score"] is not None else MISSING
+        for name, group in (("kind", _KIND_GROUP.get(entry.category, "")), ("channel", "channel"),
+                            ("severity", "severity"), ("action", "action"), ("recommended", "action"),
+                            ("reason", "exit_reason" if entry.category == "surveys" else "")):
+            if name in v and group:
+                v[name] = self.label(group, v[name])
+        text = self(f"tl.{entry.key}", **v)
+        return text
+
+
+_KIND_GROUP = {"tickets": "ticket_kind", "incidents": "incident_kind", "touches": "touch_kind"}

@@ -1,0 +1,11 @@
+"""Server-rendered pages, one module per area; each route declares its permission (``page_can``)."""
+
+from fastapi import APIRouter
+
+from keepwise.app.pages import admin, auth, complaints, customers, home, runs, worklists
+
+router = APIRouter(include_in_schema=False)
+for module in (auth, home, worklists, customers, complaints, runs, admin):
+    router.include_router(module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,48 @@
+"""Managers' and admins' pages: the audit log (read-only) and the users."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from keepwise.app.deps import Caller, db, page_can
+from keepwise.app.pages.common import page_url
+from keepwise.app.rendering import render
+from keepwise.store.models import ROLES
+from keepwise.store.permissions import Permission
+from keepwise.store.services import audit_log, users
+
+router = APIRouter()
+
+
+@router.get("/audit")
+def audit(request: Request, object_type: str = Query("", max_length=40), object_id: str = Query("", max_length=200),
+          page: int = Query(1, ge=1, le=1_000_000), caller: Caller = Depends(page_can(Permission.VIEW_AUDIT)),
+          session: Session = Depends(db)):
+    per_page = request.app.state.settings.app.page_size
+    rows, total = audit_log.entries(session, caller.actor, object_type=object_type, object_id=object_id,
+                                    offset=(page - 1) * per_page, limit=per_page)
+    return render(request, "audit.html", caller, rows=rows, page=page, pages=max(1, -(-total // per_page)),
+                  page_url=page_url("/audit", object_type=object_type, object_id=object_id))
+
+
+@router.get("/users")
+def user_list(request: Request, caller: Caller = Depends(page_can(Permission.MANAGE_USERS)),
+              session: Session = Depends(db)):
+    return render(request, "users.html", caller, users=users.list_users(session), roles=ROLES)
+
+
+@router.post("/users")
+def add_user(username: str = Form(max_length=80), role: str = Form(max_length=20), password: str = Form(max_length=1000),
+             display_name: str = Form("", max_length=200), language: str = Form("en", max_length=8),
+             caller: Caller = Depends(page_can(Permission.MANAGE_USERS)), session: Session = Depends(db)):
+    users.add_user(session, caller.actor, username.strip(), role, password, display_name.strip(), language)
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{user_id}/active")
+def set_active(user_id: int, active: str = Form(max_length=1), caller: Caller = Depends(page_can(Permission.MANAGE_USERS)),
+               session: Session = Depends(db)):
+    users.set_active(session, caller.actor, user_id, active == "1")
+    return RedirectResponse("/users", status_code=303)

@@ -1,0 +1,183 @@
+"""Accounts: create, authenticate (argon2, lock-out after repeated failures), log out, API tokens."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from keepwise.config import AppSettings
+from keepwise.store.models import ROLES, ApiToken, User
+from keepwise.store.permissions import Permission
+from keepwise.store.services.base import Actor, Invalid, NotFound, audit, mutation, now
+from keepwise.text import LANGUAGES
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+# Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("keepwise-no-such-user")
+
+
+def _public(user: User) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role,
+            "language": user.language, "active": user.active}
+
+
+def check_new_user(username: str, role: str, password: str, language: str) -> None:
+    if not username or len(username) > 80 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        raise Invalid("a username is 1-80 letters, digits, '.', '_' or '-'", "username")
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}", "role")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
+    if language not in LANGUAGES:
+        raise Invalid(f"language must be one of {', '.join(LANGUAGES)}", "language")
+
+
+@mutation(Permission.MANAGE_USERS)
+def add_user(session: Session, actor: Actor, username: str, role: str, password: str,
+             display_name: str = "", language: str = "en") -> User:
+    check_new_user(username, role, password, language)
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise Invalid(f"user '{username}' already exists", "username")
+    user = User(username=username, display_name=display_name or username, role=role, language=language,
+                password_hash=_hasher.hash(password), created_at=now())
+    session.add(user)
+    session.flush()
+    audit(session, actor, "user.add", "user", user.id, None, _public(user))
+    return user
+
+
+@mutation(Permission.MANAGE_USERS)
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    before = _public(user)
+    user.active = active
+    user.session_epoch += 1
+    audit(session, actor, "user.activate" if active else "user.deactivate", "user", user.id, before, _public(user))
+    return user
+
+
+@mutation(None)  # every user may choose their own language
+def set_language(session: Session, actor: Actor, language: str) -> User:
+    if language not in LANGUAGES:
+        raise Invalid(f"language must be one of {', '.join(LANGUAGES)}", "language")
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("no such user")
+    before = user.language
+    user.language = language
+    audit(session, actor, "user.language", "user", user.id, {"language": before}, {"language": language})
+    return user
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    locked: bool = False
+
+
+def authenticate(session: Session, username: str, password: str, settings: AppSettings) -> LoginResult:
+    """Check a login; count failures and lock the account for a while after too many in a row.
+
+    A locked account refuses even the right password until the lock expires. Audited either way.
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    moment = now()
+    if user is None or not user.active:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return LoginResult(None)
+    who = Actor.of(user)
+    if user.locked_until is not None and user.locked_until > moment:
+        audit(session, who, "login.refused_locked", "user", user.id)
+        session.commit()
+        return LoginResult(None, locked=True)
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        locked = user.failed_logins >= settings.login_max_failures
+        if locked:
+            user.locked_until = moment + timedelta(minutes=settings.lockout_minutes)
+            user.failed_logins = 0
+        audit(session, who, "login.locked" if locked else "login.failed", "user", user.id)
+        session.commit()
+        return LoginResult(None, locked=locked)
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    audit(session, who, "login", "user", user.id)
+    session.commit()
+    return LoginResult(user)
+
+
+@mutation(None)
+def logout(session: Session, actor: Actor) -> None:
+    """End every session of the actor (cookies carry the epoch they were issued in)."""
+    user = session.get(User, actor.user_id)
+    if user is not None:
+        user.session_epoch += 1
+        audit(session, actor, "logout", "user", user.id)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@mutation(None)
+def create_token(session: Session, actor: Actor, user_id: int, name: str) -> str:
+    """A new API token for ``user_id`` (its own, or any user's for an admin); the token is returned once."""
+    if actor.user_id != user_id and actor.role != "admin":
+        from keepwise.store.permissions import Forbidden
+
+        raise Forbidden(Permission.MANAGE_USERS)
+    if session.get(User, user_id) is None:
+        raise NotFound(f"no user {user_id}")
+    token = "kw_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user_id, name=name or "token", token_hash=_token_hash(token), created_at=now())
+    session.add(row)
+    session.flush()
+    audit(session, actor, "token.create", "api_token", row.id, None, {"user_id": user_id, "name": row.name})
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def user_by_name(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+@mutation(Permission.MANAGE_USERS)
+def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> User:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    user.password_hash = _hasher.hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.session_epoch += 1
+    audit(session, actor, "user.password_reset", "user", user.id)
+    return user

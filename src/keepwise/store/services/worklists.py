@@ -1,0 +1,165 @@
+"""Worklists: the latest run's customers of one action, by priority then money at stake; assign, mark handled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from keepwise.store.contract import CONTRACT_TABLES
+from keepwise.store.models import Assignment, Decision, Run, User
+from keepwise.store.permissions import Permission
+from keepwise.store.services.base import Actor, Invalid, NotFound, audit, mutation, now
+from keepwise.store.services.runs import latest_run
+
+ACTIONS = ("offboard", "fix_service", "retain", "make_profitable", "win_back", "nurture", "grow", "deprioritize",
+           "keep")
+ASSIGNED_FILTERS = ("", "me", "unassigned", "assigned")
+STATUS_FILTERS = ("open", "handled", "all")
+
+
+@dataclass
+class WorklistRow:
+    customer_id: str
+    name: str
+    action: str
+    priority: int
+    money_at_stake: float
+    flags: str
+    reason: str
+    assignee: str
+    handled: bool
+
+
+@dataclass
+class Worklist:
+    run: Run | None
+    rows: list[WorklistRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def counts(session: Session, run: Run | None = None) -> dict[str, int]:
+    """Open (not handled) customers per action in the latest run."""
+    run = run or latest_run(session)
+    if run is None:
+        return {}
+    query = (
+        sa.select(Decision.action, sa.func.count())
+        .select_from(Decision)
+        .outerjoin(Assignment, Assignment.customer_id == Decision.customer_id)
+        .where(Decision.run_id == run.id)
+        .where(sa.or_(Assignment.handled_run_id.is_(None), Assignment.handled_run_id != run.id))
+        .group_by(Decision.action)
+    )
+    found = dict(session.execute(query).all())
+    return {action: int(found.get(action, 0)) for action in ACTIONS}
+
+
+def worklist(session: Session, actor: Actor, action: str | None, *, search: str = "", flag: str = "",
+             assigned: str = "", status: str = "open", page: int = 1, per_page: int = 50) -> Worklist:
+    """One page of a worklist (``action`` None: every action). Filters: text in id or name, a flag,
+    who it is assigned to, open or handled."""
+    if action is not None and action not in ACTIONS:
+        raise NotFound(f"no worklist '{action}'")
+    if assigned not in ASSIGNED_FILTERS:
+        raise Invalid(f"assigned must be one of {', '.join(ASSIGNED_FILTERS[1:])}", "assigned")
+    if status not in STATUS_FILTERS:
+        raise Invalid(f"status must be one of {', '.join(STATUS_FILTERS)}", "status")
+    page = max(1, page)
+    run = latest_run(session)
+    if run is None:
+        return Worklist(None, [], 0, page, per_page)
+    customers = CONTRACT_TABLES["customers"]
+    handled = sa.and_(Assignment.handled_run_id.is_not(None), Assignment.handled_run_id == run.id)
+    query = (
+        sa.select(Decision, customers.c.name, User.username, handled.label("is_handled"))
+        .select_from(Decision)
+        .outerjoin(customers, customers.c.customer_id == Decision.customer_id)
+        .outerjoin(Assignment, Assignment.customer_id == Decision.customer_id)
+        .outerjoin(User, User.id == Assignment.user_id)
+        .where(Decision.run_id == run.id)
+    )
+    if action is not None:
+        query = query.where(Decision.action == action)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Decision.customer_id).like(pattern),
+                                   sa.func.lower(customers.c.name).like(pattern)))
+    if flag:
+        query = query.where(sa.or_(Decision.flags == flag, Decision.flags.like(f"{flag};%"),
+                                   Decision.flags.like(f"%;{flag}"), Decision.flags.like(f"%;{flag};%")))
+    if assigned == "me":
+        query = query.where(Assignment.user_id == actor.user_id)
+    elif assigned == "unassigned":
+        query = query.where(Assignment.user_id.is_(None))
+    elif assigned == "assigned":
+        query = query.where(Assignment.user_id.is_not(None))
+    if status == "open":
+        query = query.where(sa.not_(sa.func.coalesce(handled, False)))
+    elif status == "handled":
+        query = query.where(handled)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(Decision.priority, Decision.money_at_stake.desc(), Decision.customer_id)
+    rows = []
+    for decision, name, username, is_handled in session.execute(ordered.offset((page - 1) * per_page).limit(per_page)):
+        rows.append(WorklistRow(decision.customer_id, name or "", decision.action, decision.priority,
+                                decision.money_at_stake or 0.0, decision.flags or "",
+                                (decision.reasons or "").split(";")[0].strip(), username or "", bool(is_handled)))
+    return Worklist(run, rows, total, page, per_page)
+
+
+def _assignment_state(row: Assignment | None) -> dict:
+    if row is None:
+        return {"user_id": None, "handled_run_id": None}
+    return {"user_id": row.user_id, "handled_run_id": row.handled_run_id}
+
+
+def _customer_exists(session: Session, customer_id: str) -> None:
+    customers = CONTRACT_TABLES["customers"]
+    if session.scalar(sa.select(customers.c.customer_id).where(customers.c.customer_id == customer_id)) is None:
+        raise NotFound(f"no customer '{customer_id}'")
+
+
+@mutation(Permission.ASSIGN)
+def assign(session: Session, actor: Actor, customer_id: str, user_id: int | None) -> Assignment:
+    """Assign a customer to a staff member (``None``: unassign)."""
+    _customer_exists(session, customer_id)
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise Invalid(f"no active user {user_id}", "user_id")
+    row = session.get(Assignment, customer_id)
+    before = _assignment_state(row)
+    if row is None:
+        row = Assignment(customer_id=customer_id)
+        session.add(row)
+    row.user_id = user_id
+    audit(session, actor, "customer.assign", "customer", customer_id, before, _assignment_state(row))
+    return row
+
+
+@mutation(Permission.MARK_HANDLED)
+def mark_handled(session: Session, actor: Actor, customer_id: str, handled: bool = True) -> Assignment:
+    """Mark the customer's item of the latest run handled (or open again)."""
+    _customer_exists(session, customer_id)
+    run = latest_run(session)
+    if run is None:
+        raise Invalid("there is no assessment run yet")
+    row = session.get(Assignment, customer_id)
+    before = _assignment_state(row)
+    if row is None:
+        row = Assignment(customer_id=customer_id)
+        session.add(row)
+    row.handled_run_id = run.id if handled else None
+    row.handled_at = now() if handled else None
+    row.handled_by = actor.user_id if handled else None
+    audit(session, actor, "customer.handled" if handled else "customer.reopened", "customer", customer_id,
+          before, _assignment_state(row))
+    return row
