@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from keepwise.app import create_app
 from keepwise.config import load_settings
-from keepwise.data.sample import generate_sample
+from keepwise.sample import generate_sample
 from keepwise.store import open_store
 from keepwise.store.models import Decision
 from keepwise.store.services import casework, imports, runs, users

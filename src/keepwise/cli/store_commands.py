@@ -136,8 +136,8 @@ DEMO_CUSTOMERS = 1500
 
 def _demo(opened, settings) -> None:
     """Fill an empty store with the bundled sample business and print a one-time admin password."""
-    from keepwise.data.sample import generate_sample
     from keepwise.pipeline import DEMO_AS_OF, DEMO_SEED
+    from keepwise.sample import generate_sample
     from keepwise.store.services import imports, users
     from keepwise.store.services.base import Actor
 

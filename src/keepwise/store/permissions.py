@@ -29,6 +29,10 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    VIEW_TOUCHES = "view_touches"  # today's touches
+    RECORD_TOUCH = "record_touch"  # a touch marked done
+    RECORD_EXIT_SURVEY = "record_exit_survey"
+    VIEW_CAMPAIGNS = "view_campaigns"
 
 
 AGENT = frozenset(
@@ -45,6 +49,9 @@ AGENT = frozenset(
         Permission.VIEW_COMPLAINTS,
         Permission.LOG_INCIDENT,
         Permission.VIEW_RUNS,
+        Permission.VIEW_TOUCHES,
+        Permission.RECORD_TOUCH,
+        Permission.RECORD_EXIT_SURVEY,
     }
 )
 MANAGER = AGENT | {
@@ -53,6 +60,7 @@ MANAGER = AGENT | {
     Permission.RUN_ASSESSMENT,
     Permission.IMPORT_DATA,
     Permission.VIEW_AUDIT,
+    Permission.VIEW_CAMPAIGNS,
 }
 ADMIN = frozenset(Permission)
 
