@@ -54,8 +54,7 @@ def _render(browser, path, screenshot):
 
 
 def test_cdnow_report_renders_without_errors(browser, cdnow_result, test_output):
-    path = build_report(cdnow_result.dataset, cdnow_result.as_of, test_output / "report-cdnow-en.html",
-                        result=cdnow_result)
+    path = build_report(cdnow_result, test_output / "report-cdnow-en.html")
     errors, requests, drawn, expected = _render(browser, path, test_output / "report-cdnow-en.png")
     assert errors == []
     assert requests == [], "the report must not touch the network"
@@ -63,8 +62,7 @@ def test_cdnow_report_renders_without_errors(browser, cdnow_result, test_output)
 
 
 def test_persian_sample_report_renders_without_errors(browser, sample_result, test_output):
-    path = build_report(sample_result.dataset, sample_result.as_of, test_output / "report-sample-fa.html",
-                        lang="fa", result=sample_result)
+    path = build_report(sample_result, test_output / "report-sample-fa.html", lang="fa")
     errors, requests, drawn, expected = _render(browser, path, test_output / "report-sample-fa.png")
     assert errors == []
     assert requests == []

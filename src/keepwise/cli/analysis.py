@@ -128,8 +128,8 @@ def report(
     require_choice(period, "--period", PERIODS)
     day, dataset = load_as_of(data, as_of, config)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
-    path = build_report(dataset, day, out, lang=lang, result=result)
-    console.print(f"Report: {path}")
+    path = build_report(result, out, lang=lang)
+    _complete_console().print(f"Report: {path}", highlight=False)
 
 
 @app.command()
@@ -146,5 +146,18 @@ def demo(
 
     require_choice(lang, "--lang", LANGUAGES)
     settings = settings_or_exit(config)
-    run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=lang, settings=settings))
+    run_or_exit(lambda: run_demo(out, _complete_console(), n_customers=customers, lang=lang, settings=settings))
+
+
+# Width of printed output that is not a terminal (a pipe, a file): wide enough that no table is cut.
+PIPE_WIDTH = 400
+
+
+def _complete_console():
+    """The console on a terminal; off a terminal one so wide that tables print whole ("Histo…" never)."""
+    if console.is_terminal:
+        return console
+    from rich.console import Console
+
+    return Console(width=PIPE_WIDTH, soft_wrap=True)
 

@@ -13,6 +13,7 @@ years, 1.1**7 = 1.949) while 80% retention keeps it flat however hard marketing 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -61,3 +62,32 @@ def years_to_double(retention_rate: float, acquisition_rate: float) -> float:
     if factor <= 1.0:
         return math.inf
     return math.log(2.0) / math.log(factor)
+
+
+@dataclass(frozen=True)
+class RetentionScenario:
+    """The base over ``years`` at today's yearly retention and at a better one, acquisition unchanged."""
+
+    retention: float
+    better_retention: float
+    acquisition: float
+    current: pd.DataFrame  # simulate_growth at today's retention
+    better: pd.DataFrame  # simulate_growth at the better retention
+
+    @property
+    def extra_customers(self) -> float:
+        """Customers the better retention adds by the last year."""
+        return float(self.better["customers"].iloc[-1] - self.current["customers"].iloc[-1])
+
+
+def retention_scenario(initial_customers: float, retention_rate: float, acquisition_rate: float,
+                       uplift_points: float, years: int) -> RetentionScenario:
+    """Today's base run forward ``years`` at ``retention_rate`` and at ``uplift_points`` percentage points more."""
+    better = min(1.0, retention_rate + uplift_points / 100.0)
+    return RetentionScenario(
+        retention=retention_rate,
+        better_retention=better,
+        acquisition=acquisition_rate,
+        current=simulate_growth(initial_customers, retention_rate, acquisition_rate, years),
+        better=simulate_growth(initial_customers, better, acquisition_rate, years),
+    )

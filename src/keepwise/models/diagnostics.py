@@ -1,4 +1,4 @@
-"""Model diagnostics for the report: does the BG/NBD model track what customers really did?
+"""Model diagnostics: does the BG/NBD model track what customers really did?
 
 The tracking check of the BG/NBD literature (Fader, Hardie & Lee 2005, fig. 1-2): fit the model on
 a calibration period, then compare, week by week, the cumulative repeat transactions it expects of
@@ -7,8 +7,10 @@ through a holdout period the model never saw. In the calibration period the expe
 customer born (first transaction) at week s is the unconditional E[X(t - s)]; summed over customers
 it is the model's forecast for the whole base.
 
-Transactions follow CONTRACT.md: completed orders, a customer's orders on one calendar day are one
-transaction, repeat transactions are those after the first day, time in weeks.
+The model's input (frequency, recency, T in weeks at the calibration end) is the one every fitter
+gets, from :func:`keepwise.models.summary.transaction_statistics`; transactions follow the contract
+(docs/contract.md): completed orders, a customer's orders on one calendar day are one transaction,
+repeat transactions are those after the first day.
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ import pandas as pd
 
 from keepwise.data.loader import Dataset
 from keepwise.metrics.activity import completed_purchases
+from keepwise.models.base import ConvergenceError
+from keepwise.models.bgnbd import BetaGeoFitter
+from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics
 
-DAYS_PER_WEEK = 7
+DAYS_PER_WEEK = int(TIME_UNIT_DAYS["week"])
+
 # Longest holdout: a year, so long histories keep most of their data for fitting.
 MAX_HOLDOUT_WEEKS = 52
 # Fewer weeks than this cannot show whether the model tracks anything.
@@ -72,8 +78,6 @@ def holdout_weeks_for(total_weeks: int) -> int:
 
 def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     """Fit BG/NBD (weeks) on the calibration period and track it through the holdout."""
-    from keepwise.models import BetaGeoFitter, ConvergenceError
-
     days = transaction_days(ds, as_of)
     if days.empty:
         return TrackingResult(unavailable="no completed orders")
@@ -87,39 +91,35 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     # The last day of the calibration period, on the weekly grid that starts at the first transaction.
     calibration_end = origin + pd.Timedelta(days=calibration_weeks * DAYS_PER_WEEK - 1)
 
-    first_day = days.groupby("customer_id")["day"].transform("min")
-    days = days.assign(first_day=first_day)
-    cohort = days[days["first_day"] <= calibration_end]
-    calibration = cohort[cohort["day"] <= calibration_end]
-    per_customer = calibration.groupby("customer_id").agg(
-        first_day=("first_day", "first"), last_day=("day", "max"), n_days=("day", "size")
-    )
-    if len(per_customer) < MIN_CUSTOMERS:
+    statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end.date(), "week"))
+    n_customers = int(statistics["n_customers"].sum())
+    if n_customers < MIN_CUSTOMERS:
         return TrackingResult(
-            unavailable=f"only {len(per_customer)} customers bought before {calibration_end.date()}; "
+            unavailable=f"only {n_customers} customers bought before {calibration_end.date()}; "
             f"at least {MIN_CUSTOMERS} are needed to check the model"
         )
-    frequency = (per_customer["n_days"] - 1).to_numpy(dtype=float)
-    recency = ((per_customer["last_day"] - per_customer["first_day"]).dt.days / DAYS_PER_WEEK).to_numpy()
-    age = ((calibration_end - per_customer["first_day"]).dt.days / DAYS_PER_WEEK).to_numpy()
     try:
         with warnings.catch_warnings():
             # Only the point estimates are used here; a warning about their standard errors is noise.
             warnings.filterwarnings("ignore", message=".*standard errors.*", category=RuntimeWarning)
-            model = BetaGeoFitter().fit(frequency, recency, age)
+            model = BetaGeoFitter().fit(statistics["frequency"], statistics["recency"], statistics["T"],
+                                        weights=statistics["n_customers"])
     except (ConvergenceError, ValueError) as error:
         return TrackingResult(unavailable=f"the BG/NBD model could not be fitted: {error}")
 
-    # Expected cumulative repeat transactions at the end of every week, summed over birth days.
+    # Expected cumulative repeat transactions at the end of every week, summed over birth days. A
+    # customer's T (weeks from the first transaction to the calibration end) dates their birth.
     week_numbers = np.arange(1, total_weeks + 1)
-    births = per_customer.groupby("first_day").size()
-    birth_offsets = ((births.index - origin).days.to_numpy() / DAYS_PER_WEEK)[None, :]
+    births = pd.Series(statistics["n_customers"]).groupby(statistics["T"]).sum()
+    calibration_span = (calibration_end - origin).days / DAYS_PER_WEEK
+    birth_offsets = (calibration_span - births.index.to_numpy(dtype=float))[None, :]
     elapsed = np.clip(week_numbers[:, None] - birth_offsets, 0.0, None)
     expected_cumulative = (model.expected_number_of_purchases_up_to_time(elapsed) * births.to_numpy()[None, :]).sum(
         axis=1
     )
 
-    repeat = cohort[cohort["day"] > cohort["first_day"]]
+    first_day = days.groupby("customer_id")["day"].transform("min")
+    repeat = days[(first_day <= calibration_end) & (days["day"] > first_day)]
     repeat_week = ((repeat["day"] - origin).dt.days // DAYS_PER_WEEK + 1).to_numpy()
     actual = np.bincount(repeat_week[repeat_week <= total_weeks], minlength=total_weeks + 1)[1:]
     week_ends = [(origin + pd.Timedelta(days=int(w) * DAYS_PER_WEEK - 1)).date() for w in week_numbers]
@@ -138,7 +138,6 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
         weeks=weeks,
         calibration_end=calibration_end.date(),
         holdout_end=week_ends[-1],
-        n_customers=len(per_customer),
+        n_customers=n_customers,
         params=dict(model.params_),
     )
-

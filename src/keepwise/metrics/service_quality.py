@@ -5,7 +5,7 @@ Per calendar period:
 - on-time delivery rate: completed orders delivered on or before the promised day / completed
   orders with both dates, by delivery period;
 - ticket resolution time: hours from ``opened_at`` to ``closed_at`` (median), by opening period. The
-  contract records no first-response time, so time to close stands in for it, and the report says so;
+  contract's first response time is not used yet, so time to close stands in for it, and the report says so;
 - defect rate: returns marked defective / completed orders, both by their own period;
 - substantiated complaints: complaints the business was found at fault for, by opening period.
 
@@ -15,6 +15,7 @@ nothing made up; the report states it is not available.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -22,10 +23,15 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.metrics.periods import PANDAS_FREQ
 
-_PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
 # The trend compares the last this-many complete-or-current periods with as many before them.
 TREND_PERIODS = {"month": 6, "quarter": 2, "year": 1}
+def trend_periods(period: str) -> int:
+    """How many periods make "recent" in a service trend (and as many before them make "prior")."""
+    return TREND_PERIODS.get(period, 6)
+
+
 MEASURES = ("on_time_rate", "resolution_hours", "defect_rate", "substantiated_complaints")
 
 
@@ -42,7 +48,7 @@ class ServiceQuality:
 
     def trend(self, measure: str, period: str) -> tuple[float | None, float | None]:
         """(recent, prior): the measure over the last N periods and the N before (pooled where it is a rate)."""
-        n = TREND_PERIODS.get(period, 6)
+        n = trend_periods(period)
         frame = self.periods
         if not self.available(measure) or len(frame) < 2:
             return None, None
@@ -64,9 +70,21 @@ class ServiceQuality:
 
         return pooled(recent), pooled(prior)
 
+    def verdict(self, measure: str, period: str) -> str | None:
+        """"worse", "better" or "same" for the recent periods against the ones before; None without both."""
+        recent, prior = self.trend(measure, period)
+        if recent is None or prior is None:
+            return None
+        # On-time delivery lives near 100%: half a point is a real change there, 5% of it would be five points.
+        tolerance = {"abs_tol": 0.005} if measure == "on_time_rate" else {"rel_tol": 0.05}
+        if math.isclose(recent, prior, **tolerance):
+            return "same"
+        higher_is_worse = measure != "on_time_rate"
+        return "worse" if (recent > prior) == higher_is_worse else "better"
+
 
 def _period_start(moments: pd.Series, period: str) -> pd.Series:
-    return pd.to_datetime(moments).dt.to_period(_PANDAS_FREQ[period]).dt.start_time
+    return pd.to_datetime(moments).dt.to_period(PANDAS_FREQ[period]).dt.start_time
 
 
 def _executed(ds: Dataset, name: str, columns: list[str], moment: str, as_of: date) -> pd.DataFrame:
@@ -141,7 +159,7 @@ def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQ
 
     periods = pd.concat(frames, axis=1).sort_index()
     if len(periods):
-        full = pd.period_range(periods.index.min(), pd.Timestamp(as_of), freq=_PANDAS_FREQ[period]).start_time
+        full = pd.period_range(periods.index.min(), pd.Timestamp(as_of), freq=PANDAS_FREQ[period]).start_time
         periods = periods.reindex(full)
     for count in ("n_orders", "n_delivered", "n_on_time", "n_defective_returns", "complaints", "substantiated_complaints"):
         if count in periods:

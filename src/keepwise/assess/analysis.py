@@ -1,0 +1,111 @@
+"""``Analysis``: everything one run found about a business, the one object its readers take.
+
+The pipeline (``keepwise.pipeline``) fills it stage by stage; the report (``keepwise.report``) only
+renders it, and the demo, the web app, letters and touches read it. Every figure here is computed by
+the stage that owns it (metrics, models, assess); nothing downstream recomputes one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from keepwise.assess.summary import action_summary, flag_counts
+from keepwise.assess.urgent import most_urgent, urgent_ids
+from keepwise.config import Settings
+from keepwise.data.loader import Dataset
+from keepwise.data.names import customer_names
+from keepwise.metrics.churn_trend import ChurnTrend, churn_trend, yearly_rates
+from keepwise.metrics.cohort_averages import CohortAverages, cohort_averages
+from keepwise.metrics.concentration import profit_of_top, value_share_of_top
+from keepwise.metrics.growth import RetentionScenario, retention_scenario
+from keepwise.metrics.portfolio import PortfolioSummary
+from keepwise.metrics.service_failures import CustomersHurt, customers_hurt, hurt_most
+from keepwise.metrics.service_quality import ServiceQuality, service_quality
+from keepwise.models.churn_drivers import ChurnReasons
+from keepwise.models.diagnostics import TrackingResult
+
+
+@dataclass
+class Highlights:
+    """The portfolio's headline figures, each from its stage's function."""
+
+    churn_trend: ChurnTrend
+    yearly_retention: float | None
+    yearly_acquisition: float | None
+    growth: RetentionScenario | None  # None without a yearly retention and acquisition to start from
+    top_profit: float  # profit of the most profitable fifth (metrics.concentration)
+    clv_top_share: float | None  # share of the positive CLV held by the top tenth
+    clv_total: float  # positive CLV of all customers
+    cohort_averages: CohortAverages | None
+    action_summary: pd.DataFrame  # assess.summary.action_summary
+    flag_counts: pd.Series  # customers per flag code
+    flagged_customers: int
+    urgent: pd.DataFrame  # assess.urgent.most_urgent
+    top_clv: pd.DataFrame  # the most valuable customers, assessment rows
+    service: ServiceQuality
+    customers_hurt: CustomersHurt
+    hurt_most: pd.DataFrame  # metrics.service_failures.hurt_most
+    customer_names: dict[str, str] = field(default_factory=dict)  # of every customer listed above
+
+
+@dataclass
+class Analysis:
+    """One business analysed as of a day: the assessment, the portfolio and the model diagnostics."""
+
+    dataset: Dataset
+    as_of: date
+    settings: Settings
+    features: pd.DataFrame
+    portfolio: PortfolioSummary
+    tracking: TrackingResult
+    churn_reasons: ChurnReasons
+    assessment: pd.DataFrame
+    highlights: Highlights
+    # Where p_alive, churn risk and CLV came from: the fitted models (with the churn source chosen), or
+    # the assessment's purchase-rhythm rule and why.
+    predictions_from_models: bool = False
+    predictions_detail: str = ""
+
+    @property
+    def currency(self) -> str:
+        return self.portfolio.currency
+
+
+def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: PortfolioSummary,
+               assessment: pd.DataFrame) -> Highlights:
+    """The headline figures of one run, from the functions of the stages that own them."""
+    report = ds.settings.report
+    top = report.top_customers
+    retention, acquisition = yearly_rates(portfolio.churn, portfolio.period, portfolio.average_churn_rate)
+    growth = None
+    if retention is not None and acquisition is not None and portfolio.active_customers > 0:
+        growth = retention_scenario(portfolio.active_customers, retention, acquisition,
+                                    report.retention_uplift_points, report.growth_years)
+    clv_share, clv_total = value_share_of_top(assessment["clv"])
+    flags, flagged = flag_counts(assessment)
+    top_clv = assessment.sort_values("clv", ascending=False).head(top)
+    hurt = hurt_most(features, top)
+    listed = [*urgent_ids(assessment), *top_clv["customer_id"].astype(str), *hurt["customer_id"].astype(str)]
+    names = customer_names(ds, list(dict.fromkeys(listed)))
+    return Highlights(
+        churn_trend=churn_trend(portfolio.churn, portfolio.period),
+        yearly_retention=retention,
+        yearly_acquisition=acquisition,
+        growth=growth,
+        top_profit=profit_of_top(portfolio.whale),
+        clv_top_share=clv_share,
+        clv_total=clv_total,
+        cohort_averages=cohort_averages(portfolio.cohorts),
+        action_summary=action_summary(assessment),
+        flag_counts=flags,
+        flagged_customers=flagged,
+        urgent=most_urgent(assessment, names),
+        top_clv=top_clv,
+        service=service_quality(ds, as_of, portfolio.period),
+        customers_hurt=customers_hurt(features),
+        hurt_most=hurt,
+        customer_names=names,
+    )

@@ -1,0 +1,27 @@
+"""The assessment summed up: customers and money at stake per action, customers per flag."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# Actions whose customers need someone to do something now (the rest is business as usual).
+URGENT_ACTIONS = ("offboard", "fix_service", "retain", "make_profitable", "win_back")
+# The order actions are listed in: the most pressing first.
+ACTION_ORDER = ("offboard", "fix_service", "retain", "make_profitable", "win_back", "nurture", "grow",
+                "deprioritize", "keep")
+
+
+def action_summary(assessment: pd.DataFrame) -> pd.DataFrame:
+    """One row per action present, in ``ACTION_ORDER``: action, customers, money_at_stake, urgent."""
+    grouped = assessment.groupby("action").agg(customers=("customer_id", "size"),
+                                               money_at_stake=("money_at_stake", "sum"))
+    order = [a for a in ACTION_ORDER if a in grouped.index] + [a for a in grouped.index if a not in ACTION_ORDER]
+    summary = grouped.reindex(order).reset_index()
+    return summary.assign(urgent=summary["action"].isin(URGENT_ACTIONS))
+
+
+def flag_counts(assessment: pd.DataFrame) -> tuple[pd.Series, int]:
+    """(customers per flag code, most first; customers with at least one flag)."""
+    flags = assessment["flags"].fillna("").astype(str)
+    codes = flags[flags != ""].str.split(";").explode()
+    return codes.value_counts(), int((flags != "").sum())

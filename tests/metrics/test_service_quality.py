@@ -1,0 +1,82 @@
+"""Service quality per period and its trend, on a tiny business and on hand-made periods with known answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from keepwise.data import load
+from keepwise.metrics.service_quality import MEASURES, ServiceQuality, service_quality, trend_periods
+
+from datafactory import valid_tables, write_csv_folder
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = write_csv_folder(tmp_path_factory.mktemp("tiny"), valid_tables())
+    return load(folder, date(2024, 12, 31))
+
+
+def test_tiny_business_per_month(tiny):
+    quality = service_quality(tiny, date(2024, 12, 31), "month")
+    assert quality.missing == {}
+    periods = quality.periods.set_index("period_start")
+    # March to December 2024, one row per month even where nothing happened.
+    assert len(periods) == 10 and periods.index[0] == pd.Timestamp("2024-03-01")
+    march, june = periods.loc["2024-03-01"], periods.loc["2024-06-01"]
+    # O1 delivered a day early in March, O2 four days late in June (O3 was cancelled).
+    assert march["on_time_rate"] == 1.0 and june["on_time_rate"] == 0.0
+    assert np.isnan(periods.loc["2024-04-01", "on_time_rate"])
+    # One defective return in June against June's one completed order.
+    assert june["defect_rate"] == 1.0 and march["defect_rate"] == 0.0
+    # T1 opened 2024-06-10, closed a day later; T2 is still open.
+    assert june["resolution_hours"] == 24.0
+    assert june["substantiated_complaints"] == 1 and march["substantiated_complaints"] == 0
+    assert quality.totals == {
+        "n_delivered": 2.0, "n_late": 1.0, "n_defective_returns": 1.0, "defective_refunded": 30.0,
+        "median_resolution_hours": 24.0, "complaints": 1.0, "substantiated_complaints": 1.0,
+    }
+
+
+def test_orders_only_say_what_is_missing(tmp_path):
+    tables = valid_tables()
+    orders = [{**row, "promised_at": "", "delivered_at": ""} for row in tables["orders"]]
+    folder = write_csv_folder(tmp_path / "orders-only", {"customers": tables["customers"], "orders": orders})
+    quality = service_quality(load(folder, date(2024, 12, 31)), date(2024, 12, 31))
+    assert quality.missing == {
+        "on_time_rate": "missing.no_delivery_dates",
+        "defect_rate": "missing.no_returns",
+        "resolution_hours": "missing.no_tickets",
+        "substantiated_complaints": "missing.no_tickets",
+    }
+    assert not any(quality.available(m) for m in MEASURES)
+    assert quality.trend("on_time_rate", "month") == (None, None)
+
+
+def _periods(on_time: list[int], delivered: list[int], complaints: list[int]) -> ServiceQuality:
+    n = len(on_time)
+    frame = pd.DataFrame({
+        "period_start": pd.period_range("2025-01", periods=n, freq="M").start_time,
+        "n_delivered": delivered, "n_on_time": on_time, "n_orders": delivered,
+        "n_defective_returns": [0] * n, "resolution_hours": [np.nan] * n,
+        "substantiated_complaints": complaints,
+    })
+    return ServiceQuality(periods=frame, missing={"resolution_hours": "missing.no_tickets"}, totals={})
+
+
+def test_trend_pools_the_recent_periods_against_the_ones_before():
+    assert trend_periods("month") == 6 and trend_periods("quarter") == 2 and trend_periods("year") == 1
+    # Twelve months: the first six deliver 90 of 100 on time each, the last six 80 of 100.
+    quality = _periods([90] * 6 + [80] * 6, [100] * 12, [1] * 6 + [3] * 6)
+    assert quality.trend("on_time_rate", "month") == pytest.approx((0.8, 0.9))
+    assert quality.verdict("on_time_rate", "month") == "worse"
+    # Complaints are counted, not averaged: 18 recent against 6 before.
+    assert quality.trend("substantiated_complaints", "month") == (18.0, 6.0)
+    assert quality.verdict("substantiated_complaints", "month") == "worse"
+    assert quality.verdict("resolution_hours", "month") is None  # not recorded
+    # A quarter of a point on on-time delivery is no change; more than half a point is.
+    assert _periods([900] * 6 + [898] * 6, [1000] * 12, [0] * 12).verdict("on_time_rate", "month") == "same"
+    assert _periods([900] * 6 + [910] * 6, [1000] * 12, [0] * 12).verdict("on_time_rate", "month") == "better"

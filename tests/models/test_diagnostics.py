@@ -1,0 +1,57 @@
+"""The BG/NBD tracking check: CDNOW's published fit and holdout, and plain reasons when there is no check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from keepwise.data import load
+from keepwise.data.cdnow import CDNOW_OBSERVATION_END, cdnow_folder
+from keepwise.models.diagnostics import holdout_weeks_for, tracking_check
+
+from datafactory import valid_tables, write_csv_folder
+
+
+@pytest.fixture(scope="module")
+def cdnow_tracking():
+    as_of = date.fromisoformat(CDNOW_OBSERVATION_END)
+    return tracking_check(load(cdnow_folder(), as_of), as_of)
+
+
+def test_cdnow_tracking_matches_the_literature(cdnow_tracking):
+    tracking = cdnow_tracking
+    assert tracking.unavailable is None
+    # 78 weeks from the first purchase (1997-01-01), split 39/39 as in Fader, Hardie & Lee (2005).
+    assert tracking.calibration_end == date(1997, 9, 30)
+    assert tracking.holdout_end == date(1998, 6, 30)
+    assert tracking.n_customers == 2357
+    weeks = tracking.weeks
+    assert len(weeks) == 78 and int(weeks["holdout"].sum()) == 39
+    # Their BG/NBD estimates (weeks): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426.
+    for name, value in {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}.items():
+        assert tracking.params[name] == pytest.approx(value, rel=0.01), name
+    assert np.all(np.diff(weeks["expected_cumulative"]) >= 0)
+    assert weeks["actual_cumulative"].iloc[-1] == weeks["actual"].sum()
+    # The model tracks the holdout to within 15% (the paper's figure 2 shows the same close fit).
+    assert tracking.holdout_expected == pytest.approx(tracking.holdout_actual, rel=0.15)
+    # Through the calibration period the model matches the repeat purchases it was fitted on closely.
+    calibration = weeks[~weeks["holdout"]]
+    assert calibration["expected"].sum() == pytest.approx(calibration["actual"].sum(), rel=0.05)
+
+
+def test_holdout_is_half_the_history_at_most_a_year():
+    assert holdout_weeks_for(78) == 39
+    assert holdout_weeks_for(200) == 52
+    assert holdout_weeks_for(9) == 4
+
+
+def test_too_little_history_or_too_few_customers_is_said_plainly(tmp_path):
+    folder = write_csv_folder(tmp_path / "tiny", valid_tables())
+    # The tiny business's only completed purchases run from 2024-03-01.
+    short = tracking_check(load(folder, date(2024, 4, 15)), date(2024, 4, 15))
+    assert short.weeks is None and short.unavailable == "the history spans 6 weeks; at least 8 are needed"
+    few = tracking_check(load(folder, date(2024, 12, 31)), date(2024, 12, 31))
+    assert few.weeks is None
+    assert few.unavailable.startswith("only 1 customers bought before") and "at least 50" in few.unavailable
