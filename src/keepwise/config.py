@@ -269,6 +269,7 @@ class CampaignsSettings(_Section):
     deal_seeker_offer_bonus: float
     contact_cost: float
     churn_period: Literal["month", "quarter", "year"]
+    report_window_days: int
 class ServiceTargetsSettings(_Section):
     """[service_targets]: hours to first response and to resolution, per ticket severity."""
 

@@ -11,17 +11,21 @@ from keepwise.campaigns.effect import Effect, two_proportion_effect
 from keepwise.campaigns.exit_surveys import exit_survey_summary, failures_by_period
 from keepwise.campaigns.measure import CONTRACT_KEYS, CampaignResult, measure_campaign
 from keepwise.campaigns.members import CampaignError, campaign_members
+from keepwise.campaigns.overview import Learning, exit_survey_facts, learning
 
 __all__ = [
     "CONTRACT_KEYS",
     "CampaignError",
     "CampaignResult",
     "Effect",
+    "Learning",
     "campaign_members",
     "campaign_offers",
     "campaign_touches",
+    "exit_survey_facts",
     "exit_survey_summary",
     "failures_by_period",
+    "learning",
     "measure_campaign",
     "two_proportion_effect",
 ]

@@ -37,7 +37,8 @@ def metrics(
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
     import json
 
-    from keepwise.cli.cadence_commands import exit_survey_facts, exit_survey_lines
+    from keepwise.campaigns import exit_survey_facts
+    from keepwise.cli.cadence_commands import exit_survey_lines
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
@@ -128,7 +129,7 @@ def report(
     require_choice(period, "--period", PERIODS)
     day, dataset = load_as_of(data, as_of, config)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
-    path = build_report(result, out, lang=lang)
+    path = build_report(result, out, lang=lang, learning=result.learning)
     _complete_console().print(f"Report: {path}", highlight=False)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -171,22 +170,6 @@ def campaign(
     if not result.windows_complete:
         say(f"windows close on {result.window_closes_on}, after --as-of {day}: later returns are not counted yet",
             "yellow", label="note")
-
-
-def exit_survey_facts(dataset, day: date, period: str, rfm) -> dict[str, Any] | None:
-    """Exit-survey aggregates by period and RFM segment with findings against our failures (``metrics``)."""
-    from datetime import datetime, time
-
-    from keepwise.campaigns import exit_survey_summary, failures_by_period
-    from keepwise.report.service import service_quality
-
-    if "exit_surveys" not in dataset.present:
-        return None
-    table = dataset.table("exit_surveys")
-    surveys = table.filter(table.at <= datetime.combine(day, time.max)).execute()
-    segments = rfm.set_index(rfm["customer_id"].astype(str))["segment"] if len(rfm) else None
-    failures = failures_by_period(service_quality(dataset, day, period).periods, period)
-    return exit_survey_summary(surveys, segments, failures, period)
 
 
 def exit_survey_lines(facts: dict[str, Any], settings, lang: str = "en") -> list[str]:
