@@ -55,19 +55,24 @@ def candidates(
         array = np.asarray(value)
         return np.broadcast_to(array, (n,)).astype(dtype) if array.ndim == 0 else array.astype(dtype)
 
+    def text(value):
+        # Plain object columns: pandas 3 would store strings as Arrow, and every merge, map and
+        # concatenation would convert them back and forth (most of the engine's time at 20,000 customers).
+        return pd.Series(np.broadcast_to(np.asarray(value, dtype=object), (n,)), dtype=object)
+
     return pd.DataFrame(
         {
-            "customer_id": np.asarray(customer_id, dtype=object),
+            "customer_id": text(customer_id),
             "due": column(due, "datetime64[D]"),
-            "rule": rule,
+            "rule": text(rule),
             "order": order,
-            "kind": kind,
-            "channel": channel,
-            "template": template,
-            "code": code,
+            "kind": text(kind),
+            "channel": text(channel),
+            "template": text(template),
+            "code": text(code),
             "reason_date": column(reason_date, "datetime64[D]"),
             "reason_value": column(reason_value, "float64"),
-            "reason_detail": column(reason_detail, "object"),
+            "reason_detail": text(column(reason_detail, "object")),
             "anchor": column(anchor, "datetime64[D]"),
             "warning": warning,
         },

@@ -19,7 +19,10 @@ def _end_of(day: date) -> datetime:
 
 def _frame(expr: ibis.Table) -> pd.DataFrame:
     frame = expr.to_pyarrow().to_pandas()
-    frame["customer_id"] = frame["customer_id"].astype(str)
+    # Object strings, not Arrow ones: the engine merges and maps on them (see candidates.py).
+    for name in frame.columns:
+        if name != "day":
+            frame[name] = frame[name].astype(object)
     frame["day"] = pd.to_datetime(frame["day"]).to_numpy().astype("datetime64[D]")
     return frame
 

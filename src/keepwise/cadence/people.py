@@ -22,7 +22,7 @@ def timetable_people(assessment: pd.DataFrame, features: pd.DataFrame, settings:
     f = features.reset_index(drop=True)
     people = pd.DataFrame(
         {
-            "customer_id": f["customer_id"].astype(str),
+            "customer_id": f["customer_id"].astype(str).astype(object),
             "tier": loyalty_tiers(f, settings).to_numpy(),
             "opted_out": ~f["marketing_opt_in"].fillna(True).astype(bool).to_numpy()
             | f["unsubscribed"].fillna(False).astype(bool).to_numpy(),
@@ -33,8 +33,9 @@ def timetable_people(assessment: pd.DataFrame, features: pd.DataFrame, settings:
         }
     )
     judged = assessment[["customer_id", "action", "clv"]].copy()
-    judged["customer_id"] = judged["customer_id"].astype(str)
+    judged["customer_id"] = judged["customer_id"].astype(str).astype(object)
     people = people.merge(judged, on="customer_id", how="left")
-    people["action"] = people["action"].fillna("keep")
+    people["action"] = people["action"].fillna("keep").astype(object)
+    people["tier"] = people["tier"].astype(object)
     people["clv"] = people["clv"].astype(float)
     return people
