@@ -35,6 +35,10 @@ PAGES = [
     ("POST", "/customers/{customer_id}/complaints",
      {"channel": "phone", "severity": "normal", "kind": "complaint", "description": "rude driver"}, "agent"),
     ("POST", "/customers/{customer_id}/incidents", {"kind": "fraud", "note": "stolen card"}, "agent"),
+    ("POST", "/customers/{customer_id}/touches", {"kind": "call", "channel": "phone"}, "agent"),
+    ("POST", "/customers/{customer_id}/exit-survey", {"reason": "delivery", "score": "3", "comment": "late"}, "agent"),
+    ("GET", "/touches", None, "agent"),
+    ("GET", "/campaigns/{campaign_id}", None, "manager"),
     ("GET", "/complaints", None, "agent"),
     ("GET", "/complaints/{ticket_id}", None, "agent"),
     ("POST", "/complaints/{ticket_id}/respond", {"minutes": "5"}, "agent"),
@@ -89,7 +93,8 @@ NOT_IN_MATRIX = {("POST", "/login"): "the login itself: tests/app/test_auth.py",
 def _fill(value, ids):
     names = {"customer_id": ids.customer_id, "action": "offboard", "ticket_id": ids.ticket_id,
              "incident_id": ids.incident_id, "user_id": ids.agent_id, "agent_id": ids.agent_id,
-             "override": ids.override_action, "before": 1, "after": 1}
+             "override": ids.override_action, "before": 1, "after": 1,
+             "campaign_id": "WB1"}
     if isinstance(value, str):
         return value.format(**names)
     if isinstance(value, dict):

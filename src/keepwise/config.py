@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 USER_CONFIG_NAME = "keepwise.toml"
 
@@ -254,6 +254,91 @@ class PoliciesSettings(_Section):
     change_request_fee: float
     prepayment_after_late_invoices: int
     max_discount_share: float
+
+
+# The vocabularies a timetable rule may name. Their homes are keepwise.data.schema (TOUCH_KINDS,
+# TOUCH_CHANNELS); settings load before it, so they are
+# repeated here as types, and tests/cadence/test_settings.py checks that the copies are equal.
+TouchKindName = Literal[
+    "thank_you", "follow_up", "offer", "gift", "anniversary", "newsletter", "call", "retention_offer",
+    "win_back_offer", "offboarding_letter", "other",
+]
+TouchChannelName = Literal["email", "phone", "mail", "sms", "in_person", "social"]
+# When a rule's touch falls due (keepwise.cadence.rules explains each).
+RuleTrigger = Literal["first_purchase", "delivery", "gap", "anniversary", "monthly", "every", "now"]
+
+
+class LoyaltyTier(_Section):
+    """One [[loyalty.tiers]] entry: the thresholds a customer must meet, both of them."""
+
+    name: str
+    min_revenue: float
+    min_tenure_days: int
+
+
+class LoyaltySettings(_Section):
+    """[loyalty]"""
+
+    tiers: list[LoyaltyTier]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LoyaltySettings:
+        names = [tier.name for tier in self.tiers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"tier names must be unique, got {names}")
+        for lower, higher in zip(self.tiers, self.tiers[1:], strict=False):
+            if higher.min_revenue < lower.min_revenue or higher.min_tenure_days < lower.min_tenure_days:
+                raise ValueError(f"tiers go from lowest to highest: '{higher.name}' asks less than '{lower.name}'")
+        return self
+
+
+class TouchRule(_Section):
+    """One [[cadence.rules]] entry: a recurring touch."""
+
+    name: str
+    when: RuleTrigger
+    days: int
+    kind: TouchKindName
+    channel: TouchChannelName
+    template: str
+    actions: list[Action] = []
+    tiers: list[str] = []
+
+
+class CadenceSettings(_Section):
+    """[cadence]"""
+
+    max_touches_per_30_days: int
+    quiet_days_after_complaint: int
+    quiet_days_after_offboarding: int
+    gap_ratio: float
+    anniversary_window_days: int
+    warning_days: int
+    silence_gap_ratio: float
+    valuable_clv_quantile: float
+    warning_channel: TouchChannelName
+    rules: list[TouchRule]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> CadenceSettings:
+        names = [rule.name for rule in self.rules]
+        if len(set(names)) != len(names):
+            raise ValueError(f"rule names must be unique, got {names}")
+        return self
+
+
+class CampaignsSettings(_Section):
+    """[campaigns]"""
+
+    holdout_share: float
+    seed: int
+    offer_share_of_basket: float
+    min_offer: float
+    max_offer: float
+    deal_seeker_offer_bonus: float
+    contact_cost: float
+    churn_period: Literal["month", "quarter", "year"]
+    report_window_days: int
 class ServiceTargetsSettings(_Section):
     """[service_targets]: hours to first response and to resolution, per ticket severity."""
 
@@ -317,6 +402,23 @@ class Settings(BaseModel):
     app: AppSettings
     mail: MailSettings
 
+
+    loyalty: LoyaltySettings
+    cadence: CadenceSettings
+    campaigns: CampaignsSettings
+
+    @model_validator(mode="after")
+    def _rule_tiers_known(self) -> Settings:
+        known = [tier.name for tier in self.loyalty.tiers]
+        for number, rule in enumerate(self.cadence.rules):
+            unknown = [tier for tier in rule.tiers if tier not in known]
+            if unknown:
+                raise ValueError(
+                    f"[cadence] rules.{number} ('{rule.name}') names unknown tier(s) {', '.join(unknown)} "
+                    f"(tiers in [loyalty]: {', '.join(known)})"
+                )
+        return self
+
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return self.model_dump()
 
@@ -360,7 +462,10 @@ def _validated(values: dict[str, dict[str, Any]], origin: str) -> Settings:
         return Settings.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
-        where = "[" + "] ".join(str(part) for part in first["loc"][:2]) if first["loc"] else ""
+        location = [str(part) for part in first["loc"]]
+        if not location:  # a check across sections: its message names what is wrong
+            raise ConfigError(f"{origin}: {first['msg'].removeprefix('Value error, ')}") from None
+        where = f"[{location[0]}] " + ".".join(location[1:]) if len(location) > 1 else f"[{location[0]}]"
         value = first.get("input")
         raise ConfigError(f"{origin}: {where} = {value!r}: {first['msg']}") from None
 

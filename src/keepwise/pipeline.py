@@ -28,6 +28,7 @@ from rich.text import Text
 from keepwise.assess import assess_with_models
 from keepwise.assess.analysis import Analysis, highlights
 from keepwise.assess.churn_drivers import churn_drivers
+from keepwise.campaigns import Learning, learning
 from keepwise.config import Settings, load_settings
 from keepwise.data.loader import Dataset, load
 from keepwise.metrics.features import customer_feature_frame
@@ -48,6 +49,8 @@ class PipelineResult(Analysis):
     """Everything one run computed (an ``Analysis``), with the seconds each stage took."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    # Campaigns measured and exit surveys against our failures, when the data has touches or exit surveys.
+    learning: Learning | None = None
 
 
 class _Stages:
@@ -106,6 +109,7 @@ def analyse(
         with stages.stage("portfolio", "Summarising the portfolio"):
             portfolio = portfolio_summary(ds, as_of, period=period, features=features)
             figures = highlights(ds, as_of, features, portfolio, assessment)
+            learned = learning(ds, as_of, period, portfolio.rfm) if {"touches", "exit_surveys"} & ds.present else None
         with stages.stage("offboarding", "Costing the proposed actions and the generous policies"):
             flows = window_economics(ds, as_of, features)
             what_if = portfolio_what_if(ds, as_of, assessment, flows=flows)
@@ -125,6 +129,7 @@ def analyse(
         predictions_from_models=from_models,
         predictions_detail=predictions_detail,
         seconds=stages.seconds,
+        learning=learned,
     )
 
 
@@ -202,7 +207,7 @@ def run_demo(
     data_dir = out_dir / "sample-shop"
     generate_sample(data_dir, n_customers=n_customers, seed=seed, as_of=DEMO_AS_OF)
     result = run(data_dir, DEMO_AS_OF, settings=settings, console=console)
-    report_path = build_report(result, out_dir / "keepwise-demo-report.html", lang=lang)
+    report_path = build_report(result, out_dir / "keepwise-demo-report.html", lang=lang, learning=result.learning)
     urgent = result.highlights.urgent
     seconds = time.perf_counter() - started
     show(Text(f"Sample business of {n_customers:,} customers in {data_dir}"))

@@ -24,7 +24,8 @@ N = 2000
 SEED = 7
 AS_OF = date(2026, 6, 30)
 AS_OF_TS = pd.Timestamp(AS_OF)
-DATA_TABLES = ("customers", "orders", "returns", "invoices", "tickets", "incidents", "engagement")
+DATA_TABLES = ("customers", "orders", "returns", "invoices", "tickets", "incidents", "engagement", "touches",
+               "exit_surveys")
 ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONEY = re.compile(r"^\d+\.\d{2}$")

@@ -7,6 +7,7 @@ importing them registers their commands on ``app``.
 
 from keepwise.cli import (  # noqa: F401  (registers the commands)
     analysis,
+    cadence_commands,
     clv,
     data_commands,
     offboard_commands,

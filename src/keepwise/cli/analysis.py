@@ -39,16 +39,24 @@ def metrics(
 ) -> None:
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
 
+    from keepwise.campaigns import exit_survey_facts
+    from keepwise.cli.cadence_commands import exit_survey_lines
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
     require_choice(period, "--period", PERIODS)
     day, dataset = load_as_of(data, as_of, config)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
+    exits = run_or_exit(lambda: exit_survey_facts(dataset, day, period, summary.rfm))
     if as_json:
-        print_json(summary.to_dict())
+        payload = summary.to_dict()
+        if exits is not None:
+            payload["exit_surveys"] = exits
+        print_json(payload)
     else:
         show(render_summary(summary))
+        for line in exit_survey_lines(exits, dataset.settings) if exits else []:
+            show(Text(line))
 
 
 @app.command()
@@ -66,13 +74,15 @@ def assess(
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
+    from keepwise.cadence import with_tier
 
     require_choice(fmt, "--format", ("csv", "json"))
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang))
-    write_assessment(run.assessment, out, fmt)
+    # The loyalty tier follows the contract's columns and the assessment's own.
+    write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt)
     for note in run.plain_notes:
         say(note, "yellow", label="note")
     if verbose:
@@ -154,7 +164,7 @@ def report(
     require_choice(period, "--period", PERIODS)
     day, dataset = load_as_of(data, as_of, config)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
-    path = build_report(result, out, lang=lang)
+    path = build_report(result, out, lang=lang, learning=result.learning)
     show(Text(f"Report: {path}"))
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from keepwise.assess.analysis import Analysis
+from keepwise.campaigns import Learning
+from keepwise.report.learning import learning_section
 from keepwise.report.sections import SECTION_IDS, Section, sections, source_name
 from keepwise.text.templating import environment
 from keepwise.text.translator import Translator
@@ -53,20 +55,24 @@ def render_page(t: Translator, sections: list[Section], source: str, meta: str) 
     )
 
 
-def render_html(analysis: Analysis, lang: str = "en") -> str:
-    """The whole report page as a string. ``lang``: ``en``, ``fa`` or ``ru``."""
+def render_html(analysis: Analysis, lang: str = "en", learning: Learning | None = None) -> str:
+    """The whole report page as a string. ``lang``: ``en``, ``fa`` or ``ru``. ``learning`` (campaigns and
+    exit surveys, when the data has touches or exit surveys) adds its section at the end."""
     t = Translator.for_report(lang, analysis.currency, analysis.settings.general.locale)
     source = source_name(analysis)
     meta = t("meta", source=source, as_of=t.date(analysis.as_of, "long"), generated=t.date(datetime.now().date()))
-    return render_page(t, sections(analysis, t), source, meta)
+    parts = sections(analysis, t)
+    if learning is not None:
+        parts.append(learning_section(learning, t))
+    return render_page(t, parts, source, meta)
 
 
-def build_report(analysis: Analysis, out_path: str | Path, lang: str = "en") -> Path:
+def build_report(analysis: Analysis, out_path: str | Path, lang: str = "en", learning: Learning | None = None) -> Path:
     """Write the HTML report of ``analysis`` to ``out_path`` and return the path.
 
     The file is written to a temporary name first and renamed, so a failed build leaves no half file.
     """
-    page = render_html(analysis, lang)
+    page = render_html(analysis, lang, learning)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     partial = out_path.with_name(f".{out_path.name}.partial")

@@ -21,9 +21,15 @@ from keepwise.sample.business import make_business
 from keepwise.sample.contacts import engagement_table, incidents_table, tickets_table
 from keepwise.sample.customers import customers_table
 from keepwise.sample.purchases import draw_orders, invoices_table, orders_table, returns_table
+from keepwise.sample.relationship import exit_surveys_table, touches_table
 from keepwise.sample.types import TYPE_NAMES
 
-OUTPUT_TABLES = ("customers", "orders", "returns", "invoices", "tickets", "incidents", "engagement")
+OUTPUT_TABLES = (
+    "customers", "orders", "returns", "invoices", "tickets", "incidents", "engagement", "touches", "exit_surveys",
+)
+# The relationship tables' own stream: a child of the seed far from the per-table ones above it, so
+# adding them (or another per-table stream) leaves every other table of a seed exactly as it was.
+RELATIONSHIP_STREAM = 1000
 
 
 @dataclass
@@ -58,6 +64,9 @@ def _generate_arrow(n_customers: int, seed: int, as_of: date) -> tuple[dict[str,
         "incidents": incidents,
         "engagement": engagement_table(biz, subscribed, streams[7]),
     }
+    relationship = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(RELATIONSHIP_STREAM,)))
+    tables["touches"] = touches_table(biz, tables["orders"], tables["engagement"], subscribed, relationship)
+    tables["exit_surveys"] = exit_surveys_table(biz, tables["orders"], relationship)
     for name, table in tables.items():
         expected = TABLES[name].names
         if table.column_names != expected:

@@ -32,6 +32,10 @@ class Permission(StrEnum):
     PROPOSE_OFFBOARDING = "propose_offboarding"
     WORK_OFFBOARDING = "work_offboarding"  # draft and edit the letter, goodwill, send, close, withdraw
     APPROVE_OFFBOARDING = "approve_offboarding"
+    VIEW_TOUCHES = "view_touches"  # today's touches
+    RECORD_TOUCH = "record_touch"  # a touch marked done
+    RECORD_EXIT_SURVEY = "record_exit_survey"
+    VIEW_CAMPAIGNS = "view_campaigns"
 
 
 AGENT = frozenset(
@@ -50,6 +54,9 @@ AGENT = frozenset(
         Permission.VIEW_RUNS,
         Permission.PROPOSE_OFFBOARDING,
         Permission.WORK_OFFBOARDING,
+        Permission.VIEW_TOUCHES,
+        Permission.RECORD_TOUCH,
+        Permission.RECORD_EXIT_SURVEY,
     }
 )
 MANAGER = AGENT | {
@@ -59,6 +66,7 @@ MANAGER = AGENT | {
     Permission.IMPORT_DATA,
     Permission.VIEW_AUDIT,
     Permission.APPROVE_OFFBOARDING,
+    Permission.VIEW_CAMPAIGNS,
 }
 ADMIN = frozenset(Permission)
 

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from keepwise.app.pages import admin, auth, complaints, customers, home, offboarding, runs, worklists
+from keepwise.app.pages import admin, auth, complaints, customers, home, offboarding, runs, touches, worklists
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, home, worklists, customers, complaints, offboarding, runs, admin):
+for module in (auth, home, worklists, customers, complaints, offboarding, runs, admin, touches):
     router.include_router(module.router)
 
 __all__ = ["router"]

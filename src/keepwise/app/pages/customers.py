@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from keepwise.app.deps import Caller, db, page_can
 from keepwise.app.pages.common import page_url
 from keepwise.app.rendering import render
-from keepwise.data.schema import INCIDENT_KINDS, TICKET_CHANNELS, TICKET_KINDS, TICKET_SEVERITIES
+from keepwise.data.schema import (
+    EXIT_REASONS,
+    INCIDENT_KINDS,
+    TICKET_CHANNELS,
+    TICKET_KINDS,
+    TICKET_SEVERITIES,
+    TOUCH_CHANNELS,
+    TOUCH_KINDS,
+)
 from keepwise.store.models import User
 from keepwise.store.permissions import Permission
 from keepwise.store.services import casework, customers
@@ -49,6 +57,7 @@ def customer_page(request: Request, customer_id: str, category: str = Query("", 
                   categories=customers.CATEGORIES, flags=_flags(view.decision), decided_by=decided_by,
                   actions=ACTIONS, ticket_channels=TICKET_CHANNELS, ticket_kinds=TICKET_KINDS,
                   severities=TICKET_SEVERITIES, incident_kinds=INCIDENT_KINDS,
+                  touch_kinds=TOUCH_KINDS, touch_channels=TOUCH_CHANNELS, exit_reasons=EXIT_REASONS,
                   page_url=page_url(f"/customers/{customer_id}", category=category))
 
 

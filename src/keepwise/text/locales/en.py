@@ -290,3 +290,8 @@ MESSAGES = {
     "col.touched": "Customers touched",
     "note.policies": "Effects assume customers keep behaving as they did: an upper bound of what tightening brings.",
 }
+
+# The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).
+from keepwise.text.locales.cadence_en import MESSAGES as _CADENCE  # noqa: E402
+
+MESSAGES |= _CADENCE

@@ -290,3 +290,8 @@ MESSAGES = {
     "col.touched": "مشتریان متأثر",
     "note.policies": "فرض بر این است که مشتریان رفتار خود را تغییر نمی\u200cدهند: این حد بالای اثر سخت\u200cگیری است.",
 }
+
+# The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_fa).
+from keepwise.text.locales.cadence_fa import MESSAGES as _CADENCE  # noqa: E402
+
+MESSAGES |= _CADENCE

@@ -290,3 +290,8 @@ MESSAGES = {
     "col.touched": "Затронутые клиенты",
     "note.policies": "Предполагается, что клиенты не меняют поведения: это верхняя оценка эффекта ужесточения.",
 }
+
+# The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).
+from keepwise.text.locales.cadence_ru import MESSAGES as _CADENCE  # noqa: E402
+
+MESSAGES |= _CADENCE

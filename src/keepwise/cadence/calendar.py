@@ -1,0 +1,34 @@
+"""The touch list as an iCalendar file (RFC 5545, the icalendar library): one all-day VEVENT per touch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+from icalendar import Calendar, Event
+
+from keepwise.cadence.phrasing import channel_label, kind_label
+from keepwise.text import Translator
+
+PRODUCT_ID = "-//keepwise//touches//EN"
+
+
+def touches_calendar(touches: pd.DataFrame, t: Translator) -> bytes:
+    """``touches`` (with a ``reason`` column) as .ics bytes; UIDs are stable for the same touch."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    for row in touches.itertuples(index=False):
+        day = pd.Timestamp(row.due_on).date()
+        event = Event()
+        event.add("uid", f"{row.customer_id}-{row.kind}-{row.rule}-{day.isoformat()}@keepwise")
+        event.add("dtstamp", pd.Timestamp.now(tz="UTC").to_pydatetime())
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", t("touch.summary", kind=kind_label(row.kind, t), channel=channel_label(row.channel, t),
+                               customer=row.customer_id))
+        event.add("description", row.reason)
+        event.add("categories", [row.kind])
+        calendar.add_component(event)
+    return calendar.to_ical()

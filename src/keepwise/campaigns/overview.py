@@ -1,0 +1,51 @@
+"""What the business learned from keeping in touch, for the report and ``keepwise metrics``: every
+campaign of the touches table measured, and the exit surveys against the business's own failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+import pandas as pd
+
+from keepwise.campaigns.exit_surveys import exit_survey_summary, failures_by_period
+from keepwise.campaigns.measure import CampaignResult, measure_campaign
+from keepwise.campaigns.members import CampaignError
+from keepwise.data.loader import Dataset
+from keepwise.metrics.service_quality import service_quality
+
+
+@dataclass
+class Learning:
+    campaigns: list[CampaignResult] = field(default_factory=list)
+    not_measured: dict[str, str] = field(default_factory=dict)  # campaign id -> why
+    exit_surveys: dict[str, Any] | None = None
+
+
+def exit_survey_facts(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame | None) -> dict[str, Any] | None:
+    """Exit surveys by period and RFM segment, with findings against the failures of the same periods."""
+    if "exit_surveys" not in ds.present:
+        return None
+    table = ds.table("exit_surveys")
+    surveys = table.filter(table.at <= datetime.combine(as_of, time.max)).execute()
+    segments = rfm.set_index(rfm["customer_id"].astype(str))["segment"] if rfm is not None and len(rfm) else None
+    failures = failures_by_period(service_quality(ds, as_of, period).periods, period)
+    return exit_survey_summary(surveys, segments, failures, period)
+
+
+def campaign_ids(ds: Dataset, as_of: date) -> list[str]:
+    touches = ds.table("touches")
+    touches = touches.filter(touches.campaign_id.notnull() & (touches.at <= datetime.combine(as_of, time.max)))
+    return sorted(str(v) for v in touches.select("campaign_id").distinct().execute()["campaign_id"])
+
+
+def learning(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame | None) -> Learning:
+    """Every campaign measured over ``[campaigns] report_window_days``; the exit-survey facts."""
+    found = Learning(exit_surveys=exit_survey_facts(ds, as_of, period, rfm))
+    for campaign_id in campaign_ids(ds, as_of):
+        try:
+            found.campaigns.append(measure_campaign(ds, campaign_id, as_of, ds.settings.campaigns.report_window_days))
+        except CampaignError as error:
+            found.not_measured[campaign_id] = str(error)
+    return found

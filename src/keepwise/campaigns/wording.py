@@ -1,0 +1,40 @@
+"""Campaign results and exit-survey findings in the reader's language (through ``keepwise.text``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keepwise.campaigns.measure import CampaignResult
+from keepwise.text import Translator
+
+
+def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
+    e = result.effect
+    lines = [
+        t("campaign.title", campaign=result.campaign_id),
+        t("campaign.members", contacted=t.number(e.contacted), control=t.number(e.control)),
+        t("campaign.rates", days=t.number(result.window_days), contacted_rate=t.percent(e.contacted_rate, 1),
+          control_rate=t.percent(e.control_rate, 1)),
+        t("campaign.uplift", uplift=t.points(e.uplift), low=t.points(e.ci_low), high=t.points(e.ci_high),
+          p=t.number(e.p_value, 3)),
+        t("campaign.money", revenue=t.money(result.extra_revenue), margin=t.money(result.extra_margin),
+          cost=t.money(result.cost), net=t.money(result.net_margin)),
+    ]
+    churn = result.churn
+    if churn.get("available") and churn.get("before") is not None and churn.get("after") is not None:
+        lines.append(t("campaign.churn", before=t.percent(churn["before"], 1), after=t.percent(churn["after"], 1),
+                       before_period=churn["before_period"], after_period=churn["after_period"]))
+    else:
+        lines.append(t("campaign.churn_missing"))
+    return lines
+
+
+def exit_findings(summary: dict[str, Any], t: Translator) -> list[str]:
+    """One sentence per finding: "34% cite delivery; late deliveries doubled in the same quarter (3 to 7)"."""
+    period_word = t(f"period.{summary['period']}")
+    return [
+        t("exit.finding", share=t.percent(f["share"]), reason=t(f"exit.reason.{f['reason']}"),
+          failure=t(f"exit.failure.{f['failure']}"), change=t(f"exit.change.{f['change']}"), period=period_word,
+          before=t.number(f["before"]), after=t.number(f["after"]))
+        for f in summary.get("findings", [])
+    ]

@@ -1,0 +1,178 @@
+"""Keeping in touch and learning what works: touches, campaign-build, campaign; exit-survey facts for metrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from keepwise.cli.common import (
+    EXIT_BAD_INPUT,
+    AsOfOpt,
+    ConfigOpt,
+    DataArg,
+    app,
+    console,
+    load_as_of,
+    parse_day,
+    require_choice,
+    run_or_exit,
+    say,
+)
+from keepwise.text import LANGUAGES
+
+TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
+                     "warning")
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of the reasons: en, fa or ru.")]
+
+
+def _translator(lang: str, settings):
+    from keepwise.text import Translator
+
+    return Translator.for_report(lang, settings.general.currency, settings.general.locale)
+
+
+@app.command()
+def touches(
+    data: DataArg,
+    as_of: AsOfOpt,
+    start: Annotated[str, typer.Option("--from", help="First day of the list (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the list, inclusive (YYYY-MM-DD).")],
+    out: Annotated[Path, typer.Option("--out", help="FILE.csv or FILE.ics (one VEVENT per touch).")],
+    lang: LangOpt = "en",
+    config: ConfigOpt = None,
+) -> None:
+    """The touches due between two days under the timetable rules ([cadence] in keepwise.toml)."""
+    from keepwise.assess import assess_with_models
+    from keepwise.cadence import phrase_reasons, touches_calendar, touches_due
+    from keepwise.output import write_atomic, write_csv
+
+    require_choice(lang, "--lang", LANGUAGES)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".ics"):
+        say(f"--out must end in .csv or .ics (got '{out.name}')")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    if last < first:
+        say(f"--to {last} is before --from {first}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    day, dataset = load_as_of(data, as_of, config)
+    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    due = run_or_exit(lambda: touches_due(dataset, day, first, last, run.assessment, run.features))
+    t = _translator(lang, dataset.settings)
+    due["reason"] = phrase_reasons(due, t)
+    if suffix == ".ics":
+        payload = touches_calendar(due, t)
+        write_atomic(out, lambda temp: temp.write_bytes(payload))
+    else:
+        table = due.assign(due_on=due["due_on"].dt.date.astype(str))[list(TOUCH_CSV_COLUMNS)]
+        write_atomic(out, lambda temp: write_csv(table, temp))
+    summary = RichTable(title=f"{len(due):,} touches due {first} .. {last} → {out}", show_edge=False)
+    summary.add_column("kind")
+    summary.add_column("touches", justify="right")
+    for kind, count in due["kind"].value_counts().items():
+        summary.add_row(str(kind), f"{count:,}")
+    console.print(summary)
+    warnings = int(due["warning"].sum())
+    if warnings:
+        console.print(f"{warnings:,} warning-sign call(s) on the list", highlight=False)
+
+
+@app.command("campaign-build")
+def campaign_build(
+    data: DataArg,
+    campaign_id: Annotated[str, typer.Argument(help="Id of the new campaign.")],
+    as_of: AsOfOpt,
+    out: Annotated[Path, typer.Option("--out", help="touches CSV to write; an existing one is kept and added to.")],
+    on: Annotated[str | None, typer.Option("--on", help="Day the campaign goes out (default: --as-of).")] = None,
+    actions: Annotated[str, typer.Option("--actions", help="Comma-separated: retain, win_back.")] = "retain,win_back",
+    channel: Annotated[str, typer.Option("--channel", help="Channel of the offers.")] = "email",
+    config: ConfigOpt = None,
+) -> None:
+    """Build a campaign from the retain / win-back list: an offer each, a seeded held-back group (control)."""
+    import pandas as pd
+
+    from keepwise.assess import assess_with_models
+    from keepwise.campaigns import campaign_offers, campaign_touches
+    from keepwise.data.schema import TOUCH_CHANNELS, TOUCHES
+    from keepwise.output import write_atomic, write_csv
+
+    require_choice(channel, "--channel", TOUCH_CHANNELS)
+    if out.suffix.lower() != ".csv":
+        say(f"--out must be a .csv file (got '{out.name}')")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    existing = None
+    if out.exists():
+        existing = pd.read_csv(out, dtype=str, keep_default_na=False)
+        if list(existing.columns[: len(TOUCHES.names)]) != TOUCHES.names:
+            say(f"{out}: not a touches table (its columns must start with {', '.join(TOUCHES.names)})")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if (existing["campaign_id"] == campaign_id).any():
+            say(f"{out}: campaign '{campaign_id}' is already there; choose a new id")
+            raise typer.Exit(EXIT_BAD_INPUT)
+    wanted = tuple(part.strip() for part in actions.split(",") if part.strip())
+    day, dataset = load_as_of(data, as_of, config)
+    sent_on = parse_day(on, "--on") if on else day
+    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    offers = run_or_exit(lambda: campaign_offers(run.assessment, run.features, campaign_id, dataset.settings, wanted))
+    if offers.empty:
+        say(f"no customer has the action {' or '.join(wanted)} as of {day}: nothing to build")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    rows = campaign_touches(offers, campaign_id, sent_on, channel, dataset.settings)
+    if existing is not None:
+        taken = set(existing["touch_id"]) & set(rows["touch_id"])
+        if taken:
+            say(f"{out}: touch ids {', '.join(sorted(taken)[:3])} are already used")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        rows = pd.concat([existing, rows.astype({"cost": str})], ignore_index=True)
+    write_atomic(out, lambda temp: write_csv(rows.astype(str), temp))
+    held = int(offers["control"].sum())
+    contacted = offers[~offers["control"]]
+    console.print(
+        f"Campaign {campaign_id}: {len(offers):,} members ({len(contacted):,} contacted, {held:,} held back) "
+        f"on {sent_on} → {out}",
+        highlight=False,
+    )
+    if len(contacted):
+        console.print(
+            f"Offers: median {contacted['offer'].median():.2f}, total {contacted['offer'].sum():,.2f} "
+            f"{dataset.settings.general.currency}",
+            highlight=False,
+        )
+
+
+@app.command()
+def campaign(
+    data: DataArg,
+    campaign_id: Annotated[str, typer.Argument(help="The campaign to measure (touches.campaign_id).")],
+    as_of: AsOfOpt,
+    window_days: Annotated[int, typer.Option("--window-days", help="A member returned if they bought within N days.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: LangOpt = "en",
+    config: ConfigOpt = None,
+) -> None:
+    """The measured effect of one campaign: contacted against held-back members (uplift, 95% CI, p-value)."""
+    import json
+
+    from keepwise.campaigns import measure_campaign
+    from keepwise.campaigns.wording import campaign_lines
+
+    require_choice(lang, "--lang", LANGUAGES)
+    day, dataset = load_as_of(data, as_of, config)
+    result = run_or_exit(lambda: measure_campaign(dataset, campaign_id, day, window_days))
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in campaign_lines(result, _translator(lang, dataset.settings)):
+        console.print(line, highlight=False)
+    if not result.windows_complete:
+        say(f"windows close on {result.window_closes_on}, after --as-of {day}: later returns are not counted yet",
+            "yellow", label="note")
+
+
+def exit_survey_lines(facts: dict[str, Any], settings, lang: str = "en") -> list[str]:
+    from keepwise.campaigns.wording import exit_findings
+
+    return exit_findings(facts, _translator(lang, settings))

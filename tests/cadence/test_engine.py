@@ -1,0 +1,149 @@
+"""The touch engine on fixed dates: consent, the cap, quiet periods, what was already sent, warnings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from keepwise.cadence import touches_due
+from keepwise.data.schema import MARKETING_TOUCH_KINDS
+from touchfactory import assessment, business, customers, orders, rule
+
+
+def due(ds, as_of, start, end, actions, clv=None) -> pd.DataFrame:
+    found = touches_due(ds, as_of, start, end, assessment(actions, clv))
+    return found.assign(day=found["due_on"].dt.date)
+
+
+def test_marketing_never_reaches_opted_out_or_unsubscribed_customers_but_service_does(tmp_path):
+    tables = {
+        "customers": customers("A", "B", "C", opted_out=("A",)),
+        "orders": orders(("A", "2024-01-03"), ("B", "2024-01-03"), ("C", "2024-01-03")),
+        "engagement": [{"customer_id": "C", "at": "2023-06-01", "kind": "newsletter_unsubscribe"}],
+    }
+    ds = business(tmp_path, tables, date(2024, 1, 3),
+                  [rule("news", "monthly", 15, "newsletter"), rule("thanks", "first_purchase", 1, "thank_you")])
+    found = due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 31), {"A": "keep", "B": "keep", "C": "keep"})
+    newsletters = found[found["kind"] == "newsletter"]
+    assert newsletters["customer_id"].tolist() == ["B"]
+    assert newsletters["day"].tolist() == [date(2024, 1, 15)]
+    assert sorted(found.loc[found["kind"] == "thank_you", "customer_id"]) == ["A", "B", "C"]
+    assert set(found.loc[found["customer_id"].isin(["A", "C"]), "kind"]).isdisjoint(MARKETING_TOUCH_KINDS)
+
+
+def test_no_marketing_to_offboard_or_deprioritize_and_offboarding_is_quiet(tmp_path):
+    tables = {
+        "customers": customers("K", "D", "F", "L"),
+        "orders": orders(("K", "2024-01-03"), ("D", "2024-01-03"), ("F", "2024-01-03"), ("L", "2024-01-03")),
+        "touches": [{"touch_id": "T1", "customer_id": "L", "at": "2024-01-02", "kind": "offboarding_letter",
+                     "channel": "mail"}],
+    }
+    ds = business(tmp_path, tables, date(2024, 1, 3),
+                  [rule("news", "monthly", 15, "newsletter"), rule("thanks", "first_purchase", 1, "thank_you")],
+                  quiet_days_after_offboarding=60)
+    actions = {"K": "keep", "D": "deprioritize", "F": "offboard", "L": "keep"}
+    found = due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 31), actions)
+    by_customer = found.groupby("customer_id")["kind"].apply(sorted).to_dict()
+    assert by_customer == {"K": ["newsletter", "thank_you"], "D": ["thank_you"]}
+
+
+def test_a_complaint_quiets_scheduled_touches_for_the_configured_days(tmp_path):
+    tables = {
+        "customers": customers("Q", "R"),
+        "orders": orders(("Q", "2023-11-01"), ("R", "2023-11-01")),
+        "tickets": [{"ticket_id": "X1", "customer_id": "Q", "opened_at": "2024-01-10", "channel": "email",
+                     "kind": "complaint", "severity": "normal"}],
+    }
+    ds = business(tmp_path, tables, date(2024, 1, 12), [rule("news", "monthly", 15, "newsletter")],
+                  quiet_days_after_complaint=14)
+    found = due(ds, date(2024, 1, 12), date(2024, 1, 12), date(2024, 2, 29), {"Q": "keep", "R": "keep"})
+    assert found.loc[found["customer_id"] == "Q", "day"].tolist() == [date(2024, 2, 15)]
+    assert found.loc[found["customer_id"] == "R", "day"].tolist() == [date(2024, 1, 15), date(2024, 2, 15)]
+    assert not found["warning"].any()  # a normal-severity complaint is not an angry one
+
+
+def test_already_sent_touches_are_never_sent_again(tmp_path):
+    tables = {
+        "customers": customers("S", "N"),
+        "orders": [
+            {"order_id": "O1", "customer_id": "S", "ordered_at": "2024-01-02", "revenue": "50",
+             "delivered_at": "2024-01-04"},
+            {"order_id": "O2", "customer_id": "N", "ordered_at": "2024-01-02", "revenue": "50",
+             "delivered_at": "2024-01-04"},
+        ],
+        "touches": [
+            {"touch_id": "T1", "customer_id": "S", "at": "2024-01-03", "kind": "thank_you", "channel": "email"},
+            {"touch_id": "T2", "customer_id": "S", "at": "2024-01-05", "kind": "follow_up", "channel": "email"},
+        ],
+    }
+    rules = [rule("thanks", "first_purchase", 1, "thank_you"), rule("follow", "delivery", 3, "follow_up")]
+    ds = business(tmp_path, tables, date(2024, 1, 5), rules)
+    found = due(ds, date(2024, 1, 5), date(2024, 1, 3), date(2024, 1, 31), {"S": "keep", "N": "keep"})
+    assert found.loc[found["customer_id"] == "S"].empty
+    assert sorted(zip(found["kind"], found["day"], strict=True)) == [
+        ("follow_up", date(2024, 1, 7)), ("thank_you", date(2024, 1, 3))]
+
+
+def test_the_cap_holds_in_every_30_days_counting_touches_already_made(tmp_path):
+    tables = {
+        "customers": customers("C"),
+        "orders": orders(("C", "2023-06-01")),
+        "touches": [{"touch_id": "T1", "customer_id": "C", "at": "2023-12-27", "kind": "call", "channel": "phone"}],
+    }
+    ds = business(tmp_path, tables, date(2024, 1, 1), [rule("call", "every", 5, "call", "phone")],
+                  max_touches_per_30_days=2)
+    found = due(ds, date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 31), {"C": "keep"})
+    assert found["day"].tolist() == [date(2024, 1, 1), date(2024, 1, 26), date(2024, 1, 31)]
+    days = [date(2023, 12, 27), *found["day"]]
+    for start in (date(2023, 12, 1) + timedelta(days=k) for k in range(70)):
+        assert sum(start <= d < start + timedelta(days=30) for d in days) <= 2
+
+
+def test_the_cap_keeps_warnings_first_on_a_crowded_day(tmp_path):
+    tables = {
+        "customers": customers("W"),
+        "orders": orders(("W", "2023-12-31")),
+        "tickets": [{"ticket_id": "X1", "customer_id": "W", "opened_at": "2024-01-01", "channel": "phone",
+                     "kind": "complaint", "severity": "urgent"}],
+    }
+    rules = [rule("thanks", "first_purchase", 1, "thank_you")]
+    ds = business(tmp_path, tables, date(2024, 1, 1), rules, max_touches_per_30_days=1)
+    found = due(ds, date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 31), {"W": "keep"})
+    assert found[["kind", "warning"]].values.tolist() == [["call", True]]
+    assert "complaint" in found["code"].iloc[0]
+
+
+def test_warning_signs_put_a_call_on_todays_list(tmp_path):
+    gap_orders = [("V", f"2023-{m:02d}-01") for m in range(1, 11)]  # monthly buyer, silent since Oct 1
+    tables = {
+        "customers": customers("U", "A", "V", "Z", opted_out=("U",)),
+        "orders": orders(("U", "2023-12-01"), ("A", "2023-12-01"), *gap_orders, ("Z", "2023-12-20")),
+        "engagement": [{"customer_id": "U", "at": "2024-01-14", "kind": "newsletter_unsubscribe"}],
+        "tickets": [{"ticket_id": "X1", "customer_id": "A", "opened_at": "2024-01-13", "channel": "phone",
+                     "kind": "complaint", "severity": "high"}],
+    }
+    ds = business(tmp_path, tables, date(2024, 1, 15), [], warning_days=7, silence_gap_ratio=3.4,
+                  valuable_clv_quantile=0.5)
+    clv = {"U": 1.0, "A": 1.0, "V": 500.0, "Z": 2.0}
+    found = due(ds, date(2024, 1, 15), date(2024, 1, 15), date(2024, 1, 31),
+                {"U": "keep", "A": "keep", "V": "retain", "Z": "keep"}, clv)
+    assert sorted(zip(found["customer_id"], found["code"], strict=True)) == [
+        ("A", "angry_complaint"), ("U", "unsubscribed"), ("V", "silence")]
+    assert set(found["kind"]) == {"call"} and set(found["day"]) == {date(2024, 1, 15)}
+
+
+def test_gap_offer_when_the_silence_passes_twice_the_usual_gap_and_tiers_pick_rewards(tmp_path):
+    tables = {
+        "customers": customers("G", "H"),
+        "orders": [*orders(("G", "2023-10-01"), ("G", "2023-10-11"), ("G", "2023-10-21")),
+                   {"order_id": "P1", "customer_id": "H", "ordered_at": "2022-01-01", "revenue": "3000"},
+                   {"order_id": "P2", "customer_id": "H", "ordered_at": "2023-12-30", "revenue": "100"}],
+    }
+    rules = [rule("gap", "gap", 0, "offer"), rule("gold", "every", 30, "gift", "mail", tiers=["gold"])]
+    ds = business(tmp_path, tables, date(2024, 1, 1), rules, gap_ratio=2.0)
+    found = due(ds, date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 30), {"G": "keep", "H": "nurture"})
+    offer = found[found["kind"] == "offer"]
+    assert offer["customer_id"].tolist() == ["G"] and offer["day"].tolist() == [date(2024, 1, 1)]
+    gifts = found[found["kind"] == "gift"]
+    assert gifts["customer_id"].tolist() == ["H"] and gifts["tier"].tolist() == ["gold"]

@@ -1,0 +1,77 @@
+"""Measuring a campaign from a loaded data source where who returned, when and for how much is planted."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from keepwise.campaigns import CampaignError, measure_campaign
+from keepwise.config import load_settings
+from keepwise.data.loader import load
+
+AS_OF = date(2024, 6, 30)
+
+
+def _write(folder: Path, name: str, rows: list[dict]) -> None:
+    with (folder / f"{name}.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _campaign(folder: Path, contacted: int = 40, control: int = 20):
+    """Members touched on 2024-03-01; contacted returners (every 2nd) buy 100 (margin 45), control ones
+    (every 4th) buy 80; plus orders that must not count (too late, cancelled, before the touch)."""
+    folder.mkdir()
+    ids = [f"M{i:03d}" for i in range(contacted + control)]
+    _write(folder, "customers", [{"customer_id": c} for c in [*ids, "X"]])
+    touches, orders = [], []
+    for i, c in enumerate(ids):
+        held = i >= contacted
+        touches.append({"touch_id": f"T{i}", "customer_id": c, "at": "2024-03-01T10:00:00", "kind": "win_back_offer",
+                        "channel": "email", "campaign_id": "WB", "control": str(held).lower(),
+                        "cost": "0" if held else "6"})
+        returns = (i - contacted) % 4 == 0 if held else i % 2 == 0
+        if returns:
+            orders.append({"order_id": f"O{i}", "customer_id": c, "ordered_at": "2024-03-31T10:00:00",
+                           "revenue": "80" if held else "100", "cost_of_goods": "44" if held else "55",
+                           "status": "completed"})
+        orders.append({"order_id": f"L{i}", "customer_id": c, "ordered_at": "2024-04-01T10:00:01",
+                       "revenue": "500", "cost_of_goods": "1", "status": "completed"})  # one second too late
+        orders.append({"order_id": f"C{i}", "customer_id": c, "ordered_at": "2024-03-05", "revenue": "500",
+                       "cost_of_goods": "1", "status": "cancelled"})
+        orders.append({"order_id": f"B{i}", "customer_id": c, "ordered_at": "2024-02-01", "revenue": "500",
+                       "cost_of_goods": "1", "status": "completed"})
+    touches.append({"touch_id": "TX", "customer_id": "X", "at": "2024-03-01", "kind": "offer", "channel": "email",
+                    "campaign_id": "", "control": "", "cost": ""})
+    _write(folder, "touches", touches)
+    _write(folder, "orders", orders)
+    return load(folder, AS_OF, load_settings())
+
+
+def test_return_rates_uplift_and_money_from_the_planted_outcomes(tmp_path):
+    result = measure_campaign(_campaign(tmp_path / "d"), "WB", AS_OF, 31)
+    out = result.to_dict()
+    assert list(out)[:9] == ["campaign_id", "contacted", "control", "contacted_returned", "control_returned",
+                             "uplift", "ci_low", "ci_high", "p_value"]
+    assert (out["contacted"], out["control"], out["contacted_returned"], out["control_returned"]) == (40, 20, 20, 5)
+    assert out["uplift"] == pytest.approx(0.25)
+    assert out["ci_low"] < 0.25 < out["ci_high"] and 0 < out["p_value"] < 0.1
+    # Per member: contacted 0.5 x 100 = 50 revenue, 22.5 margin; control 0.25 x 80 = 20, 9.
+    assert out["extra_revenue"] == pytest.approx(40 * 30.0)
+    assert out["extra_margin"] == pytest.approx(40 * 13.5)
+    assert out["offer_cost"] == pytest.approx(240.0) and out["net_margin"] == pytest.approx(540 - 240)
+    assert out["windows_complete"] is True
+    assert "weaker evidence" in out["churn_before_after"]["note"]
+
+
+def test_unknown_campaign_or_missing_group_cannot_be_measured(tmp_path):
+    ds = _campaign(tmp_path / "d")
+    with pytest.raises(CampaignError, match="no campaign 'NOPE'"):
+        measure_campaign(ds, "NOPE", AS_OF, 30)
+    only_contacted = _campaign(tmp_path / "e", contacted=10, control=0)
+    with pytest.raises(CampaignError, match="comparison group"):
+        measure_campaign(only_contacted, "WB", AS_OF, 30)

@@ -1,0 +1,50 @@
+"""The campaigns and exit-surveys section, rendered from a hand-built ``Learning``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bs4 import BeautifulSoup
+
+from keepwise.campaigns import CampaignResult, Learning, two_proportion_effect
+from keepwise.report.build import render_page
+from keepwise.report.learning import learning_section
+from keepwise.text.translator import Translator
+
+
+def _learning(worked: bool) -> Learning:
+    effect = two_proportion_effect(400, 120 if worked else 60, 100, 15)
+    result = CampaignResult("WB7", 60, effect, date(2026, 1, 31), date(2026, 4, 1), date(2026, 6, 30),
+                            extra_revenue=5000.0, extra_margin=2000.0, cost=800.0,
+                            churn={"available": True, "before": 0.05, "after": 0.04, "before_period": "2025Q4",
+                                   "after_period": "2026Q1"})
+    surveys = {"period": "quarter", "answers": 10,
+               "by_period": [{"key": "2026Q1", "answers": 10, "reasons": {"delivery": 4, "price": 6},
+                              "shares": {"delivery": 0.4, "price": 0.6}}],
+               "findings": [{"period": "2026Q1", "reason": "delivery", "share": 0.4, "answers": 10,
+                             "failure": "late_deliveries", "before_period": "2025Q4", "before": 3, "after": 6,
+                             "change": "doubled"}]}
+    return Learning([result], {"C0": "no held-back members"}, surveys)
+
+
+def _section(learning: Learning, lang: str = "en"):
+    t = Translator.for_report(lang, "EUR")
+    html = render_page(t, [learning_section(learning, t)], "shop", "meta")
+    return BeautifulSoup(html, "html.parser").find("section", id="campaigns")
+
+
+def test_a_campaign_that_worked_its_table_weaker_evidence_and_exit_findings():
+    card = _section(_learning(worked=True))
+    text = card.get_text(" ", strip=True)
+    assert "Campaign WB7 brought customers back: +15.0 pts" in text
+    cells = [td.get_text(strip=True) for td in card.find("table").find_all("td")]
+    assert cells[:6] == ["WB7", "Jan 31, 2026", "400", "100", "30.0%", "15.0%"]
+    assert "weaker evidence" in text and "WB7: churn 5.0% in 2025Q4, 4.0% in 2026Q1" in text
+    assert "C0 cannot be measured: no held-back members" in text
+    assert "40% cite delivery; late deliveries doubled in the same quarter (3 to 6)" in text
+
+
+def test_no_effect_says_so_and_the_section_speaks_persian():
+    assert "No campaign shows an effect beyond chance" in _section(_learning(worked=False)).get_text(" ", strip=True)
+    persian = _section(_learning(worked=True), "fa").get_text(" ", strip=True)
+    assert "کمپین" in persian and "تحویل" in persian
