@@ -155,7 +155,7 @@ def _demo(opened, settings) -> None:
             users.add_user(session, Actor.system(), "demo", "admin", password, "Demo admin")
         else:
             users.reset_password(session, Actor.system(), existing.id, password)
-    console.print(f"Demo admin: user [bold]demo[/bold], one-time password [bold]{password}[/bold]")
+    console.print(f"Demo admin: user [bold]demo[/bold], one-time password [bold]{password}[/bold]", soft_wrap=True)
 
 
 @app.command()
@@ -177,11 +177,12 @@ def serve(
 
     settings = settings_or_exit(config)
     opened = _open(store, data_dir)
-    console.print(f"Data directory: {opened.folder}")
-    console.print(f"Store: {opened.url.split('@')[-1]}")
+    # Paths and URLs on one line each (soft wrap), so they can be copied as they are.
+    console.print(f"Data directory: {opened.folder}", soft_wrap=True, highlight=False, markup=False)
+    console.print(f"Store: {opened.url.split('@')[-1]}", soft_wrap=True, highlight=False, markup=False)
     if demo:
         _demo(opened, settings)
     application = create_app(opened, settings)
-    console.print(f"keepwise is serving on http://{host}:{port}/")
+    console.print(f"keepwise is serving on http://{host}:{port}/", soft_wrap=True, highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=proxy_headers,
                 forwarded_allow_ips="127.0.0.1" if proxy_headers else None)
