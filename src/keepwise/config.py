@@ -179,6 +179,17 @@ class ReportSettings(_Section):
     churn_classifier: bool
 
 
+class EngineSettings(_Section):
+    """[engine]"""
+
+    name: Literal["duckdb", "spark"]
+    spark_master: str
+    spark_driver_memory: str
+    spark_shuffle_partitions: int
+    spark_staging_dir: str
+    score_batch_rows: int
+
+
 class Settings(BaseModel):
     """All sections, validated once at load: ``settings.costs.change_request`` and so on."""
 
@@ -196,6 +207,7 @@ class Settings(BaseModel):
     actions: ActionsSettings
     churn_model: ChurnModelSettings
     report: ReportSettings
+    engine: EngineSettings
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return self.model_dump()
