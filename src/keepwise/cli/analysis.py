@@ -15,8 +15,11 @@ from keepwise.cli.common import (
     AsOfOpt,
     ConfigOpt,
     DataArg,
+    EngineOpt,
+    SparkMasterOpt,
     app,
     console,
+    engine_or_exit,
     err_console,
     load_as_of,
     require_choice,
@@ -53,16 +56,24 @@ def metrics(
 def assess(
     data: DataArg,
     as_of: AsOfOpt,
-    out: Annotated[Path, typer.Option("--out", help="File to write (CSV, or JSON with --format json).")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    out: Annotated[Path, typer.Option(
+        "--out", help="File to write: CSV, JSON with --format json, a .parquet file, or a folder for Parquet "
+                      "partitioned by action.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="csv, json, parquet or parquet-dir (default: from --out).")] = None,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
+    from keepwise.output import format_for
 
-    require_choice(fmt, "--format", ("csv", "json"))
+    fmt = fmt or format_for(out)
+    require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
     day, dataset = load_as_of(data, as_of, config)
-    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    dataset = engine_or_exit(dataset, engine, spark_master)
+    run = run_or_exit(lambda: assess_with_models(dataset, day, console=err_console))
     write_assessment(run.assessment, out, fmt)
     for note in run.notes:
         say(note, "yellow", label="note")

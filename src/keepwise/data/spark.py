@@ -19,6 +19,7 @@ import os
 import shutil
 import socket
 import tempfile
+import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -54,6 +55,8 @@ def java_path() -> str | None:
 
 def check_spark_available(master: str, timeout: float = 5.0) -> None:
     """Raise ``SparkUnavailable`` unless pyspark imports, Java is found and the master answers."""
+    # pyspark warns on every import that it was not tested with this pandas; keepwise was (tests/spark).
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     try:
         import pyspark  # noqa: F401
     except ImportError:
