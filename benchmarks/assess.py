@@ -16,7 +16,7 @@ from pathlib import Path
 
 from keepwise.assess import assess_with_models, write_assessment
 from keepwise.data import load
-from keepwise.data.sample import generate_sample
+from keepwise.sample import generate_sample
 
 AS_OF = date(2026, 6, 30)
 

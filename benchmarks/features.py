@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from keepwise.data import load
-from keepwise.data.sample import generate_sample
 from keepwise.metrics.features import customer_features, execute_features
+from keepwise.sample import generate_sample
 
 AS_OF = date(2026, 6, 30)
 CUTOFFS = [date(2025, month, 28) for month in range(6, 13)]

@@ -10,6 +10,7 @@ checkers and editors see, not a lookup that fails only when its line runs.
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -116,12 +117,16 @@ class LifecycleSettings(_Section):
     lapsed_p_alive: float
 
 
+# The transaction models ([clv] transaction_model, `keepwise clv fit --model`): BG/NBD, MBG/NBD, Pareto/NBD.
+TransactionModel = Literal["bgnbd", "mbgnbd", "pareto-nbd"]
+
+
 class ClvSettings(_Section):
     """[clv]"""
 
     horizon_days: int
     min_active_days: int
-    transaction_model: Literal["bgnbd", "pareto-nbd"]
+    transaction_model: TransactionModel
     time_unit: Literal["day", "week"]
     discount_rate_yearly: float
     churn_source: Literal["auto", "bgnbd"]
@@ -245,6 +250,12 @@ def _validated(values: dict[str, dict[str, Any]], origin: str) -> Settings:
         where = "[" + "] ".join(str(part) for part in first["loc"][:2]) if first["loc"] else ""
         value = first.get("input")
         raise ConfigError(f"{origin}: {where} = {value!r}: {first['msg']}") from None
+
+
+@cache
+def packaged_settings() -> Settings:
+    """The packaged defaults alone (no user file): what a function uses when no settings are passed."""
+    return _validated(_defaults(), "packaged keepwise.toml")
 
 
 def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:

@@ -238,8 +238,8 @@ def run_demo(
     Writes ``out_dir/sample-shop/`` (the data, with ``truth.csv`` of the planted customer types) and
     ``out_dir/keepwise-demo-report.html``; prints the report path and the most urgent actions.
     """
-    from keepwise.data.sample import generate_sample
     from keepwise.report.build import build_report
+    from keepwise.sample import generate_sample
 
     console = console or Console()
     started = time.perf_counter()

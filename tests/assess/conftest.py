@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from keepwise.data import load
-from keepwise.data.sample import generate_sample
 from keepwise.metrics import FEATURE_COLUMNS
+from keepwise.sample import generate_sample
 
 AS_OF = date(2026, 6, 30)
 

@@ -360,7 +360,7 @@ def test_unknown_referrer_is_a_warning_and_dropped(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_generated_sample_passes_validation(tmp_path, fmt):
-    from keepwise.data.sample import generate_sample
+    from keepwise.sample import generate_sample
 
     result = generate_sample(tmp_path / "shop", n_customers=1500, seed=5, as_of=date(2026, 6, 30), fmt=fmt)
     ds = load(tmp_path / "shop", as_of=date(2026, 6, 30))

@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from keepwise.data.sample import CUSTOMER_TYPES, REMAINDER_TYPE, generate_sample, generate_tables
 from keepwise.data.schema import (
     ENGAGEMENT_KINDS,
     INCIDENT_KINDS,
@@ -19,6 +18,7 @@ from keepwise.data.schema import (
     TICKET_KINDS,
     Kind,
 )
+from keepwise.sample import CUSTOMER_TYPES, REMAINDER_TYPE, generate_sample, generate_tables
 
 N = 2000
 SEED = 7

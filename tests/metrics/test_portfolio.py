@@ -13,22 +13,14 @@ import pytest
 from rich.console import Console
 
 from keepwise.data.loader import load
-from keepwise.data.sample import generate_sample
+from keepwise.metrics.activity import AliveProbabilityRule, RecencyRule, churn_by_period
+from keepwise.metrics.cohorts import cohort_retention
 from keepwise.metrics.features import customer_features
-from keepwise.metrics.portfolio import (
-    RFM_SEGMENTS,
-    AliveProbabilityRule,
-    RecencyRule,
-    churn_by_period,
-    cohort_retention,
-    portfolio_summary,
-    quintile_scores,
-    rfm_scores,
-    rfm_segment,
-    segment_counts,
-    whale_curve,
-)
+from keepwise.metrics.portfolio import portfolio_summary
 from keepwise.metrics.render import render_summary
+from keepwise.metrics.rfm import RFM_SEGMENTS, quintile_scores, rfm_scores, rfm_segment, segment_counts
+from keepwise.metrics.value import whale_curve
+from keepwise.sample import generate_sample
 
 HAND_AS_OF = date(2024, 6, 30)
 # Short window so that the hand-computed months below show every case: lost, new, won back.

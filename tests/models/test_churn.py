@@ -8,17 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from keepwise.assess.churn_reasons import churn_reasons
 from keepwise.config import load_settings
 from keepwise.data.loader import load
-from keepwise.data.sample import generate_sample
-from keepwise.models.churn import (
-    SOURCES,
-    ChurnModel,
-    FeatureFrames,
-    backtest,
-    choose_churn_source,
-    design_matrix,
-)
+from keepwise.models.churn_backtest import backtest, choose_churn_source, churn_sources
+from keepwise.models.churn_classifier import ChurnModel, design_matrix
+from keepwise.models.churn_labels import FeatureFrames
+from keepwise.sample import generate_sample
 
 AS_OF = date(2026, 6, 30)
 CDNOW_AS_OF = date(1998, 6, 30)
@@ -59,8 +55,8 @@ def test_backtest_has_every_cutoff_and_source(sample):
     _, _, result, _, _ = sample
     period = timedelta(days=90)
     assert sorted(set(result["cutoff"])) == [AS_OF - 3 * period, AS_OF - 2 * period, AS_OF - period]
-    assert set(result["source"]) == set(SOURCES)
-    assert len(result) == 3 * len(SOURCES)
+    assert set(result["source"]) == set(churn_sources())
+    assert len(result) == 3 * len(churn_sources())
     # Sources are scored on the same customers at a cutoff.
     assert result.groupby("cutoff")["n_customers"].nunique().eq(1).all()
 
@@ -103,7 +99,7 @@ def test_choose_churn_source_names_its_evidence(sample):
         assert reason.startswith(f"{source}: AUC ") and "Brier" in reason and "cutoff" in reason
     else:
         # BG/NBD could not be fitted at any cutoff; the reason says so and why.
-        assert reason.startswith("classifier: BG/NBD could not be fitted (BetaGeoFitter")
+        assert reason.startswith("classifier: bgnbd could not be fitted (BetaGeoFitter")
 
 
 def test_choose_churn_source_rules():
@@ -141,7 +137,7 @@ def test_long_gap_customer_is_told_about_recency(sample):
     features = frames.at(AS_OF).merge(truth, on="customer_id")
     lapsed = features[(features["customer_type"] == "lapsed_valuable") & (features["n_orders"] > 0)]
     longest_gaps = lapsed.nlargest(5, "days_since_last_order")["customer_id"].tolist()
-    reasons = model.reasons(ds, AS_OF, longest_gaps, frames=frames)
+    reasons = churn_reasons(model, ds, AS_OF, longest_gaps, frames=frames)
     for customer_id in longest_gaps:
         days = int(lapsed.set_index("customer_id").at[customer_id, "days_since_last_order"])
         assert reasons[customer_id][0].startswith(f"no purchase for {days} days"), reasons[customer_id]
@@ -160,7 +156,7 @@ def test_reasons_only_for_requested_customers(sample, monkeypatch):
         return predict(data, *args, **kwargs)
 
     monkeypatch.setattr(model.booster_, "predict", counting_predict)
-    reasons = model.reasons(ds, AS_OF, [*requested, requested[0], "NO_SUCH_CUSTOMER"], top=2)
+    reasons = churn_reasons(model, ds, AS_OF, [*requested, requested[0], "NO_SUCH_CUSTOMER"], top=2)
     assert set(reasons) == {*requested, "NO_SUCH_CUSTOMER"}
     assert reasons["NO_SUCH_CUSTOMER"] == []
     bought = frames.at(AS_OF).set_index("customer_id").loc[requested, "n_orders"].gt(0).sum()
@@ -233,5 +229,5 @@ def test_cdnow_classifier_fits_and_predicts(cdnow):
     assert risk["churn_risk"].between(0.0, 1.0).all()
     assert len(risk) == ds.row_count("customers")
     top = risk.nlargest(3, "churn_risk")["customer_id"].tolist()
-    reasons = model.reasons(ds, CDNOW_AS_OF, top, frames=frames)
+    reasons = churn_reasons(model, ds, CDNOW_AS_OF, top, frames=frames)
     assert all(reasons[c] for c in top)

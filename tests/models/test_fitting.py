@@ -11,7 +11,8 @@ from keepwise.models import (
     ParetoNBDFitter,
 )
 from keepwise.models.base import _factorize, compress_columns, softplus_and_sigmoid
-from keepwise.models.pareto_nbd import hyp2f1_unit_a
+from keepwise.models.clv import customer_lifetime_value
+from keepwise.models.hypergeometric import hyp2f1_unit_a
 from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
 
 TRANSACTION_FITTERS = [BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter]
@@ -328,21 +329,39 @@ def test_invalid_input_is_rejected():
 
 def test_customer_lifetime_value(cdnow_rounded, fitted_models):
     d = cdnow_rounded
-    spend = GammaGammaFitter().fit(d["frequency"], d["monetary_value"])
+    spend_model = GammaGammaFitter().fit(d["frequency"], d["monetary_value"])
+    spend = spend_model.conditional_expected_average_profit(d["frequency"], d["monetary_value"])
     model = fitted_models["BetaGeoFitter"]
-    args = (model, d["frequency"], d["recency"], d["T"], d["monetary_value"])
+    args = (model, spend, d["frequency"], d["recency"], d["T"])
     # Weeks as the model unit, monthly periods.
-    clv = spend.customer_lifetime_value(*args, time=12, discount_rate=0.01, period_length=4.35)
+    clv = customer_lifetime_value(*args, periods=12, discount_rate=0.01, period_length=4.35)
     assert np.all(np.isfinite(clv)) and np.all(clv >= 0)
-    undiscounted = spend.customer_lifetime_value(*args, time=12, discount_rate=0.0, period_length=4.35)
+    undiscounted = customer_lifetime_value(*args, periods=12, discount_rate=0.0, period_length=4.35)
     expected = model.conditional_expected_number_of_purchases_up_to_time(12 * 4.35, d["frequency"], d["recency"], d["T"])
-    np.testing.assert_allclose(undiscounted,
-                               spend.conditional_expected_average_profit(d["frequency"], d["monetary_value"]) * expected)
+    np.testing.assert_allclose(undiscounted, spend * expected)
     assert np.all(clv <= undiscounted + 1e-9)
-    half = spend.customer_lifetime_value(*args, time=12, discount_rate=0.01, period_length=4.35, margin=0.5)
+    # One period: the purchases of that period discounted once.
+    one = customer_lifetime_value(*args, periods=1, discount_rate=0.01, period_length=4.35)
+    first = model.conditional_expected_number_of_purchases_up_to_time(4.35, d["frequency"], d["recency"], d["T"])
+    np.testing.assert_allclose(one, spend * first / 1.01)
+    half = customer_lifetime_value(*args, periods=12, discount_rate=0.01, period_length=4.35, margin=0.5)
     np.testing.assert_allclose(half, 0.5 * clv)
-    population_mean = spend.params_["p"] * spend.params_["v"] / (spend.params_["q"] - 1)
-    assert spend.conditional_expected_average_profit(0, 0) == pytest.approx(population_mean)
+    population_mean = spend_model.params_["p"] * spend_model.params_["v"] / (spend_model.params_["q"] - 1)
+    assert spend_model.conditional_expected_average_profit(0, 0) == pytest.approx(population_mean)
+    with pytest.raises(ValueError, match="at least one"):
+        customer_lifetime_value(*args, periods=0, discount_rate=0.01, period_length=4.35)
+
+
+def test_every_transaction_model_setting_has_a_fitter():
+    from typing import get_args
+
+    from keepwise.config import TransactionModel
+    from keepwise.models.fitting import TRANSACTION_MODELS, transaction_fitter
+
+    assert tuple(TRANSACTION_MODELS) == get_args(TransactionModel)
+    assert isinstance(transaction_fitter("mbgnbd"), ModifiedBetaGeoFitter)
+    with pytest.raises(ValueError, match="unknown transaction model 'bg-nbd'"):
+        transaction_fitter("bg-nbd")
 
 
 def _pure_nbd(n, seed, r=0.8, alpha=10.0):
@@ -371,7 +390,7 @@ def test_pareto_nbd_homogeneous_dropout_limit_raises():
 
 
 def test_hypergeometric_quadrature_near_one_matches_series():
-    from keepwise.models.pareto_nbd import _hyp2f1_unit_a_series
+    from keepwise.models.hypergeometric import _hyp2f1_unit_a_series
 
     rng = np.random.default_rng(5)
     b = np.exp(rng.uniform(-2, 7, 300))

@@ -9,6 +9,10 @@ Published values, CDNOW 1/10 sample (2,357 customers), calibration weeks 1-39 (t
 * Gamma-Gamma — Fader, Hardie & Lee (2005), "RFM and CLV: Using Iso-Value Curves for Customer Base
   Analysis", JMR 42(4) (and Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary Value"),
   on the 946 repeat buyers' mean repeat spend: p = 6.25, q = 3.74, γ = 15.44.
+* MBG/NBD — Batislam, Denizel & Filiztekin (2007), "Empirical validation and comparison of models for
+  customer base analysis", IJRM 24(3); on CDNOW as BTYDplus (Platzer) and lifetimes'
+  ModifiedBetaGeoFitter (test_params_out_is_close_to_BTYDplus) report it: r = 0.525, α = 6.183,
+  a = 0.891, b = 1.614.
 The published fits used the summary with weeks rounded to 2 decimals, which is the CSV fixture.
 """
 
@@ -16,13 +20,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from keepwise.models import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
+from keepwise.models import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+from keepwise.models.fitting import transaction_fitter
 
 BGNBD_PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 BGNBD_LL = -9582.4
 PARETO_PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
 PARETO_LL = -9595.0
 GAMMA_GAMMA_PUBLISHED = {"p": 6.25, "q": 3.74, "v": 15.44}
+MBGNBD_PUBLISHED = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
 
 
 def assert_three_significant_digits(estimates: dict, published: dict):
@@ -54,6 +60,13 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(bgnbd):
 def test_pareto_nbd_reproduces_fader_hardie_lee_2005(pareto):
     assert_three_significant_digits(pareto.params_, PARETO_PUBLISHED)
     assert pareto.log_likelihood_ == pytest.approx(PARETO_LL, abs=0.05)
+
+
+def test_mbgnbd_setting_reproduces_the_published_cdnow_fit(cdnow_rounded):
+    # Reached through the setting's name, as [clv] transaction_model = "mbgnbd" reaches it.
+    model = transaction_fitter("mbgnbd").fit(cdnow_rounded["frequency"], cdnow_rounded["recency"], cdnow_rounded["T"])
+    assert isinstance(model, ModifiedBetaGeoFitter)
+    assert_three_significant_digits(model.params_, MBGNBD_PUBLISHED)
 
 
 def test_gamma_gamma_reproduces_published_spend_model(cdnow_rounded):

@@ -4,7 +4,7 @@ profitable, deprioritize or offboard, each with dated evidence, the business's o
 
 from keepwise.assess.engine import CONTRACT_COLUMNS, EXTRA_COLUMNS, assess, assess_frames, write_assessment
 from keepwise.assess.explain import explain, render_text
-from keepwise.assess.service import AssessmentRun, assess_with_models
+from keepwise.assess.run import AssessmentRun, assess_with_models
 
 __all__ = [
     "AssessmentRun",

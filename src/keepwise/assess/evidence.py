@@ -17,10 +17,10 @@ import pandas as pd
 
 from keepwise.assess.flags import FLAG_CODES
 from keepwise.config import Settings
+from keepwise.metrics.periods import DAYS_PER_MONTH
 
 __all__ = ["build_evidence", "build_reasons"]
 
-DAYS_PER_MONTH = 30.44
 
 
 def _day(moments: pd.Series) -> pd.Series:
@@ -314,7 +314,7 @@ def build_reasons(
     )
     reasons.add(
         flags["no_referrals"],
-        lambda m: "no referrals in " + _int(f.loc[m, "tenure_days"] // 30) + " months",
+        lambda m: "no referrals in " + _int(f.loc[m, "tenure_days"] // DAYS_PER_MONTH) + " months",
     )
     horizon_months = round(settings.clv.horizon_days / DAYS_PER_MONTH)
     reasons.add(

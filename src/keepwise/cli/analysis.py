@@ -10,8 +10,6 @@ from rich.table import Table as RichTable
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
-    LANGUAGES,
-    PERIODS,
     AsOfOpt,
     ConfigOpt,
     DataArg,
@@ -27,6 +25,8 @@ from keepwise.cli.common import (
     say,
     settings_or_exit,
 )
+from keepwise.metrics.periods import PERIODS
+from keepwise.text import LANGUAGES
 
 
 @app.command()

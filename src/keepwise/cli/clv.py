@@ -22,11 +22,11 @@ from keepwise.cli.common import (
     settings_or_exit,
 )
 
-clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
+clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
                       no_args_is_help=True)
 app.add_typer(clv_app, name="clv")
 
-ModelOpt = Annotated[str, typer.Option("--model", help="bgnbd, pareto-nbd or gamma-gamma.")]
+ModelOpt = Annotated[str, typer.Option("--model", help="bgnbd, mbgnbd, pareto-nbd or gamma-gamma.")]
 CalibrationOpt = Annotated[str, typer.Option("--calibration-end", help="Last day of the calibration period.")]
 TimeUnitOpt = Annotated[str, typer.Option("--time-unit", help="day or week.")]
 
@@ -45,7 +45,7 @@ def clv_fit(
     """Fit a model on completed orders up to the calibration end; print parameters and log-likelihood."""
     import json
 
-    from keepwise.models.service import fit_model
+    from keepwise.models.fitting import fit_model
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
@@ -74,7 +74,7 @@ def clv_predict(
     config: ConfigOpt = None,
 ) -> None:
     """Per customer: P(alive) and expected repeat purchases over the horizon, as a CSV."""
-    from keepwise.models.service import predict
+    from keepwise.models.fitting import predict
     from keepwise.output import write_frame
 
     settings = settings_or_exit(config)

@@ -147,7 +147,5 @@ def require_choice(value: str, option: str, choices: tuple[str, ...]) -> None:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-PERIODS = ("month", "quarter", "year")
-LANGUAGES = ("en", "fa", "ru")
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]
 

@@ -64,7 +64,7 @@ def sample(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
 ) -> None:
     """Write a synthetic business with planted customer types (truth.csv beside it)."""
-    from keepwise.data.sample import generate_sample
+    from keepwise.sample import generate_sample
 
     require_choice(fmt, "--format", ("csv", "parquet"))
     result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)

@@ -1,4 +1,4 @@
-"""The Gamma-Gamma model of spend per transaction, and discounted customer lifetime value."""
+"""The Gamma-Gamma model of spend per transaction (discounted CLV from it: ``keepwise.models.clv``)."""
 
 from __future__ import annotations
 
@@ -96,28 +96,3 @@ class GammaGammaFitter(BaseFitter):
         x = np.asarray(frequency, dtype=float)
         m = np.where(x > 0, np.asarray(monetary_value, dtype=float), 0.0)
         return p * (v + x * m) / (p * x + q - 1.0)
-
-    def customer_lifetime_value(self, transaction_model, frequency, recency, T, monetary_value, *,
-                                time: int = 12, discount_rate: float = 0.01, margin: float = 1.0,
-                                period_length: float = 30.0):
-        r"""Discounted expected profit over the next ``time`` periods.
-
-        CLV = margin · E[M | x, m̄] · Σ_{i=1}^{time} (E[Y(i·L) | ·] − E[Y((i−1)·L) | ·]) / (1 + d)^i,
-
-        where Y comes from ``transaction_model`` (a fitted BG/NBD, MBG/NBD or Pareto/NBD, in its own
-        time unit), L = ``period_length`` model time units per period (30 for days → months, 4.348
-        for weeks → months), d = ``discount_rate`` per period and margin the share of revenue that is
-        profit. Purchases in period i are discounted to the end of that period.
-        """
-        if time < 1:
-            raise ValueError("time must be at least one period")
-        spend = self.conditional_expected_average_profit(frequency, monetary_value)
-        x, t_x, t_cal = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (frequency, recency, T)))
-        previous = np.zeros(x.shape)
-        discounted = np.zeros(x.shape)
-        for period in range(1, time + 1):
-            cumulative = transaction_model.conditional_expected_number_of_purchases_up_to_time(
-                period * period_length, x, t_x, t_cal)
-            discounted += (cumulative - previous) / (1.0 + discount_rate) ** period
-            previous = cumulative
-        return margin * spend * discounted

@@ -3,7 +3,7 @@
 * P(alive) comes from the transaction model ([clv] transaction_model, BG/NBD by default) fitted
   on completed orders up to the as-of date.
 * churn_risk is P(no purchase in the next [churn_model] period_days). It comes from whichever
-  source predicted better on this business's own history (``churn.backtest``): the BG/NBD
+  source predicted better on this business's own history (``churn_backtest.backtest``): the transaction model's
   closed form, the LightGBM classifier, or their blend ([clv] churn_source = "auto"), and the
   result says which and why.
 * CLV is discounted expected gross margin over [clv] horizon_days: expected purchases per month
@@ -25,18 +25,18 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.base import BaseFitter
+from keepwise.models.clv import customer_lifetime_value
+from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
-from keepwise.models.service import TRANSACTION_MODELS, customer_summary
-from keepwise.models.summary import TIME_UNIT_DAYS
-
-DAYS_PER_MONTH = 365.25 / 12
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 
 
 @dataclass
 class CustomerPredictions:
     table: pd.DataFrame  # customer_id, then what could be predicted: p_alive, churn_risk, clv, ...
-    churn_source: str  # "bgnbd", "classifier", "blend", or "rhythm" (no model fitted)
+    churn_source: str  # the transaction model ([clv] transaction_model), "classifier", "blend", or "rhythm"
     churn_source_reason: str
     transaction_model: BaseFitter | None = None
     spend_model: GammaGammaFitter | None = None
@@ -79,19 +79,15 @@ def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days:
         notes.append(f"Gamma-Gamma could not be fitted ({error}); expected spend = mean repeat spend")
         mean_spend = float(monetary[repeaters].mean()) if repeaters.any() else 0.0
         spend = np.where(repeaters, monetary, mean_spend)
-    previous = np.zeros(len(x))
-    discounted = np.zeros(len(x))
-    period = DAYS_PER_MONTH / unit_days
-    for month in range(1, months + 1):
-        cumulative = transaction.conditional_expected_number_of_purchases_up_to_time(month * period, x, t_x, t_cal)
-        discounted += (cumulative - previous) / (1.0 + monthly_rate) ** month
-        previous = cumulative
-    return margin_share * spend * discounted, spend_model
+    clv = customer_lifetime_value(transaction, spend, x, t_x, t_cal, periods=months,
+                                  period_length=DAYS_PER_MONTH / unit_days, discount_rate=monthly_rate,
+                                  margin=margin_share)
+    return clv, spend_model
 
 
 def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
     """Per-cutoff feature frames for the classifier, seeded with the ones already computed at as_of."""
-    from keepwise.models.churn import FeatureFrames
+    from keepwise.models.churn_labels import FeatureFrames
 
     frames = FeatureFrames(ds, ds.settings)
     if features is not None:
@@ -99,35 +95,37 @@ def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
     return frames
 
 
-def _churn_from_history(ds: Dataset, as_of: date, bgnbd_risk: pd.Series, notes: list[str], frames):
+def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames):
     """Pick the churn source by backtest on this business's own past, then predict with it."""
-    from keepwise.models.churn import ChurnModel, backtest, choose_churn_source
+    from keepwise.models.churn_backtest import backtest, choose_churn_source
+    from keepwise.models.churn_classifier import ChurnModel
 
     settings = ds.settings
+    name = settings.clv.transaction_model
     try:
         scores = backtest(ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings, frames=frames)
         source, reason = choose_churn_source(scores, settings)
     except ValueError as error:
         notes.append(f"churn backtest not possible ({error})")
-        return bgnbd_risk, "bgnbd", "bgnbd: the backtest could not run on this data", None, None
-    if source == "bgnbd":
-        return bgnbd_risk, source, reason, scores, None
+        return transaction_risk, name, f"{name}: the backtest could not run on this data", None, None
+    if source == name:
+        return transaction_risk, source, reason, scores, None
     try:
         model = ChurnModel(settings).fit(ds, as_of, frames=frames)
         classifier = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
-        return bgnbd_risk, "bgnbd", f"bgnbd: the classifier could not be trained at {as_of}", scores, None
-    classifier = classifier.reindex(bgnbd_risk.index)
+        return transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores, None
+    classifier = classifier.reindex(transaction_risk.index)
     if source == "blend":
-        combined = ((classifier + bgnbd_risk) / 2).fillna(bgnbd_risk)
+        combined = ((classifier + transaction_risk) / 2).fillna(transaction_risk)
         return combined, source, reason, scores, (model, frames)
-    return classifier.fillna(bgnbd_risk), source, reason, scores, (model, frames)
+    return classifier.fillna(transaction_risk), source, reason, scores, (model, frames)
 
 
 def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames):
     """Churn risk from the classifier alone, for data the purchase model cannot describe."""
-    from keepwise.models.churn import ChurnModel
+    from keepwise.models.churn_classifier import ChurnModel
 
     try:
         model = ChurnModel(ds.settings).fit(ds, as_of, frames=frames)
@@ -154,7 +152,7 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     table = pd.DataFrame({"customer_id": summary["customer_id"]})
     try:
-        transaction = TRANSACTION_MODELS[config.transaction_model]().fit(x, t_x, t_cal)
+        transaction = transaction_fitter(config.transaction_model).fit(x, t_x, t_cal)
     except ValueError as error:  # ConvergenceError included: e.g. no dropout visible in the data
         notes.append(f"{config.transaction_model} cannot be fitted on this data ({error})")
         transaction = None
@@ -172,22 +170,22 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
             table, "classifier", reason, notes=notes, churn_model=model, churn_frames=frames
         )
 
-    period_units = ds.settings.churn_model.period_days / unit_days
     table["p_alive"] = np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0)
-    buy_soon = transaction.probability_of_purchase_in_next(period_units, x, t_x, t_cal)
-    table["churn_risk_bgnbd"] = np.clip(1.0 - buy_soon, 0.0, 1.0)
+    table["churn_risk_transaction"] = churn_risk(transaction, ds.settings.churn_model.period_days, unit_days,
+                                                 x, t_x, t_cal)
     table["expected_purchases"] = transaction.conditional_expected_number_of_purchases_up_to_time(
         config.horizon_days / unit_days, x, t_x, t_cal
     )
     clv, spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features), notes)
     table["clv"] = clv
-    bgnbd_risk = pd.Series(table["churn_risk_bgnbd"].to_numpy(), index=table["customer_id"])
+    transaction_risk = pd.Series(table["churn_risk_transaction"].to_numpy(), index=table["customer_id"])
     backtest_scores = None
     if config.churn_source == "auto":
         frames = _feature_frames(ds, as_of, features)
-        risk, source, reason, backtest_scores, fitted = _churn_from_history(ds, as_of, bgnbd_risk, notes, frames)
+        risk, source, reason, backtest_scores, fitted = _churn_from_history(ds, as_of, transaction_risk, notes, frames)
     else:
-        risk, source, reason, fitted = bgnbd_risk, "bgnbd", "bgnbd: set by [clv] churn_source", None
+        name = config.transaction_model
+        risk, source, reason, fitted = transaction_risk, name, f"{name}: set by [clv] churn_source", None
     table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
     result = CustomerPredictions(table, source, reason, transaction, spend_model, backtest_scores, notes)
     if fitted:

@@ -20,8 +20,11 @@ import datetime
 import ibis
 import ibis.expr.datatypes as dt
 import numpy as np
+import pandas as pd
 
-__all__ = ["TIME_UNIT_DAYS", "rfm_summary", "summary_arrays", "sufficient_statistics", "transaction_statistics"]
+from keepwise.data.loader import Dataset
+
+__all__ = ["TIME_UNIT_DAYS", "customer_summary", "rfm_summary", "summary_arrays", "sufficient_statistics", "transaction_statistics"]
 
 TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
 # Days per bitmap in DuckDB's count of a customer's transaction days (see transaction_statistics):
@@ -182,3 +185,9 @@ def summary_arrays(summary: ibis.Table) -> dict[str, np.ndarray]:
             integer = name in ("frequency", "n_customers")
             arrays[name] = column.to_numpy().astype(np.int64 if integer else float)
     return arrays
+
+
+def customer_summary(ds: Dataset, calibration_end: datetime.date, time_unit: str) -> pd.DataFrame:
+    """Frequency, recency, T and mean repeat spend per customer (the summary above, computed), by customer_id."""
+    summary = rfm_summary(ds.table("orders"), calibration_end, time_unit).to_pandas()
+    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)

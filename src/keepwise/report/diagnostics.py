@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.metrics.portfolio import completed_purchases
+from keepwise.metrics.activity import completed_purchases
 
 DAYS_PER_WEEK = 7
 # Longest holdout: a year, so long histories keep most of their data for fitting.

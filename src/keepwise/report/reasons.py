@@ -1,6 +1,6 @@
 """What drives churn, for the model-diagnostics section of the report.
 
-Preferred source: the churn classifier's feature importance (``keepwise.models.churn``), its
+Preferred source: the churn classifier's feature importance (``keepwise.models.churn_classifier``), its
 features grouped into the reasons a person reads (recency, spend trend, deliveries, ...). When the
 classifier cannot be trained on the data, the assessment's own reasons stand in: the first reason given for every
 customer the assessment wants to retain or win back, with the figures blanked out so that reasons of
@@ -51,7 +51,7 @@ def churn_model_reasons(ds: Dataset, as_of: date, model=None) -> ChurnReasons:
     ``model``: a ``ChurnModel`` already fitted at ``as_of`` (by the predictions); otherwise one is fitted here.
     """
     try:
-        from keepwise.models.churn import ChurnModel, reason_group
+        from keepwise.models.churn_classifier import ChurnModel, reason_group
     except ImportError as error:
         return ChurnReasons(unavailable=f"the churn model is not part of this installation ({error})")
     if model is None:

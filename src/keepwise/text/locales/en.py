@@ -241,7 +241,7 @@ MESSAGES = {
     "flag.values_conflict": "Values conflict",
     "flag.no_growth_potential": "No growth potential",
     "flag.no_referrals": "No referrals",
-    # churn model reason groups (keepwise.models.churn.REASON_GROUPS)
+    # churn model reason groups (keepwise.models.churn_classifier.REASON_GROUPS)
     "reason_group.recency": "time since the last order",
     "reason_group.spend_trend": "spend trend",
     "reason_group.order_trend": "order trend",

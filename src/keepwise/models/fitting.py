@@ -15,12 +15,17 @@ import pandas as pd
 
 from keepwise.data.loader import Dataset
 from keepwise.models.base import BaseFitter
-from keepwise.models.bgnbd import BetaGeoFitter
+from keepwise.models.bgnbd import BetaGeoFitter, ModifiedBetaGeoFitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.pareto_nbd import ParetoNBDFitter
-from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary, summary_arrays, transaction_statistics
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary, summary_arrays, transaction_statistics
 
-TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {"bgnbd": BetaGeoFitter, "pareto-nbd": ParetoNBDFitter}
+# The names [clv] transaction_model and `clv fit --model` accept (config.TransactionModel), and their fitters.
+TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {
+    "bgnbd": BetaGeoFitter,
+    "mbgnbd": ModifiedBetaGeoFitter,
+    "pareto-nbd": ParetoNBDFitter,
+}
 SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
 MODEL_NAMES = (*TRANSACTION_MODELS, *SPEND_MODELS)
 TIME_UNITS = tuple(TIME_UNIT_DAYS)
@@ -55,10 +60,18 @@ def _check(model: str, time_unit: str, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"--time-unit must be day or week (got '{time_unit}')")
 
 
-def customer_summary(ds: Dataset, calibration_end: date, time_unit: str) -> pd.DataFrame:
-    """Frequency, recency, T and mean repeat spend per customer, as CONTRACT.md defines them."""
-    summary = rfm_summary(ds.table("orders"), calibration_end, time_unit).to_pandas()
-    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+def transaction_fitter(name: str) -> BaseFitter:
+    """An unfitted transaction model by its setting name (``[clv] transaction_model``)."""
+    try:
+        return TRANSACTION_MODELS[name]()
+    except KeyError:
+        raise ValueError(f"unknown transaction model '{name}' (one of {', '.join(TRANSACTION_MODELS)})") from None
+
+
+def churn_risk(fitter: BaseFitter, period_days: float, unit_days: float, frequency, recency, T) -> np.ndarray:
+    """P(no purchase in the next ``period_days``) from a fitted transaction model: 1 - P(at least one)."""
+    buy = fitter.probability_of_purchase_in_next(period_days / unit_days, frequency, recency, T)
+    return np.clip(1.0 - np.asarray(buy, dtype=float), 0.0, 1.0)
 
 
 def _no_orders(calibration_end: date) -> ValueError:
@@ -82,7 +95,7 @@ def fit_model(ds: Dataset, model: str, calibration_end: date, time_unit: str) ->
     statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end, time_unit))
     if statistics["n_customers"].sum() == 0:
         raise _no_orders(calibration_end)
-    fitter = TRANSACTION_MODELS[model]().fit(statistics["frequency"], statistics["recency"], statistics["T"],
+    fitter = transaction_fitter(model).fit(statistics["frequency"], statistics["recency"], statistics["T"],
                                              weights=statistics["n_customers"])
     return FittedModel(model, fitter, int(statistics["n_customers"].sum()))
 
@@ -96,7 +109,7 @@ def predict(ds: Dataset, model: str, calibration_end: date, time_unit: str, hori
     if summary.empty:
         raise _no_orders(calibration_end)
     args = (summary["frequency"].to_numpy(), summary["recency"].to_numpy(), summary["T"].to_numpy())
-    fitter = TRANSACTION_MODELS[model]().fit(*args)
+    fitter = transaction_fitter(model).fit(*args)
     out = summary[["customer_id", "frequency", "recency", "T"]].copy()
     out["p_alive"] = fitter.conditional_probability_alive(*args)
     out["expected_purchases"] = fitter.conditional_expected_number_of_purchases_up_to_time(horizon, *args)

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from keepwise.assess.churn_reasons import churn_reasons
 from keepwise.assess.engine import _referrals_tracked, assess_frames
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
@@ -41,7 +42,7 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date) -> None:
     wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
     if not wanted:
         return
-    drivers = predictions.churn_model.reasons(ds, as_of, wanted, frames=predictions.churn_frames)
+    drivers = churn_reasons(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames)
     extra = pd.Series(
         {cid: "churn drivers: " + ", ".join(texts) for cid, texts in drivers.items() if texts}, dtype=object
     )

@@ -1,0 +1,246 @@
+"""Who is active when, and churn per period: the pluggable activity rule (purchase recency, or a
+model's P(alive)) applied to completed purchases at each period end."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from keepwise.data.loader import Dataset
+from keepwise.metrics.periods import PANDAS_FREQ, as_date, check_period, day_numbers
+
+CHURN_COLUMNS = (
+    "period",
+    "period_start",
+    "period_end",
+    "partial",
+    "customers_at_start",
+    "new_customers",
+    "reactivated",
+    "lost",
+    "lost_of_start",
+    "customers_at_end",
+    "churn_rate",
+    "retention_rate",
+)
+
+
+def completed_purchases(ds: Dataset, as_of: date | None = None) -> ibis.Table:
+    """Completed orders as (customer_id, day, revenue), up to and including ``as_of``.
+
+    Cancelled orders are not purchases: they neither acquire nor keep a customer.
+    """
+    orders = ds.table("orders")
+    purchases = orders.filter(orders.status == "completed").select(
+        customer_id=orders.customer_id, day=orders.ordered_at.date(), revenue=orders.revenue
+    )
+    if as_of is not None:
+        purchases = purchases.filter(purchases.day <= as_of)
+    return purchases
+
+
+def resolve_as_of(ds: Dataset, as_of: date | datetime | str | None) -> date:
+    """The given date, else the dataset's, else the last completed order's day."""
+    if as_of is not None:
+        return as_date(as_of)
+    if ds.as_of is not None:
+        return as_date(ds.as_of)
+    last = completed_purchases(ds).day.max().execute()
+    if last is None or pd.isna(last):
+        raise ValueError("no as-of date given and the data has no completed orders to infer one from")
+    return as_date(pd.Timestamp(last).date())
+
+
+class ActivityRule(Protocol):
+    """Decides which customers are active ("not lost") at given dates.
+
+    ``active_at`` gets the completed purchases (an ibis table of ``customer_id, day, revenue``) and
+    the snapshot dates, and returns a DataFrame with one row per (``customer_id``, ``at``) for every
+    customer active at the end of day ``at``. It must only use purchases on or before ``at``.
+    """
+
+    description: str
+
+    def active_at(self, purchases: ibis.Table, dates: Sequence[date]) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class RecencyRule:
+    """The business rule: lost after ``lost_after_days`` without a purchase.
+
+    A customer is active at the end of day ``d`` when they have a completed order on a day ``o``
+    with ``d - lost_after_days <= o <= d``. So with 180 days, a customer whose last order was on
+    1 January is still active on 30 June (180 days later) and lost from 1 July (181 days).
+    """
+
+    lost_after_days: int
+
+    def __post_init__(self) -> None:
+        if self.lost_after_days < 0:
+            raise ValueError(f"lost_after_days must be >= 0, got {self.lost_after_days}")
+
+    @property
+    def description(self) -> str:
+        return f"lost after {self.lost_after_days} days without a purchase"
+
+    def active_at(self, purchases: ibis.Table, dates: Sequence[date]) -> pd.DataFrame:
+        snapshots = ibis.memtable({"at": [as_date(d) for d in dates]})
+        window = ibis.interval(days=self.lost_after_days)
+        # A range join: DuckDB matches every purchase to the snapshots it keeps the customer active at.
+        covered = purchases.join(
+            snapshots, [purchases.day <= snapshots.at, purchases.day >= snapshots.at - window]
+        )
+        return covered.select("customer_id", "at").distinct().execute()
+
+
+@dataclass(frozen=True)
+class AliveProbabilityRule:
+    """A model-based rule: active while the probability of being alive is at least ``threshold``.
+
+    ``p_alive(history, at)`` gets the completed purchases up to ``at`` (a DataFrame of
+    ``customer_id, day, revenue``) and returns P(alive at ``at``) as a Series indexed by
+    customer_id; this is where a fitted BG/NBD or Pareto/NBD model plugs in.
+    """
+
+    p_alive: Callable[[pd.DataFrame, date], pd.Series]
+    threshold: float
+
+    @classmethod
+    def configured(
+        cls, ds: Dataset, p_alive: Callable[[pd.DataFrame, date], pd.Series]
+    ) -> AliveProbabilityRule:
+        """The rule with the configured threshold, ``[churn] p_alive_threshold``."""
+        return cls(p_alive, float(ds.settings.churn.p_alive_threshold))
+
+    @property
+    def description(self) -> str:
+        return f"lost when the probability of being alive falls below {self.threshold:g}"
+
+    def active_at(self, purchases: ibis.Table, dates: Sequence[date]) -> pd.DataFrame:
+        history = purchases.execute()
+        history_days = day_numbers(history["day"])
+        frames = []
+        for at in dates:
+            until = history[history_days <= np.datetime64(as_date(at), "D")]
+            if until.empty:
+                continue
+            probability = self.p_alive(until, as_date(at))
+            alive = probability[probability >= self.threshold].index
+            frames.append(pd.DataFrame({"customer_id": alive.astype(str), "at": as_date(at)}))
+        if not frames:
+            return pd.DataFrame({"customer_id": pd.Series([], dtype=str), "at": pd.Series([], dtype=object)})
+        return pd.concat(frames, ignore_index=True)
+
+
+def default_rule(ds: Dataset, lost_after_days: int | None = None) -> ActivityRule:
+    """The configured recency rule (``[churn] lost_after_days``), or the given number of days."""
+    days = ds.settings.churn.lost_after_days if lost_after_days is None else lost_after_days
+    return RecencyRule(int(days))
+
+
+# --------------------------------------------------------------------------------------------------
+# Churn by period
+
+
+def _empty_churn_table() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series([], dtype=object) for name in CHURN_COLUMNS})
+
+
+def churn_by_period(
+    ds: Dataset,
+    as_of: date | datetime | str | None = None,
+    period: str = "month",
+    lost_after_days: int | None = None,
+    rule: ActivityRule | None = None,
+) -> pd.DataFrame:
+    """Churn rate per calendar period, as the business defines it: lost in the period / customers at its start.
+
+    Periods run from the one holding the first completed order to the one holding ``as_of``; the
+    last is cut at ``as_of`` (``partial`` is True when it ends before the calendar period does).
+    Who is active comes from ``rule`` (default: the recency rule, ``lost_after_days`` or
+    ``[churn] lost_after_days``: active at the end of day d = bought within the N days up to d).
+
+    Per period, with S = active at the end of the day before it starts, E = active at its end and
+    N = customers whose first completed order falls in it (S and N never overlap):
+
+    * ``customers_at_start`` = |S|, ``customers_at_end`` = |E|, ``new_customers`` = |N|;
+    * ``lost`` = customers of S or N not active at the end (a customer acquired and lapsed within
+      the same period counts, which only happens when the period is longer than the rule's window);
+    * ``lost_of_start`` = those of them that were already customers at the start;
+    * ``reactivated`` = customers active at the end who were neither active at the start nor new:
+      lost earlier and won back by a purchase in the period;
+    * ``churn_rate`` = lost / customers_at_start (empty when nobody was a customer at the start),
+      ``retention_rate`` = 1 - churn_rate.
+
+    The counts always reconcile: customers_at_start + new_customers + reactivated - lost =
+    customers_at_end. States are compared at the two ends only, so a customer who lapses and comes
+    back within one period is neither lost nor reactivated.
+    """
+    check_period(period)
+    as_of = resolve_as_of(ds, as_of)
+    rule = rule or default_rule(ds, lost_after_days)
+    purchases = completed_purchases(ds, as_of)
+    first = purchases.group_by("customer_id").aggregate(first_day=purchases.day.min()).execute()
+    if first.empty:
+        return _empty_churn_table()
+
+    periods = pd.period_range(
+        pd.Timestamp(first["first_day"].min()), pd.Timestamp(as_of), freq=PANDAS_FREQ[period]
+    )
+    starts = [p.start_time.date() for p in periods]
+    ends = [min(p.end_time.date(), as_of) for p in periods]
+    # Snapshot k is the state after period k - 1: the day before the first period, then each period's end.
+    snapshots = [starts[0] - timedelta(days=1), *ends]
+
+    customers = pd.Index(first["customer_id"].astype(str))
+    active = rule.active_at(purchases, snapshots)
+    row = customers.get_indexer(active["customer_id"].astype(str))
+    column = pd.Index(np.array(snapshots, dtype="datetime64[D]")).get_indexer(day_numbers(active["at"]))
+    known = (row >= 0) & (column >= 0)
+    is_active = np.zeros((len(customers), len(snapshots)), dtype=bool)
+    is_active[row[known], column[known]] = True
+
+    start_days = np.array(starts, dtype="datetime64[D]")
+    first_period = np.searchsorted(start_days, day_numbers(first["first_day"]), side="right") - 1
+
+    rows = []
+    for k, calendar_period in enumerate(periods):
+        at_start, at_end = is_active[:, k], is_active[:, k + 1]
+        is_new = first_period == k
+        n_start = int(at_start.sum())
+        lost = int(((at_start | is_new) & ~at_end).sum())
+        churn_rate = lost / n_start if n_start else math.nan
+        rows.append(
+            {
+                "period": str(calendar_period),
+                "period_start": starts[k],
+                "period_end": ends[k],
+                "partial": ends[k] < calendar_period.end_time.date(),
+                "customers_at_start": n_start,
+                "new_customers": int(is_new.sum()),
+                "reactivated": int((at_end & ~at_start & ~is_new).sum()),
+                "lost": lost,
+                "lost_of_start": int((at_start & ~at_end).sum()),
+                "customers_at_end": int(at_end.sum()),
+                "churn_rate": churn_rate,
+                "retention_rate": 1.0 - churn_rate,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(CHURN_COLUMNS))
+
+
+def average_churn_rate(churn: pd.DataFrame) -> float | None:
+    """Pooled churn over the complete periods: all customers lost / all customers at the starts.
+
+    Partial periods (the one cut at as_of) are left out, since they would understate churn.
+    """
+    complete = churn[~churn["partial"].astype(bool) & (churn["customers_at_start"] > 0)]
+    at_start = complete["customers_at_start"].sum()
+    return float(complete["lost"].sum() / at_start) if at_start else None

@@ -1,0 +1,178 @@
+"""Which churn source predicts this business best: the classifier, the transaction model, their blend.
+
+``backtest`` replays the whole procedure at earlier cutoffs and scores the classifier against the
+BG/NBD model's churn risk and a recency-only baseline; ``choose_churn_source`` picks the source.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sklearn.isotonic import IsotonicRegression
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+from keepwise.config import Settings, packaged_settings
+from keepwise.data.loader import Dataset
+from keepwise.models.base import ConvergenceError
+from keepwise.models.churn_classifier import ChurnModel
+from keepwise.models.churn_labels import FeatureFrames
+from keepwise.models.fitting import churn_risk, transaction_fitter
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
+
+__all__ = ["backtest", "choose_churn_source", "churn_sources", "transaction_churn_risk"]
+
+
+
+def churn_sources(settings: Settings | None = None) -> tuple[str, ...]:
+    """The sources the backtest scores: the classifier, the transaction model ([clv] transaction_model,
+    by its name), their blend, and the recency baseline."""
+    return ("classifier", _transaction_name(settings), "blend", "recency")
+
+
+def _transaction_name(settings: Settings | None) -> str:
+    return (settings or packaged_settings()).clv.transaction_model
+
+
+# -- the transaction model's churn risk -------------------------------------------------------------
+
+
+def transaction_churn_risk(ds: Dataset, as_of: date, settings: Settings) -> pd.DataFrame:
+    """``DataFrame[customer_id, churn_risk]`` from the configured transaction model ([clv]
+    transaction_model) fitted on completed orders up to ``as_of``, for customers who have bought: the
+    same fit and formula as the assessment's predictions. Raises ``ConvergenceError`` when the data
+    cannot identify the model."""
+    time_unit = settings.clv.time_unit
+    rfm = customer_summary(ds, as_of, time_unit)
+    args = (rfm["frequency"].to_numpy(dtype=float), rfm["recency"].to_numpy(dtype=float), rfm["T"].to_numpy(dtype=float))
+    fitter = transaction_fitter(settings.clv.transaction_model).fit(*args)
+    risk = churn_risk(fitter, settings.churn_model.period_days, TIME_UNIT_DAYS[time_unit], *args)
+    return pd.DataFrame({"customer_id": rfm["customer_id"], "churn_risk": risk})
+
+
+# -- backtest ---------------------------------------------------------------------------------------
+
+
+def _scores(labels: np.ndarray, risk: np.ndarray) -> dict[str, float]:
+    if risk is None or not np.all(np.isfinite(risk)):
+        return {"auc": np.nan, "pr_auc": np.nan, "brier": np.nan, "mean_predicted": np.nan}
+    two_classes = 0 < labels.sum() < len(labels)
+    return {
+        "auc": float(roc_auc_score(labels, risk)) if two_classes else np.nan,
+        "pr_auc": float(average_precision_score(labels, risk)) if two_classes else np.nan,
+        "brier": float(brier_score_loss(labels, risk)),
+        "mean_predicted": float(np.mean(risk)),
+    }
+
+
+def _recency_baseline(frames: FeatureFrames, cutoff: date, period_days: int) -> np.ndarray | None:
+    """Churn risk from days since the last order alone: the churn share by recency observed one
+    period earlier (an increasing isotonic fit on that cutoff, whose labels end at ``cutoff``)."""
+    earlier = cutoff - timedelta(days=period_days)
+    past, past_labels = frames.labelled(earlier, period_days)
+    now, _ = frames.labelled(cutoff, period_days)
+    if len(past) == 0:
+        return None
+    fit = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
+    fit.fit(past["days_since_last_order"].to_numpy(dtype=float), past_labels)
+    return fit.predict(now["days_since_last_order"].to_numpy(dtype=float))
+
+
+def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: Settings | None = None, *,
+             frames: FeatureFrames | None = None) -> pd.DataFrame:
+    """Replay the churn prediction at ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs`` and score it.
+
+    ``n_cutoffs`` defaults to ``[clv] backtest_cutoffs``. At each cutoff every source sees only data up
+    to the cutoff and is scored on the customers who had bought by then, against what they did in the
+    following period (sources: :func:`churn_sources`):
+
+    * ``classifier``: ``ChurnModel.fit(ds, cutoff)`` (its own training cutoffs lie before it);
+    * the transaction model (``bgnbd``, ``mbgnbd`` or ``pareto-nbd``, as ``[clv] transaction_model``
+      says): 1 - P(a purchase in the period), fitted on orders up to the cutoff
+      (:func:`transaction_churn_risk`, the same as production);
+    * ``blend``: the mean of those two;
+    * ``recency``: the churn share by days since the last order seen at the previous cutoff.
+
+    Returns one row per (cutoff, source): ``cutoff, source, n_customers, churn_rate, mean_predicted,
+    auc, pr_auc, brier, note``. A source that cannot be fitted at a cutoff has NaN scores and says why
+    in ``note``. ``frames`` may carry feature frames already computed for ``ds`` (and receives the new
+    ones), so that a later ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again.
+    """
+    settings = settings or ds.settings
+    n_cutoffs = settings.clv.backtest_cutoffs if n_cutoffs is None else n_cutoffs
+    period_days = settings.churn_model.period_days
+    transaction = _transaction_name(settings)
+    sources = churn_sources(settings)
+    frames = frames or FeatureFrames(ds, settings)
+    rows = []
+    for j in range(1, n_cutoffs + 1):
+        cutoff = as_of - timedelta(days=j * period_days)
+        frame, labels = frames.labelled(cutoff, period_days)
+        if len(labels) == 0:
+            rows.extend({"cutoff": cutoff, "source": source, "n_customers": 0, "churn_rate": np.nan,
+                         **_scores(labels, None), "note": "no customer had bought by this cutoff"}
+                        for source in sources)
+            continue
+        ids = frame["customer_id"]
+        risks: dict[str, np.ndarray | None] = {}
+        notes: dict[str, str] = {}
+        try:
+            model = ChurnModel(settings).fit(ds, cutoff, frames=frames)
+            risks["classifier"] = model._calibrate(model.raw_scores(frame, cutoff))
+        except ValueError as error:
+            risks["classifier"], notes["classifier"] = None, str(error)
+        try:
+            risk = transaction_churn_risk(ds, cutoff, settings).set_index("customer_id")["churn_risk"]
+            risks[transaction] = risk.reindex(ids).to_numpy(dtype=float)
+        except ConvergenceError as error:
+            risks[transaction], notes[transaction] = None, str(error)
+        if risks["classifier"] is not None and risks[transaction] is not None:
+            risks["blend"] = 0.5 * (risks["classifier"] + risks[transaction])
+        else:
+            risks["blend"], notes["blend"] = None, f"needs both the classifier and {transaction}"
+        risks["recency"] = _recency_baseline(frames, cutoff, period_days)
+        if risks["recency"] is None:
+            notes["recency"] = "no customers had bought by the previous cutoff"
+        for source in sources:
+            rows.append({
+                "cutoff": cutoff, "source": source, "n_customers": len(labels),
+                "churn_rate": float(labels.mean()) if len(labels) else np.nan,
+                **_scores(labels, risks[source]), "note": notes.get(source, ""),
+            })
+    return pd.DataFrame(rows)
+
+
+def choose_churn_source(backtest_df: pd.DataFrame, settings: Settings | None = None) -> tuple[str, str]:
+    """``("classifier" | <transaction model> | "blend", reason)`` from a ``backtest`` frame.
+
+    The source with the lower mean Brier score over the cutoffs where both were scored wins (Brier
+    rewards calibration and ranking alike, and churn_risk is used as a probability); the blend is
+    chosen only when it beats the better single source by ``blend_min_brier_gain``. The reason quotes
+    both mean AUCs and Brier scores, e.g. "classifier: AUC 0.84 vs 0.78, Brier 0.120 vs 0.150 over 3
+    cutoffs". Without ``settings``, the packaged defaults' transaction model and gain apply.
+    """
+    settings = settings or packaged_settings()
+    min_gain = settings.churn_model.blend_min_brier_gain
+    model = _transaction_name(settings)
+    wide = backtest_df.pivot(index="cutoff", columns="source", values=["auc", "brier"])
+    classifier_ok = wide[("brier", "classifier")].notna()
+    model_ok = wide[("brier", model)].notna()
+    if not model_ok.any() and not classifier_ok.any():
+        raise ValueError(f"choose_churn_source: neither the classifier nor {model} could be scored at any cutoff")
+    if not classifier_ok.any():
+        note = backtest_df.loc[backtest_df["source"] == "classifier", "note"].iloc[0]
+        return model, f"{model}: the classifier could not be trained ({note})"
+    if not model_ok.any():
+        note = backtest_df.loc[backtest_df["source"] == model, "note"].iloc[0]
+        return "classifier", f"classifier: {model} could not be fitted ({note})"
+    both = wide[classifier_ok & model_ok]
+    auc = {s: float(both[("auc", s)].mean()) for s in ("classifier", model, "blend")}
+    brier = {s: float(both[("brier", s)].mean()) for s in ("classifier", model, "blend")}
+    best, other = ("classifier", model) if brier["classifier"] <= brier[model] else (model, "classifier")
+    if brier["blend"] <= brier[best] - min_gain:
+        best, other = "blend", best
+    n = len(both)
+    reason = (f"{best}: AUC {auc[best]:.2f} vs {auc[other]:.2f}, Brier {brier[best]:.3f} vs "
+              f"{brier[other]:.3f} ({other}) over {n} cutoff{'s' if n != 1 else ''}")
+    return best, reason

@@ -1,0 +1,358 @@
+"""The churn classifier: LightGBM on behavioural features, trained on past cutoffs of the same business.
+
+Labels and features per cutoff are ``churn_labels.FeatureFrames``. ``ChurnModel.fit(ds, as_of)`` stacks
+the cutoffs ``as_of - k P`` for ``k = 2 .. K + 1`` as training rows (``K = n_training_cutoffs``) and keeps
+the cutoff ``as_of - P``, whose label window ends exactly at ``as_of``, as the holdout: it picks the
+number of trees (early stopping) and calibrates the scores (Platt sigmoid or isotonic). No label ever
+looks past ``as_of``, so the model can be fitted on the same data it is then asked about, and
+``predict_proba(ds, as_of)`` scores the period after ``as_of``.
+
+Customers who never bought get the observed share of such customers at the training cutoffs who still
+had not bought one period later.
+
+Drivers come from LightGBM's own additive contributions (``pred_contrib``) in the booster's raw
+(log-odds) space; the calibration is monotone, so a feature that raises the raw score raises the risk.
+Related features (days since the last order and its ratio to the usual gap, say) are summed into one
+reason group (``REASON_GROUPS``); the assessment phrases them (``keepwise.assess.churn_reasons``).
+``pred_contrib`` costs far more than a prediction, so drivers are computed only for the customers asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# LightGBM's OpenMP threads spin while they wait for work. On a machine shared with other busy processes
+# that made two threads ten times slower than one (measured: 34 s vs 3 s for 100 trees on 7,500 rows);
+# passive waiting removes the penalty. It must be set before the OpenMP runtime starts, i.e. before
+# lightgbm is imported; a value the user has set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import lightgbm as lgb  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.isotonic import IsotonicRegression  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from keepwise.config import Settings  # noqa: E402
+from keepwise.data.loader import Dataset  # noqa: E402
+from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
+from keepwise.models.churn_labels import FeatureFrames, end_of_day  # noqa: E402
+
+__all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "design_matrix", "reason_group"]
+
+# Columns of customer_features that are not behaviour up to the cutoff: n_referrals counts referred
+# customers from the whole customers table (including ones who signed up after the cutoff).
+EXCLUDED_FEATURES = frozenset({"n_referrals"})
+# Dates already present as day counts (days_since_last_order, tenure_days).
+REDUNDANT_DATES = frozenset({"first_order_at", "last_order_at"})
+
+
+def _relative_change(last: pd.Series, prior: pd.Series) -> np.ndarray:
+    """(last - prior) / prior; NaN (unknown to LightGBM) when there was nothing before."""
+    prior = prior.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(prior > 0, (last.to_numpy(dtype=float) - prior) / prior, np.nan)
+
+
+def design_matrix(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
+    """The model's inputs from a ``customer_features`` frame: every numeric and boolean column, each
+    date as days before the cutoff, and the rhythm and trend ratios the raw counts only imply."""
+    columns: dict[str, np.ndarray] = {}
+    cutoff_end = pd.Timestamp(end_of_day(cutoff))
+    for name in frame.columns:
+        if name == "customer_id" or name in EXCLUDED_FEATURES or name in REDUNDANT_DATES:
+            continue
+        values = frame[name]
+        if pd.api.types.is_bool_dtype(values):
+            columns[name] = values.to_numpy(dtype=float)
+        elif pd.api.types.is_numeric_dtype(values):
+            columns[name] = values.to_numpy(dtype=float, na_value=np.nan)
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            stem = name.removesuffix("_at")
+            columns[f"days_since_{stem}"] = ((cutoff_end - values).dt.total_seconds() / 86400.0).to_numpy(
+                dtype=float, na_value=np.nan
+            )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = frame["mean_purchase_gap_days"].to_numpy(dtype=float, na_value=np.nan)
+        quiet = frame["days_since_last_order"].to_numpy(dtype=float, na_value=np.nan)
+        columns["recency_gap_ratio"] = np.where(gap > 0, quiet / gap, np.nan)
+    columns["spend_change"] = _relative_change(frame["revenue_last_period"], frame["revenue_prior_period"])
+    columns["orders_change"] = _relative_change(frame["orders_last_period"], frame["orders_prior_period"])
+    return pd.DataFrame(columns, index=frame.index)
+
+
+# -- reasons -----------------------------------------------------------------------------------------
+
+# Features are grouped into the reasons a person reads; the first matching pattern wins.
+REASON_GROUPS: tuple[tuple[str, str], ...] = (
+    ("recency", r"^(days_since_last_order|recency_gap_ratio)$"),
+    ("spend_trend", r"^(revenue_last_period|revenue_prior_period|spend_change)$"),
+    ("order_trend", r"^(orders_last_period|orders_prior_period|orders_change)$"),
+    ("fickle", r"fickle|cancelled|change"),
+    ("rhythm", r"^(n_orders\w*|n_purchase_days|mean_purchase_gap_days|n_delivered)$"),
+    ("tenure", r"^(tenure_days|days_since_signed_up)$"),
+    ("discounts", r"discount"),
+    ("deliveries", r"^(n_late|late_share|days_since_(first|last)_late)$"),
+    ("returns", r"return"),
+    ("complaints", r"complaint|ticket|handle_minutes|cost_staff"),
+    ("payments", r"invoice|paid|payment|written_off|write_offs|overdue"),
+    ("incidents", r"abuse_of_staff|fraud|chargeback|unethical|policy_abuse|values_conflict|incidents"),
+    ("unsubscribed", r"^unsubscribed$"),
+    ("survey", r"survey"),
+    ("engagement", r"engagement"),
+    ("marketing", r"^marketing_opt_in$"),
+    ("value", r"^(revenue|list_price|cost_of_goods|gross_margin|profit|profit_customer_view)$"),
+    ("cost", r"^cost_"),
+)
+
+
+def reason_group(feature: str) -> str:
+    for group, pattern in REASON_GROUPS:
+        if re.search(pattern, feature):
+            return group
+    return feature
+
+
+
+@dataclass
+class ChurnDrivers:
+    """What pushes each requested customer's churn risk up, for the assessment to phrase."""
+
+    requested: list[str]  # the customer ids asked for, each once, in order
+    never_bought: dict[str, dict]  # customer_id -> features row, for requested customers without a purchase
+    rows: dict[str, dict]  # customer_id -> features row, for requested customers who have bought
+    groups: dict[str, list[str]]  # customer_id -> reason groups with a positive summed contribution, strongest first
+    inputs: pd.DataFrame  # the model's inputs by customer_id (a group no phrase knows is a feature name)
+
+
+# -- the classifier ------------------------------------------------------------------------------------
+
+
+class ChurnModel:
+    """Calibrated LightGBM churn risk: P(no completed order in the next ``period_days``).
+
+    See the module docstring for the label and the time split. Fitted attributes: ``booster_``,
+    ``features_`` (input column names), ``calibrator_``, ``n_trees_``, ``training_rows_``,
+    ``holdout_rows_``, ``holdout_churn_rate_``, ``never_bought_risk_``, ``as_of_``.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.config = settings.churn_model
+        self._frames: FeatureFrames | None = None
+
+    # -- data ----------------------------------------------------------------------------------
+    def _frames_for(self, ds: Dataset, frames: FeatureFrames | None = None) -> FeatureFrames:
+        if frames is not None:
+            self._frames = frames
+        elif self._frames is None or self._frames.ds is not ds:
+            self._frames = FeatureFrames(ds, self.settings)
+        return self._frames
+
+    def _stack(self, frames: FeatureFrames, cutoffs: Iterable[date]) -> tuple[pd.DataFrame, np.ndarray]:
+        matrices, labels = [], []
+        for cutoff in cutoffs:
+            frame, label = frames.labelled(cutoff, self.config.period_days)
+            if frame.empty:  # a cutoff before anyone had bought
+                continue
+            matrices.append(design_matrix(frame, cutoff))
+            labels.append(label)
+        stacked, stacked_labels = pd.concat(matrices, ignore_index=True), np.concatenate(labels)
+        limit = self.config.max_rows_per_fit
+        if len(stacked) > limit:
+            # A seeded random subset: beyond a few tens of thousands of customer-periods the trees
+            # barely change, while training time grows with every row.
+            keep = np.sort(np.random.default_rng(self.config.seed).choice(len(stacked), limit, replace=False))
+            stacked, stacked_labels = stacked.iloc[keep].reset_index(drop=True), stacked_labels[keep]
+        return stacked, stacked_labels
+
+    def _check_trainable(self, y_train: np.ndarray, y_holdout: np.ndarray, as_of: date) -> None:
+        config = self.config
+        total = len(y_train) + len(y_holdout)
+        problem = None
+        if total < config.min_labelled_rows:
+            problem = (f"only {total} labelled customer-periods (customers who had bought by a cutoff), "
+                       f"fewer than the {config.min_labelled_rows} required")
+        else:
+            for name, labels in (("training", y_train), ("holdout", y_holdout)):
+                churned = int(labels.sum())
+                for count, what in ((churned, "churned"), (len(labels) - churned, "retained")):
+                    if count < config.min_class_rows:
+                        problem = (f"the {name} cutoffs have {count} {what} customer-periods of {len(labels)}, "
+                                   f"fewer than the {config.min_class_rows} required of each class")
+                        break
+                if problem:
+                    break
+        if problem:
+            period = config.period_days
+            raise ValueError(
+                f"churn classifier cannot be trained at {as_of} with {period}-day periods: {problem}; "
+                "use the BG/NBD churn risk instead")
+
+    def _lgb_params(self) -> dict:
+        config = self.config
+        return {
+            "objective": "binary",
+            "learning_rate": config.learning_rate,
+            "num_leaves": config.num_leaves,
+            "min_data_in_leaf": config.min_data_in_leaf,
+            "feature_fraction": config.feature_fraction,
+            "lambda_l2": config.lambda_l2,
+            "num_threads": config.n_jobs,
+            "seed": config.seed,
+            "deterministic": True,
+            "force_row_wise": True,
+            "verbosity": -1,
+        }
+
+    # -- fitting --------------------------------------------------------------------------------
+    def fit(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> ChurnModel:
+        """Train on the cutoffs before ``as_of`` (see the module docstring); raises ``ValueError`` when
+        the data are too few or hold one class only."""
+        config = self.config
+        frames = self._frames_for(ds, frames)
+        period = timedelta(days=config.period_days)
+        holdout_cutoff = as_of - period
+        training_cutoffs = [as_of - k * period for k in range(2, config.n_training_cutoffs + 2)]
+        # Labels are cheap and features are not: refuse before computing any features.
+        y_train = np.concatenate([frames.labels(c, config.period_days)["churned"].to_numpy()
+                                  for c in training_cutoffs])
+        y_holdout = frames.labels(holdout_cutoff, config.period_days)["churned"].to_numpy()
+        self._check_trainable(y_train, y_holdout, as_of)
+        X_train, y_train = self._stack(frames, training_cutoffs)
+        X_holdout, y_holdout = self._stack(frames, [holdout_cutoff])
+
+        train_set = lgb.Dataset(X_train, label=y_train, free_raw_data=False)
+        holdout_set = lgb.Dataset(X_holdout, label=y_holdout, reference=train_set, free_raw_data=False)
+        booster = lgb.train(
+            self._lgb_params(),
+            train_set,
+            num_boost_round=config.max_trees,
+            valid_sets=[holdout_set],
+            callbacks=[lgb.early_stopping(config.early_stopping_rounds, verbose=False)],
+        )
+        best = booster.best_iteration if booster.best_iteration > 0 else booster.current_iteration()
+        # Keep only the trees the holdout chose: later ones would cost pred_contrib time for nothing.
+        self.booster_ = lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
+        self.n_trees_ = best
+        self.features_ = list(X_train.columns)
+
+        holdout_scores = self.booster_.predict(X_holdout, raw_score=True)
+        self.calibrator_ = self._fit_calibrator(holdout_scores, y_holdout)
+        self.training_rows_, self.holdout_rows_ = len(y_train), len(y_holdout)
+        self.holdout_churn_rate_ = float(y_holdout.mean())
+        self.holdout_predicted_rate_ = float(self._calibrate(holdout_scores).mean())
+
+        waiting = stayed_away = 0
+        for cutoff in [holdout_cutoff, *training_cutoffs]:
+            n, still_none = frames.never_bought_outcomes(cutoff, config.period_days)
+            waiting, stayed_away = waiting + n, stayed_away + still_none
+        # Laplace's rule of succession: finite and strictly inside (0, 1) even with few such customers.
+        self.never_bought_risk_ = (stayed_away + 1.0) / (waiting + 2.0)
+        self.as_of_ = as_of
+        return self
+
+    def _fit_calibrator(self, scores: np.ndarray, labels: np.ndarray):
+        method = self.config.calibration
+        if method == "isotonic":
+            return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels)
+        if method == "sigmoid":
+            # Platt scaling: a one-feature logistic regression, effectively unpenalised.
+            return LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), labels)
+        raise ValueError(f"[churn_model] calibration = {method!r}: use 'sigmoid' or 'isotonic'")
+
+    def _calibrate(self, scores: np.ndarray) -> np.ndarray:
+        if isinstance(self.calibrator_, IsotonicRegression):
+            probabilities = self.calibrator_.predict(scores)
+        else:
+            probabilities = self.calibrator_.predict_proba(scores.reshape(-1, 1))[:, 1]
+        return np.clip(probabilities, 0.0, 1.0)
+
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "booster_"):
+            raise ValueError("ChurnModel is not fitted yet: call fit(ds, as_of) first")
+
+    # -- prediction -----------------------------------------------------------------------------
+    def _features_at(self, ds: Dataset, as_of: date, customer_ids=None,
+                     frames: FeatureFrames | None = None) -> pd.DataFrame:
+        if customer_ids is None:
+            return self._frames_for(ds, frames).at(as_of)
+        wanted = list(dict.fromkeys(str(c) for c in customer_ids))
+        if frames is not None:
+            frame = frames.at(as_of)
+            frame = frame[frame["customer_id"].isin(wanted)]
+        else:
+            # Only the requested customers: the caller may ask about a handful out of 100,000.
+            table = customer_features(ds, as_of, self.settings)
+            frame = execute_features(table.filter(table.customer_id.isin(wanted)))
+        return frame.set_index("customer_id").reindex(wanted).reset_index()
+
+    def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+        return design_matrix(frame, as_of).reindex(columns=self.features_)
+
+    def raw_scores(self, frame: pd.DataFrame, as_of: date) -> np.ndarray:
+        """The booster's log-odds for customers of a ``customer_features`` frame (who have bought)."""
+        self._require_fitted()
+        return self.booster_.predict(self._matrix(frame, as_of), raw_score=True)
+
+    def predict_proba(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> pd.DataFrame:
+        """``DataFrame[customer_id, churn_risk]`` for every customer: P(no completed order in the
+        ``period_days`` after ``as_of``). Customers who never bought get ``never_bought_risk_``."""
+        self._require_fitted()
+        frame = self._features_at(ds, as_of, frames=frames)
+        risk = np.full(len(frame), self.never_bought_risk_, dtype=float)
+        bought = (frame["n_orders"] > 0).to_numpy()
+        if bought.any():
+            risk[bought] = self._calibrate(self.raw_scores(frame[bought].reset_index(drop=True), as_of))
+        return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
+
+    def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
+                      frames: FeatureFrames | None = None) -> pd.DataFrame:
+        """Per requested customer who has bought: each feature's additive contribution to the raw
+        (log-odds) score, plus ``bias``; a row sums to the booster's raw score."""
+        self._require_fitted()
+        frame = self._features_at(ds, as_of, customer_ids, frames)
+        frame = frame[frame["n_orders"].fillna(0) > 0].reset_index(drop=True)
+        return self._contributions(frame, as_of)
+
+    def _contributions(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+        if frame.empty:
+            return pd.DataFrame(columns=[*self.features_, "bias"], dtype=float)
+        values = self.booster_.predict(self._matrix(frame, as_of), pred_contrib=True)
+        return pd.DataFrame(values, columns=[*self.features_, "bias"], index=frame["customer_id"].to_numpy())
+
+    def drivers(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
+                frames: FeatureFrames | None = None) -> ChurnDrivers:
+        """Per requested customer, the reason groups whose LightGBM contributions together push the
+        churn risk *up*, strongest first, with the feature rows that phrase them.
+
+        Only the requested customers are scored (``pred_contrib`` is costly); unknown ids are in
+        neither ``rows`` nor ``never_bought``. Without ``frames`` the features are computed for the
+        requested customers only; with them, the frame already computed for ``as_of`` is used.
+        """
+        self._require_fitted()
+        wanted = list(dict.fromkeys(str(c) for c in customer_ids))
+        if not wanted:
+            return ChurnDrivers([], {}, {}, {}, pd.DataFrame())
+        frame = self._features_at(ds, as_of, wanted, frames)
+        known = frame["n_orders"].notna()
+        bought_frame = frame[known & (frame["n_orders"] > 0)].reset_index(drop=True)
+        contributions = self._contributions(bought_frame, as_of)
+        inputs = self._matrix(bought_frame, as_of).set_axis(bought_frame["customer_id"].to_numpy())
+        never_bought = {row["customer_id"]: row for row in frame[known & (frame["n_orders"] == 0)].to_dict("records")}
+        # Sum contributions per reason group for all customers at once (one matrix product).
+        group_of = np.asarray([reason_group(f) for f in self.features_], dtype=object)
+        names = np.asarray(list(dict.fromkeys(group_of)), dtype=object)
+        membership = (group_of[:, None] == names[None, :]).astype(float)
+        by_group = contributions.loc[bought_frame["customer_id"], self.features_].to_numpy() @ membership
+        order = np.argsort(-by_group, axis=1, kind="stable")
+        rows = {row["customer_id"]: row for row in bought_frame.to_dict("records")}
+        groups = {
+            customer_id: [str(names[i]) for i in order[position] if by_group[position, i] > 0]
+            for position, customer_id in enumerate(bought_frame["customer_id"])
+        }
+        return ChurnDrivers(wanted, never_bought, rows, groups, inputs)

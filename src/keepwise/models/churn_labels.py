@@ -1,0 +1,96 @@
+"""Churn labels and features per cutoff, the classifier's training data.
+
+For a cutoff date ``c`` and a period of ``P`` days (``[churn_model] period_days``):
+
+* features are ``customer_features(ds, c)``: computed only from events up to the end of day ``c``;
+* the label is 1 ("churned") when the customer makes **no completed order** in the days ``c + 1 ..
+  c + P`` and 0 otherwise;
+* only customers with at least one completed order up to ``c`` are labelled (someone who never
+  bought cannot stop buying).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+
+from keepwise.config import Settings
+from keepwise.data.loader import Dataset
+from keepwise.metrics.features import customer_feature_frame
+
+__all__ = ["FeatureFrames", "end_of_day"]
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+class FeatureFrames:
+    """Labels and ``customer_features`` of one dataset per cutoff, each computed once and kept.
+
+    Training, the holdout and the backtest ask for the same cutoffs again and again. The feature query
+    is the expensive step, so it runs once per cutoff and only for cutoffs that have labelled
+    customers; labels come from the completed orders, read once.
+    """
+
+    def __init__(self, ds: Dataset, settings: Settings):
+        self.ds = ds
+        self.settings = settings
+        self._frames: dict[date, pd.DataFrame] = {}
+        orders = ds.table("orders")
+        completed = orders.filter(orders.status == "completed").select("customer_id", "ordered_at")
+        purchases = completed.to_pyarrow().to_pandas()  # through arrow: ibis's own conversion is slower
+        customers = ds.table("customers").select("customer_id", "signed_up_at").to_pyarrow().to_pandas()
+        # Customers as integer codes: set operations on millions of string ids are slow in pandas
+        # (arrow-backed strings), on integers they are one vectorised pass.
+        self._ids = customers["customer_id"]
+        self._signed_up_at = customers["signed_up_at"]
+        self._purchase_codes = pd.Categorical(purchases["customer_id"], categories=self._ids).codes
+        self._purchase_moments = purchases["ordered_at"].to_numpy()
+
+    def remember(self, cutoff: date, frame: pd.DataFrame) -> None:
+        """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's)."""
+        self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+    def at(self, cutoff: date) -> pd.DataFrame:
+        """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id."""
+        if cutoff not in self._frames:
+            frame = customer_feature_frame(self.ds, cutoff, self.settings)
+            self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+        return self._frames[cutoff]
+
+    def _buyers(self, after: date | None, until: date) -> np.ndarray:
+        """Codes of customers with a completed order after the end of day ``after`` up to the end of ``until``."""
+        moments = self._purchase_moments
+        in_window = moments <= np.datetime64(end_of_day(until))
+        if after is not None:
+            in_window &= moments > np.datetime64(end_of_day(after))
+        return np.unique(self._purchase_codes[in_window])
+
+    def labels(self, cutoff: date, period_days: int) -> pd.DataFrame:
+        """``DataFrame[customer_id, churned]`` for customers with a completed order by ``cutoff``:
+        churned = 1 when they have none in ``cutoff + 1 .. cutoff + period_days``. Sorted by id."""
+        before = self._buyers(None, cutoff)
+        bought = np.isin(before, self._buyers(cutoff, cutoff + timedelta(days=period_days)))
+        labels = pd.DataFrame({"customer_id": self._ids.iloc[before].to_numpy(),
+                               "churned": (~bought).astype(np.int8)})
+        return labels.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+    def labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned)."""
+        labels = self.labels(cutoff, period_days)
+        if labels.empty:
+            return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
+        frame = self.at(cutoff).merge(labels, on="customer_id", how="inner", validate="one_to_one")
+        return frame.drop(columns="churned"), frame["churned"].to_numpy(dtype=np.int8)
+
+    def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
+        """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
+        period later)."""
+        signed_up = (self._signed_up_at.isna() | (self._signed_up_at <= pd.Timestamp(end_of_day(cutoff)))).to_numpy()
+        codes = np.arange(len(self._ids))
+        waiting = codes[signed_up & ~np.isin(codes, self._buyers(None, cutoff))]
+        bought = np.isin(waiting, self._buyers(cutoff, cutoff + timedelta(days=period_days)))
+        return len(waiting), int((~bought).sum())
