@@ -13,11 +13,30 @@ import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 USER_CONFIG_NAME = "keepwise.toml"
+
+
+# Vocabularies the settings name. Flags that are problems with the relationship (they weigh towards
+# offboarding, [actions.weights]); the other flags only describe limited upside.
+ProblemFlag = Literal[
+    "chronic_complainer",
+    "abusive_to_staff",
+    "fraud_or_unethical",
+    "bad_payer",
+    "unprofitable",
+    "return_abuser",
+    "deal_seeker",
+    "fickle",
+    "values_conflict",
+]
+FlagCode = Literal[ProblemFlag, "no_growth_potential", "no_referrals"]
+Action = Literal[
+    "nurture", "grow", "keep", "retain", "win_back", "fix_service", "make_profitable", "deprioritize", "offboard"
+]
 
 
 class ConfigError(ValueError):
@@ -111,6 +130,7 @@ class LifecycleSettings(_Section):
     lapsed_gap_ratio: float
     min_days_quiet: int
     prior_gap_weight: float
+    default_gap_days: float
     p_alive_midpoint_ratio: float
     p_alive_steepness: float
     slipping_p_alive: float
@@ -126,6 +146,7 @@ class ClvSettings(_Section):
 
     horizon_days: int
     min_active_days: int
+    min_tenure_days: int
     transaction_model: TransactionModel
     time_unit: Literal["day", "week"]
     discount_rate_yearly: float
@@ -136,21 +157,29 @@ class ClvSettings(_Section):
 class ActionsSettings(_Section):
     """[actions]"""
 
-    weight_abusive_to_staff: float
-    weight_fraud_or_unethical: float
-    weight_values_conflict: float
-    weight_bad_payer: float
-    weight_chronic_complainer: float
-    weight_return_abuser: float
-    weight_fickle: float
-    weight_unprofitable: float
-    weight_deal_seeker: float
+    weights: dict[ProblemFlag, float]
     offboard_min_score: float
     active_min_weight_share: float
     valuable_quantile: float
     nurture_quantile: float
     nurture_min_purchase_days: int
-    priority_order: list[str]
+    min_p_alive_for_value: float
+    priority_order: list[Action]
+
+    @field_validator("weights")
+    @classmethod
+    def _every_problem_weighed(cls, weights: dict[str, float]) -> dict[str, float]:
+        missing = [code for code in get_args(ProblemFlag) if code not in weights]
+        if missing:
+            raise ValueError(f"[actions.weights] has no weight for {', '.join(missing)}")
+        return weights
+
+    @field_validator("priority_order")
+    @classmethod
+    def _every_action_ordered(cls, order: list[str]) -> list[str]:
+        if sorted(order) != sorted(get_args(Action)):
+            raise ValueError(f"must list each action once: {', '.join(get_args(Action))}")
+        return order
 
 
 class ChurnModelSettings(_Section):
@@ -235,6 +264,16 @@ def merge(base: dict[str, dict[str, Any]], override: dict[str, Any], origin: str
                 known = ", ".join(sorted(merged[name]))
                 raise ConfigError(f"{origin}: unknown key '{key}' in [{name}] (known: {known})")
             default = merged[name][key]
+            if isinstance(default, dict):  # a table inside the section, e.g. [actions.weights]
+                if not isinstance(value, dict):
+                    raise ConfigError(f"{origin}: [{name}] {key} must be a table [{name}.{key}]")
+                unknown = sorted(set(value) - set(default))
+                if unknown:
+                    raise ConfigError(f"{origin}: unknown key '{unknown[0]}' in [{name}.{key}] "
+                                      f"(known: {', '.join(sorted(default))})")
+                value = {k: float(v) if isinstance(default[k], float) and isinstance(v, int)
+                         and not isinstance(v, bool) else v for k, v in value.items()}
+                value = {**default, **value}
             # TOML writes 1 for 1.0: a whole number where the default is a float is that float.
             if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)

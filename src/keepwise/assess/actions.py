@@ -33,25 +33,17 @@ the higher problem score, then more money at stake. It is a dense rank, so ties 
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 import pandas as pd
 
-from keepwise.assess.flags import PROBLEM_FLAGS
-from keepwise.config import Settings
+from keepwise.assess.flags import PROBLEM_FLAGS, tenure_years
+from keepwise.config import Action, Settings
 
 __all__ = ["ACTIONS", "decide_actions", "priority_rank", "problem_weights"]
 
-ACTIONS = (
-    "nurture",
-    "grow",
-    "keep",
-    "retain",
-    "win_back",
-    "fix_service",
-    "make_profitable",
-    "deprioritize",
-    "offboard",
-)
+ACTIONS: tuple[str, ...] = get_args(Action)
 MONEY_PROBLEMS = ("bad_payer", "return_abuser", "fickle", "chronic_complainer")
 EFFORT_PROBLEMS = ("deal_seeker", "values_conflict")
 
@@ -61,7 +53,7 @@ def problem_weights(flags: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     stale_weight = settings.flags.stale_weight
     weights = {}
     for code in PROBLEM_FLAGS:
-        base = getattr(settings.actions, f"weight_{code}")
+        base = settings.actions.weights[code]
         decay = np.where(flags[f"{code}_stale"], stale_weight, 1.0)
         weights[code] = np.where(flags[code], base * decay, 0.0)
     return pd.DataFrame(weights, index=flags.index)
@@ -71,7 +63,7 @@ def _is_active(weights: pd.DataFrame, codes: tuple[str, ...], settings: Settings
     share = settings.actions.active_min_weight_share
     active = pd.Series(False, index=weights.index)
     for code in codes:
-        base = getattr(settings.actions, f"weight_{code}")
+        base = settings.actions.weights[code]
         active |= weights[code] >= share * base
     return active
 
@@ -134,17 +126,16 @@ def decide_actions(
     action = np.select([np.asarray(c, dtype=bool) for c in conditions], choices, default="keep")
 
     # Money at stake over the horizon.
-    tenure_years = np.maximum(features["tenure_days"].fillna(0).to_numpy(float), 90.0) / 365.0
-    yearly_cost_to_serve = (features["cost_to_serve"] - features["cost_business_fault"]).to_numpy(
-        float
-    ) / tenure_years
-    yearly_business_fault = features["cost_business_fault"].to_numpy(float) / tenure_years
+    years = tenure_years(features, settings)
+    yearly_cost_to_serve = (features["cost_to_serve"] - features["cost_business_fault"]).to_numpy(float) / years
+    yearly_business_fault = features["cost_business_fault"].to_numpy(float) / years
     yearly_loss = np.maximum(-margin_rate.to_numpy(float), 0.0)
     p_alive = predictions["p_alive"].to_numpy(float)
     clv = predictions["clv"].to_numpy(float)
     # The value if the customer stays active: the model's CLV undone by p_alive where it can be.
+    floor = config.min_p_alive_for_value
     value_if_kept = np.where(
-        p_alive > 0.05, clv / np.maximum(p_alive, 0.05), margin_rate.to_numpy(float) * horizon_years
+        p_alive > floor, clv / np.maximum(p_alive, floor), margin_rate.to_numpy(float) * horizon_years
     )
     value_if_kept = np.maximum(value_if_kept, 0.0)
     at_stake = {

@@ -12,41 +12,34 @@ All thresholds are in ``keepwise.toml`` ``[flags]``.
 from __future__ import annotations
 
 from datetime import date
+from typing import get_args
 
 import numpy as np
 import pandas as pd
 
-from keepwise.config import Settings
+from keepwise.config import FlagCode, ProblemFlag, Settings
 
 __all__ = ["FLAG_CODES", "PROBLEM_FLAGS", "compute_flags"]
 
-# In the contract's order; the flags column lists them in this order.
-FLAG_CODES = (
-    "chronic_complainer",
-    "abusive_to_staff",
-    "fraud_or_unethical",
-    "bad_payer",
-    "unprofitable",
-    "return_abuser",
-    "deal_seeker",
-    "fickle",
-    "values_conflict",
-    "no_growth_potential",
-    "no_referrals",
-)
+# In the contract's order, which is the order the flags column lists them in (named in config.FlagCode).
+FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 # Flags that are problems with the relationship (they weigh towards offboarding); the other two
 # only describe limited upside.
-PROBLEM_FLAGS = FLAG_CODES[:9]
+PROBLEM_FLAGS: tuple[str, ...] = get_args(ProblemFlag)
 
 
 def _latest(*columns: pd.Series) -> pd.Series:
     return pd.concat(columns, axis=1).max(axis=1)
 
 
-def yearly_revenue(features: pd.DataFrame) -> pd.Series:
-    """Revenue per year of tenure (tenure at least 90 days, so new customers are not extrapolated wildly)."""
-    years = np.maximum(features["tenure_days"].fillna(0).to_numpy(float), 90.0) / 365.0
-    return features["revenue"] / years
+def tenure_years(features: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Years with us, at least ``[clv] min_tenure_days`` (so new customers are not extrapolated wildly)."""
+    return np.maximum(features["tenure_days"].fillna(0).to_numpy(float), settings.clv.min_tenure_days) / 365.0
+
+
+def yearly_revenue(features: pd.DataFrame, settings: Settings) -> pd.Series:
+    """Revenue per year of tenure (:func:`tenure_years`)."""
+    return features["revenue"] / tenure_years(features, settings)
 
 
 def compute_flags(
@@ -113,7 +106,7 @@ def compute_flags(
     out["values_conflict"] = tagged | (f["n_values_conflict"] > 0)
     out["values_conflict_last_at"] = f["last_values_conflict_at"].where(~tagged, as_of_ts)
 
-    revenue_rate = yearly_revenue(f)
+    revenue_rate = yearly_revenue(f, settings)
     buying = f["n_orders"] > 0
     low_bar = revenue_rate[buying].quantile(config.no_growth_max_quantile) if buying.any() else 0.0
     out["no_growth_potential"] = (

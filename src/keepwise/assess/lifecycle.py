@@ -44,7 +44,7 @@ def usual_gap_days(features: pd.DataFrame, settings: Settings) -> pd.Series:
     """The customer's usual days between purchase days, shrunk towards the population median."""
     own_gap = features["mean_purchase_gap_days"].astype(float)
     repeat = own_gap.dropna()
-    population_gap = float(repeat.median()) if len(repeat) else float(settings.clv.horizon_days) / 4
+    population_gap = float(repeat.median()) if len(repeat) else settings.lifecycle.default_gap_days
     population_gap = max(population_gap, 1.0)
     n_gaps = (features["n_purchase_days"] - 1).clip(lower=0).astype(float)
     prior = settings.lifecycle.prior_gap_weight

@@ -61,7 +61,7 @@ ASSESS_STAGES = 4
 
 def assess_with_models(ds: Dataset, as_of: date, features: pd.DataFrame | None = None,
                        console=None) -> AssessmentRun:
-    """One row per customer (CONTRACT.md columns first), p_alive/churn_risk/clv from the models.
+    """One row per customer (the contract's assessment columns first), p_alive/churn_risk/clv from the models.
 
     With a terminal ``console`` a progress bar names each stage as it runs."""
     with Stages(ASSESS_STAGES, console) as stages:

@@ -20,10 +20,12 @@ from keepwise.cli.common import (
     engine_or_exit,
     err_console,
     load_as_of,
+    print_json,
     require_choice,
     run_or_exit,
     say,
     settings_or_exit,
+    show,
 )
 from keepwise.metrics.periods import PERIODS
 from keepwise.text import LANGUAGES
@@ -38,7 +40,6 @@ def metrics(
     config: ConfigOpt = None,
 ) -> None:
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
-    import json
 
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
@@ -47,9 +48,9 @@ def metrics(
     day, dataset = load_as_of(data, as_of, config)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     if as_json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        print_json(summary.to_dict())
     else:
-        console.print(render_summary(summary))
+        show(render_summary(summary))
 
 
 @app.command()
@@ -61,6 +62,7 @@ def assess(
                       "partitioned by action.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", help="csv, json, parquet or parquet-dir (default: from --out).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON (the file is written as usual).")] = False,
     config: ConfigOpt = None,
     engine: EngineOpt = None,
     spark_master: SparkMasterOpt = None,
@@ -78,12 +80,23 @@ def assess(
     for note in run.notes:
         say(note, "yellow", label="note")
     counts = run.assessment["action"].value_counts()
+    if as_json:
+        print_json({
+            "as_of": day.isoformat(),
+            "out": str(out),
+            "customers": len(run.assessment),
+            "actions": {str(action): int(count) for action, count in counts.items()},
+            "churn_source": run.churn_source,
+            "churn_source_reason": run.churn_source_reason,
+            "notes": list(run.notes),
+        })
+        return
     summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
     summary.add_column("action")
     summary.add_column("customers", justify="right")
     for action, count in counts.items():
         summary.add_row(str(action), f"{count:,}")
-    console.print(summary)
+    show(summary)
     console.print(f"Churn risk from {run.churn_source_reason}", highlight=False)
 
 
@@ -96,7 +109,6 @@ def explain(
     config: ConfigOpt = None,
 ) -> None:
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
-    import json
 
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
@@ -108,9 +120,9 @@ def explain(
         say(f"no customer '{customer_id}' in {data}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if as_json:
-        print(json.dumps(dossier, ensure_ascii=False, indent=2, default=str))
+        print_json(dossier)
     else:
-        console.print(render_text(dossier))
+        show(render_text(dossier))
 
 
 @app.command()

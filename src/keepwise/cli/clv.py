@@ -1,4 +1,4 @@
-"""``keepwise clv``: fit buy-till-you-die models and predict per customer (CONTRACT.md)."""
+"""``keepwise clv``: fit buy-till-you-die models and predict per customer (summary as docs/contract.md's orders define it)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from keepwise.cli.common import (
     parse_day,
     run_or_exit,
     settings_or_exit,
+    show,
 )
 
 clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
@@ -59,7 +60,7 @@ def clv_fit(
         table.add_column(column, justify="right")
     for row in fitted.fitter.summary().itertuples(index=False):
         table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row[:5]))
-    console.print(table)
+    show(table)
     console.print(f"log-likelihood: {fitted.fitter.log_likelihood_:.2f}")
 
 

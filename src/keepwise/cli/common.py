@@ -6,13 +6,17 @@ of them ends with the listed problems and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
+from rich.table import Table
 from rich.text import Text
 
 from keepwise import __version__
@@ -33,6 +37,41 @@ EXIT_BAD_INPUT = 2
 
 DataArg = Annotated[str, typer.Argument(help="Data folder (CSV/Parquet), SQLite/DuckDB file or postgresql:// URL.")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default ./keepwise.toml).")]
+
+
+# Wide enough for any table's natural width when measuring what a pipe should receive.
+_UNLIMITED_WIDTH = 100_000
+
+
+def _fold_cells(renderable: RenderableType) -> None:
+    """Cells wrap onto further lines instead of ending in '…': a figure is never cut short."""
+    if isinstance(renderable, Table):
+        for column in renderable.columns:
+            column.overflow = "fold"
+    elif isinstance(renderable, Group):
+        for part in renderable.renderables:
+            _fold_cells(part)
+
+
+def show(*renderables: RenderableType) -> None:
+    """Print tables and text complete, the one way commands print them.
+
+    On a terminal: at its width, cells folding rather than cut ("2,94…"). To a pipe or a file: as wide
+    as the content needs, so nothing is cut or wrapped, whatever COLUMNS says.
+    """
+    for renderable in renderables:
+        _fold_cells(renderable)
+        if console.is_terminal:
+            console.print(renderable)
+            continue
+        options = console.options.update_width(_UNLIMITED_WIDTH)
+        width = Measurement.get(console, options, renderable).maximum
+        Console(file=sys.stdout, width=max(width, 1), highlight=False, force_terminal=False).print(renderable)
+
+
+def print_json(value) -> None:
+    """The ``--json`` form of a command's output: one JSON document on stdout, nothing else."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def say(text: str, style: str = "red", label: str | None = None) -> None:

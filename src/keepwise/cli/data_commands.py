@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +17,11 @@ from keepwise.cli.common import (
     console,
     err_console,
     parse_day,
+    print_json,
     print_problems,
     require_choice,
     settings_or_exit,
+    show,
 )
 
 
@@ -27,21 +30,38 @@ def schema() -> None:
     """Print the input tables keepwise reads (the data contract)."""
     from keepwise.data.schema import describe
 
-    console.print(describe(), markup=False, highlight=False)
+    # Raw Markdown, never wrapped to the terminal's width: `keepwise schema > contract.md` must be the file.
+    sys.stdout.write(describe())
 
 
 @app.command()
 def validate(
     data: DataArg,
     as_of: Annotated[str | None, typer.Option(help="Warn about events after this date (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (problems included).")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Check a data source against the contract and list every problem found."""
+    from dataclasses import asdict
+
     from keepwise.data.loader import validate_source
 
     settings = settings_or_exit(config)
     day = parse_day(as_of, "--as-of") if as_of else None
     tables, log, present = validate_source(data, day, settings)
+    if as_json:
+        print_json({
+            "source": data,
+            "valid": not log.errors,
+            "errors": len(log.errors),
+            "warnings": len(log.warnings),
+            "truncated": log.truncated,
+            "problems": [asdict(problem) for problem in log.problems],
+            "rows": {name: table.num_rows if name in present else None for name, table in tables.items()},
+        })
+        if log.errors:
+            raise typer.Exit(EXIT_BAD_INPUT)
+        return
     print_problems(log.problems, log.truncated)
     if log.errors:
         err_console.print(f"[red]{len(log.errors)} error(s), {len(log.warnings)} warning(s).[/red]")
@@ -51,7 +71,7 @@ def validate(
     summary.add_column("rows", justify="right")
     for name, table in tables.items():
         summary.add_row(name, f"{table.num_rows:,}" if name in present else "absent (no such events)")
-    console.print(summary)
+    show(summary)
     console.print(f"{len(log.warnings)} warning(s).")
 
 
@@ -62,12 +82,26 @@ def sample(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
     as_of: Annotated[str, typer.Option(help="Last day of the history (YYYY-MM-DD).")] = "2026-06-30",
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Write a synthetic business with planted customer types (truth.csv beside it)."""
     from keepwise.sample import generate_sample
 
     require_choice(fmt, "--format", ("csv", "parquet"))
     result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)
+    if as_json:
+        print_json({
+            "out_dir": str(result.out_dir),
+            "format": fmt,
+            "customers": customers,
+            "seed": seed,
+            "as_of": result.as_of.isoformat(),
+            "files": {name: str(path) for name, path in result.paths.items()},
+            "rows": result.row_counts,
+            "truth": str(result.truth_path),
+            "planted_types": result.type_counts,
+        })
+        return
     console.print(f"Wrote a sample business of {customers:,} customers to {out} ({fmt}); "
                   f"the planted type of each customer is in {result.truth_path}")
     tables = RichTable(title="rows per table")
@@ -80,5 +114,5 @@ def sample(
     planted.add_column("customers", justify="right")
     for name, count in result.type_counts.items():
         planted.add_row(name, f"{count:,}")
-    console.print(tables, planted)
+    show(tables, planted)
 

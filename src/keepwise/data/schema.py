@@ -1,4 +1,4 @@
-"""The data contract (``CONTRACT.md``), declared once.
+"""The data contract, declared once (``docs/contract.md`` is generated from it by ``describe``).
 
 This module is the single source of truth for the input tables: the loader parses
 with it, the validator checks against it, ``keepwise schema`` prints it and the
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from keepwise.config import packaged_settings
 
 
 class Kind(StrEnum):
@@ -128,7 +130,7 @@ TOUCH_KINDS = (
     "offboarding_letter",
     "other",
 )
-# Touch kinds that are marketing (CONTRACT.md); the others are service contacts.
+# Touch kinds that are marketing (docs/contract.md); the others are service contacts.
 MARKETING_TOUCH_KINDS = ("offer", "gift", "anniversary", "newsletter", "retention_offer", "win_back_offer")
 TOUCH_CHANNELS = ("email", "phone", "mail", "sms", "in_person", "social")
 EXIT_REASONS = ("price", "quality", "service", "delivery", "competitor", "no_longer_needed", "moved", "other")
@@ -383,8 +385,14 @@ BOOL_TRUE = ("true", "1", "yes")
 BOOL_FALSE = ("false", "0", "no")
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a '|' (as in enum choices) would end the cell."""
+    return text.replace("|", "\\|")
+
+
 def describe() -> str:
-    """The schema as Markdown, for ``keepwise schema`` and the docs."""
+    """The schema as Markdown, for ``keepwise schema`` and ``docs/contract.md`` (a test keeps that file
+    current): every input table, its columns with type, default and meaning, and the default costs."""
     lines = ["# keepwise input tables", ""]
     for table in TABLES.values():
         need = "required" if table.required else "optional (missing = no such events)"
@@ -392,7 +400,22 @@ def describe() -> str:
         lines += ["| column | type | default | meaning |", "|---|---|---|---|"]
         for c in table.columns:
             presence = "" if c.required else " (optional column)"
-            ref = f"; must exist in {c.references[0]}.{c.references[1]}" if c.references else ""
-            lines.append(f"| {c.name} | {c.type_label}{presence} | {c.default} | {c.doc}{ref} |")
+            ref = f"must exist in {c.references[0]}.{c.references[1]}" if c.references else ""
+            meaning = "; ".join(part for part in (c.doc, ref) if part)
+            lines.append(f"| {c.name} | {_cell(c.type_label + presence)} | {_cell(str(c.default))} | {_cell(meaning)} |")
         lines.append("")
+    costs = packaged_settings().costs
+    lines += [
+        "## Default costs",
+        "",
+        "Cost to serve, unless configured otherwise (`[costs]` in `keepwise.toml`):",
+        "",
+        f"- staff time: {costs.staff_minute:.2f} per handled ticket minute",
+        f"- a return: {costs.return_processing:.2f} processing, plus the refunded amount",
+        f"- a change request: {costs.change_request:.2f}",
+        f"- late payment: the overdue amount x {costs.late_payment_yearly_rate:.0%} a year x days late / 365",
+        "- a written-off invoice: its unpaid amount",
+        f"- cost_of_goods when missing: {costs.cost_of_goods_share:.0%} of list price (revenue + discount)",
+        "",
+    ]
     return "\n".join(lines)

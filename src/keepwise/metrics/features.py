@@ -11,7 +11,7 @@ customers LEFT JOIN ...`` over the seven aggregates, small and quick to compile.
 is built once per dataset and settings with its dates as ``ibis.param`` parameters; each call
 substitutes the dates of its ``as_of``.
 
-Cost to serve follows CONTRACT.md "Default costs", one column per component so that every cost
+Cost to serve follows the contract's "Default costs" (docs/contract.md), one column per component so that every cost
 can be traced: ``cost_staff``, ``cost_returns``, ``cost_changes``, ``cost_late_payment`` and
 ``cost_write_offs``; ``cost_to_serve`` is their sum and ``profit = revenue - cost_of_goods -
 cost_to_serve``.

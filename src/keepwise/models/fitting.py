@@ -38,7 +38,7 @@ class FittedModel:
     n_customers: int  # customers the model was fitted on
 
     def to_contract_json(self) -> dict:
-        """``keepwise clv fit --json``: exactly the keys CONTRACT.md names, plus standard errors."""
+        """``keepwise clv fit --json``: the contract's keys (model, params, log_likelihood, n_customers), plus standard errors."""
         return {
             "model": self.name,
             "params": {k: float(v) for k, v in self.fitter.params_.items()},

@@ -1,0 +1,204 @@
+"""What users run, run as they run it: a real process for each command, its exit code, what it prints
+(complete, also when piped to a narrow reader) and what it writes, on good and on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from datafactory import valid_tables, write_csv_folder
+
+CDNOW_END = "1997-09-30"
+# Skip the classifier: these tests are about the commands, not the churn model.
+FAST = '[clv]\nchurn_source = "bgnbd"\n[report]\nchurn_classifier = false\n'
+
+
+def run(*args: str, columns: int = 40) -> subprocess.CompletedProcess:
+    """The CLI as a subprocess whose output goes to a pipe, with a narrow COLUMNS that must not cut anything."""
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, "-m", "keepwise", *args], capture_output=True, text=True, timeout=600,
+                          env=env)
+
+
+@pytest.fixture
+def fast_config(tmp_path) -> str:
+    path = tmp_path / "keepwise.toml"
+    path.write_text(FAST)
+    return str(path)
+
+
+def assert_complete(text: str) -> None:
+    assert "…" not in text, text
+
+
+# -- clv fit ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("model", "params", "customers"), [
+    ("bgnbd", {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}, 2357),
+    ("mbgnbd", {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}, 2357),
+    ("pareto-nbd", {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}, 2357),
+    ("gamma-gamma", {"p": 6.25, "q": 3.74, "v": 15.44}, 946),
+])
+def test_clv_fit_prints_the_contract_json_for_each_model(cdnow_dir, model, params, customers):
+    result = run("clv", "fit", str(cdnow_dir), "--model", model, "--calibration-end", CDNOW_END,
+                 "--time-unit", "week", "--json")
+    assert result.returncode == 0, result.stderr
+    fitted = json.loads(result.stdout)
+    assert fitted["model"] == model and fitted["n_customers"] == customers
+    assert set(fitted["params"]) == set(params)
+    # The published CDNOW fits (weeks rounded to 2 decimals); the raw log agrees to within 1%.
+    for name, value in params.items():
+        assert fitted["params"][name] == pytest.approx(value, rel=0.01), name
+    assert fitted["log_likelihood"] < 0
+
+
+def test_clv_fit_prints_a_complete_table_without_json(cdnow_dir):
+    result = run("clv", "fit", str(cdnow_dir), "--model", "bgnbd", "--calibration-end", CDNOW_END)
+    assert result.returncode == 0, result.stderr
+    assert_complete(result.stdout)
+    assert "bgnbd fitted on 2,357 customers" in " ".join(result.stdout.split())
+    assert "log-likelihood: -95" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--model", "bg"), "--model must be one of bgnbd, mbgnbd, pareto-nbd, gamma-gamma (got 'bg')"),
+    (("--model", "bgnbd", "--time-unit", "month"), "--time-unit must be day or week (got 'month')"),
+    (("--model", "bgnbd", "--calibration-end", "1996-01-01"), "no completed orders on or before"),
+    (("--model", "bgnbd", "--calibration-end", "30/09/1997"), "--calibration-end: '30/09/1997' is not a date"),
+])
+def test_clv_fit_bad_input_exits_2_with_the_reason(cdnow_dir, args, message):
+    full = list(args) if "--calibration-end" in args else [*args, "--calibration-end", CDNOW_END]
+    result = run("clv", "fit", str(cdnow_dir), *full, "--json")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+# -- clv predict ----------------------------------------------------------------------------------
+
+def test_clv_predict_writes_the_contract_columns_over_the_horizon(cdnow_dir, tmp_path):
+    tables = {}
+    for horizon in ("26", "52"):
+        out = tmp_path / f"predictions-{horizon}.csv"
+        result = run("clv", "predict", str(cdnow_dir), "--model", "pareto-nbd", "--calibration-end", CDNOW_END,
+                     "--time-unit", "week", "--horizon", horizon, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        tables[horizon] = pd.read_csv(out, dtype={"customer_id": str})
+    short, long = tables["26"], tables["52"]
+    assert list(short.columns[:6]) == ["customer_id", "frequency", "recency", "T", "p_alive", "expected_purchases"]
+    assert len(short) == 2357 and short["customer_id"].is_unique
+    assert short["p_alive"].between(0, 1).all()
+    # P(alive) is as of the calibration end: the horizon does not change it; more weeks, more purchases.
+    pd.testing.assert_series_equal(short["p_alive"], long["p_alive"])
+    assert (long["expected_purchases"] > short["expected_purchases"]).all()
+    # T is measured in weeks from the first purchase day to the calibration end (1997-01-01 .. 1997-09-30).
+    assert short["T"].max() == pytest.approx(272 / 7)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--model", "gamma-gamma", "--horizon", "52"), "--model must be one of bgnbd, mbgnbd, pareto-nbd"),
+    (("--model", "bgnbd", "--horizon", "0"), "--horizon must be a positive number of weeks (got 0.0)"),
+    (("--model", "bgnbd", "--horizon", "many"), "Invalid value for '--horizon'"),
+])
+def test_clv_predict_bad_input_exits_2_and_writes_nothing(cdnow_dir, tmp_path, args, message):
+    out = tmp_path / "predictions.csv"
+    result = run("clv", "predict", str(cdnow_dir), "--calibration-end", CDNOW_END, *args, "--out", str(out),
+                 columns=200)  # Typer's own usage errors are boxed at the terminal width
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not out.exists()
+
+
+# -- metrics ----------------------------------------------------------------------------------------
+
+def test_metrics_prints_complete_tables_to_a_narrow_pipe(cdnow_dir):
+    result = run("metrics", str(cdnow_dir), "--as-of", CDNOW_END, "--period", "quarter", columns=30)
+    assert result.returncode == 0, result.stderr
+    assert_complete(result.stdout)
+    for figure in ("Customer economics at 1997-09-30", "2,357", "173,115.55 USD", "Churn per quarter"):
+        assert figure in result.stdout, figure
+    # Tables are not wrapped: a table row is one line, its borders aligned.
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│ Customers ")]
+    assert rows and all(line.endswith("│") for line in rows)
+
+
+def test_metrics_json(cdnow_dir):
+    result = run("metrics", str(cdnow_dir), "--as-of", CDNOW_END, "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["as_of"] == CDNOW_END and summary["period"] == "month"
+    assert summary["customers"]["total"] == 2357
+    assert summary["money"]["revenue"] == pytest.approx(173115.55)
+    assert [row["period"] for row in summary["churn"]["periods"]][:2] == ["1997-01", "1997-02"]
+
+
+def test_metrics_bad_period_exits_2(cdnow_dir):
+    result = run("metrics", str(cdnow_dir), "--as-of", CDNOW_END, "--period", "week")
+    assert result.returncode == 2
+    assert "--period must be one of month, quarter, year (got 'week')" in result.stderr
+
+
+# -- explain, assess, validate, sample, demo ----------------------------------------------------------
+
+def test_explain_prints_a_readable_dossier(cdnow_dir, fast_config):
+    result = run("explain", str(cdnow_dir), "00004", "--as-of", CDNOW_END, "--config", fast_config)
+    assert result.returncode == 0, result.stderr
+    assert_complete(result.stdout)
+    text = result.stdout
+    assert text.startswith("00004  ")
+    assert "Churn risk from bgnbd: set by [clv] churn_source" in text
+    assert "Timeline" in text and "1997-01-18" in text and "1997-08-02" in text
+    assert "margin to date" in text
+
+
+def test_assess_json_summary_counts_every_customer(cdnow_dir, fast_config, tmp_path):
+    out = tmp_path / "assessment.csv"
+    result = run("assess", str(cdnow_dir), "--as-of", CDNOW_END, "--out", str(out), "--json",
+                 "--config", fast_config)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    written = pd.read_csv(out, dtype={"customer_id": str})
+    assert summary["customers"] == len(written) == 2357
+    assert summary["actions"] == written["action"].value_counts().to_dict()
+    assert summary["churn_source"] == "bgnbd"
+
+
+def test_validate_json_lists_problems_and_rows(tmp_path):
+    tables = valid_tables()
+    good = run("validate", str(write_csv_folder(tmp_path / "good", tables)), "--json")
+    assert good.returncode == 0, good.stderr
+    report = json.loads(good.stdout)
+    assert report["valid"] and report["errors"] == 0
+    assert report["rows"]["orders"] == len(tables["orders"])
+    tables["orders"][1]["ordered_at"] = "2025-13-45"
+    bad = run("validate", str(write_csv_folder(tmp_path / "bad", tables)), "--json")
+    assert bad.returncode == 2
+    report = json.loads(bad.stdout)
+    assert not report["valid"] and report["errors"] >= 1
+    problem = next(p for p in report["problems"] if p["column"] == "ordered_at")
+    assert (problem["file"], problem["row"], problem["value"]) == ("orders.csv", 2, "2025-13-45")
+
+
+def test_sample_json_says_what_was_written(tmp_path):
+    result = run("sample", str(tmp_path / "s"), "--customers", "60", "--seed", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    written = json.loads(result.stdout)
+    orders = pd.read_csv(written["files"]["orders"])
+    assert written["rows"]["orders"] == len(orders)
+    assert sum(written["planted_types"].values()) == 60
+    assert Path(written["truth"]).exists()
+
+
+def test_demo_writes_the_sample_business_and_the_report(tmp_path, fast_config):
+    result = run("demo", "--out", str(tmp_path / "demo"), "--customers", "80", "--config", fast_config)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "demo" / "sample-shop" / "truth.csv").exists()
+    report = tmp_path / "demo" / "keepwise-demo-report.html"
+    assert report.exists() and "<html" in report.read_text(encoding="utf-8")[:500].lower()
+    assert str(report) in " ".join(result.stdout.split()).replace(" ", "") or "Report:" in result.stdout
