@@ -58,10 +58,21 @@ class Dataset:
 
 @dataclass(frozen=True)
 class TableCount:
-    """What validation says of one table: its rows (after the as-of cut)."""
+    """One validated table as the engine holds it: its rows (after the as-of cut), and its columns on
+    request (fetched from the engine only when asked for)."""
 
     name: str
     num_rows: int
+    con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
+
+    def column(self, name: str):
+        """One column as an arrow array (read from the engine now)."""
+        return self.to_arrow().column(name)
+
+    def to_arrow(self):
+        if self.con is None:
+            raise ValueError(f"{self.name}: the table is no longer held by an engine")
+        return self.con.sql(f"SELECT * FROM {quoted(self.name)}").to_arrow_table()
 
 
 def _empty_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
@@ -110,7 +121,7 @@ def check_source(
         checked = None if raw is None else check_table(con, raw, table, known, log, settings)
         if checked is None:
             _empty_table(con, table)
-            counts[name] = TableCount(name, 0)
+            counts[name] = TableCount(name, 0, con)
             continue
         if name == "orders":
             warn_mixed_currencies(con, checked, log)
@@ -118,7 +129,7 @@ def check_source(
             warn_events_after(con, checked, as_of, log)
         _expose(con, checked, as_of)
         rows = con.execute(f"SELECT count(*) FROM {quoted(name)}").fetchall()[0][0] if as_of else checked.n_rows
-        counts[name] = TableCount(name, int(rows))
+        counts[name] = TableCount(name, int(rows), con)
         del raw, checked
     return counts, log, present
 
@@ -126,13 +137,10 @@ def check_source(
 def validate_source(
     source: str | Path, as_of: date | None = None, settings: Settings | None = None
 ) -> tuple[dict[str, TableCount], ProblemLog, set[str]]:
-    """Check every table of ``source`` (in a scratch DuckDB); returns rows per table, problems, tables present."""
+    """Check every table of ``source`` (in a scratch DuckDB); returns the validated tables (rows, and their
+    columns on request, from the scratch engine, which lives as long as they do), problems, tables present."""
     settings = settings or load_settings()
-    con = duckdb.connect()
-    try:
-        return check_source(con, source, as_of, settings)
-    finally:
-        con.close()
+    return check_source(duckdb.connect(), source, as_of, settings)
 
 
 def load(
