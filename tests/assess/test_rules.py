@@ -229,7 +229,11 @@ def test_model_predictions_replace_the_rhythm_rule():
 def test_no_reason_contains_a_semicolon_and_columns_follow_the_contract():
     result = assess_frames(frame(healthy_row("A", tags="a;b", tag_values_conflict=True)), AS_OF, SETTINGS)
     assert list(result.columns[: len(CONTRACT_COLUMNS)]) == list(CONTRACT_COLUMNS)
-    assert all(";" not in reason for reason in result.loc[0, "reasons"].split(";"))
+    # Reasons are joined by ';': each one must come back whole when the column is split again.
+    parts = result.loc[0, "reasons"].split(";")
+    assert parts[0] == "tagged values_conflict by staff"
+    assert parts[1].startswith("margin to date 900.00 from 20 orders")
+    assert len(parts) == len(result.loc[0, "flags"].split(";")) + 1  # one reason per flag, plus the margin
 
 
 def test_cdnow_assessment_is_complete_and_sane():

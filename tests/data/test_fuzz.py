@@ -25,7 +25,12 @@ def _check(folder: Path) -> None:
     for problem in log.problems:
         assert problem.file and problem.message  # every problem says where and what
     if not log.errors:
-        assert tables["orders"].num_rows >= 0
+        # Data that passed must honour the contract: unique order ids, every order's customer known.
+        orders, customers = tables["orders"], tables["customers"]
+        order_ids = orders.column("order_id").to_pylist()
+        assert None not in order_ids and len(set(order_ids)) == len(order_ids)
+        known = set(customers.column("customer_id").to_pylist())
+        assert set(orders.column("customer_id").to_pylist()) <= known
 
 
 # derandomize: CI runs the same examples every time (a red CI must be reproducible); run with

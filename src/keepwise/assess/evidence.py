@@ -106,39 +106,30 @@ def build_reasons(
         return built
 
     # The business's own failures come first: they are what to fix.
-    substantiated = f["n_complaints_substantiated"] > 0
-    reasons.add(
-        (action == "fix_service") & substantiated,
-        lambda m: (
-            "business at fault: "
-            + _int(f.loc[m, "n_complaints_substantiated"])
-            + " substantiated complaints "
-            + _span(f.loc[m, "first_substantiated_complaint_at"], f.loc[m, "last_substantiated_complaint_at"])
-        ),
-    )
-    reasons.add(
-        (action == "fix_service") & (f["n_late"] > 0),
-        lambda m: (
-            "business at fault: "
-            + _int(f.loc[m, "n_late"])
-            + " of "
-            + _int(f.loc[m, "n_delivered"])
-            + " deliveries late "
-            + _span(f.loc[m, "first_late_at"], f.loc[m, "last_late_at"])
-        ),
-    )
-    reasons.add(
-        (action == "fix_service") & (f["n_defective_returns"] > 0),
-        lambda m: (
-            "business at fault: "
-            + _int(f.loc[m, "n_defective_returns"])
-            + " defective products returned "
-            + _span(f.loc[m, "first_defective_return_at"], f.loc[m, "last_defective_return_at"])
-            + ", "
-            + _money(f.loc[m, "defective_returned_amount"])
-            + " refunded"
-        ),
-    )
+    def business_fault(count: str, what, first: str, last: str, tail=None) -> None:
+        """'business at fault: <count><what><first..last><tail>' for fix_service customers with such records;
+        ``what`` and ``tail`` are text or a function of the rows."""
+
+        def text(part, m: pd.Series):
+            return part(m) if callable(part) else part
+
+        reasons.add(
+            (action == "fix_service") & (f[count] > 0),
+            lambda m: (
+                "business at fault: "
+                + _int(f.loc[m, count])
+                + text(what, m)
+                + _span(f.loc[m, first], f.loc[m, last])
+                + text(tail or "", m)
+            ),
+        )
+
+    business_fault("n_complaints_substantiated", " substantiated complaints ", "first_substantiated_complaint_at",
+                   "last_substantiated_complaint_at")
+    business_fault("n_late", lambda m: " of " + _int(f.loc[m, "n_delivered"]) + " deliveries late ", "first_late_at",
+                   "last_late_at")
+    business_fault("n_defective_returns", " defective products returned ", "first_defective_return_at",
+                   "last_defective_return_at", lambda m: ", " + _money(f.loc[m, "defective_returned_amount"]) + " refunded")
 
     unfounded = f["n_complaints_unsubstantiated"] + f["n_complaints_not_judged"]
     reasons.add(

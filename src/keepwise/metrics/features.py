@@ -49,15 +49,11 @@ INCIDENT_FEATURES = tuple(
     for prefix, suffix in (("n_", ""), ("first_", "_at"), ("last_", "_at"))
 )
 
+# The customers table's own columns, as they are.
+CUSTOMER_COLUMNS = ("customer_id", "language", "country", "signed_up_at", "referred_by", "marketing_opt_in", "tags")
 FEATURE_COLUMNS = (
     # customers
-    "customer_id",
-    "language",
-    "country",
-    "signed_up_at",
-    "referred_by",
-    "marketing_opt_in",
-    "tags",
+    *CUSTOMER_COLUMNS,
     "tag_values_conflict",
     # orders
     "n_orders",
@@ -482,13 +478,7 @@ def _build(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
     costs = settings.costs
     customers = ds.table("customers")
     base = customers.select(
-        "customer_id",
-        "language",
-        "country",
-        "signed_up_at",
-        "referred_by",
-        "marketing_opt_in",
-        "tags",
+        *CUSTOMER_COLUMNS,
         tag_values_conflict=customers.tags.fill_null("")
         .split(";")
         .map(lambda tag: tag.strip().lower())
