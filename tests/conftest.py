@@ -63,3 +63,21 @@ def chromium_path() -> str:
     if _require("KEEPWISE_REQUIRE_BROWSER"):
         pytest.fail(message + " (KEEPWISE_REQUIRE_BROWSER=1)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def spark_master() -> str:
+    """Spark in local mode (2 cores) where pyspark and Java are here.
+
+    Skips with the reason where either is missing, unless KEEPWISE_REQUIRE_SPARK=1 (CI), where it fails.
+    """
+    from keepwise.data.spark import SparkUnavailable, check_spark_available
+
+    master = "local[2]"
+    try:
+        check_spark_available(master)
+    except SparkUnavailable as error:
+        if _require("KEEPWISE_REQUIRE_SPARK"):
+            pytest.fail(f"{error} (KEEPWISE_REQUIRE_SPARK=1)")
+        pytest.skip(str(error))
+    return master

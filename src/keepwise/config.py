@@ -339,6 +339,8 @@ class CampaignsSettings(_Section):
     contact_cost: float
     churn_period: Literal["month", "quarter", "year"]
     report_window_days: int
+
+
 class ServiceTargetsSettings(_Section):
     """[service_targets]: hours to first response and to resolution, per ticket severity."""
 
@@ -377,6 +379,17 @@ class MailSettings(_Section):
     timeout_seconds: float
 
 
+class EngineSettings(_Section):
+    """[engine]"""
+
+    name: Literal["duckdb", "spark"]
+    spark_master: str
+    spark_driver_memory: str
+    spark_shuffle_partitions: int
+    spark_staging_dir: str
+    score_batch_rows: int
+
+
 class Settings(BaseModel):
     """All sections, validated once at load: ``settings.costs.change_request`` and so on."""
 
@@ -401,11 +414,10 @@ class Settings(BaseModel):
     service_targets: ServiceTargetsSettings
     app: AppSettings
     mail: MailSettings
-
-
     loyalty: LoyaltySettings
     cadence: CadenceSettings
     campaigns: CampaignsSettings
+    engine: EngineSettings
 
     @model_validator(mode="after")
     def _rule_tiers_known(self) -> Settings:

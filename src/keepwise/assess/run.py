@@ -7,7 +7,6 @@ offboard): LightGBM's per-customer contributions are costly, so they are compute
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +18,7 @@ from keepwise.assess.engine import _referrals_tracked, assess_frames, reasons_la
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
+from keepwise.text.progress import Stages
 
 READ_BY_PEOPLE = ("retain", "win_back", "offboard")
 
@@ -61,45 +61,46 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str)
     table.loc[has, "reasons"] = joined[has]
 
 
+ASSESS_STAGES = 4
+
+
 def assess_with_models(
-    ds: Dataset, as_of: date, features: pd.DataFrame | None = None, lang: str | None = None
+    ds: Dataset, as_of: date, features: pd.DataFrame | None = None, lang: str | None = None, console=None
 ) -> AssessmentRun:
-    """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv from the models; reasons in
-    ``lang`` (default: the settings' locale). After the contract's columns, ``transaction_model`` names the
-    purchase model behind p_alive and clv ("rhythm" when none could be fitted)."""
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-    if features is None:
-        features = customer_feature_frame(ds, as_of)
-        seconds["features"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    predictions, failure = try_predict_customers(ds, as_of, features)
-    seconds["models"] = time.perf_counter() - clock
-    notes = [] if predictions is None else list(predictions.notes)
-    plain = [] if predictions is None else list(predictions.plain_notes)
-    model_name = None if predictions is None else predictions.transaction_model_name
-    model_reason = "" if predictions is None else predictions.transaction_model_reason
-    if predictions is None:
-        notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
-        plain.append(
-            "No purchase model could be used on these records, so 'still active' (p_alive) and future value "
-            "(clv) are estimated from each customer's own buying rhythm."
+    """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv
+    from the models; reasons in ``lang`` (default: the settings' locale). After the contract's columns,
+    ``transaction_model`` names the purchase model behind p_alive and clv ("rhythm" when none could be fitted).
+
+    With a terminal ``console`` a progress bar names each stage as it runs."""
+    with Stages(ASSESS_STAGES, console) as stages:
+        if features is None:
+            with stages.stage("features", f"Computing customer features ({ds.engine})"):
+                features = customer_feature_frame(ds, as_of)
+        with stages.stage("models", f"Fitting the models on {len(features):,} customers"):
+            predictions, failure = try_predict_customers(ds, as_of, features)
+        notes = [] if predictions is None else list(predictions.notes)
+        plain = [] if predictions is None else list(predictions.plain_notes)
+        model_name = None if predictions is None else predictions.transaction_model_name
+        model_reason = "" if predictions is None else predictions.transaction_model_reason
+        if predictions is None:
+            notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
+            plain.append(
+                "No purchase model could be used on these records, so 'still active' (p_alive) and future value "
+                "(clv) are estimated from each customer's own buying rhythm."
+            )
+            source, reason, model_columns = "rhythm", f"rhythm: {failure}", None
+        else:
+            source, reason = predictions.churn_source, predictions.churn_source_reason
+            model_columns = predictions.for_assessment()
+            if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
+                model_columns = None
+        with stages.stage("assess", "Judging every customer"):
+            assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds), lang=lang)
+            assessment["churn_source"] = source
+            assessment["transaction_model"] = model_name or "rhythm"
+        run = AssessmentRun(
+            assessment, features, predictions, source, reason, notes, stages.seconds, model_name, model_reason, plain
         )
-        source, reason, model_columns = "rhythm", f"rhythm: {failure}", None
-    else:
-        source, reason = predictions.churn_source, predictions.churn_source_reason
-        model_columns = predictions.for_assessment()
-        if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
-            model_columns = None
-    clock = time.perf_counter()
-    assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds), lang=lang)
-    assessment["churn_source"] = source
-    assessment["transaction_model"] = model_name or "rhythm"
-    seconds["assess"] = time.perf_counter() - clock
-    run = AssessmentRun(
-        assessment, features, predictions, source, reason, notes, seconds, model_name, model_reason, plain
-    )
-    clock = time.perf_counter()
-    _with_churn_reasons(run, ds, as_of, lang or reasons_language(ds.settings))
-    seconds["churn reasons"] = time.perf_counter() - clock
+        with stages.stage("churn reasons", "Explaining churn risk for the customers people will read"):
+            _with_churn_reasons(run, ds, as_of, lang or reasons_language(ds.settings))
     return run

@@ -14,8 +14,11 @@ from keepwise.cli.common import (
     AsOfOpt,
     ConfigOpt,
     DataArg,
+    EngineOpt,
+    SparkMasterOpt,
     app,
     console,
+    engine_or_exit,
     err_console,
     load_as_of,
     print_json,
@@ -63,24 +66,32 @@ def metrics(
 def assess(
     data: DataArg,
     as_of: AsOfOpt,
-    out: Annotated[Path, typer.Option("--out", help="File to write (CSV, or JSON with --format json).")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    out: Annotated[Path, typer.Option(
+        "--out", help="File to write: CSV, JSON with --format json, a .parquet file, or a folder for Parquet "
+                      "partitioned by action.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="csv, json, parquet or parquet-dir (default: from --out).")] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Also print the models' technical notes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON (the file is written as usual).")] = False,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
     from keepwise.cadence import with_tier
+    from keepwise.output import format_for
 
-    require_choice(fmt, "--format", ("csv", "json"))
+    fmt = fmt or format_for(out)
+    require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)
-    run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang))
+    dataset = engine_or_exit(dataset, engine, spark_master)
+    run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
     write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt)
     for note in run.plain_notes:

@@ -11,8 +11,11 @@ from rich.table import Table as RichTable
 from keepwise.cli.common import (
     ConfigOpt,
     DataArg,
+    EngineOpt,
+    SparkMasterOpt,
     app,
     console,
+    engine_or_exit,
     load_or_exit,
     parse_day,
     run_or_exit,
@@ -37,6 +40,8 @@ def clv_fit(
     time_unit: TimeUnitOpt = "week",
     as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON object.")] = False,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """Fit a model on completed orders up to the calibration end; print parameters and log-likelihood."""
     import json
@@ -45,7 +50,7 @@ def clv_fit(
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
-    dataset = load_or_exit(data, None, settings)
+    dataset = engine_or_exit(load_or_exit(data, None, settings), engine, spark_master)
     fitted = run_or_exit(lambda: fit_model(dataset, model, end, time_unit))
     if as_json:
         print(json.dumps(fitted.to_contract_json()))

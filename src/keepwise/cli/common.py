@@ -155,6 +155,31 @@ def load_as_of(data: str, as_of: str, config: Path | None):
     return day, load_or_exit(data, day, settings)
 
 
+EngineOpt = Annotated[str | None, typer.Option(
+    "--engine", help="duckdb (default) or spark: where features and model statistics are computed.")]
+SparkMasterOpt = Annotated[str | None, typer.Option(
+    "--spark-master", help="Spark master URL with --engine spark (default [engine] spark_master), e.g. local[2].")]
+
+
+def engine_or_exit(dataset, engine: str | None, spark_master: str | None):
+    """The loaded dataset on the chosen engine; a missing Spark, Java or master is one line and exit 2."""
+    settings = dataset.settings
+    engine = engine or settings.engine.name
+    require_choice(engine, "--engine", ("duckdb", "spark"))
+    if engine == "duckdb":
+        if spark_master:
+            say("--spark-master needs --engine spark")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        return dataset
+    from keepwise.data.spark import SparkUnavailable, to_spark
+
+    try:
+        return to_spark(dataset, settings, spark_master)
+    except SparkUnavailable as error:
+        say(str(error))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
 def require_choice(value: str, option: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         say(f"{option} must be one of {', '.join(choices)} (got '{value}')")

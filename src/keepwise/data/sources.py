@@ -1,7 +1,8 @@
-"""Read the contract's tables, as text, from a folder (CSV or Parquet) or a database.
+"""Find the contract's tables in a folder (CSV or Parquet) or a database, ready for the engine.
 
-Every source yields ``RawTable``: each column as a pyarrow string array, empty string for
-an empty cell. Parsing and checking are then the same for every source (``validate``).
+Every source yields ``RawTable``: either an arrow table (CSV cells as trimmed text, '' for an empty
+cell; typed database columns as they are) or the path of a Parquet file the engine reads where it
+lies. Checking and typing are then the same SQL for every source (``validate``), run in DuckDB.
 """
 
 from __future__ import annotations
@@ -24,23 +25,42 @@ from keepwise.data.schema import TABLES
 NOT_TEXT_PROBE_BYTES = 65536
 
 
+ROW_COLUMN = "__keepwise_row"  # 0-based data row, added to every raw table for locating problems
+
+
 @dataclass
 class RawTable:
-    """One input table as text columns, plus how to name its rows in messages."""
+    """One input table (arrow columns, or a Parquet file the engine reads), plus how to name its rows."""
 
     name: str
     label: str  # what messages call it: "orders.csv", "orders (table in shop.sqlite)"
-    columns: dict[str, pa.Array]
+    columns: dict[str, pa.Array]  # empty when ``parquet`` is set
     n_rows: int
     is_csv: bool = False
+    parquet: Path | None = None  # read by the engine itself: nothing of it passes through Python
+    column_names: list[str] = field(default_factory=list)
     # False when rows were unreadable (ragged): its ids are then incomplete, so other tables'
     # references to it are not checked, sparing the user a cascade of follow-on errors.
     complete: bool = True
     line_of: Callable[[int], int | None] = field(default=lambda row: None, repr=False)
 
+    def __post_init__(self) -> None:
+        if not self.column_names:
+            self.column_names = list(self.columns)
+
     def where(self, row_index: int) -> dict:
         """Location keywords for a Problem, from a 0-based data row index."""
         return {"row": row_index + 1, "line": self.line_of(row_index)}
+
+    def arrow_with_rows(self) -> pa.Table:
+        """The arrow columns plus ``ROW_COLUMN``, to register in the engine."""
+        import numpy as np
+
+        table = pa.table(self.columns) if self.columns else pa.table({})
+        rows = pa.array(np.arange(self.n_rows, dtype=np.int64))
+        if not self.columns:
+            return pa.table({ROW_COLUMN: rows})
+        return table.append_column(ROW_COLUMN, rows)
 
 
 def _combined(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -231,13 +251,15 @@ def _report_ragged(path: Path, label: str, width: int, log: ProblemLog) -> None:
 
 
 def read_parquet(path: Path, log: ProblemLog) -> RawTable | None:
+    """Only the footer is read here (names, row count); the engine scans the file itself."""
     try:
-        table = pq.read_table(path)
+        metadata = pq.ParquetFile(path)
+        names = list(metadata.schema_arrow.names)
+        n_rows = metadata.metadata.num_rows
     except (pa.ArrowInvalid, OSError) as error:
         log.error(path.name, f"not a readable Parquet file: {error}")
         return None
-    columns = {name: _source_column(table.column(name)) for name in table.column_names}
-    return RawTable(path.stem, path.name, columns, table.num_rows)
+    return RawTable(path.stem, path.name, {}, n_rows, parquet=path, column_names=names)
 
 
 def read_arrow_table(name: str, label: str, table: pa.Table) -> RawTable:

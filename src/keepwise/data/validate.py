@@ -1,24 +1,29 @@
-"""Check raw tables against the schema and parse them into typed arrow tables.
+"""Check every source table against the contract inside DuckDB, and type it there.
 
-Checks are vectorised (pyarrow / pandas) so 1.5M orders validate in about a second;
-each failing cell becomes a Problem naming the file, row, line, column and value.
+Per table, ONE query reads the source (a registered arrow table, or a Parquet file scanned where it
+lies) and writes the typed table with every contract check folded into a bitmask column: a bad
+date, number, whole number, true/false value or enumeration (TRY_CAST and pattern counts), an empty
+required cell, a value out of range. One aggregate over that table then counts each check and the
+duplicated ids; references are counted with anti-joins against the tables they name. Only when a
+count is not zero are the offending rows looked up (file, row, line, column, value, up to
+``MAX_EXAMPLES_PER_CHECK`` per check). Nothing of a table passes through Python objects on the way.
+
+The loader then exposes each table as a view over the typed one (events after the as-of date left
+out), so the data stays in the engine from the source file to the features.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from keepwise.config import Settings
 from keepwise.data.problems import ProblemLog
 from keepwise.data.schema import BOOL_FALSE, BOOL_TRUE, TABLES, Column, Kind, Table
-from keepwise.data.sources import RawTable, as_text, is_text
+from keepwise.data.sources import ROW_COLUMN, RawTable, as_text, is_text
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -26,134 +31,9 @@ INT_PATTERN = r"^[+-]?\d+$"
 EXPECTED_TIMESTAMP = "an ISO 8601 date or timestamp such as 2025-08-02 or 2025-08-02T14:30:00"
 MAX_EXAMPLES_PER_CHECK = 50
 REFERENCED_TABLES = {c.references[0] for t in TABLES.values() for c in t.columns if c.references}
-
-
-@dataclass
-class ParsedColumn:
-    values: pa.Array  # typed, nulls where the cell was empty
-    bad: np.ndarray  # boolean mask of cells that failed a check
-
-
-def _empty_mask(text: pa.Array) -> np.ndarray:
-    return np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _report(log: ProblemLog, raw: RawTable, column: Column, mask: np.ndarray, message: str, expected: str) -> None:
-    """One problem per failing cell, in row order, up to the log's limit."""
-    text = raw.columns[column.name]
-    for index in np.flatnonzero(mask)[:MAX_EXAMPLES_PER_CHECK]:
-        if log.full:
-            log.truncated = True
-            return
-        log.error(
-            raw.label,
-            message,
-            column=column.name,
-            value=text[int(index)].as_py(),
-            expected=expected,
-            **raw.where(int(index)),
-        )
-    if mask.sum() > MAX_EXAMPLES_PER_CHECK:
-        log.truncated = True
-
-
-# Formats parsed by arrow directly (fast, exact); anything else ISO 8601 goes through pandas.
-FAST_TIMESTAMP_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
-
-
-def parse_timestamps(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """ISO 8601 text to naive-UTC timestamps; returns the values and a mask of unparseable cells."""
-    empty = _empty_mask(text)
-    cells = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
-    try:
-        # Fast path: arrow's ISO parser takes the whole column when it has no offsets and no errors.
-        return pc.cast(cells, pa.timestamp("us")), np.zeros(len(text), dtype=bool)
-    except pa.ArrowInvalid:
-        pass
-    values = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
-    leftover = ~empty
-    for fmt in FAST_TIMESTAMP_FORMATS:
-        positions = np.flatnonzero(leftover)
-        if not len(positions):
-            break
-        parsed = pc.strptime(text.take(pa.array(positions)), format=fmt, unit="us", error_is_null=True)
-        parsed_values = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
-        values[positions] = parsed_values
-        leftover[positions[~np.isnat(parsed_values)]] = False
-    bad = np.zeros(len(text), dtype=bool)
-    if leftover.any():
-        positions = np.flatnonzero(leftover)
-        subset = text.take(pa.array(positions))
-        well_formed = np.asarray(
-            pc.match_substring_regex(subset, TIMESTAMP_PATTERN).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        series = pd.Series(subset.to_numpy(zero_copy_only=False), dtype=object)
-        series[~well_formed] = None
-        parsed = pd.to_datetime(series, format="ISO8601", utc=True, errors="coerce")
-        parsed_values = parsed.dt.tz_convert(None).to_numpy().astype("datetime64[us]")
-        values[positions] = parsed_values
-        bad[positions] = np.isnat(parsed_values)
-    return pa.array(values, type=pa.timestamp("us"), from_pandas=True), bad
-
-
-def _parse_numbers(text: pa.Array, pattern: str, target: pa.DataType) -> tuple[pa.Array, np.ndarray]:
-    empty = _empty_mask(text)
-    cells = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
-    try:
-        # Fast path: the whole column casts; only non-finite values (nan, inf) remain to reject.
-        values = pc.cast(cells, target)
-        bad = np.zeros(len(text), dtype=bool)
-    except pa.ArrowInvalid:
-        well_formed = np.asarray(
-            pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        bad = ~empty & ~well_formed
-        cleaned = pc.if_else(pa.array(well_formed), text, pa.scalar(None, pa.string()))
-        values = pc.cast(cleaned, target, safe=False)
-    if target == pa.float64():
-        finite = np.isfinite(values.to_numpy(zero_copy_only=False).astype(float))
-        non_finite = ~empty & ~bad & ~finite
-        if non_finite.any():
-            bad |= non_finite
-            values = pc.if_else(pa.array(non_finite), pa.scalar(None, pa.float64()), values)
-    return values, bad
-
-
-def _parse_bools(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    lower = pc.utf8_lower(text)
-    is_true = np.asarray(pc.is_in(lower, value_set=pa.array(BOOL_TRUE)).to_numpy(zero_copy_only=False), dtype=bool)
-    is_false = np.asarray(
-        pc.is_in(lower, value_set=pa.array(BOOL_FALSE)).to_numpy(zero_copy_only=False), dtype=bool
-    )
-    empty = _empty_mask(text)
-    values = pa.array(np.where(is_true, True, False), type=pa.bool_(), mask=~(is_true | is_false))
-    return values, ~empty & ~is_true & ~is_false
-
-
-def _typed_values(array: pa.Array, column: Column) -> tuple[pa.Array, np.ndarray] | None:
-    """Values and bad-cell mask of a typed source column (Parquet, DuckDB) that already holds the
-    column's kind of value; None when it does not (the column is then read as text)."""
-    kind = array.type
-    if column.kind is Kind.TIMESTAMP and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
-        # A zoned timestamp is stored as UTC: dropping the zone gives naive UTC, as text with an
-        # offset does. Nanoseconds are cut to microseconds, the contract's resolution.
-        return pc.cast(array, pa.timestamp("us"), safe=False), np.zeros(len(array), dtype=bool)
-    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
-    if column.kind in (Kind.MONEY, Kind.NUMBER) and numeric:
-        values = array.cast(pa.float64())
-        finite = np.asarray(pc.fill_null(pc.is_finite(values), True).to_numpy(zero_copy_only=False), dtype=bool)
-        return pc.if_else(pa.array(finite), values, pa.scalar(None, pa.float64())), ~finite
-    if column.kind is Kind.INT and numeric:
-        numbers = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
-        with np.errstate(invalid="ignore"):
-            whole = np.isnan(numbers) & np.asarray(pc.is_null(array).to_numpy(zero_copy_only=False), dtype=bool)
-            whole |= np.isfinite(numbers) & (numbers == np.floor(numbers))
-        values = pc.if_else(pa.array(whole), array, pa.scalar(None, kind)).cast(pa.int64(), safe=False)
-        return values, ~whole
-    if column.kind is Kind.BOOL and pa.types.is_boolean(kind):
-        return array, np.zeros(len(array), dtype=bool)
-    return None
-
+TRIMMED = " \t\r\n\x0b\x0c"  # what is trimmed around a text cell
+BAD = "__keepwise_bad"  # the bitmask column of failed checks in a checked table
+ROW = ROW_COLUMN
 
 # What a bad cell of each kind is called, and what was expected instead.
 BAD_CELL = {
@@ -164,175 +44,429 @@ BAD_CELL = {
     Kind.BOOL: ("not a true/false value", "true/false, 1/0 or yes/no"),
 }
 
+INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                 "UBIGINT", "UHUGEINT"}
+FLOAT_TYPES = {"FLOAT", "DOUBLE"}
+TIME_TYPES = {"DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE"}
 
-def parse_column(raw: RawTable, column: Column, log: ProblemLog) -> pa.Array:
-    """Parse one column, logging every bad cell; returns typed values (nulls for bad or empty cells)."""
-    source = raw.columns[column.name]
-    typed = None if is_text(source.type) else _typed_values(source, column)
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _in_list(values) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ")"
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str) -> list:
+    """Run a statement to its end (DuckDB keeps a connection busy until a result is fetched)."""
+    return con.execute(sql).fetchall()
+
+
+def checked_name(table: str) -> str:
+    """The engine table holding ``table`` typed, with its row numbers and failed-check bitmask."""
+    return f"_keepwise_checked_{table}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One contract check of one column: ``bad`` is SQL over the cells layer, true for a failing cell."""
+
+    column: Column
+    bad: str
+    message: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    cell: str  # SQL over the raw relation: the cell as the checks see it (trimmed text, or typed value)
+    value: str  # SQL over the cells layer: the typed value, NULL for an empty or bad cell
+    checks: tuple[Check, ...]  # bad cell and empty-cell checks, over the cells layer
+    range_checks: tuple[Check, ...]  # over the values layer
+
+
+def _source_kind(duckdb_type: str) -> str:
+    if duckdb_type == "VARCHAR":
+        return "text"
+    if duckdb_type in INTEGER_TYPES:
+        return "integer"
+    if duckdb_type in FLOAT_TYPES or duckdb_type.startswith("DECIMAL"):
+        return "float"
+    if duckdb_type in TIME_TYPES:
+        return "time"
+    if duckdb_type == "BOOLEAN":
+        return "bool"
+    return "other"
+
+
+def _typed_plan(column: Column, source: str, c: str, kind: str) -> tuple[str, str, list[Check]] | None:
+    """(cell, value, bad-cell checks) when the source column already holds the column's kind of value
+    (Parquet, DuckDB); None when it does not, and the column is then read as text."""
+    bad_cell = BAD_CELL.get(column.kind)
+    if column.kind is Kind.TIMESTAMP and kind == "time":
+        # A zoned timestamp is stored as UTC: its UTC wall time is the naive UTC value, as text with an
+        # offset gives. Nanoseconds are cut to microseconds, the contract's resolution.
+        if source == "TIMESTAMP WITH TIME ZONE":
+            return f"timezone('UTC', {c})", "{cell}", []
+        return f"CAST({c} AS TIMESTAMP)", "{cell}", []
+    if column.kind in (Kind.MONEY, Kind.NUMBER) and kind in ("integer", "float"):
+        number = f"CAST({c} AS DOUBLE)"
+        return number, "CASE WHEN isfinite({cell}) THEN {cell} END", [
+            Check(column, "{cell} IS NOT NULL AND NOT isfinite({cell})", *bad_cell)]
+    if column.kind is Kind.INT and kind == "integer":
+        return f"CAST({c} AS BIGINT)", "{cell}", []
+    if column.kind is Kind.INT and kind == "float":
+        whole = "isfinite({cell}) AND {cell} = floor({cell}) AND abs({cell}) < 9.2e18"
+        return f"CAST({c} AS DOUBLE)", f"CASE WHEN {whole} THEN CAST({{cell}} AS BIGINT) END", [
+            Check(column, f"{{cell}} IS NOT NULL AND NOT ({whole})", *bad_cell)]
+    if column.kind is Kind.BOOL and kind == "bool":
+        return c, "{cell}", []
+    return None
+
+
+def column_plan(column: Column, source: str | None) -> ColumnPlan:
+    """How one column is typed and checked; ``source`` is its DuckDB type in the source, None if absent."""
+    if source is None:
+        return ColumnPlan(f"CAST(NULL AS {column.kind.duckdb_type})", "{cell}", (), ())
+    c = quoted(column.name)
+    kind = _source_kind(source)
+    typed = None if kind == "text" else _typed_plan(column, source, c, kind)
     if typed is not None:
-        values, bad = typed
-        empty = np.asarray(pc.is_null(source).to_numpy(zero_copy_only=False), dtype=bool)
-        _report(log, raw, column, bad, *BAD_CELL[column.kind])
-        return _check_values(raw, column, log, values, empty)
-    text = source if is_text(source.type) else as_text(source)
-    empty = _empty_mask(text)
-    if column.kind in (Kind.ID, Kind.STRING):
-        values = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
-        bad = np.zeros(len(text), dtype=bool)
-    elif column.kind is Kind.ENUM:
-        lower = pc.utf8_lower(text)
-        known = np.asarray(
-            pc.is_in(lower, value_set=pa.array(column.choices)).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        bad = ~empty & ~known
-        _report(log, raw, column, bad, "unknown value", "one of " + ", ".join(column.choices))
-        values = pc.if_else(pa.array(empty | bad), pa.scalar(None, pa.string()), lower)
-    elif column.kind is Kind.TIMESTAMP:
-        values, bad = parse_timestamps(text)
-    elif column.kind in (Kind.MONEY, Kind.NUMBER):
-        values, bad = _parse_numbers(text, NUMBER_PATTERN, pa.float64())
-    elif column.kind is Kind.INT:
-        values, bad = _parse_numbers(text, INT_PATTERN, pa.int64())
-    elif column.kind is Kind.BOOL:
-        values, bad = _parse_bools(text)
-    else:  # pragma: no cover - Kind is closed
-        raise AssertionError(column.kind)
-    if column.kind in BAD_CELL:
-        _report(log, raw, column, bad, *BAD_CELL[column.kind])
-    return _check_values(raw, column, log, values, empty)
-
-
-def _check_values(raw: RawTable, column: Column, log: ProblemLog, values: pa.Array, empty: np.ndarray) -> pa.Array:
-    """The checks on parsed values: no empty cell where one is required, and the allowed range."""
+        cell, value, checks = typed
+        empty = "{cell} IS NULL"
+    else:
+        text = c if kind == "text" else f"CAST({c} AS VARCHAR)"
+        # Trimmed only where a cell starts or ends with whitespace: trim() on every cell costs 5x the scan.
+        cell = (f"coalesce(CASE WHEN {text}[1] <= ' ' OR {text}[-1] <= ' ' THEN trim({text}, {literal(TRIMMED)}) "
+                f"ELSE {text} END, '')")
+        value, checks = _text_plan(column)
+        empty = "{cell} = ''"
     if not column.nullable:
-        missing = empty
         what = "empty id" if column.kind is Kind.ID else "empty cell"
-        _report(log, raw, column, missing, what, f"a value ({column.type_label})")
-    if column.minimum is not None or column.maximum is not None:
-        numbers = values.to_numpy(zero_copy_only=False).astype(float)
-        with np.errstate(invalid="ignore"):
-            low = numbers < column.minimum if column.minimum is not None else np.zeros(len(numbers), bool)
-            high = numbers > column.maximum if column.maximum is not None else np.zeros(len(numbers), bool)
+        checks.append(Check(column, empty, what, f"a value ({column.type_label})"))
+    ranges = []
+    if column.minimum is not None:
         if column.minimum == 0:
-            _report(log, raw, column, low, "negative amount", "a value >= 0")
+            ranges.append(Check(column, f"{{value}} < {column.minimum!r}", "negative amount", "a value >= 0"))
         else:
-            _report(log, raw, column, low, "value too small", f"a value >= {column.minimum:g}")
-        if column.maximum is not None:
-            _report(log, raw, column, high, "value too large", f"a value <= {column.maximum:g}")
-    return values
+            ranges.append(Check(column, f"{{value}} < {column.minimum!r}", "value too small",
+                                f"a value >= {column.minimum:g}"))
+    if column.maximum is not None:
+        ranges.append(Check(column, f"{{value}} > {column.maximum!r}", "value too large",
+                            f"a value <= {column.maximum:g}"))
+    return ColumnPlan(cell, value, tuple(checks), tuple(ranges))
 
 
-@functools.cache
-def _scratch() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for key checks: its parallel hash joins beat arrow's on millions of ids."""
-    return duckdb.connect()
+def _text_plan(column: Column) -> tuple[str, list[Check]]:
+    """(value, bad-cell checks) of a text cell ``{cell}`` (trimmed, '' when empty)."""
+    kind = column.kind
+    if kind in (Kind.ID, Kind.STRING):
+        return "NULLIF({cell}, '')", []
+    if kind is Kind.ENUM:
+        value = f"CASE WHEN lower({{cell}}) IN {_in_list(column.choices)} THEN lower({{cell}}) END"
+        return value, [Check(column, "{cell} <> '' AND NOT lower({cell}) IN " + _in_list(column.choices),
+                             "unknown value", "one of " + ", ".join(column.choices))]
+    if kind is Kind.TIMESTAMP:
+        value = (f"CASE WHEN regexp_full_match({{cell}}, {literal(TIMESTAMP_PATTERN)}) "
+                 "THEN timezone('UTC', TRY_CAST({cell} AS TIMESTAMPTZ)) END")
+    elif kind in (Kind.MONEY, Kind.NUMBER):
+        number = (f"CASE WHEN regexp_full_match({{cell}}, {literal(NUMBER_PATTERN)}) "
+                  "THEN TRY_CAST({cell} AS DOUBLE) END")
+        value = f"CASE WHEN isfinite({number}) THEN {number} END"
+    elif kind is Kind.INT:
+        value = (f"CASE WHEN regexp_full_match({{cell}}, {literal(INT_PATTERN)}) "
+                 "THEN TRY_CAST({cell} AS BIGINT) END")
+    elif kind is Kind.BOOL:
+        value = (f"CASE WHEN lower({{cell}}) IN {_in_list(BOOL_TRUE)} THEN true "
+                 f"WHEN lower({{cell}}) IN {_in_list(BOOL_FALSE)} THEN false END")
+    else:  # pragma: no cover - Kind is closed
+        raise AssertionError(kind)
+    return value, [Check(column, f"{{cell}} <> '' AND ({value}) IS NULL", *BAD_CELL[kind])]
 
 
-def _scalar(query: str, **arrays: pa.Array):
-    con = _scratch()
-    for name, array in arrays.items():
-        con.register(name, pa.table({"v": array}))
-    try:
-        return con.sql(query).fetchall()[0][0]
-    finally:
-        for name in arrays:
-            con.unregister(name)
+def _defaults(table: Table, settings: Settings) -> dict[str, str]:
+    """How empty cells are filled (CONTRACT.md, per column), as SQL over the typed values."""
+    currency = literal(settings.general.currency.upper())
+    share = repr(float(settings.costs.cost_of_goods_share))
+    return {
+        "customers": {
+            "language": "coalesce(lower(language), 'en')",
+            "marketing_opt_in": "coalesce(marketing_opt_in, true)",
+        },
+        "orders": {
+            "discount": "coalesce(discount, 0.0)",
+            "cost_of_goods": f"coalesce(cost_of_goods, (revenue + coalesce(discount, 0.0)) * {share})",
+            "currency": f"coalesce(upper(currency), {currency})",
+            "status": "coalesce(status, 'completed')",
+            "change_requests": "coalesce(change_requests, 0)",
+        },
+        "invoices": {
+            "amount_paid": "coalesce(amount_paid, CASE WHEN paid_at IS NOT NULL THEN amount END)",
+            "written_off": "coalesce(written_off, false)",
+        },
+        "incidents": {"confirmed": "coalesce(confirmed, false)"},
+        "tickets": {"severity": "coalesce(severity, 'normal')"},
+        "touches": {"control": "coalesce(control, false)", "cost": "coalesce(cost, 0.0)"},
+    }.get(table.name, {})
 
 
-def _check_unique(raw: RawTable, column: Column, values: pa.Array, log: ProblemLog) -> None:
-    if _scalar("SELECT count(DISTINCT v) = count(v) FROM ids", ids=values):
-        return  # the common case: decided in one pass, the slow locating below is for errors only
-    series = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
-    duplicated = series.duplicated(keep="first").to_numpy() & series.notna().to_numpy()
-    if not duplicated.any():
-        return
-    first_row = {}
-    for index, value in enumerate(series.to_numpy()):
-        if value is not None and value not in first_row:
-            first_row[value] = index
-    for index in np.flatnonzero(duplicated)[:MAX_EXAMPLES_PER_CHECK]:
-        value = series.iloc[int(index)]
-        log.error(
-            raw.label,
-            f"duplicate {column.name} (first on row {first_row[value] + 1})",
-            column=column.name,
-            value=value,
-            expected=f"each {column.name} once",
-            **raw.where(int(index)),
-        )
+@dataclass
+class CheckedTable:
+    """A source table typed in the engine, with what its checks found."""
+
+    raw: RawTable
+    table: Table
+    plans: dict[str, ColumnPlan]
+    relation: str  # the raw relation in the engine
+    n_rows: int = 0
+
+
+def _raw_relation(con: duckdb.DuckDBPyConnection, raw: RawTable) -> str:
+    name = f"_keepwise_raw_{raw.name}"
+    if raw.parquet is not None:
+        path = literal(str(raw.parquet))
+        execute(con, f"CREATE OR REPLACE TEMP VIEW {quoted(name)} AS SELECT * EXCLUDE (file_row_number), "
+                    f"file_row_number AS {ROW} FROM read_parquet({path}, file_row_number = true)")
+    else:
+        con.register(name, raw.arrow_with_rows())
+    return name
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection, raw: RawTable, relation: str) -> None:
+    if raw.parquet is not None:
+        execute(con, f"DROP VIEW IF EXISTS {quoted(relation)}")
+    else:
+        con.unregister(relation)
+
+
+def _source_types(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM {quoted(relation)}").fetchall()}
+
+
+def _all_checks(plans: dict[str, ColumnPlan]) -> list[Check]:
+    return [check for plan in plans.values() for check in (*plan.checks, *plan.range_checks)]
+
+
+def _build_checked(con, checked: CheckedTable, settings: Settings) -> None:
+    """One query: the source read once, every column typed, defaults filled, failed checks as bits."""
+    table, plans = checked.table, checked.plans
+    checks = _all_checks(plans)
+    if len(checks) > 62:  # pragma: no cover - the schema has far fewer checks per table
+        raise AssertionError(f"{table.name}: too many checks for one bitmask")
+    names = [quoted(c.name) for c in table.columns]
+    cells = ", ".join(f"{plans[c.name].cell} AS {n}" for c, n in zip(table.columns, names, strict=True))
+
+    position = {id(check): i for i, check in enumerate(checks)}
+    values, bits, range_bits = [], [], []
+    for column, name in zip(table.columns, names, strict=True):
+        plan = plans[column.name]
+        values.append(f"{plan.value.replace('{cell}', name)} AS {name}")
+        for check in plan.checks:
+            bits.append(f"CASE WHEN coalesce({check.bad.replace('{cell}', name)}, false) "
+                        f"THEN {1 << position[id(check)]} ELSE 0 END")
+        for check in plan.range_checks:
+            range_bits.append(f"CASE WHEN coalesce({check.bad.replace('{value}', name)}, false) "
+                              f"THEN {1 << position[id(check)]} ELSE 0 END")
+    cell_bad = " + ".join(bits) or "0"
+    range_bad = " + ".join(range_bits) or "0"
+    defaults = _defaults(table, settings)
+    final = ", ".join(f"{defaults.get(c.name, n)} AS {n}" for c, n in zip(table.columns, names, strict=True))
+    execute(
+        con,
+        f"CREATE OR REPLACE TABLE {quoted(checked_name(table.name))} AS "
+        f"WITH cells AS (SELECT {ROW}, {cells} FROM {quoted(checked.relation)}), "
+        f"typed AS (SELECT {ROW}, {', '.join(values)}, CAST({cell_bad} AS BIGINT) AS {BAD} FROM cells) "
+        f"SELECT {ROW}, {final}, {BAD} + CAST({range_bad} AS BIGINT) AS {BAD} FROM typed"
+    )
+
+
+def _value_at(con, checked: CheckedTable, column: str, rows: list[int]) -> dict[int, object]:
+    """The source cells of ``column`` at ``rows``, as the file holds them (for messages)."""
+    raw = checked.raw
+    if raw.parquet is None:
+        array = raw.columns[column]
+        out = {}
+        for row in rows:
+            cell = array.slice(row, 1)
+            out[row] = cell[0].as_py() if is_text(array.type) else as_text(cell)[0].as_py()
+        return out
+    listed = ", ".join(str(r) for r in rows)
+    fetched = con.execute(f"SELECT {ROW}, CAST({quoted(column)} AS VARCHAR) FROM {quoted(checked.relation)} "
+                          f"WHERE {ROW} IN ({listed})").fetchall()
+    return {int(row): (value.strip(TRIMMED) if isinstance(value, str) else value) for row, value in fetched}
+
+
+def _report_rows(con, log: ProblemLog, checked: CheckedTable, check: Check, rows: list[int], count: int) -> None:
+    values = _value_at(con, checked, check.column.name, rows)
+    for row in rows:
+        if log.full:
+            log.truncated = True
+            return
+        log.error(checked.raw.label, check.message, column=check.column.name, value=values.get(row),
+                  expected=check.expected, **checked.raw.where(row))
+    if count > MAX_EXAMPLES_PER_CHECK:
+        log.truncated = True
+
+
+def _unique_columns(table: Table) -> list[Column]:
+    return [c for c in table.columns if c.unique]
+
+
+def _count_problems(con, checked: CheckedTable, log: ProblemLog) -> None:
+    """Count every check in one pass; locate the rows of those that fail."""
+    table = checked.table
+    name = quoted(checked_name(table.name))
+    checks = _all_checks(checked.plans)
+    unique = _unique_columns(table)
+    parts = ["count(*)", f"bit_or({BAD})"]
+    parts += [f"count({quoted(c.name)}) - count(DISTINCT {quoted(c.name)})" for c in unique]
+    counted = con.execute(f"SELECT {', '.join(parts)} FROM {name}").fetchall()[0]
+    checked.n_rows = int(counted[0])
+    fired = int(counted[1] or 0)
+    duplicates = dict(zip([c.name for c in unique], counted[2:], strict=True))
+    if fired:
+        positions = [i for i in range(len(checks)) if fired & (1 << i)]
+        counts = con.execute(
+            "SELECT " + ", ".join(f"count_if(({BAD} & {1 << i}) <> 0)" for i in positions) + f" FROM {name}"
+        ).fetchall()[0]
+        per_check = dict(zip(positions, counts, strict=True))
+    else:
+        per_check = {}
+    # In the order the contract lists the columns: a column's cell checks, its range, its duplicates.
+    order = {id(check): i for i, check in enumerate(checks)}
+    for column in table.columns:
+        plan = checked.plans[column.name]
+        for check in (*plan.checks, *plan.range_checks):
+            position = order[id(check)]
+            count = int(per_check.get(position, 0))
+            if not count:
+                continue
+            rows = [int(r[0]) for r in con.execute(
+                f"SELECT {ROW} FROM {name} WHERE ({BAD} & {1 << position}) <> 0 ORDER BY {ROW} "
+                f"LIMIT {MAX_EXAMPLES_PER_CHECK}").fetchall()]
+            _report_rows(con, log, checked, check, rows, count)
+        if duplicates.get(column.name):
+            _report_duplicates(con, checked, column, int(duplicates[column.name]), log)
+
+
+def _report_duplicates(con, checked: CheckedTable, column: Column, count: int, log: ProblemLog) -> None:
+    c = quoted(column.name)
+    found = con.execute(
+        f"SELECT {ROW}, {c}, first FROM (SELECT {ROW}, {c}, min({ROW}) OVER (PARTITION BY {c}) AS first "
+        f"FROM {quoted(checked_name(checked.table.name))} WHERE {c} IS NOT NULL) WHERE {ROW} > first "
+        f"ORDER BY {ROW} LIMIT {MAX_EXAMPLES_PER_CHECK}"
+    ).fetchall()
+    for row, value, first in found:
+        log.error(checked.raw.label, f"duplicate {column.name} (first on row {int(first) + 1})", column=column.name,
+                  value=value, expected=f"each {column.name} once", **checked.raw.where(int(row)))
         if log.full:
             return
 
 
-def _check_references(
-    raw: RawTable, column: Column, values: pa.Array, known: dict[str, pa.Array], log: ProblemLog
-) -> None:
-    target_table, target_column = column.references
-    target = known.get(f"{target_table}.{target_column}")
-    if target is None:
-        return
-    dangling = _scalar(
-        "SELECT count(*) FROM refs ANTI JOIN ids ON refs.v = ids.v WHERE refs.v IS NOT NULL", refs=values, ids=target
-    )
-    if not dangling:
-        return
-    # Empty cells are the nullable/empty checks' business, not a dangling reference.
-    present = pc.or_(pc.is_in(values, value_set=target), pc.is_null(values))
-    missing = ~np.asarray(present.to_numpy(zero_copy_only=False), dtype=bool)
-    if not missing.any():
-        return
-    singular = target_table.rstrip("s")
-    if column.reference_is_error:
-        for index in np.flatnonzero(missing)[:MAX_EXAMPLES_PER_CHECK]:
-            log.error(
-                raw.label,
-                f"unknown {column.name}: no such {singular} in {target_table}",
-                column=column.name,
-                value=values[int(index)].as_py(),
-                expected=f"a {target_column} present in {target_table}",
-                **raw.where(int(index)),
-            )
-            if log.full:
-                return
-    else:
-        first = int(np.flatnonzero(missing)[0])
-        log.warning(
-            raw.label,
-            f"{int(missing.sum())} {column.name} value(s) name no known {singular}; treated as empty",
-            column=column.name,
-            value=values[first].as_py(),
-            **raw.where(first),
-        )
+def _check_references(con, checked: CheckedTable, known: set[str], log: ProblemLog) -> None:
+    """Anti-joins against the tables referenced: count first, locate only when something dangles."""
+    for column in checked.table.columns:
+        if not column.references or column.name not in checked.raw.column_names:
+            continue
+        target_table, target_column = column.references
+        if target_table not in known:
+            continue
+        here, there = quoted(checked_name(checked.table.name)), quoted(checked_name(target_table))
+        c, key = quoted(column.name), quoted(target_column)
+        dangling = f"FROM {here} AS a ANTI JOIN {there} AS b ON a.{c} = b.{key} WHERE a.{c} IS NOT NULL"
+        count = con.execute(f"SELECT count(*) {dangling}").fetchall()[0][0]
+        if not count:
+            continue
+        found = con.execute(f"SELECT a.{ROW}, a.{c} {dangling} ORDER BY a.{ROW} "
+                            f"LIMIT {MAX_EXAMPLES_PER_CHECK}").fetchall()
+        singular = target_table.rstrip("s")
+        if column.reference_is_error:
+            for row, value in found:
+                log.error(checked.raw.label, f"unknown {column.name}: no such {singular} in {target_table}",
+                          column=column.name, value=value, expected=f"a {target_column} present in {target_table}",
+                          **checked.raw.where(int(row)))
+                if log.full:
+                    return
+        else:
+            row, value = found[0]
+            log.warning(checked.raw.label,
+                        f"{count} {column.name} value(s) name no known {singular}; treated as empty",
+                        column=column.name, value=value, **checked.raw.where(int(row)))
+            # Unknown referrers are dropped, as the warning says.
+            execute(con, f"UPDATE {here} SET {c} = NULL WHERE {c} IS NOT NULL AND {c} NOT IN "
+                        f"(SELECT {key} FROM {there} WHERE {key} IS NOT NULL)")
 
 
-def check_table(
-    raw: RawTable, table: Table, known_ids: dict[str, pa.Array], log: ProblemLog
-) -> dict[str, pa.Array] | None:
-    """Validate one raw table; returns its typed columns (None when a required column is missing)."""
-    missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
+def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, known: set[str],
+                log: ProblemLog, settings: Settings) -> CheckedTable | None:
+    """Type and check one source table in the engine; None when a required column is missing.
+
+    ``known`` names the tables whose ids are complete; this one is added when it is, before its own
+    references are checked, so a table may reference itself (referred_by)."""
+    missing = [c.name for c in table.columns if c.required and c.name not in raw.column_names]
     for name in missing:
         log.error(raw.label, "missing required column", line=1 if raw.is_csv else None, column=name,
                   expected="columns " + ", ".join(c.name for c in table.columns if c.required))
-    extra = [name for name in raw.columns if name not in table.column_index]
+    extra = [name for name in raw.column_names if name not in table.column_index]
     if extra:
         log.warning(raw.label, "extra column(s) ignored: " + ", ".join(extra), line=1 if raw.is_csv else None)
     if missing:
         return None
-    typed: dict[str, pa.Array] = {}
-    for column in table.columns:
-        if column.name not in raw.columns:
-            typed[column.name] = pa.nulls(raw.n_rows, type=arrow_type(column))
-            continue
-        typed[column.name] = parse_column(raw, column, log)
-        if column.unique:
-            _check_unique(raw, column, typed[column.name], log)
-    if raw.complete:
-        # Registered before checking references so a table may reference itself (referred_by).
-        known_ids.update(id_sets(table.name, typed))
-    for column in table.columns:
-        if column.references and column.name in raw.columns:
-            _check_references(raw, column, typed[column.name], known_ids, log)
-    return typed
+    relation = _raw_relation(con, raw)
+    try:
+        types = _source_types(con, relation)
+        plans = {c.name: column_plan(c, types.get(c.name)) for c in table.columns}
+        checked = CheckedTable(raw, table, plans, relation)
+        try:
+            _build_checked(con, checked, settings)
+        except duckdb.Error as error:
+            log.error(raw.label, f"not a readable table: {str(error).splitlines()[0]}")
+            return None
+        _count_problems(con, checked, log)
+        if raw.complete and table.unique_id is not None:
+            known.add(table.name)
+        _check_references(con, checked, known, log)
+    finally:
+        _drop_raw(con, raw, relation)
+    return checked
+
+
+def end_of(as_of: date) -> datetime:
+    return datetime.combine(as_of, time.max)
+
+
+def warn_events_after(con, checked: CheckedTable, as_of: date, log: ProblemLog) -> None:
+    """Events dated after the as-of date are kept out of the analysis; say how many."""
+    column = checked.table.event_time
+    if not column:
+        return
+    c, limit = quoted(column), literal(end_of(as_of).isoformat(sep=" "))
+    name = quoted(checked_name(checked.table.name))
+    count, first = con.execute(
+        f"SELECT count(*), min({ROW}) FROM {name} WHERE {c} > CAST({limit} AS TIMESTAMP)").fetchall()[0]
+    if count:
+        value = con.execute(f"SELECT CAST({c} AS VARCHAR) FROM {name} WHERE {ROW} = {int(first)}").fetchall()[0][0]
+        if checked.raw.parquet is None and column in checked.raw.columns:
+            value = _value_at(con, checked, column, [int(first)])[int(first)]
+        log.warning(checked.raw.label,
+                    f"{count} row(s) dated after the as-of date {as_of.isoformat()}; they are left out",
+                    column=column, value=value, **checked.raw.where(int(first)))
+
+
+def warn_mixed_currencies(con, checked: CheckedTable, log: ProblemLog) -> None:
+    counts = con.execute(
+        f"SELECT currency, count(*) FROM {quoted(checked_name('orders'))} GROUP BY currency "
+        f"ORDER BY min({ROW})").fetchall()
+    if len(counts) > 1:
+        listed = ", ".join(f"{currency} ({n} orders)" for currency, n in counts)
+        log.warning(checked.raw.label,
+                    f"orders in several currencies: {listed}; money figures are summed as if one currency",
+                    column="currency")
 
 
 def arrow_type(column: Column) -> pa.DataType:
@@ -343,42 +477,3 @@ def arrow_type(column: Column) -> pa.DataType:
         "BIGINT": pa.int64(),
         "BOOLEAN": pa.bool_(),
     }[column.kind.duckdb_type]
-
-
-def warn_events_after(raw: RawTable, table: Table, typed: dict[str, pa.Array], as_of: date, log: ProblemLog):
-    """Events dated after the as-of date are kept out of the analysis; say how many."""
-    if not table.event_time:
-        return
-    limit = pa.scalar(datetime.combine(as_of, datetime.max.time()), type=pa.timestamp("us"))
-    late = pc.fill_null(pc.greater(typed[table.event_time], limit), False)
-    count = pc.sum(late).as_py() or 0
-    if count:
-        first = int(np.flatnonzero(np.asarray(late.to_numpy(zero_copy_only=False), dtype=bool))[0])
-        log.warning(
-            raw.label,
-            f"{count} row(s) dated after the as-of date {as_of.isoformat()}; they are left out",
-            column=table.event_time,
-            value=raw.columns[table.event_time][first].as_py(),
-            **raw.where(first),
-        )
-
-
-def warn_mixed_currencies(raw: RawTable, typed: dict[str, pa.Array], default_currency: str, log: ProblemLog):
-    currencies = pc.fill_null(typed["currency"], default_currency.upper())
-    counts = pc.value_counts(pc.utf8_upper(currencies)).to_pylist()
-    if len(counts) > 1:
-        listed = ", ".join(f"{c['values']} ({c['counts']} orders)" for c in counts)
-        log.warning(
-            raw.label,
-            f"orders in several currencies: {listed}; money figures are summed as if one currency",
-            column="currency",
-        )
-
-
-def id_sets(name: str, typed: dict[str, pa.Array]) -> dict[str, pa.Array]:
-    """The ids of a table that other tables may reference."""
-    table = TABLES[name]
-    key = table.unique_id
-    if key is None or name not in REFERENCED_TABLES:
-        return {}
-    return {f"{name}.{key.name}": pc.unique(pc.drop_null(typed[key.name]))}

@@ -32,6 +32,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -206,8 +207,20 @@ def _count(condition: ir.BooleanValue) -> ir.IntegerValue:
     return condition.ifelse(1, 0).sum()
 
 
+# Amounts are summed as exact decimals: a sum of doubles depends on the order the engine adds them
+# in, so DuckDB and Spark (or two Spark partitionings) would differ in the last bits, and the churn
+# classifier's splits can turn such a difference into a visibly different risk. Six decimals keep
+# every cent, minute fraction and interest accrual; 28 digits keep amounts in any currency.
+EXACT = dt.Decimal(28, 6)
+
+
+def _total(value: ir.NumericValue) -> ir.FloatingValue:
+    """The sum of ``value`` per group, the same whatever order the engine adds in."""
+    return value.cast(EXACT).sum().cast("float64")
+
+
 def _amount(condition: ir.BooleanValue, value: ir.NumericValue) -> ir.FloatingValue:
-    return condition.ifelse(value, 0.0).sum()
+    return _total(condition.ifelse(value, 0.0))
 
 
 def _first(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.TimestampValue:
@@ -271,7 +284,7 @@ def _return_features(ds: Dataset, at: _Moments) -> ir.Table:
     defective = returns.defective.fill_null(False)
     return returns.group_by("customer_id").aggregate(
         n_returns=returns.count(),
-        returned_amount=returns.amount.sum(),
+        returned_amount=_total(returns.amount),
         n_defective_returns=_count(defective),
         defective_returned_amount=_amount(defective, returns.amount),
         n_non_defective_returns=_count(~defective),
@@ -307,7 +320,7 @@ def _ticket_features(ds: Dataset, at: _Moments) -> ir.Table:
         last_unfounded_complaint_at=_last(unfounded, tickets.opened_at),
         first_substantiated_complaint_at=_first(substantiated, tickets.opened_at),
         last_substantiated_complaint_at=_last(substantiated, tickets.opened_at),
-        handle_minutes=minutes.sum(),
+        handle_minutes=_total(minutes),
         handle_minutes_substantiated=_amount(substantiated, minutes),
         handle_minutes_unfounded=_amount(unfounded, minutes),
     )
@@ -370,7 +383,7 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table
         overdue_unpaid_amount=_amount(overdue_unpaid, unpaid_amount),
         n_written_off=_count(written_off),
         written_off_amount=_amount(written_off, unpaid_amount),
-        late_payment_interest=late["interest"].sum(),
+        late_payment_interest=_total(late["interest"]),
         n_late_payments_recent=_count((paid_late | overdue_unpaid) & (invoices.due_at > recent)),
         n_invoices_recent=_count(invoices.due_at > recent),
         n_invoices_due=_count(due),

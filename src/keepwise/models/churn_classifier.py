@@ -297,7 +297,13 @@ class ChurnModel:
     def raw_scores(self, frame: pd.DataFrame, as_of: date) -> np.ndarray:
         """The booster's log-odds for customers of a ``customer_features`` frame (who have bought)."""
         self._require_fitted()
-        return self.booster_.predict(self._matrix(frame, as_of), raw_score=True)
+        # In batches: the design matrix of a whole large business at once would be its largest object.
+        batch = max(1, self.settings.engine.score_batch_rows)
+        scores = np.empty(len(frame), dtype=float)
+        for start in range(0, len(frame), batch):
+            part = frame.iloc[start:start + batch]
+            scores[start:start + len(part)] = self.booster_.predict(self._matrix(part, as_of), raw_score=True)
+        return scores
 
     def predict_proba(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> pd.DataFrame:
         """``DataFrame[customer_id, churn_risk]`` for every customer: P(no completed order in the

@@ -1,0 +1,188 @@
+"""Benchmark: keepwise at scale, through the front door (the CLI as a subprocess, validation included).
+
+    .venv/bin/python benchmarks/scale.py [--customers 1000000] [--small 100000] [--no-spark]
+                                         [--peer-timeout 600] [--only validate,clv,assess,spark,small]
+
+Generates the sample business once per size (``keepwise sample --format parquet``: every contract
+table, ~15 orders per customer) into ``benchmarks/out/`` and reuses it afterwards (not timed). Then
+measures, in one run, wall time and peak RSS of each command:
+
+- ``keepwise validate`` on the whole source;
+- ``keepwise clv fit --model bgnbd --time-unit day --json``, against lifetimes'
+  ``summary_data_from_transaction_data`` + ``BetaGeoFitter.fit`` on the same orders when
+  ``.venv-bench`` holds lifetimes (see ``benchmarks/clv.py``; skipped with the reason otherwise),
+  with the largest relative difference of the parameters;
+- ``keepwise assess`` on DuckDB, and the same with ``--engine spark --spark-master local[2]`` beside it;
+- ``keepwise assess`` on the smaller business end to end.
+
+Peak RSS is the command's high-water mark as the kernel reports it (``wait4``: the process and the
+children it waited for). With Spark the JVM is not waited for by pyspark, so its memory (bounded by
+``[engine] spark_driver_memory``) is not in the figure. Prints figures and ratios; asserts nothing.
+Targets (issue 11): validate < 5 s and assess < 30 s / < 4 GB on 1M customers, 100k assess < 10 s,
+clv fit >= 20x lifetimes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+PEER_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
+AS_OF = "2026-06-30"
+SEED = 7
+KEEPWISE = [sys.executable, "-m", "keepwise"]
+BG_NAMES = ("r", "alpha", "a", "b")
+
+
+_PEAK_FILE = OUT / ".peak"
+
+
+def timed(args: list[str], timeout: float | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, peak RSS in GB, the finished process) of one command, run under this script's
+    ``--wrap`` mode, which reads the command's peak RSS from the kernel (wait4)."""
+    started = time.perf_counter()
+    _PEAK_FILE.unlink(missing_ok=True)
+    try:
+        done = subprocess.run([sys.executable, __file__, "--wrap", *args], capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as error:
+        done = subprocess.CompletedProcess(args, -9, "", f"did not finish within {error.timeout:g} s")
+    wall = time.perf_counter() - started
+    try:
+        peak = float(_PEAK_FILE.read_text()) / 1e6
+    except (OSError, ValueError):
+        peak = float("nan")
+    return wall, peak, done
+
+
+def _wrap(args: list[str]) -> None:
+    """Run a command as a child; write the peak RSS (kB) of it and the descendants it waited for."""
+    process = subprocess.Popen(args)
+    _, status, usage = os.wait4(process.pid, 0)
+    _PEAK_FILE.write_text(str(usage.ru_maxrss))
+    sys.exit(os.waitstatus_to_exitcode(status))
+
+
+def sample(customers: int) -> Path:
+    folder = OUT / f"sample-{customers}-seed{SEED}"
+    if (folder / ".complete").exists():
+        return folder
+    print(f"generating {customers:,} customers into {folder.relative_to(ROOT)} (once; not timed) ...", flush=True)
+    started = time.perf_counter()
+    done = subprocess.run([*KEEPWISE, "sample", str(folder), "--customers", str(customers), "--seed", str(SEED),
+                           "--as-of", AS_OF, "--format", "parquet"], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"keepwise sample failed:\n{done.stderr}")
+    (folder / "truth.csv").rename(folder.parent / f"{folder.name}-truth.csv")  # not a table: no warning
+    (folder / ".complete").write_text("")
+    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    return folder
+
+
+def rows(folder: Path) -> str:
+    import pyarrow.parquet as pq
+
+    return ", ".join(f"{p.stem} {pq.ParquetFile(p).metadata.num_rows:,}" for p in sorted(folder.glob("*.parquet")))
+
+
+def line(what: str, wall: float, peak: float, done: subprocess.CompletedProcess, extra: str = "") -> None:
+    status = "" if done.returncode == 0 else f"  EXIT {done.returncode}: {done.stderr.strip()[-300:]}"
+    print(f"  {what:<34} {wall:8.1f} s   peak {peak:5.2f} GB{extra}{status}", flush=True)
+
+
+def _peer_lifetimes(path: str, calibration_end: str) -> None:
+    """Inside .venv-bench: lifetimes' summary + BG/NBD fit on the orders file; prints seconds and params."""
+    import warnings
+
+    import pandas as pd
+    from lifetimes import BetaGeoFitter
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    warnings.filterwarnings("ignore")
+    started = time.perf_counter()
+    orders = pd.read_parquet(path, columns=["customer_id", "ordered_at", "status"])
+    orders = orders[orders["status"] == "completed"]
+    orders = orders[orders["ordered_at"] <= pd.Timestamp(calibration_end) + pd.Timedelta(days=1)]
+    summary = summary_data_from_transaction_data(orders, "customer_id", "ordered_at",
+                                                 observation_period_end=pd.Timestamp(calibration_end), freq="D")
+    model = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    print(json.dumps({"seconds": time.perf_counter() - started,
+                      "params": {k: float(model.params_[k]) for k in BG_NAMES}}))
+
+
+def clv_fit(folder: Path, timeout: float) -> None:
+    wall, peak, done = timed([*KEEPWISE, "clv", "fit", str(folder), "--model", "bgnbd", "--calibration-end",
+                              AS_OF, "--time-unit", "day", "--json"])
+    line("clv fit (bgnbd, day)", wall, peak, done)
+    if done.returncode:
+        return
+    ours = json.loads(done.stdout)["params"]
+    if not PEER_PYTHON.exists():
+        print(f"  lifetimes: skipped (no {PEER_PYTHON.relative_to(ROOT)}; see benchmarks/README.md)")
+        return
+    try:
+        peer = subprocess.run([str(PEER_PYTHON), __file__, "--peer", str(folder / "orders.parquet")],
+                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        print(f"  lifetimes: skipped (did not finish within {timeout:g} s)")
+        return
+    if peer.returncode:
+        print(f"  lifetimes: skipped (failed: {peer.stderr.strip().splitlines()[-1:]})")
+        return
+    theirs = json.loads(peer.stdout.strip().splitlines()[-1])
+    difference = max(abs(ours[k] - theirs["params"][k]) / abs(theirs["params"][k]) for k in BG_NAMES)
+    print(f"  {'lifetimes summary + BetaGeoFitter':<34} {theirs['seconds']:8.1f} s   "
+          f"(keepwise through its CLI is {theirs['seconds'] / wall:.1f}x faster; params within {difference:.1e})")
+
+
+def assess(folder: Path, label: str, *engine: str, timeout: float | None = None) -> float | None:
+    out = OUT / f"assessment-{folder.name}-{label.split()[0]}.parquet"
+    wall, peak, done = timed([*KEEPWISE, "assess", str(folder), "--as-of", AS_OF, "--out", str(out), *engine],
+                             timeout)
+    line(f"assess {label}", wall, peak, done)
+    return wall if done.returncode == 0 else None
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--wrap":
+        _wrap(sys.argv[2:])
+    if len(sys.argv) > 2 and sys.argv[1] == "--peer":
+        _peer_lifetimes(sys.argv[2], AS_OF)
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=100_000)
+    parser.add_argument("--no-spark", action="store_true", help="skip the Spark local-mode run")
+    parser.add_argument("--peer-timeout", type=float, default=600)
+    parser.add_argument("--only", default="validate,clv,assess,spark,small")
+    args = parser.parse_args()
+    wanted = set(args.only.split(","))
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    big = sample(args.customers)
+    print(f"{args.customers:,} customers: {rows(big)}", flush=True)
+    if "validate" in wanted:
+        wall, peak, done = timed([*KEEPWISE, "validate", str(big)])
+        line("validate", wall, peak, done)
+    if "clv" in wanted:
+        clv_fit(big, args.peer_timeout)
+    duck = assess(big, "(duckdb)") if "assess" in wanted else None
+    if "spark" in wanted and not args.no_spark:
+        spark = assess(big, "(spark local[2])", "--engine", "spark", "--spark-master", "local[2]")
+        if duck and spark:
+            print(f"  spark local[2] / duckdb wall: {spark / duck:.1f}x")
+    if "small" in wanted and args.small:
+        small = sample(args.small)
+        print(f"{args.small:,} customers: {rows(small)}", flush=True)
+        assess(small, "(duckdb)")
+
+
+if __name__ == "__main__":
+    main()
