@@ -34,7 +34,8 @@ class AssessmentRun:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step, for benchmarks
     transaction_model: str | None = None  # the purchase model behind p_alive and clv; None: the rhythm rule
     transaction_model_reason: str = ""
-    plain_notes: list[str] = field(default_factory=list)  # what a shop owner needs to know, in plain words
+    # What a shop owner needs to know, in plain words: catalog keys ("plain.*" of keepwise.text.locales).
+    plain_notes: list[str] = field(default_factory=list)
 
 
 def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
@@ -84,10 +85,7 @@ def assess_with_models(
         model_reason = "" if predictions is None else predictions.transaction_model_reason
         if predictions is None:
             notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
-            plain.append(
-                "No purchase model could be used on these records, so 'still active' (p_alive) and future value "
-                "(clv) are estimated from each customer's own buying rhythm."
-            )
+            plain.append("plain.no_predictions")
             source, reason, model_columns = "rhythm", f"rhythm: {failure}", None
         else:
             source, reason = predictions.churn_source, predictions.churn_source_reason

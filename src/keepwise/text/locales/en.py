@@ -301,6 +301,8 @@ MESSAGES = {
     "explain.col.at": "at",
     "explain.col.table": "table",
     "explain.col.what": "what",
+    "plain.no_purchase_model": "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
+    "plain.no_predictions": "No purchase model could be used on these records, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).

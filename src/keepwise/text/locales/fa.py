@@ -301,6 +301,8 @@ MESSAGES = {
     "explain.col.at": "زمان",
     "explain.col.table": "جدول",
     "explain.col.what": "چه",
+    "plain.no_purchase_model": "سابقهٔ خرید شما رفتن مشتریان را آن‌قدر روشن نشان نمی‌دهد که بتوان مدل خرید را برازش کرد؛ پس «هنوز فعال» (p_alive) و ارزش آینده (clv) از ریتم خرید خود هر مشتری برآورد می‌شود.",
+    "plain.no_predictions": "هیچ مدل خریدی روی این داده‌ها قابل استفاده نبود؛ پس «هنوز فعال» (p_alive) و ارزش آینده (clv) از ریتم خرید خود هر مشتری برآورد می‌شود.",
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_fa).
