@@ -58,12 +58,13 @@ def explain(
         from keepwise.assess.churn_reasons import churn_reasons
         from keepwise.assess.run import assess_with_models
 
-        run = assess_with_models(ds, as_of)
+        run = assess_with_models(ds, as_of, lang=lang)
         assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason
         model = run.predictions.churn_model if run.predictions is not None else None
         if model is not None and (assessment["customer_id"] == customer_id).any():
             frames = run.predictions.churn_frames
-            churn_drivers = churn_reasons(model, ds, as_of, [customer_id], frames=frames).get(customer_id, [])
+            churn_drivers = churn_reasons(model, ds, as_of, [customer_id], frames=frames,
+                                          lang=lang or reasons_language(ds.settings)).get(customer_id, [])
     else:
         features = customer_feature_frame(ds, as_of)
     row = assessment[assessment["customer_id"] == customer_id]

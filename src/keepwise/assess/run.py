@@ -19,6 +19,7 @@ from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
 from keepwise.text.progress import Stages
+from keepwise.text.translator import messages
 
 READ_BY_PEOPLE = ("retain", "win_back", "offboard")
 
@@ -40,17 +41,17 @@ class AssessmentRun:
 
 def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
     predictions = run.predictions
-    # The classifier's drivers are phrased in English only (keepwise.assess.churn_reasons); in another
-    # language they stay out of the reasons rather than mixing languages (explain lists them apart).
-    if predictions is None or predictions.churn_model is None or lang != "en":
+    # The classifier's drivers are facts phrased by the text layer in the reasons' language.
+    if predictions is None or predictions.churn_model is None:
         return
     table = run.assessment
     wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
     if not wanted:
         return
-    drivers = churn_reasons(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames)
+    drivers = churn_reasons(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames, lang=lang)
+    label = messages(lang)["reason.churn_drivers"]
     extra = pd.Series(
-        {cid: "churn drivers: " + ", ".join(texts) for cid, texts in drivers.items() if texts}, dtype=object
+        {cid: label.format(drivers=", ".join(texts)) for cid, texts in drivers.items() if texts}, dtype=object
     )
     if extra.empty:
         return

@@ -303,6 +303,7 @@ MESSAGES = {
     "explain.col.what": "что",
     "plain.no_purchase_model": "По истории покупок уход клиентов виден недостаточно ясно, чтобы обучить модель покупок, поэтому «ещё активен» (p_alive) и будущая ценность (clv) оцениваются по собственному ритму покупок каждого клиента.",
     "plain.no_predictions": "Ни одну модель покупок нельзя было применить к этим данным, поэтому «ещё активен» (p_alive) и будущая ценность (clv) оцениваются по собственному ритму покупок каждого клиента.",
+    "reason.churn_drivers": "причины риска ухода: {drivers}",
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).
