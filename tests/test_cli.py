@@ -137,12 +137,15 @@ def test_reasons_in_the_readers_language(tmp_path):
     dossier = json.loads(result.stdout)
     assert dossier["lang"] == "ru" and dossier["reasons"]
     assert any("а" <= ch <= "я" for ch in " ".join(dossier["reasons"]))
+    # The classifier's drivers are phrased in the reader's language too (no English left in them).
+    assert dossier["churn_drivers"] and not any("a" <= ch <= "z" for ch in " ".join(dossier["churn_drivers"]))
     out = tmp_path / "fa.csv"
     result = run("assess", str(folder), "--as-of", "2026-06-30", "--out", str(out), "--lang", "fa")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     reasons = " ".join(row["reasons"] for row in rows)
     assert "۰" in reasons or "۱" in reasons
+    assert "عوامل ریزش: " in reasons  # the classifier's drivers, in Persian, in every language
     assert not any(ch.isascii() and ch.isdigit() for ch in reasons)
     assert "past_flags" in rows[0] and "transaction_model" in rows[0]
     assert "Purchase model" in result.stdout

@@ -43,3 +43,24 @@ def test_transaction_model_is_one_of_the_fitted_models():
 def test_flag_codes_keep_the_contract_order():
     assert FLAG_CODES[: len(PROBLEM_FLAGS)] == PROBLEM_FLAGS
     assert FLAG_CODES[len(PROBLEM_FLAGS):] == ("no_growth_potential", "no_referrals")
+
+
+def test_service_targets_are_a_table_per_measure_with_every_severity(tmp_path):
+    from keepwise.config import ServiceTargetsSettings, TicketSeverity
+    from keepwise.data.schema import TICKET_SEVERITIES
+
+    defaults = packaged_settings().service_targets
+    assert tuple(get_args(TicketSeverity)) == TICKET_SEVERITIES
+    assert defaults.response_hours == {"low": 72.0, "normal": 24.0, "high": 8.0, "urgent": 2.0}
+    assert defaults.resolution_hours == {"low": 336.0, "normal": 168.0, "high": 72.0, "urgent": 24.0}
+    user = tmp_path / "keepwise.toml"
+    user.write_text("[service_targets.response_hours]\nurgent = 1\n")
+    settings = load_settings(user)
+    assert settings.service_targets.response_hours["urgent"] == 1.0
+    assert settings.service_targets.response_hours["low"] == 72.0
+    user.write_text("[service_targets.response_hours]\nurgnet = 1\n")
+    with pytest.raises(ConfigError, match=r"urgnet"):
+        load_settings(user)
+    with pytest.raises(ValueError, match=r"\[service_targets.resolution_hours\] has no target for high, urgent"):
+        ServiceTargetsSettings(response_hours=defaults.response_hours,
+                               resolution_hours={"low": 1.0, "normal": 2.0})

@@ -22,6 +22,9 @@ USER_CONFIG_NAME = "keepwise.toml"
 
 # Vocabularies the settings name. Flags that are problems with the relationship (they weigh towards
 # offboarding, [actions.weights]); the other flags only describe limited upside.
+# The ticket severities of the contract (keepwise.data.schema.TICKET_SEVERITIES, the same values).
+TicketSeverity = Literal["low", "normal", "high", "urgent"]
+
 ProblemFlag = Literal[
     "chronic_complainer",
     "abusive_to_staff",
@@ -344,20 +347,16 @@ class CampaignsSettings(_Section):
 class ServiceTargetsSettings(_Section):
     """[service_targets]: hours to first response and to resolution, per ticket severity."""
 
-    low_response_hours: float
-    low_resolution_hours: float
-    normal_response_hours: float
-    normal_resolution_hours: float
-    high_response_hours: float
-    high_resolution_hours: float
-    urgent_response_hours: float
-    urgent_resolution_hours: float
+    response_hours: dict[TicketSeverity, float]
+    resolution_hours: dict[TicketSeverity, float]
 
-    def response_hours(self, severity: str) -> float:
-        return float(getattr(self, f"{severity}_response_hours"))
-
-    def resolution_hours(self, severity: str) -> float:
-        return float(getattr(self, f"{severity}_resolution_hours"))
+    @field_validator("response_hours", "resolution_hours")
+    @classmethod
+    def _every_severity_targeted(cls, hours: dict[str, float], info) -> dict[str, float]:
+        missing = [severity for severity in get_args(TicketSeverity) if severity not in hours]
+        if missing:
+            raise ValueError(f"[service_targets.{info.field_name}] has no target for {', '.join(missing)}")
+        return hours
 
 
 class AppSettings(_Section):

@@ -128,6 +128,7 @@ def analyse(
         policies=policies,
         predictions_from_models=from_models,
         predictions_detail=predictions_detail,
+        plain_notes=list(assessed.plain_notes),
         seconds=stages.seconds,
         learning=learned,
     )

@@ -86,8 +86,8 @@ def test_a_complaint_logged_in_the_app_is_a_contract_ticket_with_its_targets(cli
         targets = app.state.settings.service_targets
         opened = session.execute(sa.select(CONTRACT_TABLES["tickets"].c.opened_at)
                                  .where(CONTRACT_TABLES["tickets"].c.ticket_id == case.ticket_id)).scalar_one()
-        assert case.response_due - opened == timedelta(hours=targets.urgent_response_hours)
-        assert case.resolution_due - opened == timedelta(hours=targets.urgent_resolution_hours)
+        assert case.response_due - opened == timedelta(hours=targets.response_hours["urgent"])
+        assert case.resolution_due - opened == timedelta(hours=targets.resolution_hours["urgent"])
     # The store, read as a data source, holds the new ticket: the next assessment sees it.
     assert load(store.source).row_count("tickets") == before + 1
 

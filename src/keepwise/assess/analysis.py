@@ -70,6 +70,9 @@ class Analysis:
     # the assessment's purchase-rhythm rule and why.
     predictions_from_models: bool = False
     predictions_detail: str = ""
+    # What a shop owner needs to know about the models in plain words (AssessmentRun.plain_notes):
+    # catalog keys of keepwise.text.locales, rendered in the report's language.
+    plain_notes: list[str] = field(default_factory=list)
     # Acting on the assessment (computed by keepwise.offboard, passed in by the pipeline): the
     # portfolio what-if (a PortfolioWhatIf) and the policy review (PolicyReview per policy); None
     # and empty when not computed.

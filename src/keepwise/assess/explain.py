@@ -10,7 +10,9 @@ import pandas as pd
 from keepwise.assess.engine import reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
+from keepwise.text.calendar import persian_digits
 from keepwise.text.phrase import phrase_all
+from keepwise.text.translator import Translator
 
 __all__ = ["explain", "render_text"]
 
@@ -56,12 +58,13 @@ def explain(
         from keepwise.assess.churn_reasons import churn_reasons
         from keepwise.assess.run import assess_with_models
 
-        run = assess_with_models(ds, as_of)
+        run = assess_with_models(ds, as_of, lang=lang)
         assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason
         model = run.predictions.churn_model if run.predictions is not None else None
         if model is not None and (assessment["customer_id"] == customer_id).any():
             frames = run.predictions.churn_frames
-            churn_drivers = churn_reasons(model, ds, as_of, [customer_id], frames=frames).get(customer_id, [])
+            churn_drivers = churn_reasons(model, ds, as_of, [customer_id], frames=frames,
+                                          lang=lang or reasons_language(ds.settings)).get(customer_id, [])
     else:
         features = customer_feature_frame(ds, as_of)
     row = assessment[assessment["customer_id"] == customer_id]
@@ -97,6 +100,8 @@ def explain(
         "past_flags": [code for code in str(row.get("past_flags", "")).split(";") if code],
         "reasons": reasons,
         "lang": language,
+        "currency": ds.settings.general.currency,
+        "locale": ds.settings.general.locale,
         "money_at_stake": float(row["money_at_stake"]),
         "clv": float(row["clv"]),
         "p_alive": float(row["p_alive"]),
@@ -110,30 +115,41 @@ def explain(
 
 
 def render_text(dossier: dict, max_events: int = 40):
-    """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``)."""
+    """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``).
+
+    Labels come from the text layer's catalog in the dossier's language (``explain.*`` keys of
+    ``keepwise.text.locales``), figures are formatted for it, and Persian text gets Persian digits.
+    """
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    lang = dossier.get("lang", "en")
+    t = Translator.for_report(lang, dossier.get("currency", "EUR"), dossier.get("locale"))
+
+    def digits(text) -> str:
+        return persian_digits(str(text)) if lang == "fa" else str(text)
+
+    def number(value) -> str:
+        return digits(t.number(value, 2))
+
     head = Text()
     head.append(f"{dossier['customer_id']}  ", style="bold")
-    head.append(f"{dossier['action']} (priority {dossier['priority']})", style="bold cyan")
-    head.append(f"  {dossier['lifecycle']}, as of {dossier['as_of']}\n")
-    head.append(
-        f"CLV {dossier['clv']:.2f}  p_alive {dossier['p_alive']:.2f}  churn risk {dossier['churn_risk']:.2f}"
-        f"  at stake {dossier['money_at_stake']:.2f}\n"
-    )
-    head.append(f"Churn risk from {dossier['churn_source']}\n")
+    head.append(t("explain.head", action=dossier["action"], priority=digits(dossier["priority"])), style="bold cyan")
+    head.append("  " + t("explain.lifecycle", lifecycle=dossier["lifecycle"], as_of=digits(dossier["as_of"])) + "\n")
+    head.append(t("explain.figures", clv=number(dossier["clv"]), p_alive=number(dossier["p_alive"]),
+                  churn_risk=number(dossier["churn_risk"]), stake=number(dossier["money_at_stake"])) + "\n")
+    head.append(t("explain.churn_source", source=dossier["churn_source"]) + "\n")
     if dossier.get("churn_drivers"):
-        head.append("Churn drivers: " + "; ".join(dossier["churn_drivers"]) + "\n")
-    head.append("Flags: " + (", ".join(dossier["flags"]) or "none") + "\n")
+        head.append(t("explain.churn_drivers", drivers="; ".join(dossier["churn_drivers"])) + "\n")
+    head.append(t("explain.flags", flags=", ".join(dossier["flags"]) or t("explain.no_flags")) + "\n")
     if dossier.get("past_flags"):
-        head.append("Past flags (stopped): " + ", ".join(dossier["past_flags"]) + "\n")
+        head.append(t("explain.past_flags", flags=", ".join(dossier["past_flags"])) + "\n")
     for reason in dossier["reasons"]:
         head.append(f"  - {reason}\n")
-    timeline = Table(title="Timeline", show_lines=False)
+    timeline = Table(title=t("explain.timeline"), show_lines=False)
     for column in ("at", "table", "what"):
-        timeline.add_column(column)
+        timeline.add_column(t(f"explain.col.{column}"))
     events = dossier["timeline"][-max_events:]
     for event in events:
         what = ", ".join(
@@ -141,5 +157,5 @@ def render_text(dossier: dict, max_events: int = 40):
             for key, value in event.items()
             if key not in ("at", "table") and value is not None
         )
-        timeline.add_row(str(event["at"]), event["table"], what)
+        timeline.add_row(digits(event["at"]), event["table"], what)
     return Group(head, timeline)

@@ -19,6 +19,7 @@ from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
 from keepwise.text.progress import Stages
+from keepwise.text.translator import messages
 
 READ_BY_PEOPLE = ("retain", "win_back", "offboard")
 
@@ -34,22 +35,23 @@ class AssessmentRun:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step, for benchmarks
     transaction_model: str | None = None  # the purchase model behind p_alive and clv; None: the rhythm rule
     transaction_model_reason: str = ""
-    plain_notes: list[str] = field(default_factory=list)  # what a shop owner needs to know, in plain words
+    # What a shop owner needs to know, in plain words: catalog keys ("plain.*" of keepwise.text.locales).
+    plain_notes: list[str] = field(default_factory=list)
 
 
 def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
     predictions = run.predictions
-    # The classifier's drivers are phrased in English only (keepwise.assess.churn_reasons); in another
-    # language they stay out of the reasons rather than mixing languages (explain lists them apart).
-    if predictions is None or predictions.churn_model is None or lang != "en":
+    # The classifier's drivers are facts phrased by the text layer in the reasons' language.
+    if predictions is None or predictions.churn_model is None:
         return
     table = run.assessment
     wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
     if not wanted:
         return
-    drivers = churn_reasons(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames)
+    drivers = churn_reasons(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames, lang=lang)
+    label = messages(lang)["reason.churn_drivers"]
     extra = pd.Series(
-        {cid: "churn drivers: " + ", ".join(texts) for cid, texts in drivers.items() if texts}, dtype=object
+        {cid: label.format(drivers=", ".join(texts)) for cid, texts in drivers.items() if texts}, dtype=object
     )
     if extra.empty:
         return
@@ -84,10 +86,7 @@ def assess_with_models(
         model_reason = "" if predictions is None else predictions.transaction_model_reason
         if predictions is None:
             notes.append(f"no model predictions ({failure}); the purchase-rhythm rule is used")
-            plain.append(
-                "No purchase model could be used on these records, so 'still active' (p_alive) and future value "
-                "(clv) are estimated from each customer's own buying rhythm."
-            )
+            plain.append("plain.no_predictions")
             source, reason, model_columns = "rhythm", f"rhythm: {failure}", None
         else:
             source, reason = predictions.churn_source, predictions.churn_source_reason

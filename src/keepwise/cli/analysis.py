@@ -9,6 +9,7 @@ import typer
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from keepwise.assess.engine import reasons_language
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
     AsOfOpt,
@@ -30,6 +31,7 @@ from keepwise.cli.common import (
 )
 from keepwise.metrics.periods import PERIODS
 from keepwise.text import LANGUAGES
+from keepwise.text.translator import messages
 
 
 @app.command()
@@ -94,7 +96,8 @@ def assess(
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
     write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt)
-    for note in run.plain_notes:
+    plain = [messages(lang or reasons_language(dataset.settings))[key] for key in run.plain_notes]
+    for note in plain:
         say(note, "yellow", label="note")
     if verbose:
         for note in run.notes:
@@ -110,7 +113,7 @@ def assess(
             "churn_source_reason": run.churn_source_reason,
             "transaction_model": run.transaction_model,
             "transaction_model_reason": run.transaction_model_reason,
-            "notes": list(run.plain_notes),
+            "notes": plain,
             "details": list(run.notes),
         })
         return

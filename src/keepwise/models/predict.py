@@ -47,7 +47,8 @@ class CustomerPredictions:
     churn_frames: object | None = None  # its FeatureFrames, so reasons reuse computed features
     transaction_model_name: str | None = None  # the purchase model used (bgnbd, mbgnbd, pareto-nbd)
     transaction_model_reason: str = ""  # why that one (the holdout comparison, or the setting)
-    plain_notes: list[str] = field(default_factory=list)  # the same news in words a shop owner reads
+    # The same news in words a shop owner reads: catalog keys of keepwise.text.locales ("plain.*").
+    plain_notes: list[str] = field(default_factory=list)
 
     def for_assessment(self) -> pd.DataFrame:
         """The columns the assessment takes from models; absent ones fall back to its rhythm rule."""
@@ -176,10 +177,7 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
 
     spend_model = None
     if transaction is None:
-        plain.append(
-            "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so "
-            "'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm."
-        )
+        plain.append("plain.no_purchase_model")
         if config.churn_source != "auto":
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         frames = _feature_frames(ds, as_of, features)

@@ -384,7 +384,9 @@ def _reason_label(group: str, t: Translator) -> str:
 
 def diagnostics(a: Analysis, t: Translator) -> Section:
     tracking = a.tracking
-    blocks = [heading(t("heading.tracking"))]
+    # The plain-words news first (e.g. no purchase model could be fitted), in the report's language.
+    blocks = [note(t(key)) for key in a.plain_notes]
+    blocks.append(heading(t("heading.tracking")))
     if tracking.weeks is None:
         blocks.append(unavailable(tracking.unavailable or ""))
     else:

@@ -105,6 +105,8 @@ class Phraser:
             text = self._number(round(float(value), 1), 1)
         elif name == "problem":
             text = self.problems[value]
+        elif name == "feature":  # a column name no template knows (keepwise.assess.churn_reasons)
+            text = str(value).replace("_", " ")
         else:
             text = self._number(int(value), 0)
         if self.lang == "fa":

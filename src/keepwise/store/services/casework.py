@@ -135,8 +135,8 @@ def log_complaint(session: Session, actor: Actor, customer_id: str, *, channel: 
         handle_minutes=None, substantiated=None, subject=subject, severity=severity, first_response_at=None))
     case = ComplaintCase(ticket_id=ticket_id, customer_id=customer_id, owner_id=actor.user_id, status="open",
                          description=description,
-                         response_due=opened + timedelta(hours=targets.response_hours(severity)),
-                         resolution_due=opened + timedelta(hours=targets.resolution_hours(severity)),
+                         response_due=opened + timedelta(hours=targets.response_hours[severity]),
+                         resolution_due=opened + timedelta(hours=targets.resolution_hours[severity]),
                          created_by=actor.user_id)
     session.add(case)
     session.flush()

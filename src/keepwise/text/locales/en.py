@@ -289,6 +289,21 @@ MESSAGES = {
     "col.profit_effect": "Profit a year",
     "col.touched": "Customers touched",
     "note.policies": "Effects assume customers keep behaving as they did: an upper bound of what tightening brings.",
+    "explain.head": "{action} (priority {priority})",
+    "explain.lifecycle": "{lifecycle}, as of {as_of}",
+    "explain.figures": "CLV {clv}  p_alive {p_alive}  churn risk {churn_risk}  at stake {stake}",
+    "explain.churn_source": "Churn risk from {source}",
+    "explain.churn_drivers": "Churn drivers: {drivers}",
+    "explain.flags": "Flags: {flags}",
+    "explain.no_flags": "none",
+    "explain.past_flags": "Past flags (stopped): {flags}",
+    "explain.timeline": "Timeline",
+    "explain.col.at": "at",
+    "explain.col.table": "table",
+    "explain.col.what": "what",
+    "plain.no_purchase_model": "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
+    "plain.no_predictions": "No purchase model could be used on these records, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
+    "reason.churn_drivers": "churn drivers: {drivers}",
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).

@@ -289,6 +289,21 @@ MESSAGES = {
     "col.profit_effect": "سود در سال",
     "col.touched": "مشتریان متأثر",
     "note.policies": "فرض بر این است که مشتریان رفتار خود را تغییر نمی\u200cدهند: این حد بالای اثر سخت\u200cگیری است.",
+    "explain.head": "{action} (اولویت {priority})",
+    "explain.lifecycle": "{lifecycle}، تا {as_of}",
+    "explain.figures": "ارزش طول عمر {clv}  احتمال فعال‌بودن {p_alive}  ریسک ریزش {churn_risk}  در خطر {stake}",
+    "explain.churn_source": "ریسک ریزش از {source}",
+    "explain.churn_drivers": "عوامل ریزش: {drivers}",
+    "explain.flags": "پرچم‌ها: {flags}",
+    "explain.no_flags": "هیچ",
+    "explain.past_flags": "پرچم‌های گذشته (متوقف‌شده): {flags}",
+    "explain.timeline": "گاه‌شمار",
+    "explain.col.at": "زمان",
+    "explain.col.table": "جدول",
+    "explain.col.what": "چه",
+    "plain.no_purchase_model": "سابقهٔ خرید شما رفتن مشتریان را آن‌قدر روشن نشان نمی‌دهد که بتوان مدل خرید را برازش کرد؛ پس «هنوز فعال» (p_alive) و ارزش آینده (clv) از ریتم خرید خود هر مشتری برآورد می‌شود.",
+    "plain.no_predictions": "هیچ مدل خریدی روی این داده‌ها قابل استفاده نبود؛ پس «هنوز فعال» (p_alive) و ارزش آینده (clv) از ریتم خرید خود هر مشتری برآورد می‌شود.",
+    "reason.churn_drivers": "عوامل ریزش: {drivers}",
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_fa).

@@ -289,6 +289,21 @@ MESSAGES = {
     "col.profit_effect": "Прибыль в год",
     "col.touched": "Затронутые клиенты",
     "note.policies": "Предполагается, что клиенты не меняют поведения: это верхняя оценка эффекта ужесточения.",
+    "explain.head": "{action} (приоритет {priority})",
+    "explain.lifecycle": "{lifecycle}, на {as_of}",
+    "explain.figures": "CLV {clv}  p_alive {p_alive}  риск ухода {churn_risk}  под угрозой {stake}",
+    "explain.churn_source": "Риск ухода по {source}",
+    "explain.churn_drivers": "Причины риска ухода: {drivers}",
+    "explain.flags": "Флаги: {flags}",
+    "explain.no_flags": "нет",
+    "explain.past_flags": "Прошлые флаги (прекратились): {flags}",
+    "explain.timeline": "Хронология",
+    "explain.col.at": "когда",
+    "explain.col.table": "таблица",
+    "explain.col.what": "что",
+    "plain.no_purchase_model": "По истории покупок уход клиентов виден недостаточно ясно, чтобы обучить модель покупок, поэтому «ещё активен» (p_alive) и будущая ценность (clv) оцениваются по собственному ритму покупок каждого клиента.",
+    "plain.no_predictions": "Ни одну модель покупок нельзя было применить к этим данным, поэтому «ещё активен» (p_alive) и будущая ценность (clv) оцениваются по собственному ритму покупок каждого клиента.",
+    "reason.churn_drivers": "причины риска ухода: {drivers}",
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).

@@ -1,0 +1,58 @@
+"""Issue 10: the churn classifier's drivers are facts phrased by the text layer in en, fa and ru."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from keepwise.assess.churn_reasons import PHRASES, _phrase_other, _Phrasing
+from keepwise.text.phrase import Phraser
+from keepwise.text.reasons import en, fa, ru
+
+ROW = pd.Series({
+    "customer_id": "C1", "days_since_last_order": 120, "mean_purchase_gap_days": 40.0,
+    "last_order_at": pd.Timestamp("2026-03-02"), "revenue_last_period": 50.0, "revenue_prior_period": 200.0,
+    "orders_last_period": 1, "orders_prior_period": 4, "n_purchase_days": 5, "tenure_days": 400,
+    "first_order_at": pd.Timestamp("2025-05-26"), "signed_up_at": pd.Timestamp("2025-05-20"),
+    "n_complaints": 2, "n_complaints_substantiated": 1, "last_complaint_at": pd.Timestamp("2026-02-10"),
+    "n_tickets": 2, "handle_minutes": 30.0, "n_paid_late": 3, "n_unpaid_overdue": 1, "n_written_off": 0,
+    "overdue_unpaid_amount": 80.0, "last_payment_problem_at": pd.Timestamp("2026-01-15"),
+})
+CTX = _Phrasing(trend_months=6, unsubscribed_at={})
+
+
+def _say(group: str, lang: str) -> str:
+    code, facts = PHRASES[group](ROW, CTX)
+    return Phraser(lang, "EUR").phrase(code, facts)
+
+
+def test_english_drivers_read_as_before():
+    assert _say("recency", "en") == "no purchase for 120 days, 3.0× their usual gap of 40 days"
+    assert _say("spend_trend", "en") == "spend down 75% vs the previous 6 months (€50.00 vs €200.00)"
+    assert _say("order_trend", "en") == "1 order in the last 6 months vs 4 in the 6 before"
+    assert _say("complaints", "en") == "2 complaints (1 found to be our fault), the last on 2026-02-10"
+    assert _say("payments", "en") == ("3 invoices paid late, 1 unpaid past due (€80.00), 0 written off, "
+                                      "the last on 2026-01-15")
+    code, facts = _phrase_other("new_column", 2.5)
+    assert Phraser("en").phrase(code, facts) == "new column: 2.5"
+
+
+def test_russian_drivers_use_babel_plural_categories():
+    assert _say("recency", "ru") == "нет покупок 120 дней, в 3,0 раза дольше обычного перерыва в 40 дней"
+    assert _say("order_trend", "ru").startswith("1 заказ за последние 6 месяцев против 4")
+    assert _say("complaints", "ru").startswith("2 жалобы (по нашей вине: 1)")
+    assert "2026" in _say("complaints", "ru")
+
+
+def test_persian_drivers_have_persian_digits_and_solar_dates():
+    text = _say("recency", "fa")
+    assert text.startswith("۱۲۰ روز بدون خرید") and "۴۰" in text
+    complaints = _say("complaints", "fa")
+    assert "۱۴۰۴/۱۱/۲۱" in complaints  # 2026-02-10 in the Solar Hijri calendar
+    assert not any(ch.isascii() and ch.isdigit() for ch in complaints)
+
+
+@pytest.mark.parametrize("catalog", [en, fa, ru])
+def test_every_driver_code_is_in_every_catalog(catalog):
+    codes = {key for key in en.REASONS if key.startswith("churn_")}
+    assert len(codes) >= 30 and codes <= set(catalog.REASONS)
