@@ -37,7 +37,8 @@ def _flags(decision) -> list[tuple[str, dict]]:
         evidence = json.loads(decision.evidence or "{}")
     except ValueError:
         evidence = {}
-    return [(code, evidence.get(code, {})) for code in decision.flags.split(";") if code]
+    raised = evidence.get("flags") or {}
+    return [(code, raised.get(code) or evidence.get(code) or {}) for code in decision.flags.split(";") if code]
 
 
 @router.get("/customers/{customer_id}")

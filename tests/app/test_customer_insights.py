@@ -1,0 +1,56 @@
+"""The customer page and worklists in the reader's language: reasons phrased from the stored facts,
+the loyalty tier, make-profitable proposals; goodwill caps on complaint refunds."""
+
+from __future__ import annotations
+
+import html as htmlmod
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from keepwise.store.models import Decision
+from keepwise.text.phrase import phrase_all
+
+
+def _set_language(client, token, lang):
+    client.post("/me/language", data={"language": lang, "csrf_token": token})
+
+
+def _decision(store, customer_id):
+    with store.sessions() as session:
+        return session.scalar(sa.select(Decision).where(Decision.customer_id == customer_id))
+
+
+def _listed(html: str, element_id: str) -> list[str]:
+    block = re.search(rf'id="{element_id}"[^>]*>(.*?)</ul>', html, re.S)
+    assert block, element_id
+    return [htmlmod.unescape(x) for x in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ru"])
+def test_reasons_are_phrased_in_the_readers_language_from_the_stored_facts(client_for, store, ids, app, lang):
+    decision = _decision(store, ids.customer_id)
+    facts = json.loads(decision.evidence)["reasons"]
+    assert facts, "the sample customer has reason facts"
+    expected = phrase_all(facts, lang, app.state.settings.general.currency)
+    client, token = client_for("agent")
+    _set_language(client, token, lang)
+    page = client.get(f"/customers/{ids.customer_id}").text
+    assert _listed(page, "reasons") == expected
+    worklist = client.get(f"/worklists/{decision.action}?status=all&q={ids.customer_id}").text
+    assert htmlmod.escape(expected[0], quote=False) in worklist
+    if lang != "en":
+        english = phrase_all(facts, "en", app.state.settings.general.currency)
+        assert english[0] != expected[0] and htmlmod.escape(english[0], quote=False) not in page
+
+
+def test_reasons_fall_back_to_the_stored_text_without_evidence(client_for, store, ids):
+    with store.sessions() as session:
+        session.execute(sa.update(Decision).where(Decision.customer_id == ids.customer_id)
+                        .values(evidence="{}", reasons="first stored; second stored"))
+        session.commit()
+    client, token = client_for("agent")
+    _set_language(client, token, "fa")
+    assert _listed(client.get(f"/customers/{ids.customer_id}").text, "reasons") == ["first stored", "second stored"]
