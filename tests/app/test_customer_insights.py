@@ -54,3 +54,22 @@ def test_reasons_fall_back_to_the_stored_text_without_evidence(client_for, store
     client, token = client_for("agent")
     _set_language(client, token, "fa")
     assert _listed(client.get(f"/customers/{ids.customer_id}").text, "reasons") == ["first stored", "second stored"]
+
+
+def test_the_loyalty_tier_is_kept_with_the_run_and_shown_in_the_readers_language(client_for, store, app):
+    from keepwise.app.i18n import catalog
+
+    with store.sessions() as session:
+        tiers = dict(session.execute(sa.select(Decision.customer_id, Decision.tier)).all())
+    assert {t for t in tiers.values()} - {""}, "the sample has customers with a tier"
+    gold_or_other = next(c for c, t in tiers.items() if t)
+    none = next((c for c, t in tiers.items() if not t), None)
+    client, token = client_for("agent")
+    for lang in ("en", "fa", "ru"):
+        _set_language(client, token, lang)
+        page = client.get(f"/customers/{gold_or_other}").text
+        shown = htmlmod.unescape(re.search(r'id="tier">(.*?)</dd>', page).group(1))
+        assert shown == catalog(lang)[f"tier.{tiers[gold_or_other]}"]
+        if none is not None:
+            page = client.get(f"/customers/{none}").text
+            assert htmlmod.unescape(re.search(r'id="tier">(.*?)</dd>', page).group(1)) == catalog(lang)["tier.none"]

@@ -87,6 +87,7 @@ class Decision(Base):
     money_at_stake: Mapped[float] = mapped_column(default=0.0)
     reasons: Mapped[str] = mapped_column(sa.Text, default="")
     evidence: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON per flag, when the assessment gives it
+    tier: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")  # loyalty tier; "" none
 
 
 class StaffDecision(Base):

@@ -315,4 +315,9 @@ MESSAGES = {
     "touch_channel.sms": "SMS",
     "touch_channel.in_person": "in person",
     "touch_channel.social": "social media",
+    "fig.tier": "Loyalty tier",
+    "tier.none": "No tier",
+    "tier.bronze": "Bronze",
+    "tier.silver": "Silver",
+    "tier.gold": "Gold",
 }

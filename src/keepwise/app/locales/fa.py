@@ -310,4 +310,9 @@ MESSAGES = {
     "touch_channel.sms": "پیامک",
     "touch_channel.in_person": "حضوری",
     "touch_channel.social": "شبکه\u200cهای اجتماعی",
+    "fig.tier": "سطح وفاداری",
+    "tier.none": "بدون سطح",
+    "tier.bronze": "برنزی",
+    "tier.silver": "نقره\u200cای",
+    "tier.gold": "طلایی",
 }

@@ -310,4 +310,9 @@ MESSAGES = {
     "touch_channel.sms": "SMS",
     "touch_channel.in_person": "лично",
     "touch_channel.social": "соцсети",
+    "fig.tier": "Уровень лояльности",
+    "tier.none": "Без уровня",
+    "tier.bronze": "Бронзовый",
+    "tier.silver": "Серебряный",
+    "tier.gold": "Золотой",
 }

@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from keepwise.cadence import with_tier
 from keepwise.config import Settings
 from keepwise.pipeline import PipelineResult, run
 from keepwise.store.models import Decision, Run, StaffDecision
@@ -17,7 +18,7 @@ from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, NotFound, audit, mutation, now
 
 DECISION_COLUMNS = ("action", "priority", "flags", "clv", "p_alive", "churn_risk", "profit", "cost_to_serve",
-                    "money_at_stake", "reasons", "evidence")
+                    "money_at_stake", "reasons", "evidence", "tier")
 
 
 def _clean(value):
@@ -55,13 +56,15 @@ def save_run(session: Session, actor: Actor, result: PipelineResult, source: str
     session.add(record)
     session.flush()
     frame = result.assessment
+    if "tier" not in frame.columns:
+        frame = with_tier(frame, result.features, result.settings)
     rows = []
     columns = {c: frame[c].tolist() for c in ("customer_id", *DECISION_COLUMNS) if c in frame.columns}
     for i in range(len(frame)):
         row = {"run_id": record.id, "customer_id": str(columns["customer_id"][i])}
         for name in DECISION_COLUMNS:
             value = _clean(columns[name][i]) if name in columns else None
-            if name in ("flags", "reasons"):
+            if name in ("flags", "reasons", "tier"):
                 value = value or ""
             if name == "evidence":
                 value = value or "{}"
