@@ -26,7 +26,7 @@ def _decision(store, customer_id):
 def _listed(html: str, element_id: str) -> list[str]:
     block = re.search(rf'id="{element_id}"[^>]*>(.*?)</ul>', html, re.S)
     assert block, element_id
-    return [htmlmod.unescape(x) for x in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+    return [htmlmod.unescape(re.sub(r"<[^>]+>", "", x)) for x in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
 
 
 @pytest.mark.parametrize("lang", ["en", "fa", "ru"])
@@ -73,3 +73,28 @@ def test_the_loyalty_tier_is_kept_with_the_run_and_shown_in_the_readers_language
         if none is not None:
             page = client.get(f"/customers/{none}").text
             assert htmlmod.unescape(re.search(r'id="tier">(.*?)</dd>', page).group(1)) == catalog(lang)["tier.none"]
+
+
+def test_make_profitable_proposals_are_kept_with_the_run_and_shown_with_their_yearly_effect(client_for, store, app):
+    from keepwise.app.i18n import AppText, catalog
+
+    with store.sessions() as session:
+        stored = session.execute(sa.select(Decision.customer_id, Decision.action, Decision.proposals)).all()
+    with_proposals = [(c, a, json.loads(p)) for c, a, p in stored if json.loads(p)]
+    assert with_proposals, "the sample has customers with proposals"
+    profitable = next(((c, p) for c, a, p in with_proposals if a == "make_profitable"), None)
+    other = next(((c, p) for c, a, p in with_proposals if a != "make_profitable"), None)
+    settings = app.state.settings
+    client, token = client_for("agent")
+    for lang in ("en", "fa", "ru"):
+        _set_language(client, token, lang)
+        t = AppText(lang, settings.general.currency, settings.general.locale)
+        for customer_id, proposals in filter(None, (profitable, other)):
+            query = "" if customer_id == (profitable or ("",))[0] else "?proposals=all"
+            if query:  # not make_profitable: a link, and the proposals only on request
+                assert 'id="show-proposals"' in client.get(f"/customers/{customer_id}").text
+            shown = _listed(client.get(f"/customers/{customer_id}{query}").text, "proposals")
+            assert len(shown) == len(proposals)
+            for line, p in zip(shown, proposals, strict=True):
+                assert line.startswith(catalog(lang)[f"proposal.{p['proposal']}"])
+                assert t("proposal.effect", amount=t.money(p["yearly_profit_effect"])) in line

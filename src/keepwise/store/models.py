@@ -88,6 +88,8 @@ class Decision(Base):
     reasons: Mapped[str] = mapped_column(sa.Text, default="")
     evidence: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON per flag, when the assessment gives it
     tier: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")  # loyalty tier; "" none
+    # Make-profitable proposals (keepwise.offboard.proposals), JSON: [{proposal, yearly_profit_effect, ...}]
+    proposals: Mapped[str] = mapped_column(sa.Text, default="[]", server_default="[]")
 
 
 class StaffDecision(Base):
