@@ -98,3 +98,53 @@ def test_make_profitable_proposals_are_kept_with_the_run_and_shown_with_their_ye
             for line, p in zip(shown, proposals, strict=True):
                 assert line.startswith(catalog(lang)[f"proposal.{p['proposal']}"])
                 assert t("proposal.effect", amount=t.money(p["yearly_profit_effect"])) in line
+
+
+def _audit_actions(store, ticket_id):
+    from keepwise.store.models import AuditEntry
+
+    with store.sessions() as session:
+        return session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == ticket_id)
+                               .order_by(AuditEntry.id)).all()
+
+
+def _case(store, ticket_id):
+    from keepwise.store.models import ComplaintCase
+
+    with store.sessions() as session:
+        case = session.get(ComplaintCase, ticket_id)
+        return case.status, case.refund_amount
+
+
+def test_a_refund_above_the_agents_cap_or_negative_is_refused_audited_and_changes_nothing(client_for, store, ids, app):
+    caps = app.state.settings.goodwill
+    client, token = client_for("agent")
+    for amount in (caps.cap_agent + 10, -5):
+        refused = client.post(f"/complaints/{ids.ticket_id}/close", follow_redirects=False,
+                              data={"substantiated": "yes", "refund": str(amount), "csrf_token": token})
+        assert refused.status_code == 400
+        assert ("cap" in refused.text) if amount > 0 else ("negative" in refused.text)
+        assert _case(store, ids.ticket_id) == ("open", None)
+    assert _audit_actions(store, ids.ticket_id).count("complaint.refund_refused") == 2
+    assert "complaint.close" not in _audit_actions(store, ids.ticket_id)
+
+
+def test_a_manager_approves_the_refund_the_agent_could_not_give(client_for, store, ids, app):
+    caps = app.state.settings.goodwill
+    amount = caps.cap_agent + 10
+    assert amount <= caps.cap_manager
+    client, token = client_for("manager")
+    closed = client.post(f"/complaints/{ids.ticket_id}/close", follow_redirects=False,
+                         data={"substantiated": "yes", "refund": str(amount), "csrf_token": token})
+    assert closed.status_code == 303
+    assert _case(store, ids.ticket_id) == ("closed", amount)
+    assert "refund-amount" in client.get(f"/complaints/{ids.ticket_id}").text
+
+
+def test_an_agent_refund_within_the_cap_closes_the_complaint(client_for, store, ids, app):
+    amount = app.state.settings.goodwill.cap_agent
+    client, token = client_for("agent")
+    closed = client.post(f"/complaints/{ids.ticket_id}/close", follow_redirects=False,
+                         data={"substantiated": "no", "refund": str(amount), "csrf_token": token})
+    assert closed.status_code == 303
+    assert _case(store, ids.ticket_id) == ("closed", amount)

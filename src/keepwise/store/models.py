@@ -143,6 +143,9 @@ class ComplaintCase(Base):
     response_due: Mapped[datetime] = mapped_column()
     resolution_due: Mapped[datetime] = mapped_column()
     created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # The refund offered on closing (within the closer's [goodwill] cap), and who offered it.
+    refund_amount: Mapped[float | None] = mapped_column(default=None)
+    refund_by: Mapped[int | None] = mapped_column(default=None)
 
 
 class AuditEntry(Base):

@@ -330,4 +330,5 @@ MESSAGES = {
     "proposal.charge_support_minutes": "Charge for support time above the norm",
     "proposal.lighter_service": "A lighter service level",
     "proposal.stop_marketing": "Stop marketing to them",
+    "cpl.refund": "Refund offered",
 }

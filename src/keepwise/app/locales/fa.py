@@ -325,4 +325,5 @@ MESSAGES = {
     "proposal.charge_support_minutes": "دریافت هزینه برای زمان پشتیبانی بیش از حد معمول",
     "proposal.lighter_service": "سطح خدمات سبک\u200cتر",
     "proposal.stop_marketing": "توقف بازاریابی برای او",
+    "cpl.refund": "بازپرداخت پیشنهادی",
 }

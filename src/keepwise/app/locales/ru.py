@@ -325,4 +325,5 @@ MESSAGES = {
     "proposal.charge_support_minutes": "Взимать плату за поддержку сверх нормы",
     "proposal.lighter_service": "Облегчённый уровень обслуживания",
     "proposal.stop_marketing": "Прекратить маркетинг",
+    "cpl.refund": "Предложенный возврат",
 }
