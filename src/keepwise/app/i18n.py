@@ -8,6 +8,7 @@ language has the same keys, checked by a test). Money, numbers and dates come fr
 from __future__ import annotations
 
 import importlib
+import json
 from datetime import datetime
 from functools import cache
 
@@ -15,6 +16,7 @@ from babel.dates import format_datetime
 
 from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator
+from keepwise.text.phrase import phrase_all
 
 
 @cache
@@ -29,6 +31,7 @@ class AppText:
 
     def __init__(self, lang: str, currency: str, configured_locale: str | None = None):
         self.lang = lang if lang in LANGUAGES else "en"
+        self.currency = currency
         self.figures = Translator.for_report(self.lang, currency, configured_locale)
         self.messages = catalog(self.lang)
         self.direction = self.figures.direction
@@ -61,6 +64,17 @@ class AppText:
         if value is None:
             return MISSING
         return format_datetime(value, format="medium", locale=self.figures.locale)
+
+    def reasons(self, evidence: str | None, stored: str | None = "") -> list[str]:
+        """A decision's reasons in this language, phrased from the facts in its stored ``evidence``
+        JSON; the stored (English) text split on ``;`` when the evidence holds no reason facts."""
+        try:
+            facts = json.loads(evidence or "{}").get("reasons") or []
+        except (ValueError, AttributeError):
+            facts = []
+        if facts:
+            return phrase_all([(code, values) for code, values in facts], self.lang, self.currency)
+        return [r.strip() for r in (stored or "").split(";") if r.strip()]
 
     def sentence(self, entry: TimelineEntry) -> str:
         """One timeline entry as a sentence of this language."""

@@ -87,6 +87,9 @@ class Decision(Base):
     money_at_stake: Mapped[float] = mapped_column(default=0.0)
     reasons: Mapped[str] = mapped_column(sa.Text, default="")
     evidence: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON per flag, when the assessment gives it
+    tier: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")  # loyalty tier; "" none
+    # Make-profitable proposals (keepwise.offboard.proposals), JSON: [{proposal, yearly_profit_effect, ...}]
+    proposals: Mapped[str] = mapped_column(sa.Text, default="[]", server_default="[]")
 
 
 class StaffDecision(Base):
@@ -140,6 +143,9 @@ class ComplaintCase(Base):
     response_due: Mapped[datetime] = mapped_column()
     resolution_due: Mapped[datetime] = mapped_column()
     created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # The refund offered on closing (within the closer's [goodwill] cap), and who offered it.
+    refund_amount: Mapped[float | None] = mapped_column(default=None)
+    refund_by: Mapped[int | None] = mapped_column(default=None)
 
 
 class AuditEntry(Base):

@@ -171,10 +171,11 @@ def respond(ticket_id: str, body: s.RespondIn, caller: Caller = Depends(api_can(
 
 
 @router.post("/complaints/{ticket_id}/close", response_model=s.Created)
-def close(ticket_id: str, body: s.CloseIn, caller: Caller = Depends(api_can(Permission.WORK_COMPLAINT)),
-          session: Session = Depends(db)):
-    """Close; a complaint must say whether it was substantiated."""
-    casework.close_complaint(session, caller.actor, ticket_id, body.substantiated, body.minutes)
+def close(request: Request, ticket_id: str, body: s.CloseIn,
+          caller: Caller = Depends(api_can(Permission.WORK_COMPLAINT)), session: Session = Depends(db)):
+    """Close; a complaint must say whether it was substantiated; a refund offered is within the caller's cap."""
+    casework.close_complaint(session, caller.actor, ticket_id, body.substantiated, body.minutes, body.refund,
+                             request.app.state.settings)
     return s.Created(id=ticket_id)
 
 

@@ -157,6 +157,7 @@ class RespondIn(BaseModel):
 class CloseIn(BaseModel):
     substantiated: bool | None = None
     minutes: float | None = Field(None, ge=0, le=10_000)
+    refund: float | None = None  # checked against the caller's [goodwill] cap (negative: refused)
 
 
 class IncidentIn(BaseModel):

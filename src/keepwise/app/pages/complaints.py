@@ -39,13 +39,13 @@ def _to_complaint(ticket_id: str) -> RedirectResponse:
     return RedirectResponse(f"/complaints/{ticket_id}", status_code=303)
 
 
-def _minutes(value: str) -> float | None:
+def _minutes(value: str, field: str = "minutes") -> float | None:
     if not value.strip():
         return None
     try:
         return float(value)
     except ValueError:
-        raise Invalid("minutes must be a number", "minutes") from None
+        raise Invalid(f"{field} must be a number", field) from None
 
 
 @router.post("/complaints/{ticket_id}/respond")
@@ -63,10 +63,12 @@ def owner(ticket_id: str, owner_id: int = Form(ge=1), caller: Caller = Depends(p
 
 
 @router.post("/complaints/{ticket_id}/close")
-def close(ticket_id: str, substantiated: str = Form("", max_length=5), minutes: str = Form("", max_length=20),
+def close(request: Request, ticket_id: str, substantiated: str = Form("", max_length=5),
+          minutes: str = Form("", max_length=20), refund: str = Form("", max_length=20),
           caller: Caller = Depends(page_can(Permission.WORK_COMPLAINT)), session: Session = Depends(db)):
     answer = {"yes": True, "no": False}.get(substantiated)
-    casework.close_complaint(session, caller.actor, ticket_id, answer, _minutes(minutes))
+    casework.close_complaint(session, caller.actor, ticket_id, answer, _minutes(minutes), _minutes(refund, "refund"),
+                             request.app.state.settings)
     return _to_complaint(ticket_id)
 
 

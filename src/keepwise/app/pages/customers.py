@@ -23,7 +23,7 @@ from keepwise.data.schema import (
 )
 from keepwise.store.models import User
 from keepwise.store.permissions import Permission
-from keepwise.store.services import casework, customers
+from keepwise.store.services import casework, customers, runs
 from keepwise.store.services.base import Invalid
 from keepwise.store.services.worklists import ACTIONS
 
@@ -37,12 +37,13 @@ def _flags(decision) -> list[tuple[str, dict]]:
         evidence = json.loads(decision.evidence or "{}")
     except ValueError:
         evidence = {}
-    return [(code, evidence.get(code, {})) for code in decision.flags.split(";") if code]
+    raised = evidence.get("flags") or {}
+    return [(code, raised.get(code) or evidence.get(code) or {}) for code in decision.flags.split(";") if code]
 
 
 @router.get("/customers/{customer_id}")
 def customer_page(request: Request, customer_id: str, category: str = Query("", max_length=20),
-                  page: int = Query(1, ge=1, le=1_000_000),
+                  page: int = Query(1, ge=1, le=1_000_000), proposals: str = Query("", max_length=3),
                   caller: Caller = Depends(page_can(Permission.VIEW_CUSTOMER)), session: Session = Depends(db)):
     if category and category not in customers.CATEGORIES:
         raise Invalid(f"category must be one of {', '.join(customers.CATEGORIES)}", "category")
@@ -53,7 +54,10 @@ def customer_page(request: Request, customer_id: str, category: str = Query("", 
     if view.staff_decision is not None:
         who = session.get(User, view.staff_decision.user_id)
         decided_by = who.display_name if who else ""
-    return render(request, "customer.html", caller, view=view, timeline=timeline, category=category,
+    decision = view.decision
+    show_proposals = decision is not None and (decision.action == "make_profitable" or proposals == "all")
+    return render(request, "customer.html", caller, view=view, show_proposals=show_proposals,
+                  proposals=runs.stored_proposals(decision) if show_proposals else [], timeline=timeline, category=category,
                   categories=customers.CATEGORIES, flags=_flags(view.decision), decided_by=decided_by,
                   actions=ACTIONS, ticket_channels=TICKET_CHANNELS, ticket_kinds=TICKET_KINDS,
                   severities=TICKET_SEVERITIES, incident_kinds=INCIDENT_KINDS,

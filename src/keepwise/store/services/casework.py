@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from keepwise.config import ServiceTargetsSettings
+from keepwise.config import ServiceTargetsSettings, Settings
 from keepwise.data.schema import INCIDENT_KINDS, TICKET_CHANNELS, TICKET_KINDS, TICKET_SEVERITIES
+from keepwise.offboard.goodwill import GoodwillRefused, authorise
 from keepwise.store.contract import CONTRACT_TABLES
 from keepwise.store.models import ComplaintCase, Decision, Note, StaffDecision, User
 from keepwise.store.permissions import Permission
@@ -110,7 +111,7 @@ def _case(session: Session, ticket_id: str) -> ComplaintCase:
 def _state(ticket: dict, case: ComplaintCase) -> dict:
     return {"status": case.status, "owner_id": case.owner_id, "first_response_at": ticket["first_response_at"],
             "closed_at": ticket["closed_at"], "substantiated": ticket["substantiated"],
-            "handle_minutes": ticket["handle_minutes"]}
+            "handle_minutes": ticket["handle_minutes"], "refund_amount": case.refund_amount}
 
 
 def _update_ticket(session: Session, ticket_id: str, **values) -> None:
@@ -183,14 +184,31 @@ def take_complaint(session: Session, actor: Actor, ticket_id: str, owner_id: int
 
 @mutation(Permission.WORK_COMPLAINT)
 def close_complaint(session: Session, actor: Actor, ticket_id: str, substantiated: bool | None,
-                    minutes: float | None = None) -> ComplaintCase:
-    """Close: a complaint must say whether it was substantiated (the business was at fault)."""
+                    minutes: float | None = None, refund: float | None = None,
+                    settings: Settings | None = None) -> ComplaintCase:
+    """Close: a complaint must say whether it was substantiated (the business was at fault). A
+    ``refund`` offered is authorised against the actor's ``[goodwill]`` cap (the same caps as
+    offboarding goodwill): above it, or negative, it is refused, the refusal audited on its own and
+    nothing changed; the same amount closed by a manager is the approval."""
     ticket, case = _ticket(session, ticket_id), _case(session, ticket_id)
     if case.status == "closed":
         raise Invalid("the complaint is already closed")
     if ticket["kind"] == "complaint" and substantiated is None:
         raise Invalid("closing a complaint needs an answer: was it substantiated?", "substantiated")
+    if refund is not None:
+        if settings is None:
+            raise ValueError("a refund needs the settings (its [goodwill] caps)")
+        try:
+            authorise(refund, actor.role, settings)
+        except GoodwillRefused as refused:
+            session.rollback()
+            audit(session, actor, "complaint.refund_refused", "ticket", ticket_id, _state(ticket, case),
+                  {"refund": refund, "role": actor.role, "refused": str(refused)})
+            session.commit()
+            raise Invalid(str(refused), "refund") from None
     before = _state(ticket, case)
+    if refund is not None:
+        case.refund_amount, case.refund_by = round(float(refund), 2), actor.user_id
     closed = now()
     values = {"closed_at": closed, "substantiated": substantiated,
               "handle_minutes": (ticket["handle_minutes"] or 0.0) + _minutes(minutes)}

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from keepwise.config import Settings
-from keepwise.data.loader import TableCount, validate_source
+from keepwise.data.loader import validate_source
 from keepwise.data.problems import DataError
 from keepwise.data.schema import TABLES
 from keepwise.store.contract import CONTRACT_TABLES, natural_key
@@ -84,7 +84,7 @@ def _upsert_by_columns(session: Session, table: sa.Table, key: list[str], rows: 
         session.execute(statement, params)
 
 
-def write_tables(session: Session, tables: dict[str, TableCount], present: set[str]) -> dict[str, int]:
+def write_tables(session: Session, tables: dict, present: set[str]) -> dict[str, int]:
     """Upsert the typed tables of a validated source; returns rows written per table."""
     written: dict[str, int] = {}
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -93,12 +93,13 @@ def write_tables(session: Session, tables: dict[str, TableCount], present: set[s
             continue
         table = CONTRACT_TABLES[name]
         key = natural_key(name)
-        typed = tables[name].to_arrow()  # validated in the engine; the typed rows are fetched here
+        held = tables[name]
+        arrow = held.to_arrow() if hasattr(held, "to_arrow") else held  # the validator's TableCount, or arrow
         if postgres:
-            _copy_upsert_postgres(session, table, key, typed)
-            written[name] = typed.num_rows
+            _copy_upsert_postgres(session, table, key, arrow)
+            written[name] = arrow.num_rows
             continue
-        rows = typed.to_pylist()
+        rows = arrow.to_pylist()
         if TABLES[name].unique_id is not None:
             _upsert_with_id(session, table, key[0], rows)
         else:

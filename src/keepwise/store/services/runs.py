@@ -10,14 +10,16 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from keepwise.cadence import with_tier
 from keepwise.config import Settings
+from keepwise.offboard import proposals as build_proposals
 from keepwise.pipeline import PipelineResult, run
 from keepwise.store.models import Decision, Run, StaffDecision
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, NotFound, audit, mutation, now
 
 DECISION_COLUMNS = ("action", "priority", "flags", "clv", "p_alive", "churn_risk", "profit", "cost_to_serve",
-                    "money_at_stake", "reasons", "evidence")
+                    "money_at_stake", "reasons", "evidence", "tier")
 
 
 def _clean(value):
@@ -35,6 +37,22 @@ def _clean(value):
 def assess_store(source: str, settings: Settings, as_of: date | None = None) -> PipelineResult:
     """Run the pipeline on the store (read like any keepwise source)."""
     return run(source, as_of, settings=settings)
+
+
+_PROPOSAL_FIELDS = ("proposal", "yearly_profit_effect", "price_change", "quantity", "unit_price")
+
+
+def _proposals_by_customer(result: PipelineResult) -> dict[str, list[dict]]:
+    """Every customer's make-profitable proposals (shown for ``make_profitable`` customers, and on
+    request for any), each with its yearly profit effect."""
+    frame = result.assessment
+    table = build_proposals(result.dataset, result.as_of, frame, frame["customer_id"].astype(str).tolist(),
+                            result.features)
+    found: dict[str, list[dict]] = {}
+    for record in table.to_dict("records"):
+        found.setdefault(str(record["customer_id"]), []).append(
+            {name: _clean(record[name]) for name in _PROPOSAL_FIELDS})
+    return found
 
 
 @mutation(Permission.RUN_ASSESSMENT)
@@ -55,25 +73,40 @@ def save_run(session: Session, actor: Actor, result: PipelineResult, source: str
     session.add(record)
     session.flush()
     frame = result.assessment
+    if "tier" not in frame.columns:
+        frame = with_tier(frame, result.features, result.settings)
+    proposed = _proposals_by_customer(result)
     rows = []
     columns = {c: frame[c].tolist() for c in ("customer_id", *DECISION_COLUMNS) if c in frame.columns}
     for i in range(len(frame)):
         row = {"run_id": record.id, "customer_id": str(columns["customer_id"][i])}
         for name in DECISION_COLUMNS:
             value = _clean(columns[name][i]) if name in columns else None
-            if name in ("flags", "reasons"):
+            if name in ("flags", "reasons", "tier"):
                 value = value or ""
             if name == "evidence":
                 value = value or "{}"
             if name == "money_at_stake":
                 value = value or 0.0
             row[name] = value
+        row["proposals"] = json.dumps(proposed.get(row["customer_id"], []), separators=(",", ":"))
         rows.append(row)
     for start in range(0, len(rows), 5000):
         session.execute(sa.insert(Decision), rows[start:start + 5000])
     audit(session, actor, "run.create", "run", record.id, None,
           {"as_of": result.as_of, "customers": record.customers, "source": source})
     return record
+
+
+def stored_proposals(decision: Decision | None) -> list[dict]:
+    """The make-profitable proposals kept with a run decision (empty when none or unreadable)."""
+    if decision is None:
+        return []
+    try:
+        found = json.loads(decision.proposals or "[]")
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []
 
 
 def latest_run(session: Session) -> Run | None:

@@ -30,6 +30,7 @@ class WorklistRow:
     reason: str
     assignee: str
     handled: bool
+    evidence: str = "{}"  # the decision's evidence JSON (reason facts, phrased in the reader's language)
 
 
 @dataclass
@@ -110,7 +111,8 @@ def worklist(session: Session, actor: Actor, action: str | None, *, search: str 
     for decision, name, username, is_handled in session.execute(ordered.offset((page - 1) * per_page).limit(per_page)):
         rows.append(WorklistRow(decision.customer_id, name or "", decision.action, decision.priority,
                                 decision.money_at_stake or 0.0, decision.flags or "",
-                                (decision.reasons or "").split(";")[0].strip(), username or "", bool(is_handled)))
+                                (decision.reasons or "").split(";")[0].strip(), username or "", bool(is_handled),
+                                decision.evidence or "{}"))
     return Worklist(run, rows, total, page, per_page)
 
 
