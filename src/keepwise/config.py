@@ -451,9 +451,12 @@ def merge(base: dict[str, dict[str, Any]], override: dict[str, Any], origin: str
                 known = ", ".join(sorted(merged[name]))
                 raise ConfigError(f"{origin}: unknown key '{key}' in [{name}] (known: {known})")
             default = merged[name][key]
-            if isinstance(default, dict):  # a table inside the section, e.g. [actions.weights]
-                if not isinstance(value, dict):
-                    raise ConfigError(f"{origin}: [{name}] {key} must be a table [{name}.{key}]")
+            # A table inside the section. One whose default names its keys (e.g. [actions.weights]) takes
+            # only those; one whose default is empty (e.g. [offboard.alternatives_by_country]) is a free
+            # mapping, its values typed by the section's model.
+            if isinstance(default, dict) and not isinstance(value, dict):
+                raise ConfigError(f"{origin}: [{name}] {key} must be a table [{name}.{key}]")
+            if isinstance(default, dict) and default:
                 unknown = sorted(set(value) - set(default))
                 if unknown:
                     raise ConfigError(f"{origin}: unknown key '{unknown[0]}' in [{name}.{key}] "

@@ -19,7 +19,7 @@ def test_sample_touches_and_exit_surveys_load_and_the_planted_campaign_shows_an_
     assert not [w for w in ds.warnings if w.file.startswith(("touches", "exit_surveys"))]
     effect = measure_campaign(ds, "WB1", AS_OF, 60).effect
     assert effect.control > 0 and effect.contacted > 3 * effect.control
-    assert effect.ci_low > 0  # returners were half as likely to be held back
+    assert effect.ci_low > 0  # returners were a tenth as likely to be held back
     surveys = ds.table("exit_surveys").execute()
     summary = exit_survey_summary(surveys, None, None, "quarter")
     assert summary["answers"] == result.row_counts["exit_surveys"]

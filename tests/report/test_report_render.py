@@ -79,7 +79,8 @@ def test_actions_section_lists_the_urgent_customers_it_is_given():
                             "money_at_stake": [50.0, 420.0, 0.0], "urgent": [True, True, False]})
     urgent = pd.DataFrame({"customer_id": ["C", "B"], "name": ["", "Bea"], "action": ["offboard", "retain"],
                            "priority": [1, 3], "money_at_stake": [50.0, 120.0],
-                           "reason": ["3 unpaid invoices", "412 days since the last order"]})
+                           "reason": ["3 unpaid invoices", "412 days since the last order"],
+                           "reason_fact": [None, None]})
     section = S.actions(_analysis(action_summary=summary, urgent=urgent, customer_names={"B": "Bea"}), T)
     soup = _page(section)
     takeaway = soup.select_one("p.takeaway").get_text()

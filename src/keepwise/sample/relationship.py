@@ -5,7 +5,7 @@ seed's other tables stay exactly as they were. Touches: a thank-you after most f
 follow-ups after some deliveries, the last months' newsletters to subscribers (until they
 unsubscribe), quarterly calls to the loyal, offboarding letters to some fraudsters and abusers, and one
 win-back campaign ``WB1`` 150 days before as-of to customers lapsed 120-540 days then, a fifth held
-back (``control``). The campaign is planted to work: members who came back within 60 days were half
+back (``control``). The campaign is planted to work: members who came back within 60 days were a tenth
 as likely to be drawn into the held-back group, so contacted members return more often (the
 uplift ``keepwise campaign`` should find). Exit surveys: some customers quiet for half a year say why,
 those failed by the business mostly citing delivery, quality or service.
@@ -32,7 +32,7 @@ CAMPAIGN_DAYS_BEFORE = 150
 CAMPAIGN_LAPSED_DAYS = (120, 540)
 CAMPAIGN_HOLDOUT = 0.2
 CAMPAIGN_WINDOW_DAYS = 60
-RETURNER_CONTROL_ODDS = 0.5  # returners are this much as likely to be held back: the planted effect
+RETURNER_CONTROL_ODDS = 0.1  # returners are this much as likely to be held back: the planted effect
 EXIT_SURVEY_SHARE = 0.3
 # A customer quiet for this many days (low, high) after their last purchase may answer the survey then.
 EXIT_AFTER_DAYS = (180, 300)
