@@ -80,25 +80,23 @@ def api_user(request: Request, session: Session = Depends(db)) -> Caller:
     return Caller(user, Actor.of(user))
 
 
-def page_can(permission: Permission):
-    """Route dependency: the signed-in user, whose role must allow ``permission`` (else 403)."""
+def _requires(permission: Permission, who):
+    """A route dependency: the caller ``who`` finds, whose role must allow ``permission`` (else 403)."""
 
-    def check(caller: Caller = Depends(page_user)) -> Caller:
+    def check(caller: Caller = Depends(who)) -> Caller:
         if not caller.can(permission):
             raise Forbidden(permission)
         return caller
 
     check.permission = permission  # type: ignore[attr-defined]
     return check
+
+
+def page_can(permission: Permission):
+    """Route dependency: the signed-in user, whose role must allow ``permission`` (else 403)."""
+    return _requires(permission, page_user)
 
 
 def api_can(permission: Permission):
     """API route dependency: the token's user, whose role must allow ``permission`` (else 403)."""
-
-    def check(caller: Caller = Depends(api_user)) -> Caller:
-        if not caller.can(permission):
-            raise Forbidden(permission)
-        return caller
-
-    check.permission = permission  # type: ignore[attr-defined]
-    return check
+    return _requires(permission, api_user)

@@ -15,15 +15,19 @@ from functools import cache
 from babel.dates import format_datetime
 
 from keepwise.store.services.customers import TimelineEntry
-from keepwise.text import LANGUAGES, MISSING, Translator
+from keepwise.text import LANGUAGES, MISSING, Translator, messages
 from keepwise.text.phrase import phrase_all
+
+# Words the app shares with the report: their one home is the text layer's catalog (keepwise.text.locales).
+SHARED_PREFIXES = ("action.", "flag.")
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         lang = "en"
-    return importlib.import_module(f"keepwise.app.locales.{lang}").MESSAGES
+    shared = {key: text for key, text in messages(lang).items() if key.startswith(SHARED_PREFIXES)}
+    return {**shared, **importlib.import_module(f"keepwise.app.locales.{lang}").MESSAGES}
 
 
 class AppText:

@@ -95,16 +95,7 @@ def worklist(session: Session, actor: Actor, action: str | None, *, search: str 
                                    sa.func.lower(customers.c.name).like(pattern)))
     if flag:
         query = query.where(_has_flag(flag))
-    if assigned == "me":
-        query = query.where(Assignment.user_id == actor.user_id)
-    elif assigned == "unassigned":
-        query = query.where(Assignment.user_id.is_(None))
-    elif assigned == "assigned":
-        query = query.where(Assignment.user_id.is_not(None))
-    if status == "open":
-        query = query.where(sa.not_(sa.func.coalesce(handled, False)))
-    elif status == "handled":
-        query = query.where(handled)
+    query = _assignment_filters(query, actor, assigned, status, handled)
     total = _count(session, run.id, actor, action, search, flag, assigned, status)
     ordered = query.order_by(Decision.priority, Decision.money_at_stake.desc(), Decision.customer_id)
     rows = []
@@ -137,17 +128,23 @@ def _count(session: Session, run_id: int, actor: Actor, action: str | None, sear
     if assigned or status != "all":
         query = query.outerjoin(Assignment, Assignment.customer_id == Decision.customer_id)
         handled = sa.and_(Assignment.handled_run_id.is_not(None), Assignment.handled_run_id == run_id)
-        if assigned == "me":
-            query = query.where(Assignment.user_id == actor.user_id)
-        elif assigned == "unassigned":
-            query = query.where(Assignment.user_id.is_(None))
-        elif assigned == "assigned":
-            query = query.where(Assignment.user_id.is_not(None))
-        if status == "open":
-            query = query.where(sa.not_(sa.func.coalesce(handled, False)))
-        elif status == "handled":
-            query = query.where(handled)
+        query = _assignment_filters(query, actor, assigned, status, handled)
     return session.scalar(query) or 0
+
+
+def _assignment_filters(query, actor: Actor, assigned: str, status: str, handled):
+    """The worklist's "assigned to" and "open/handled" filters (``handled``: handled in this run)."""
+    if assigned == "me":
+        query = query.where(Assignment.user_id == actor.user_id)
+    elif assigned == "unassigned":
+        query = query.where(Assignment.user_id.is_(None))
+    elif assigned == "assigned":
+        query = query.where(Assignment.user_id.is_not(None))
+    if status == "open":
+        query = query.where(sa.not_(sa.func.coalesce(handled, False)))
+    elif status == "handled":
+        query = query.where(handled)
+    return query
 
 
 def _assignment_state(row: Assignment | None) -> dict:
