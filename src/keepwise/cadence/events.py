@@ -17,6 +17,11 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time.max)
 
 
+def _within(column, since: date, as_of: date):
+    """``column`` (a timestamp) falls on a day from ``since`` to ``as_of``, both included."""
+    return (column >= datetime.combine(since, time.min)) & (column <= _end_of(as_of))
+
+
 def _frame(expr: ibis.Table) -> pd.DataFrame:
     frame = expr.to_pyarrow().to_pandas()
     # Object strings, not Arrow ones: the engine merges and maps on them (see candidates.py).
@@ -46,8 +51,7 @@ def complaints(ds: Dataset, as_of: date, since: date) -> pd.DataFrame:
     tickets = ds.table("tickets")
     expr = tickets.filter(
         (tickets.kind == "complaint")
-        & (tickets.opened_at >= datetime.combine(since, time.min))
-        & (tickets.opened_at <= _end_of(as_of))
+        & _within(tickets.opened_at, since, as_of)
     ).select(customer_id=tickets.customer_id, day=tickets.opened_at.date(), severity=tickets.severity)
     return _frame(expr)
 
@@ -57,8 +61,7 @@ def unsubscribes(ds: Dataset, as_of: date, since: date) -> pd.DataFrame:
     engagement = ds.table("engagement")
     expr = engagement.filter(
         (engagement.kind == "newsletter_unsubscribe")
-        & (engagement.at >= datetime.combine(since, time.min))
-        & (engagement.at <= _end_of(as_of))
+        & _within(engagement.at, since, as_of)
     ).select(customer_id=engagement.customer_id, day=engagement.at.date())
     return _frame(expr)
 
@@ -76,8 +79,7 @@ def contacts(ds: Dataset, as_of: date, since: date) -> pd.DataFrame:
     touches = ds.table("touches")
     expr = touches.filter(
         ~touches.control
-        & (touches.at >= datetime.combine(since, time.min))
-        & (touches.at <= _end_of(as_of))
+        & _within(touches.at, since, as_of)
     ).select(customer_id=touches.customer_id, day=touches.at.date())
     return _frame(expr)
 
@@ -87,8 +89,7 @@ def offboarding_letters(ds: Dataset, as_of: date, since: date) -> pd.DataFrame:
     touches = ds.table("touches")
     letters = touches.filter(
         (touches.kind == "offboarding_letter")
-        & (touches.at >= datetime.combine(since, time.min))
-        & (touches.at <= _end_of(as_of))
+        & _within(touches.at, since, as_of)
     )
     expr = letters.group_by("customer_id").aggregate(day=letters.at.max().date())
     return _frame(expr)
