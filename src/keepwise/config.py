@@ -203,6 +203,7 @@ class ChurnModelSettings(_Section):
     learning_rate: float
     num_leaves: int
     max_rows_per_fit: int
+    max_customers_per_fit: int
     min_data_in_leaf: int
     feature_fraction: float
     lambda_l2: float

@@ -8,6 +8,7 @@ nothing is loaded and ``DataError`` lists every problem found (up to the configu
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,9 +44,31 @@ class Dataset:
     warnings: list[Problem] = field(default_factory=list)
     present: set[str] = field(default_factory=set)  # tables the source actually had
     engine: str = "duckdb"
+    # A subset's own tables (``customers_subset``), by name; the engine's tables otherwise.
+    tables: dict[str, ibis.Table] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> ibis.Table:
-        return self.con.table(name)
+        return self.tables[name] if name in self.tables else self.con.table(name)
+
+    def customers_subset(self, customer_ids: ibis.Table) -> Dataset:
+        """The same data restricted to the customers of ``customer_ids`` (a table with a ``customer_id``
+        column): every table semi-joined to it and materialised once in the engine (a temporary table
+        in DuckDB, dropped with the subset; a cached view in Spark)."""
+        ids = customer_ids.select("customer_id")
+        tables, temporary = {}, []
+        for name in TABLES:
+            table = self.table(name)
+            subset = table.semi_join(ids, table.customer_id == ids.customer_id)
+            if self.engine == "spark":
+                tables[name] = subset.cache()
+            else:  # ibis's cache cannot drop its DuckDB tables here (its DROP statement is empty)
+                temporary.append(ibis.util.gen_name(f"subset_{name}"))
+                tables[name] = self.con.create_table(temporary[-1], subset, temp=True)
+        result = Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
+                         self.engine, tables)
+        if temporary:
+            weakref.finalize(result, _drop_tables, self.con.con, temporary)
+        return result
 
     @property
     def duckdb(self):
@@ -54,6 +77,11 @@ class Dataset:
 
     def row_count(self, name: str) -> int:
         return int(self.table(name).count().execute())
+
+
+def _drop_tables(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    for name in names:
+        con.execute(f"DROP TABLE IF EXISTS {quoted(name)}")
 
 
 @dataclass(frozen=True)

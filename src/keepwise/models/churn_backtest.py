@@ -17,7 +17,7 @@ from keepwise.config import Settings, packaged_settings
 from keepwise.data.loader import Dataset
 from keepwise.models.base import ConvergenceError
 from keepwise.models.churn_classifier import ChurnModel
-from keepwise.models.churn_labels import FeatureFrames
+from keepwise.models.churn_labels import FeatureFrames, training_sample
 from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 from keepwise.models.transaction_choice import resolved_transaction_model, with_transaction_model
@@ -100,8 +100,9 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
 
     Returns one row per (cutoff, source): ``cutoff, source, n_customers, churn_rate, mean_predicted,
     auc, pr_auc, brier, note``. A source that cannot be fitted at a cutoff has NaN scores and says why
-    in ``note``. ``frames`` may carry feature frames already computed for ``ds`` (and receives the new
-    ones), so that a later ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again.
+    in ``note``. Every source is fitted and scored on the customers of ``frames``: feature frames of ``ds``
+    or of its ``training_sample`` (the default), which receive the new cutoffs, so that a later
+    ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again.
     """
     settings = settings or ds.settings
     # With [clv] transaction_model = "auto" the model chosen at as_of is replayed at every cutoff.
@@ -110,7 +111,8 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     period_days = settings.churn_model.period_days
     transaction = _transaction_name(settings)
     sources = churn_sources(settings)
-    frames = frames or FeatureFrames(ds, settings)
+    frames = frames or FeatureFrames(training_sample(ds, settings), settings)
+    data = frames.ds  # ds, or the sample of its customers the classifier is trained on
     rows = []
     for j in range(1, n_cutoffs + 1):
         cutoff = as_of - timedelta(days=j * period_days)
@@ -124,12 +126,12 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
         risks: dict[str, np.ndarray | None] = {}
         notes: dict[str, str] = {}
         try:
-            model = ChurnModel(settings).fit(ds, cutoff, frames=frames)
+            model = ChurnModel(settings).fit(data, cutoff, frames=frames)
             risks["classifier"] = model._calibrate(model.raw_scores(frame, cutoff))
         except ValueError as error:
             risks["classifier"], notes["classifier"] = None, str(error)
         try:
-            risk = transaction_churn_risk(ds, cutoff, settings).set_index("customer_id")["churn_risk"]
+            risk = transaction_churn_risk(data, cutoff, settings).set_index("customer_id")["churn_risk"]
             risks[transaction] = risk.reindex(ids).to_numpy(dtype=float)
         except ConvergenceError as error:
             risks[transaction], notes[transaction] = None, str(error)

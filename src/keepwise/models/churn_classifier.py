@@ -40,7 +40,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
 from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
-from keepwise.models.churn_labels import FeatureFrames, end_of_day  # noqa: E402
+from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample  # noqa: E402
 
 __all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "design_matrix", "reason_group"]
 
@@ -212,9 +212,16 @@ class ChurnModel:
     # -- fitting --------------------------------------------------------------------------------
     def fit(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> ChurnModel:
         """Train on the cutoffs before ``as_of`` (see the module docstring); raises ``ValueError`` when
-        the data are too few or hold one class only."""
+        the data are too few or hold one class only.
+
+        The training rows are the customers of ``frames`` (features and labels of ``ds`` or of its
+        ``training_sample``); without ``frames``, those of ``training_sample(ds)``: at most ``[churn_model]
+        max_customers_per_fit`` customers, so that training costs the same however large the business."""
         config = self.config
-        frames = self._frames_for(ds, frames)
+        if frames is None:
+            frames = FeatureFrames(training_sample(ds, self.settings), self.settings)
+        if frames.ds is ds:  # the same data: scoring at as_of may reuse its frames
+            self._frames = frames
         period = timedelta(days=config.period_days)
         holdout_cutoff = as_of - period
         training_cutoffs = [as_of - k * period for k in range(2, config.n_training_cutoffs + 2)]

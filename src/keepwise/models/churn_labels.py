@@ -13,18 +13,37 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 
-__all__ = ["FeatureFrames", "end_of_day"]
+__all__ = ["FeatureFrames", "end_of_day", "training_sample"]
 
 
 def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max)
+
+
+def training_sample(ds: Dataset, settings: Settings | None = None) -> Dataset:
+    """The customers the churn classifier is trained and backtested on: ``ds`` itself when it has at most
+    ``[churn_model] max_customers_per_fit`` customers, else a subset of that many, drawn at random with
+    ``[churn_model] seed`` from the customers sorted by id (the same data gives the same sample on any
+    engine). Every table of the subset holds only the sampled customers' rows (``Dataset.customers_subset``).
+    """
+    config = (settings or ds.settings).churn_model
+    ids = ds.table("customers").select("customer_id").to_pyarrow().column("customer_id")
+    if len(ids) <= config.max_customers_per_fit:
+        return ds
+    ids = ids.take(pc.sort_indices(ids))
+    rng = np.random.default_rng(config.seed)
+    chosen = np.sort(rng.choice(len(ids), config.max_customers_per_fit, replace=False))
+    return ds.customers_subset(ibis.memtable(pa.table({"customer_id": ids.take(pa.array(chosen))})))
 
 
 class FeatureFrames:
@@ -32,23 +51,34 @@ class FeatureFrames:
 
     Training, the holdout and the backtest ask for the same cutoffs again and again. The feature query
     is the expensive step, so it runs once per cutoff and only for cutoffs that have labelled
-    customers; labels come from the completed orders, read once.
+    customers; labels come from the completed orders, read once (when first needed).
+
+    For a large business, train on ``FeatureFrames(training_sample(ds, settings), settings)``: the
+    features and labels of a bounded sample of customers.
     """
 
     def __init__(self, ds: Dataset, settings: Settings):
         self.ds = ds
         self.settings = settings
         self._frames: dict[date, pd.DataFrame] = {}
-        orders = ds.table("orders")
+        self._purchases_read = False
+
+    def _read_purchases(self) -> None:
+        """Completed orders and sign-up dates, read once, when labels are first asked for (a frames
+        object that only scores at as_of never reads them)."""
+        if self._purchases_read:
+            return
+        orders = self.ds.table("orders")
         completed = orders.filter(orders.status == "completed").select("customer_id", "ordered_at")
         purchases = completed.to_pyarrow().to_pandas()  # through arrow: ibis's own conversion is slower
-        customers = ds.table("customers").select("customer_id", "signed_up_at").to_pyarrow().to_pandas()
+        customers = self.ds.table("customers").select("customer_id", "signed_up_at").to_pyarrow().to_pandas()
         # Customers as integer codes: set operations on millions of string ids are slow in pandas
         # (arrow-backed strings), on integers they are one vectorised pass.
         self._ids = customers["customer_id"]
         self._signed_up_at = customers["signed_up_at"]
         self._purchase_codes = pd.Categorical(purchases["customer_id"], categories=self._ids).codes
         self._purchase_moments = purchases["ordered_at"].to_numpy()
+        self._purchases_read = True
 
     def remember(self, cutoff: date, frame: pd.DataFrame) -> None:
         """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's)."""
@@ -63,6 +93,7 @@ class FeatureFrames:
 
     def _buyers(self, after: date | None, until: date) -> np.ndarray:
         """Codes of customers with a completed order after the end of day ``after`` up to the end of ``until``."""
+        self._read_purchases()
         moments = self._purchase_moments
         in_window = moments <= np.datetime64(end_of_day(until))
         if after is not None:
@@ -89,6 +120,7 @@ class FeatureFrames:
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
         """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
         period later)."""
+        self._read_purchases()
         signed_up = (self._signed_up_at.isna() | (self._signed_up_at <= pd.Timestamp(end_of_day(cutoff)))).to_numpy()
         codes = np.arange(len(self._ids))
         waiting = codes[signed_up & ~np.isin(codes, self._buyers(None, cutoff))]

@@ -91,13 +91,23 @@ def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days:
 
 
 def _feature_frames(ds: Dataset, as_of: date, features: pd.DataFrame | None):
-    """Per-cutoff feature frames for the classifier, seeded with the ones already computed at as_of."""
+    """Feature frames for scoring every customer at as_of, seeded with the ones already computed there."""
     from keepwise.models.churn_labels import FeatureFrames
 
     frames = FeatureFrames(ds, ds.settings)
     if features is not None:
         frames.remember(as_of, features)
     return frames
+
+
+def _training_frames(ds: Dataset, frames, settings):
+    """Feature frames of the customers the classifier is trained and backtested on: ``frames`` themselves
+    when the business has no more than ``[churn_model] max_customers_per_fit`` customers, else those of a
+    seeded sample of that many (``training_sample``), so that training costs the same however many there are."""
+    from keepwise.models.churn_labels import FeatureFrames, training_sample
+
+    sample = training_sample(ds, settings)
+    return frames if sample is ds else FeatureFrames(sample, settings)
 
 
 def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings):
@@ -107,8 +117,10 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     from keepwise.models.churn_classifier import ChurnModel
 
     name = settings.clv.transaction_model
+    training = _training_frames(ds, frames, settings)
     try:
-        scores = backtest(ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings, frames=frames)
+        scores = backtest(training.ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings,
+                          frames=training)
         source, reason = choose_churn_source(scores, settings)
     except ValueError as error:
         notes.append(f"churn backtest not possible ({error})")
@@ -116,7 +128,7 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     if source == name:
         return transaction_risk, source, reason, scores, None
     try:
-        model = ChurnModel(settings).fit(ds, as_of, frames=frames)
+        model = ChurnModel(settings).fit(training.ds, as_of, frames=training)
         classifier = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
@@ -133,7 +145,8 @@ def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: l
     from keepwise.models.churn_classifier import ChurnModel
 
     try:
-        model = ChurnModel(ds.settings).fit(ds, as_of, frames=frames)
+        training = _training_frames(ds, frames, ds.settings)
+        model = ChurnModel(ds.settings).fit(training.ds, as_of, frames=training)
         risk = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
