@@ -1,0 +1,124 @@
+"""The churn classifier's training sample: at most [churn_model] max_customers_per_fit customers, seeded.
+
+A business with more customers is trained and backtested on a seeded sample of that many (every table
+restricted to them); one with no more is used whole, exactly as before the cap existed.
+"""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from keepwise.config import load_settings
+from keepwise.data.loader import load
+from keepwise.data.schema import TABLES
+from keepwise.models.churn_backtest import backtest
+from keepwise.models.churn_classifier import ChurnModel
+from keepwise.models.churn_labels import FeatureFrames, training_sample
+from keepwise.models.predict import predict_customers
+from keepwise.sample import generate_sample
+
+AS_OF = date(2026, 6, 30)
+N_CUSTOMERS = 2000
+CAP = 600
+
+
+def _settings(cap: int):
+    return load_settings(overrides={"churn_model": {"n_training_cutoffs": 2, "max_customers_per_fit": cap},
+                                    "clv": {"transaction_model": "mbgnbd"}})
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("churn_training_sample")
+    generate_sample(path, n_customers=N_CUSTOMERS, seed=5, as_of=AS_OF)
+    return path
+
+
+@pytest.fixture(scope="module")
+def capped(folder):
+    return load(folder, AS_OF, _settings(CAP))
+
+
+def _ids(ds, table: str) -> set[str]:
+    return set(ds.table(table).select("customer_id").to_pyarrow().column(0).to_pylist())
+
+
+def test_sample_has_cap_customers_and_only_their_rows(capped):
+    sample = training_sample(capped)
+    chosen = _ids(sample, "customers")
+    assert len(chosen) == CAP and chosen < _ids(capped, "customers")
+    for name in TABLES:
+        full = capped.table(name)
+        theirs = full.filter(full.customer_id.isin(list(chosen))).count().execute()
+        assert sample.row_count(name) == theirs, name  # every row of the sampled customers, no other
+        assert _ids(sample, name) <= chosen, name
+    assert sample.row_count("orders") < capped.row_count("orders")
+
+
+def test_sample_is_seeded(capped, folder):
+    first = _ids(training_sample(capped), "customers")
+    assert _ids(training_sample(load(folder, AS_OF, _settings(CAP))), "customers") == first
+    other_seed = capped.settings.model_copy(update={"churn_model": capped.settings.churn_model.model_copy(
+        update={"seed": capped.settings.churn_model.seed + 1})})
+    assert _ids(training_sample(capped, other_seed), "customers") != first
+
+
+def test_business_within_the_cap_is_used_whole(folder):
+    ds = load(folder, AS_OF, _settings(N_CUSTOMERS))
+    assert training_sample(ds) is ds
+
+
+def test_subset_tables_are_dropped_with_the_subset(capped):
+    def temporary() -> int:
+        return capped.duckdb.sql("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0]
+
+    before = temporary()
+    sample = training_sample(capped)
+    assert temporary() == before + len(TABLES)
+    del sample
+    gc.collect()
+    assert temporary() == before
+
+
+def test_fit_uses_at_most_cap_customers_and_is_deterministic(capped):
+    model = ChurnModel(capped.settings).fit(capped, AS_OF)
+    full = FeatureFrames(capped, capped.settings)
+    period = capped.settings.churn_model.period_days
+    holdout_cutoff = date.fromordinal(AS_OF.toordinal() - period)
+    # Customers who had bought by the holdout cutoff: far more in the business than the fit saw.
+    assert model.holdout_rows_ <= CAP < len(full.labels(holdout_cutoff, period))
+    assert model.training_rows_ <= 2 * CAP
+    again = ChurnModel(capped.settings).fit(capped, AS_OF)
+    first = model.predict_proba(capped, AS_OF)
+    # Scoring covers every customer, not only the sample.
+    assert len(first) == N_CUSTOMERS and first["churn_risk"].between(0.0, 1.0).all()
+    pd.testing.assert_frame_equal(first, again.predict_proba(capped, AS_OF))
+
+
+def test_backtest_scores_the_sample(capped):
+    result = backtest(capped, AS_OF, n_cutoffs=2)
+    assert (result["n_customers"] <= CAP).all() and (result["n_customers"] > 0).all()
+    scored = result[result["source"].isin(["classifier", "mbgnbd", "recency"])]
+    assert np.isfinite(scored["brier"]).all(), result.to_string()
+
+
+def test_predictions_cover_every_customer_with_a_capped_fit(capped):
+    first = predict_customers(capped, AS_OF)
+    second = predict_customers(capped, AS_OF)
+    assert first.churn_source in ("classifier", "blend", "mbgnbd")
+    assert (first.backtest["n_customers"] <= CAP).all()
+    assert first.table["churn_risk"].notna().all()
+    pd.testing.assert_frame_equal(first.table, second.table)
+
+
+def test_within_the_cap_the_fit_is_the_one_on_all_customers(folder):
+    ds = load(folder, AS_OF, _settings(N_CUSTOMERS))
+    by_default = ChurnModel(ds.settings).fit(ds, AS_OF)
+    on_all = ChurnModel(ds.settings).fit(ds, AS_OF, frames=FeatureFrames(ds, ds.settings))
+    assert by_default.holdout_rows_ == on_all.holdout_rows_ > CAP
+    pd.testing.assert_frame_equal(by_default.predict_proba(ds, AS_OF), on_all.predict_proba(ds, AS_OF))
