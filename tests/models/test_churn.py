@@ -235,3 +235,17 @@ def test_cdnow_classifier_fits_and_predicts(cdnow):
     top = risk.nlargest(3, "churn_risk")["customer_id"].tolist()
     reasons = churn_reasons(model, ds, CDNOW_AS_OF, top, frames=frames)
     assert all(reasons[c] for c in top)
+
+
+def test_feature_rows_are_the_frame_rows_made_on_demand(monkeypatch):
+    from keepwise.models.churn_classifier import FeatureRows
+
+    frame = pd.DataFrame({"customer_id": ["c3", "c1", "c2"], "n_orders": [2, 5, 1],
+                          "last_order_at": pd.to_datetime(["2026-01-02", "2025-05-06", None])})
+    expected = {row["customer_id"]: row for row in frame.to_dict("records")}
+    monkeypatch.setattr(FeatureRows, "CHUNK", 2)  # items cross a chunk boundary
+    rows = FeatureRows(frame.set_index(pd.Index([7, 8, 9])))
+    assert dict(rows.items()) == expected and list(rows) == ["c3", "c1", "c2"] and len(rows) == 3
+    assert rows["c1"] == expected["c1"]
+    with pytest.raises(KeyError):
+        rows["c9"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -42,7 +42,7 @@ from keepwise.data.loader import Dataset  # noqa: E402
 from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
 from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample  # noqa: E402
 
-__all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "design_matrix", "reason_group"]
+__all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design_matrix", "reason_group"]
 
 # Columns of customer_features that are not behaviour up to the cutoff: n_referrals counts referred
 # customers from the whole customers table (including ones who signed up after the cutoff).
@@ -118,13 +118,38 @@ def reason_group(feature: str) -> str:
 
 
 
+class FeatureRows(Mapping):
+    """customer_id -> that customer's features row (a dict), made when asked for: dicts of every row at
+    once would hold a Python object per customer and feature (gigabytes for a large business)."""
+
+    CHUNK = 10_000  # rows turned into dicts at a time by ``items``
+
+    def __init__(self, frame: pd.DataFrame):
+        self._frame = frame.reset_index(drop=True)
+        self._positions = pd.Index(self._frame["customer_id"])
+
+    def __getitem__(self, customer_id: str) -> dict:
+        return self._frame.iloc[[self._positions.get_loc(customer_id)]].to_dict("records")[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame["customer_id"])
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def items(self) -> Iterator[tuple[str, dict]]:  # type: ignore[override]
+        for start in range(0, len(self._frame), self.CHUNK):
+            for row in self._frame.iloc[start:start + self.CHUNK].to_dict("records"):
+                yield row["customer_id"], row
+
+
 @dataclass
 class ChurnDrivers:
     """What pushes each requested customer's churn risk up, for the assessment to phrase."""
 
     requested: list[str]  # the customer ids asked for, each once, in order
     never_bought: dict[str, dict]  # customer_id -> features row, for requested customers without a purchase
-    rows: dict[str, dict]  # customer_id -> features row, for requested customers who have bought
+    rows: Mapping[str, dict]  # customer_id -> features row (FeatureRows), for requested customers who have bought
     groups: dict[str, list[str]]  # customer_id -> reason groups with a positive summed contribution, strongest first
     inputs: pd.DataFrame  # the model's inputs by customer_id (a group no phrase knows is a feature name)
 
@@ -354,16 +379,20 @@ class ChurnModel:
         frame = self._features_at(ds, as_of, wanted, frames)
         known = frame["n_orders"].notna()
         bought_frame = frame[known & (frame["n_orders"] > 0)].reset_index(drop=True)
-        contributions = self._contributions(bought_frame, as_of)
         inputs = self._matrix(bought_frame, as_of).set_axis(bought_frame["customer_id"].to_numpy())
         never_bought = {row["customer_id"]: row for row in frame[known & (frame["n_orders"] == 0)].to_dict("records")}
-        # Sum contributions per reason group for all customers at once (one matrix product).
+        # Contributions summed per reason group (one matrix product), in batches of [engine]
+        # score_batch_rows: pred_contrib's output is a float per customer and feature.
         group_of = np.asarray([reason_group(f) for f in self.features_], dtype=object)
         names = np.asarray(list(dict.fromkeys(group_of)), dtype=object)
         membership = (group_of[:, None] == names[None, :]).astype(float)
-        by_group = contributions.loc[bought_frame["customer_id"], self.features_].to_numpy() @ membership
+        by_group = np.empty((len(inputs), len(names)), dtype=float)
+        batch = max(1, self.settings.engine.score_batch_rows)
+        for start in range(0, len(inputs), batch):
+            part = inputs.iloc[start:start + batch]
+            by_group[start:start + len(part)] = self.booster_.predict(part, pred_contrib=True)[:, :-1] @ membership
         order = np.argsort(-by_group, axis=1, kind="stable")
-        rows = {row["customer_id"]: row for row in bought_frame.to_dict("records")}
+        rows = FeatureRows(bought_frame)
         groups = {
             customer_id: [str(names[i]) for i in order[position] if by_group[position, i] > 0]
             for position, customer_id in enumerate(bought_frame["customer_id"])
