@@ -344,8 +344,14 @@ class ChurnModel:
         frame = self._features_at(ds, as_of, frames=frames)
         risk = np.full(len(frame), self.never_bought_risk_, dtype=float)
         bought = (frame["n_orders"] > 0).to_numpy()
-        if bought.any():
-            risk[bought] = self._calibrate(self.raw_scores(frame[bought].reset_index(drop=True), as_of))
+        # In batches of [engine] score_batch_rows, so that no copy of the whole frame is made.
+        batch = max(1, self.settings.engine.score_batch_rows)
+        for start in range(0, len(frame), batch):
+            stop = min(start + batch, len(frame))
+            part = bought[start:stop]
+            if part.any():
+                rows = frame.iloc[start:stop][part]
+                risk[start:stop][part] = self._calibrate(self.raw_scores(rows, as_of))
         return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
 
     def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
