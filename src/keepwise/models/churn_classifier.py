@@ -5,7 +5,9 @@ the cutoffs ``as_of - k P`` for ``k = 2 .. K + 1`` as training rows (``K = n_tra
 the cutoff ``as_of - P``, whose label window ends exactly at ``as_of``, as the holdout: it picks the
 number of trees (early stopping) and calibrates the scores (Platt sigmoid or isotonic). No label ever
 looks past ``as_of``, so the model can be fitted on the same data it is then asked about, and
-``predict_proba(ds, as_of)`` scores the period after ``as_of``.
+``predict_proba(ds, as_of)`` scores the period after ``as_of``. A business with more than ``[churn_model]
+max_customers_per_fit`` customers is trained on a seeded sample of that many (``churn_labels.training_sample``),
+so that training costs the same however many customers there are; scoring covers all of them.
 
 Customers who never bought get the observed share of such customers at the training cutoffs who still
 had not bought one period later.

@@ -5,7 +5,9 @@
 * churn_risk is P(no purchase in the next [churn_model] period_days). It comes from whichever
   source predicted better on this business's own history (``churn_backtest.backtest``): the transaction model's
   closed form, the LightGBM classifier, or their blend ([clv] churn_source = "auto"), and the
-  result says which and why.
+  result says which and why. The classifier is trained and backtested on at most [churn_model]
+  max_customers_per_fit customers (a seeded sample of a larger business, ``training_sample``); only
+  its final scoring at as_of covers every customer.
 * CLV is discounted expected gross margin over [clv] horizon_days: expected purchases per month
   from the transaction model x expected spend per purchase from Gamma-Gamma x the customer's own
   margin share of revenue.
