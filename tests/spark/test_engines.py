@@ -125,3 +125,19 @@ def test_spark_master_that_does_not_answer_is_one_line(tmp_path, valid_folder):
     result = run("assess", str(valid_folder), "--as-of", "2024-12-31", "--out", str(tmp_path / "a.csv"),
                  "--engine", "spark", "--spark-master", "spark://127.0.0.1:9")
     _one_line_refusal(result, "spark://127.0.0.1:9", "does not answer")
+
+
+def test_the_churn_training_sample_is_the_same_on_both_engines(business, spark_master):
+    from keepwise.data.schema import TABLES
+    from keepwise.data.spark import to_spark
+    from keepwise.models.churn_labels import training_sample
+
+    settings = load_settings(overrides={"engine": {"spark_master": spark_master, "spark_shuffle_partitions": 2},
+                                        "churn_model": {"max_customers_per_fit": 100}})
+    duck = load(business, AS_OF, settings)
+    samples = [training_sample(ds) for ds in (duck, to_spark(duck, settings))]
+    for name in TABLES:
+        ids = [sorted(s.table(name).select("customer_id").to_pyarrow().column(0).to_pylist()) for s in samples]
+        assert ids[0] == ids[1], name
+        if name == "customers":
+            assert len(ids[0]) == 100

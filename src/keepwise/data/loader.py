@@ -55,6 +55,8 @@ class Dataset:
         column): every table semi-joined to it and materialised once in the engine (a temporary table
         in DuckDB, dropped with the subset; a cached view in Spark)."""
         ids = customer_ids.select("customer_id")
+        if self.engine == "spark":  # Spark's cache runs the SQL as it is: in-memory ids must be a view first
+            ids = self.con.create_view(ibis.util.gen_name("subset_ids"), ids)
         tables, temporary = {}, []
         for name in TABLES:
             table = self.table(name)
