@@ -81,11 +81,13 @@ class FeatureFrames:
         self._purchases_read = True
 
     def remember(self, cutoff: date, frame: pd.DataFrame) -> None:
-        """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's)."""
-        self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+        """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's), as it
+        is: no copy of a large business's features (``labelled`` puts its rows in customer_id order)."""
+        self._frames[cutoff] = frame
 
     def at(self, cutoff: date) -> pd.DataFrame:
-        """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id."""
+        """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id (a remembered frame
+        keeps its own order)."""
         if cutoff not in self._frames:
             frame = customer_feature_frame(self.ds, cutoff, self.settings)
             self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
@@ -115,6 +117,8 @@ class FeatureFrames:
         if labels.empty:
             return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
         frame = self.at(cutoff).merge(labels, on="customer_id", how="inner", validate="one_to_one")
+        if not frame["customer_id"].is_monotonic_increasing:  # a remembered frame in its own order
+            frame = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
         return frame.drop(columns="churned"), frame["churned"].to_numpy(dtype=np.int8)
 
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
