@@ -46,11 +46,11 @@ def clv_fit(
     """Fit a model on completed orders up to the calibration end; print parameters and log-likelihood."""
     import json
 
-    from keepwise.models.fitting import fit_model
+    from keepwise.models.fitting import TABLES_READ, fit_model
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
-    dataset = engine_or_exit(load_or_exit(data, None, settings), engine, spark_master)
+    dataset = engine_or_exit(load_or_exit(data, None, settings, TABLES_READ), engine, spark_master)
     fitted = run_or_exit(lambda: fit_model(dataset, model, end, time_unit))
     if as_json:
         print(json.dumps(fitted.to_contract_json()))
@@ -75,12 +75,12 @@ def clv_predict(
     config: ConfigOpt = None,
 ) -> None:
     """Per customer: P(alive) and expected repeat purchases over the horizon, as a CSV."""
-    from keepwise.models.fitting import predict
+    from keepwise.models.fitting import TABLES_READ, predict
     from keepwise.output import write_frame
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
-    dataset = load_or_exit(data, None, settings)
+    dataset = load_or_exit(data, None, settings, TABLES_READ)
     predictions = run_or_exit(lambda: predict(dataset, model, end, time_unit, horizon))
     write_frame(predictions, out)
     console.print(f"Wrote {len(predictions):,} customers to {out}")

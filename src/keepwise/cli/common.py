@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -138,11 +138,13 @@ def main(
 
 
 
-def load_or_exit(data: str, as_of: date | None, settings: Settings):
-    """Validate and load ``data``; bad input ends the command with exit 2 before anything is written."""
+def load_or_exit(data: str, as_of: date | None, settings: Settings, tables: Collection[str] | None = None):
+    """Validate and load ``data`` (only ``tables``, when the command reads no others); bad input ends the
+    command with exit 2 before anything is written."""
     from keepwise.data.loader import load
+    from keepwise.data.schema import TABLES
 
-    dataset = run_or_exit(lambda: load(data, as_of=as_of, settings=settings))
+    dataset = run_or_exit(lambda: load(data, as_of=as_of, settings=settings, only=tables or TABLES))
     for warning in dataset.warnings:
         say(str(warning), "yellow", label="warning")
     return dataset

@@ -9,12 +9,13 @@ nothing is loaded and ``DataError`` lists every problem found (up to the configu
 from __future__ import annotations
 
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import ibis
 
 from keepwise.config import Settings, load_settings
 from keepwise.data.problems import Problem, ProblemLog
@@ -32,6 +33,9 @@ from keepwise.data.validate import (
     warn_mixed_currencies,
 )
 
+if TYPE_CHECKING:  # ibis takes a second to import, which `keepwise validate` does not need
+    import ibis
+
 
 @dataclass
 class Dataset:
@@ -44,21 +48,24 @@ class Dataset:
     warnings: list[Problem] = field(default_factory=list)
     present: set[str] = field(default_factory=set)  # tables the source actually had
     engine: str = "duckdb"
+    tables: tuple[str, ...] = tuple(TABLES)  # the contract tables it holds (``load(only=...)``)
     # A subset's own tables (``customers_subset``), by name; the engine's tables otherwise.
-    tables: dict[str, ibis.Table] = field(default_factory=dict, repr=False)
+    subset_tables: dict[str, ibis.Table] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> ibis.Table:
-        return self.tables[name] if name in self.tables else self.con.table(name)
+        return self.subset_tables[name] if name in self.subset_tables else self.con.table(name)
 
     def customers_subset(self, customer_ids: ibis.Table) -> Dataset:
         """The same data restricted to the customers of ``customer_ids`` (a table with a ``customer_id``
         column): every table semi-joined to it and materialised once in the engine (a temporary table
         in DuckDB, dropped with the subset; a cached view in Spark)."""
+        import ibis
+
         ids = customer_ids.select("customer_id")
         if self.engine == "spark":  # Spark's cache runs the SQL as it is: in-memory ids must be a view first
             ids = self.con.create_view(ibis.util.gen_name("subset_ids"), ids)
         tables, temporary = {}, []
-        for name in TABLES:
+        for name in self.tables:
             table = self.table(name)
             subset = table.semi_join(ids, table.customer_id == ids.customer_id)
             if self.engine == "spark":
@@ -67,7 +74,7 @@ class Dataset:
                 temporary.append(ibis.util.gen_name(f"subset_{name}"))
                 tables[name] = self.con.create_table(temporary[-1], subset, temp=True)
         result = Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
-                         self.engine, tables)
+                         self.engine, self.tables, tables)
         if temporary:
             weakref.finalize(result, _drop_tables, self.con.con, temporary)
         return result
@@ -123,16 +130,19 @@ def _expose(con: duckdb.DuckDBPyConnection, checked: CheckedTable, as_of: date |
 
 
 def check_source(
-    con: duckdb.DuckDBPyConnection, source: str | Path, as_of: date | None, settings: Settings
+    con: duckdb.DuckDBPyConnection, source: str | Path, as_of: date | None, settings: Settings,
+    only: Collection[str] = TABLES,
 ) -> tuple[dict[str, TableCount], ProblemLog, set[str]]:
-    """Check every table of ``source`` in ``con`` and expose the contract's tables there (empty ones for
-    absent tables); returns the rows per table, the problems and the tables the source had."""
+    """Check the tables of ``source`` named in ``only`` (all by default) in ``con`` and expose them there
+    as the contract's tables (empty ones for absent tables); returns the rows per table, the problems
+    and the tables the source had. Tables not in ``only`` are neither read nor exposed."""
     execute(con, "SET TimeZone = 'UTC'")  # text without an offset is UTC
     log = ProblemLog(settings.validation.max_problems)
-    raw_tables, label = read_source(source, log)
+    raw_tables, label = read_source(source, log, only)
     present = set(raw_tables)
     source_unreadable = not raw_tables and bool(log.errors)  # already said why; no cascade of "missing"
-    for name, table in TABLES.items():
+    wanted = {name: table for name, table in TABLES.items() if name in only}
+    for name, table in wanted.items():
         if source_unreadable:
             break
         if table.required and name not in raw_tables and not any(
@@ -145,10 +155,10 @@ def check_source(
     known: set[str] = set()
     counts: dict[str, TableCount] = {}
     # Order matters: customers then orders first, so references can be checked.
-    for name, table in TABLES.items():
+    for name, table in wanted.items():
         # Popped, so that each raw table is freed once the engine holds it typed.
         raw: RawTable | None = raw_tables.pop(name, None)
-        checked = None if raw is None else check_table(con, raw, table, known, log, settings)
+        checked = None if raw is None else check_table(con, raw, table, known, log, settings, as_of)
         if checked is None:
             _empty_table(con, table)
             counts[name] = TableCount(name, 0, con)
@@ -158,8 +168,7 @@ def check_source(
         if as_of is not None:
             warn_events_after(con, checked, as_of, log)
         _expose(con, checked, as_of)
-        rows = con.execute(f"SELECT count(*) FROM {quoted(name)}").fetchall()[0][0] if as_of else checked.n_rows
-        counts[name] = TableCount(name, int(rows), con)
+        counts[name] = TableCount(name, checked.n_rows - checked.events_after, con)
         del raw, checked
     return counts, log, present
 
@@ -178,10 +187,17 @@ def load(
     as_of: date | None = None,
     settings: Settings | None = None,
     con: ibis.BaseBackend | None = None,
+    only: Collection[str] = TABLES,
 ) -> Dataset:
-    """Validate ``source`` and load it into DuckDB; raises ``DataError`` listing every problem."""
+    """Validate ``source`` and load it into DuckDB; raises ``DataError`` listing every problem.
+
+    ``only`` names the tables to read, check and expose (all by default): a command that reads a few
+    tables (``clv fit``: customers and orders) validates those, and the others are not in the dataset."""
+    import ibis
+
     settings = settings or load_settings()
     con = con or ibis.duckdb.connect()
-    _, log, present = check_source(con.con, source, as_of, settings)
+    _, log, present = check_source(con.con, source, as_of, settings, only)
     log.raise_if_errors()
-    return Dataset(con, str(source), as_of, settings, log.warnings, present)
+    return Dataset(con, str(source), as_of, settings, log.warnings, present,
+                   tables=tuple(name for name in TABLES if name in only))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -275,7 +275,7 @@ def _fetched_table(name: str, label: str, cursor) -> RawTable:
     return RawTable(name, label, columns, len(rows))
 
 
-def read_sqlite(path: Path, log: ProblemLog) -> dict[str, RawTable]:
+def read_sqlite(path: Path, log: ProblemLog, only: Collection[str] = TABLES) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -285,7 +285,7 @@ def read_sqlite(path: Path, log: ProblemLog) -> dict[str, RawTable]:
         return tables
     try:
         for name in names:
-            if name not in TABLES:
+            if name not in TABLES or name not in only:
                 continue
             cursor = connection.execute(f'SELECT * FROM "{name}"')
             tables[name] = _fetched_table(name, f"{name} (table in {path.name})", cursor)
@@ -294,7 +294,7 @@ def read_sqlite(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     return tables
 
 
-def read_duckdb(path: Path, log: ProblemLog) -> dict[str, RawTable]:
+def read_duckdb(path: Path, log: ProblemLog, only: Collection[str] = TABLES) -> dict[str, RawTable]:
     import duckdb
 
     tables: dict[str, RawTable] = {}
@@ -306,7 +306,7 @@ def read_duckdb(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     try:
         names = [r[0] for r in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()]
         for name in names:
-            if name in TABLES:
+            if name in TABLES and name in only:
                 arrow = connection.sql(f'SELECT * FROM "{name}"').to_arrow_table()
                 tables[name] = read_arrow_table(name, f"{name} (table in {path.name})", arrow)
     finally:
@@ -314,7 +314,7 @@ def read_duckdb(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     return tables
 
 
-def read_postgres(url: str, log: ProblemLog) -> dict[str, RawTable]:
+def read_postgres(url: str, log: ProblemLog, only: Collection[str] = TABLES) -> dict[str, RawTable]:
     import psycopg
 
     tables: dict[str, RawTable] = {}
@@ -331,7 +331,7 @@ def read_postgres(url: str, log: ProblemLog) -> dict[str, RawTable]:
             )
             names = [r[0] for r in cursor.fetchall()]
             for name in names:
-                if name not in TABLES:
+                if name not in TABLES or name not in only:
                     continue
                 cursor.execute(f'SELECT * FROM "{name}"')
                 tables[name] = _fetched_table(name, f"{name} (table in PostgreSQL {shown})", cursor)
@@ -347,11 +347,13 @@ def is_postgres_url(source: str) -> bool:
     return source.startswith(("postgresql://", "postgres://"))
 
 
-def read_source(source: str | Path, log: ProblemLog) -> tuple[dict[str, RawTable], str]:
-    """All contract tables found in ``source``, and how to name the source in messages."""
+def read_source(source: str | Path, log: ProblemLog,
+                only: Collection[str] = TABLES) -> tuple[dict[str, RawTable], str]:
+    """The contract tables (of those named in ``only``) found in ``source``, and how to name the source in
+    messages."""
     text = str(source)
     if is_postgres_url(text):
-        return read_postgres(text, log), text.split("@")[-1]
+        return read_postgres(text, log, only), text.split("@")[-1]
     path = Path(source)
     if not path.exists():
         log.error(str(path), "no such data folder or database file")
@@ -365,13 +367,15 @@ def read_source(source: str | Path, log: ProblemLog) -> tuple[dict[str, RawTable
                 expected="a folder of CSV/Parquet files, a .sqlite/.db/.duckdb file or a postgresql:// URL",
             )
             return {}, str(path)
-        return reader(path, log), str(path)
-    return read_folder(path, log), str(path)
+        return reader(path, log, only), str(path)
+    return read_folder(path, log, only), str(path)
 
 
-def read_folder(folder: Path, log: ProblemLog) -> dict[str, RawTable]:
+def read_folder(folder: Path, log: ProblemLog, only: Collection[str] = TABLES) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     for name in TABLES:
+        if name not in only:
+            continue
         csv_path, parquet_path = folder / f"{name}.csv", folder / f"{name}.parquet"
         if csv_path.exists() and parquet_path.exists():
             log.error(f"{name}.csv", f"both {name}.csv and {name}.parquet exist; keep one")

@@ -27,7 +27,6 @@ import ibis
 
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
-from keepwise.data.schema import TABLES
 from keepwise.data.validate import execute, literal, quoted
 
 ENGINES = ("duckdb", "spark")
@@ -135,8 +134,8 @@ def to_spark(ds: Dataset, settings: Settings, master: str | None = None) -> Data
     session = spark_session(master, config.spark_driver_memory, config.spark_shuffle_partitions)
     staging = Path(tempfile.mkdtemp(prefix="keepwise-spark-", dir=config.spark_staging_dir or None))
     con = ibis.pyspark.connect(session)
-    for name in TABLES:
+    for name in ds.tables:
         path = staging / f"{name}.parquet"
         execute(ds.duckdb, f"COPY (SELECT * FROM {quoted(name)}) TO {literal(str(path))} (FORMAT parquet)")
         con.read_parquet(str(path), table_name=name)
-    return Dataset(con, ds.source, ds.as_of, settings, ds.warnings, ds.present, engine="spark")
+    return Dataset(con, ds.source, ds.as_of, settings, ds.warnings, ds.present, engine="spark", tables=ds.tables)

@@ -29,6 +29,8 @@ TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {
 SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
 MODEL_NAMES = (*TRANSACTION_MODELS, *SPEND_MODELS)
 TIME_UNITS = tuple(TIME_UNIT_DAYS)
+# The tables fit_model and predict read: the orders, whose customers must be known.
+TABLES_READ = ("customers", "orders")
 
 
 @dataclass
