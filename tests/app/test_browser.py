@@ -55,6 +55,9 @@ def test_staff_day_in_the_browser(live_server, chromium_path, test_output, ids):
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         expect(page.locator("h1")).to_have_text("Today")
+        # The report's portfolio charts, drawn by /static/charts.js with the vendored Plotly (no inline script).
+        for name in ("churn", "whale", "cohorts"):
+            expect(page.locator(f"#chart-{name} svg.main-svg").first).to_be_visible()
         page.screenshot(path=str(shots / "1-home.png"), full_page=True)
 
         page.click("table.bars a >> nth=0")

@@ -17,6 +17,8 @@ from keepwise.store import Store, open_store
 from keepwise.store.permissions import Forbidden
 from keepwise.store.services.base import Invalid, NotFound
 
+REPORT_ASSETS = "/static/report"
+
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
@@ -37,6 +39,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     sessions = Sessions(store.secret_key(), settings.app.session_hours * 3600)
     app.state.sessions = sessions
 
+    # plotly.js as the report vendors it (keepwise/report/assets), served for the dashboard's charts;
+    # mounted before /static, which would otherwise take the path.
+    app.mount(REPORT_ASSETS, StaticFiles(directory=str(resources.files("keepwise.report").joinpath("assets"))),
+              name="report-assets")
+    app.state.report_assets = REPORT_ASSETS
     static = resources.files("keepwise.app").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(pages_router)

@@ -45,6 +45,7 @@ MESSAGES = {
     "home.run": "Assessment of {as_of} ({customers} customers)",
     "home.portfolio": "Portfolio",
     "home.worklists": "Worklists (open items)",
+    "home.no_charts": "No charts for this assessment: they are drawn from assessments stored from now on (run `keepwise import` again).",
     "home.overdue": "Overdue complaints",
     "fig.customers": "Customers",
     "fig.active": "Active customers",

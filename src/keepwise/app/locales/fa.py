@@ -45,6 +45,7 @@ MESSAGES = {
     "home.run": "ارزیابی تا {as_of} ({customers} مشتری)",
     "home.portfolio": "سبد مشتریان",
     "home.worklists": "فهرست‌های کار (موارد باز)",
+    "home.no_charts": "برای این ارزیابی نموداری نیست: نمودارها از ارزیابی‌هایی که از این پس ذخیره می‌شوند رسم می‌شوند (`keepwise import` را دوباره اجرا کنید).",
     "home.overdue": "شکایت‌های دیرکرد",
     "fig.customers": "مشتریان",
     "fig.active": "مشتریان فعال",

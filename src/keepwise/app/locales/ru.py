@@ -45,6 +45,7 @@ MESSAGES = {
     "home.run": "Оценка на {as_of} ({customers} клиентов)",
     "home.portfolio": "Портфель",
     "home.worklists": "Списки работ (открытые)",
+    "home.no_charts": "Для этой оценки нет графиков: они строятся по оценкам, сохранённым с этого момента (запустите `keepwise import` ещё раз).",
     "home.overdue": "Просроченные жалобы",
     "fig.customers": "Клиенты",
     "fig.active": "Активные клиенты",

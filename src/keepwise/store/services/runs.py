@@ -14,6 +14,7 @@ from keepwise.cadence import with_tier
 from keepwise.config import Settings
 from keepwise.offboard import proposals as build_proposals
 from keepwise.pipeline import PipelineResult, run
+from keepwise.report.chart_data import portfolio_chart_data
 from keepwise.store.models import Decision, Run, StaffDecision
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, NotFound, audit, mutation, now
@@ -68,8 +69,10 @@ def save_run(session: Session, actor: Actor, result: PipelineResult, source: str
         "profit": portfolio.profit,
         "average_churn_rate": portfolio.average_churn_rate,
     }
+    summary = {k: _clean(v) for k, v in summary.items()}
+    summary["charts"] = portfolio_chart_data(portfolio)  # the report's portfolio charts, drawn by the dashboard
     record = Run(created_at=now(), as_of=result.as_of, source=source, customers=len(result.assessment),
-                 currency=result.currency, summary=json.dumps({k: _clean(v) for k, v in summary.items()}))
+                 currency=result.currency, summary=json.dumps(summary))
     session.add(record)
     session.flush()
     frame = result.assessment
