@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from keepwise.config import AppSettings
 from keepwise.store.models import ROLES, ApiToken, User
-from keepwise.store.permissions import Permission
+from keepwise.store.permissions import Permission, require
 from keepwise.store.services.base import Actor, Invalid, NotFound, audit, mutation, now
 from keepwise.text import LANGUAGES
 
@@ -138,18 +138,63 @@ def _token_hash(token: str) -> str:
 @mutation(None)
 def create_token(session: Session, actor: Actor, user_id: int, name: str) -> str:
     """A new API token for ``user_id`` (its own, or any user's for an admin); the token is returned once."""
-    if actor.user_id != user_id and actor.role != "admin":
-        from keepwise.store.permissions import Forbidden
-
-        raise Forbidden(Permission.MANAGE_USERS)
+    if actor.user_id != user_id:
+        require(actor.role, Permission.MANAGE_USERS)
     if session.get(User, user_id) is None:
         raise NotFound(f"no user {user_id}")
+    name = name.strip()
+    if len(name) > MAX_TOKEN_NAME:
+        raise Invalid(f"a token's name is at most {MAX_TOKEN_NAME} characters", "name")
     token = "kw_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user_id, name=name or "token", token_hash=_token_hash(token), created_at=now())
     session.add(row)
     session.flush()
     audit(session, actor, "token.create", "api_token", row.id, None, {"user_id": user_id, "name": row.name})
     return token
+
+
+MAX_TOKEN_NAME = 200
+
+
+@dataclass
+class TokenRow:
+    """An API token as its list shows it (never the token itself: only its hash is kept)."""
+
+    id: int
+    user_id: int
+    username: str
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def list_tokens(session: Session, actor: Actor, everyone: bool = False) -> list[TokenRow]:
+    """The actor's API tokens, newest first; every user's with ``everyone`` (admins: MANAGE_USERS)."""
+    query = (select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+             .order_by(ApiToken.id.desc()))
+    if everyone:
+        require(actor.role, Permission.MANAGE_USERS)
+    else:
+        query = query.where(ApiToken.user_id == actor.user_id)
+    return [TokenRow(row.id, row.user_id, username, row.name, row.created_at, row.revoked_at)
+            for row, username in session.execute(query)]
+
+
+@mutation(None)  # one's own token; anyone's for MANAGE_USERS (checked below)
+def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke an API token: it authenticates no request from now on. Revoking twice is refused."""
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"no API token {token_id}")
+    if row.user_id != actor.user_id:
+        require(actor.role, Permission.MANAGE_USERS)
+    if row.revoked_at is not None:
+        raise Invalid(f"API token {token_id} is already revoked", "token_id")
+    row.revoked_at = now()
+    audit(session, actor, "token.revoke", "api_token", row.id, {"user_id": row.user_id, "name": row.name,
+                                                                 "revoked_at": None},
+          {"user_id": row.user_id, "name": row.name, "revoked_at": row.revoked_at})
+    return row
 
 
 def user_for_token(session: Session, token: str) -> User | None:
