@@ -58,6 +58,11 @@ PAGES = [
     ("GET", "/me/tokens", None, "agent"),
     ("POST", "/me/tokens", {"name": "reporting script"}, "agent"),
     ("POST", "/tokens/{token_id}/revoke", {}, "agent"),  # one's own (anyone's, admins: tests/app/test_account.py)
+    ("GET", "/me/password", None, "agent"),
+    ("POST", "/me/password",
+     {"current_password": PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "a brand new passphrase"},
+     "agent"),
+    ("POST", "/users/{user_id}/password-reset", {}, "admin"),
 ]
 
 API = [

@@ -8,7 +8,8 @@ import re
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from keepwise.store.models import ApiToken, AuditEntry
+from keepwise.store.models import ApiToken, AuditEntry, User
+from webkit import PASSWORD, csrf_of, log_in
 
 
 def _audits(store, action: str) -> list[AuditEntry]:
@@ -72,3 +73,61 @@ def test_an_unknown_token_and_a_long_name_are_clear_errors(client_for):
     client, csrf = client_for("agent")
     assert client.post("/tokens/999999/revoke", data={"csrf_token": csrf}).status_code == 404
     assert client.post("/me/tokens", data={"name": "x" * 201, "csrf_token": csrf}).status_code == 400
+
+
+NEW = "a brand new passphrase"
+
+
+def _password(client, csrf: str, current: str, new: str = NEW, confirm: str | None = None):
+    return client.post("/me/password", data={"current_password": current, "new_password": new,
+                                             "confirm_password": new if confirm is None else confirm,
+                                             "csrf_token": csrf}, follow_redirects=False)
+
+
+def test_changing_ones_password_needs_the_current_one_and_ends_other_sessions(client_for, app, store):
+    client, csrf = client_for("agent")
+    other, _ = client_for("agent")  # the same user signed in elsewhere
+    wrong = _password(client, csrf, "not my password")
+    assert wrong.status_code == 400 and "current password is wrong" in wrong.text
+    assert _password(client, csrf, PASSWORD, confirm="something else").status_code == 400
+    assert _password(client, csrf, PASSWORD, new="short").status_code == 400
+    assert not _audits(store, "user.password_change")
+
+    response = _password(client, csrf, PASSWORD)
+    assert response.status_code == 303 and response.headers["location"] == "/me/password?changed=1"
+    assert "password-changed" in client.get(response.headers["location"]).text  # this session goes on
+    assert other.get("/", follow_redirects=False).headers["location"].startswith("/login")  # the other ended
+    assert log_in(TestClient(app), "agent", PASSWORD).status_code == 401
+    assert log_in(TestClient(app), "agent", NEW).status_code == 303
+    assert _audits(store, "user.password_change")[-1].username == "agent"
+    with store.sessions() as session:
+        assert NEW not in session.scalar(sa.select(User.password_hash).where(User.username == "agent"))
+
+
+def test_an_admin_reset_gives_a_one_time_password_that_must_be_changed_at_login(client_for, app, store, ids):
+    admin, admin_csrf = client_for("admin")
+    agent_before, _ = client_for("agent")
+    response = admin.post(f"/users/{ids.agent_id}/password-reset", data={"csrf_token": admin_csrf})
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    one_time = re.search(r'<code id="one-time-password">([^<]+)</code>', response.text).group(1)
+    assert len(one_time) >= 16 and one_time not in admin.get("/users").text  # shown once
+    reset = _audits(store, "user.password_reset")[-1]
+    assert reset.username == "admin" and json.loads(reset.after) == {"must_change_password": True}
+    assert agent_before.get("/", follow_redirects=False).headers["location"].startswith("/login")
+
+    agent = TestClient(app)
+    assert log_in(agent, "agent", PASSWORD).status_code == 401  # the old password is gone
+    assert log_in(agent, "agent", one_time).status_code == 303
+    # Every page but the password form (and logout) sends them to choose their own first.
+    for path in ("/", f"/customers/{ids.customer_id}", "/me/tokens"):
+        answer = agent.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/me/password"
+    form = agent.get("/me/password")
+    assert form.status_code == 200 and "password-required" in form.text
+    csrf = csrf_of(form.text)
+    assert agent.post(f"/customers/{ids.customer_id}/notes", data={"text": "x", "csrf_token": csrf},
+                      follow_redirects=False).headers["location"] == "/me/password"
+    assert _password(agent, csrf, one_time).status_code == 303
+    assert agent.get("/").status_code == 200
+    with store.sessions() as session:
+        assert not session.scalar(sa.select(User.must_change_password).where(User.id == ids.agent_id))

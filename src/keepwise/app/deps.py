@@ -22,6 +22,14 @@ class LoginRequired(Exception):
     """A page was asked for without a (valid) session: the handler redirects to /login."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user's password was reset to a one-time password: the handler sends them to choose a new one."""
+
+
+# What a user who must change their password may still reach.
+PASSWORD_CHANGE_PATHS = frozenset({"/me/password", "/logout"})
+
+
 class TokenRequired(Exception):
     """An API call without a valid bearer token: 401."""
 
@@ -68,6 +76,8 @@ def page_user(request: Request, session: Session = Depends(db)) -> Caller:
     user = session_user(request, session)
     if user is None:
         raise LoginRequired()
+    if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired()
     return Caller(user, Actor.of(user))
 
 

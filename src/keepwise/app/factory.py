@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from keepwise.app.deps import LoginRequired, TokenRequired
+from keepwise.app.deps import LoginRequired, PasswordChangeRequired, TokenRequired
 from keepwise.app.rendering import error_page
 from keepwise.app.security import SecurityHeadersMiddleware, SessionCSRFMiddleware, Sessions
 from keepwise.config import Settings, load_settings
@@ -18,6 +18,7 @@ from keepwise.store.permissions import Forbidden
 from keepwise.store.services.base import Invalid, NotFound
 
 REPORT_ASSETS = "/static/report"
+PASSWORD_PAGE = "/me/password"
 
 
 def _is_api(request: Request) -> bool:
@@ -59,6 +60,12 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
             target += "?next=" + quote(request.url.path)
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password(request: Request, _exc: PasswordChangeRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": PASSWORD_PAGE})
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     @app.exception_handler(TokenRequired)
     async def _token(_request: Request, _exc: TokenRequired) -> Response:

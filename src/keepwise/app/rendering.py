@@ -44,6 +44,11 @@ def render(request: Request, name: str, caller=None, status_code: int = 200, **c
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
+def error_text(request: Request, user, problem: Exception) -> str:
+    """A service's error (``Invalid``, ``NotFound``, ``Forbidden``) in the user's language."""
+    return str(problem)
+
+
 def error_page(request: Request, status: int, key: str, detail: str = "") -> HTMLResponse:
     from keepwise.app.deps import session_user
 

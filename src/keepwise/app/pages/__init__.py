@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from keepwise.app.pages import account, admin, auth, complaints, customers, home, offboarding, runs, touches, worklists
+from keepwise.app.pages import (
+    account,
+    admin,
+    auth,
+    complaints,
+    customers,
+    home,
+    offboarding,
+    runs,
+    touches,
+    worklists,
+)
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, home, worklists, customers, complaints, offboarding, runs, admin, touches, account):

@@ -21,6 +21,7 @@ from keepwise.text import LANGUAGES
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+ONE_TIME_PASSWORD_BYTES = 12  # 16 URL-safe characters
 # Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("keepwise-no-such-user")
 
@@ -213,16 +214,57 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-@mutation(Permission.MANAGE_USERS)
-def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> User:
+def _set_password(user: User, password: str, must_change: bool) -> None:
+    """A new password (argon2) for ``user``; every session of theirs ends and a lock-out is lifted."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"no user {user_id}")
     user.password_hash = _hasher.hash(password)
+    user.must_change_password = must_change
     user.failed_logins = 0
     user.locked_until = None
     user.session_epoch += 1
+
+
+def _user(session: Session, user_id: int | None) -> User:
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+@mutation(Permission.MANAGE_USERS)
+def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> User:
+    """Set a user's password (``keepwise user add`` on an existing name)."""
+    user = _user(session, user_id)
+    _set_password(user, password, must_change=False)
     audit(session, actor, "user.password_reset", "user", user.id)
+    return user
+
+
+@mutation(Permission.MANAGE_USERS)
+def reset_to_one_time_password(session: Session, actor: Actor, user_id: int) -> str:
+    """Give a user a new random password, returned once; they must choose their own at the next login."""
+    user = _user(session, user_id)
+    password = secrets.token_urlsafe(ONE_TIME_PASSWORD_BYTES)
+    _set_password(user, password, must_change=True)
+    audit(session, actor, "user.password_reset", "user", user.id, {"must_change_password": False},
+          {"must_change_password": True})
+    return password
+
+
+@mutation(None)  # every user changes their own password
+def change_password(session: Session, actor: Actor, current: str, new: str) -> User:
+    """Change the actor's own password: the current one must be right and the new one different.
+    Every other session of theirs ends (the caller issues the current one afresh)."""
+    user = _user(session, actor.user_id)
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise Invalid("the current password is wrong", "current_password") from None
+    if new == current:
+        raise Invalid("the new password must differ from the current one", "new_password")
+    was_required = user.must_change_password
+    _set_password(user, new, must_change=False)
+    audit(session, actor, "user.password_change", "user", user.id, {"must_change_password": was_required},
+          {"must_change_password": False})
     return user
