@@ -81,10 +81,14 @@ def page_user(request: Request, session: Session = Depends(db)) -> Caller:
     return Caller(user, Actor.of(user))
 
 
+def token_user(request: Request, session: Session) -> User | None:
+    """The active user whose API token the request's ``Authorization: Bearer`` header carries."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return user_for_token(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+
+
 def api_user(request: Request, session: Session = Depends(db)) -> Caller:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    user = token_user(request, session)
     if user is None:
         raise TokenRequired()
     return Caller(user, Actor.of(user))

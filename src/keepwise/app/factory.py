@@ -9,13 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from keepwise.app.deps import LoginRequired, PasswordChangeRequired, TokenRequired
+from keepwise.app.deps import LoginRequired, PasswordChangeRequired, TokenRequired, token_user
 from keepwise.app.rendering import error_page
 from keepwise.app.security import SecurityHeadersMiddleware, SessionCSRFMiddleware, Sessions
 from keepwise.config import Settings, load_settings
 from keepwise.store import Store, open_store
 from keepwise.store.permissions import Forbidden
 from keepwise.store.services.base import Invalid, NotFound
+from keepwise.text.problems import Phrased
 
 REPORT_ASSETS = "/static/report"
 PASSWORD_PAGE = "/me/password"
@@ -23,6 +24,13 @@ PASSWORD_PAGE = "/me/password"
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _api_text(request: Request, problem: Phrased) -> str:
+    """A service's error in the language of the API token's user (English without a valid token)."""
+    with request.app.state.store.sessions() as session:
+        user = token_user(request, session)
+        return problem.phrase(user.language if user is not None else "en")
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
@@ -75,20 +83,20 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=403)
+            return JSONResponse({"detail": _api_text(request, exc)}, status_code=403)
         return error_page(request, 403, "err.forbidden")
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=404)
-        return error_page(request, 404, "err.not_found", detail=str(exc))
+            return JSONResponse({"detail": _api_text(request, exc)}, status_code=404)
+        return error_page(request, 404, "err.not_found", problem=exc)
 
     @app.exception_handler(Invalid)
     async def _invalid(request: Request, exc: Invalid) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": str(exc), "field": exc.field}, status_code=422)
-        return error_page(request, 400, "err.title", detail=str(exc))
+            return JSONResponse({"detail": _api_text(request, exc), "field": exc.field}, status_code=422)
+        return error_page(request, 400, "err.title", problem=exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

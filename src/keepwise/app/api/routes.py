@@ -96,7 +96,7 @@ def timeline(request: Request, customer_id: str, category: list[str] = Query([])
     """The customer's history across every channel, newest first; each entry a sentence in the user's language."""
     unknown = [c for c in category if c not in customers.CATEGORIES]
     if unknown:
-        raise Invalid(f"category must be among {', '.join(customers.CATEGORIES)}", "category")
+        raise Invalid("error.one_of", "category", field="category", choices=", ".join(customers.CATEGORIES))
     result = customers.timeline(session, customer_id, category or None, page, _per_page(request, per_page))
     settings = request.app.state.settings
     t = AppText(caller.user.language, settings.general.currency, settings.general.locale)

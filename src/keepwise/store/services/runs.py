@@ -123,7 +123,7 @@ def list_runs(session: Session) -> list[Run]:
 def get_run(session: Session, run_id: int) -> Run:
     record = session.get(Run, run_id)
     if record is None:
-        raise NotFound(f"no run {run_id}")
+        raise NotFound("error.no_run", run_id=run_id)
     return record
 
 

@@ -33,13 +33,13 @@ def _public(user: User) -> dict:
 
 def check_new_user(username: str, role: str, password: str, language: str) -> None:
     if not username or len(username) > 80 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
-        raise Invalid("a username is 1-80 letters, digits, '.', '_' or '-'", "username")
+        raise Invalid("error.username_format", "username")
     if role not in ROLES:
-        raise Invalid(f"role must be one of {', '.join(ROLES)}", "role")
+        raise Invalid("error.one_of", "role", field="role", choices=", ".join(ROLES))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
+        raise Invalid("error.password_short", "password", min=MIN_PASSWORD_LENGTH)
     if language not in LANGUAGES:
-        raise Invalid(f"language must be one of {', '.join(LANGUAGES)}", "language")
+        raise Invalid("error.one_of", "language", field="language", choices=", ".join(LANGUAGES))
 
 
 @mutation(Permission.MANAGE_USERS)
@@ -47,7 +47,7 @@ def add_user(session: Session, actor: Actor, username: str, role: str, password:
              display_name: str = "", language: str = "en") -> User:
     check_new_user(username, role, password, language)
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise Invalid(f"user '{username}' already exists", "username")
+        raise Invalid("error.user_exists", "username", username=username)
     user = User(username=username, display_name=display_name or username, role=role, language=language,
                 password_hash=_hasher.hash(password), created_at=now())
     session.add(user)
@@ -60,7 +60,7 @@ def add_user(session: Session, actor: Actor, username: str, role: str, password:
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound("error.no_user", user_id=user_id)
     before = _public(user)
     user.active = active
     user.session_epoch += 1
@@ -71,10 +71,10 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
 @mutation(None)  # every user may choose their own language
 def set_language(session: Session, actor: Actor, language: str) -> User:
     if language not in LANGUAGES:
-        raise Invalid(f"language must be one of {', '.join(LANGUAGES)}", "language")
+        raise Invalid("error.one_of", "language", field="language", choices=", ".join(LANGUAGES))
     user = session.get(User, actor.user_id)
     if user is None:
-        raise NotFound("no such user")
+        raise NotFound("error.no_user", user_id=actor.user_id)
     before = user.language
     user.language = language
     audit(session, actor, "user.language", "user", user.id, {"language": before}, {"language": language})
@@ -142,10 +142,10 @@ def create_token(session: Session, actor: Actor, user_id: int, name: str) -> str
     if actor.user_id != user_id:
         require(actor.role, Permission.MANAGE_USERS)
     if session.get(User, user_id) is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound("error.no_user", user_id=user_id)
     name = name.strip()
     if len(name) > MAX_TOKEN_NAME:
-        raise Invalid(f"a token's name is at most {MAX_TOKEN_NAME} characters", "name")
+        raise Invalid("error.token_name_long", "name", limit=MAX_TOKEN_NAME)
     token = "kw_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user_id, name=name or "token", token_hash=_token_hash(token), created_at=now())
     session.add(row)
@@ -186,11 +186,11 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
     """Revoke an API token: it authenticates no request from now on. Revoking twice is refused."""
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound("error.no_token", token_id=token_id)
     if row.user_id != actor.user_id:
         require(actor.role, Permission.MANAGE_USERS)
     if row.revoked_at is not None:
-        raise Invalid(f"API token {token_id} is already revoked", "token_id")
+        raise Invalid("error.token_revoked", "token_id", token_id=token_id)
     row.revoked_at = now()
     audit(session, actor, "token.revoke", "api_token", row.id, {"user_id": row.user_id, "name": row.name,
                                                                  "revoked_at": None},
@@ -217,7 +217,7 @@ def list_users(session: Session) -> list[User]:
 def _set_password(user: User, password: str, must_change: bool) -> None:
     """A new password (argon2) for ``user``; every session of theirs ends and a lock-out is lifted."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
+        raise Invalid("error.password_short", "password", min=MIN_PASSWORD_LENGTH)
     user.password_hash = _hasher.hash(password)
     user.must_change_password = must_change
     user.failed_logins = 0
@@ -228,7 +228,7 @@ def _set_password(user: User, password: str, must_change: bool) -> None:
 def _user(session: Session, user_id: int | None) -> User:
     user = session.get(User, user_id) if user_id is not None else None
     if user is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound("error.no_user", user_id=user_id)
     return user
 
 
@@ -260,9 +260,9 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> U
     try:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise Invalid("the current password is wrong", "current_password") from None
+        raise Invalid("error.password_wrong", "current_password") from None
     if new == current:
-        raise Invalid("the new password must differ from the current one", "new_password")
+        raise Invalid("error.password_same", "new_password")
     was_required = user.must_change_password
     _set_password(user, new, must_change=False)
     audit(session, actor, "user.password_change", "user", user.id, {"must_change_password": was_required},
