@@ -135,6 +135,10 @@ class Change:
     reasons_before: str
     reasons_after: str
     staff_decision: StaffDecision | None  # what staff decided between the two runs, if anything
+    # The decisions' evidence JSON: its reason facts are phrased in the reader's language (the stored,
+    # English, reasons are the fallback for runs kept before reasons had facts).
+    evidence_before: str = "{}"
+    evidence_after: str = "{}"
 
 
 def compare_runs(session: Session, before_id: int, after_id: int, offset: int = 0, limit: int = 100
@@ -149,7 +153,8 @@ def compare_runs(session: Session, before_id: int, after_id: int, offset: int = 
     joined = (
         sa.select(sa.func.coalesce(left.c.customer_id, right.c.customer_id).label("customer_id"),
                   left.c.action.label("a_action"), right.c.action.label("b_action"),
-                  left.c.reasons.label("a_reasons"), right.c.reasons.label("b_reasons"))
+                  left.c.reasons.label("a_reasons"), right.c.reasons.label("b_reasons"),
+                  left.c.evidence.label("a_evidence"), right.c.evidence.label("b_evidence"))
         .select_from(left.join(right, left.c.customer_id == right.c.customer_id, full=True))
         .where(sa.or_(left.c.action.is_(None), right.c.action.is_(None), left.c.action != right.c.action))
     )
@@ -163,5 +168,5 @@ def compare_runs(session: Session, before_id: int, after_id: int, offset: int = 
                                  .order_by(StaffDecision.id)):
             decided[d.customer_id] = d
     changes = [Change(r.customer_id, r.a_action, r.b_action, r.a_reasons or "", r.b_reasons or "",
-                      decided.get(r.customer_id)) for r in rows]
+                      decided.get(r.customer_id), r.a_evidence or "{}", r.b_evidence or "{}") for r in rows]
     return changes, total
