@@ -26,8 +26,9 @@ class PasswordChangeRequired(Exception):
     """The user's password was reset to a one-time password: the handler sends them to choose a new one."""
 
 
+PASSWORD_PAGE = "/me/password"
 # What a user who must change their password may still reach.
-PASSWORD_CHANGE_PATHS = frozenset({"/me/password", "/logout"})
+PASSWORD_CHANGE_PATHS = frozenset({PASSWORD_PAGE, "/logout"})
 
 
 class TokenRequired(Exception):

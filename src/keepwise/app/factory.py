@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from keepwise.app.deps import LoginRequired, PasswordChangeRequired, TokenRequired, token_user
+from keepwise.app.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeRequired, TokenRequired, token_user
 from keepwise.app.rendering import error_page
 from keepwise.app.security import SecurityHeadersMiddleware, SessionCSRFMiddleware, Sessions
 from keepwise.config import Settings, load_settings
@@ -19,7 +19,6 @@ from keepwise.store.services.base import Invalid, NotFound
 from keepwise.text.problems import Phrased
 
 REPORT_ASSETS = "/static/report"
-PASSWORD_PAGE = "/me/password"
 
 
 def _is_api(request: Request) -> bool:
