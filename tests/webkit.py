@@ -55,6 +55,14 @@ PAGES = [
     ("POST", "/logout", {}, "agent"),
     ("GET", "/login", None, PUBLIC),
     ("GET", "/offboarding", None, "agent"),
+    ("GET", "/me/tokens", None, "agent"),
+    ("POST", "/me/tokens", {"name": "reporting script"}, "agent"),
+    ("POST", "/tokens/{token_id}/revoke", {}, "agent"),  # one's own (anyone's, admins: tests/app/test_account.py)
+    ("GET", "/me/password", None, "agent"),
+    ("POST", "/me/password",
+     {"current_password": PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "a brand new passphrase"},
+     "agent"),
+    ("POST", "/users/{user_id}/password-reset", {}, "admin"),
 ]
 
 API = [
@@ -90,13 +98,14 @@ NOT_IN_MATRIX = {("POST", "/login"): "the login itself: tests/app/test_auth.py",
                  ("GET", "/api/openapi.json"): "the public schema"}
 
 
-def _fill(value, ids):
-    names = {"customer_id": ids.customer_id, "action": "offboard", "ticket_id": ids.ticket_id,
+def _fill(value, ids, role: str | None = None):
+    """The row's placeholders filled in; ``token_id`` is the caller's own API token (the admin's by default)."""
+    names = {"token_id": ids.tokens.get(role or "admin", 0), "customer_id": ids.customer_id, "action": "offboard", "ticket_id": ids.ticket_id,
              "incident_id": ids.incident_id, "user_id": ids.agent_id, "agent_id": ids.agent_id,
              "override": ids.override_action, "before": 1, "after": 1,
              "campaign_id": "WB1"}
     if isinstance(value, str):
         return value.format(**names)
     if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
+        return {k: _fill(v, ids, role) for k, v in value.items()}
     return value

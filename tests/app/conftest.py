@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from keepwise.app.security import COOKIE, new_session
 from keepwise.config import load_settings
 from keepwise.sample import generate_sample
 from keepwise.store import open_store
-from keepwise.store.models import Decision
+from keepwise.store.models import ApiToken, Decision
 from keepwise.store.services import casework, imports, runs, users
 from keepwise.store.services.base import Actor
 from webkit import PASSWORD, csrf_of
@@ -36,6 +36,7 @@ class Fixture:
     incident_id: str
     agent_id: int
     override_action: str  # an action other than the one recommended for customer_id
+    tokens: dict[str, int] = field(default_factory=dict)  # an API token's id per role, its own
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +60,15 @@ def prepared(tmp_path_factory) -> tuple[Path, Fixture]:
                                       description="late again", targets=settings.service_targets)
         incident = casework.log_incident(session, admin, first, kind="abuse_of_staff", note="shouted")
         agent_id = users.user_by_name(session, "agent").id
+        tokens = {}
+        for role in ROLES:
+            user = users.user_by_name(session, role)
+            users.create_token(session, Actor.of(user), user.id, f"{role} laptop")
+            tokens[role] = session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id))
         recommended = session.scalar(sa.select(Decision.action).where(Decision.customer_id == first))
     store.engine.dispose()
     other = "grow" if recommended == "keep" else "keep"
-    return folder / "store.sqlite", Fixture(first, second, case.ticket_id, incident, agent_id, other)
+    return folder / "store.sqlite", Fixture(first, second, case.ticket_id, incident, agent_id, other, tokens)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """End to end in headless Debian Chromium: log in, open a worklist, open a customer, log a complaint and
-see it on the timeline, override the action, switch to Persian and see the right-to-left layout.
+see it on the timeline, override the action, create an API token, switch to Persian and see the
+right-to-left layout; the dashboard's charts are drawn (vendored Plotly, no CSP violation).
 Screenshots go to test-output/browser/."""
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def test_staff_day_in_the_browser(live_server, chromium_path, test_output, ids):
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         expect(page.locator("h1")).to_have_text("Today")
+        # The report's portfolio charts, drawn by /static/charts.js with the vendored Plotly (no inline script).
+        for name in ("churn", "whale", "cohorts"):
+            expect(page.locator(f"#chart-{name} svg.main-svg").first).to_be_visible()
         page.screenshot(path=str(shots / "1-home.png"), full_page=True)
 
         page.click("table.bars a >> nth=0")
@@ -83,6 +87,15 @@ def test_staff_day_in_the_browser(live_server, chromium_path, test_output, ids):
         page.click("#timeline-filters a:has-text('Decisions')")
         expect(page.locator("ol.timeline li").first).to_contain_text("Partner since 2019")
         expect(page).to_have_url(f"{live_server}/customers/{ids.customer_id}?category=decisions")
+
+        # One's own API token: created and shown once on the account page.
+        page.click("#nav-tokens")
+        page.fill("#token-name", "reporting script")
+        page.click("#token-create")
+        expect(page.locator("#new-token")).to_contain_text("kw_")
+        expect(page.locator("table.tokens").first).to_contain_text("reporting script")
+        page.screenshot(path=str(shots / "5b-api-token.png"), full_page=True)
+        page.goto(f"{live_server}/customers/{ids.customer_id}")
 
         page.select_option("#language-select", "fa")
         page.click("#language-save")

@@ -25,8 +25,9 @@ def _audit_count(store) -> int:
 def test_page_permissions(row, role, client_for, ids, store):
     method, path, body, least = row
     client, token = client_for(None if role == "anonymous" else role)
-    url = _fill(path, ids)
-    data = {**(_fill(body, ids) or {}), "csrf_token": token} if method == "POST" else None
+    who = None if role == "anonymous" else role
+    url = _fill(path, ids, who)
+    data = {**(_fill(body, ids, who) or {}), "csrf_token": token} if method == "POST" else None
     before = _audit_count(store)
     response = client.request(method, url, data=data, follow_redirects=False)
     if least == PUBLIC:

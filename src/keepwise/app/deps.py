@@ -22,6 +22,15 @@ class LoginRequired(Exception):
     """A page was asked for without a (valid) session: the handler redirects to /login."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user's password was reset to a one-time password: the handler sends them to choose a new one."""
+
+
+PASSWORD_PAGE = "/me/password"
+# What a user who must change their password may still reach.
+PASSWORD_CHANGE_PATHS = frozenset({PASSWORD_PAGE, "/logout"})
+
+
 class TokenRequired(Exception):
     """An API call without a valid bearer token: 401."""
 
@@ -68,13 +77,19 @@ def page_user(request: Request, session: Session = Depends(db)) -> Caller:
     user = session_user(request, session)
     if user is None:
         raise LoginRequired()
+    if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired()
     return Caller(user, Actor.of(user))
 
 
+def token_user(request: Request, session: Session) -> User | None:
+    """The active user whose API token the request's ``Authorization: Bearer`` header carries."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return user_for_token(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+
+
 def api_user(request: Request, session: Session = Depends(db)) -> Caller:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    user = token_user(request, session)
     if user is None:
         raise TokenRequired()
     return Caller(user, Actor.of(user))

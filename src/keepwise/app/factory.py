@@ -9,17 +9,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from keepwise.app.deps import LoginRequired, TokenRequired
+from keepwise.app.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeRequired, TokenRequired, token_user
 from keepwise.app.rendering import error_page
 from keepwise.app.security import SecurityHeadersMiddleware, SessionCSRFMiddleware, Sessions
 from keepwise.config import Settings, load_settings
 from keepwise.store import Store, open_store
 from keepwise.store.permissions import Forbidden
 from keepwise.store.services.base import Invalid, NotFound
+from keepwise.text.problems import Phrased
+
+REPORT_ASSETS = "/static/report"
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _api_text(request: Request, problem: Phrased) -> str:
+    """A service's error in the language of the API token's user (English without a valid token)."""
+    with request.app.state.store.sessions() as session:
+        user = token_user(request, session)
+        return problem.phrase(user.language if user is not None else "en")
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
@@ -37,6 +47,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     sessions = Sessions(store.secret_key(), settings.app.session_hours * 3600)
     app.state.sessions = sessions
 
+    # plotly.js as the report vendors it (keepwise/report/assets), served for the dashboard's charts;
+    # mounted before /static, which would otherwise take the path.
+    app.mount(REPORT_ASSETS, StaticFiles(directory=str(resources.files("keepwise.report").joinpath("assets"))),
+              name="report-assets")
+    app.state.report_assets = REPORT_ASSETS
     static = resources.files("keepwise.app").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(pages_router)
@@ -53,6 +68,12 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
             target += "?next=" + quote(request.url.path)
         return RedirectResponse(target, status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password(request: Request, _exc: PasswordChangeRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": PASSWORD_PAGE})
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
+
     @app.exception_handler(TokenRequired)
     async def _token(_request: Request, _exc: TokenRequired) -> Response:
         return JSONResponse({"detail": "a valid bearer token is required"}, status_code=401,
@@ -61,20 +82,20 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=403)
+            return JSONResponse({"detail": _api_text(request, exc)}, status_code=403)
         return error_page(request, 403, "err.forbidden")
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=404)
-        return error_page(request, 404, "err.not_found", detail=str(exc))
+            return JSONResponse({"detail": _api_text(request, exc)}, status_code=404)
+        return error_page(request, 404, "err.not_found", problem=exc)
 
     @app.exception_handler(Invalid)
     async def _invalid(request: Request, exc: Invalid) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": str(exc), "field": exc.field}, status_code=422)
-        return error_page(request, 400, "err.title", detail=str(exc))
+            return JSONResponse({"detail": _api_text(request, exc), "field": exc.field}, status_code=422)
+        return error_page(request, 400, "err.title", problem=exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

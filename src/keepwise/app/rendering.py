@@ -13,6 +13,7 @@ from keepwise.app.i18n import AppText
 from keepwise.app.security import CSRF_FIELD, SESSION_KEY
 from keepwise.store.permissions import Permission, allowed
 from keepwise.text import LANGUAGES
+from keepwise.text.problems import Phrased
 
 _environment = Environment(
     loader=FileSystemLoader(str(resources.files("keepwise.app").joinpath("templates"))),
@@ -44,7 +45,15 @@ def render(request: Request, name: str, caller=None, status_code: int = 200, **c
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-def error_page(request: Request, status: int, key: str, detail: str = "") -> HTMLResponse:
+def error_text(request: Request, user, problem: Exception) -> str:
+    """A service's error (``Invalid``, ``NotFound``, ``Forbidden``: a catalog key and its facts) in the
+    user's language; any other error's own text."""
+    return problem.phrase(text_for(request, user).lang) if isinstance(problem, Phrased) else str(problem)
+
+
+def error_page(request: Request, status: int, key: str, detail: str = "", problem: Exception | None = None
+               ) -> HTMLResponse:
+    """The error page; ``problem``, when given, is phrased in the signed-in user's language as the detail."""
     from keepwise.app.deps import session_user
 
     session = request.app.state.store.sessions()
@@ -56,6 +65,8 @@ def error_page(request: Request, status: int, key: str, detail: str = "") -> HTM
             from keepwise.store.services.base import Actor
 
             caller = Caller(user, Actor.of(user))
+        if problem is not None:
+            detail = error_text(request, user, problem)
         return render(request, "error.html", caller, status_code=status, message_key=key, detail=detail)
     finally:
         session.close()

@@ -9,6 +9,8 @@ in the ``X-CSRF-Token`` header (htmx sends it, see base.html) or the ``csrf_toke
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 from http.cookies import SimpleCookie
@@ -24,8 +26,21 @@ MAX_FORM_BYTES = 1_000_000
 SESSION_KEY = "keepwise.session"
 DIRTY_KEY = "keepwise.session_dirty"
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# The only style attributes allowed: the two fixed values plotly.js (the dashboard's charts) writes with
+# setAttribute — an empty style on colour-bar fills and the heatmap's pixelated image rendering. Allowed by
+# their hashes alone ('unsafe-hashes' covers attributes only), so no other inline style runs.
+PLOTLY_STYLE_ATTRIBUTES = ("", "".join(f"image-rendering: {value}; " for value in (
+    "optimizeSpeed", "-moz-crisp-edges", "-o-crisp-edges", "-webkit-optimize-contrast", "optimize-contrast",
+    "crisp-edges", "pixelated")))
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+       f"style-src-attr 'unsafe-hashes' {' '.join(_csp_hash(v) for v in PLOTLY_STYLE_ATTRIBUTES)}; "
+       "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),

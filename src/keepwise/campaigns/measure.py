@@ -118,15 +118,13 @@ def measure_campaign(ds: Dataset, campaign_id: str, as_of: date, window_days: in
     """Raises ``CampaignError`` for an unknown campaign or one without held-back or contacted members."""
     members = campaign_members(ds, campaign_id, as_of, window_days)
     if members.empty:
-        raise CampaignError(f"no campaign '{campaign_id}' in the touches table (up to {as_of})")
+        raise CampaignError("error.campaign_unknown", campaign_id=campaign_id, as_of=as_of.isoformat())
     control = members[members["control"].astype(bool)]
     contacted = members[~members["control"].astype(bool)]
     if control.empty or contacted.empty:
-        missing = "held-back (control = true)" if control.empty else "contacted (control = false)"
-        raise CampaignError(
-            f"campaign '{campaign_id}' has no {missing} members: an effect cannot be measured without "
-            "a comparison group"
-        )
+        if control.empty:
+            raise CampaignError("error.campaign_no_control", campaign_id=campaign_id)
+        raise CampaignError("error.campaign_no_contacted", campaign_id=campaign_id)
     effect = two_proportion_effect(
         len(contacted), int(contacted["returned"].sum()), len(control), int(control["returned"].sum())
     )

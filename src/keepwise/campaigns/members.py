@@ -14,17 +14,18 @@ import ibis
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.text.problems import Phrased
 
 MEMBER_COLUMNS = ("customer_id", "at", "control", "cost", "returned", "revenue", "margin")
 
 
-class CampaignError(ValueError):
-    """A campaign that cannot be measured; the message says why."""
+class CampaignError(Phrased, ValueError):
+    """A campaign that cannot be measured; the message (a catalog key and its facts) says why."""
 
 
 def campaign_members(ds: Dataset, campaign_id: str, as_of: date, window_days: int) -> pd.DataFrame:
     if window_days <= 0:
-        raise CampaignError(f"--window-days must be at least 1 (got {window_days})")
+        raise CampaignError("error.campaign_window", days=window_days)
     touches = ds.table("touches")
     touches = touches.filter(
         (touches.campaign_id == campaign_id) & (touches.at <= datetime.combine(as_of, time.max))

@@ -26,6 +26,7 @@ import pandas as pd
 from keepwise.config import Settings
 from keepwise.offboard.records import CustomerRecords
 from keepwise.text.calendar import to_date
+from keepwise.text.problems import Phrased
 
 __all__ = [
     "ROLES",
@@ -43,8 +44,8 @@ __all__ = [
 ROLES = ("agent", "manager", "admin")
 
 
-class GoodwillRefused(ValueError):
-    """A gesture the role may not grant; the message says why and who may."""
+class GoodwillRefused(Phrased, ValueError):
+    """A gesture the role may not grant; the message (a catalog key and its facts) says why and who may."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,8 @@ class Goodwill:
 
 def role_cap(role: str, settings: Settings) -> float:
     if role not in ROLES:
-        raise GoodwillRefused(f"unknown role '{role}': one of {', '.join(ROLES)} may grant goodwill")
+        raise GoodwillRefused("error.goodwill_role", role=role, roles=", ".join(ROLES))
     return float(getattr(settings.goodwill, f"cap_{role}"))
-
-
-def _amount(value: float, settings: Settings) -> str:
-    return f"{value:,.2f} {settings.general.currency}"
 
 
 def approver_for(amount: float, settings: Settings) -> str | None:
@@ -85,16 +82,13 @@ def authorise(amount: float, role: str, settings: Settings) -> None:
     """Refuse (``GoodwillRefused``) a negative amount, an unknown role or an amount above the role's cap."""
     cap = role_cap(role, settings)
     if amount != amount or amount < 0:  # NaN or negative
-        raise GoodwillRefused(
-            f"a goodwill amount cannot be negative (got {amount:,.2f}); nothing was granted"
-        )
+        raise GoodwillRefused("error.goodwill_negative", amount=float(amount))
     if amount > cap:
         approver = approver_for(amount, settings)
-        who = f"a {approver}'s approval" if approver else "a smaller amount: no role's cap covers it"
-        raise GoodwillRefused(
-            f"a goodwill gesture of {_amount(amount, settings)} is above the {role}'s cap of "
-            f"{_amount(cap, settings)}: it needs {who}; nothing was granted"
-        )
+        figures = {"amount": float(amount), "cap": float(cap), "currency": settings.general.currency, "role": role}
+        if approver:
+            raise GoodwillRefused("error.goodwill_approval", approver=approver, **figures)
+        raise GoodwillRefused("error.goodwill_no_cap", **figures)
 
 
 def _latest(frame: pd.DataFrame, column: str) -> pd.Series | None:

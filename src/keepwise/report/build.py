@@ -10,6 +10,7 @@ returns or invoices) the section says "not available" with the reason instead of
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -24,11 +25,18 @@ from keepwise.report.sections import SECTION_IDS, Section, sections, source_name
 from keepwise.text.templating import environment
 from keepwise.text.translator import Translator
 
-__all__ = ["PLOTLY_BUNDLE", "SECTION_IDS", "asset", "build_report", "plotly_js", "render_html", "render_page"]
+__all__ = ["PLOTLY_BUNDLE", "PLOTLY_STYLESHEET", "SECTION_IDS", "asset", "build_report", "plotly_js",
+           "plotly_stylesheet", "render_html", "render_page"]
 
 # plotly.js's cartesian partial bundle, vendored from npm (assets/README.md: version and licence).
 PLOTLY_BUNDLE = "plotly-cartesian.min.js"
 STYLESHEET = "report.css"
+# The stylesheet plotly.js inserts as <style> rules at run time, as a file: a page whose Content-Security-
+# Policy forbids inline style links it instead (the staff app's dashboard). Written by ``plotly_stylesheet``.
+PLOTLY_STYLESHEET = "plotly.css"
+# plotly.js's rule table: "selector": 'declarations' pairs, X and Y standing for its two root selectors.
+_PLOTLY_RULES = re.compile(r"""\{("X,X div":.*?)\};for\(""", re.DOTALL)
+_PLOTLY_RULE = re.compile(r"""("[^"]*"):('[^']*'|"[^"]*")""")
 
 
 @cache
@@ -40,6 +48,18 @@ def asset(name: str) -> str:
 def plotly_js() -> str:
     """The Plotly JavaScript every report embeds."""
     return asset(PLOTLY_BUNDLE)
+
+
+def plotly_stylesheet() -> str:
+    """plotly.js's own style rules (taken from the bundle) as a stylesheet, for pages without inline style."""
+    table = _PLOTLY_RULES.search(plotly_js())
+    if table is None:
+        raise RuntimeError(f"{PLOTLY_BUNDLE} has no style rule table: regenerate {PLOTLY_STYLESHEET} by hand")
+    lines = ["/* plotly.js's style rules, taken from " + PLOTLY_BUNDLE + " by keepwise.report.build.plotly_stylesheet. */"]
+    for key, value in _PLOTLY_RULE.findall(table.group(1)):
+        selector = key[1:-1].replace(",X", ", X").replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        lines.append(f"{selector} {{ {value[1:-1]} }}")
+    return "\n".join(lines) + "\n"
 
 
 def render_page(t: Translator, sections: list[Section], source: str, meta: str) -> str:

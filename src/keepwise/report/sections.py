@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from markupsafe import Markup
 
 from keepwise.assess.analysis import Analysis
 from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
 from keepwise.report import charts
+from keepwise.report.chart_data import cohorts_shown, whale_points
 from keepwise.text.phrase import phrase_all
 from keepwise.text.translator import MISSING, Translator
 
@@ -34,11 +34,6 @@ SECTION_IDS = (
     "policy-review",
     "model-diagnostics",
 )
-# Cohort heatmap: the most recent cohorts and the first periods after joining; more is unreadable.
-MAX_COHORTS = 24
-MAX_COHORT_PERIODS = 24
-# The whale curve has a point per customer; this many points draw the same line in a fraction of the bytes.
-WHALE_POINTS = 400
 
 
 @dataclass
@@ -159,7 +154,7 @@ def whale(a: Analysis, t: Translator) -> Section:
     else:
         text = t("takeaway.whale_loss", total=t.money(total), destroying=t.percent(curve.value_destroying_share),
                  cost=t.money(curve.value_destroying_cost))
-    points = np.unique(np.linspace(0, curve.n_customers, min(curve.n_customers + 1, WHALE_POINTS)).round().astype(int))
+    points = whale_points(curve)
     fig = charts.whale_curve(curve.customer_share[points], curve.cumulative_profit[points],
                              curve.peak_customer_share, curve.peak_profit, total, t)
     facts = table(
@@ -183,7 +178,7 @@ def cohorts(a: Analysis, t: Translator) -> Section:
     retention = a.highlights.cohort_averages
     if shares.empty or retention is None:
         return Section("cohort-retention", title, intro, [unavailable(t("reason.no_orders"))])
-    shown = shares.iloc[-MAX_COHORTS:, :MAX_COHORT_PERIODS]
+    shown = cohorts_shown(matrix)
     fig = charts.cohort_heatmap(shown, matrix.sizes.loc[shown.index], t)
     if retention.first is None:
         text = t("takeaway.cohorts_young")

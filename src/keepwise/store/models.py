@@ -34,6 +34,8 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     # Raised at logout: every session cookie issued before is refused from then on.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # Set by an admin's reset to a one-time password: the pages ask for a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column()
 
 

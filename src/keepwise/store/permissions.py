@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from keepwise.text.problems import Phrased
+
 
 class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
@@ -73,12 +75,12 @@ ADMIN = frozenset(Permission)
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {"agent": AGENT, "manager": MANAGER, "admin": ADMIN}
 
 
-class Forbidden(PermissionError):
+class Forbidden(Phrased, PermissionError):
     """The actor's role does not allow the action."""
 
     def __init__(self, permission: Permission):
-        super().__init__(f"not allowed: {permission.value}")
         self.permission = permission
+        super().__init__("error.forbidden", permission=permission.value)
 
 
 def allowed(role: str | None, permission: Permission) -> bool:

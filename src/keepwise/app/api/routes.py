@@ -96,7 +96,7 @@ def timeline(request: Request, customer_id: str, category: list[str] = Query([])
     """The customer's history across every channel, newest first; each entry a sentence in the user's language."""
     unknown = [c for c in category if c not in customers.CATEGORIES]
     if unknown:
-        raise Invalid(f"category must be among {', '.join(customers.CATEGORIES)}", "category")
+        raise Invalid("error.one_of", "category", field="category", choices=", ".join(customers.CATEGORIES))
     result = customers.timeline(session, customer_id, category or None, page, _per_page(request, per_page))
     settings = request.app.state.settings
     t = AppText(caller.user.language, settings.general.currency, settings.general.locale)
@@ -188,11 +188,14 @@ def run_list(caller: Caller = Depends(api_can(Permission.VIEW_RUNS)), session: S
 @router.get("/runs/{before}/changes/{after}", response_model=s.Page[s.ChangeOut])
 def run_changes(request: Request, before: int, after: int, page: int = PageQ, per_page: int = PerPageQ,
                 caller: Caller = Depends(api_can(Permission.VIEW_RUNS)), session: Session = Depends(db)):
-    """Customers whose action changed between two runs, with their reasons before and after."""
+    """Customers whose action changed between two runs, with their reasons before and after (in the user's language)."""
     per_page = _per_page(request, per_page)
     changes, total = runs.compare_runs(session, before, after, (page - 1) * per_page, per_page)
+    settings = request.app.state.settings
+    t = AppText(caller.user.language, settings.general.currency, settings.general.locale)
     items = [s.ChangeOut(customer_id=c.customer_id, action_before=c.action_before, action_after=c.action_after,
-                         reasons_before=_split(c.reasons_before), reasons_after=_split(c.reasons_after),
+                         reasons_before=t.reasons(c.evidence_before, c.reasons_before),
+                         reasons_after=t.reasons(c.evidence_after, c.reasons_after),
                          staff_decision=_staff(c.staff_decision)) for c in changes]
     return s.Page[s.ChangeOut](items=items, total=total, page=page, per_page=per_page)
 

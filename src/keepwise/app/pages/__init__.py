@@ -2,10 +2,21 @@
 
 from fastapi import APIRouter
 
-from keepwise.app.pages import admin, auth, complaints, customers, home, offboarding, runs, touches, worklists
+from keepwise.app.pages import (
+    account,
+    admin,
+    auth,
+    complaints,
+    customers,
+    home,
+    offboarding,
+    runs,
+    touches,
+    worklists,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, home, worklists, customers, complaints, offboarding, runs, admin, touches):
+for module in (auth, home, worklists, customers, complaints, offboarding, runs, admin, touches, account):
     router.include_router(module.router)
 
 __all__ = ["router"]

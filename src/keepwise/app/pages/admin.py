@@ -46,3 +46,15 @@ def set_active(user_id: int, active: str = Form(max_length=1), caller: Caller = 
                session: Session = Depends(db)):
     users.set_active(session, caller.actor, user_id, active == "1")
     return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{user_id}/password-reset")
+def reset_password(request: Request, user_id: int, caller: Caller = Depends(page_can(Permission.MANAGE_USERS)),
+                   session: Session = Depends(db)):
+    """An admin resets a user's password to a one-time password, shown on this response only."""
+    password = users.reset_to_one_time_password(session, caller.actor, user_id)
+    everyone = users.list_users(session)
+    response = render(request, "users.html", caller, users=everyone, roles=ROLES,
+                      one_time=(next(u.username for u in everyone if u.id == user_id), password))
+    response.headers["Cache-Control"] = "no-store"  # a secret shown once
+    return response

@@ -45,7 +45,7 @@ def _minutes(value: str, field: str = "minutes") -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise Invalid(f"{field} must be a number", field) from None
+        raise Invalid("error.not_a_number", field, field=field) from None
 
 
 @router.post("/complaints/{ticket_id}/respond")

@@ -46,7 +46,7 @@ def customer_page(request: Request, customer_id: str, category: str = Query("", 
                   page: int = Query(1, ge=1, le=1_000_000), proposals: str = Query("", max_length=3),
                   caller: Caller = Depends(page_can(Permission.VIEW_CUSTOMER)), session: Session = Depends(db)):
     if category and category not in customers.CATEGORIES:
-        raise Invalid(f"category must be one of {', '.join(customers.CATEGORIES)}", "category")
+        raise Invalid("error.one_of", "category", field="category", choices=", ".join(customers.CATEGORIES))
     view = customers.customer_view(session, customer_id)
     per_page = request.app.state.settings.app.page_size
     timeline = customers.timeline(session, customer_id, [category] if category else None, page, per_page)

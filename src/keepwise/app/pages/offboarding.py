@@ -28,7 +28,7 @@ def _to_case(case_id: int) -> RedirectResponse:
 def cases(request: Request, status: str = Query("", max_length=20),
           caller: Caller = Depends(page_can(Permission.VIEW_CUSTOMER)), session: Session = Depends(db)):
     if status and status not in CASE_STATUSES:
-        raise Invalid(f"status must be one of {', '.join(CASE_STATUSES)}", "status")
+        raise Invalid("error.one_of", "status", field="status", choices=", ".join(CASE_STATUSES))
     return render(request, "offboarding.html", caller, cases=offboarding.list_cases(session, status), status=status,
                   statuses=CASE_STATUSES)
 
@@ -59,7 +59,7 @@ def _amount(value: str) -> float:
     try:
         return float(value.replace(",", "."))
     except ValueError:
-        raise Invalid("the goodwill amount must be a number", "amount") from None
+        raise Invalid("error.not_a_number", "amount", field="amount") from None
 
 
 @router.post("/offboarding/{case_id}/goodwill")

@@ -40,7 +40,7 @@ def assign(customer_id: str, user_id: str = Form("me", max_length=20), back: str
     elif user_id.isdigit():
         target = int(user_id)
     else:
-        raise Invalid("user_id must be a user's number, 'me' or empty", "user_id")
+        raise Invalid("error.assign_user", "user_id")
     worklists.assign(session, caller.actor, customer_id, target)
     return back_to(back, f"/customers/{customer_id}")
 

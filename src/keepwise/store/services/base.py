@@ -13,20 +13,22 @@ from sqlalchemy.orm import Session
 
 from keepwise.store.models import AuditEntry, User
 from keepwise.store.permissions import Forbidden, Permission, require
+from keepwise.text.problems import Phrased
 
 __all__ = ["Actor", "Forbidden", "Invalid", "NotFound", "audit", "mutation", "now", "require_permission"]
 
 
-class NotFound(LookupError):
-    """No such object (or not reachable from where it was asked for)."""
+class NotFound(Phrased, LookupError):
+    """No such object (or not reachable from where it was asked for): ``NotFound("error.no_user", user_id=3)``."""
 
 
-class Invalid(ValueError):
-    """Input that cannot be used; ``field`` names what was wrong."""
+class Invalid(Phrased, ValueError):
+    """Input that cannot be used; ``field`` names what was wrong. The message is a catalog key and its
+    facts (``keepwise.text.locales.errors_<lang>``): ``Invalid("error.required", "text", field="text")``."""
 
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
+    def __init__(self, key: str, field: str = "", /, **values):
         self.field = field
+        super().__init__(key, **values)
 
 
 @dataclass(frozen=True)

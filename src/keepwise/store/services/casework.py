@@ -31,15 +31,15 @@ MAX_TEXT = 5000
 def _text(value: str, field: str, required: bool = True, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise Invalid(f"{field} is required", field)
+        raise Invalid("error.required", field, field=field)
     if len(value) > limit:
-        raise Invalid(f"{field} is longer than {limit} characters", field)
+        raise Invalid("error.too_long", field, field=field, limit=limit)
     return value
 
 
 def _choice(value: str, field: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise Invalid(f"{field} must be one of {', '.join(choices)}", field)
+        raise Invalid("error.one_of", field, field=field, choices=", ".join(choices))
     return value
 
 
@@ -58,12 +58,12 @@ def decide(session: Session, actor: Actor, customer_id: str, kind: str, action: 
     run = latest_run(session)
     decision = session.get(Decision, (run.id, customer_id)) if run else None
     if decision is None:
-        raise Invalid("this customer has no recommended action yet (no assessment run)")
+        raise Invalid("error.no_decision_yet")
     if kind == "override":
         require_permission(actor, Permission.OVERRIDE_ACTION)
         _choice(action, "action", ACTIONS)
         if action == decision.action:
-            raise Invalid("an override chooses another action than the recommended one", "action")
+            raise Invalid("error.override_same", "action")
         reason = _text(reason, "reason")
     else:
         action = decision.action
@@ -97,14 +97,14 @@ def _ticket(session: Session, ticket_id: str) -> dict:
     tickets = CONTRACT_TABLES["tickets"]
     row = session.execute(sa.select(tickets).where(tickets.c.ticket_id == ticket_id)).first()
     if row is None:
-        raise NotFound(f"no complaint '{ticket_id}'")
+        raise NotFound("error.no_complaint", ticket_id=ticket_id)
     return dict(row._mapping)
 
 
 def _case(session: Session, ticket_id: str) -> ComplaintCase:
     case = session.get(ComplaintCase, ticket_id)
     if case is None:
-        raise NotFound(f"no complaint '{ticket_id}'")
+        raise NotFound("error.no_complaint", ticket_id=ticket_id)
     return case
 
 
@@ -150,7 +150,7 @@ def _minutes(value: float | None) -> float:
     if value is None:
         return 0.0
     if value < 0 or value > 10_000:
-        raise Invalid("minutes must be between 0 and 10000", "minutes")
+        raise Invalid("error.minutes", "minutes")
     return float(value)
 
 
@@ -159,7 +159,7 @@ def respond_complaint(session: Session, actor: Actor, ticket_id: str, minutes: f
     """Record the first (or a further) response: sets ``first_response_at`` once, adds staff minutes."""
     ticket, case = _ticket(session, ticket_id), _case(session, ticket_id)
     if case.status == "closed":
-        raise Invalid("the complaint is closed")
+        raise Invalid("error.complaint_closed")
     before = _state(ticket, case)
     values = {"handle_minutes": (ticket["handle_minutes"] or 0.0) + _minutes(minutes)}
     if ticket["first_response_at"] is None:
@@ -175,7 +175,7 @@ def take_complaint(session: Session, actor: Actor, ticket_id: str, owner_id: int
     ticket, case = _ticket(session, ticket_id), _case(session, ticket_id)
     owner = session.get(User, owner_id)
     if owner is None or not owner.active:
-        raise Invalid(f"no active user {owner_id}", "owner_id")
+        raise Invalid("error.no_active_user", "owner_id", user_id=owner_id)
     before = _state(ticket, case)
     case.owner_id = owner_id
     audit(session, actor, "complaint.owner", "ticket", ticket_id, before, _state(ticket, case))
@@ -192,9 +192,9 @@ def close_complaint(session: Session, actor: Actor, ticket_id: str, substantiate
     nothing changed; the same amount closed by a manager is the approval."""
     ticket, case = _ticket(session, ticket_id), _case(session, ticket_id)
     if case.status == "closed":
-        raise Invalid("the complaint is already closed")
+        raise Invalid("error.complaint_already_closed")
     if ticket["kind"] == "complaint" and substantiated is None:
-        raise Invalid("closing a complaint needs an answer: was it substantiated?", "substantiated")
+        raise Invalid("error.substantiated", "substantiated")
     if refund is not None:
         if settings is None:
             raise ValueError("a refund needs the settings (its [goodwill] caps)")
@@ -205,7 +205,7 @@ def close_complaint(session: Session, actor: Actor, ticket_id: str, substantiate
             audit(session, actor, "complaint.refund_refused", "ticket", ticket_id, _state(ticket, case),
                   {"refund": refund, "role": actor.role, "refused": str(refused)})
             session.commit()
-            raise Invalid(str(refused), "refund") from None
+            raise Invalid(refused.key, "refund", **refused.values) from None
     before = _state(ticket, case)
     if refund is not None:
         case.refund_amount, case.refund_by = round(float(refund), 2), actor.user_id
@@ -302,7 +302,7 @@ def confirm_incident(session: Session, actor: Actor, incident_id: str, confirmed
     incidents = CONTRACT_TABLES["incidents"]
     row = session.execute(sa.select(incidents).where(incidents.c.incident_id == incident_id)).first()
     if row is None or (customer_id is not None and row.customer_id != customer_id):
-        raise NotFound(f"no incident '{incident_id}'")
+        raise NotFound("error.no_incident", incident_id=incident_id)
     session.execute(incidents.update().where(incidents.c.incident_id == incident_id).values(confirmed=confirmed))
     audit(session, actor, "incident.confirm" if confirmed else "incident.unconfirm", "incident", incident_id,
           {"confirmed": row.confirmed}, {"confirmed": confirmed})

@@ -63,7 +63,7 @@ def _rows(session: Session, name: str, customer_id: str) -> list[dict[str, Any]]
 def get_customer(session: Session, customer_id: str) -> dict[str, Any]:
     rows = _rows(session, "customers", customer_id)
     if not rows:
-        raise NotFound(f"no customer '{customer_id}'")
+        raise NotFound("error.no_customer", customer_id=customer_id)
     return rows[0]
 
 

@@ -60,7 +60,7 @@ def _state(case: OffboardingCase) -> dict:
 def get_case(session: Session, case_id: int) -> OffboardingCase:
     case = session.get(OffboardingCase, case_id)
     if case is None:
-        raise NotFound(f"no offboarding case {case_id}")
+        raise NotFound("error.no_case", case_id=case_id)
     return case
 
 
@@ -73,11 +73,8 @@ def list_cases(session: Session, status: str = "") -> list[OffboardingCase]:
 
 def _move(case: OffboardingCase, allowed_from: tuple[str, ...], to: str) -> None:
     if case.status not in allowed_from:
-        raise Invalid(
-            f"offboarding case {case.id} is {case.status}: it can become {to} only from "
-            f"{' or '.join(allowed_from)}",
-            "status",
-        )
+        raise Invalid("error.case_move", "status", case_id=case.id, status=case.status, to=to,
+                      allowed=" / ".join(allowed_from))
     case.status = to
 
 
@@ -90,10 +87,10 @@ def propose(session: Session, actor: Actor, customer_id: str, reason: str = "") 
         )
     )
     if open_case is not None:
-        raise Invalid(f"customer '{customer_id}' already has an open offboarding case ({open_case.id})", "customer_id")
+        raise Invalid("error.case_open", "customer_id", customer_id=customer_id, case_id=open_case.id)
     reason = (reason or "").strip()
     if len(reason) > MAX_TEXT:
-        raise Invalid(f"reason is longer than {MAX_TEXT} characters", "reason")
+        raise Invalid("error.too_long", "reason", field="reason", limit=MAX_TEXT)
     case = OffboardingCase(customer_id=customer_id, status="proposed", reason=reason, proposed_by=actor.user_id,
                            proposed_at=now())
     session.add(case)
@@ -126,13 +123,12 @@ def set_goodwill(session: Session, actor: Actor, case_id: int, amount: float, se
     """A goodwill credit of ``amount`` for an approved case, before its letter is drafted."""
     case = get_case(session, case_id)
     if case.status != "approved":
-        raise Invalid(f"offboarding case {case.id} is {case.status}: goodwill is set once approved, before the "
-                      "letter is drafted", "status")
+        raise Invalid("error.goodwill_status", "status", case_id=case.id, status=case.status)
     try:
         authorise(amount, actor.role, settings)
     except GoodwillRefused as refused:
         _log_refusal(session, actor, case, amount, str(refused))
-        raise Invalid(str(refused), "amount") from None
+        raise Invalid(refused.key, "amount", **refused.values) from None
     before = _state(case)
     case.goodwill_kind, case.goodwill_amount, case.goodwill_by = "credit", round(float(amount), 2), actor.user_id
     audit(session, actor, "offboarding.goodwill", "offboarding_case", case.id, before, _state(case))
@@ -157,7 +153,7 @@ def draft_letter(session: Session, actor: Actor, case_id: int, source: str, sett
         facts = letter_facts(dataset, case.customer_id, day, assessed, role=actor.role, goodwill_amount=gesture_amount)
     except GoodwillRefused as refused:  # a credit set by a manager, redrafted by an agent: the manager's stands
         if gesture_amount is None:
-            raise Invalid(str(refused), "amount") from None
+            raise Invalid(refused.key, "amount", **refused.values) from None
         facts = letter_facts(dataset, case.customer_id, day, assessed, role="admin", goodwill_amount=gesture_amount)
     letter = render_letter(facts, lang=lang, fmt="md")
     first, _, rest = letter.text.partition("\n")
@@ -178,12 +174,12 @@ def draft_letter(session: Session, actor: Actor, case_id: int, source: str, sett
 def edit_letter(session: Session, actor: Actor, case_id: int, subject: str, body: str) -> OffboardingCase:
     case = get_case(session, case_id)
     if case.status != "drafted":
-        raise Invalid(f"offboarding case {case.id} is {case.status}: only a drafted letter can be edited", "status")
+        raise Invalid("error.letter_status", "status", case_id=case.id, status=case.status)
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject or not body:
-        raise Invalid("a letter needs a subject and a body", "body")
+        raise Invalid("error.letter_empty", "body")
     if len(body) > MAX_TEXT or len(subject) > 500:
-        raise Invalid(f"the letter is longer than {MAX_TEXT} characters", "body")
+        raise Invalid("error.too_long", "body", field="body", limit=MAX_TEXT)
     before = {"subject": case.letter_subject, "body": case.letter_body}
     case.letter_subject, case.letter_body = subject, body + "\n"
     audit(session, actor, "offboarding.edit", "offboarding_case", case.id, before,
@@ -208,7 +204,7 @@ def send(session: Session, actor: Actor, case_id: int, mail: MailSettings) -> Ou
     customer = get_customer(session, case.customer_id)
     recipient = (customer.get("email") or "").strip()
     if not recipient:
-        raise Invalid(f"customer '{case.customer_id}' has no email address to send the letter to", "email")
+        raise Invalid("error.no_email", "email", customer_id=case.customer_id)
     at = now()
     message = OutboxMessage(case_id=case.id, customer_id=case.customer_id, recipient=recipient,
                             subject=case.letter_subject, body=case.letter_body, created_at=at,
@@ -219,8 +215,8 @@ def send(session: Session, actor: Actor, case_id: int, mail: MailSettings) -> Ou
         try:
             _deliver(message, mail)
         except (OSError, smtplib.SMTPException) as error:
-            raise Invalid(f"the mail server {mail.smtp_host}:{mail.smtp_port} refused the letter: {error}",
-                          "mail") from None
+            raise Invalid("error.mail_refused", "mail", server=f"{mail.smtp_host}:{mail.smtp_port}",
+                          error=str(error)) from None
         message.delivered_at = now()
     touches = CONTRACT_TABLES["touches"]
     session.execute(touches.insert().values(touch_id=new_id("K"), customer_id=case.customer_id, at=at,
@@ -236,7 +232,7 @@ def send(session: Session, actor: Actor, case_id: int, mail: MailSettings) -> Ou
 def apply_goodwill(session: Session, actor: Actor, case_id: int) -> OffboardingCase:
     case = get_case(session, case_id)
     if case.goodwill_amount is None:
-        raise Invalid(f"offboarding case {case.id} has no goodwill gesture to apply", "status")
+        raise Invalid("error.no_goodwill", "status", case_id=case.id)
     before = _state(case)
     _move(case, ("sent",), "goodwill_applied")
     case.goodwill_applied_at = now()
@@ -266,9 +262,9 @@ def withdraw(session: Session, actor: Actor, case_id: int, reason: str) -> Offbo
     case = get_case(session, case_id)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("withdrawing a case needs a reason", "reason")
+        raise Invalid("error.withdraw_reason", "reason")
     if len(reason) > MAX_TEXT:
-        raise Invalid(f"reason is longer than {MAX_TEXT} characters", "reason")
+        raise Invalid("error.too_long", "reason", field="reason", limit=MAX_TEXT)
     before = _state(case)
     _move(case, ("proposed", "approved", "drafted"), "withdrawn")
     case.withdrawn_at, case.withdrawn_reason = now(), reason

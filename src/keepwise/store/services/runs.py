@@ -14,6 +14,7 @@ from keepwise.cadence import with_tier
 from keepwise.config import Settings
 from keepwise.offboard import proposals as build_proposals
 from keepwise.pipeline import PipelineResult, run
+from keepwise.report.chart_data import portfolio_chart_data
 from keepwise.store.models import Decision, Run, StaffDecision
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, NotFound, audit, mutation, now
@@ -68,8 +69,10 @@ def save_run(session: Session, actor: Actor, result: PipelineResult, source: str
         "profit": portfolio.profit,
         "average_churn_rate": portfolio.average_churn_rate,
     }
+    summary = {k: _clean(v) for k, v in summary.items()}
+    summary["charts"] = portfolio_chart_data(portfolio)  # the report's portfolio charts, drawn by the dashboard
     record = Run(created_at=now(), as_of=result.as_of, source=source, customers=len(result.assessment),
-                 currency=result.currency, summary=json.dumps({k: _clean(v) for k, v in summary.items()}))
+                 currency=result.currency, summary=json.dumps(summary))
     session.add(record)
     session.flush()
     frame = result.assessment
@@ -120,7 +123,7 @@ def list_runs(session: Session) -> list[Run]:
 def get_run(session: Session, run_id: int) -> Run:
     record = session.get(Run, run_id)
     if record is None:
-        raise NotFound(f"no run {run_id}")
+        raise NotFound("error.no_run", run_id=run_id)
     return record
 
 
@@ -132,6 +135,10 @@ class Change:
     reasons_before: str
     reasons_after: str
     staff_decision: StaffDecision | None  # what staff decided between the two runs, if anything
+    # The decisions' evidence JSON: its reason facts are phrased in the reader's language (the stored,
+    # English, reasons are the fallback for runs kept before reasons had facts).
+    evidence_before: str = "{}"
+    evidence_after: str = "{}"
 
 
 def compare_runs(session: Session, before_id: int, after_id: int, offset: int = 0, limit: int = 100
@@ -146,7 +153,8 @@ def compare_runs(session: Session, before_id: int, after_id: int, offset: int = 
     joined = (
         sa.select(sa.func.coalesce(left.c.customer_id, right.c.customer_id).label("customer_id"),
                   left.c.action.label("a_action"), right.c.action.label("b_action"),
-                  left.c.reasons.label("a_reasons"), right.c.reasons.label("b_reasons"))
+                  left.c.reasons.label("a_reasons"), right.c.reasons.label("b_reasons"),
+                  left.c.evidence.label("a_evidence"), right.c.evidence.label("b_evidence"))
         .select_from(left.join(right, left.c.customer_id == right.c.customer_id, full=True))
         .where(sa.or_(left.c.action.is_(None), right.c.action.is_(None), left.c.action != right.c.action))
     )
@@ -160,5 +168,5 @@ def compare_runs(session: Session, before_id: int, after_id: int, offset: int = 
                                  .order_by(StaffDecision.id)):
             decided[d.customer_id] = d
     changes = [Change(r.customer_id, r.a_action, r.b_action, r.a_reasons or "", r.b_reasons or "",
-                      decided.get(r.customer_id)) for r in rows]
+                      decided.get(r.customer_id), r.a_evidence or "{}", r.b_evidence or "{}") for r in rows]
     return changes, total

@@ -110,9 +110,9 @@ def _score(value: str) -> float | None:
     try:
         score = float(value)
     except ValueError:
-        raise Invalid("score must be a number from 0 to 10", "score") from None
+        raise Invalid("error.score", "score") from None
     if not 0 <= score <= 10:
-        raise Invalid("score must be a number from 0 to 10", "score")
+        raise Invalid("error.score", "score")
     return score
 
 
@@ -135,4 +135,4 @@ def campaign_effect(source: str, settings: Settings, campaign_id: str, day: date
     try:
         return measure_campaign(_dataset(source, day, settings), campaign_id, day, window_days)
     except CampaignError as error:
-        raise NotFound(str(error)) from None
+        raise NotFound(error.key, **error.values) from None

@@ -68,11 +68,11 @@ def worklist(session: Session, actor: Actor, action: str | None, *, search: str 
     """One page of a worklist (``action`` None: every action). Filters: text in id or name, a flag,
     who it is assigned to, open or handled."""
     if action is not None and action not in ACTIONS:
-        raise NotFound(f"no worklist '{action}'")
+        raise NotFound("error.no_worklist", action=action)
     if assigned not in ASSIGNED_FILTERS:
-        raise Invalid(f"assigned must be one of {', '.join(ASSIGNED_FILTERS[1:])}", "assigned")
+        raise Invalid("error.one_of", "assigned", field="assigned", choices=", ".join(ASSIGNED_FILTERS[1:]))
     if status not in STATUS_FILTERS:
-        raise Invalid(f"status must be one of {', '.join(STATUS_FILTERS)}", "status")
+        raise Invalid("error.one_of", "status", field="status", choices=", ".join(STATUS_FILTERS))
     page = max(1, page)
     run = latest_run(session)
     if run is None:
@@ -156,7 +156,7 @@ def _assignment_state(row: Assignment | None) -> dict:
 def _customer_exists(session: Session, customer_id: str) -> None:
     customers = CONTRACT_TABLES["customers"]
     if session.scalar(sa.select(customers.c.customer_id).where(customers.c.customer_id == customer_id)) is None:
-        raise NotFound(f"no customer '{customer_id}'")
+        raise NotFound("error.no_customer", customer_id=customer_id)
 
 
 @mutation(Permission.ASSIGN)
@@ -166,7 +166,7 @@ def assign(session: Session, actor: Actor, customer_id: str, user_id: int | None
     if user_id is not None:
         user = session.get(User, user_id)
         if user is None or not user.active:
-            raise Invalid(f"no active user {user_id}", "user_id")
+            raise Invalid("error.no_active_user", "user_id", user_id=user_id)
     row = session.get(Assignment, customer_id)
     before = _assignment_state(row)
     if row is None:
@@ -183,7 +183,7 @@ def mark_handled(session: Session, actor: Actor, customer_id: str, handled: bool
     _customer_exists(session, customer_id)
     run = latest_run(session)
     if run is None:
-        raise Invalid("there is no assessment run yet")
+        raise Invalid("error.no_run_yet")
     row = session.get(Assignment, customer_id)
     before = _assignment_state(row)
     if row is None:

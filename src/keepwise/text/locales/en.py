@@ -310,3 +310,8 @@ MESSAGES = {
 from keepwise.text.locales.cadence_en import MESSAGES as _CADENCE  # noqa: E402
 
 MESSAGES |= _CADENCE
+
+# The errors of the store's services have their own catalog (keepwise.text.locales.errors_en).
+from keepwise.text.locales.errors_en import MESSAGES as _ERRORS  # noqa: E402
+
+MESSAGES |= _ERRORS
