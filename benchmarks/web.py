@@ -30,7 +30,7 @@ import httpx
 import psycopg
 
 from keepwise.config import load_settings
-from keepwise.data.sample import generate_sample
+from keepwise.sample import generate_sample
 from keepwise.store import open_store
 from keepwise.store.services import imports, runs, users
 from keepwise.store.services.base import Actor
