@@ -47,6 +47,7 @@ def _open(store: str | None, data_dir: Path | None):
 def import_and_assess(opened, data: str, settings, as_of=None) -> None:
     """Import ``data`` into the store (nothing written when invalid) and keep the assessment as a run."""
     from keepwise.data.problems import DataError
+    from keepwise.store.models import Decision
     from keepwise.store.services import imports, runs
     from keepwise.store.services.base import Actor
 
@@ -64,6 +65,7 @@ def import_and_assess(opened, data: str, settings, as_of=None) -> None:
     result = runs.assess_store(opened.source, settings, as_of)
     with opened.sessions() as session:
         record = runs.save_run(session, actor, result, data)
+    opened.refresh_statistics(Decision.__tablename__)
     console.print(f"Assessment run {record.id} as of {record.as_of}: {record.customers:,} customers.")
 
 

@@ -65,6 +65,7 @@ def _copy_upsert_postgres(session: Session, table: sa.Table, key: list[str], arr
             for chunk in _csv_chunks(arrow, names):
                 copy.write(chunk)
         if empty:
+            cursor.execute(pgsql.SQL("ANALYZE {}").format(target))  # the planner's statistics, from the first rows
             return
         matches = pgsql.SQL(" AND ").join(
             pgsql.SQL("t.{} = s.{}").format(pgsql.Identifier(k), pgsql.Identifier(k)) for k in key)
