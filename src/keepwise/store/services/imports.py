@@ -8,10 +8,7 @@ updated source updates rows, never duplicates them.
 
 from __future__ import annotations
 
-import io
-
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from psycopg import sql as pgsql
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,12 +18,12 @@ from keepwise.config import Settings
 from keepwise.data.loader import validate_source
 from keepwise.data.problems import DataError
 from keepwise.data.schema import TABLES
+from keepwise.store.bulk import copy_into
 from keepwise.store.contract import CONTRACT_TABLES, natural_key
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, audit, mutation
 
 BATCH_ROWS = 5000
-COPY_ROWS = 100_000  # rows per CSV chunk handed to COPY
 
 
 def _insert(session: Session, table: sa.Table):
@@ -34,18 +31,8 @@ def _insert(session: Session, table: sa.Table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def _csv_chunks(arrow: pa.Table, names: list[str]):
-    """The rows as CSV for PostgreSQL's ``COPY ... (FORMAT csv)``, written by Arrow in C: a null is an
-    unquoted empty field (NULL), an empty text a quoted one (``""``), timestamps ISO, booleans true/false."""
-    options = pa_csv.WriteOptions(include_header=False, batch_size=BATCH_ROWS)
-    for batch in arrow.select(names).to_batches(COPY_ROWS):
-        buffer = io.BytesIO()
-        pa_csv.write_csv(batch, buffer, options)
-        yield buffer.getvalue()
-
-
 def _copy_upsert_postgres(session: Session, table: sa.Table, key: list[str], arrow: pa.Table) -> None:
-    """PostgreSQL: COPY (CSV written by Arrow) straight into an empty table; into a non-empty one COPY
+    """PostgreSQL: COPY (``keepwise.store.bulk``) straight into an empty table; into a non-empty one COPY
     into a temporary table, then set-based upserts by ``key``. The table is locked against other
     writers first, so "empty" stays true until the import commits."""
     names = [c.name for c in table.columns]
@@ -61,9 +48,7 @@ def _copy_upsert_postgres(session: Session, table: sa.Table, key: list[str], arr
         if not empty:
             cursor.execute(pgsql.SQL("CREATE TEMPORARY TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP")
                            .format(staging, target))
-        with cursor.copy(pgsql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(into, columns)) as copy:
-            for chunk in _csv_chunks(arrow, names):
-                copy.write(chunk)
+        copy_into(cursor, into, names, arrow)
         if empty:
             cursor.execute(pgsql.SQL("ANALYZE {}").format(target))  # the planner's statistics, from the first rows
             return
