@@ -253,10 +253,11 @@ def timeline(session: Session, customer_id: str, categories: list[str] | None = 
 
     Two queries, whatever the customer's history: the count per category, and the page (ordered and
     cut in SQL) of one UNION ALL over every table."""
-    get_customer(session, customer_id)
     postgres = session.get_bind().dialect.name == "postgresql"
     counting, paging = _timeline_queries(postgres)
     found = dict(session.execute(counting, {"customer_id": customer_id}).all())
+    if not found:
+        get_customer(session, customer_id)  # NotFound for no such customer (one with a history exists)
     counts = {c: int(found.get(c, 0)) for c in CATEGORIES}
     wanted = [c for c in CATEGORIES if not categories or c in categories]
     total = sum(counts[c] for c in wanted)
