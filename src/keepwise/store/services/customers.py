@@ -69,11 +69,21 @@ def get_customer(session: Session, customer_id: str) -> dict[str, Any]:
 
 
 def customer_view(session: Session, customer_id: str) -> CustomerView:
-    customer = get_customer(session, customer_id)
     run = latest_run(session)
-    decision = session.get(Decision, (run.id, customer_id)) if run else None
-    assignment = session.get(Assignment, customer_id)
-    assignee = session.get(User, assignment.user_id) if assignment and assignment.user_id else None
+    # The customer, the run's decision, the assignment and the assignee in one query.
+    customers = CONTRACT_TABLES["customers"]
+    found = session.execute(
+        sa.select(customers, Decision, Assignment, User)
+        .outerjoin(Decision, sa.and_(Decision.run_id == (run.id if run else None),
+                                     Decision.customer_id == customers.c.customer_id))
+        .outerjoin(Assignment, Assignment.customer_id == customers.c.customer_id)
+        .outerjoin(User, User.id == Assignment.user_id)
+        .where(customers.c.customer_id == customer_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"no customer '{customer_id}'")
+    customer = {column.name: found._mapping[column] for column in customers.c}
+    decision, assignment, assignee = found[-3:]
     staff = None
     if run is not None:
         staff = session.scalar(sa.select(StaffDecision).where(StaffDecision.customer_id == customer_id,
