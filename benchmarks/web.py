@@ -1,10 +1,11 @@
 """Load on the staff app over PostgreSQL: a worklist, the customer page and /api/customers.
 
-    .venv/bin/python benchmarks/web.py [--customers 100000] [--requests 300] [--concurrency 4] [--reuse]
+    .venv/bin/python benchmarks/web.py [--customers 100000] [--requests 300] [--concurrency 4] [--workers 1] [--reuse]
 
-Setup (not timed): a generated business of N customers is imported into a PostgreSQL store (schema
-``keepwise_bench`` of $KEEPWISE_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test), assessed
-and kept as a run; ``--reuse`` keeps a store already set up. Then ``keepwise serve`` runs in its own
+Setup: a generated business of N customers is imported by ``keepwise import`` (a subprocess, timed: validate,
+write into a PostgreSQL store, assess the store, keep the run) into schema ``keepwise_bench`` of
+$KEEPWISE_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/test; ``--reuse`` keeps a store already set
+up. Then ``keepwise serve --workers N`` runs in its own
 process on loopback, and this process sends a fixed number of requests per endpoint (httpx, a few
 threads), logged in as an admin (cookie for the pages, a bearer token for the API). It prints p50, p95,
 max and errors per endpoint; it never asserts. Target: p95 < 200 ms each, zero errors.
@@ -29,11 +30,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from keepwise.config import load_settings
-from keepwise.data.sample import generate_sample
-from keepwise.store import open_store
-from keepwise.store.services import imports, runs, users
-from keepwise.store.services.base import Actor
+from keepwise.sample import generate_sample
 
 AS_OF = date(2026, 6, 30)
 SCHEMA = "keepwise_bench"
@@ -44,7 +41,11 @@ def _store_url(base: str) -> str:
     return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{SCHEMA}"
 
 
-def setup(base: str, customers: int, reuse: bool) -> str:
+def _keepwise(*arguments: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "keepwise", *arguments], text=True, check=True, **options)
+
+
+def setup(base: str, customers: int, reuse: bool, data_dir: str) -> str:
     url = _store_url(base)
     with psycopg.connect(base, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (SCHEMA,)).fetchone()
@@ -52,24 +53,20 @@ def setup(base: str, customers: int, reuse: bool) -> str:
             return url
         admin.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
         admin.execute(f'CREATE SCHEMA "{SCHEMA}"')
-    settings = load_settings()
-    system = Actor.system()
     with tempfile.TemporaryDirectory() as folder:
         clock = time.perf_counter()
         sample = generate_sample(Path(folder) / "data", customers, 7, AS_OF)
         print(f"generated {customers:,} customers in {time.perf_counter() - clock:.0f} s: "
               + ", ".join(f"{n} {c:,}" for n, c in sample.row_counts.items()), flush=True)
-        store = open_store(url, folder)
+        # Through the front door, as a user imports: validate, upsert, assess the store, keep the run.
         clock = time.perf_counter()
-        with store.sessions() as session:
-            imports.import_source(session, system, str(sample.out_dir), settings)
-        print(f"imported into PostgreSQL in {time.perf_counter() - clock:.0f} s", flush=True)
-    clock = time.perf_counter()
-    result = runs.assess_store(store.source, settings, AS_OF)
-    with store.sessions() as session:
-        runs.save_run(session, system, result, "benchmark")
-        users.add_user(session, system, "bench", "admin", PASSWORD)
-    print(f"assessed and stored the run in {time.perf_counter() - clock:.0f} s", flush=True)
+        _keepwise("import", str(sample.out_dir), "--as-of", AS_OF.isoformat(), "--store", url, "--data-dir", data_dir,
+                  stdout=subprocess.DEVNULL)
+        print(f"`keepwise import` (validate, write into PostgreSQL, assess the store, keep the run) took "
+              f"{time.perf_counter() - clock:.0f} s", flush=True)
+    _keepwise("user", "add", "bench", "--role", "admin", "--password-env", "KEEPWISE_BENCH_PASSWORD", "--store", url,
+              "--data-dir", data_dir, env={**os.environ, "KEEPWISE_BENCH_PASSWORD": PASSWORD},
+              stdout=subprocess.DEVNULL)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("ANALYZE")
     return url
@@ -145,23 +142,26 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--reuse", action="store_true", help="keep a store already set up by an earlier run")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of keepwise serve")
     args = parser.parse_args()
     base_url = os.environ.get("KEEPWISE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-    url = setup(base_url, args.customers, args.reuse)
     port = _port()
     with tempfile.TemporaryDirectory() as data_dir:
+        url = setup(base_url, args.customers, args.reuse, data_dir)
         server = subprocess.Popen([sys.executable, "-m", "keepwise", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--store", url, "--data-dir", data_dir],
+                                   "--store", url, "--data-dir", data_dir, "--workers", str(args.workers)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             base = f"http://127.0.0.1:{port}"
             _wait(base, server)
+            load_before = f"{os.getloadavg()[0]:.1f}"
             results = load(base, url, args.requests, args.concurrency, data_dir)
         finally:
             server.terminate()
             server.wait(timeout=30)
     print(f"\n{args.customers:,} customers in PostgreSQL; {args.requests} requests per endpoint, "
-          f"{args.concurrency} concurrent, one server process (uvicorn)\n")
+          f"{args.concurrency} concurrent, {args.workers} uvicorn worker(s); load average before the load "
+          f"{load_before}, after {os.getloadavg()[0]:.1f}\n")
     print("| endpoint | p50 ms | p95 ms | max ms | errors | requests/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, (p50, p95, worst, errors, rate) in results.items():

@@ -368,6 +368,14 @@ class AppSettings(_Section):
     session_hours: int
     page_size: int
     max_page_size: int
+    workers: int  # uvicorn worker processes of `keepwise serve` (--workers overrides)
+
+    @field_validator("workers")
+    @classmethod
+    def _at_least_one_worker(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("workers must be at least 1")
+        return value
 
 
 class MailSettings(_Section):

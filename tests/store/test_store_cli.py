@@ -101,3 +101,40 @@ def test_import_of_the_contract_tables_factory_works_through_the_cli(tmp_path):
     result = run("import", str(folder), "--data-dir", str(tmp_path / "dd"), "--as-of", "2024-08-31")
     assert result.returncode == 0, result.stderr
     assert "exit_surveys: 1 rows imported" in result.stdout
+
+
+def test_serve_with_two_workers_shares_the_store_the_settings_file_and_the_sessions(tmp_path):
+    folder = write_csv_folder(tmp_path / "data", valid_tables())
+    data_dir = str(tmp_path / "dd")
+    env = {"KEEPWISE_DATABASE_URL": "", "PW": "a long enough password"}
+    assert run("import", str(folder), "--data-dir", data_dir, "--as-of", "2024-08-31", env=env).returncode == 0
+    assert run("user", "add", "ann", "--role", "admin", "--password-env", "PW", "--data-dir", data_dir,
+               env=env).returncode == 0
+    token = run("user", "token", "ann", "--data-dir", data_dir, env=env).stdout.strip()
+    config = tmp_path / "keepwise.toml"
+    config.write_text("[app]\nmax_page_size = 3\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([*KEEPWISE, "serve", "--workers", "2", "--port", str(port), "--data-dir", data_dir,
+                               "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, **env})
+    try:
+        assert "(2 workers)" in server.stdout.readline() + server.stdout.readline() + server.stdout.readline()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                httpx.get(base + "/login", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base) as client:
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+            client.post("/login", data={"username": "ann", "password": env["PW"], "csrf_token": csrf})
+            # Whichever worker answers, the session signed by another is valid (one secret for all).
+            assert [client.get("/").status_code for _ in range(12)] == [200] * 12
+        api = httpx.get(base + "/api/customers?per_page=50", headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 200 and api.json()["per_page"] == 3  # the settings file reached the workers
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -109,3 +110,14 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.add_middleware(SessionCSRFMiddleware, sessions=sessions)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+# `keepwise serve --workers N` hands its settings file to the worker processes through this variable
+# (the store through KEEPWISE_DATABASE_URL and KEEPWISE_DATA_DIR).
+CONFIG_VARIABLE = "KEEPWISE_CONFIG"
+
+
+def app_from_environment() -> FastAPI:
+    """The app one uvicorn worker process builds (``keepwise serve --workers N``): the store the parent
+    opened and migrated, and its settings file, found in the environment."""
+    return create_app(open_store(migrate=False), load_settings(os.environ.get(CONFIG_VARIABLE) or None))

@@ -16,7 +16,7 @@ from babel.dates import format_datetime
 
 from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator, messages
-from keepwise.text.phrase import phrase_all
+from keepwise.text.phrase import Phraser
 
 # Words the app shares with the report: their one home is the text layer's catalog (keepwise.text.locales).
 SHARED_PREFIXES = ("action.", "flag.")
@@ -39,6 +39,7 @@ class AppText:
         self.figures = Translator.for_report(self.lang, currency, configured_locale)
         self.messages = catalog(self.lang)
         self.direction = self.figures.direction
+        self._phraser: Phraser | None = None  # made on first use, then shared by every reason of the page
 
     def __call__(self, key: str, **values) -> str:
         template = self.messages.get(key)
@@ -67,17 +68,20 @@ class AppText:
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return MISSING
-        return format_datetime(value, format="medium", locale=self.figures.locale)
+        return format_datetime(value, format="medium", locale=self.figures.babel)
 
-    def reasons(self, evidence: str | None, stored: str | None = "") -> list[str]:
+    def reasons(self, evidence: str | None, stored: str | None = "", limit: int | None = None) -> list[str]:
         """A decision's reasons in this language, phrased from the facts in its stored ``evidence``
-        JSON; the stored (English) text split on ``;`` when the evidence holds no reason facts."""
+        JSON; the stored (English) text split on ``;`` when the evidence holds no reason facts.
+        ``limit``: only the first so many (a worklist shows one reason per row)."""
         try:
             facts = json.loads(evidence or "{}").get("reasons") or []
         except (ValueError, AttributeError):
             facts = []
         if facts:
-            return phrase_all([(code, values) for code, values in facts], self.lang, self.currency)
+            if self._phraser is None:
+                self._phraser = Phraser(self.lang, self.currency)
+            return [self._phraser.phrase(code, values) for code, values in facts[:limit]]
         return [r.strip() for r in (stored or "").split(";") if r.strip()]
 
     def sentence(self, entry: TimelineEntry) -> str:

@@ -47,6 +47,7 @@ def _open(store: str | None, data_dir: Path | None):
 def import_and_assess(opened, data: str, settings, as_of=None) -> None:
     """Import ``data`` into the store (nothing written when invalid) and keep the assessment as a run."""
     from keepwise.data.problems import DataError
+    from keepwise.store.models import Decision
     from keepwise.store.services import imports, runs
     from keepwise.store.services.base import Actor
 
@@ -64,6 +65,7 @@ def import_and_assess(opened, data: str, settings, as_of=None) -> None:
     result = runs.assess_store(opened.source, settings, as_of)
     with opened.sessions() as session:
         record = runs.save_run(session, actor, result, data)
+    opened.refresh_statistics(Decision.__tablename__)
     console.print(f"Assessment run {record.id} as of {record.as_of}: {record.customers:,} customers.")
 
 
@@ -169,20 +171,41 @@ def serve(
     proxy_headers: Annotated[
         bool, typer.Option("--behind-proxy", help="Trust X-Forwarded-Proto (https behind a reverse proxy).")
     ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default [app] workers).")
+    ] = None,
 ) -> None:
     """Run the staff web app."""
     import uvicorn
 
     from keepwise.app import create_app
+    from keepwise.app.factory import CONFIG_VARIABLE
+    from keepwise.store.db import DATA_DIR_VARIABLE, DATABASE_URL_VARIABLE
 
     settings = settings_or_exit(config)
+    workers = workers or settings.app.workers
     opened = _open(store, data_dir)
     # Paths and URLs on one line each (soft wrap), so they can be copied as they are.
     console.print(f"Data directory: {opened.folder}", soft_wrap=True, highlight=False, markup=False)
     console.print(f"Store: {opened.url.split('@')[-1]}", soft_wrap=True, highlight=False, markup=False)
     if demo:
         _demo(opened, settings)
-    application = create_app(opened, settings)
-    console.print(f"keepwise is serving on http://{host}:{port}/", soft_wrap=True, highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=proxy_headers,
-                forwarded_allow_ips="127.0.0.1" if proxy_headers else None)
+    options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": proxy_headers,
+               "forwarded_allow_ips": "127.0.0.1" if proxy_headers else None}
+    if workers == 1:
+        application = create_app(opened, settings)
+        console.print(f"keepwise is serving on http://{host}:{port}/", soft_wrap=True, highlight=False)
+        uvicorn.run(application, **options)
+        return
+    # Each worker process builds its own app (uvicorn imports the factory); they share this store,
+    # settings file and session secret (made here, before they start).
+    opened.secret_key()
+    os.environ[DATABASE_URL_VARIABLE] = opened.url
+    os.environ[DATA_DIR_VARIABLE] = str(opened.folder)
+    if config is not None:
+        os.environ[CONFIG_VARIABLE] = str(config.resolve())
+    else:
+        os.environ.pop(CONFIG_VARIABLE, None)
+    console.print(f"keepwise is serving on http://{host}:{port}/ ({workers} workers)", soft_wrap=True,
+                  highlight=False)
+    uvicorn.run("keepwise.app.factory:app_from_environment", factory=True, workers=workers, **options)

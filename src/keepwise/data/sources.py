@@ -20,7 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from keepwise.data.problems import ProblemLog
-from keepwise.data.schema import TABLES
+from keepwise.data.schema import TABLES, Kind
 
 NOT_TEXT_PROBE_BYTES = 65536
 
@@ -314,6 +314,53 @@ def read_duckdb(path: Path, log: ProblemLog, only: Collection[str] = TABLES) -> 
     return tables
 
 
+# PostgreSQL column types read typed (COPY as CSV, parsed by Arrow in C), by the contract kind they hold.
+_POSTGRES_TYPED = {
+    Kind.TIMESTAMP: ({"timestamp without time zone"}, pa.timestamp("us")),
+    Kind.MONEY: ({"double precision", "real"}, pa.float64()),
+    Kind.NUMBER: ({"double precision", "real"}, pa.float64()),
+    Kind.INT: ({"bigint", "integer", "smallint"}, pa.int64()),
+    Kind.BOOL: ({"boolean"}, pa.bool_()),
+}
+_POSTGRES_TEXT = {"text", "character varying", "character"}
+
+
+def _postgres_types(name: str, columns: list[tuple[str, str]]) -> dict[str, pa.DataType] | None:
+    """Arrow types for a table whose every column is text or its contract kind's own type (as the
+    store makes them); None for any other table, read value by value instead."""
+    kinds = {c.name: c.kind for c in TABLES[name].columns}
+    types: dict[str, pa.DataType] = {}
+    for column, data_type in columns:
+        if data_type in _POSTGRES_TEXT:
+            types[column] = pa.string()
+        elif column in kinds and kinds[column] in _POSTGRES_TYPED and data_type in _POSTGRES_TYPED[kinds[column]][0]:
+            types[column] = _POSTGRES_TYPED[kinds[column]][1]
+        else:
+            return None
+    return types
+
+
+def _copied_table(cursor, name: str, label: str, types: dict[str, pa.DataType]) -> RawTable:
+    """A whole table by ``COPY ... TO STDOUT (FORMAT csv)``, typed by Arrow's CSV reader (NULL text as '')."""
+    from psycopg import sql
+
+    buffer = io.BytesIO()
+    query = sql.SQL("COPY {} ({}) TO STDOUT (FORMAT csv)").format(
+        sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, types)))
+    with cursor.copy(query) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    buffer.seek(0)
+    table = pacsv.read_csv(
+        buffer,
+        read_options=pacsv.ReadOptions(column_names=list(types)),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types=types, true_values=["t"], false_values=["f"],
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    return read_arrow_table(name, label, table)
+
+
 def read_postgres(url: str, log: ProblemLog, only: Collection[str] = TABLES) -> dict[str, RawTable]:
     import psycopg
 
@@ -327,14 +374,22 @@ def read_postgres(url: str, log: ProblemLog, only: Collection[str] = TABLES) -> 
     try:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
             )
-            names = [r[0] for r in cursor.fetchall()]
-            for name in names:
+            found: dict[str, list[tuple[str, str]]] = {}
+            for table_name, column, data_type in cursor.fetchall():
+                found.setdefault(table_name, []).append((column, data_type))
+            for name, columns in found.items():
                 if name not in TABLES or name not in only:
                     continue
+                label = f"{name} (table in PostgreSQL {shown})"
+                types = _postgres_types(name, columns)
+                if types is not None:
+                    tables[name] = _copied_table(cursor, name, label, types)
+                    continue
                 cursor.execute(f'SELECT * FROM "{name}"')
-                tables[name] = _fetched_table(name, f"{name} (table in PostgreSQL {shown})", cursor)
+                tables[name] = _fetched_table(name, label, cursor)
     finally:
         connection.close()
     return tables

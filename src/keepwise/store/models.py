@@ -126,8 +126,8 @@ class Assignment(Base):
     __tablename__ = "assignments"
 
     customer_id: Mapped[str] = mapped_column(sa.String, primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
-    handled_run_id: Mapped[int | None] = mapped_column(default=None)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=None, index=True)
+    handled_run_id: Mapped[int | None] = mapped_column(default=None, index=True)
     handled_at: Mapped[datetime | None] = mapped_column(default=None)
     handled_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
 

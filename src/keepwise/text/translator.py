@@ -13,11 +13,12 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent, parse_pattern
 
 LANGUAGES = ("en", "fa", "ru")
 RIGHT_TO_LEFT = frozenset({"fa"})
@@ -30,6 +31,24 @@ def messages(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     return importlib.import_module(f"keepwise.text.locales.{lang}").MESSAGES
+
+
+@cache
+def babel_locale(name: str) -> Locale:
+    """Babel's ``Locale`` for a name such as ``en_GB``, parsed once (Babel parses a name given as text on
+    every call, which cost more than the formatting itself: the app formats thousands of figures a second)."""
+    return Locale.parse(name)
+
+
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@cache
+def _whole_money_pattern(name: str) -> NumberPattern:
+    """The locale's currency pattern without decimals (money from 1,000 up)."""
+    return parse_pattern(re.sub(r"\.0+", "", babel_locale(name).currency_formats["standard"].pattern))
 
 
 def _babel_locale(lang: str, configured: str | None) -> str:
@@ -68,6 +87,10 @@ class Translator:
         return cls(lang=lang, currency=currency.upper(), locale=_babel_locale(lang, configured_locale))
 
     @property
+    def babel(self) -> Locale:
+        return babel_locale(self.locale)
+
+    @property
     def direction(self) -> str:
         return "rtl" if self.lang in RIGHT_TO_LEFT else "ltr"
 
@@ -82,22 +105,21 @@ class Translator:
             return MISSING
         amount = float(amount)
         if abs(amount) < 1000:
-            return format_currency(amount, self.currency, locale=self.locale)
-        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
-        whole = re.sub(r"\.0+", "", pattern)
-        return format_currency(round(amount), self.currency, format=whole, locale=self.locale, currency_digits=False)
+            return format_currency(amount, self.currency, locale=self.babel)
+        return format_currency(round(amount), self.currency, format=_whole_money_pattern(self.locale),
+                               locale=self.babel, currency_digits=False)
 
     def number(self, value, digits: int = 0) -> str:
         if _is_missing(value):
             return MISSING
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(float(value), format=pattern, locale=self.locale)
+        return format_decimal(float(value), format=_number_pattern(pattern), locale=self.babel)
 
     def percent(self, share, digits: int = 0) -> str:
         if _is_missing(share):
             return MISSING
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-        return format_percent(float(share), format=pattern, locale=self.locale)
+        return format_percent(float(share), format=_number_pattern(pattern), locale=self.babel)
 
     def points(self, share_difference) -> str:
         """A difference of two shares in percentage points, signed (``+1.5 pts``)."""
@@ -114,10 +136,10 @@ class Translator:
             day = day.date()
         if not isinstance(day, date):
             day = date.fromisoformat(str(day)[:10])
-        return format_date(day, format=style, locale=self.locale)
+        return format_date(day, format=style, locale=self.babel)
 
     def month(self, day) -> str:
         """A period label like ``Jun 1998``."""
         if _is_missing(day):
             return MISSING
-        return format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.locale)
+        return format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.babel)

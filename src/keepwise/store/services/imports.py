@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import sqlalchemy as sa
+from psycopg import sql as pgsql
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from keepwise.config import Settings
 from keepwise.data.loader import validate_source
 from keepwise.data.problems import DataError
 from keepwise.data.schema import TABLES
+from keepwise.store.bulk import copy_into
 from keepwise.store.contract import CONTRACT_TABLES, natural_key
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, audit, mutation
@@ -30,32 +32,42 @@ def _insert(session: Session, table: sa.Table):
 
 
 def _copy_upsert_postgres(session: Session, table: sa.Table, key: list[str], arrow: pa.Table) -> None:
-    """PostgreSQL: COPY into a temporary table, then set-based upserts by ``key`` (fast for millions)."""
+    """PostgreSQL: COPY (``keepwise.store.bulk``) straight into an empty table; into a non-empty one COPY
+    into a temporary table, then set-based upserts by ``key``. The table is locked against other
+    writers first, so "empty" stays true until the import commits."""
     names = [c.name for c in table.columns]
-    staging = f"keepwise_import_{table.name}"
-    # Contract table and column names only (never user input) go into these statements.
-    quoted = ", ".join(f'"{n}"' for n in names)
+    target = pgsql.Identifier(table.name)
+    staging = pgsql.Identifier(f"keepwise_import_{table.name}")
+    columns = pgsql.SQL(", ").join(map(pgsql.Identifier, names))
     others = [n for n in names if n not in key]
-    matches = " AND ".join(f't."{k}" = s."{k}"' for k in key)
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
-        with cursor.copy(f'COPY "{staging}" ({quoted}) FROM STDIN') as copy:
-            for batch in arrow.select(names).to_batches(BATCH_ROWS):
-                columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-                for row in zip(*columns, strict=True):
-                    copy.write_row(row)
+        cursor.execute(pgsql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(target))
+        empty = cursor.execute(pgsql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(target)).fetchone()[0]
+        into = target if empty else staging
+        if not empty:
+            cursor.execute(pgsql.SQL("CREATE TEMPORARY TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP")
+                           .format(staging, target))
+        copy_into(cursor, into, names, arrow)
+        if empty:
+            cursor.execute(pgsql.SQL("ANALYZE {}").format(target))  # the planner's statistics, from the first rows
+            return
+        matches = pgsql.SQL(" AND ").join(
+            pgsql.SQL("t.{} = s.{}").format(pgsql.Identifier(k), pgsql.Identifier(k)) for k in key)
         if len(key) == 1:
-            updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in others)
-            cursor.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{staging}" '
-                           f'ON CONFLICT ("{key[0]}") DO UPDATE SET {updates}')
+            updates = pgsql.SQL(", ").join(
+                pgsql.SQL("{} = EXCLUDED.{}").format(pgsql.Identifier(n), pgsql.Identifier(n)) for n in others)
+            cursor.execute(pgsql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO UPDATE SET {}")
+                           .format(target, columns, columns, staging, pgsql.Identifier(key[0]), updates))
         else:
             if others:
-                sets = ", ".join(f'"{n}" = s."{n}"' for n in others)
-                cursor.execute(f'UPDATE "{table.name}" t SET {sets} FROM "{staging}" s WHERE {matches}')
-            cursor.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{staging}" s '
-                           f'WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" t WHERE {matches})')
-        cursor.execute(f'DROP TABLE "{staging}"')
+                sets = pgsql.SQL(", ").join(
+                    pgsql.SQL("{} = s.{}").format(pgsql.Identifier(n), pgsql.Identifier(n)) for n in others)
+                cursor.execute(pgsql.SQL("UPDATE {} t SET {} FROM {} s WHERE {}").format(target, sets, staging, matches))
+            cursor.execute(pgsql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM {} t WHERE {})")
+                           .format(target, columns, columns, staging, target, matches))
+        cursor.execute(pgsql.SQL("DROP TABLE {}").format(staging))
 
 
 def _upsert_with_id(session: Session, table: sa.Table, key: str, rows: list[dict]) -> None:

@@ -15,6 +15,7 @@ from keepwise.config import Settings
 from keepwise.offboard import proposals as build_proposals
 from keepwise.pipeline import PipelineResult, run
 from keepwise.report.chart_data import portfolio_chart_data
+from keepwise.store.bulk import insert_rows
 from keepwise.store.models import Decision, Run, StaffDecision
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, NotFound, audit, mutation, now
@@ -94,8 +95,7 @@ def save_run(session: Session, actor: Actor, result: PipelineResult, source: str
             row[name] = value
         row["proposals"] = json.dumps(proposed.get(row["customer_id"], []), separators=(",", ":"))
         rows.append(row)
-    for start in range(0, len(rows), 5000):
-        session.execute(sa.insert(Decision), rows[start:start + 5000])
+    insert_rows(session, Decision.__table__, rows)
     audit(session, actor, "run.create", "run", record.id, None,
           {"as_of": result.as_of, "customers": record.customers, "source": source})
     return record

@@ -46,21 +46,20 @@ class Worklist:
         return max(1, -(-self.total // self.per_page))
 
 
+def _handled_in(run_id: int):
+    """The decision's customer was marked handled in this run (a semi-join: assignments are few)."""
+    return sa.exists().where(Assignment.customer_id == Decision.customer_id, Assignment.handled_run_id == run_id)
+
+
 def counts(session: Session, run: Run | None = None) -> dict[str, int]:
     """Open (not handled) customers per action in the latest run."""
     run = run or latest_run(session)
     if run is None:
         return {}
-    query = (
-        sa.select(Decision.action, sa.func.count())
-        .select_from(Decision)
-        .outerjoin(Assignment, Assignment.customer_id == Decision.customer_id)
-        .where(Decision.run_id == run.id)
-        .where(sa.or_(Assignment.handled_run_id.is_(None), Assignment.handled_run_id != run.id))
-        .group_by(Decision.action)
-    )
-    found = dict(session.execute(query).all())
-    return {action: int(found.get(action, 0)) for action in ACTIONS}
+    query = sa.select(Decision.action, sa.func.count()).where(Decision.run_id == run.id).group_by(Decision.action)
+    everyone = dict(session.execute(query).all())
+    handled = dict(session.execute(query.where(_handled_in(run.id))).all())
+    return {action: int(everyone.get(action, 0)) - int(handled.get(action, 0)) for action in ACTIONS}
 
 
 def worklist(session: Session, actor: Actor, action: str | None, *, search: str = "", flag: str = "",
@@ -77,29 +76,27 @@ def worklist(session: Session, actor: Actor, action: str | None, *, search: str 
     run = latest_run(session)
     if run is None:
         return Worklist(None, [], 0, page, per_page)
+    conditions = _filters(run.id, actor, action, search, flag, assigned)
+    total = _count(session, run.id, conditions, status)
+    if status != "all":
+        conditions.append(_handled_in(run.id) if status == "handled" else sa.not_(_handled_in(run.id)))
+    order = (Decision.priority, Decision.money_at_stake.desc(), Decision.customer_id)
+    # The page is chosen on run_decisions alone (its order is an index); only its rows are joined.
+    chosen = (sa.select(Decision.customer_id).where(*conditions).order_by(*order)
+              .offset((page - 1) * per_page).limit(per_page).subquery("chosen"))
     customers = CONTRACT_TABLES["customers"]
     handled = sa.and_(Assignment.handled_run_id.is_not(None), Assignment.handled_run_id == run.id)
     query = (
         sa.select(Decision, customers.c.name, User.username, handled.label("is_handled"))
-        .select_from(Decision)
+        .select_from(chosen)
+        .join(Decision, sa.and_(Decision.run_id == run.id, Decision.customer_id == chosen.c.customer_id))
         .outerjoin(customers, customers.c.customer_id == Decision.customer_id)
         .outerjoin(Assignment, Assignment.customer_id == Decision.customer_id)
         .outerjoin(User, User.id == Assignment.user_id)
-        .where(Decision.run_id == run.id)
+        .order_by(*order)
     )
-    if action is not None:
-        query = query.where(Decision.action == action)
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Decision.customer_id).like(pattern),
-                                   sa.func.lower(customers.c.name).like(pattern)))
-    if flag:
-        query = query.where(_has_flag(flag))
-    query = _assignment_filters(query, actor, assigned, status, handled)
-    total = _count(session, run.id, actor, action, search, flag, assigned, status)
-    ordered = query.order_by(Decision.priority, Decision.money_at_stake.desc(), Decision.customer_id)
     rows = []
-    for decision, name, username, is_handled in session.execute(ordered.offset((page - 1) * per_page).limit(per_page)):
+    for decision, name, username, is_handled in session.execute(query):
         rows.append(WorklistRow(decision.customer_id, name or "", decision.action, decision.priority,
                                 decision.money_at_stake or 0.0, decision.flags or "",
                                 (decision.reasons or "").split(";")[0].strip(), username or "", bool(is_handled),
@@ -112,39 +109,35 @@ def _has_flag(flag: str):
                   Decision.flags.like(f"%;{flag};%"))
 
 
-def _count(session: Session, run_id: int, actor: Actor, action: str | None, search: str, flag: str, assigned: str,
-           status: str) -> int:
-    """How many rows the worklist has: only the joins its filters need (a count over 100,000 rows stays cheap)."""
-    query = sa.select(sa.func.count()).select_from(Decision).where(Decision.run_id == run_id)
+def _count(session: Session, run_id: int, conditions: list, status: str) -> int:
+    """How many rows match ``conditions`` and ``status``. Open ones are all of them less the handled
+    ones: two plain counts (an index, and the few handled), where an anti-join probed every row."""
+    def count(*more) -> int:
+        return session.scalar(sa.select(sa.func.count()).select_from(Decision).where(*conditions, *more)) or 0
+
+    handled = count(_handled_in(run_id)) if status != "all" else 0
+    return handled if status == "handled" else count() - handled
+
+
+def _filters(run_id: int, actor: Actor, action: str | None, search: str, flag: str, assigned: str) -> list:
+    """The worklist's conditions on ``run_decisions`` alone (the customer's name and assignment as
+    semi-joins), shared by its count and its page; the open/handled status is added by each."""
+    conditions = [Decision.run_id == run_id]
     if action is not None:
-        query = query.where(Decision.action == action)
+        conditions.append(Decision.action == action)
     if search:
         customers = CONTRACT_TABLES["customers"]
         pattern = f"%{search.lower()}%"
-        query = query.outerjoin(customers, customers.c.customer_id == Decision.customer_id).where(
-            sa.or_(sa.func.lower(Decision.customer_id).like(pattern), sa.func.lower(customers.c.name).like(pattern)))
+        named = sa.exists().where(customers.c.customer_id == Decision.customer_id,
+                                  sa.func.lower(customers.c.name).like(pattern))
+        conditions.append(sa.or_(sa.func.lower(Decision.customer_id).like(pattern), named))
     if flag:
-        query = query.where(_has_flag(flag))
-    if assigned or status != "all":
-        query = query.outerjoin(Assignment, Assignment.customer_id == Decision.customer_id)
-        handled = sa.and_(Assignment.handled_run_id.is_not(None), Assignment.handled_run_id == run_id)
-        query = _assignment_filters(query, actor, assigned, status, handled)
-    return session.scalar(query) or 0
-
-
-def _assignment_filters(query, actor: Actor, assigned: str, status: str, handled):
-    """The worklist's "assigned to" and "open/handled" filters (``handled``: handled in this run)."""
-    if assigned == "me":
-        query = query.where(Assignment.user_id == actor.user_id)
-    elif assigned == "unassigned":
-        query = query.where(Assignment.user_id.is_(None))
-    elif assigned == "assigned":
-        query = query.where(Assignment.user_id.is_not(None))
-    if status == "open":
-        query = query.where(sa.not_(sa.func.coalesce(handled, False)))
-    elif status == "handled":
-        query = query.where(handled)
-    return query
+        conditions.append(_has_flag(flag))
+    if assigned:
+        who = Assignment.user_id == actor.user_id if assigned == "me" else Assignment.user_id.is_not(None)
+        someone = sa.exists().where(Assignment.customer_id == Decision.customer_id, who)
+        conditions.append(sa.not_(someone) if assigned == "unassigned" else someone)
+    return conditions
 
 
 def _assignment_state(row: Assignment | None) -> dict:
