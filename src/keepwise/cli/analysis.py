@@ -102,6 +102,8 @@ def assess(
     if verbose:
         for note in run.notes:
             say(note, "yellow", label="detail")
+        stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in run.seconds.items())
+        say(f"seconds per stage: {stages}", "yellow", label="detail")
     counts = run.assessment["action"].value_counts()
     if as_json:
         print_json({
