@@ -8,6 +8,7 @@ the reasons catalogs and the customer's own figures) that the text layer phrases
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
 from keepwise.text.phrase import Phraser
 
-__all__ = ["PHRASES", "churn_reason_facts", "churn_reasons"]
+__all__ = ["PHRASES", "churn_reason_facts", "churn_reasons", "phrase_facts"]
 
 
 @dataclass
@@ -239,6 +240,19 @@ def churn_reasons(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Ite
                   *, frames: FeatureFrames | None = None, lang: str = "en") -> dict[str, list[str]]:
     """``churn_reason_facts`` phrased in ``lang`` by the text layer (keepwise.text.phrase)."""
     facts = churn_reason_facts(model, ds, as_of, customer_ids, top, frames=frames)
-    phraser = Phraser(lang, model.settings.general.currency)
-    return {customer_id: [phraser.phrase(code, values) for code, values in found]
-            for customer_id, found in facts.items()}
+    return phrase_facts(facts, Phraser(lang, model.settings.general.currency))
+
+
+def phrase_facts(facts: dict[str, list[Fact]], phraser: Phraser) -> dict[str, list[str]]:
+    """Every customer's facts phrased, in order: each code phrased for all its customers at once
+    (``Phraser.phrase_column``), each distinct figure formatted once."""
+    texts: dict[str, list[str]] = {customer_id: [""] * len(found) for customer_id, found in facts.items()}
+    by_code: dict[tuple[str, tuple[str, ...]], list[tuple[str, int, dict]]] = defaultdict(list)
+    for customer_id, found in facts.items():
+        for position, (code, values) in enumerate(found):
+            by_code[(code, tuple(values))].append((customer_id, position, values))
+    for (code, names), items in by_code.items():
+        columns = {name: [values[name] for _, _, values in items] for name in names}
+        for (customer_id, position, _), text in zip(items, phraser.phrase_column(code, columns, len(items)), strict=True):
+            texts[customer_id][position] = text
+    return texts

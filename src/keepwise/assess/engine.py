@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.assess.actions import decide_actions, priority_rank, problem_weights
-from keepwise.assess.evidence import build_evidence, build_facts, phrase_reasons
+from keepwise.assess.evidence import build_evidence, build_facts, join_per_row
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
@@ -58,13 +58,25 @@ def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: 
     """Model p_alive / churn_risk / clv where given; the rhythm rule fills customers the model left out."""
     model = model.drop_duplicates("customer_id").set_index("customer_id")
     merged = rhythm.copy()
+    positions = model.index.get_indexer(customer_ids)  # -1: the model left the customer out
+    found = positions >= 0
     for column in ("p_alive", "churn_risk", "clv"):
         if column in model:
-            values = pd.Series(customer_ids.to_numpy(), index=rhythm.index).map(model[column])
-            merged[column] = values.astype(float).fillna(rhythm[column])
+            values = np.full(len(positions), np.nan)
+            values[found] = model[column].to_numpy(float)[positions[found]]
+            merged[column] = pd.Series(values, index=rhythm.index).fillna(rhythm[column])
     merged["p_alive"] = merged["p_alive"].clip(0.0, 1.0)
     merged["churn_risk"] = merged["churn_risk"].clip(0.0, 1.0)
     return merged
+
+
+def _flag_list(flags: pd.DataFrame, state: str) -> np.ndarray:
+    """Per customer, the flag codes in ``state`` (current or stopped), in the contract's order, joined with ``;``."""
+    parts = []
+    for code in FLAG_CODES:
+        rows = np.flatnonzero(flags[f"{code}_{state}"].to_numpy(bool))
+        parts.append((rows, np.full(len(rows), code, dtype=object)))
+    return join_per_row(len(flags), parts, ";")
 
 
 def assess_frames(
@@ -94,15 +106,11 @@ def assess_frames(
     decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
     priority = priority_rank(decisions, settings)
 
-    codes = np.asarray(FLAG_CODES, dtype=object)
-    current = flags[[f"{code}_current" for code in FLAG_CODES]].to_numpy(bool)
-    stopped = flags[[f"{code}_stopped" for code in FLAG_CODES]].to_numpy(bool)
-    flag_text = np.array([";".join(codes[row]) for row in current], dtype=object)
-    past_text = np.array([";".join(codes[row]) for row in stopped], dtype=object)
+    flag_text = _flag_list(flags, "current")
+    past_text = _flag_list(flags, "stopped")
 
-    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings).per_customer()
-    language = lang or reasons_language(settings)
-    reasons = phrase_reasons(facts, language, settings.general.currency)
+    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings)
+    reasons = facts.phrase(lang or reasons_language(settings), settings.general.currency)
     evidence = build_evidence(flags, weights, facts)
     result = pd.DataFrame(
         {

@@ -10,6 +10,7 @@ flag's state) as JSON, so ``explain`` and the report can phrase them in any lang
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -21,12 +22,18 @@ from keepwise.config import Settings
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.text.phrase import Phraser
 
-__all__ = ["build_evidence", "build_facts", "phrase_reasons"]
+__all__ = ["Facts", "build_evidence", "build_facts", "join_per_row", "json_column"]
 
 INCIDENT_KINDS = ("fraud", "chargeback", "unethical_request", "policy_abuse")
 
 
 def _day(moments: pd.Series) -> np.ndarray:
+    """ISO days (``YYYY-MM-DD``), "" where there is none."""
+    if isinstance(moments.dtype, np.dtype) and moments.dtype.kind == "M":
+        days = moments.to_numpy().astype("datetime64[D]")
+        text = days.astype(str).astype(object)
+        text[np.isnat(days)] = ""
+        return text
     return moments.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
 
 
@@ -46,6 +53,16 @@ def _months(days) -> np.ndarray:
     return _int((pd.Series(days).astype(float) / DAYS_PER_MONTH).round())
 
 
+class _Rows:
+    """The rows of ``frame`` where ``mask`` holds, column by column (no copy of the whole frame)."""
+
+    def __init__(self, frame: pd.DataFrame, mask: pd.Series):
+        self.frame, self.mask = frame, mask
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return self.frame[column][self.mask]
+
+
 class Facts:
     """Reason facts per customer, kind by kind, in a fixed order: ``(code, rows, {name: values})``."""
 
@@ -60,6 +77,25 @@ class Facts:
         rows = np.flatnonzero(mask.to_numpy())
         values = build(mask) if build else {}
         self.kinds.append((code, rows, {k: np.asarray(v, dtype=object) for k, v in values.items()}))
+
+    def phrase(self, lang: str, currency: str) -> np.ndarray:
+        """The ``reasons`` column: each customer's facts phrased in ``lang``, joined with ``;``.
+
+        Each kind is phrased for all its customers at once (``Phraser.phrase_column``)."""
+        phraser = Phraser(lang, currency)
+        return join_per_row(len(self.index), (
+            (rows, phraser.phrase_column(code, values, len(rows))) for code, rows, values in self.kinds), ";")
+
+    def json_items(self) -> np.ndarray:
+        """Per customer, the facts as JSON list items ``["code",{figures}]`` joined with ``,``."""
+        parts = []
+        for code, rows, values in self.kinds:
+            text: np.ndarray | str = "[" + json.dumps(code, ensure_ascii=False) + ",{"
+            for position, (name, column) in enumerate(values.items()):
+                key = ("," if position else "") + json.dumps(name, ensure_ascii=False) + ":"
+                text = text + key + json_column(column)
+            parts.append((rows, np.full(len(rows), text + "}]", dtype=object) if isinstance(text, str) else text + "}]"))
+        return join_per_row(len(self.index), parts, ",")
 
     def per_customer(self) -> list[list[tuple[str, dict]]]:
         out: list[list[tuple[str, dict]]] = [[] for _ in range(len(self.index))]
@@ -88,7 +124,7 @@ def build_facts(
     action = decisions["action"]
 
     def rows(m):
-        return f.loc[m]
+        return _Rows(f, m)
 
     # The business's own failures come first: they are what to fix.
     facts.add("service_substantiated", flags["service_substantiated_complaints"], lambda m: {
@@ -217,12 +253,19 @@ def build_facts(
     return facts
 
 
-def phrase_reasons(per_customer: list[list[tuple[str, dict]]], lang: str, currency: str) -> np.ndarray:
-    """The ``reasons`` column: each customer's facts phrased in ``lang``, joined with ``;``."""
-    phraser = Phraser(lang, currency)
-    return np.array(
-        [";".join(phraser.phrase(code, values) for code, values in items) for items in per_customer], dtype=object
-    )
+def join_per_row(size: int, parts, separator: str) -> np.ndarray:
+    """``separator.join`` per row of texts given part by part: ``parts`` yields ``(rows, texts)`` in
+    order; a row's texts are joined in the order of the parts that name it ("" for none)."""
+    parts = [(np.asarray(rows, dtype=np.int64), texts) for rows, texts in parts if len(rows)]
+    if not parts:
+        return np.full(size, "", dtype=object)
+    rows = np.concatenate([rows for rows, _ in parts])
+    texts = np.concatenate([np.asarray(texts, dtype=object) for _, texts in parts])
+    order = np.argsort(rows, kind="stable")  # by row, each row's texts in the parts' order
+    texts = texts[order].tolist()
+    ends = np.cumsum(np.bincount(rows, minlength=size)).tolist()
+    starts = [0, *ends[:-1]]
+    return np.array([separator.join(texts[start:end]) for start, end in zip(starts, ends, strict=True)], dtype=object)
 
 
 def _plain(value):
@@ -231,35 +274,81 @@ def _plain(value):
     return value
 
 
-def build_evidence(
-    flags: pd.DataFrame, weights: pd.DataFrame, per_customer: list[list[tuple[str, dict]]]
-) -> np.ndarray:
+def _json_number(value) -> str:
+    """What ``json.dumps`` writes for a number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)
+    return repr(value)
+
+
+def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> np.ndarray:
+    """``encode`` once per distinct key (equal keys are equal values), spread back to every value."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = np.array([encode(value) for value in values[first].tolist()], dtype=object)
+    return texts[inverse.reshape(-1)]
+
+
+def json_column(values) -> np.ndarray:
+    """``json.dumps`` of every value (numpy scalars as Python's), each distinct value encoded once."""
+    values = np.asarray(values, dtype=object)
+    if len(values) == 0:
+        return values
+    kinds = {type(value) for value in values}
+    if kinds <= {float, np.float64}:
+        # By bit pattern, so -0.0 and 0.0 stay apart (json writes them differently).
+        floats = values.astype(np.float64)
+        return _json_distinct(floats, floats.view(np.int64), _json_number)
+    if kinds <= {int, np.int64}:
+        ints = values.astype(np.int64)
+        return _json_distinct(ints, ints, _json_number)
+    if kinds == {str}:
+        codes, uniques = pd.factorize(values)
+        texts = np.array([json.dumps(value, ensure_ascii=False) for value in uniques], dtype=object)
+        return texts[codes]
+    return np.array([json.dumps(_plain(value), ensure_ascii=False) for value in values], dtype=object)
+
+
+def _json_rounded(values: np.ndarray) -> np.ndarray:
+    """``json.dumps(round(float(v), 2))`` of every value, each distinct value once."""
+    values = np.asarray(values, dtype=np.float64)
+    return _json_distinct(values, values.view(np.int64), lambda value: _json_number(round(value, 2)))
+
+
+def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts) -> np.ndarray:
     """A JSON object per customer: each problem raised (current or stopped) with its weight, cost and
-    latest record, and the reason facts (``reasons``: ``[code, {figures}]`` in order)."""
+    latest record, and the reason facts (``reasons``: ``[code, {figures}]`` in order).
+
+    Built column by column: each part is the same text ``json.dumps(..., separators=(",", ":"),
+    ensure_ascii=False)`` writes for the record."""
+    size = len(flags)
     raised = flags[list(FLAG_CODES)].to_numpy(bool)
-    stopped = {code: flags[f"{code}_stopped"].to_numpy(bool) for code in FLAG_CODES}
-    last = {code: _day(flags[f"{code}_last_at"]) for code in FLAG_CODES}
-    weight = {code: weights[code].to_numpy(float) for code in PROBLEM_FLAGS}
-    cost = {code: weights[f"cost_{code}"].to_numpy(float) for code in MONEY_PROBLEMS}
-    service = {kind: flags[f"service_{kind}"].to_numpy(bool) for kind in SERVICE_FAILURES}
-    evidence = np.empty(len(flags), dtype=object)
-    for row in range(len(flags)):
-        record: dict = {}
-        problems = {}
-        for position, code in enumerate(FLAG_CODES):
-            if not raised[row, position]:
-                continue
-            item = {"state": "stopped" if stopped[code][row] else "current", "last_at": last[code][row] or None}
-            if code in weight:
-                item["weight"] = round(float(weight[code][row]), 2)
-            if code in cost:
-                item["cost"] = round(float(cost[code][row]), 2)
-            problems[code] = item
-        if problems:
-            record["flags"] = problems
-        failures = [kind for kind in SERVICE_FAILURES if service[kind][row]]
-        if failures:
-            record["service_failures"] = failures
-        record["reasons"] = [[code, {k: _plain(v) for k, v in values.items()}] for code, values in per_customer[row]]
-        evidence[row] = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-    return evidence
+    problems = []
+    for position, code in enumerate(FLAG_CODES):
+        rows = np.flatnonzero(raised[:, position])
+        if len(rows) == 0:
+            continue
+        stopped = flags[f"{code}_stopped"].to_numpy(bool)[rows]
+        state = np.where(stopped, '"state":"stopped"', '"state":"current"').astype(object)
+        last = _day(flags[f"{code}_last_at"].iloc[rows])
+        last_json = np.where(last == "", "null", json_column(np.where(last == "", "-", last)))
+        text = json.dumps(code) + ":{" + state + ',"last_at":' + last_json
+        if code in PROBLEM_FLAGS:
+            text = text + ',"weight":' + _json_rounded(weights[code].to_numpy(float)[rows])
+        if code in MONEY_PROBLEMS:
+            text = text + ',"cost":' + _json_rounded(weights[f"cost_{code}"].to_numpy(float)[rows])
+        problems.append((rows, text + "}"))
+    failures = []
+    for kind in SERVICE_FAILURES:
+        rows = np.flatnonzero(flags[f"service_{kind}"].to_numpy(bool))
+        failures.append((rows, np.full(len(rows), json.dumps(kind), dtype=object)))
+    sections = [
+        (problems, '"flags":{', "}"),
+        (failures, '"service_failures":[', "]"),
+    ]
+    parts = []
+    for items, start, end in sections:
+        joined = join_per_row(size, items, ",")
+        rows = np.flatnonzero(joined != "")
+        parts.append((rows, start + joined[rows] + end))
+    parts.append((np.arange(size), '"reasons":[' + facts.json_items() + "]"))
+    return "{" + join_per_row(size, parts, ",") + "}"

@@ -9,7 +9,6 @@ import typer
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from keepwise.assess.engine import reasons_language
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
     AsOfOpt,
@@ -19,9 +18,8 @@ from keepwise.cli.common import (
     SparkMasterOpt,
     app,
     console,
-    engine_or_exit,
     err_console,
-    load_as_of,
+    load_on_engine,
     print_json,
     require_choice,
     run_or_exit,
@@ -29,7 +27,6 @@ from keepwise.cli.common import (
     settings_or_exit,
     show,
 )
-from keepwise.metrics.periods import PERIODS
 from keepwise.text import LANGUAGES
 from keepwise.text.translator import messages
 
@@ -41,16 +38,19 @@ def metrics(
     period: Annotated[str, typer.Option(help="month, quarter or year.")] = "month",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
 
     from keepwise.campaigns import exit_survey_facts
     from keepwise.cli.cadence_commands import exit_survey_lines
+    from keepwise.metrics.periods import PERIODS
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
     require_choice(period, "--period", PERIODS)
-    day, dataset = load_as_of(data, as_of, config)
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     exits = run_or_exit(lambda: exit_survey_facts(dataset, day, period, summary.rfm))
     if as_json:
@@ -84,6 +84,7 @@ def assess(
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from keepwise.assess import assess_with_models, write_assessment
+    from keepwise.assess.engine import reasons_language
     from keepwise.cadence import with_tier
     from keepwise.output import format_for
 
@@ -91,8 +92,7 @@ def assess(
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    day, dataset = load_as_of(data, as_of, config)
-    dataset = engine_or_exit(dataset, engine, spark_master)
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
     write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt)
@@ -102,6 +102,8 @@ def assess(
     if verbose:
         for note in run.notes:
             say(note, "yellow", label="detail")
+        stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in run.seconds.items())
+        say(f"seconds per stage: {stages}", "yellow", label="detail")
     counts = run.assessment["action"].value_counts()
     if as_json:
         print_json({
@@ -141,6 +143,8 @@ def explain(
         str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
     ] = None,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
 
@@ -149,7 +153,7 @@ def explain(
 
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    day, dataset = load_as_of(data, as_of, config)
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     try:
         dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day, lang=lang))
     except KeyError:
@@ -169,14 +173,17 @@ def report(
     lang: Annotated[str, typer.Option("--lang", help="en, fa (right-to-left) or ru.")] = "en",
     period: Annotated[str, typer.Option(help="month, quarter or year, for churn per period.")] = "month",
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """One self-contained HTML report of the customer base (opens with no network)."""
+    from keepwise.metrics.periods import PERIODS
     from keepwise.pipeline import analyse
     from keepwise.report.build import build_report
 
     require_choice(lang, "--lang", LANGUAGES)
     require_choice(period, "--period", PERIODS)
-    day, dataset = load_as_of(data, as_of, config)
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
     path = build_report(result, out, lang=lang, learning=result.learning)
     show(Text(f"Report: {path}"))

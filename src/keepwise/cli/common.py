@@ -150,6 +150,12 @@ def load_or_exit(data: str, as_of: date | None, settings: Settings, tables: Coll
     return dataset
 
 
+EngineOpt = Annotated[str | None, typer.Option(
+    "--engine", help="duckdb (default) or spark: where features and model statistics are computed.")]
+SparkMasterOpt = Annotated[str | None, typer.Option(
+    "--spark-master", help="Spark master URL with --engine spark (default [engine] spark_master), e.g. local[2].")]
+
+
 def load_as_of(data: str, as_of: str, config: Path | None):
     """The shared start of every command that judges data as of a day: settings, the day, the data."""
     settings = settings_or_exit(config)
@@ -157,10 +163,10 @@ def load_as_of(data: str, as_of: str, config: Path | None):
     return day, load_or_exit(data, day, settings)
 
 
-EngineOpt = Annotated[str | None, typer.Option(
-    "--engine", help="duckdb (default) or spark: where features and model statistics are computed.")]
-SparkMasterOpt = Annotated[str | None, typer.Option(
-    "--spark-master", help="Spark master URL with --engine spark (default [engine] spark_master), e.g. local[2].")]
+def load_on_engine(data: str, as_of: str, config: Path | None, engine: str | None, spark_master: str | None):
+    """``load_as_of``, then the data on the engine the command's ``--engine``/``--spark-master`` choose."""
+    day, dataset = load_as_of(data, as_of, config)
+    return day, engine_or_exit(dataset, engine, spark_master)
 
 
 def engine_or_exit(dataset, engine: str | None, spark_master: str | None):

@@ -12,15 +12,23 @@ The assessment produces facts: a reason code and its figures (counts, amounts, s
 Plural forms come from Babel's plural rules for the language (``Locale.plural_form``): the catalog
 has one form of each word per category, and ``{word@count}`` picks the form for ``count``. Persian
 text gets Persian digits.
+
+``Phraser.phrase_column`` phrases one code for many customers at once: each distinct figure is
+formatted once, and the compiled template is filled by column concatenation, word for word what
+``phrase`` gives row by row.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import string
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 
+import numpy as np
+import pandas as pd
 from babel import Locale
 from babel.numbers import format_currency, format_percent, get_decimal_symbol, get_group_symbol
 
@@ -30,6 +38,34 @@ __all__ = ["Phraser", "phrase_all"]
 
 _WORD = re.compile(r"\{(\w+)@(\w+)\}")
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
+
+
+# A compiled template: literal text, ("word", word, count name) and ("field", name) pieces, in order.
+_Piece = str | tuple[str, str, str]
+
+
+@cache
+def _compile(template: str) -> tuple[_Piece, ...] | None:
+    """The template as pieces, or None when it uses more than plain ``{name}`` fields (format specs,
+    conversions, attribute or index access): those are phrased row by row."""
+    pieces: list[_Piece] = []
+    position = 0
+    parser = string.Formatter()
+    for match in [*_WORD.finditer(template), None]:
+        literal = template[position:match.start() if match else len(template)]
+        for text, name, spec, conversion in parser.parse(literal):
+            if text:
+                pieces.append(text)
+            if name is None:
+                continue
+            if spec or conversion or not name.isidentifier():
+                return None
+            pieces.append(("field", name, ""))
+        if match is None:
+            break
+        pieces.append(("word", match.group(1), match.group(2)))
+        position = match.end()
+    return tuple(pieces)
 
 
 @cache
@@ -89,26 +125,34 @@ class Phraser:
             return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
         return iso[:10]
 
+    def _span(self, value) -> str:
+        text = str(value)
+        return self._date(value) if "..." not in text else "–".join(self._date(part) for part in text.split("..."))
+
+    def _share(self, value) -> str:
+        return format_percent(float(value), format="#,##0.#%", locale=self.lang)
+
+    def _renderer(self, name: str):
+        """How a figure called ``name`` is written (before Persian digits): one function per name."""
+        if name.endswith("_day") or name == "span":
+            return self._span
+        if name.endswith("_money"):
+            return lambda value: self._money(float(value))
+        if name.endswith("_share"):
+            return self._share
+        if name.endswith("_decimal") or name.endswith("_hours"):
+            return lambda value: self._number(round(float(value), 1), 1)
+        if name == "problem":
+            return self.problems.__getitem__
+        if name == "feature":  # a column name no template knows (keepwise.assess.churn_reasons)
+            return lambda value: str(value).replace("_", " ")
+        return lambda value: self._number(int(value), 0)
+
     def format_value(self, name: str, value) -> str:
         key = (name.rsplit("_", 1)[-1], value)
         if key in self._cache:
             return self._cache[key]
-        if name.endswith("_day") or name == "span":
-            text = self._date(value) if "..." not in str(value) else "–".join(
-                self._date(part) for part in str(value).split("...")
-            )
-        elif name.endswith("_money"):
-            text = self._money(float(value))
-        elif name.endswith("_share"):
-            text = format_percent(float(value), format="#,##0.#%", locale=self.lang)
-        elif name.endswith("_decimal") or name.endswith("_hours"):
-            text = self._number(round(float(value), 1), 1)
-        elif name == "problem":
-            text = self.problems[value]
-        elif name == "feature":  # a column name no template knows (keepwise.assess.churn_reasons)
-            text = str(value).replace("_", " ")
-        else:
-            text = self._number(int(value), 0)
+        text = self._renderer(name)(value)
         if self.lang == "fa":
             text = text.translate(_PERSIAN_DIGITS)
         self._cache[key] = text
@@ -124,6 +168,40 @@ class Phraser:
             values["span"] = self.format_value("span", first if first == last or not last else f"{first}...{last}")
         text = template.format(**values)
         return text.replace(";", ",")  # reasons are joined with ";"
+
+    def _distinct(self, values: np.ndarray, render) -> np.ndarray:
+        """``render(value)`` for every value, called once per distinct value."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        if len(uniques) and pd.isna(uniques).any():  # None and NaN are one "missing" to factorize
+            return np.array([render(value) for value in values], dtype=object)
+        texts = np.array([render(value) for value in uniques], dtype=object)
+        return texts[codes] if len(codes) else np.empty(0, dtype=object)
+
+    def phrase_column(self, code: str, facts: Mapping[str, object], size: int) -> np.ndarray:
+        """``phrase(code, ...)`` for ``size`` customers at once: ``facts`` maps each figure's name to
+        its values, one per customer. Returns the texts, one per customer, exactly as ``phrase``."""
+        columns = {name: np.asarray(values, dtype=object) for name, values in facts.items()}
+        pieces = _compile(self.reasons[code])
+        if pieces is None:
+            return np.array([self.phrase(code, {name: column[row] for name, column in columns.items()})
+                             for row in range(size)], dtype=object)
+        if "first_day" in columns and "last_day" in columns:
+            columns["span"] = np.array([first if first == last or not last else f"{first}...{last}"
+                                        for first, last in zip(columns["first_day"], columns["last_day"], strict=True)],
+                                       dtype=object)
+        text = np.full(size, "", dtype=object)
+        for piece in pieces:
+            if isinstance(piece, str):
+                part = piece.replace(";", ",")
+            elif piece[0] == "word":
+                part = self._distinct(columns[piece[2]], lambda count, w=piece[1]: self.word(w, count).replace(";", ","))
+            else:
+                render = self._renderer(piece[1])
+                if self.lang == "fa":
+                    render = lambda value, r=render: r(value).translate(_PERSIAN_DIGITS)  # noqa: E731
+                part = self._distinct(columns[piece[1]], lambda value, r=render: r(value).replace(";", ","))
+            text = text + part
+        return text
 
 
 def phrase_all(facts: list[tuple[str, dict]], lang: str, currency: str = "EUR") -> list[str]:

@@ -1,0 +1,61 @@
+"""Phrasing a reason for many customers at once gives, word for word, what phrasing each alone gives."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from keepwise.text import LANGUAGES
+from keepwise.text.phrase import Phraser
+
+_FIELD = re.compile(r"\{(\w+)(?:@(\w+))?\}")
+
+
+def _figures(name: str, row: int):
+    """A figure of the kind its name says, varied by row (plural forms, signs, empty dates, one-day spans)."""
+    if name.endswith("_day"):
+        days = ["2024-01-31", "2025-06-30", "", "2026-02-28"]
+        return days[row % 4] if name != "last_day" else days[(row // 2) % 4]
+    if name.endswith("_money"):
+        return [0.0, -0.0, 1.5, -1234.56, 1234567.891, 21.0][row % 6]
+    if name.endswith("_share"):
+        return [0.0, 0.005, 0.25, 1.0, 0.1234][row % 5]
+    if name.endswith("_decimal") or name.endswith("_hours"):
+        return [0.0, 1.04, 2.5, 12345.67][row % 4]
+    if name == "problem":
+        return ["bad_payer", "fickle", "return_abuser", "chronic_complainer"][row % 4]
+    if name == "feature":
+        return ["new_column", "other"][row % 2]
+    return [0, 1, 2, 3, 5, 11, 21, 22, 101, 1234][row % 10]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_reason_phrased_as_a_column_equals_phrasing_row_by_row(lang):
+    phraser = Phraser(lang, "EUR")
+    reference = Phraser(lang, "EUR")
+    size = 40
+    for code, template in phraser.reasons.items():
+        names = {match.group(2) or match.group(1) for match in _FIELD.finditer(template)} - {"span"}
+        if "span" in template:
+            names |= {"first_day", "last_day"}
+        columns = {name: [_figures(name, row) for row in range(size)] for name in sorted(names)}
+        texts = phraser.phrase_column(code, columns, size)
+        expected = [reference.phrase(code, {name: column[row] for name, column in columns.items()}) for row in range(size)]
+        assert list(texts) == expected, code
+
+
+def test_a_template_with_a_format_spec_is_phrased_row_by_row_the_same(monkeypatch):
+    phraser = Phraser("en", "EUR")
+    monkeypatch.setitem(phraser.reasons, "spec_test", "{n} {order@n}; {n!r:>4} {amount_money}")
+    columns = {"n": [1, 2, 30], "amount_money": [1.0, -2.5, 3.25]}
+    texts = phraser.phrase_column("spec_test", columns, 3)
+    assert list(texts) == ["1 order,  '1' €1.00", "2 orders,  '2' -€2.50", "30 orders, '30' €3.25"]
+    rows = zip(columns["n"], columns["amount_money"], strict=True)
+    assert list(texts) == [phraser.phrase("spec_test", {"n": n, "amount_money": a}) for n, a in rows]
+    assert isinstance(texts, np.ndarray)
+
+
+def test_no_customers_give_no_texts():
+    assert len(Phraser("ru", "EUR").phrase_column("last_order", {"last_day": [], "days": [], "gap": []}, 0)) == 0
