@@ -114,6 +114,25 @@ def test_transaction_statistics_equal_the_compressed_summary(seed, span_days, un
     pd.testing.assert_frame_equal(fast, general, check_dtype=False)
 
 
+@pytest.mark.parametrize("seed, span_days", [(1, 200), (3, 1025), (4, 5000)])
+@pytest.mark.parametrize("unit", ["day", "week"])
+def test_transaction_statistics_with_a_holdout_equal_the_compressed_summary(seed, span_days, unit):
+    """Split by whether the customer bought in the held-out days, the bitmap route still gives the
+    general route's rows, on both sides of the held-out days' start, and leaves out customers who
+    first bought in them."""
+    orders = ibis.memtable(_random_orders(seed, 300, span_days))
+    end, observed = datetime.date(2024, 12, 11), datetime.date(2024, 12, 31)
+    columns = ["frequency", "recency", "T", "bought_in_holdout"]
+    fast = transaction_statistics(orders, end, unit, observation_end=observed).to_pandas()
+    summary = rfm_summary(orders, end, unit, observation_end=observed)
+    general = sufficient_statistics(summary.mutate(bought_in_holdout=(summary.frequency_holdout > 0).cast("int64")),
+                                    tuple(columns)).to_pandas()
+    assert fast.columns.tolist() == [*columns, "n_customers"]
+    assert fast["bought_in_holdout"].nunique() == 2
+    assert fast["n_customers"].sum() == general["n_customers"].sum() == summary.count().execute() > 250
+    pd.testing.assert_frame_equal(fast, general, check_dtype=False)
+
+
 def test_transaction_statistics_on_hand_made_orders_and_cdnow(cdnow_orders, cdnow_summary):
     frame = _statistics_frame(transaction_statistics(_orders(ORDERS), datetime.date(2024, 1, 31)))
     assert frame.to_dict("records") == [{"frequency": 0, "recency": 0.0, "T": 0.0, "n_customers": 1},

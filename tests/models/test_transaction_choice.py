@@ -46,3 +46,40 @@ def test_one_time_buyers_p_alive_falls_with_time_under_the_candidates_not_under_
         assert np.all(np.diff(p_alive) < 0), name
     bgnbd = transaction_fitter("bgnbd").fit(x, t_x, t).conditional_probability_alive(zeros, zeros, ages)
     assert np.allclose(bgnbd, 1.0)
+
+
+def test_the_choice_on_compressed_statistics_equals_the_per_customer_fit_and_mean():
+    # The engine's (frequency, recency, T, bought) rows with their counts are the customers collapsed:
+    # the counts add up to the customers, the weighted fits give the per-customer fits' parameters and
+    # the weighted Brier score the per-customer mean.
+    from datetime import timedelta
+
+    from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary, summary_arrays, transaction_statistics
+
+    ds = load(cdnow_folder(), AS_OF)
+    config = ds.settings.clv
+    calibration_end = AS_OF - timedelta(days=config.holdout_days)
+    customers = rfm_summary(ds.table("orders"), calibration_end, config.time_unit, observation_end=AS_OF).to_pandas()
+    customers["bought_in_holdout"] = (customers["frequency_holdout"] > 0).astype(int)
+    columns = ["frequency", "recency", "T", "bought_in_holdout"]
+    statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end, config.time_unit,
+                                                      observation_end=AS_OF))
+    expected = customers.groupby(columns).size()
+    assert len(statistics["n_customers"]) == len(expected) < len(customers)
+    assert statistics["n_customers"].sum() == len(customers)
+    counted = dict(zip(zip(*(statistics[c] for c in columns), strict=True), statistics["n_customers"], strict=True))
+    assert counted == {tuple(float(v) for v in key): n for key, n in expected.items()}
+
+    x, t_x, t = (customers[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    bought = customers["bought_in_holdout"].to_numpy(dtype=float)
+    horizon = config.holdout_days / TIME_UNIT_DAYS[config.time_unit]
+    choice = choose_transaction_model(ds, AS_OF)
+    assert set(choice.scores) == set(config.transaction_candidates)
+    for name, score in choice.scores.items():
+        per_customer = transaction_fitter(name).fit(x, t_x, t)
+        weighted = transaction_fitter(name).fit(statistics["frequency"], statistics["recency"], statistics["T"],
+                                                weights=statistics["n_customers"])
+        for key, value in per_customer.params_.items():
+            assert np.isclose(weighted.params_[key], value, rtol=1e-9, atol=0), (name, key)
+        p_buy = np.clip(per_customer.probability_of_purchase_in_next(horizon, x, t_x, t), 0.0, 1.0)
+        assert np.isclose(score, np.mean((p_buy - bought) ** 2), rtol=1e-9, atol=0), name

@@ -4,7 +4,9 @@
 ``as_of - holdout_days`` and scores, on the customers known then, its probability of at least one
 purchase in the held-out days against what they did (Brier score, lower is better). The best is then
 fitted on all orders up to ``as_of``. The choice and its figures are stated, so the output can say which
-model was used and why.
+model was used and why. The fits and the score take the customers collapsed in the engine to their
+distinct (frequency, recency, T, bought in the held-out days) with a count (``transaction_statistics``), the
+count weighting each row, which gives the per-customer fits and mean exactly.
 
 BG/NBD is not a default candidate: under it a customer who never bought again is alive with
 probability 1 however long ago their one purchase was. MBG/NBD and Pareto/NBD let every customer's
@@ -21,7 +23,7 @@ import numpy as np
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.models.fitting import transaction_fitter
-from keepwise.models.summary import TIME_UNIT_DAYS, rfm_summary
+from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics
 
 __all__ = ["TransactionChoice", "choose_transaction_model", "with_transaction_model"]
 
@@ -42,19 +44,19 @@ def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None
     unit = config.time_unit
     unit_days = TIME_UNIT_DAYS[unit]
     calibration_end = as_of - timedelta(days=config.holdout_days)
-    summary = rfm_summary(ds.table("orders"), calibration_end, unit, observation_end=as_of).to_pandas()
+    statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end, unit, observation_end=as_of))
     candidates = list(config.transaction_candidates)
-    if summary.empty:
+    if statistics["n_customers"].size == 0:
         return TransactionChoice(
             candidates[0], f"{candidates[0]}: no orders before the held-out {config.holdout_days} days to compare on"
         )
-    x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
-    bought = (summary["frequency_holdout"].to_numpy(dtype=float) > 0).astype(float)
+    x, t_x, t_cal, customers = (statistics[c] for c in ("frequency", "recency", "T", "n_customers"))
+    bought = statistics["bought_in_holdout"]
     horizon = config.holdout_days / unit_days
     choice = TransactionChoice(None, "")
     for name in candidates:
         try:
-            fitter = transaction_fitter(name).fit(x, t_x, t_cal)
+            fitter = transaction_fitter(name).fit(x, t_x, t_cal, weights=customers)
             p_buy = np.clip(fitter.probability_of_purchase_in_next(horizon, x, t_x, t_cal), 0.0, 1.0)
         except ValueError as error:  # ConvergenceError included
             choice.failures[name] = str(error)
@@ -62,7 +64,8 @@ def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None
         if not np.all(np.isfinite(p_buy)):
             choice.failures[name] = "its predictions are not finite numbers on this data"
             continue
-        choice.scores[name] = float(np.mean((p_buy - bought) ** 2))
+        # The mean over customers: each row stands for n_customers of them.
+        choice.scores[name] = float(np.average((p_buy - bought) ** 2, weights=customers))
     if not choice.scores:
         choice.reason = "no purchase model could be fitted on the orders before the held-out period"
         return choice
