@@ -81,7 +81,7 @@ def customer_view(session: Session, customer_id: str) -> CustomerView:
         .where(customers.c.customer_id == customer_id)
     ).first()
     if found is None:
-        raise NotFound(f"no customer '{customer_id}'")
+        raise NotFound("error.no_customer", customer_id=customer_id)
     customer = {column.name: found._mapping[column] for column in customers.c}
     decision, assignment, assignee = found[-3:]
     staff = None
