@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import httpx
 
@@ -29,6 +31,21 @@ def _contract_rows(path) -> dict[str, list]:
         return {name: sorted(connection.execute(f'SELECT * FROM "{name}"').fetchall())
                 for name in ("customers", "orders", "invoices", "tickets", "engagement", "exit_surveys")}
 
+
+
+@contextlib.contextmanager
+def _signed_in(base: str, username: str, password: str, tries: int) -> Iterator[httpx.Client]:
+    """A client signed in to the server at ``base``, once it answers (polled every 0.2 s, ``tries`` times)."""
+    for _ in range(tries):
+        try:
+            httpx.get(base + "/login", timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    with httpx.Client(base_url=base) as client:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        client.post("/login", data={"username": username, "password": password, "csrf_token": csrf})
+        yield client
 
 def test_import_twice_keeps_the_data_once_and_two_dated_runs(tmp_path):
     data = tmp_path / "shop"
@@ -79,16 +96,7 @@ def test_serve_demo_starts_on_the_sample_with_a_one_time_admin_password(tmp_path
             assert time.monotonic() < deadline, output
         assert f"Data directory: {tmp_path / 'dd'}" in output
         password = re.search(r"one-time password (\S+)", output).group(1)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(base + "/login", timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        with httpx.Client(base_url=base) as client:
-            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-            client.post("/login", data={"username": "demo", "password": password, "csrf_token": token})
+        with _signed_in(f"http://127.0.0.1:{port}", "demo", password, tries=100) as client:
             home = client.get("/")
             assert home.status_code == 200 and "Assessment of" in home.text and "/worklists/" in home.text
     finally:
@@ -122,15 +130,7 @@ def test_serve_with_two_workers_shares_the_store_the_settings_file_and_the_sessi
     try:
         assert "(2 workers)" in server.stdout.readline() + server.stdout.readline() + server.stdout.readline()
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                httpx.get(base + "/login", timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        with httpx.Client(base_url=base) as client:
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-            client.post("/login", data={"username": "ann", "password": env["PW"], "csrf_token": csrf})
+        with _signed_in(base, "ann", env["PW"], tries=300) as client:
             # Whichever worker answers, the session signed by another is valid (one secret for all).
             assert [client.get("/").status_code for _ in range(12)] == [200] * 12
         api = httpx.get(base + "/api/customers?per_page=50", headers={"Authorization": f"Bearer {token}"})
