@@ -7,12 +7,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from keepwise.config import load_settings
 from keepwise.data import DataError, load
 from keepwise.data.loader import validate_source
-from keepwise.data.schema import TABLES
+from keepwise.data.schema import TABLES, Kind
 
 from datafactory import (
     valid_tables,
@@ -367,3 +369,83 @@ def test_generated_sample_passes_validation(tmp_path, fmt):
     assert [p.file for p in ds.warnings] == ["truth.csv"]  # only the truth file, which is not a table
     for name, count in result.row_counts.items():
         assert ds.row_count(name) == count, name
+
+
+# --- Parquet text taken as stored: the same as the same cells in a CSV file ---------------------------------
+
+TEXT_KINDS = (Kind.ID, Kind.STRING, Kind.ENUM)
+
+
+def parquet_keeping_text(folder: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
+    """The tables as Parquet, every text cell exactly as written ('' stays '', padding stays)."""
+    write_parquet_folder(folder, tables)
+    for name, rows in tables.items():
+        table = pq.read_table(folder / f"{name}.parquet")
+        for column in TABLES[name].columns:
+            if column.kind in TEXT_KINDS:
+                table = table.set_column(table.schema.get_field_index(column.name), column.name,
+                                         pa.array([r[column.name] for r in rows], pa.string()))
+        pq.write_table(table, folder / f"{name}.parquet")
+    return folder
+
+
+def _seen(problems) -> list[tuple]:
+    """What a problem says, whatever the file's suffix (a Parquet file has no lines)."""
+    return [(p.severity, Path(p.file).stem, p.message, p.column, p.row, p.value, p.expected) for p in problems]
+
+
+CHANGES = {
+    "empty id": [("customers", 2, "customer_id", "")],
+    "blank id": [("customers", 2, "customer_id", " \t ")],
+    "padded duplicate": [("orders", 1, "order_id", " O1 ")],
+    "unknown reference": [("orders", 2, "customer_id", "C99")],
+    "unknown order": [("returns", 0, "order_id", "O77")],
+    "unknown enum": [("tickets", 1, "channel", "fax")],
+    "unknown referrer": [("customers", 0, "referred_by", "C99")],
+    "second currency": [("orders", 0, "currency", "usd")],
+    "padded and upper case": [("orders", 2, "customer_id", " C1\t"), ("tickets", 1, "channel", " Chat "),
+                              ("orders", 0, "status", "COMPLETED"), ("orders", 1, "currency", "eur "),
+                              ("customers", 1, "referred_by", " C1"), ("customers", 0, "language", "EN "),
+                              ("returns", 0, "order_id", "O2 "), ("orders", 2, "status", "")],
+}
+
+
+@pytest.mark.parametrize("case", list(CHANGES))
+def test_stored_text_gives_what_the_same_csv_cells_give(tmp_path, case):
+    tables = copy.deepcopy(valid_tables())
+    for table, row, column, value in CHANGES[case]:
+        tables[table][row][column] = value
+    csv_folder = write_csv_folder(tmp_path / "csv", tables)
+    parquet_folder = parquet_keeping_text(tmp_path / "parquet", tables)
+    expected = problems_of(csv_folder)
+    assert expected or case == "padded and upper case"
+    assert _seen(problems_of(parquet_folder)) == _seen(expected)
+    if any(p.severity == "error" for p in expected):
+        with pytest.raises(DataError):
+            load(parquet_folder)
+        return
+    _assert_same(frames(load(csv_folder)), frames(load(parquet_folder)))
+
+
+def _view_sql(ds, table: str) -> str:
+    """The SQL of the engine view that later queries of ``table`` read its values through."""
+    from keepwise.data.validate import checks_name
+
+    return ds.duckdb.execute("SELECT sql FROM duckdb_views() WHERE view_name = ?", [checks_name(table)]).fetchall()[0][0]
+
+
+def test_clean_stored_columns_reach_later_queries_as_stored(tmp_path):
+    """A clean Parquet column is read as it lies (no trim, lower() or finiteness CASE per cell); one that
+    needs trimming or lowering still gets it, and gives the same values."""
+    tables = valid_tables()
+    clean = load(write_parquet_folder(tmp_path / "clean", tables))
+    sql = _view_sql(clean, "orders")
+    assert "trim" not in sql and "lower" not in sql and "CASE" not in sql
+    padded_tables = copy.deepcopy(tables)
+    padded_tables["orders"][0]["customer_id"] = "C1 "
+    padded_tables["orders"][1]["status"] = " " + tables["orders"][1]["status"].upper()
+    padded = load(parquet_keeping_text(tmp_path / "padded", padded_tables))
+    sql = _view_sql(padded, "orders")
+    assert "trim" in sql and "lower" in sql
+    query = 'SELECT customer_id, order_id, status, revenue FROM "orders" ORDER BY order_id'
+    assert padded.duckdb.execute(query).fetchall() == clean.duckdb.execute(query).fetchall()

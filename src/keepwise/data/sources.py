@@ -28,6 +28,17 @@ NOT_TEXT_PROBE_BYTES = 65536
 ROW_COLUMN = "__keepwise_row"  # 0-based data row, added to every raw table for locating problems
 
 
+@dataclass(frozen=True)
+class ColumnStats:
+    """What a Parquet footer states about one column over all its row groups: the null cells, and a
+    lower and upper bound of the others (None when any row group does not say). The bounds are the
+    writer's min/max: NaN is never among them, and a text bound may be a shortened one, still a bound."""
+
+    nulls: int | None
+    low: object = None
+    high: object = None
+
+
 @dataclass
 class RawTable:
     """One input table (arrow columns, or a Parquet file the engine reads), plus how to name its rows."""
@@ -42,6 +53,7 @@ class RawTable:
     # False when rows were unreadable (ragged): its ids are then incomplete, so other tables'
     # references to it are not checked, sparing the user a cascade of follow-on errors.
     complete: bool = True
+    stats: dict[str, ColumnStats] = field(default_factory=dict)  # per column, from a Parquet footer
     line_of: Callable[[int], int | None] = field(default=lambda row: None, repr=False)
 
     def __post_init__(self) -> None:
@@ -256,10 +268,42 @@ def read_parquet(path: Path, log: ProblemLog) -> RawTable | None:
         metadata = pq.ParquetFile(path)
         names = list(metadata.schema_arrow.names)
         n_rows = metadata.metadata.num_rows
+        stats = _footer_stats(metadata.metadata)
     except (pa.ArrowInvalid, OSError) as error:
         log.error(path.name, f"not a readable Parquet file: {error}")
         return None
-    return RawTable(path.stem, path.name, {}, n_rows, parquet=path, column_names=names)
+    return RawTable(path.stem, path.name, {}, n_rows, parquet=path, column_names=names, stats=stats)
+
+
+def _footer_stats(metadata: pq.FileMetaData) -> dict[str, ColumnStats]:
+    """Per top-level column, the null count and bounds its row groups' statistics state (read in
+    milliseconds; the validation takes them as proofs that some checks pass without a scan)."""
+    nulls: dict[str, int | None] = {}
+    lows: dict[str, object] = {}
+    highs: dict[str, object] = {}
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for i in range(row_group.num_columns):
+            chunk = row_group.column(i)
+            name = chunk.path_in_schema
+            stats = chunk.statistics if chunk.is_stats_set else None
+            if stats is None or not stats.has_null_count:
+                nulls[name] = None
+            elif nulls.get(name, 0) is not None:
+                nulls[name] = nulls.get(name, 0) + stats.null_count
+            if stats is not None and stats.has_null_count and stats.null_count == chunk.num_values:
+                continue  # all empty: no bounds to state, none needed
+            for bounds, value, pick in ((lows, "min", min), (highs, "max", max)):
+                bound = getattr(stats, value) if stats is not None and stats.has_min_max else None
+                if bound is None or (name in bounds and bounds[name] is None):
+                    bounds[name] = None
+                else:
+                    try:
+                        bounds[name] = pick(bounds[name], bound) if name in bounds else bound
+                    except TypeError:  # bounds of different kinds: say nothing
+                        bounds[name] = None
+    return {name: ColumnStats(count, lows.get(name), highs.get(name)) for name, count in nulls.items()
+            if "." not in name}
 
 
 def read_arrow_table(name: str, label: str, table: pa.Table) -> RawTable:

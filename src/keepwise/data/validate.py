@@ -19,8 +19,9 @@ from the source file to the features.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -28,7 +29,7 @@ import pyarrow as pa
 from keepwise.config import Settings
 from keepwise.data.problems import ProblemLog
 from keepwise.data.schema import BOOL_FALSE, BOOL_TRUE, TABLES, Column, Kind, Table
-from keepwise.data.sources import ROW_COLUMN, RawTable, as_text, is_text
+from keepwise.data.sources import ROW_COLUMN, ColumnStats, RawTable, as_text, is_text
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -78,12 +79,16 @@ def checked_name(table: str) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """One contract check of one column: ``bad`` is SQL over the cells layer, true for a failing cell."""
+    """One contract check of one column: ``bad`` is SQL over the cells layer, true for a failing cell.
+
+    ``role`` says what a Parquet footer can prove of it: "null" (an empty cell is a NULL one: none when
+    the footer counts no NULL), "min"/"max" (a bound of the values), "cell" (a bad cell: never proven)."""
 
     column: Column
     bad: str
     message: str
     expected: str
+    role: str = "cell"
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,11 @@ class ColumnPlan:
     checks: tuple[Check, ...]  # bad cell and empty-cell checks, over the cells layer
     range_checks: tuple[Check, ...]  # over the values layer
     parses: bool = False  # the value is parsed from text (dates, numbers, true/false): worth doing once
+    # A text column taken as the file holds it (Parquet): ``dirty`` is SQL over the cells layer, true for
+    # a cell that is not exactly its value (to trim, empty, or an enumeration to lower or reject). While
+    # any cell may be dirty the column is not shown clean, and it is checked again with the full plan.
+    dirty: str | None = None
+    clean_value: str | None = None  # the value once no cell of the column failed its bad-cell checks
 
 
 def _source_kind(duckdb_type: str) -> str:
@@ -121,7 +131,7 @@ def _typed_plan(column: Column, source: str, c: str, kind: str) -> tuple[str, st
         return f"CAST({c} AS TIMESTAMP)", "{cell}", []
     if column.kind in (Kind.MONEY, Kind.NUMBER) and kind in ("integer", "float"):
         number = f"CAST({c} AS DOUBLE)"
-        return number, "CASE WHEN isfinite({cell}) THEN {cell} END", [
+        return number, FINITE_VALUE, [
             Check(column, "{cell} IS NOT NULL AND NOT isfinite({cell})", *bad_cell)]
     if column.kind is Kind.INT and kind == "integer":
         return f"CAST({c} AS BIGINT)", "{cell}", []
@@ -134,41 +144,59 @@ def _typed_plan(column: Column, source: str, c: str, kind: str) -> tuple[str, st
     return None
 
 
-def column_plan(column: Column, source: str | None) -> ColumnPlan:
-    """How one column is typed and checked; ``source`` is its DuckDB type in the source, None if absent."""
+FINITE_VALUE = "CASE WHEN isfinite({cell}) THEN {cell} END"
+AS_IS_KINDS = (Kind.ID, Kind.STRING, Kind.ENUM)  # text whose value is the (trimmed) cell itself
+
+
+def needs_trim(text: str) -> str:
+    """SQL true for a text that is empty or starts or ends with a character up to ' ' (all the trimmed
+    ones are): a text below '!' is empty or starts with one (a byte comparison, unlike text[1]); right()
+    finds the last character in half the time text[-1] takes."""
+    return f"{text} < '!' OR right({text}, 1) <= ' '"
+
+
+def column_plan(column: Column, source: str | None, as_stored: bool = False) -> ColumnPlan:
+    """How one column is typed and checked; ``source`` is its DuckDB type in the source, None if absent.
+
+    ``as_stored`` (Parquet): a text column of ids, names or an enumeration is first taken as the file
+    holds it, with a ``dirty`` test showing that every cell is its own value (the full plan trims each
+    cell that needs it, and lowers enumerations, in every later query)."""
     if source is None:
         return ColumnPlan(f"CAST(NULL AS {column.kind.duckdb_type})", "{cell}", (), ())
-    parses = False
+    parses, dirty, clean_value = False, None, None
     c = quoted(column.name)
     kind = _source_kind(source)
     typed = None if kind == "text" else _typed_plan(column, source, c, kind)
     if typed is not None:
         cell, value, checks = typed
         empty = "{cell} IS NULL"
+        clean_value = "{cell}" if value == FINITE_VALUE else None
+    elif as_stored and kind == "text" and column.kind in AS_IS_KINDS:
+        cell, value, checks, empty = c, "{cell}", [], "{cell} IS NULL"
+        dirty = (f"{{cell}} NOT IN {_in_list(column.choices)}" if column.kind is Kind.ENUM
+                 else needs_trim("{cell}"))
     else:
         text = c if kind == "text" else f"CAST({c} AS VARCHAR)"
         # Trimmed only where a cell starts or ends with whitespace: trim() on every cell costs 5x the scan.
-        # A text below '!' is empty or starts with a character up to ' ' (a byte comparison, unlike text[1]);
-        # right() finds the last character in half the time text[-1] takes.
-        cell = (f"coalesce(CASE WHEN {text} < '!' OR right({text}, 1) <= ' ' THEN trim({text}, {literal(TRIMMED)}) "
-                f"ELSE {text} END, '')")
+        cell = f"coalesce(CASE WHEN {needs_trim(text)} THEN trim({text}, {literal(TRIMMED)}) ELSE {text} END, '')"
         value, checks = _text_plan(column)
         empty = "{cell} = ''"
-        parses = column.kind not in (Kind.ID, Kind.STRING, Kind.ENUM)
+        parses = column.kind not in AS_IS_KINDS
     if not column.nullable:
         what = "empty id" if column.kind is Kind.ID else "empty cell"
-        checks.append(Check(column, empty, what, f"a value ({column.type_label})"))
+        checks.append(Check(column, empty, what, f"a value ({column.type_label})",
+                            "null" if empty.endswith("IS NULL") else "cell"))
     ranges = []
     if column.minimum is not None:
         if column.minimum == 0:
-            ranges.append(Check(column, f"{{value}} < {column.minimum!r}", "negative amount", "a value >= 0"))
+            ranges.append(Check(column, f"{{value}} < {column.minimum!r}", "negative amount", "a value >= 0", "min"))
         else:
             ranges.append(Check(column, f"{{value}} < {column.minimum!r}", "value too small",
-                                f"a value >= {column.minimum:g}"))
+                                f"a value >= {column.minimum:g}", "min"))
     if column.maximum is not None:
         ranges.append(Check(column, f"{{value}} > {column.maximum!r}", "value too large",
-                            f"a value <= {column.maximum:g}"))
-    return ColumnPlan(cell, value, tuple(checks), tuple(ranges), parses)
+                            f"a value <= {column.maximum:g}", "max"))
+    return ColumnPlan(cell, value, tuple(checks), tuple(ranges), parses, dirty, clean_value)
 
 
 def _text_plan(column: Column) -> tuple[str, list[Check]]:
@@ -244,6 +272,7 @@ class CheckedTable:
     first_after: int | None = None  # the first of them (0-based data row)
     several_currencies: bool = False
     materialized: bool = False
+    failed: dict[int, int] = field(default_factory=dict)  # per check (by id), the cells failing it
 
 
 def checks_name(table: str) -> str:
@@ -364,60 +393,150 @@ def _references(checked: CheckedTable, known: set[str]) -> list[Column]:
             if c.references and c.name in checked.raw.column_names and c.references[0] in known]
 
 
-def _dangling(checked: CheckedTable, column: Column) -> str:
+def _dangling(checked: CheckedTable, column: Column, stored: bool = False) -> str:
     """FROM clause of the rows (``a``) of the checks relation whose ``column`` names no row of the table
-    it references: an anti-join, its hash table built on whichever side is smaller."""
+    it references: an anti-join, its hash table built on whichever side is smaller. ``stored``: the
+    cells as the source holds them (the raw relation) instead."""
     target, key = column.references
     c = quoted(column.name)
-    return (f"FROM {quoted(checks_name(checked.table.name))} AS a ANTI JOIN {quoted(checks_name(target))} AS b "
+    rows = checked.relation if stored else checks_name(checked.table.name)
+    return (f"FROM {quoted(rows)} AS a ANTI JOIN {quoted(checks_name(target))} AS b "
             f"ON a.{c} = b.{quoted(key)} WHERE a.{c} IS NOT NULL")
 
 
-def _duplicates(con, relation: str, column: Column) -> int:
-    """How many values of ``column`` repeat an earlier one. Ids usually come in increasing order (an
+def _duplicates(con, relation: str, column: Column, dirty: str | None = None) -> tuple[int, int]:
+    """How many values of ``column`` repeat an earlier one, and how many cells the ``dirty`` test finds
+    (then the first count is not made). Ids usually come in increasing order (an
     export sorted by its key): then one ordered pass shows each id exceeds the one before it, so none
     repeats; a hash count of distinct values (5x the time on 15M ids) is the fallback. The pass is
     exact whatever order the engine streams the rows in: ids all greater than their predecessor in one
     sequence are distinct, and a second sequence would start with a NULL predecessor and fail."""
     c = quoted(column.name)
-    present, increasing = con.execute(
-        f"SELECT count({c}), count_if({c} > previous) FROM "
+    dirt = f"count_if({dirty.replace('{cell}', c)})" if dirty else "0"
+    present, increasing, dirty_cells = con.execute(
+        f"SELECT count({c}), count_if({c} > previous), {dirt} FROM "
         f"(SELECT {c}, lag({c}) OVER () AS previous FROM {quoted(relation)})").fetchall()[0]
-    if not present or increasing == present - 1:
-        return 0
-    return int(con.execute(f"SELECT count({c}) - count(DISTINCT {c}) FROM {quoted(relation)}").fetchall()[0][0])
+    if dirty_cells or not present or increasing == present - 1:
+        return 0, int(dirty_cells or 0)
+    repeats = con.execute(f"SELECT count({c}) - count(DISTINCT {c}) FROM {quoted(relation)}").fetchall()[0][0]
+    return int(repeats), 0
+
+
+def _number(bound: object) -> bool:
+    return isinstance(bound, (int, float, Decimal)) and not isinstance(bound, bool)
+
+
+def _proven(checked: CheckedTable, check: Check) -> bool:
+    """True when the Parquet footer shows no cell fails ``check``: no NULL cell where an empty cell is a
+    NULL one; the lower (upper) bound of the stored numbers within the range (a value is the number
+    itself, or NULL for a bad one; NaN, never a bound, is not a value)."""
+    stats = checked.raw.stats.get(check.column.name)
+    if stats is None:
+        return False
+    if check.role == "null":
+        return stats.nulls == 0
+    if check.role == "min":
+        return _number(stats.low) and stats.low >= check.column.minimum
+    if check.role == "max":
+        return _number(stats.high) and stats.high <= check.column.maximum
+    return False
+
+
+def _none_after(stats: ColumnStats | None, as_of: date) -> bool:
+    """True when the footer's upper bound of a stored date or timestamp column is not after ``as_of``
+    (its typed value is the stored one, a zoned one as UTC wall time; text bounds prove nothing)."""
+    high = None if stats is None else stats.high
+    if isinstance(high, datetime):
+        if high.tzinfo is not None:
+            high = high.astimezone(UTC).replace(tzinfo=None)
+    elif isinstance(high, date):
+        high = datetime.combine(high, time.min)
+    else:
+        return False
+    return high <= end_of(as_of)
+
+
+def _single_value(checked: CheckedTable, name: str) -> tuple[bool, str | None]:
+    """(True, the value) when the footer shows every cell of a stored text column holds one same value
+    (None: every cell is empty): its bounds are equal, and no cell, or every cell, is NULL."""
+    stats = checked.raw.stats.get(name)
+    if stats is None or stats.nulls is None:
+        return False, None
+    if stats.nulls == checked.raw.n_rows:
+        return True, None
+    if stats.nulls == 0 and isinstance(stats.low, str) and stats.low == stats.high:
+        return True, stats.low
+    return False, None
+
+
+def _clean_by_footer(con, checked: CheckedTable) -> None:
+    """Drop the ``dirty`` test of every stored text column whose footer shows it holds one value that
+    passes the test (or only NULL cells): nothing of it is read to know it is clean."""
+    for name, plan in checked.plans.items():
+        if plan.dirty is None:
+            continue
+        single, value = _single_value(checked, name)
+        if single and (value is None or not con.execute(
+                f"SELECT coalesce({plan.dirty.replace('{cell}', 'c')}, false) FROM (SELECT CAST(? AS VARCHAR) AS c)",
+                [value]).fetchall()[0][0]):
+            checked.plans[name] = replace(plan, dirty=None)
 
 
 def _count_problems(con, checked: CheckedTable, known: set[str], as_of: date | None, log: ProblemLog,
-                    settings: Settings) -> list[tuple[Column, int]]:
+                    settings: Settings) -> tuple[set[str], list[tuple[Column, int]]]:
     """Count every check and the as-of facts in one pass over the table, locate the rows of the checks that
-    fail; then count the dangling references. Returns the reference columns with how many values dangle."""
+    fail; then count the dangling references. Returns the stored text columns found dirty (then nothing
+    is reported: the caller checks them again with their full plans), and the reference columns with how
+    many values dangle.
+
+    What the Parquet footer proves is not counted. A stored text column is shown clean where it is read
+    anyway: beside the ordered pass of a unique id; by its references (a value found among another
+    table's ids, trimmed and not empty, is trimmed and not empty itself), or in the one aggregate."""
     table = checked.table
     name = quoted(checks_name(table.name))
     checks = _all_checks(checked.plans)
     references = _references(checked, known)
-    parts = ["count(*)", *(f"count_if({_check_column(i)})" for i in range(len(checks)))]
+    dirty = {column: plan.dirty for column, plan in checked.plans.items() if plan.dirty}
+    by_reference = [c for c in references if c.name in dirty and c.references[0] != table.name]
+    unique = _unique_columns(table)
+    in_aggregate = [n for n in dirty if n not in {c.name for c in (*by_reference, *unique)}]
+    counted = [i for i, check in enumerate(checks) if not _proven(checked, check)]
+    parts = ["count(*)", *(f"count_if({_check_column(i)})" for i in counted),
+             *(f"count_if({dirty[n].replace('{cell}', quoted(n))})" for n in in_aggregate)]
     event = table.event_time
-    if as_of is not None and event:
+    count_after = as_of is not None and event and not _none_after(checked.raw.stats.get(event), as_of)
+    if count_after:
         after = f"{quoted(event)} > CAST({literal(end_of(as_of).isoformat(sep=' '))} AS TIMESTAMP)"
         parts += [f"count_if({after})", f"min({ROW}) FILTER (WHERE {after})"]
     currency = _defaults(table, settings).get("currency")
-    if currency:
+    # One stored currency (the check above shows it clean) needs no count.
+    count_currencies = currency and not (checked.plans["currency"].cell == quoted("currency")
+                                         and _single_value(checked, "currency")[0])
+    if count_currencies:
         parts += [f"min({currency})", f"max({currency})"]
     # The ordered pass for unique ids runs on one core: beside the aggregate, on a second connection.
     with ThreadPoolExecutor(max_workers=1) as beside, con.cursor() as cursor:
-        duplicates = {c.name: beside.submit(_duplicates, cursor, checks_name(table.name), c)
-                      for c in table.columns if c.unique}
-        counted = list(con.execute(f"SELECT {', '.join(parts)} FROM {name}").fetchall()[0])
+        duplicates = {c.name: beside.submit(_duplicates, cursor, checks_name(table.name), c, dirty.get(c.name))
+                      for c in unique}
+        values = list(con.execute(f"SELECT {', '.join(parts)} FROM {name}").fetchall()[0])
+        dangling_stored = {c.name: int(con.execute(f"SELECT count(*) {_dangling(checked, c, stored=True)}")
+                                       .fetchall()[0][0]) for c in by_reference}
         duplicates = {column: future.result() for column, future in duplicates.items()}
-    checked.n_rows = int(counted.pop(0))
-    per_check = [int(counted.pop(0) or 0) for _ in checks]
-    if as_of is not None and event:
-        checked.events_after = int(counted.pop(0) or 0)
-        first = counted.pop(0)
+    checked.n_rows = int(values.pop(0))
+    checked.failed = {id(check): 0 for check in checks}
+    for i in counted:
+        checked.failed[id(checks[i])] = int(values.pop(0) or 0)
+    found_dirty = {n for n in in_aggregate if values.pop(0)}
+    found_dirty |= {n for n, (_, dirty_cells) in duplicates.items() if dirty_cells}
+    found_dirty |= {n for n, count in dangling_stored.items() if count}
+    if found_dirty:
+        return found_dirty, []
+    if count_after:
+        checked.events_after = int(values.pop(0) or 0)
+        first = values.pop(0)
         checked.first_after = None if first is None else int(first)
-    if currency:
-        low, high = counted.pop(0), counted.pop(0)
+    if count_currencies:
+        low, high = values.pop(0), values.pop(0)
         checked.several_currencies = low != high
     # In the order the contract lists the columns: a column's cell checks, its range, its duplicates.
     order = {id(check): i for i, check in enumerate(checks)}
@@ -425,16 +544,18 @@ def _count_problems(con, checked: CheckedTable, known: set[str], as_of: date | N
         plan = checked.plans[column.name]
         for check in (*plan.checks, *plan.range_checks):
             position = order[id(check)]
-            count = per_check[position]
+            count = checked.failed[id(check)]
             if not count:
                 continue
             rows = [int(r[0]) for r in con.execute(
                 f"SELECT {ROW} FROM {name} WHERE {_check_column(position)} ORDER BY {ROW} "
                 f"LIMIT {MAX_EXAMPLES_PER_CHECK}").fetchall()]
             _report_rows(con, log, checked, check, rows, count)
-        if duplicates.get(column.name):
+        if column.name in duplicates and duplicates[column.name][0]:
             _report_duplicates(con, checked, column, log)
-    return [(c, int(con.execute(f"SELECT count(*) {_dangling(checked, c)}").fetchall()[0][0])) for c in references]
+    return set(), [(c, dangling_stored[c.name] if c.name in dangling_stored else
+                    int(con.execute(f"SELECT count(*) {_dangling(checked, c)}").fetchall()[0][0]))
+                   for c in references]
 
 
 def _report_duplicates(con, checked: CheckedTable, column: Column, log: ProblemLog) -> None:
@@ -479,6 +600,18 @@ def _report_references(con, checked: CheckedTable, dangling: list[tuple[Column, 
     return tuple(dropped)
 
 
+def _pass_clean_values(checked: CheckedTable) -> bool:
+    """Let every later query read a column's stored value as it is where no cell of it failed a bad-cell
+    check (no non-finite number to hide): True when some column's value became its cell."""
+    changed = False
+    for name, plan in checked.plans.items():
+        if plan.clean_value is not None and plan.value != plan.clean_value and not any(
+                checked.failed.get(id(check)) for check in plan.checks if check.role == "cell"):
+            checked.plans[name] = replace(plan, value=plan.clean_value)
+            changed = True
+    return changed
+
+
 def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, known: set[str],
                 log: ProblemLog, settings: Settings, as_of: date | None = None) -> CheckedTable | None:
     """Type and check one source table in the engine; None when a required column is missing or the
@@ -499,13 +632,22 @@ def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, kno
     keep_raw = False
     try:
         types = _source_types(con, relation)
-        plans = {c.name: column_plan(c, types.get(c.name)) for c in table.columns}
+        plans = {c.name: column_plan(c, types.get(c.name), as_stored=raw.parquet is not None)
+                 for c in table.columns}
         checked = CheckedTable(raw, table, plans, relation)
         if raw.complete and table.unique_id is not None:
             known.add(table.name)
         try:
+            _clean_by_footer(con, checked)
             _define_checks(con, checked)
-            dangling = _count_problems(con, checked, known, as_of, log, settings)
+            dirty, dangling = _count_problems(con, checked, known, as_of, log, settings)
+            if dirty:  # the full plan for the dirty columns; the other stored ones are shown clean
+                checked.plans = {c.name: column_plan(c, types.get(c.name)) if c.name in dirty
+                                 else replace(plans[c.name], dirty=None) for c in table.columns}
+                _define_checks(con, checked)
+                dirty, dangling = _count_problems(con, checked, known, as_of, log, settings)
+            if not checked.materialized and _pass_clean_values(checked):
+                _define_checks(con, checked)
         except duckdb.Error as error:
             known.discard(table.name)
             log.error(raw.label, f"not a readable table: {str(error).splitlines()[0]}")
