@@ -514,14 +514,22 @@ def _count_problems(con, checked: CheckedTable, known: set[str], as_of: date | N
                                          and _single_value(checked, "currency")[0])
     if count_currencies:
         parts += [f"min({currency})", f"max({currency})"]
-    # The ordered pass for unique ids runs on one core: beside the aggregate, on a second connection.
-    with ThreadPoolExecutor(max_workers=1) as beside, con.cursor() as cursor:
-        duplicates = {c.name: beside.submit(_duplicates, cursor, checks_name(table.name), c, dirty.get(c.name))
-                      for c in unique}
+    # The ordered pass for unique ids runs on one core: it, and the references shown by their values, run
+    # beside the aggregate, each on a connection of its own.
+    def beside_the_aggregate(query, *args):
+        with con.cursor() as cursor:
+            return query(cursor, *args)
+
+    def stored_dangling(cursor, column: Column) -> int:
+        return int(cursor.execute(f"SELECT count(*) {_dangling(checked, column, stored=True)}").fetchall()[0][0])
+
+    with ThreadPoolExecutor(max_workers=2) as beside:
+        duplicates = {c.name: beside.submit(beside_the_aggregate, _duplicates, checks_name(table.name), c,
+                                            dirty.get(c.name)) for c in unique}
+        dangling_stored = {c.name: beside.submit(beside_the_aggregate, stored_dangling, c) for c in by_reference}
         values = list(con.execute(f"SELECT {', '.join(parts)} FROM {name}").fetchall()[0])
-        dangling_stored = {c.name: int(con.execute(f"SELECT count(*) {_dangling(checked, c, stored=True)}")
-                                       .fetchall()[0][0]) for c in by_reference}
         duplicates = {column: future.result() for column, future in duplicates.items()}
+        dangling_stored = {column: future.result() for column, future in dangling_stored.items()}
     checked.n_rows = int(values.pop(0))
     checked.failed = {id(check): 0 for check in checks}
     for i in counted:
