@@ -449,3 +449,15 @@ def test_clean_stored_columns_reach_later_queries_as_stored(tmp_path):
     assert "trim" in sql and "lower" in sql
     query = 'SELECT customer_id, order_id, status, revenue FROM "orders" ORDER BY order_id'
     assert padded.duckdb.execute(query).fetchall() == clean.duckdb.execute(query).fetchall()
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 6, 30), date(2030, 1, 1)])
+def test_stored_events_after_as_of_warn_as_in_csv(tmp_path, as_of):
+    """The footer's latest date proves no event is after a late as-of date; an early one is counted."""
+    tables = valid_tables()
+    csv_ds = load(write_csv_folder(tmp_path / "csv", tables), as_of=as_of)
+    parquet_ds = load(write_parquet_folder(tmp_path / "parquet", tables), as_of=as_of)
+    assert [(p.message, p.column, p.row) for p in parquet_ds.warnings] == [
+        (p.message, p.column, p.row) for p in csv_ds.warnings]
+    assert bool(csv_ds.warnings) == (as_of.year == 2024)
+    _assert_same(frames(csv_ds), frames(parquet_ds))
