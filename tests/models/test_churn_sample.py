@@ -73,12 +73,18 @@ def test_business_within_the_cap_is_used_whole(folder):
     assert training_sample(ds) is ds
 
 
-def test_subset_tables_are_dropped_with_the_subset(capped):
+def test_subset_tables_are_made_when_read_and_dropped_with_the_subset(capped):
     def temporary() -> int:
         return capped.duckdb.sql("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0]
 
     before = temporary()
     sample = training_sample(capped)
+    assert temporary() == before  # nothing is copied before it is read
+    orders = sample.row_count("orders")
+    assert temporary() == before + 1
+    assert sample.row_count("orders") == orders and temporary() == before + 1  # made once
+    for name in TABLES:
+        sample.row_count(name)
     assert temporary() == before + len(TABLES)
     del sample
     gc.collect()

@@ -58,13 +58,16 @@ class Dataset:
     def customers_subset(self, customer_ids: ibis.Table) -> Dataset:
         """The same data restricted to the customers of ``customer_ids`` (a table with a ``customer_id``
         column): every table semi-joined to it and materialised once in the engine (a temporary table
-        in DuckDB, dropped with the subset; a cached view in Spark)."""
+        in DuckDB, dropped with the subset; a cached view in Spark). In DuckDB a table is materialised
+        when it is first read: one nobody reads (the churn model reads no touches) costs nothing, where
+        copying it means scanning every column of the whole table."""
         import ibis
 
         ids = customer_ids.select("customer_id")
         if self.engine == "spark":  # Spark's cache runs the SQL as it is: in-memory ids must be a view first
             ids = self.con.create_view(ibis.util.gen_name("subset_ids"), ids)
-        tables, temporary = {}, []
+        tables: dict[str, ibis.Table] = {} if self.engine == "spark" else _TablesOnFirstRead()
+        temporary = []
         for name in self.tables:
             table = self.table(name)
             subset = table.semi_join(ids, table.customer_id == ids.customer_id)
@@ -72,10 +75,10 @@ class Dataset:
                 tables[name] = subset.cache()
             else:  # ibis's cache cannot drop its DuckDB tables here (its DROP statement is empty)
                 temporary.append(ibis.util.gen_name(f"subset_{name}"))
-                tables[name] = self.con.create_table(temporary[-1], subset, temp=True)
+                tables.on_first_read(name, self.con.create_table, temporary[-1], subset, temp=True)
         result = Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
                          self.engine, self.tables, tables)
-        if temporary:
+        if temporary:  # DROP ... IF EXISTS: a table never read was never made
             weakref.finalize(result, _drop_tables, self.con.con, temporary)
         return result
 
@@ -86,6 +89,25 @@ class Dataset:
 
     def row_count(self, name: str) -> int:
         return int(self.table(name).count().execute())
+
+
+class _TablesOnFirstRead(dict):
+    """Tables by name, each made by its recipe when first looked up (``Dataset.customers_subset``)."""
+
+    def __init__(self):
+        super().__init__()
+        self._recipes: dict[str, tuple] = {}
+
+    def on_first_read(self, name: str, make, *args, **kwargs) -> None:
+        self._recipes[name] = (make, args, kwargs)
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(name) or name in self._recipes
+
+    def __missing__(self, name: str):
+        make, args, kwargs = self._recipes.pop(name)  # KeyError for a table the subset does not have
+        table = self[name] = make(*args, **kwargs)
+        return table
 
 
 def _drop_tables(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:

@@ -53,38 +53,70 @@ EXCLUDED_FEATURES = frozenset({"n_referrals"})
 REDUNDANT_DATES = frozenset({"first_order_at", "last_order_at"})
 
 
-def _relative_change(last: pd.Series, prior: pd.Series) -> np.ndarray:
+def _relative_change(last: np.ndarray, prior: np.ndarray) -> np.ndarray:
     """(last - prior) / prior; NaN (unknown to LightGBM) when there was nothing before."""
-    prior = prior.to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(prior > 0, (last.to_numpy(dtype=float) - prior) / prior, np.nan)
+        return np.where(prior > 0, (last - prior) / prior, np.nan)
+
+
+def _days_before(moment: pd.Timestamp, values: pd.Series) -> np.ndarray:
+    """Days from each timestamp of ``values`` to ``moment`` (fractional; NaN for a missing one): the
+    same numbers as pandas' ``(moment - values).dt.total_seconds() / 86400``, without its Series."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        unit, _ = np.datetime_data(values.dtype)
+        if unit in _TICKS_PER_SECOND:
+            stamps = values.to_numpy()
+            ticks = np.datetime64(moment.to_datetime64(), unit).astype(np.int64) - stamps.astype(np.int64)
+            missing = np.isnat(stamps)
+            if np.abs(ticks[~missing]).max(initial=0) <= 2**53:
+                # Whole seconds and the rest divided apart, as pandas' total_seconds does.
+                seconds, rest = np.divmod(ticks, _TICKS_PER_SECOND[unit])
+                days = (seconds + rest / _TICKS_PER_SECOND[unit]) / 86400.0
+                days[missing] = np.nan
+                return days
+    return ((moment - values).dt.total_seconds() / 86400.0).to_numpy(dtype=float, na_value=np.nan)
+
+
+_TICKS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 
 
 def design_matrix(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     """The model's inputs from a ``customer_features`` frame: every numeric and boolean column, each
-    date as days before the cutoff, and the rhythm and trend ratios the raw counts only imply."""
-    columns: dict[str, np.ndarray] = {}
+    date as days before the cutoff, and the rhythm and trend ratios the raw counts only imply.
+
+    One float block (columns filled in place), so that LightGBM reads it without another copy."""
     cutoff_end = pd.Timestamp(end_of_day(cutoff))
-    for name in frame.columns:
+    sources: list[tuple[str, pd.Series, str]] = []  # (input name, values, kind)
+    for name, values in frame.items():
         if name == "customer_id" or name in EXCLUDED_FEATURES or name in REDUNDANT_DATES:
             continue
-        values = frame[name]
         if pd.api.types.is_bool_dtype(values):
-            columns[name] = values.to_numpy(dtype=float)
+            sources.append((name, values, "bool"))
         elif pd.api.types.is_numeric_dtype(values):
-            columns[name] = values.to_numpy(dtype=float, na_value=np.nan)
+            sources.append((name, values, "number"))
         elif pd.api.types.is_datetime64_any_dtype(values):
-            stem = name.removesuffix("_at")
-            columns[f"days_since_{stem}"] = ((cutoff_end - values).dt.total_seconds() / 86400.0).to_numpy(
-                dtype=float, na_value=np.nan
-            )
+            sources.append((f"days_since_{name.removesuffix('_at')}", values, "date"))
+    derived = ("recency_gap_ratio", "spend_change", "orders_change")
+    block = np.empty((len(sources) + len(derived), len(frame)), dtype=float)
+    for row, (_, values, kind) in enumerate(sources):
+        if kind == "bool":
+            block[row] = values.to_numpy(dtype=float)
+        elif kind == "number":
+            block[row] = values.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            block[row] = _days_before(cutoff_end, values)
+
+    def numbers(name: str) -> np.ndarray:
+        return frame[name].to_numpy(dtype=float, na_value=np.nan)
+
+    n = len(sources)
     with np.errstate(divide="ignore", invalid="ignore"):
-        gap = frame["mean_purchase_gap_days"].to_numpy(dtype=float, na_value=np.nan)
-        quiet = frame["days_since_last_order"].to_numpy(dtype=float, na_value=np.nan)
-        columns["recency_gap_ratio"] = np.where(gap > 0, quiet / gap, np.nan)
-    columns["spend_change"] = _relative_change(frame["revenue_last_period"], frame["revenue_prior_period"])
-    columns["orders_change"] = _relative_change(frame["orders_last_period"], frame["orders_prior_period"])
-    return pd.DataFrame(columns, index=frame.index)
+        gap, quiet = numbers("mean_purchase_gap_days"), numbers("days_since_last_order")
+        block[n] = np.where(gap > 0, quiet / gap, np.nan)
+    block[n + 1] = _relative_change(numbers("revenue_last_period"), numbers("revenue_prior_period"))
+    block[n + 2] = _relative_change(numbers("orders_last_period"), numbers("orders_prior_period"))
+    return pd.DataFrame(block.T, columns=[name for name, _, _ in sources] + list(derived), index=frame.index,
+                        copy=False)
 
 
 # -- reasons -----------------------------------------------------------------------------------------

@@ -116,10 +116,16 @@ class FeatureFrames:
         labels = self.labels(cutoff, period_days)
         if labels.empty:
             return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
-        frame = self.at(cutoff).merge(labels, on="customer_id", how="inner", validate="one_to_one")
+        features = self.at(cutoff)
+        # The labelled customers' rows, in the frame's order (an inner join on the unique ids, by position).
+        label_of = pd.Index(labels["customer_id"]).get_indexer(features["customer_id"])
+        rows = np.flatnonzero(label_of >= 0)
+        frame = features.take(rows).reset_index(drop=True)
+        churned = labels["churned"].to_numpy(dtype=np.int8)[label_of[rows]]
         if not frame["customer_id"].is_monotonic_increasing:  # a remembered frame in its own order
-            frame = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
-        return frame.drop(columns="churned"), frame["churned"].to_numpy(dtype=np.int8)
+            order = frame["customer_id"].argsort(kind="stable").to_numpy()
+            frame, churned = frame.take(order).reset_index(drop=True), churned[order]
+        return frame, churned
 
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
         """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
