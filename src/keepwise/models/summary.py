@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 
 import ibis
-import ibis.expr.datatypes as dt
 import numpy as np
 import pandas as pd
 
@@ -27,19 +26,19 @@ from keepwise.data.loader import Dataset
 __all__ = ["TIME_UNIT_DAYS", "customer_summary", "rfm_summary", "summary_arrays", "sufficient_statistics", "transaction_statistics"]
 
 TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
-# Days per bitmap in DuckDB's count of a customer's transaction days (see transaction_statistics):
-# a (customer, window) bitmap is then 128 bytes. On 12.6M orders 1024 took 1.32 s, 512 1.42 s,
-# 2048 1.77 s (median of 5 runs, 2 cores).
-BITMAP_WINDOW_DAYS = 1024
+# Days per bitmap in DuckDB's count of a customer's transaction days (see transaction_statistics): the
+# bits of a signed 128-bit integer, so that a bitmap is a plain integer aggregate (bit_or) held in the
+# hash table's row, where a bitstring_agg bitmap lives on the heap (a second cache miss per order).
+BITMAP_WINDOW_DAYS = 127
 
 
-@ibis.udf.agg.builtin
-def bitstring_agg(value: int, low: int, high: int) -> dt.binary:  # type: ignore[empty-body]
-    """DuckDB's ``bitstring_agg``: a bitmap with bit ``value − low`` set for every value."""
+@ibis.udf.scalar.builtin(name="factorial")
+def _factorial(n: int) -> int:  # type: ignore[empty-body]
+    """DuckDB's ``factorial``, a 128-bit integer (HUGEINT)."""
 
 
-@ibis.udf.scalar.builtin
-def bit_count(bits: dt.binary) -> dt.int64:  # type: ignore[empty-body]
+@ibis.udf.scalar.builtin(name="bit_count")
+def _bit_count(bits: int) -> int:  # type: ignore[empty-body]
     """DuckDB's ``bit_count``: the number of set bits."""
 
 
@@ -129,13 +128,12 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     choice of model scores its predictions against.
 
     The count of distinct transaction days per customer is the expensive part: in general it is a
-    (customer, day) aggregation with as many groups as customer-days (6.3M of 12.6M orders). On
-    DuckDB each customer instead gets a bitmap of the days they bought on and the days are its set
-    bits: one bitmap when every order lies within ``BITMAP_WINDOW_DAYS`` days of the calibration
-    end (which the earliest order tells, read from Parquet metadata in milliseconds), else one per
-    window of that many days (1.2-1.3 s instead of 2.0 s on 12.6M orders, 2 cores). Whether a
-    customer bought in the held-out days is then one more aggregate of the same scan. Other backends
-    take the general route.
+    (customer, day) aggregation with as many groups as customer-days (14.28M of 14.29M orders at 1M
+    customers). On DuckDB each (customer, window of ``BITMAP_WINDOW_DAYS`` days) instead gets a
+    128-bit integer with one bit per day bought on (``bit_or``), and the days are its set bits: a
+    fifth to a quarter less CPU than a bitstring_agg bitmap per customer or per 1024-day window, or
+    than the general route (14.3M orders, 2 cores). Whether a customer bought in the held-out days is
+    one more aggregate of the same scan. Other backends take the general route.
     """
     if time_unit not in TIME_UNIT_DAYS:
         raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
@@ -155,19 +153,10 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     dated = dated.mutate(age=cal_end.delta(dated.day, unit="day"))
     calibration = dated.age >= 0  # the held-out days have negative ages and count only as "bought"
     holdout = {} if observation_end is None else {"bought": (~calibration).any()}
-    earliest = orders.ordered_at.min().to_pyarrow().as_py()  # cancelled orders too: a lower bound
-    if isinstance(earliest, datetime.datetime):
-        earliest = earliest.date()
-    if earliest is None or (calibration_end - earliest).days < BITMAP_WINDOW_DAYS:
-        per_customer = dated.group_by("customer_id").aggregate(
-            n_days=bit_count(bitstring_agg(dated.age, 0, BITMAP_WINDOW_DAYS - 1, where=calibration)),
-            first_day=dated.day.min(),
-            last_day=dated.day.max(where=calibration),
-            **holdout,
-        )
-        return _transaction_rows(per_customer, cal_end, unit, columns)
+    # ibis has no 128-bit integers: factorial(1) is DuckDB's 1 as one (folded into the plan).
+    day_bit = ibis.ifelse(calibration, _factorial(1) << (dated.age % BITMAP_WINDOW_DAYS), 0)
     windows = dated.group_by(["customer_id", (dated.age // BITMAP_WINDOW_DAYS).name("window")]).aggregate(
-        n_days=bit_count(bitstring_agg(dated.age % BITMAP_WINDOW_DAYS, 0, BITMAP_WINDOW_DAYS - 1, where=calibration)),
+        n_days=_bit_count(day_bit.bit_or()),
         first_day=dated.day.min(),
         last_day=dated.day.max(where=calibration),
         **holdout,
