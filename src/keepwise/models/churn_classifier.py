@@ -43,6 +43,7 @@ from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
 from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
 from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample  # noqa: E402
+from keepwise.models.tree_contributions import grouped_contributions  # noqa: E402
 
 __all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design_matrix", "reason_group"]
 
@@ -389,8 +390,9 @@ class ChurnModel:
         bought_frame = frame[known & (frame["n_orders"] > 0)].reset_index(drop=True)
         inputs = self._matrix(bought_frame, as_of).set_axis(bought_frame["customer_id"].to_numpy())
         never_bought = {row["customer_id"]: row for row in frame[known & (frame["n_orders"] == 0)].to_dict("records")}
-        # Contributions summed per reason group (one matrix product), in batches of [engine]
-        # score_batch_rows: pred_contrib's output is a float per customer and feature.
+        # Contributions summed per reason group (grouped_contributions: pred_contrib once per distinct
+        # path through each tree), in batches of [engine] score_batch_rows: pred_contrib's output is a
+        # float per customer and feature.
         group_of = np.asarray([reason_group(f) for f in self.features_], dtype=object)
         names = np.asarray(list(dict.fromkeys(group_of)), dtype=object)
         membership = (group_of[:, None] == names[None, :]).astype(float)
@@ -398,7 +400,7 @@ class ChurnModel:
         batch = max(1, self.settings.engine.score_batch_rows)
         for start in range(0, len(inputs), batch):
             part = inputs.iloc[start:start + batch]
-            by_group[start:start + len(part)] = self.booster_.predict(part, pred_contrib=True)[:, :-1] @ membership
+            by_group[start:start + len(part)] = grouped_contributions(self.booster_, part.to_numpy(float), membership)
         order = np.argsort(-by_group, axis=1, kind="stable")
         rows = FeatureRows(bought_frame)
         groups = {
