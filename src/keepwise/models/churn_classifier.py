@@ -131,6 +131,11 @@ class FeatureRows(Mapping):
         self._frame = frame.reset_index(drop=True)
         self._positions = pd.Index(self._frame["customer_id"])
 
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as one frame (positions 0..n-1), for callers that work column by column."""
+        return self._frame
+
     def __getitem__(self, customer_id: str) -> dict:
         return self._frame.iloc[[self._positions.get_loc(customer_id)]].to_dict("records")[0]
 
