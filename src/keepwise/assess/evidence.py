@@ -253,6 +253,10 @@ def build_facts(
     return facts
 
 
+# Marks the end of a row in the one string ``join_per_row`` builds; a text holding it falls back to joining row by row.
+_ROW_MARK = "\x1e"
+
+
 def join_per_row(size: int, parts, separator: str) -> np.ndarray:
     """``separator.join`` per row of texts given part by part: ``parts`` yields ``(rows, texts)`` in
     order; a row's texts are joined in the order of the parts that name it ("" for none)."""
@@ -262,7 +266,20 @@ def join_per_row(size: int, parts, separator: str) -> np.ndarray:
     rows = np.concatenate([rows for rows, _ in parts])
     texts = np.concatenate([np.asarray(texts, dtype=object) for _, texts in parts])
     order = np.argsort(rows, kind="stable")  # by row, each row's texts in the parts' order
-    texts = texts[order].tolist()
+    rows, texts = rows[order], texts[order]
+    # One string for all rows: a row's texts joined by the separator, rows ended by a mark, split once.
+    # Before each text: the separator within a row, else one mark per row ended since the last text.
+    ended = np.diff(rows, prepend=0)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = ended[1:] > 0
+    glue = np.full(len(rows), separator, dtype=object)
+    glue[first] = [_ROW_MARK * count for count in ended[first].tolist()]
+    pieces = np.empty(2 * len(rows), dtype=object)
+    pieces[0::2], pieces[1::2] = glue, texts
+    joined = ("".join(pieces.tolist()) + _ROW_MARK * (size - 1 - int(rows[-1]))).split(_ROW_MARK)
+    if len(joined) == size and _ROW_MARK not in separator:
+        return np.array(joined, dtype=object)
+    texts = texts.tolist()
     ends = np.cumsum(np.bincount(rows, minlength=size)).tolist()
     starts = [0, *ends[:-1]]
     return np.array([separator.join(texts[start:end]) for start, end in zip(starts, ends, strict=True)], dtype=object)
@@ -281,10 +298,19 @@ def _json_number(value) -> str:
     return repr(value)
 
 
+def _json_numbers(values: list) -> list[str]:
+    """``_json_number`` of every value: ``repr`` (what json writes for a finite number), non-finite floats fixed."""
+    texts = list(map(repr, values))
+    if not {"nan", "inf", "-inf"}.isdisjoint(texts):
+        texts = [_json_number(value) for value in values]
+    return texts
+
+
 def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> np.ndarray:
-    """``encode`` once per distinct key (equal keys are equal values), spread back to every value."""
+    """``encode`` (a list of values -> their texts) once per distinct key (equal keys are equal values),
+    spread back to every value."""
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.array([encode(value) for value in values[first].tolist()], dtype=object)
+    texts = np.array(encode(values[first].tolist()), dtype=object)
     return texts[inverse.reshape(-1)]
 
 
@@ -297,10 +323,10 @@ def json_column(values) -> np.ndarray:
     if kinds <= {float, np.float64}:
         # By bit pattern, so -0.0 and 0.0 stay apart (json writes them differently).
         floats = values.astype(np.float64)
-        return _json_distinct(floats, floats.view(np.int64), _json_number)
+        return _json_distinct(floats, floats.view(np.int64), _json_numbers)
     if kinds <= {int, np.int64}:
         ints = values.astype(np.int64)
-        return _json_distinct(ints, ints, _json_number)
+        return _json_distinct(ints, ints, _json_numbers)
     if kinds == {str}:
         codes, uniques = pd.factorize(values)
         texts = np.array([json.dumps(value, ensure_ascii=False) for value in uniques], dtype=object)
@@ -311,7 +337,7 @@ def json_column(values) -> np.ndarray:
 def _json_rounded(values: np.ndarray) -> np.ndarray:
     """``json.dumps(round(float(v), 2))`` of every value, each distinct value once."""
     values = np.asarray(values, dtype=np.float64)
-    return _json_distinct(values, values.view(np.int64), lambda value: _json_number(round(value, 2)))
+    return _json_distinct(values, values.view(np.int64), lambda floats: _json_numbers([round(v, 2) for v in floats]))
 
 
 def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts) -> np.ndarray:
