@@ -58,3 +58,12 @@ def test_json_column_writes_what_json_dumps_writes():
     assert json_column(floats).tolist() == [json.dumps(value) for value in floats]
     assert json_column(np.array([3, -2, 2**40], dtype=np.int64)).tolist() == ["3", "-2", str(2**40)]
     assert _json_rounded(np.array(floats)).tolist() == [json.dumps(round(value, 2)) for value in floats]
+
+
+def test_rows_are_joined_part_by_part_the_same(monkeypatch):
+    from keepwise.assess import evidence
+
+    parts = [([9, 2, 4, 0], ["a", "b", "c", "d"]), ([2, 8, 3], ["e", "f", "g"])]
+    whole = join_per_row(11, parts, ",").tolist()
+    monkeypatch.setattr(evidence, "_JOIN_ROWS", 3)
+    assert join_per_row(11, parts, ",").tolist() == whole == ["d", "", "b,e", "g", "c", "", "", "", "f", "a", ""]

@@ -225,17 +225,23 @@ class Phraser:
             columns["span"] = np.array([first if first == last or not last else f"{first}...{last}"
                                         for first, last in zip(columns["first_day"], columns["last_day"], strict=True)],
                                        dtype=object)
-        text = np.full(size, "", dtype=object)
+        # The template's literal text with one "{}" per figure, filled row by row by str.format.
+        literal, parts = [], []
         for piece in pieces:
             if isinstance(piece, str):
-                part = piece.replace(";", ",")
-            elif piece[0] == "word":
+                literal.append(piece.replace(";", ",").replace("{", "{{").replace("}", "}}"))
+                continue
+            if piece[0] == "word":
                 part = self._distinct(columns[piece[2]], lambda counts, w=piece[1]: [
                     self.word(w, count).replace(";", ",") for count in counts])
             else:
                 part = self._distinct(columns[piece[1]], self._column_texts(piece[1]))
-            text = text + part
-        return text
+            literal.append("{}")
+            parts.append(part.tolist())
+        fill = "".join(literal).format
+        if not parts:
+            return np.full(size, fill(), dtype=object)
+        return np.array([fill(*row) for row in zip(*parts, strict=True)], dtype=object)
 
 
 def phrase_all(facts: list[tuple[str, dict]], lang: str, currency: str = "EUR") -> list[str]:
