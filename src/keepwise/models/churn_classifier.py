@@ -408,8 +408,11 @@ class ChurnModel:
             by_group[start:start + len(part)] = grouped_contributions(self.booster_, part.to_numpy(float), membership)
         order = np.argsort(-by_group, axis=1, kind="stable")
         rows = FeatureRows(bought_frame)
+        # Strongest first, so the groups that push up are a prefix of each row's order.
+        pushing = (np.take_along_axis(by_group, order, axis=1) > 0).sum(axis=1).tolist()
+        labels = [str(name) for name in names]
         groups = {
-            customer_id: [str(names[i]) for i in order[position] if by_group[position, i] > 0]
-            for position, customer_id in enumerate(bought_frame["customer_id"])
+            customer_id: [labels[i] for i in ranked[:count]]
+            for customer_id, ranked, count in zip(bought_frame["customer_id"], order.tolist(), pushing, strict=True)
         }
         return ChurnDrivers(wanted, never_bought, rows, groups, inputs)
