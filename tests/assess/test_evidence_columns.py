@@ -48,8 +48,6 @@ def test_joining_per_row_keeps_each_row_s_texts_in_the_parts_order():
     parts = [([3, 0], ["a", "b"]), ([], []), ([0, 5], ["c", "d"]), ([3], ["e"])]
     expected = ["b;c", "", "", "a;e", "", "d", ""]
     assert join_per_row(7, parts, ";").tolist() == expected
-    # A text holding the row mark itself is joined row by row, the same way.
-    assert join_per_row(3, [([1, 1], ["x\x1ey", "z"])], ",").tolist() == ["", "x\x1ey,z", ""]
     assert join_per_row(2, [], ",").tolist() == ["", ""]
 
 
@@ -58,12 +56,3 @@ def test_json_column_writes_what_json_dumps_writes():
     assert json_column(floats).tolist() == [json.dumps(value) for value in floats]
     assert json_column(np.array([3, -2, 2**40], dtype=np.int64)).tolist() == ["3", "-2", str(2**40)]
     assert _json_rounded(np.array(floats)).tolist() == [json.dumps(round(value, 2)) for value in floats]
-
-
-def test_rows_are_joined_part_by_part_the_same(monkeypatch):
-    from keepwise.assess import evidence
-
-    parts = [([9, 2, 4, 0], ["a", "b", "c", "d"]), ([2, 8, 3], ["e", "f", "g"])]
-    whole = join_per_row(11, parts, ",").tolist()
-    monkeypatch.setattr(evidence, "_JOIN_ROWS", 3)
-    assert join_per_row(11, parts, ",").tolist() == whole == ["d", "", "b,e", "g", "c", "", "", "", "f", "a", ""]

@@ -253,34 +253,6 @@ def build_facts(
     return facts
 
 
-# Marks the end of a row in the one string ``join_per_row`` builds; a text holding it falls back to joining row by row.
-_ROW_MARK = "\x1e"
-# Rows joined into one string at a time: the string is as large as the texts, so a large business goes by parts.
-_JOIN_ROWS = 1 << 16
-
-
-def _join_sorted(size: int, rows: np.ndarray, texts: np.ndarray, separator: str) -> list[str]:
-    """``join_per_row`` of texts already in row order (``rows`` ascending, within ``0 .. size-1``)."""
-    if len(rows) == 0:
-        return [""] * size
-    # One string for all rows: a row's texts joined by the separator, rows ended by a mark, split once.
-    # Before each text: the separator within a row, else one mark per row ended since the last text.
-    ended = np.diff(rows, prepend=0)
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = ended[1:] > 0
-    glue = np.full(len(rows), separator, dtype=object)
-    glue[first] = [_ROW_MARK * count for count in ended[first].tolist()]
-    pieces = np.empty(2 * len(rows), dtype=object)
-    pieces[0::2], pieces[1::2] = glue, texts
-    joined = ("".join(pieces.tolist()) + _ROW_MARK * (size - 1 - int(rows[-1]))).split(_ROW_MARK)
-    if len(joined) == size and _ROW_MARK not in separator:
-        return joined
-    texts = texts.tolist()
-    ends = np.cumsum(np.bincount(rows, minlength=size)).tolist()
-    starts = [0, *ends[:-1]]
-    return [separator.join(texts[start:end]) for start, end in zip(starts, ends, strict=True)]
-
-
 def join_per_row(size: int, parts, separator: str) -> np.ndarray:
     """``separator.join`` per row of texts given part by part: ``parts`` yields ``(rows, texts)`` in
     order; a row's texts are joined in the order of the parts that name it ("" for none)."""
@@ -290,13 +262,10 @@ def join_per_row(size: int, parts, separator: str) -> np.ndarray:
     rows = np.concatenate([rows for rows, _ in parts])
     texts = np.concatenate([np.asarray(texts, dtype=object) for _, texts in parts])
     order = np.argsort(rows, kind="stable")  # by row, each row's texts in the parts' order
-    rows, texts = rows[order], texts[order]
-    out = np.empty(size, dtype=object)
-    for start in range(0, size, _JOIN_ROWS):
-        stop = min(size, start + _JOIN_ROWS)
-        low, high = np.searchsorted(rows, [start, stop])
-        out[start:stop] = _join_sorted(stop - start, rows[low:high] - start, texts[low:high], separator)
-    return out
+    texts = texts[order].tolist()
+    ends = np.cumsum(np.bincount(rows, minlength=size)).tolist()
+    starts = [0, *ends[:-1]]
+    return np.array([separator.join(texts[start:end]) for start, end in zip(starts, ends, strict=True)], dtype=object)
 
 
 def _plain(value):
