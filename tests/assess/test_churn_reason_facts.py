@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from keepwise.assess.churn_reasons import PHRASES, _phrase_other, _Phrasing
+from keepwise.assess.churn_reasons import _phrase_other, _Phrasing, fact_of
 from keepwise.text.phrase import Phraser
 from keepwise.text.reasons import en, fa, ru
 
@@ -22,7 +22,7 @@ CTX = _Phrasing(trend_months=6, unsubscribed_at={})
 
 
 def _say(group: str, lang: str) -> str:
-    code, facts = PHRASES[group](ROW, CTX)
+    code, facts = fact_of(group, ROW, CTX)
     return Phraser(lang, "EUR").phrase(code, facts)
 
 
@@ -33,8 +33,24 @@ def test_english_drivers_read_as_before():
     assert _say("complaints", "en") == "2 complaints (1 found to be our fault), the last on 2026-02-10"
     assert _say("payments", "en") == ("3 invoices paid late, 1 unpaid past due (€80.00), 0 written off, "
                                       "the last on 2026-01-15")
-    code, facts = _phrase_other("new_column", 2.5)
-    assert Phraser("en").phrase(code, facts) == "new column: 2.5"
+    [(code, mask, values)] = _phrase_other("new_column", [2.5])
+    assert mask.tolist() == [True]
+    assert Phraser("en").phrase(code, {name: column[0] for name, column in values.items()}) == "new column: 2.5"
+
+
+def test_facts_follow_the_customer_s_own_records():
+    quiet = ROW.copy()
+    quiet[["n_complaints", "n_tickets"]] = 0
+    assert fact_of("complaints", quiet, CTX) is None  # never complained: no evidence to give
+    quiet["n_tickets"] = 2
+    assert fact_of("complaints", quiet, CTX) == ("churn_tickets", {"n": 2, "minutes": 30})
+    once = ROW.copy()
+    once["mean_purchase_gap_days"] = float("nan")
+    code, facts = fact_of("recency", once, CTX)
+    assert (code, facts) == ("churn_recency_once", {"days": 120, "last_day": "2026-03-02"})
+    assert type(facts["days"]) is int and type(facts["last_day"]) is str
+    code, facts = fact_of("recency", ROW, CTX)
+    assert type(facts["ratio_decimal"]) is float and facts["gap"] == 40
 
 
 def test_russian_drivers_use_babel_plural_categories():

@@ -11,6 +11,7 @@ import pytest
 from keepwise.assess.churn_reasons import churn_reasons
 from keepwise.config import load_settings
 from keepwise.data.loader import load
+from keepwise.models import churn_classifier
 from keepwise.models.churn_backtest import backtest, choose_churn_source, churn_sources
 from keepwise.models.churn_classifier import ChurnModel, design_matrix
 from keepwise.models.churn_labels import FeatureFrames
@@ -151,14 +152,13 @@ def test_reasons_only_for_requested_customers(sample, monkeypatch):
     ds, frames, _, model, truth = sample
     requested = truth["customer_id"].iloc[[3, 50, 700]].tolist()
     scored_rows = []
-    predict = model.booster_.predict
+    contributions = churn_classifier.grouped_contributions
 
-    def counting_predict(data, *args, **kwargs):
-        if kwargs.get("pred_contrib"):
-            scored_rows.append(len(data))
-        return predict(data, *args, **kwargs)
+    def counting_contributions(booster, features, membership):
+        scored_rows.append(len(features))
+        return contributions(booster, features, membership)
 
-    monkeypatch.setattr(model.booster_, "predict", counting_predict)
+    monkeypatch.setattr(churn_classifier, "grouped_contributions", counting_contributions)
     reasons = churn_reasons(model, ds, AS_OF, [*requested, requested[0], "NO_SUCH_CUSTOMER"], top=2)
     assert set(reasons) == {*requested, "NO_SUCH_CUSTOMER"}
     assert reasons["NO_SUCH_CUSTOMER"] == []

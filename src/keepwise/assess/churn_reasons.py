@@ -8,11 +8,11 @@ the reasons catalogs and the customer's own figures) that the text layer phrases
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
@@ -21,7 +21,7 @@ from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
 from keepwise.text.phrase import Phraser
 
-__all__ = ["PHRASES", "churn_reason_facts", "churn_reasons", "phrase_facts"]
+__all__ = ["PHRASES", "churn_reason_facts", "churn_reasons", "fact_of"]
 
 
 @dataclass
@@ -33,140 +33,175 @@ class _Phrasing:
 
 
 Fact = tuple[str, dict]
+# A group's facts for a frame of customers, column by column: (code, mask of the customers it is for,
+# {figure: values for every customer}); customers no mask covers have no fact (None).
+Facts = list[tuple[str, np.ndarray, dict[str, np.ndarray]]]
 
 
 def _day(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
+def _days(moments: pd.Series) -> np.ndarray:
+    """``_day`` of every moment ("NaT" for none), as numpy does it for naive datetimes."""
+    if isinstance(moments.dtype, np.dtype) and moments.dtype.kind == "M":
+        return moments.to_numpy().astype("datetime64[D]").astype(str)
+    return np.array([_day(value) for value in moments], dtype=object)
+
+
+def _float(f: pd.DataFrame, column: str) -> np.ndarray:
+    return f[column].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _whole(values: np.ndarray) -> np.ndarray:
+    """``int(value)`` of every value (missing values, which no fact shows, as 0)."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isnan(values), 0.0, values).astype(np.int64)
+
+
+def _int(f: pd.DataFrame, column: str) -> np.ndarray:
+    return _whole(_float(f, column))
+
+
+def _rounded(f: pd.DataFrame, column: str) -> np.ndarray:
+    """``round(float(value))`` of every value (half to even, like Python's)."""
+    return _whole(np.round(_float(f, column)))
+
+
+def _all(f: pd.DataFrame) -> np.ndarray:
+    return np.ones(len(f), dtype=bool)
+
+
+def _same(f: pd.DataFrame, value) -> np.ndarray:
+    return np.full(len(f), value)
+
+
 # Each driver is a fact: a code of the reasons catalogs (keepwise.text.reasons.<lang>, "churn_*") and the
 # customer's figures, named as keepwise.text.phrase formats them (*_day, *_money, *_share, *_decimal).
-def _phrase_recency(row, ctx: _Phrasing) -> Fact | None:
-    days = int(row["days_since_last_order"])
-    gap = row["mean_purchase_gap_days"]
-    if pd.notna(gap) and gap > 0:
-        return "churn_recency", {"days": days, "ratio_decimal": days / gap, "gap": round(float(gap))}
-    return "churn_recency_once", {"days": days, "last_day": _day(row["last_order_at"])}
+# Every group is phrased for a frame of customers at once.
+def _phrase_recency(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    days = _int(f, "days_since_last_order")
+    gap = _float(f, "mean_purchase_gap_days")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usual = gap > 0
+        ratio = days / gap
+    return [("churn_recency", usual, {"days": days, "ratio_decimal": ratio, "gap": _whole(np.round(gap))}),
+            ("churn_recency_once", ~usual, {"days": days, "last_day": _days(f["last_order_at"])})]
 
 
-def _phrase_spend(row, ctx: _Phrasing) -> Fact | None:
-    last, prior, months = float(row["revenue_last_period"]), float(row["revenue_prior_period"]), ctx.trend_months
-    if prior > 0:
+def _phrase_spend(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    last, prior, months = _float(f, "revenue_last_period"), _float(f, "revenue_prior_period"), ctx.trend_months
+    with np.errstate(invalid="ignore", divide="ignore"):
+        before = prior > 0
         change = last / prior - 1.0
-        code = "churn_spend_down" if change < 0 else "churn_spend_up"
-        return code, {"change_share": abs(change), "months": months, "last_money": last, "prior_money": prior}
-    if last > 0:
-        return "churn_spend_new", {"last_money": last, "months": months}
-    return "churn_spend_none", {"months": 2 * months}
+    down = change < 0
+    new = ~before & (last > 0)
+    changed = {"change_share": np.abs(change), "months": _same(f, months), "last_money": last, "prior_money": prior}
+    return [("churn_spend_down", before & down, changed), ("churn_spend_up", before & ~down, changed),
+            ("churn_spend_new", new, {"last_money": last, "months": _same(f, months)}),
+            ("churn_spend_none", ~before & ~new, {"months": _same(f, 2 * months)})]
 
 
-def _phrase_orders(row, ctx: _Phrasing) -> Fact | None:
-    return "churn_orders", {"n": int(row["orders_last_period"]), "months": ctx.trend_months,
-                            "prior": round(float(row["orders_prior_period"]))}
+def _phrase_orders(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_orders", _all(f), {"n": _int(f, "orders_last_period"), "months": _same(f, ctx.trend_months),
+                                       "prior": _rounded(f, "orders_prior_period")})]
 
 
-def _phrase_rhythm(row, ctx: _Phrasing) -> Fact | None:
-    days = row["n_purchase_days"]
-    if days <= 1:
-        return "churn_rhythm_once", {}
-    return "churn_rhythm", {"n": round(float(days)), "gap": round(float(row["mean_purchase_gap_days"]))}
+def _phrase_rhythm(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    once = _float(f, "n_purchase_days") <= 1
+    return [("churn_rhythm_once", once, {}),
+            ("churn_rhythm", ~once, {"n": _rounded(f, "n_purchase_days"), "gap": _rounded(f, "mean_purchase_gap_days")})]
 
 
-def _phrase_tenure(row, ctx: _Phrasing) -> Fact | None:
-    since = row["first_order_at"] if pd.notna(row["first_order_at"]) else row["signed_up_at"]
-    return "churn_tenure", {"days": round(float(row["tenure_days"])), "since_day": _day(since)}
+def _phrase_tenure(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    since = f["first_order_at"].where(f["first_order_at"].notna(), f["signed_up_at"])
+    return [("churn_tenure", _all(f), {"days": _rounded(f, "tenure_days"), "since_day": _days(since)})]
 
 
-def _phrase_discounts(row, ctx: _Phrasing) -> Fact | None:
-    if row["n_deep_discount_orders"] > 0:
-        return "churn_deep_discounts", {"deep_share": float(row["deep_discount_order_share"]),
-                                        "n": int(row["n_deep_discount_orders"]), "orders": int(row["n_orders"])}
-    if row["discount"] > 0:
-        return "churn_discounts", {"discount_share": float(row["discount_share"])}
-    return None
+def _phrase_discounts(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    deep = _float(f, "n_deep_discount_orders") > 0
+    return [("churn_deep_discounts", deep, {"deep_share": _float(f, "deep_discount_order_share"),
+                                            "n": _int(f, "n_deep_discount_orders"), "orders": _int(f, "n_orders")}),
+            ("churn_discounts", ~deep & (_float(f, "discount") > 0), {"discount_share": _float(f, "discount_share")})]
 
 
-def _phrase_fickle(row, ctx: _Phrasing) -> Fact | None:
-    if row["n_fickle_orders"] == 0:
-        return None
-    return "churn_fickle", {"cancelled": int(row["n_cancelled"]), "changed": int(row["n_orders_changed"]),
-                            "last_day": _day(row["last_fickle_at"])}
+def _phrase_fickle(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_fickle", _float(f, "n_fickle_orders") != 0, {
+        "cancelled": _int(f, "n_cancelled"), "changed": _int(f, "n_orders_changed"),
+        "last_day": _days(f["last_fickle_at"])})]
 
 
-def _phrase_deliveries(row, ctx: _Phrasing) -> Fact | None:
-    if row["n_late"] == 0:
-        return None
-    return "churn_deliveries", {"n": int(row["n_late"]), "total": int(row["n_delivered"]),
-                                "last_day": _day(row["last_late_at"])}
+def _phrase_deliveries(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_deliveries", _float(f, "n_late") != 0, {
+        "n": _int(f, "n_late"), "total": _int(f, "n_delivered"), "last_day": _days(f["last_late_at"])})]
 
 
-def _phrase_returns(row, ctx: _Phrasing) -> Fact | None:
-    if row["n_returns"] == 0:
-        return None
-    return "churn_returns", {"n": int(row["n_returns"]), "amount_money": float(row["returned_amount"]),
-                             "revenue_share": float(row["return_share_of_revenue"]),
-                             "defective": int(row["n_defective_returns"])}
+def _phrase_returns(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_returns", _float(f, "n_returns") != 0, {
+        "n": _int(f, "n_returns"), "amount_money": _float(f, "returned_amount"),
+        "revenue_share": _float(f, "return_share_of_revenue"), "defective": _int(f, "n_defective_returns")})]
 
 
-def _phrase_complaints(row, ctx: _Phrasing) -> Fact | None:
-    if row["n_complaints"] > 0:
-        return "churn_complaints", {"n": int(row["n_complaints"]), "fault": int(row["n_complaints_substantiated"]),
-                                    "last_day": _day(row["last_complaint_at"])}
-    if row["n_tickets"] > 0:
-        return "churn_tickets", {"n": int(row["n_tickets"]), "minutes": round(float(row["handle_minutes"]))}
-    return None
+def _phrase_complaints(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    complained = _float(f, "n_complaints") > 0
+    return [("churn_complaints", complained, {"n": _int(f, "n_complaints"), "fault": _int(f, "n_complaints_substantiated"),
+                                              "last_day": _days(f["last_complaint_at"])}),
+            ("churn_tickets", ~complained & (_float(f, "n_tickets") > 0), {
+                "n": _int(f, "n_tickets"), "minutes": _rounded(f, "handle_minutes")})]
 
 
-def _phrase_payments(row, ctx: _Phrasing) -> Fact | None:
-    late, unpaid, written_off = int(row["n_paid_late"]), int(row["n_unpaid_overdue"]), int(row["n_written_off"])
-    if late + unpaid + written_off == 0:
-        return None
-    return "churn_payments", {"late": late, "unpaid": unpaid, "unpaid_money": float(row["overdue_unpaid_amount"]),
-                              "written_off": written_off, "last_day": _day(row["last_payment_problem_at"])}
+def _phrase_payments(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    late, unpaid, written_off = _int(f, "n_paid_late"), _int(f, "n_unpaid_overdue"), _int(f, "n_written_off")
+    return [("churn_payments", late + unpaid + written_off != 0, {
+        "late": late, "unpaid": unpaid, "unpaid_money": _float(f, "overdue_unpaid_amount"),
+        "written_off": written_off, "last_day": _days(f["last_payment_problem_at"])})]
 
 
-def _phrase_incidents(row, ctx: _Phrasing) -> Fact | None:
-    kinds = ("abuse_of_staff", "fraud", "chargeback", "unethical_request", "policy_abuse", "values_conflict")
-    found = [(row[f"n_{kind}"], row[f"last_{kind}_at"]) for kind in kinds if row[f"n_{kind}"] > 0]
-    if not found:
-        return None
-    return "churn_incidents", {"n": int(sum(n for n, _ in found)), "last_day": _day(max(at for _, at in found))}
+INCIDENT_KINDS = ("abuse_of_staff", "fraud", "chargeback", "unethical_request", "policy_abuse", "values_conflict")
 
 
-def _phrase_unsubscribed(row, ctx: _Phrasing) -> Fact | None:
-    if not row["unsubscribed"]:
-        return None
-    at = ctx.unsubscribed_at.get(row["customer_id"])
-    return ("churn_unsubscribed", {}) if at is None else ("churn_unsubscribed_on", {"at_day": _day(at)})
+def _phrase_incidents(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    counts = np.column_stack([_float(f, f"n_{kind}") for kind in INCIDENT_KINDS])
+    found = counts > 0
+    latest = pd.concat([f[f"last_{kind}_at"].where(found[:, k]) for k, kind in enumerate(INCIDENT_KINDS)], axis=1)
+    return [("churn_incidents", found.any(axis=1), {"n": _whole(np.where(found, counts, 0.0).sum(axis=1)),
+                                                    "last_day": _days(latest.max(axis=1))})]
 
 
-def _phrase_survey(row, ctx: _Phrasing) -> Fact | None:
-    if pd.isna(row["last_survey_score"]):
-        return None
-    return "churn_survey", {"score": round(float(row["last_survey_score"])), "at_day": _day(row["last_survey_at"])}
+def _phrase_unsubscribed(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    unsubscribed = f["unsubscribed"].fillna(True).astype(bool).to_numpy()
+    at = pd.Series(ctx.unsubscribed_at, dtype=object)
+    known = f["customer_id"].isin(at.index).to_numpy()
+    on = f["customer_id"].map(at) if known.any() else pd.Series(pd.NaT, index=f.index)
+    return [("churn_unsubscribed", unsubscribed & ~known, {}),
+            ("churn_unsubscribed_on", unsubscribed & known, {"at_day": _days(pd.to_datetime(on))})]
 
 
-def _phrase_engagement(row, ctx: _Phrasing) -> Fact | None:
-    if row["n_engagement_events"] == 0:
-        return "churn_no_engagement", {}
-    return "churn_engagement", {"n": int(row["n_engagement_events"])}
+def _phrase_survey(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_survey", f["last_survey_score"].notna().to_numpy(), {
+        "score": _rounded(f, "last_survey_score"), "at_day": _days(f["last_survey_at"])})]
 
 
-def _phrase_marketing(row, ctx: _Phrasing) -> Fact | None:
-    return None if row["marketing_opt_in"] else ("churn_opted_out", {})
+def _phrase_engagement(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    none = _float(f, "n_engagement_events") == 0
+    return [("churn_no_engagement", none, {}), ("churn_engagement", ~none, {"n": _int(f, "n_engagement_events")})]
 
 
-def _phrase_value(row, ctx: _Phrasing) -> Fact | None:
-    return "churn_value", {"revenue_money": float(row["revenue"]), "profit_money": float(row["profit"])}
+def _phrase_marketing(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_opted_out", ~f["marketing_opt_in"].fillna(True).astype(bool).to_numpy(), {})]
 
 
-def _phrase_cost(row, ctx: _Phrasing) -> Fact | None:
-    return "churn_cost", {"cost_money": float(row["cost_to_serve"])}
+def _phrase_value(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_value", _all(f), {"revenue_money": _float(f, "revenue"), "profit_money": _float(f, "profit")})]
+
+
+def _phrase_cost(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
+    return [("churn_cost", _all(f), {"cost_money": _float(f, "cost_to_serve")})]
 
 
 # A group whose fact is None for a customer is the *absence* of an event (never complained, never
 # returned anything): that is no evidence a person could act on, so it is not given as a reason.
-PHRASES: dict[str, Callable[[pd.Series, _Phrasing], Fact | None]] = {
+PHRASES: dict[str, Callable[[pd.DataFrame, _Phrasing], Facts]] = {
     "recency": _phrase_recency,
     "spend_trend": _phrase_spend,
     "order_trend": _phrase_orders,
@@ -188,9 +223,20 @@ PHRASES: dict[str, Callable[[pd.Series, _Phrasing], Fact | None]] = {
 }
 
 
-def _phrase_other(feature: str, value: float) -> Fact:
+def _phrase_other(feature: str, values: np.ndarray) -> Facts:
     """A feature no template knows (a column added to customer_features later): name and value."""
-    return "churn_other", {"feature": feature, "value_decimal": float(value)}
+    values = np.asarray(values, dtype=float)
+    return [("churn_other", np.ones(len(values), dtype=bool),
+             {"feature": np.full(len(values), feature, dtype=object), "value_decimal": values})]
+
+
+def fact_of(group: str, row: pd.Series, ctx: _Phrasing) -> Fact | None:
+    """One customer's fact for ``group`` (``row``: their features), None when there is none."""
+    frame = pd.DataFrame([row]).reset_index(drop=True)
+    for code, mask, values in PHRASES[group](frame, ctx):
+        if mask[0]:
+            return code, {name: column.astype(object)[0] for name, column in values.items()}
+    return None
 
 
 def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> dict[str, pd.Timestamp]:
@@ -204,6 +250,69 @@ def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> dict[
     return dict(zip(last["customer_id"], last["at"], strict=True))
 
 
+@dataclass
+class _Reasons:
+    """Every requested customer's reasons as facts: per customer the number of facts, and the facts
+    kind by kind (code, customers' ids, each fact's place in its customer's list, figures)."""
+
+    counts: dict[str, int]
+    kinds: list[tuple[str, list[str], list[int], dict[str, np.ndarray]]]
+
+
+def _reason_columns(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None,
+                    frames: FeatureFrames | None) -> _Reasons:
+    top = model.config.top_reasons if top is None else top
+    drivers = model.drivers(ds, as_of, customer_ids, frames=frames)
+    if not drivers.requested:
+        return _Reasons({}, [])
+    counts = dict.fromkeys(drivers.requested, 0)
+    kinds: list[tuple[str, list[str], list[int], dict[str, np.ndarray]]] = []
+    for customer_id, row in drivers.never_bought.items():
+        signed_up = row["signed_up_at"]
+        if pd.notna(signed_up):
+            kinds.append(("churn_no_purchase_since", [customer_id], [0],
+                          {"signup_day": np.array([_day(signed_up)], dtype=object)}))
+        else:
+            kinds.append(("churn_no_purchase", [customer_id], [0], {}))
+        counts[customer_id] = 1
+    frame = drivers.rows.frame
+    ids = frame["customer_id"].tolist()
+    if not ids:
+        return _Reasons(counts, kinds)
+    # Which groups a customer has a fact for; each group's facts computed for its customers only.
+    months = round(model.settings.features.trend_period_days / DAYS_PER_MONTH)
+    wanted = {group for customer_id in ids for group in drivers.groups[customer_id]}
+    needs_unsubscribed = "unsubscribed" in wanted and frame["unsubscribed"].fillna(True).astype(bool).any()
+    ctx = _Phrasing(months, _unsubscribed_at(ds, as_of, ids) if needs_unsubscribed else {})
+    facts: dict[str, Facts] = {
+        group: PHRASES[group](frame, ctx) if group in PHRASES else _phrase_other(group, drivers.inputs[group].to_numpy())
+        for group in wanted
+    }
+    present = {group: np.logical_or.reduce([mask for _, mask, _ in found]).tolist() for group, found in facts.items()}
+    chosen: dict[str, tuple[list[int], list[int]]] = {group: ([], []) for group in wanted}  # rows, places
+    for position, customer_id in enumerate(ids):
+        place = 0
+        for group in drivers.groups[customer_id]:
+            if place >= top:
+                break
+            if present[group][position]:
+                rows, places = chosen[group]
+                rows.append(position)
+                places.append(place)
+                place += 1
+        counts[customer_id] = place
+    for group, found in facts.items():
+        rows, places = (np.asarray(part, dtype=np.int64) for part in chosen[group])
+        for code, mask, values in found:
+            keep = mask[rows]
+            if not keep.any():
+                continue
+            at = rows[keep]
+            kinds.append((code, [ids[row] for row in at.tolist()], places[keep].tolist(),
+                          {name: column[at].astype(object) for name, column in values.items()}))
+    return _Reasons(counts, kinds)
+
+
 def churn_reason_facts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str],
                        top: int | None = None, *, frames: FeatureFrames | None = None) -> dict[str, list[Fact]]:
     """Up to ``top`` reasons per requested customer as facts (catalog code, figures), strongest first.
@@ -212,47 +321,23 @@ def churn_reason_facts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids
     risk *up* (``ChurnModel.drivers``), with the customer's own figures; a group whose fact is None for
     this customer is skipped. Unknown ids get an empty list.
     """
-    top = model.config.top_reasons if top is None else top
-    drivers = model.drivers(ds, as_of, customer_ids, frames=frames)
-    if not drivers.requested:
-        return {}
-    months = round(model.settings.features.trend_period_days / DAYS_PER_MONTH)
-    ctx = _Phrasing(months, _unsubscribed_at(ds, as_of, drivers.requested))
-    result: dict[str, list[Fact]] = {customer_id: [] for customer_id in drivers.requested}
-    for customer_id, row in drivers.never_bought.items():
-        signed_up = row["signed_up_at"]
-        result[customer_id] = [("churn_no_purchase_since", {"signup_day": _day(signed_up)}) if pd.notna(signed_up)
-                               else ("churn_no_purchase", {})]
-    for customer_id, row in drivers.rows.items():
-        facts: list[Fact] = []
-        for group in drivers.groups[customer_id]:
-            if len(facts) >= top:
-                break
-            phrase = PHRASES.get(group)
-            fact = phrase(row, ctx) if phrase else _phrase_other(group, drivers.inputs.at[customer_id, group])
-            if fact:
-                facts.append(fact)
-        result[customer_id] = facts
+    reasons = _reason_columns(model, ds, as_of, customer_ids, top, frames)
+    result: dict[str, list] = {customer_id: [None] * count for customer_id, count in reasons.counts.items()}
+    for code, customers, places, values in reasons.kinds:
+        for index, (customer_id, place) in enumerate(zip(customers, places, strict=True)):
+            result[customer_id][place] = (code, {name: column[index] for name, column in values.items()})
     return result
 
 
 def churn_reasons(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None = None,
                   *, frames: FeatureFrames | None = None, lang: str = "en") -> dict[str, list[str]]:
-    """``churn_reason_facts`` phrased in ``lang`` by the text layer (keepwise.text.phrase)."""
-    facts = churn_reason_facts(model, ds, as_of, customer_ids, top, frames=frames)
-    return phrase_facts(facts, Phraser(lang, model.settings.general.currency))
-
-
-def phrase_facts(facts: dict[str, list[Fact]], phraser: Phraser) -> dict[str, list[str]]:
-    """Every customer's facts phrased, in order: each code phrased for all its customers at once
-    (``Phraser.phrase_column``), each distinct figure formatted once."""
-    texts: dict[str, list[str]] = {customer_id: [""] * len(found) for customer_id, found in facts.items()}
-    by_code: dict[tuple[str, tuple[str, ...]], list[tuple[str, int, dict]]] = defaultdict(list)
-    for customer_id, found in facts.items():
-        for position, (code, values) in enumerate(found):
-            by_code[(code, tuple(values))].append((customer_id, position, values))
-    for (code, names), items in by_code.items():
-        columns = {name: [values[name] for _, _, values in items] for name in names}
-        for (customer_id, position, _), text in zip(items, phraser.phrase_column(code, columns, len(items)), strict=True):
-            texts[customer_id][position] = text
+    """``churn_reason_facts`` phrased in ``lang`` by the text layer (keepwise.text.phrase): each code
+    phrased for all its customers at once (``Phraser.phrase_column``), each distinct figure formatted once."""
+    reasons = _reason_columns(model, ds, as_of, customer_ids, top, frames)
+    phraser = Phraser(lang, model.settings.general.currency)
+    texts: dict[str, list[str]] = {customer_id: [""] * count for customer_id, count in reasons.counts.items()}
+    for code, customers, places, values in reasons.kinds:
+        phrased = phraser.phrase_column(code, values, len(customers)).tolist()
+        for customer_id, place, text in zip(customers, places, phrased, strict=True):
+            texts[customer_id][place] = text
     return texts

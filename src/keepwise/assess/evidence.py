@@ -281,10 +281,19 @@ def _json_number(value) -> str:
     return repr(value)
 
 
+def _json_numbers(values: list) -> list[str]:
+    """``_json_number`` of every value: ``repr`` (what json writes for a finite number), non-finite floats fixed."""
+    texts = list(map(repr, values))
+    if not {"nan", "inf", "-inf"}.isdisjoint(texts):
+        texts = [_json_number(value) for value in values]
+    return texts
+
+
 def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> np.ndarray:
-    """``encode`` once per distinct key (equal keys are equal values), spread back to every value."""
+    """``encode`` (a list of values -> their texts) once per distinct key (equal keys are equal values),
+    spread back to every value."""
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.array([encode(value) for value in values[first].tolist()], dtype=object)
+    texts = np.array(encode(values[first].tolist()), dtype=object)
     return texts[inverse.reshape(-1)]
 
 
@@ -297,10 +306,10 @@ def json_column(values) -> np.ndarray:
     if kinds <= {float, np.float64}:
         # By bit pattern, so -0.0 and 0.0 stay apart (json writes them differently).
         floats = values.astype(np.float64)
-        return _json_distinct(floats, floats.view(np.int64), _json_number)
+        return _json_distinct(floats, floats.view(np.int64), _json_numbers)
     if kinds <= {int, np.int64}:
         ints = values.astype(np.int64)
-        return _json_distinct(ints, ints, _json_number)
+        return _json_distinct(ints, ints, _json_numbers)
     if kinds == {str}:
         codes, uniques = pd.factorize(values)
         texts = np.array([json.dumps(value, ensure_ascii=False) for value in uniques], dtype=object)
@@ -311,7 +320,7 @@ def json_column(values) -> np.ndarray:
 def _json_rounded(values: np.ndarray) -> np.ndarray:
     """``json.dumps(round(float(v), 2))`` of every value, each distinct value once."""
     values = np.asarray(values, dtype=np.float64)
-    return _json_distinct(values, values.view(np.int64), lambda value: _json_number(round(value, 2)))
+    return _json_distinct(values, values.view(np.int64), lambda floats: _json_numbers([round(v, 2) for v in floats]))
 
 
 def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts) -> np.ndarray:

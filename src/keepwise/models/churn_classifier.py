@@ -43,6 +43,7 @@ from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
 from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
 from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample  # noqa: E402
+from keepwise.models.tree_contributions import grouped_contributions  # noqa: E402
 
 __all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design_matrix", "reason_group"]
 
@@ -161,6 +162,11 @@ class FeatureRows(Mapping):
     def __init__(self, frame: pd.DataFrame):
         self._frame = frame.reset_index(drop=True)
         self._positions = pd.Index(self._frame["customer_id"])
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as one frame (positions 0..n-1), for callers that work column by column."""
+        return self._frame
 
     def __getitem__(self, customer_id: str) -> dict:
         return self._frame.iloc[[self._positions.get_loc(customer_id)]].to_dict("records")[0]
@@ -421,8 +427,9 @@ class ChurnModel:
         bought_frame = frame[known & (frame["n_orders"] > 0)].reset_index(drop=True)
         inputs = self._matrix(bought_frame, as_of).set_axis(bought_frame["customer_id"].to_numpy())
         never_bought = {row["customer_id"]: row for row in frame[known & (frame["n_orders"] == 0)].to_dict("records")}
-        # Contributions summed per reason group (one matrix product), in batches of [engine]
-        # score_batch_rows: pred_contrib's output is a float per customer and feature.
+        # Contributions summed per reason group (grouped_contributions: pred_contrib once per distinct
+        # path through each tree), in batches of [engine] score_batch_rows: pred_contrib's output is a
+        # float per customer and feature.
         group_of = np.asarray([reason_group(f) for f in self.features_], dtype=object)
         names = np.asarray(list(dict.fromkeys(group_of)), dtype=object)
         membership = (group_of[:, None] == names[None, :]).astype(float)
@@ -430,11 +437,14 @@ class ChurnModel:
         batch = max(1, self.settings.engine.score_batch_rows)
         for start in range(0, len(inputs), batch):
             part = inputs.iloc[start:start + batch]
-            by_group[start:start + len(part)] = self.booster_.predict(part, pred_contrib=True)[:, :-1] @ membership
+            by_group[start:start + len(part)] = grouped_contributions(self.booster_, part.to_numpy(float), membership)
         order = np.argsort(-by_group, axis=1, kind="stable")
         rows = FeatureRows(bought_frame)
+        # Strongest first, so the groups that push up are a prefix of each row's order.
+        pushing = (np.take_along_axis(by_group, order, axis=1) > 0).sum(axis=1).tolist()
+        labels = [str(name) for name in names]
         groups = {
-            customer_id: [str(names[i]) for i in order[position] if by_group[position, i] > 0]
-            for position, customer_id in enumerate(bought_frame["customer_id"])
+            customer_id: [labels[i] for i in ranked[:count]]
+            for customer_id, ranked, count in zip(bought_frame["customer_id"], order.tolist(), pushing, strict=True)
         }
         return ChurnDrivers(wanted, never_bought, rows, groups, inputs)

@@ -169,13 +169,49 @@ class Phraser:
         text = template.format(**values)
         return text.replace(";", ",")  # reasons are joined with ";"
 
-    def _distinct(self, values: np.ndarray, render) -> np.ndarray:
-        """``render(value)`` for every value, called once per distinct value."""
+    def _bulk(self, name: str):
+        """``_renderer(name)`` over a list of values, for the figures an assessment has most of (amounts,
+        whole numbers, decimals): the same expressions in one comprehension. None for the other names."""
+        separators = self._separators
+        plain = separators == {ord(","): ",", ord("."): "."}  # English: nothing to translate
+        if name.endswith("_day") or name == "span" or name.endswith("_share") or name in ("problem", "feature"):
+            return None
+        if name.endswith("_money"):
+            plus, minus = self._money_patterns["+"], self._money_patterns["-"]
+            if plus is None or minus is None:
+                return None
+            if plain:
+                return lambda values: [(minus if v < 0 else plus).format(f"{abs(v):,.2f}") for v in map(float, values)]
+            return lambda values: [(minus if v < 0 else plus).format(f"{abs(v):,.2f}".translate(separators))
+                                   for v in map(float, values)]
+        if name.endswith("_decimal") or name.endswith("_hours"):
+            return lambda values: [f"{round(v, 1):,.1f}".translate(separators) for v in map(float, values)]
+        return lambda values: [f"{v:,.0f}".translate(separators) for v in map(int, values)]
+
+    def _column_texts(self, name: str):
+        """A function from a list of values of the figure ``name`` to their texts in a template: as
+        ``format_value`` writes them (Persian digits in Persian), with no ``;``."""
+        bulk = self._bulk(name)
+        if bulk is None:
+            render = self._renderer(name)
+            bulk = lambda values: [render(value) for value in values]  # noqa: E731
+        persian = self.lang == "fa"
+
+        def texts(values: list) -> list[str]:
+            out = bulk(values)
+            if persian:
+                out = [text.translate(_PERSIAN_DIGITS) for text in out]
+            return [text.replace(";", ",") for text in out] if ";" in "".join(out) else out
+
+        return texts
+
+    def _distinct(self, values: np.ndarray, texts) -> np.ndarray:
+        """``texts(values)`` for every value, computed once per distinct value."""
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         if len(uniques) and pd.isna(uniques).any():  # None and NaN are one "missing" to factorize
-            return np.array([render(value) for value in values], dtype=object)
-        texts = np.array([render(value) for value in uniques], dtype=object)
-        return texts[codes] if len(codes) else np.empty(0, dtype=object)
+            return np.array(texts(list(values)), dtype=object)
+        distinct = np.array(texts(uniques.tolist()), dtype=object)
+        return distinct[codes] if len(codes) else np.empty(0, dtype=object)
 
     def phrase_column(self, code: str, facts: Mapping[str, object], size: int) -> np.ndarray:
         """``phrase(code, ...)`` for ``size`` customers at once: ``facts`` maps each figure's name to
@@ -189,19 +225,23 @@ class Phraser:
             columns["span"] = np.array([first if first == last or not last else f"{first}...{last}"
                                         for first, last in zip(columns["first_day"], columns["last_day"], strict=True)],
                                        dtype=object)
-        text = np.full(size, "", dtype=object)
+        # The template's literal text with one "{}" per figure, filled row by row by str.format.
+        literal, parts = [], []
         for piece in pieces:
             if isinstance(piece, str):
-                part = piece.replace(";", ",")
-            elif piece[0] == "word":
-                part = self._distinct(columns[piece[2]], lambda count, w=piece[1]: self.word(w, count).replace(";", ","))
+                literal.append(piece.replace(";", ",").replace("{", "{{").replace("}", "}}"))
+                continue
+            if piece[0] == "word":
+                part = self._distinct(columns[piece[2]], lambda counts, w=piece[1]: [
+                    self.word(w, count).replace(";", ",") for count in counts])
             else:
-                render = self._renderer(piece[1])
-                if self.lang == "fa":
-                    render = lambda value, r=render: r(value).translate(_PERSIAN_DIGITS)  # noqa: E731
-                part = self._distinct(columns[piece[1]], lambda value, r=render: r(value).replace(";", ","))
-            text = text + part
-        return text
+                part = self._distinct(columns[piece[1]], self._column_texts(piece[1]))
+            literal.append("{}")
+            parts.append(part.tolist())
+        fill = "".join(literal).format
+        if not parts:
+            return np.full(size, fill(), dtype=object)
+        return np.array([fill(*row) for row in zip(*parts, strict=True)], dtype=object)
 
 
 def phrase_all(facts: list[tuple[str, dict]], lang: str, currency: str = "EUR") -> list[str]:
