@@ -203,8 +203,13 @@ def _days(later: ir.Value, earlier: ir.Value) -> ir.IntegerValue:
     return later.delta(earlier, unit="day")
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerValue:
-    return condition.ifelse(1, 0).sum()
+def _count(table: ir.Table, condition: ir.BooleanValue) -> ir.IntegerValue:
+    """How many rows of ``table`` (per group) meet ``condition`` (null = no).
+
+    ``COUNT(*) FILTER (WHERE ...)``: a BIGINT, where ``SUM(CASE ... 1 ELSE 0)`` would be a 128-bit
+    integer that DuckDB holds and hands to Arrow at twice the size (34 such columns: ~0.5 GB at
+    1,000,000 customers) and that ibis then converts to int64, one more copy."""
+    return table.count(where=condition)
 
 
 # Amounts are summed as exact decimals: a sum of doubles depends on the order the engine adds them
@@ -246,8 +251,8 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
     delivered = completed & orders.delivered_at.notnull()
     late = delivered & orders.promised_at.notnull() & (orders.delivered_at > orders.promised_at)
     per_customer = orders.group_by("customer_id").aggregate(
-        n_orders=_count(completed),
-        n_cancelled=_count(orders.status == "cancelled"),
+        n_orders=_count(orders, completed),
+        n_cancelled=_count(orders, orders.status == "cancelled"),
         n_orders_all=orders.count(),
         first_order_at=_first(completed, orders.ordered_at),
         last_order_at=_last(completed, orders.ordered_at),
@@ -256,21 +261,21 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
         list_price=_amount(completed, list_price),
         discount=_amount(completed, orders.discount),
         cost_of_goods=_amount(completed, orders.cost_of_goods),
-        n_deep_discount_orders=_count(deep),
+        n_deep_discount_orders=_count(orders, deep),
         revenue_last_period=_amount(in_last, orders.revenue),
         revenue_prior_period=_amount(in_prior, orders.revenue),
-        orders_last_period=_count(in_last),
-        orders_prior_period=_count(in_prior),
+        orders_last_period=_count(orders, in_last),
+        orders_prior_period=_count(orders, in_prior),
         # Change requests on every order, cancelled ones included: the staff work was done.
         change_requests=orders.change_requests.sum(),
-        n_orders_changed=_count(orders.change_requests > 0),
-        n_fickle_orders=_count(fickle),
-        n_fickle_orders_recent=_count(fickle & (orders.ordered_at > recent)),
-        n_orders_all_recent=_count(orders.ordered_at > recent),
+        n_orders_changed=_count(orders, orders.change_requests > 0),
+        n_fickle_orders=_count(orders, fickle),
+        n_fickle_orders_recent=_count(orders, fickle & (orders.ordered_at > recent)),
+        n_orders_all_recent=_count(orders, orders.ordered_at > recent),
         first_fickle_at=_first(fickle, orders.ordered_at),
         last_fickle_at=_last(fickle, orders.ordered_at),
-        n_delivered=_count(delivered),
-        n_late=_count(late),
+        n_delivered=_count(orders, delivered),
+        n_late=_count(orders, late),
         first_late_at=_first(late, orders.delivered_at),
         last_late_at=_last(late, orders.delivered_at),
     )
@@ -285,11 +290,11 @@ def _return_features(ds: Dataset, at: _Moments) -> ir.Table:
     return returns.group_by("customer_id").aggregate(
         n_returns=returns.count(),
         returned_amount=_total(returns.amount),
-        n_defective_returns=_count(defective),
+        n_defective_returns=_count(returns, defective),
         defective_returned_amount=_amount(defective, returns.amount),
-        n_non_defective_returns=_count(~defective),
+        n_non_defective_returns=_count(returns, ~defective),
         non_defective_returned_amount=_amount(~defective, returns.amount),
-        n_non_defective_returns_recent=_count(~defective & (returns.returned_at > at.recent)),
+        n_non_defective_returns_recent=_count(returns, ~defective & (returns.returned_at > at.recent)),
         first_non_defective_return_at=_first(~defective, returns.returned_at),
         last_non_defective_return_at=_last(~defective, returns.returned_at),
         first_defective_return_at=_first(defective, returns.returned_at),
@@ -309,11 +314,11 @@ def _ticket_features(ds: Dataset, at: _Moments) -> ir.Table:
     minutes = tickets.handle_minutes.fill_null(0.0)
     return tickets.group_by("customer_id").aggregate(
         n_tickets=tickets.count(),
-        n_complaints=_count(complaint),
-        n_complaints_substantiated=_count(substantiated),
-        n_complaints_unsubstantiated=_count(unsubstantiated),
-        n_complaints_not_judged=_count(not_judged),
-        n_unfounded_complaints_recent=_count(unfounded & (tickets.opened_at > at.recent)),
+        n_complaints=_count(tickets, complaint),
+        n_complaints_substantiated=_count(tickets, substantiated),
+        n_complaints_unsubstantiated=_count(tickets, unsubstantiated),
+        n_complaints_not_judged=_count(tickets, not_judged),
+        n_unfounded_complaints_recent=_count(tickets, unfounded & (tickets.opened_at > at.recent)),
         first_complaint_at=_first(complaint, tickets.opened_at),
         last_complaint_at=_last(complaint, tickets.opened_at),
         first_unfounded_complaint_at=_first(unfounded, tickets.opened_at),
@@ -364,30 +369,37 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table
     (``invoice_lateness`` per invoice)."""
     invoices = ds.table("invoices")
     invoices = invoices.filter(invoices.issued_at <= at.end)
-    late = invoice_lateness(invoices, at.day, settings.costs.late_payment_yearly_rate)
-    paid_late, overdue_unpaid, written_off = late["paid_late"], late["overdue_unpaid"], late["written_off"]
-    unpaid_amount = late["unpaid_amount"]
-    problem = paid_late | overdue_unpaid | written_off
-    recent = at.recent
+    rate = settings.costs.late_payment_yearly_rate
+
+    def problem_of(late: dict[str, ir.Value]) -> ir.BooleanValue:
+        return late["paid_late"] | late["overdue_unpaid"] | late["written_off"]
+
     # Invoices that came due after the last one with a payment problem: the clean record since,
     # against which "the customer pays on time now" is measured (keepwise.assess.change).
+    problem = problem_of(invoice_lateness(invoices, at.day, rate))
     invoices = invoices.mutate(
         last_problem_due=invoices.due_at.max(where=problem).over(group_by=invoices.customer_id)
     )
+    # The per-invoice facts again, over the table the aggregate reads (``_count`` filters its rows).
+    late = invoice_lateness(invoices, at.day, rate)
+    paid_late, overdue_unpaid, written_off = late["paid_late"], late["overdue_unpaid"], late["written_off"]
+    unpaid_amount = late["unpaid_amount"]
+    problem = problem_of(late)
+    recent = at.recent
     due = invoices.due_at <= at.end
     due_since_problem = due & invoices.last_problem_due.notnull() & (invoices.due_at > invoices.last_problem_due)
     return invoices.group_by("customer_id").aggregate(
         n_invoices=invoices.count(),
-        n_paid_late=_count(paid_late),
-        n_unpaid_overdue=_count(overdue_unpaid),
+        n_paid_late=_count(invoices, paid_late),
+        n_unpaid_overdue=_count(invoices, overdue_unpaid),
         overdue_unpaid_amount=_amount(overdue_unpaid, unpaid_amount),
-        n_written_off=_count(written_off),
+        n_written_off=_count(invoices, written_off),
         written_off_amount=_amount(written_off, unpaid_amount),
         late_payment_interest=_total(late["interest"]),
-        n_late_payments_recent=_count((paid_late | overdue_unpaid) & (invoices.due_at > recent)),
-        n_invoices_recent=_count(invoices.due_at > recent),
-        n_invoices_due=_count(due),
-        n_invoices_due_since_problem=_count(due_since_problem),
+        n_late_payments_recent=_count(invoices, (paid_late | overdue_unpaid) & (invoices.due_at > recent)),
+        n_invoices_recent=_count(invoices, invoices.due_at > recent),
+        n_invoices_due=_count(invoices, due),
+        n_invoices_due_since_problem=_count(invoices, due_since_problem),
         first_payment_problem_at=_first(problem, invoices.due_at),
         last_payment_problem_at=_last(problem, ibis.coalesce(invoices.paid_at, invoices.due_at)),
     )
@@ -399,10 +411,10 @@ def _incident_features(ds: Dataset, at: _Moments) -> ir.Table:
     columns = {}
     for kind in INCIDENT_KINDS:
         this_kind = incidents.confirmed & (incidents.kind == kind)
-        columns[f"n_{kind}"] = _count(this_kind)
+        columns[f"n_{kind}"] = _count(incidents, this_kind)
         columns[f"first_{kind}_at"] = _first(this_kind, incidents.occurred_at)
         columns[f"last_{kind}_at"] = _last(this_kind, incidents.occurred_at)
-    columns["n_incidents_unconfirmed"] = _count(~incidents.confirmed)
+    columns["n_incidents_unconfirmed"] = _count(incidents, ~incidents.confirmed)
     return incidents.group_by("customer_id").aggregate(**columns)
 
 
