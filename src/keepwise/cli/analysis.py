@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
-from rich.text import Text
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
@@ -27,8 +25,6 @@ from keepwise.cli.common import (
     settings_or_exit,
     show,
 )
-from keepwise.text import LANGUAGES
-from keepwise.text.translator import messages
 
 
 @app.command()
@@ -42,6 +38,7 @@ def metrics(
     spark_master: SparkMasterOpt = None,
 ) -> None:
     """Customer economics: churn and retention per period, cohorts, RFM, lifetime value, whale curve."""
+    from rich.text import Text
 
     from keepwise.campaigns import exit_survey_facts
     from keepwise.cli.cadence_commands import exit_survey_lines
@@ -83,10 +80,13 @@ def assess(
     spark_master: SparkMasterOpt = None,
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
+    from rich.table import Table as RichTable
+
     from keepwise.assess import assess_with_models, write_assessment
     from keepwise.assess.engine import reasons_language
     from keepwise.cadence import with_tier
     from keepwise.output import format_for
+    from keepwise.text import LANGUAGES, messages
 
     fmt = fmt or format_for(out)
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
@@ -147,9 +147,9 @@ def explain(
     spark_master: SparkMasterOpt = None,
 ) -> None:
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
-
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
+    from keepwise.text import LANGUAGES
 
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
@@ -177,9 +177,12 @@ def report(
     spark_master: SparkMasterOpt = None,
 ) -> None:
     """One self-contained HTML report of the customer base (opens with no network)."""
+    from rich.text import Text
+
     from keepwise.metrics.periods import PERIODS
     from keepwise.pipeline import analyse
     from keepwise.report.build import build_report
+    from keepwise.text import LANGUAGES
 
     require_choice(lang, "--lang", LANGUAGES)
     require_choice(period, "--period", PERIODS)
@@ -200,6 +203,7 @@ def demo(
 ) -> None:
     """Generate the bundled sample business, run the whole pipeline, write the report, list urgent actions."""
     from keepwise.pipeline import run_demo
+    from keepwise.text import LANGUAGES
 
     require_choice(lang, "--lang", LANGUAGES)
     settings = settings_or_exit(config)

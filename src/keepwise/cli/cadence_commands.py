@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
@@ -21,7 +20,6 @@ from keepwise.cli.common import (
     run_or_exit,
     say,
 )
-from keepwise.text import LANGUAGES
 
 TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
                      "warning")
@@ -45,9 +43,12 @@ def touches(
     config: ConfigOpt = None,
 ) -> None:
     """The touches due between two days under the timetable rules ([cadence] in keepwise.toml)."""
+    from rich.table import Table as RichTable
+
     from keepwise.assess import assess_with_models
     from keepwise.cadence import phrase_reasons, touches_calendar, touches_due
     from keepwise.output import write_atomic, write_csv
+    from keepwise.text import LANGUAGES
 
     require_choice(lang, "--lang", LANGUAGES)
     suffix = out.suffix.lower()
@@ -158,6 +159,7 @@ def campaign(
 
     from keepwise.campaigns import measure_campaign
     from keepwise.campaigns.wording import campaign_lines
+    from keepwise.text import LANGUAGES
 
     require_choice(lang, "--lang", LANGUAGES)
     day, dataset = load_as_of(data, as_of, config)

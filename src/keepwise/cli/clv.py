@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from keepwise.cli.common import (
     ConfigOpt,
@@ -45,6 +44,8 @@ def clv_fit(
 ) -> None:
     """Fit a model on completed orders up to the calibration end; print parameters and log-likelihood."""
     import json
+
+    from rich.table import Table as RichTable
 
     from keepwise.models.fitting import TABLES_READ, fit_model
 

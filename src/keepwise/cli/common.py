@@ -11,17 +11,21 @@ import sys
 from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console, Group, RenderableType
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
+from rich.console import Console
 
 from keepwise import __version__
-from keepwise.config import ConfigError, Settings, load_settings
-from keepwise.data.problems import DataError, Problem
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from keepwise.config import Settings
+    from keepwise.data.problems import Problem
+
+# Heavy imports (settings, the data stage, rich tables) happen inside the functions that need them,
+# so a command loads only what it uses.
 
 app = typer.Typer(
     name="keepwise",
@@ -45,6 +49,9 @@ _UNLIMITED_WIDTH = 100_000
 
 def _fold_cells(renderable: RenderableType) -> None:
     """Cells wrap onto further lines instead of ending in '…': a figure is never cut short."""
+    from rich.console import Group
+    from rich.table import Table
+
     if isinstance(renderable, Table):
         for column in renderable.columns:
             column.overflow = "fold"
@@ -59,6 +66,8 @@ def show(*renderables: RenderableType) -> None:
     On a terminal: at its width, cells folding rather than cut ("2,94…"). To a pipe or a file: as wide
     as the content needs, so nothing is cut or wrapped, whatever COLUMNS says.
     """
+    from rich.measure import Measurement
+
     for renderable in renderables:
         _fold_cells(renderable)
         if console.is_terminal:
@@ -76,6 +85,8 @@ def print_json(value) -> None:
 
 def say(text: str, style: str = "red", label: str | None = None) -> None:
     """Print to stderr without markup: messages quote user data and settings like '[costs]'."""
+    from rich.text import Text
+
     line = Text()
     if label:
         line.append(f"{label}: ", style=style)
@@ -94,6 +105,8 @@ def parse_day(value: str, option: str) -> date:
 
 
 def settings_or_exit(path: Path | None) -> Settings:
+    from keepwise.config import ConfigError, load_settings
+
     try:
         return load_settings(path)
     except ConfigError as error:
@@ -110,6 +123,9 @@ def print_problems(problems: list[Problem], truncated: bool = False) -> None:
 
 def run_or_exit(step: Callable):
     """Run a step; bad input becomes a listed-problems exit 2, never a traceback."""
+    from keepwise.config import ConfigError
+    from keepwise.data.problems import DataError
+
     try:
         return step()
     except DataError as error:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
@@ -43,6 +42,8 @@ def validate(
 ) -> None:
     """Check a data source against the contract and list every problem found."""
     from dataclasses import asdict
+
+    from rich.table import Table as RichTable
 
     from keepwise.data.loader import validate_source
 
@@ -85,6 +86,8 @@ def sample(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Write a synthetic business with planted customer types (truth.csv beside it)."""
+    from rich.table import Table as RichTable
+
     from keepwise.sample import generate_sample
 
     require_choice(fmt, "--format", ("csv", "parquet"))

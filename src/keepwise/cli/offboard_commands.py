@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
@@ -112,6 +111,8 @@ def proposals(
     config: ConfigOpt = None,
 ) -> None:
     """Make-profitable proposals per customer (reprice, charge separately, lighter service, stop marketing), each with its yearly profit effect."""
+    from rich.table import Table as RichTable
+
     from keepwise.offboard import customer_exists, portfolio_what_if
     from keepwise.offboard import proposals as build_proposals
     from keepwise.output import write_frame
