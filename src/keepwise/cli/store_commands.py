@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -138,6 +136,9 @@ DEMO_CUSTOMERS = 1500
 
 def _demo(opened, settings) -> None:
     """Fill an empty store with the bundled sample business and print a one-time admin password."""
+    import secrets
+    import tempfile
+
     from keepwise.pipeline import DEMO_AS_OF, DEMO_SEED
     from keepwise.sample import generate_sample
     from keepwise.store.services import imports, users

@@ -69,7 +69,8 @@ class RawTable:
         import numpy as np
 
         table = pa.table(self.columns) if self.columns else pa.table({})
-        rows = pa.array(np.arange(self.n_rows, dtype=np.int64))
+        # From the buffer, not pa.array(ndarray): that asks pyarrow's pandas shim and so imports pandas.
+        rows = pa.Array.from_buffers(pa.int64(), self.n_rows, [None, pa.py_buffer(np.arange(self.n_rows, dtype=np.int64))])
         if not self.columns:
             return pa.table({ROW_COLUMN: rows})
         return table.append_column(ROW_COLUMN, rows)
