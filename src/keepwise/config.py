@@ -396,6 +396,7 @@ class EngineSettings(_Section):
     spark_shuffle_partitions: int
     spark_staging_dir: str
     score_batch_rows: int
+    duckdb_allocator_background_threads: bool
 
 
 class Settings(BaseModel):

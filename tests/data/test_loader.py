@@ -83,6 +83,14 @@ def test_defaults_fill_empty_cells_as_the_contract_says(tmp_path):
     assert bool(incidents.loc["X1", "confirmed"]) is True
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_allocator_setting_reaches_the_connection(tmp_path, enabled):
+    settings = load_settings(overrides={"engine": {"duckdb_allocator_background_threads": enabled}})
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()), settings=settings)
+    value = ds.duckdb.execute("SELECT current_setting('allocator_background_threads')").fetchone()[0]
+    assert value is enabled
+
+
 def test_timestamp_with_offset_is_converted_to_utc(tmp_path):
     tables = valid_tables()
     tables["orders"][0]["ordered_at"] = "2024-03-01T10:00:00+03:30"

@@ -106,38 +106,48 @@ def assess_frames(
     decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
     priority = priority_rank(decisions, settings)
 
-    flag_text = _flag_list(flags, "current")
-    past_text = _flag_list(flags, "stopped")
+    customer_id = features["customer_id"].astype(str).to_numpy()
+    # The rows' order (by priority, then customer id) from the two keys alone: every column is then
+    # taken once in that order, and no sorted copy of the whole frame (its texts above all) is made.
+    order = (pd.DataFrame({"priority": priority, "customer_id": customer_id})
+             .sort_values(["priority", "customer_id"], kind="stable").index.to_numpy())
+
+    def text(values: np.ndarray) -> pd.Series:
+        # In the output order and in the frame's string type now, so the Python strings can go.
+        return pd.Series(values[order])
+
+    flag_text = text(_flag_list(flags, "current"))
+    past_text = text(_flag_list(flags, "stopped"))
 
     facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings)
-    reasons = facts.phrase(lang or reasons_language(settings), settings.general.currency)
-    evidence = build_evidence(flags, weights, facts)
-    result = pd.DataFrame(
-        {
-            "customer_id": features["customer_id"].astype(str).to_numpy(),
-            "action": decisions["action"].to_numpy(),
-            "priority": priority,
-            "flags": flag_text,
-            "clv": rhythm["clv"].astype(float).round(2).fillna(0.0).to_numpy(),
-            "p_alive": rhythm["p_alive"].astype(float).round(4).fillna(0.0).to_numpy(),
-            "churn_risk": rhythm["churn_risk"].astype(float).round(4).fillna(1.0).to_numpy(),
-            "profit": features["profit"].astype(float).round(2).to_numpy(),
-            "cost_to_serve": features["cost_to_serve"].astype(float).round(2).to_numpy(),
-            "reasons": reasons,
-            "past_flags": past_text,
-            "lifecycle": stage.to_numpy(),
-            "money_at_stake": decisions["money_at_stake"].to_numpy(),
-            "n_problems": decisions["n_problems"].to_numpy(),
-            "problem_score": decisions["problem_score"].to_numpy(),
-            "cost_business_fault": features["cost_business_fault"].astype(float).round(2).to_numpy(),
-            "revenue": features["revenue"].astype(float).round(2).to_numpy(),
-            "n_orders": features["n_orders"].astype("int64").to_numpy(),
-            "last_order_at": features["last_order_at"].to_numpy(),
-            "days_since_last_order": features["days_since_last_order"].to_numpy(),
-            "evidence": evidence,
-        }
-    )
-    return result.sort_values(["priority", "customer_id"], kind="stable").reset_index(drop=True)
+    reasons = text(facts.phrase(lang or reasons_language(settings), settings.general.currency))
+    evidence = text(build_evidence(flags, weights, facts))
+    del facts, flags, weights
+    columns = {
+        "customer_id": customer_id,
+        "action": decisions["action"].to_numpy(),
+        "priority": priority,
+        "flags": flag_text,
+        "clv": rhythm["clv"].astype(float).round(2).fillna(0.0).to_numpy(),
+        "p_alive": rhythm["p_alive"].astype(float).round(4).fillna(0.0).to_numpy(),
+        "churn_risk": rhythm["churn_risk"].astype(float).round(4).fillna(1.0).to_numpy(),
+        "profit": features["profit"].astype(float).round(2).to_numpy(),
+        "cost_to_serve": features["cost_to_serve"].astype(float).round(2).to_numpy(),
+        "reasons": reasons,
+        "past_flags": past_text,
+        "lifecycle": stage.to_numpy(),
+        "money_at_stake": decisions["money_at_stake"].to_numpy(),
+        "n_problems": decisions["n_problems"].to_numpy(),
+        "problem_score": decisions["problem_score"].to_numpy(),
+        "cost_business_fault": features["cost_business_fault"].astype(float).round(2).to_numpy(),
+        "revenue": features["revenue"].astype(float).round(2).to_numpy(),
+        "n_orders": features["n_orders"].astype("int64").to_numpy(),
+        "last_order_at": features["last_order_at"].to_numpy(),
+        "days_since_last_order": features["days_since_last_order"].to_numpy(),
+        "evidence": evidence,
+    }
+    return pd.DataFrame({name: values if isinstance(values, pd.Series) else np.asarray(values)[order]
+                         for name, values in columns.items()})
 
 
 def reasons_language(settings) -> str:

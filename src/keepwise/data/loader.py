@@ -219,6 +219,8 @@ def load(
 
     settings = settings or load_settings()
     con = con or ibis.duckdb.connect()
+    if settings.engine.duckdb_allocator_background_threads:
+        con.con.execute("SET allocator_background_threads = true")
     _, log, present = check_source(con.con, source, as_of, settings, only)
     log.raise_if_errors()
     return Dataset(con, str(source), as_of, settings, log.warnings, present,
