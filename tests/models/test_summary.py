@@ -46,6 +46,18 @@ ORDERS = [
 ]
 
 
+def test_revenue_is_summed_exactly_whatever_order_the_engine_adds_in():
+    """0.1 + 0.2 is 0.30000000000000004 as doubles and 0.3 as decimals: the sums are exact, so a
+    parallel engine cannot give a different last bit from one run to the next."""
+    rows = [("1", "a", "2024-01-01 09:00", 1.0, "completed"),
+            ("2", "a", "2024-01-02 09:00", 0.1, "completed"), ("3", "a", "2024-01-02 10:00", 0.2, "completed"),
+            ("4", "a", "2024-02-02 09:00", 0.1, "completed"), ("5", "a", "2024-02-02 10:00", 0.2, "completed")]
+    frame = rfm_summary(_orders(rows), datetime.date(2024, 1, 31), "day",
+                        observation_end=datetime.date(2024, 2, 29)).to_pandas()
+    assert frame["monetary_value"].tolist() == [0.3]
+    assert frame["monetary_value_holdout"].tolist() == [0.3]
+
+
 @pytest.mark.parametrize("unit, divisor", [("day", 1.0), ("week", 7.0)])
 def test_summary_rules(unit, divisor):
     expr = rfm_summary(_orders(ORDERS), datetime.date(2024, 1, 31), unit, observation_end=datetime.date(2024, 2, 29))

@@ -3,7 +3,8 @@
 The expression runs unchanged on any Ibis backend (DuckDB now, PySpark later). The contract:
 
 * only orders with ``status = 'completed'`` count, up to and including ``calibration_end``;
-* a customer's orders on one calendar day are ONE transaction (revenue summed);
+* a customer's orders on one calendar day are ONE transaction (revenue summed, as exact decimals, so
+  the sums are the same whatever order a parallel engine adds in);
 * ``frequency`` = number of transaction days after the first one;
 * ``recency`` = (last transaction day − first transaction day) / unit, ``T`` = (calibration_end −
   first transaction day) / unit, unit = 1 day or 7 days, fractional;
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.metrics.features import EXACT
 
 __all__ = ["TIME_UNIT_DAYS", "customer_summary", "rfm_summary", "summary_arrays", "sufficient_statistics", "transaction_statistics"]
 
@@ -48,7 +50,7 @@ def _daily_transactions(orders: ibis.Table, last_day: datetime.date) -> ibis.Tab
     daily = (completed.mutate(day=day)
              .filter(lambda t: t.day <= ibis.literal(last_day))
              .group_by(["customer_id", "day"])
-             .aggregate(revenue=lambda t: t.revenue.sum()))
+             .aggregate(revenue=lambda t: t.revenue.cast(EXACT).sum()))
     return daily
 
 
@@ -86,7 +88,7 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
         recency=per_customer.last_day.delta(per_customer.first_day, unit="day").cast("float64") / unit,
         T=cal_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
         monetary_value=ibis.ifelse(frequency > 0,
-                                   (per_customer.total_revenue - per_customer.first_day_revenue)
+                                   (per_customer.total_revenue - per_customer.first_day_revenue).cast("float64")
                                    / frequency.cast("float64"),
                                    0.0),
     )
@@ -96,7 +98,7 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
     holdout_days = daily.filter(daily.day > cal_end)
     holdout = holdout_days.group_by("customer_id").aggregate(
         frequency_holdout=holdout_days.day.count().cast("int64"),
-        monetary_value_holdout=holdout_days.revenue.mean(),
+        monetary_value_holdout=holdout_days.revenue.mean().cast("float64"),
     )
     joined = summary.left_join(holdout, summary.customer_id == holdout.customer_id)
     return joined.select(
