@@ -60,6 +60,9 @@ def _relative_change(last: np.ndarray, prior: np.ndarray) -> np.ndarray:
         return np.where(prior > 0, (last - prior) / prior, np.nan)
 
 
+_TICKS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
 def _days_before(moment: pd.Timestamp, values: pd.Series) -> np.ndarray:
     """Days from each timestamp of ``values`` to ``moment`` (fractional; NaN for a missing one): the
     same numbers as pandas' ``(moment - values).dt.total_seconds() / 86400``, without its Series."""
@@ -77,8 +80,6 @@ def _days_before(moment: pd.Timestamp, values: pd.Series) -> np.ndarray:
                 return days
     return ((moment - values).dt.total_seconds() / 86400.0).to_numpy(dtype=float, na_value=np.nan)
 
-
-_TICKS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 
 
 def design_matrix(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
