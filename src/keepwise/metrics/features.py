@@ -267,7 +267,9 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
         orders_last_period=_count(orders, in_last),
         orders_prior_period=_count(orders, in_prior),
         # Change requests on every order, cancelled ones included: the staff work was done.
-        change_requests=orders.change_requests.sum(),
+        # BIGINT in the engine: DuckDB sums integers into 128 bits, which reach Arrow as decimals
+        # (and make cost_changes one) for ibis to convert on the way out.
+        change_requests=orders.change_requests.sum().cast("int64"),
         n_orders_changed=_count(orders, orders.change_requests > 0),
         n_fickle_orders=_count(orders, fickle),
         n_fickle_orders_recent=_count(orders, fickle & (orders.ordered_at > recent)),
@@ -579,7 +581,7 @@ def _build(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
         non_defective_return_share=_safe_share(col["non_defective_returned_amount"], col["revenue"]),
         cost_staff=col["handle_minutes"] * costs.staff_minute,
         cost_returns=col["n_returns"] * costs.return_processing + col["returned_amount"],
-        cost_changes=col["change_requests"] * costs.change_request,
+        cost_changes=col["change_requests"].cast("float64") * costs.change_request,
         cost_late_payment=col["late_payment_interest"],
         cost_write_offs=col["written_off_amount"],
         cost_staff_business_fault=col["handle_minutes_substantiated"] * costs.staff_minute,
