@@ -33,6 +33,9 @@ TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
 # bits of a signed 128-bit integer, so that a bitmap is a plain integer aggregate (bit_or) held in the
 # hash table's row, where a bitstring_agg bitmap lives on the heap (a second cache miss per order).
 BITMAP_WINDOW_DAYS = 127
+# Bitmaps (windows) per row of that count's one hash aggregation by customer: a history longer than
+# this many windows is aggregated per (customer, block of windows) first, then per customer.
+BITMAPS_PER_ROW = 12
 
 
 @ibis.udf.scalar.builtin(name="factorial")
@@ -157,11 +160,13 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
 
     The count of distinct transaction days per customer is the expensive part: in general it is a
     (customer, day) aggregation with as many groups as customer-days (14.28M of 14.29M orders at 1M
-    customers). On DuckDB each (customer, window of ``BITMAP_WINDOW_DAYS`` days) instead gets a
-    128-bit integer with one bit per day bought on (``bit_or``), and the days are its set bits: a
-    fifth to a quarter less CPU than a bitstring_agg bitmap per customer or per 1024-day window, or
-    than the general route (14.3M orders, 2 cores). Whether a customer bought in the held-out days is
-    one more aggregate of the same scan. Other backends take the general route.
+    customers). On DuckDB each window of ``BITMAP_WINDOW_DAYS`` days instead gets a 128-bit integer
+    with one bit per day bought on (``bit_or``), and the days are its set bits: a fifth to a quarter
+    less CPU than a bitstring_agg bitmap per customer or per 1024-day window, or than the general
+    route (14.3M orders, 2 cores). Up to ``BITMAPS_PER_ROW`` windows are aggregates of one row per
+    customer (one hash aggregation; ~13% less CPU than a row per (customer, window) summed per
+    customer after it, at 1M customers over 3 years). Whether a customer bought in the held-out days
+    is one more aggregate of the same scan. Other backends take the general route.
     """
     if time_unit not in TIME_UNIT_DAYS:
         raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
@@ -180,19 +185,40 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     dated = dated.filter(dated.day <= ibis.literal(observation_end or calibration_end))
     dated = dated.mutate(age=cal_end.delta(dated.day, unit="day"))
     calibration = dated.age >= 0  # the held-out days have negative ages and count only as "bought"
-    holdout = {} if observation_end is None else {"bought": (~calibration).any()}
+    windows = _bitmap_windows(orders, calibration_end)
+    per_row = min(windows, BITMAPS_PER_ROW)
     # ibis has no 128-bit integers: factorial(1) is DuckDB's 1 as one (folded into the plan).
-    day_bit = ibis.ifelse(calibration, _factorial(1) << (dated.age % BITMAP_WINDOW_DAYS), 0)
-    windows = dated.group_by(["customer_id", (dated.age // BITMAP_WINDOW_DAYS).name("window")]).aggregate(
-        n_days=_bit_count(day_bit.bit_or()),
+    window = ibis.ifelse(calibration, dated.age // BITMAP_WINDOW_DAYS, -1)
+    dated = dated.mutate(
+        window=window % per_row if per_row < windows else window,
+        block=ibis.greatest(window, 0) // per_row,
+        day_bit=ibis.ifelse(calibration, _factorial(1) << (dated.age % BITMAP_WINDOW_DAYS), 0),
+    )
+    keys = ["customer_id", "block"] if per_row < windows else ["customer_id"]
+    bitmaps = [_bit_count(dated.day_bit.bit_or(where=dated.window == k)).fill_null(0) for k in range(per_row)]
+    holdout = {} if observation_end is None else {"bought": (dated.age < 0).any()}
+    per_customer = dated.group_by(keys).aggregate(
+        n_days=sum(bitmaps[1:], bitmaps[0]),
         first_day=dated.day.min(),
-        last_day=dated.day.max(where=calibration),
+        last_day=dated.day.max(where=dated.age >= 0),
         **holdout,
     )
-    holdout = {} if observation_end is None else {"bought": windows.bought.any()}
-    per_customer = windows.group_by("customer_id").aggregate(
-        n_days=windows.n_days.sum(), first_day=windows.first_day.min(), last_day=windows.last_day.max(), **holdout)
+    if per_row < windows:
+        blocks = per_customer
+        holdout = {} if observation_end is None else {"bought": blocks.bought.any()}
+        per_customer = blocks.group_by("customer_id").aggregate(
+            n_days=blocks.n_days.sum(), first_day=blocks.first_day.min(), last_day=blocks.last_day.max(), **holdout)
     return _transaction_rows(per_customer, cal_end, unit, columns)
+
+
+def _bitmap_windows(orders: ibis.Table, calibration_end: datetime.date) -> int:
+    """Windows of BITMAP_WINDOW_DAYS from the first order (of any status: DuckDB answers from its
+    statistics, without a scan) to ``calibration_end``: the bitmaps a customer may need."""
+    first = orders.ordered_at.min().execute()
+    if first is None or pd.isna(first):
+        return 1
+    span = (calibration_end - pd.Timestamp(first).date()).days
+    return max(span // BITMAP_WINDOW_DAYS + 1, 1)
 
 
 def _transaction_rows(per_customer: ibis.Table, cal_end, unit: float, columns: tuple[str, ...]) -> ibis.Table:
