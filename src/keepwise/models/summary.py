@@ -217,7 +217,8 @@ def _bitmap_windows(orders: ibis.Table, calibration_end: datetime.date) -> int:
     first = orders.ordered_at.min().execute()
     if first is None or pd.isna(first):
         return 1
-    span = (calibration_end - pd.Timestamp(first).date()).days
+    # A day's margin: the engine's calendar day of the first order may be the day before Python's.
+    span = (calibration_end - pd.Timestamp(first).date()).days + 1
     return max(span // BITMAP_WINDOW_DAYS + 1, 1)
 
 
