@@ -63,7 +63,7 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
     """RFM summary per customer: columns ``customer_id, frequency, recency, T, monetary_value``
     (+ ``frequency_holdout, monetary_value_holdout`` when ``observation_end`` is given).
 
-    With ``split`` (a day before ``calibration_end``, without ``observation_end``) the same scan also
+    With ``split`` (a day up to ``calibration_end``, without ``observation_end``) the same scan also
     gives each customer's summary as of ``split`` and whether they bought after it: ``n_days_split``
     (transaction days up to ``split``, 0 for a customer who first bought after it),
     ``frequency_split, recency_split, T_split, bought_after_split`` (see :func:`split_statistics`).
@@ -83,8 +83,8 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
     calibration = daily.filter(daily.day <= cal_end)
     split_aggregates = {}
     if split is not None:
-        if observation_end is not None or split >= calibration_end:
-            raise ValueError("split must lie before calibration_end, and without observation_end")
+        if observation_end is not None or split > calibration_end:
+            raise ValueError("split must not be after calibration_end, and comes without observation_end")
         before = calibration.day <= ibis.literal(split)
         split_aggregates = {"n_days_split": calibration.day.count(where=before),
                             "last_day_split": calibration.day.max(where=before)}
