@@ -166,3 +166,23 @@ def test_transaction_statistics_take_the_general_route_off_duckdb(monkeypatch):
     assert "bit_or" in str(ibis.to_sql(transaction_statistics(orders, datetime.date(2024, 1, 31)))).lower()
     with pytest.raises(ValueError, match="time_unit"):
         transaction_statistics(orders, datetime.date(2024, 1, 31), "month")
+
+
+@pytest.mark.parametrize("seed, span_days", [(1, 200), (4, 5000)])
+@pytest.mark.parametrize("unit", ["day", "week"])
+def test_split_statistics_equal_the_transaction_statistics_with_a_holdout(seed, span_days, unit):
+    """The summary split at a day gives the choice of model exactly the rows (and their order) that
+    transaction_statistics with a holdout gives, from one read of the orders."""
+    from keepwise.models.summary import split_statistics
+
+    orders = ibis.memtable(_random_orders(seed, 300, span_days))
+    split, end = datetime.date(2024, 12, 11), datetime.date(2024, 12, 31)
+    expected = summary_arrays(transaction_statistics(orders, split, unit, observation_end=end))
+    summary = rfm_summary(orders, end, unit, split=split).to_pandas().sort_values("customer_id", ignore_index=True)
+    plain = rfm_summary(orders, end, unit).to_pandas().sort_values("customer_id", ignore_index=True)
+    pd.testing.assert_frame_equal(summary[plain.columns.tolist()], plain)
+    got = split_statistics(summary)
+    assert list(got) == list(expected)
+    for name, values in expected.items():
+        assert got[name].dtype == values.dtype
+        np.testing.assert_array_equal(got[name], values)

@@ -32,8 +32,8 @@ from keepwise.models.base import BaseFitter
 from keepwise.models.clv import customer_lifetime_value
 from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
-from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
-from keepwise.models.transaction_choice import choose_transaction_model, with_transaction_model
+from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary, split_statistics
+from keepwise.models.transaction_choice import choice_split, choose_transaction_model, with_transaction_model
 
 
 @dataclass
@@ -165,13 +165,15 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     config = ds.settings.clv
     time_unit = config.time_unit
     unit_days = TIME_UNIT_DAYS[time_unit]
-    summary = customer_summary(ds, as_of, time_unit)
+    # One read of the orders gives the summary and, when the model is chosen, the choice's statistics.
+    split = choice_split(as_of, ds.settings)
+    summary = customer_summary(ds, as_of, time_unit, split=split)
     notes: list[str] = []
     if summary.empty:
         raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
     x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     table = pd.DataFrame({"customer_id": summary["customer_id"]})
-    choice = choose_transaction_model(ds, as_of)
+    choice = choose_transaction_model(ds, as_of, statistics=None if split is None else split_statistics(summary))
     plain: list[str] = []
     for name, error in choice.failures.items():
         notes.append(f"{name} cannot be fitted on the orders before the held-out days ({error})")

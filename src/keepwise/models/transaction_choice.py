@@ -25,7 +25,7 @@ from keepwise.data.loader import Dataset
 from keepwise.models.fitting import transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics
 
-__all__ = ["TransactionChoice", "choose_transaction_model", "with_transaction_model"]
+__all__ = ["TransactionChoice", "choice_split", "choose_transaction_model", "with_transaction_model"]
 
 
 @dataclass
@@ -36,15 +36,27 @@ class TransactionChoice:
     failures: dict[str, str] = field(default_factory=dict)  # candidate -> why it could not be fitted
 
 
-def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None = None) -> TransactionChoice:
-    """The configured model, or with ``"auto"`` the candidate that predicted the held-out days best."""
+def choice_split(as_of: date, settings: Settings) -> date | None:
+    """The last day the candidates are fitted on when the model is chosen (``"auto"``), else None:
+    ``customer_summary(ds, as_of, unit, split=...)`` then also gives the choice its statistics."""
+    config = settings.clv
+    return as_of - timedelta(days=config.holdout_days) if config.transaction_model == "auto" else None
+
+
+def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None = None,
+                             statistics: dict[str, np.ndarray] | None = None) -> TransactionChoice:
+    """The configured model, or with ``"auto"`` the candidate that predicted the held-out days best.
+    ``statistics``: ``split_statistics`` of a summary split at :func:`choice_split`, when the caller
+    has one (the orders are then not read again)."""
     config = (settings or ds.settings).clv
     if config.transaction_model != "auto":
         return TransactionChoice(config.transaction_model, f"{config.transaction_model}: set by [clv] transaction_model")
     unit = config.time_unit
     unit_days = TIME_UNIT_DAYS[unit]
     calibration_end = as_of - timedelta(days=config.holdout_days)
-    statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end, unit, observation_end=as_of))
+    if statistics is None:
+        statistics = summary_arrays(
+            transaction_statistics(ds.table("orders"), calibration_end, unit, observation_end=as_of))
     candidates = list(config.transaction_candidates)
     if statistics["n_customers"].size == 0:
         return TransactionChoice(
