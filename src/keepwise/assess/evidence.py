@@ -393,10 +393,10 @@ def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts, cus
         (problems, '"flags":{', "}"),
         (failures, '"service_failures":[', "]"),
     ]
-    parts = []
-    for items, start, end in sections:
-        joined = join_rows(size, items, ",")
-        rows = np.flatnonzero(pc.not_equal(joined, "").to_numpy(zero_copy_only=False))
-        parts.append((rows, concat(start, joined.take(pa.array(rows)), end, size=len(rows))))
-    parts.append((np.arange(size), concat('"reasons":[', facts.json_items(), "]", size=size)))
-    return concat("{", join_rows(size, parts, ","), "}", size=size)
+    # Every record has reasons, last: a section before them is followed by "," (and "" where it is empty).
+    items: list = ["{"]
+    for parts, start, end in sections:
+        joined = join_rows(size, parts, ",")
+        present = pc.not_equal(joined, pa.scalar("", TEXT))
+        items.append(pc.if_else(present, concat(start, joined, end + ",", size=size), pa.scalar("", TEXT)))
+    return concat(*items, '"reasons":[', facts.json_items(), "]}", size=size)
