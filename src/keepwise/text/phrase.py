@@ -196,9 +196,9 @@ class Phraser:
         ``format_value`` writes them (Persian digits in Persian), with no ``;``."""
         bulk = self._bulk(name)
         if bulk is None:
-            render = self._renderer(name)
-            bulk = lambda values: [render(value) for value in values]  # noqa: E731
-        persian = self.lang == "fa"
+            # ``format_value`` itself, cached per value: dates, shares and names repeat from call to call.
+            bulk = lambda values: [self.format_value(name, value) for value in values]  # noqa: E731
+        persian = self.lang == "fa" and self._bulk(name) is not None
 
         def texts(values: list) -> list[str]:
             out = bulk(values)
