@@ -34,9 +34,9 @@ def repeat(text: str, size: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, pa.array([text], TEXT)).dictionary_decode()
 
 
-def spread(texts: list[str], codes) -> pa.Array:
+def spread(texts, codes) -> pa.Array:
     """``texts[code]`` for every code: each distinct text is made once."""
-    return pa.array(texts, TEXT).take(pa.array(np.asarray(codes, dtype=np.int64)))
+    return text_array(texts).take(pa.array(np.asarray(codes, dtype=np.int64)))
 
 
 def concat(*items, size: int) -> pa.Array:
