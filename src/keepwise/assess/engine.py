@@ -71,7 +71,9 @@ def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
         return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     first = np.flatnonzero(~values.duplicated().to_numpy())
     found = pd.Index(values.to_numpy()[first]).get_indexer(keys)
-    return np.where(found >= 0, first[found], -1)
+    positions = np.full(len(found), -1, dtype=np.int64)
+    positions[found >= 0] = first[found[found >= 0]]
+    return positions
 
 
 def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: pd.Series) -> pd.DataFrame:
