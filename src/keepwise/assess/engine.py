@@ -131,8 +131,10 @@ def assess_frames(
     customer_id = features["customer_id"].astype(str)
     # The rows' order (by priority, then customer id) from the two keys alone: every column is then
     # taken once in that order, and no sorted copy of the whole frame (its texts above all) is made.
-    order = (pd.DataFrame({"priority": priority, "customer_id": customer_id})
-             .sort_values(["priority", "customer_id"], kind="stable").index.to_numpy())
+    # Arrow's stable sort compares the ids' UTF-8 bytes, which orders them as Python compares texts.
+    keys = pa.table({"priority": np.asarray(priority), "customer_id": pa.array(customer_id)})
+    order = pc.sort_indices(keys, sort_keys=[("priority", "ascending"), ("customer_id", "ascending")])
+    order = order.to_numpy(zero_copy_only=False).astype(np.int64)
 
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -152,6 +154,9 @@ def assess_frames(
     del facts, flags, weights
     reasons = to_series(pa.chunked_array(reasons, TEXT))
     evidence = to_series(pa.chunked_array(evidence, TEXT))
+    # Arrow's allocator keeps freed blocks for reuse; the blocks' intermediate texts are done with, so
+    # their memory goes back to the system for the stages that follow.
+    pa.default_memory_pool().release_unused()
     columns = {
         "customer_id": customer_id.array.take(order),
         "action": decisions["action"].to_numpy(),
