@@ -11,14 +11,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from keepwise.assess.actions import decide_actions, priority_rank, problem_weights
-from keepwise.assess.evidence import build_evidence, build_facts, join_per_row
+from keepwise.assess.evidence import build_evidence, build_facts
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.output import write_frame
+from keepwise.text.columns import TEXT, join_rows, repeat, to_series
+from keepwise.text.phrase import Phraser
 
 __all__ = ["CONTRACT_COLUMNS", "EXTRA_COLUMNS", "assess", "assess_frames", "write_assessment"]
 
@@ -49,16 +53,33 @@ EXTRA_COLUMNS = (
 )
 
 
+# Customers per block of texts: large enough that Arrow's per-call cost is negligible, small enough that a
+# block's intermediate texts are a few tens of MB.
+TEXT_BLOCK_ROWS = 131_072
+
+
 def _referrals_tracked(ds: Dataset) -> bool:
     customers = ds.table("customers")
     return bool(customers.referred_by.notnull().any().execute())
 
 
+def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """Where each key is first found in ``values``, -1 where it is not."""
+    if all(isinstance(column.dtype, pd.StringDtype) for column in (keys, values)):
+        # Arrow's hash lookup on the texts themselves: no Python string per customer.
+        found = pc.index_in(pa.array(keys), value_set=pa.array(values))
+        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    first = np.flatnonzero(~values.duplicated().to_numpy())
+    found = pd.Index(values.to_numpy()[first]).get_indexer(keys)
+    positions = np.full(len(found), -1, dtype=np.int64)
+    positions[found >= 0] = first[found[found >= 0]]
+    return positions
+
+
 def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: pd.Series) -> pd.DataFrame:
     """Model p_alive / churn_risk / clv where given; the rhythm rule fills customers the model left out."""
-    model = model.drop_duplicates("customer_id").set_index("customer_id")
     merged = rhythm.copy()
-    positions = model.index.get_indexer(customer_ids)  # -1: the model left the customer out
+    positions = _positions(customer_ids, model["customer_id"])  # -1: the model left the customer out
     found = positions >= 0
     for column in ("p_alive", "churn_risk", "clv"):
         if column in model:
@@ -70,13 +91,14 @@ def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: 
     return merged
 
 
-def _flag_list(flags: pd.DataFrame, state: str) -> np.ndarray:
-    """Per customer, the flag codes in ``state`` (current or stopped), in the contract's order, joined with ``;``."""
+def _flag_list(flags: pd.DataFrame, state: str, rank: np.ndarray) -> pd.Series:
+    """Per customer, the flag codes in ``state`` (current or stopped), in the contract's order, joined
+    with ``;``; customer ``row`` in place ``rank[row]``."""
     parts = []
     for code in FLAG_CODES:
-        rows = np.flatnonzero(flags[f"{code}_{state}"].to_numpy(bool))
-        parts.append((rows, np.full(len(rows), code, dtype=object)))
-    return join_per_row(len(flags), parts, ";")
+        rows = rank[np.flatnonzero(flags[f"{code}_{state}"].to_numpy(bool))]
+        parts.append((rows, repeat(code, len(rows))))
+    return to_series(join_rows(len(flags), parts, ";"))
 
 
 def assess_frames(
@@ -106,25 +128,37 @@ def assess_frames(
     decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
     priority = priority_rank(decisions, settings)
 
-    customer_id = features["customer_id"].astype(str).to_numpy()
+    customer_id = features["customer_id"].astype(str)
     # The rows' order (by priority, then customer id) from the two keys alone: every column is then
     # taken once in that order, and no sorted copy of the whole frame (its texts above all) is made.
-    order = (pd.DataFrame({"priority": priority, "customer_id": customer_id})
-             .sort_values(["priority", "customer_id"], kind="stable").index.to_numpy())
+    # Arrow's stable sort compares the ids' UTF-8 bytes, which orders them as Python compares texts.
+    keys = pa.table({"priority": np.asarray(priority), "customer_id": pa.array(customer_id)})
+    order = pc.sort_indices(keys, sort_keys=[("priority", "ascending"), ("customer_id", "ascending")])
+    order = order.to_numpy(zero_copy_only=False).astype(np.int64)
 
-    def text(values: np.ndarray) -> pd.Series:
-        # In the output order and in the frame's string type now, so the Python strings can go.
-        return pd.Series(values[order])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    flag_text = _flag_list(flags, "current", rank)
+    past_text = _flag_list(flags, "stopped", rank)
 
-    flag_text = text(_flag_list(flags, "current"))
-    past_text = text(_flag_list(flags, "stopped"))
-
-    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings)
-    reasons = text(facts.phrase(lang or reasons_language(settings), settings.general.currency))
-    evidence = text(build_evidence(flags, weights, facts))
+    # The texts are Arrow strings (no Python object per customer), written block by block in the
+    # output order, so only one block's intermediate texts are held at a time and none is reordered.
+    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings).in_order(rank)
+    phraser = Phraser(lang or reasons_language(settings), settings.general.currency)
+    reasons, evidence = [], []
+    for start in range(0, len(order), TEXT_BLOCK_ROWS):
+        stop = min(start + TEXT_BLOCK_ROWS, len(order))
+        block = facts.block(start, stop)
+        reasons.append(block.phrase(phraser.lang, phraser.currency, phraser))
+        evidence.append(build_evidence(flags, weights, block, order[start:stop]))
     del facts, flags, weights
+    reasons = to_series(pa.chunked_array(reasons, TEXT))
+    evidence = to_series(pa.chunked_array(evidence, TEXT))
+    # Arrow's allocator keeps freed blocks for reuse; the blocks' intermediate texts are done with, so
+    # their memory goes back to the system for the stages that follow.
+    pa.default_memory_pool().release_unused()
     columns = {
-        "customer_id": customer_id,
+        "customer_id": customer_id.array.take(order),
         "action": decisions["action"].to_numpy(),
         "priority": priority,
         "flags": flag_text,
@@ -146,8 +180,8 @@ def assess_frames(
         "days_since_last_order": features["days_since_last_order"].to_numpy(),
         "evidence": evidence,
     }
-    return pd.DataFrame({name: values if isinstance(values, pd.Series) else np.asarray(values)[order]
-                         for name, values in columns.items()})
+    return pd.DataFrame({name: values if isinstance(values, pd.Series | pd.api.extensions.ExtensionArray)
+                         else np.asarray(values)[order] for name, values in columns.items()})
 
 
 def reasons_language(settings) -> str:

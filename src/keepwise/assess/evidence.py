@@ -14,12 +14,15 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from keepwise.assess.change import STOPPABLE
 from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
 from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
 from keepwise.metrics.periods import DAYS_PER_MONTH
+from keepwise.text.columns import TEXT, concat, factorize, join_rows, repeat, spread, text_array
 from keepwise.text.phrase import Phraser
 
 __all__ = ["Facts", "build_evidence", "build_facts", "join_per_row", "json_column"]
@@ -27,22 +30,20 @@ __all__ = ["Facts", "build_evidence", "build_facts", "join_per_row", "json_colum
 INCIDENT_KINDS = ("fraud", "chargeback", "unethical_request", "policy_abuse")
 
 
-def _day(moments: pd.Series) -> np.ndarray:
-    """ISO days (``YYYY-MM-DD``), "" where there is none."""
+def _day(moments: pd.Series) -> pa.Array:
+    """ISO days (``YYYY-MM-DD``), "" where there is none, as Arrow texts (Arrow writes a date as ISO)."""
     if isinstance(moments.dtype, np.dtype) and moments.dtype.kind == "M":
-        days = moments.to_numpy().astype("datetime64[D]")
-        text = days.astype(str).astype(object)
-        text[np.isnat(days)] = ""
-        return text
-    return moments.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+        days = pa.array(moments.to_numpy().astype("datetime64[D]"), from_pandas=True)
+        return pc.fill_null(days.cast(TEXT), pa.scalar("", TEXT))
+    return text_array(moments.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object))
 
 
 def _int(values) -> np.ndarray:
-    return np.asarray(pd.Series(values).fillna(0).astype("int64").to_numpy(), dtype=object)
+    return pd.Series(values).fillna(0).astype("int64").to_numpy()
 
 
 def _round(values, digits: int = 2) -> np.ndarray:
-    return np.asarray(pd.Series(values).astype(float).round(digits).to_numpy(), dtype=object)
+    return pd.Series(values).astype(float).round(digits).to_numpy()
 
 
 def _problem(mask: pd.Series, code: str) -> dict[str, np.ndarray]:
@@ -76,32 +77,55 @@ class Facts:
             return
         rows = np.flatnonzero(mask.to_numpy())
         values = build(mask) if build else {}
-        self.kinds.append((code, rows, {k: np.asarray(v, dtype=object) for k, v in values.items()}))
+        # Typed columns (NumPy numbers, Arrow texts), not a Python object per figure.
+        self.kinds.append((code, rows, {k: v if isinstance(v, pa.Array) else np.asarray(v) for k, v in values.items()}))
 
-    def phrase(self, lang: str, currency: str) -> np.ndarray:
+    def in_order(self, rank: np.ndarray) -> Facts:
+        """The same facts with each row moved to ``rank[row]``, every kind's entries by row."""
+        moved = Facts(pd.RangeIndex(len(self.index)))
+        for code, rows, values in self.kinds:
+            positions = rank[rows]
+            order = np.argsort(positions, kind="stable")
+            taken = pa.array(order)
+            moved.kinds.append((code, positions[order], {
+                name: column.take(taken) if isinstance(column, pa.Array) else column[order]
+                for name, column in values.items()}))
+        return moved
+
+    def block(self, start: int, stop: int) -> Facts:
+        """The facts of rows ``start`` to ``stop`` (rows counted from ``start``), of facts ``in_order``."""
+        part = Facts(pd.RangeIndex(stop - start))
+        for code, rows, values in self.kinds:
+            first, last = np.searchsorted(rows, [start, stop])
+            if last > first:
+                part.kinds.append((code, rows[first:last] - start,
+                                   {name: column[first:last] for name, column in values.items()}))
+        return part
+
+    def phrase(self, lang: str, currency: str, phraser: Phraser | None = None) -> pa.Array:
         """The ``reasons`` column: each customer's facts phrased in ``lang``, joined with ``;``.
 
-        Each kind is phrased for all its customers at once (``Phraser.phrase_column``)."""
-        phraser = Phraser(lang, currency)
-        return join_per_row(len(self.index), (
-            (rows, phraser.phrase_column(code, values, len(rows))) for code, rows, values in self.kinds), ";")
+        Each kind is phrased for all its customers at once (``Phraser.phrase_texts``)."""
+        phraser = phraser or Phraser(lang, currency)
+        return join_rows(len(self.index), (
+            (rows, phraser.phrase_texts(code, values, len(rows))) for code, rows, values in self.kinds), ";")
 
-    def json_items(self) -> np.ndarray:
+    def json_items(self) -> pa.Array:
         """Per customer, the facts as JSON list items ``["code",{figures}]`` joined with ``,``."""
         parts = []
         for code, rows, values in self.kinds:
-            text: np.ndarray | str = "[" + json.dumps(code, ensure_ascii=False) + ",{"
+            items: list = ["[" + json.dumps(code, ensure_ascii=False) + ",{"]
             for position, (name, column) in enumerate(values.items()):
-                key = ("," if position else "") + json.dumps(name, ensure_ascii=False) + ":"
-                text = text + key + json_column(column)
-            parts.append((rows, np.full(len(rows), text + "}]", dtype=object) if isinstance(text, str) else text + "}]"))
-        return join_per_row(len(self.index), parts, ",")
+                items.append(("," if position else "") + json.dumps(name, ensure_ascii=False) + ":")
+                items.append(json_texts(column))
+            parts.append((rows, concat(*items, "}]", size=len(rows))))
+        return join_rows(len(self.index), parts, ",")
 
     def per_customer(self) -> list[list[tuple[str, dict]]]:
         out: list[list[tuple[str, dict]]] = [[] for _ in range(len(self.index))]
         for code, rows, values in self.kinds:
             names = list(values)
-            columns = [values[name] for name in names]
+            columns = [_pylist(values[name]) for name in names]
             for position, row in enumerate(rows):
                 out[row].append((code, {name: column[position] for name, column in zip(names, columns, strict=True)}))
         return out
@@ -254,18 +278,16 @@ def build_facts(
 
 
 def join_per_row(size: int, parts, separator: str) -> np.ndarray:
-    """``separator.join`` per row of texts given part by part: ``parts`` yields ``(rows, texts)`` in
-    order; a row's texts are joined in the order of the parts that name it ("" for none)."""
-    parts = [(np.asarray(rows, dtype=np.int64), texts) for rows, texts in parts if len(rows)]
-    if not parts:
-        return np.full(size, "", dtype=object)
-    rows = np.concatenate([rows for rows, _ in parts])
-    texts = np.concatenate([np.asarray(texts, dtype=object) for _, texts in parts])
-    order = np.argsort(rows, kind="stable")  # by row, each row's texts in the parts' order
-    texts = texts[order].tolist()
-    ends = np.cumsum(np.bincount(rows, minlength=size)).tolist()
-    starts = [0, *ends[:-1]]
-    return np.array([separator.join(texts[start:end]) for start, end in zip(starts, ends, strict=True)], dtype=object)
+    """``keepwise.text.columns.join_rows`` as a NumPy array of Python texts."""
+    return _numpy(join_rows(size, parts, separator))
+
+
+def _numpy(texts: pa.Array) -> np.ndarray:
+    return np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _pylist(values) -> list:
+    return values.to_pylist() if isinstance(values, pa.Array) else np.asarray(values).tolist()
 
 
 def _plain(value):
@@ -289,75 +311,92 @@ def _json_numbers(values: list) -> list[str]:
     return texts
 
 
-def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> np.ndarray:
+def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> pa.Array:
     """``encode`` (a list of values -> their texts) once per distinct key (equal keys are equal values),
     spread back to every value."""
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.array(encode(values[first].tolist()), dtype=object)
-    return texts[inverse.reshape(-1)]
+    return spread(encode(values[first].tolist()), inverse.reshape(-1))
 
 
-def json_column(values) -> np.ndarray:
+def json_texts(values) -> pa.Array:
     """``json.dumps`` of every value (numpy scalars as Python's), each distinct value encoded once."""
-    values = np.asarray(values, dtype=object)
-    if len(values) == 0:
-        return values
-    kinds = {type(value) for value in values}
-    if kinds <= {float, np.float64}:
+    if isinstance(values, pa.Array):
+        codes, uniques = factorize(values)
+        return spread([json.dumps(value, ensure_ascii=False) for value in uniques], codes)
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
         # By bit pattern, so -0.0 and 0.0 stay apart (json writes them differently).
         floats = values.astype(np.float64)
         return _json_distinct(floats, floats.view(np.int64), _json_numbers)
-    if kinds <= {int, np.int64}:
+    if values.dtype.kind in "iu":
         ints = values.astype(np.int64)
         return _json_distinct(ints, ints, _json_numbers)
+    values = np.asarray(values, dtype=object)
+    if len(values) == 0:
+        return text_array([])
+    kinds = {type(value) for value in values}
+    if kinds <= {float, np.float64}:
+        return json_texts(values.astype(np.float64))
+    if kinds <= {int, np.int64}:
+        return json_texts(values.astype(np.int64))
     if kinds == {str}:
-        codes, uniques = pd.factorize(values)
-        texts = np.array([json.dumps(value, ensure_ascii=False) for value in uniques], dtype=object)
-        return texts[codes]
-    return np.array([json.dumps(_plain(value), ensure_ascii=False) for value in values], dtype=object)
+        return json_texts(text_array(values))
+    return text_array([json.dumps(_plain(value), ensure_ascii=False) for value in values])
 
 
-def _json_rounded(values: np.ndarray) -> np.ndarray:
+def json_column(values) -> np.ndarray:
+    """``json_texts`` as a NumPy array of Python texts."""
+    return _numpy(json_texts(values))
+
+
+def _json_rounded_texts(values: np.ndarray) -> pa.Array:
     """``json.dumps(round(float(v), 2))`` of every value, each distinct value once."""
     values = np.asarray(values, dtype=np.float64)
     return _json_distinct(values, values.view(np.int64), lambda floats: _json_numbers([round(v, 2) for v in floats]))
 
 
-def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts) -> np.ndarray:
+def _json_rounded(values: np.ndarray) -> np.ndarray:
+    return _numpy(_json_rounded_texts(values))
+
+
+def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts, customers=None) -> pa.Array:
     """A JSON object per customer: each problem raised (current or stopped) with its weight, cost and
-    latest record, and the reason facts (``reasons``: ``[code, {figures}]`` in order).
+    latest record, and the reason facts (``reasons``: ``[code, {figures}]`` in order). ``customers``:
+    the rows of ``flags`` and ``weights`` that ``facts``' rows are (default: all, in order).
 
     Built column by column: each part is the same text ``json.dumps(..., separators=(",", ":"),
     ensure_ascii=False)`` writes for the record."""
-    size = len(flags)
-    raised = flags[list(FLAG_CODES)].to_numpy(bool)
+    customers = np.arange(len(flags)) if customers is None else np.asarray(customers)
+    size = len(customers)
+    raised = flags[list(FLAG_CODES)].to_numpy(bool)[customers]
     problems = []
     for position, code in enumerate(FLAG_CODES):
         rows = np.flatnonzero(raised[:, position])
         if len(rows) == 0:
             continue
-        stopped = flags[f"{code}_stopped"].to_numpy(bool)[rows]
-        state = np.where(stopped, '"state":"stopped"', '"state":"current"').astype(object)
-        last = _day(flags[f"{code}_last_at"].iloc[rows])
-        last_json = np.where(last == "", "null", json_column(np.where(last == "", "-", last)))
-        text = json.dumps(code) + ":{" + state + ',"last_at":' + last_json
+        them = customers[rows]
+        stopped = pa.array(flags[f"{code}_stopped"].to_numpy(bool)[them])
+        state = pc.if_else(stopped, pa.scalar('"state":"stopped"', TEXT), pa.scalar('"state":"current"', TEXT))
+        last = _day(flags[f"{code}_last_at"].iloc[them])
+        last_json = pc.if_else(pc.equal(last, ""), pa.scalar("null", TEXT), json_texts(last))
+        items = [json.dumps(code) + ":{", state, ',"last_at":', last_json]
         if code in PROBLEM_FLAGS:
-            text = text + ',"weight":' + _json_rounded(weights[code].to_numpy(float)[rows])
+            items += [',"weight":', _json_rounded_texts(weights[code].to_numpy(float)[them])]
         if code in MONEY_PROBLEMS:
-            text = text + ',"cost":' + _json_rounded(weights[f"cost_{code}"].to_numpy(float)[rows])
-        problems.append((rows, text + "}"))
+            items += [',"cost":', _json_rounded_texts(weights[f"cost_{code}"].to_numpy(float)[them])]
+        problems.append((rows, concat(*items, "}", size=len(rows))))
     failures = []
     for kind in SERVICE_FAILURES:
-        rows = np.flatnonzero(flags[f"service_{kind}"].to_numpy(bool))
-        failures.append((rows, np.full(len(rows), json.dumps(kind), dtype=object)))
+        rows = np.flatnonzero(flags[f"service_{kind}"].to_numpy(bool)[customers])
+        failures.append((rows, repeat(json.dumps(kind), len(rows))))
     sections = [
         (problems, '"flags":{', "}"),
         (failures, '"service_failures":[', "]"),
     ]
-    parts = []
-    for items, start, end in sections:
-        joined = join_per_row(size, items, ",")
-        rows = np.flatnonzero(joined != "")
-        parts.append((rows, start + joined[rows] + end))
-    parts.append((np.arange(size), '"reasons":[' + facts.json_items() + "]"))
-    return "{" + join_per_row(size, parts, ",") + "}"
+    # Every record has reasons, last: a section before them is followed by "," (and "" where it is empty).
+    items: list = ["{"]
+    for parts, start, end in sections:
+        joined = join_rows(size, parts, ",")
+        present = pc.not_equal(joined, pa.scalar("", TEXT))
+        items.append(pc.if_else(present, concat(start, joined, end + ",", size=size), pa.scalar("", TEXT)))
+    return concat(*items, '"reasons":[', facts.json_items(), "]}", size=size)

@@ -29,9 +29,12 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from babel import Locale
 from babel.numbers import format_currency, format_percent, get_decimal_symbol, get_group_symbol
 
+from keepwise.text.columns import concat, factorize, spread, text_array
 from keepwise.text.translator import LANGUAGES
 
 __all__ = ["Phraser", "phrase_all"]
@@ -188,14 +191,40 @@ class Phraser:
             return lambda values: [f"{round(v, 1):,.1f}".translate(separators) for v in map(float, values)]
         return lambda values: [f"{v:,.0f}".translate(separators) for v in map(int, values)]
 
+    def _money_column(self, name: str):
+        """For amounts outside Persian: ``_bulk(name)`` as an Arrow column, the sign's pattern put around
+        each amount by Arrow (an assessment has about one distinct amount per customer). None otherwise."""
+        if not name.endswith("_money") or self.lang == "fa":
+            return None
+        plus, minus = self._money_patterns["+"], self._money_patterns["-"]
+        if plus is None or minus is None or plus.count("{}") != 1 or minus.count("{}") != 1:
+            return None
+        separators = self._separators
+        plain = separators == {ord(","): ",", ord("."): "."}
+        (plus_before, plus_after), (minus_before, minus_after) = plus.split("{}"), minus.split("{}")
+
+        def texts(values: list) -> pa.Array:
+            amounts = np.asarray(values, dtype=float)
+            body = [f"{amount:,.2f}" for amount in np.abs(amounts).tolist()]
+            body = text_array(body if plain else [text.translate(separators) for text in body])
+            size = len(amounts)
+            out = pc.if_else(pa.array(amounts < 0), concat(minus_before, body, minus_after, size=size),
+                             concat(plus_before, body, plus_after, size=size))
+            return pc.replace_substring(out, ";", ",") if ";" in plus + minus else out
+
+        return texts
+
     def _column_texts(self, name: str):
         """A function from a list of values of the figure ``name`` to their texts in a template: as
         ``format_value`` writes them (Persian digits in Persian), with no ``;``."""
+        money = self._money_column(name)
+        if money is not None:
+            return money
         bulk = self._bulk(name)
         if bulk is None:
-            render = self._renderer(name)
-            bulk = lambda values: [render(value) for value in values]  # noqa: E731
-        persian = self.lang == "fa"
+            # ``format_value`` itself, cached per value: dates, shares and names repeat from call to call.
+            bulk = lambda values: [self.format_value(name, value) for value in values]  # noqa: E731
+        persian = self.lang == "fa" and self._bulk(name) is not None
 
         def texts(values: list) -> list[str]:
             out = bulk(values)
@@ -205,43 +234,54 @@ class Phraser:
 
         return texts
 
-    def _distinct(self, values: np.ndarray, texts) -> np.ndarray:
+    def _distinct(self, values, texts) -> pa.Array:
         """``texts(values)`` for every value, computed once per distinct value."""
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, uniques = factorize(values)
         if len(uniques) and pd.isna(uniques).any():  # None and NaN are one "missing" to factorize
-            return np.array(texts(list(values)), dtype=object)
-        distinct = np.array(texts(uniques.tolist()), dtype=object)
-        return distinct[codes] if len(codes) else np.empty(0, dtype=object)
+            return text_array(texts(_pylist(values)))
+        return spread(texts(uniques), codes)
 
     def phrase_column(self, code: str, facts: Mapping[str, object], size: int) -> np.ndarray:
         """``phrase(code, ...)`` for ``size`` customers at once: ``facts`` maps each figure's name to
         its values, one per customer. Returns the texts, one per customer, exactly as ``phrase``."""
-        columns = {name: np.asarray(values, dtype=object) for name, values in facts.items()}
+        return np.asarray(self.phrase_texts(code, facts, size).to_numpy(zero_copy_only=False), dtype=object)
+
+    def phrase_texts(self, code: str, facts: Mapping[str, object], size: int) -> pa.Array:
+        """``phrase_column`` as an Arrow string array (``keepwise.text.columns``): figures may be NumPy
+        or Arrow arrays, and no Python text is made per customer."""
+        columns = {name: values if isinstance(values, np.ndarray | pa.Array | pa.ChunkedArray)
+                   else np.asarray(values, dtype=object) for name, values in facts.items()}
         pieces = _compile(self.reasons[code])
         if pieces is None:
-            return np.array([self.phrase(code, {name: column[row] for name, column in columns.items()})
-                             for row in range(size)], dtype=object)
+            lists = {name: _pylist(column) for name, column in columns.items()}
+            return text_array([self.phrase(code, {name: column[row] for name, column in lists.items()})
+                               for row in range(size)])
         if "first_day" in columns and "last_day" in columns:
-            columns["span"] = np.array([first if first == last or not last else f"{first}...{last}"
-                                        for first, last in zip(columns["first_day"], columns["last_day"], strict=True)],
-                                       dtype=object)
-        # The template's literal text with one "{}" per figure, filled row by row by str.format.
-        literal, parts = [], []
+            first, last = text_array(columns["first_day"]), text_array(columns["last_day"])
+            one_day = pc.or_kleene(pc.equal(first, last), pc.or_kleene(pc.equal(last, ""), pc.is_null(last)))
+            # _span(f"{first}...{last}") is each day written, joined by "–": each distinct day is written once.
+            texts = self._column_texts("span")
+            first_text, last_text = self._distinct(first, texts), self._distinct(last, texts)
+            spans = pc.if_else(one_day, first_text, concat(first_text, "–", last_text, size=size))
+        # The template's literal text and one column of texts per figure, concatenated row by row.
+        items: list = []
         for piece in pieces:
             if isinstance(piece, str):
-                literal.append(piece.replace(";", ",").replace("{", "{{").replace("}", "}}"))
-                continue
-            if piece[0] == "word":
-                part = self._distinct(columns[piece[2]], lambda counts, w=piece[1]: [
-                    self.word(w, count).replace(";", ",") for count in counts])
+                items.append(piece.replace(";", ","))
+            elif piece[0] == "word":
+                items.append(self._distinct(columns[piece[2]], lambda counts, w=piece[1]: [
+                    self.word(w, count).replace(";", ",") for count in counts]))
+            elif piece[1] == "span":
+                items.append(spans)
             else:
-                part = self._distinct(columns[piece[1]], self._column_texts(piece[1]))
-            literal.append("{}")
-            parts.append(part.tolist())
-        fill = "".join(literal).format
-        if not parts:
-            return np.full(size, fill(), dtype=object)
-        return np.array([fill(*row) for row in zip(*parts, strict=True)], dtype=object)
+                items.append(self._distinct(columns[piece[1]], self._column_texts(piece[1])))
+        return concat(*items, size=size)
+
+
+def _pylist(values) -> list:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.to_pylist()
+    return np.asarray(values).tolist()
 
 
 def phrase_all(facts: list[tuple[str, dict]], lang: str, currency: str = "EUR") -> list[str]:
