@@ -8,12 +8,15 @@ the reasons catalogs and the customer's own figures) that the text layer phrases
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from keepwise.data.loader import Dataset
 from keepwise.metrics.periods import DAYS_PER_MONTH
@@ -21,7 +24,7 @@ from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
 from keepwise.text.phrase import Phraser
 
-__all__ = ["PHRASES", "churn_reason_facts", "churn_reasons", "fact_of"]
+__all__ = ["PHRASES", "churn_reason_facts", "churn_reason_texts", "churn_reasons", "fact_of"]
 
 
 @dataclass
@@ -29,7 +32,7 @@ class _Phrasing:
     """What a reason fact may need beyond the feature row."""
 
     trend_months: int
-    unsubscribed_at: dict[str, pd.Timestamp]
+    unsubscribed_at: Mapping[str, pd.Timestamp] | pd.Series  # customer_id -> last unsubscribed
 
 
 Fact = tuple[str, dict]
@@ -170,11 +173,17 @@ def _phrase_incidents(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
 
 def _phrase_unsubscribed(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
     unsubscribed = f["unsubscribed"].fillna(True).astype(bool).to_numpy()
-    at = pd.Series(ctx.unsubscribed_at, dtype=object)
-    known = f["customer_id"].isin(at.index).to_numpy()
-    on = f["customer_id"].map(at) if known.any() else pd.Series(pd.NaT, index=f.index)
+    at = ctx.unsubscribed_at
+    if not isinstance(at, pd.Series):
+        at = pd.Series(at, dtype=object)
+    where = _positions(f["customer_id"], at.index) if len(at) else np.full(len(f), -1)
+    known = where >= 0
+    # Only known customers' days are phrased (churn_unsubscribed_on); the others' stay "NaT".
+    days = np.full(len(f), "NaT", dtype=object)
+    if known.any():
+        days[known] = _days(pd.to_datetime(at.iloc[where[known]]).reset_index(drop=True))
     return [("churn_unsubscribed", unsubscribed & ~known, {}),
-            ("churn_unsubscribed_on", unsubscribed & known, {"at_day": _days(pd.to_datetime(on))})]
+            ("churn_unsubscribed_on", unsubscribed & known, {"at_day": days})]
 
 
 def _phrase_survey(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
@@ -239,78 +248,109 @@ def fact_of(group: str, row: pd.Series, ctx: _Phrasing) -> Fact | None:
     return None
 
 
-def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> dict[str, pd.Timestamp]:
+def _positions(values, among) -> np.ndarray:
+    """Each of ``values``' position in ``among`` (-1: not there), by Arrow's hash lookup: pandas' isin and
+    get_indexer on Arrow strings first turn every value into a Python object (seconds at 1M customers)."""
+    values = pa.array(values)
+    found = pc.index_in(values, value_set=pa.array(among).cast(values.type))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False)
+
+
+def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> pd.Series:
+    """The day each of ``customer_ids`` last unsubscribed from the newsletter, by customer_id (those who did)."""
     engagement = ds.table("engagement")
     unsubscribes = engagement.filter(
         (engagement.kind == "newsletter_unsubscribe") & (engagement.at <= end_of_day(as_of))
     )
     # All customers, filtered here: an IN list of thousands of ids costs ibis seconds to compile.
-    last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).to_pyarrow().to_pandas()
-    last = last[last["customer_id"].isin(set(customer_ids))]
-    return dict(zip(last["customer_id"], last["at"], strict=True))
+    last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).to_pyarrow()
+    last = last.filter(pa.array(_positions(last["customer_id"], customer_ids) >= 0)).to_pandas()
+    return last["at"].set_axis(pd.Index(last["customer_id"]))
 
 
 @dataclass
 class _Reasons:
-    """Every requested customer's reasons as facts: per customer the number of facts, and the facts
-    kind by kind (code, customers' ids, each fact's place in its customer's list, figures)."""
+    """Every requested customer's reasons as facts: the customers (``ids``, each once, in the order asked)
+    with their number of facts (``counts``), and the facts kind by kind (code, the customers' positions in
+    ``ids``, each fact's place in its customer's list, figures), customers of a kind in ``ids`` order."""
 
-    counts: dict[str, int]
-    kinds: list[tuple[str, list[str], list[int], dict[str, np.ndarray]]]
+    ids: list[str]
+    counts: np.ndarray
+    kinds: list[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]]
+
+
+def _chosen(groups: list[list[str]], present: dict[str, np.ndarray], top: int):
+    """For every customer's groups (strongest first) the first ``top`` that have a fact: per group, the
+    customers (rows) and places; and every customer's number of facts. Array work over all customers'
+    groups at once, not a Python loop per customer and group."""
+    lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    flat = list(chain.from_iterable(groups))
+    names = list(dict.fromkeys(flat))
+    index = {name: position for position, name in enumerate(names)}
+    group = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    row = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
+    has = np.stack([present[name] for name in names], axis=1)[row, group] if names else np.zeros(0, dtype=bool)
+    seen = np.cumsum(has)  # facts up to and including this entry, over all customers
+    before = np.concatenate(([0], seen))[np.cumsum(lengths) - lengths]  # facts before the customer's first
+    place = seen - has - before[row]
+    keep = has & (place < top)
+    counts = np.bincount(row[keep], minlength=len(groups))
+    order = np.argsort(group[keep], kind="stable")  # by group, customers in order within each
+    rows, places, kept = row[keep][order], place[keep][order], group[keep][order]
+    bounds = np.searchsorted(kept, np.arange(len(names) + 1))
+    chosen = {name: (rows[bounds[k]:bounds[k + 1]], places[bounds[k]:bounds[k + 1]]) for k, name in enumerate(names)}
+    return chosen, counts
 
 
 def _reason_columns(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None,
                     frames: FeatureFrames | None) -> _Reasons:
     top = model.config.top_reasons if top is None else top
     drivers = model.drivers(ds, as_of, customer_ids, frames=frames)
-    if not drivers.requested:
-        return _Reasons({}, [])
-    counts = dict.fromkeys(drivers.requested, 0)
-    kinds: list[tuple[str, list[str], list[int], dict[str, np.ndarray]]] = []
+    ids = list(drivers.requested)
+    counts = np.zeros(len(ids), dtype=np.int64)
+    if not ids:
+        return _Reasons(ids, counts, [])
+    position = {customer_id: place for place, customer_id in enumerate(ids)}
+    kinds: list[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+    since, never = [], []  # never bought: signed up on a known day, or not
     for customer_id, row in drivers.never_bought.items():
         signed_up = row["signed_up_at"]
-        if pd.notna(signed_up):
-            kinds.append(("churn_no_purchase_since", [customer_id], [0],
-                          {"signup_day": np.array([_day(signed_up)], dtype=object)}))
-        else:
-            kinds.append(("churn_no_purchase", [customer_id], [0], {}))
-        counts[customer_id] = 1
+        (since if pd.notna(signed_up) else never).append((position[customer_id], signed_up))
+    if since:
+        kinds.append(("churn_no_purchase_since", np.array([at for at, _ in since], dtype=np.int64),
+                      np.zeros(len(since), dtype=np.int64),
+                      {"signup_day": np.array([_day(signed_up) for _, signed_up in since], dtype=object)}))
+    if never:
+        kinds.append(("churn_no_purchase", np.array([at for at, _ in never], dtype=np.int64),
+                      np.zeros(len(never), dtype=np.int64), {}))
+    counts[[at for at, _ in since + never]] = 1
     frame = drivers.rows.frame
-    ids = frame["customer_id"].tolist()
-    if not ids:
-        return _Reasons(counts, kinds)
+    bought = frame["customer_id"].tolist()
+    if not bought:
+        return _Reasons(ids, counts, kinds)
     # Which groups a customer has a fact for; each group's facts computed for its customers only.
     months = round(model.settings.features.trend_period_days / DAYS_PER_MONTH)
-    wanted = {group for customer_id in ids for group in drivers.groups[customer_id]}
+    groups = [drivers.groups[customer_id] for customer_id in bought]
+    wanted = set(chain.from_iterable(groups))
     needs_unsubscribed = "unsubscribed" in wanted and frame["unsubscribed"].fillna(True).astype(bool).any()
-    ctx = _Phrasing(months, _unsubscribed_at(ds, as_of, ids) if needs_unsubscribed else {})
+    ctx = _Phrasing(months, _unsubscribed_at(ds, as_of, bought) if needs_unsubscribed else {})
     facts: dict[str, Facts] = {
         group: PHRASES[group](frame, ctx) if group in PHRASES else _phrase_other(group, drivers.inputs[group].to_numpy())
         for group in wanted
     }
-    present = {group: np.logical_or.reduce([mask for _, mask, _ in found]).tolist() for group, found in facts.items()}
-    chosen: dict[str, tuple[list[int], list[int]]] = {group: ([], []) for group in wanted}  # rows, places
-    for position, customer_id in enumerate(ids):
-        place = 0
-        for group in drivers.groups[customer_id]:
-            if place >= top:
-                break
-            if present[group][position]:
-                rows, places = chosen[group]
-                rows.append(position)
-                places.append(place)
-                place += 1
-        counts[customer_id] = place
+    present = {group: np.logical_or.reduce([mask for _, mask, _ in found]) for group, found in facts.items()}
+    chosen, bought_counts = _chosen(groups, present, top)
+    at_ids = np.fromiter(map(position.__getitem__, bought), dtype=np.int64, count=len(bought))
+    counts[at_ids] = bought_counts
     for group, found in facts.items():
-        rows, places = (np.asarray(part, dtype=np.int64) for part in chosen[group])
+        rows, places = chosen[group]
         for code, mask, values in found:
             keep = mask[rows]
             if not keep.any():
                 continue
             at = rows[keep]
-            kinds.append((code, [ids[row] for row in at.tolist()], places[keep].tolist(),
-                          {name: column[at].astype(object) for name, column in values.items()}))
-    return _Reasons(counts, kinds)
+            kinds.append((code, at_ids[at], places[keep], {name: column[at] for name, column in values.items()}))
+    return _Reasons(ids, counts, kinds)
 
 
 def churn_reason_facts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str],
@@ -322,22 +362,65 @@ def churn_reason_facts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids
     this customer is skipped. Unknown ids get an empty list.
     """
     reasons = _reason_columns(model, ds, as_of, customer_ids, top, frames)
-    result: dict[str, list] = {customer_id: [None] * count for customer_id, count in reasons.counts.items()}
+    result: list[list] = [[None] * count for count in reasons.counts.tolist()]
     for code, customers, places, values in reasons.kinds:
-        for index, (customer_id, place) in enumerate(zip(customers, places, strict=True)):
-            result[customer_id][place] = (code, {name: column[index] for name, column in values.items()})
-    return result
+        columns = {name: column.astype(object) for name, column in values.items()}
+        for index, (customer, place) in enumerate(zip(customers.tolist(), places.tolist(), strict=True)):
+            result[customer][place] = (code, {name: column[index] for name, column in columns.items()})
+    return dict(zip(reasons.ids, result, strict=True))
+
+
+def _combinations(values: dict[str, np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first row of each distinct combination of figures, in order of first appearance, and each
+    row's combination; None when most rows are distinct (phrasing them all is then cheaper)."""
+    key = np.zeros(size, dtype=np.int64)
+    distinct = 1
+    for column in values.values():
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        if column.dtype == object and len(uniques) and pd.isna(uniques).any():
+            return None  # None and NaN are one value to factorize, not to the phraser
+        key, combined = pd.factorize(key * len(uniques) + codes)
+        distinct = len(combined)
+        if distinct > size // 2:
+            return None
+    _, first = np.unique(key, return_index=True)  # key numbers combinations in order of first appearance
+    return first, key
+
+
+def _phrased(phraser: Phraser, code: str, values: dict[str, np.ndarray], size: int) -> np.ndarray:
+    """``phraser.phrase_column`` of a kind's facts, each distinct combination of figures phrased once.
+
+    The texts are the same: a text depends on its row's figures alone, and the rows phrased keep the
+    order in which each figure first appears (the phraser formats each distinct figure once, as it first sees it).
+    """
+    combinations = _combinations(values, size) if values else None
+    if combinations is None:
+        return phraser.phrase_column(code, values, size)
+    first, combination = combinations
+    return phraser.phrase_column(code, {name: column[first] for name, column in values.items()}, len(first))[combination]
+
+
+def _texts(model: ChurnModel, reasons: _Reasons, lang: str) -> list[list[str]]:
+    """Every customer's reasons phrased in ``lang``, in ``reasons.ids`` order."""
+    phraser = Phraser(lang, model.settings.general.currency)
+    slots = np.empty((len(reasons.ids), int(reasons.counts.max(initial=0))), dtype=object)
+    for code, customers, places, values in reasons.kinds:
+        slots[customers, places] = _phrased(phraser, code, values, len(customers))
+    return [row[:count] for row, count in zip(slots.tolist(), reasons.counts.tolist(), strict=True)]
+
+
+def churn_reason_texts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str],
+                       top: int | None = None, *, frames: FeatureFrames | None = None,
+                       lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """``churn_reasons`` as two lists: the requested customers (each once, in order) and their texts."""
+    reasons = _reason_columns(model, ds, as_of, customer_ids, top, frames)
+    return reasons.ids, _texts(model, reasons, lang)
 
 
 def churn_reasons(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None = None,
                   *, frames: FeatureFrames | None = None, lang: str = "en") -> dict[str, list[str]]:
     """``churn_reason_facts`` phrased in ``lang`` by the text layer (keepwise.text.phrase): each code
-    phrased for all its customers at once (``Phraser.phrase_column``), each distinct figure formatted once."""
-    reasons = _reason_columns(model, ds, as_of, customer_ids, top, frames)
-    phraser = Phraser(lang, model.settings.general.currency)
-    texts: dict[str, list[str]] = {customer_id: [""] * count for customer_id, count in reasons.counts.items()}
-    for code, customers, places, values in reasons.kinds:
-        phrased = phraser.phrase_column(code, values, len(customers)).tolist()
-        for customer_id, place, text in zip(customers, places, phrased, strict=True):
-            texts[customer_id][place] = text
-    return texts
+    phrased for all its customers at once (``Phraser.phrase_column``), each distinct combination of
+    figures once."""
+    ids, texts = churn_reason_texts(model, ds, as_of, customer_ids, top, frames=frames, lang=lang)
+    return dict(zip(ids, texts, strict=True))

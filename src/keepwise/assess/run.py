@@ -12,8 +12,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from keepwise.assess.churn_reasons import churn_reasons
+from keepwise.assess.churn_reasons import churn_reason_texts
 from keepwise.assess.engine import _referrals_tracked, assess_frames, reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
@@ -39,28 +41,47 @@ class AssessmentRun:
     plain_notes: list[str] = field(default_factory=list)
 
 
+def _replaced(column: pd.Series, at: list[int], values: list[str]) -> pd.Series:
+    """``column`` with the values at positions ``at`` (ascending) replaced by ``values``. Arrow strings
+    are replaced by Arrow, with no Python object made for every row of a large business."""
+    if not isinstance(column.array, pd.arrays.ArrowStringArray):
+        replaced = column.to_numpy(dtype=object, copy=True)
+        replaced[at] = values
+        return pd.Series(replaced, index=column.index, dtype=column.dtype, name=column.name)
+    array = pa.array(column)
+    mask = np.zeros(len(column), dtype=bool)
+    mask[at] = True
+    replaced = pc.replace_with_mask(array, pa.array(mask), pa.array(values, type=array.type))
+    return pd.Series(replaced, index=column.index, dtype=column.dtype, name=column.name)
+
+
 def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
     predictions = run.predictions
     # The classifier's drivers are facts phrased by the text layer in the reasons' language.
     if predictions is None or predictions.churn_model is None:
         return
     table = run.assessment
-    wanted = table.loc[table["action"].isin(READ_BY_PEOPLE), "customer_id"].tolist()
-    if not wanted:
+    read = np.flatnonzero(table["action"].isin(READ_BY_PEOPLE).to_numpy())
+    if not len(read):
         return
-    drivers = churn_reasons(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames, lang=lang)
+    wanted = table["customer_id"].take(read).tolist()
+    ids, texts = churn_reason_texts(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames,
+                                    lang=lang)
     label = messages(lang)["reason.churn_drivers"]
-    extra = pd.Series(
-        {cid: label.format(drivers=", ".join(texts)) for cid, texts in drivers.items() if texts}, dtype=object
-    )
-    if extra.empty:
-        return
     # Reasons are ';'-separated, so a driver text must not carry one.
-    extra = extra.str.replace(";", ",", regex=False)
-    mapped = table["customer_id"].map(extra)
-    has = mapped.notna().to_numpy()
-    joined = np.where(table["reasons"].astype(str).str.len() > 0, table["reasons"] + ";" + mapped, mapped)
-    table.loc[has, "reasons"] = joined[has]
+    extra = {customer_id: label.format(drivers=", ".join(found)).replace(";", ",")
+             for customer_id, found in zip(ids, texts, strict=True) if found}
+    if not extra:
+        return
+    # Only the rows that gain a text are read and written, not the whole reasons column.
+    reasons = table["reasons"]
+    changed, joined = [], []
+    for at, customer_id, before in zip(read.tolist(), wanted, reasons.take(read).tolist(), strict=True):
+        text = extra.get(customer_id)
+        if text is not None:
+            changed.append(at)
+            joined.append(f"{before};{text}" if len(str(before)) > 0 else text)
+    table["reasons"] = _replaced(reasons, changed, joined)
 
 
 ASSESS_STAGES = 4
