@@ -222,10 +222,12 @@ class ChurnModel:
     def _stack(self, frames: FeatureFrames, cutoffs: Iterable[date]) -> tuple[pd.DataFrame, np.ndarray]:
         matrices, labels = [], []
         for cutoff in cutoffs:
-            frame, label = frames.labelled(cutoff, self.config.period_days)
-            if frame.empty:  # a cutoff before anyone had bought
+            # Kept with the frames: the backtest's fits and the final one share most of their cutoffs.
+            matrix, label = frames.kept(("design_matrix", cutoff, self.config.period_days),
+                                        lambda cutoff=cutoff: self._labelled_matrix(frames, cutoff))
+            if matrix is None:  # a cutoff before anyone had bought
                 continue
-            matrices.append(design_matrix(frame, cutoff))
+            matrices.append(matrix)
             labels.append(label)
         stacked, stacked_labels = pd.concat(matrices, ignore_index=True), np.concatenate(labels)
         limit = self.config.max_rows_per_fit
@@ -235,6 +237,10 @@ class ChurnModel:
             keep = np.sort(np.random.default_rng(self.config.seed).choice(len(stacked), limit, replace=False))
             stacked, stacked_labels = stacked.iloc[keep].reset_index(drop=True), stacked_labels[keep]
         return stacked, stacked_labels
+
+    def _labelled_matrix(self, frames: FeatureFrames, cutoff: date) -> tuple[pd.DataFrame | None, np.ndarray]:
+        frame, label = frames.labelled(cutoff, self.config.period_days)
+        return (None, label) if frame.empty else (design_matrix(frame, cutoff), label)
 
     def _check_trainable(self, y_train: np.ndarray, y_holdout: np.ndarray, as_of: date) -> None:
         config = self.config

@@ -61,7 +61,15 @@ class FeatureFrames:
         self.ds = ds
         self.settings = settings
         self._frames: dict[date, pd.DataFrame] = {}
+        self._kept: dict[tuple, object] = {}
         self._purchases_read = False
+
+    def kept(self, key: tuple, make):
+        """``make()``, computed once per ``key`` and kept with these frames: what a caller derives from a
+        cutoff's frame (the classifier's design matrix) is asked for again by each fit that uses the cutoff."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
     def _read_purchases(self) -> None:
         """Completed orders and sign-up dates, read once, when labels are first asked for (a frames
@@ -84,6 +92,7 @@ class FeatureFrames:
         """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's), as it
         is: no copy of a large business's features (``labelled`` puts its rows in customer_id order)."""
         self._frames[cutoff] = frame
+        self._kept.clear()  # nothing derived may outlive the frame it came from
 
     def at(self, cutoff: date) -> pd.DataFrame:
         """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id (a remembered frame
@@ -104,7 +113,11 @@ class FeatureFrames:
 
     def labels(self, cutoff: date, period_days: int) -> pd.DataFrame:
         """``DataFrame[customer_id, churned]`` for customers with a completed order by ``cutoff``:
-        churned = 1 when they have none in ``cutoff + 1 .. cutoff + period_days``. Sorted by id."""
+        churned = 1 when they have none in ``cutoff + 1 .. cutoff + period_days``. Sorted by id; kept (each
+        fit and the backtest ask for the same cutoffs), so callers must not change it."""
+        return self.kept(("labels", cutoff, period_days), lambda: self._labels(cutoff, period_days))
+
+    def _labels(self, cutoff: date, period_days: int) -> pd.DataFrame:
         before = self._buyers(None, cutoff)
         bought = np.isin(before, self._buyers(cutoff, cutoff + timedelta(days=period_days)))
         labels = pd.DataFrame({"customer_id": self._ids.iloc[before].to_numpy(),
@@ -112,7 +125,11 @@ class FeatureFrames:
         return labels.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
     def labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
-        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned)."""
+        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned); kept,
+        like ``labels``."""
+        return self.kept(("labelled", cutoff, period_days), lambda: self._labelled(cutoff, period_days))
+
+    def _labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
         labels = self.labels(cutoff, period_days)
         if labels.empty:
             return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
@@ -130,6 +147,9 @@ class FeatureFrames:
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
         """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
         period later)."""
+        return self.kept(("never_bought", cutoff, period_days), lambda: self._never_bought(cutoff, period_days))
+
+    def _never_bought(self, cutoff: date, period_days: int) -> tuple[int, int]:
         self._read_purchases()
         signed_up = (self._signed_up_at.isna() | (self._signed_up_at <= pd.Timestamp(end_of_day(cutoff)))).to_numpy()
         codes = np.arange(len(self._ids))
