@@ -272,6 +272,7 @@ class ChurnModel:
             "learning_rate": config.learning_rate,
             "num_leaves": config.num_leaves,
             "min_data_in_leaf": config.min_data_in_leaf,
+            "max_bin": config.max_bin,
             "feature_fraction": config.feature_fraction,
             "lambda_l2": config.lambda_l2,
             "num_threads": config.n_jobs,
