@@ -398,8 +398,10 @@ class ChurnModel:
             stop = min(start + batch, len(frame))
             part = bought[start:stop]
             if part.any():
-                rows = frame.iloc[start:stop][part]
-                risk[start:stop][part] = self._calibrate(self.raw_scores(rows, as_of))
+                # The batch's inputs, then the buyers' rows of them: taking the buyers' rows of the
+                # features frame instead would copy every one of its columns, strings included.
+                inputs = self._matrix(frame.iloc[start:stop], as_of).to_numpy()[part]
+                risk[start:stop][part] = self._calibrate(self.booster_.predict(inputs, raw_score=True))
         return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
 
     def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
