@@ -37,7 +37,6 @@ import lightgbm as lgb  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
@@ -195,6 +194,51 @@ class ChurnDrivers:
     inputs: pd.DataFrame  # the model's inputs by customer_id (a group no phrase knows is a feature name)
 
 
+class _PlattScaling:
+    """Platt scaling: P(churn) = 1 / (1 + exp(-(slope x score + intercept))), the two maximising the
+    holdout's likelihood with a negligible L2 penalty on the slope (which keeps it finite on separable
+    scores). Solved by Newton's method: a handful of passes over the holdout, where a general-purpose
+    logistic regression (scikit-learn's lbfgs) took ~0.1 s per fit for the same optimum (within its
+    tolerance: probabilities within 1e-4 at 24,000 holdout rows)."""
+
+    PENALTY = 1e-6  # on slope², against the summed log-loss
+    MAX_STEPS = 100
+
+    def fit(self, scores: np.ndarray, labels: np.ndarray) -> _PlattScaling:
+        x = np.column_stack([np.asarray(scores, dtype=float), np.ones(len(scores))])
+        y = np.asarray(labels, dtype=float)
+        ridge = np.diag([self.PENALTY, 0.0])
+
+        def loss(w: np.ndarray) -> float:
+            z = x @ w
+            return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * w @ ridge @ w)
+
+        w = np.zeros(2)
+        current = loss(w)
+        for _ in range(self.MAX_STEPS):
+            p = 1.0 / (1.0 + np.exp(-(x @ w)))
+            gradient = x.T @ (p - y) + ridge @ w
+            hessian = (x * (p * (1.0 - p))[:, None]).T @ x + ridge
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+            # Halve the step until the loss does not grow (Newton can overshoot far from the optimum).
+            for _ in range(30):
+                candidate = w - step
+                value = loss(candidate)
+                if value <= current:
+                    break
+                step = step / 2.0
+            else:
+                break
+            w, current = candidate, value
+            if np.abs(step).max() < 1e-10:
+                break
+        self.slope_, self.intercept_ = float(w[0]), float(w[1])
+        return self
+
+    def predict(self, scores: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.slope_ * np.asarray(scores, dtype=float) + self.intercept_)))
+
+
 # -- the classifier ------------------------------------------------------------------------------------
 
 
@@ -341,16 +385,11 @@ class ChurnModel:
         if method == "isotonic":
             return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels)
         if method == "sigmoid":
-            # Platt scaling: a one-feature logistic regression, effectively unpenalised.
-            return LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), labels)
+            return _PlattScaling().fit(scores, labels)
         raise ValueError(f"[churn_model] calibration = {method!r}: use 'sigmoid' or 'isotonic'")
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
-        if isinstance(self.calibrator_, IsotonicRegression):
-            probabilities = self.calibrator_.predict(scores)
-        else:
-            probabilities = self.calibrator_.predict_proba(scores.reshape(-1, 1))[:, 1]
-        return np.clip(probabilities, 0.0, 1.0)
+        return np.clip(self.calibrator_.predict(scores), 0.0, 1.0)
 
     def _require_fitted(self) -> None:
         if not hasattr(self, "booster_"):
