@@ -125,24 +125,26 @@ class FeatureFrames:
         return labels.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
     def labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
-        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned); kept,
-        like ``labels``."""
-        return self.kept(("labelled", cutoff, period_days), lambda: self._labelled(cutoff, period_days))
-
-    def _labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned)."""
         labels = self.labels(cutoff, period_days)
         if labels.empty:
             return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
+        # Which rows is kept, not the rows: a copy per cutoff of a sample's features would weigh ~20 MB.
+        rows, churned = self.kept(("labelled", cutoff, period_days), lambda: self._labelled_rows(cutoff, labels))
+        return self.at(cutoff).take(rows).reset_index(drop=True), churned
+
+    def _labelled_rows(self, cutoff: date, labels: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in the frame at ``cutoff`` of the labelled customers, by customer_id, and their labels."""
         features = self.at(cutoff)
         # The labelled customers' rows, in the frame's order (an inner join on the unique ids, by position).
         label_of = pd.Index(labels["customer_id"]).get_indexer(features["customer_id"])
         rows = np.flatnonzero(label_of >= 0)
-        frame = features.take(rows).reset_index(drop=True)
         churned = labels["churned"].to_numpy(dtype=np.int8)[label_of[rows]]
-        if not frame["customer_id"].is_monotonic_increasing:  # a remembered frame in its own order
-            order = frame["customer_id"].argsort(kind="stable").to_numpy()
-            frame, churned = frame.take(order).reset_index(drop=True), churned[order]
-        return frame, churned
+        ids = features["customer_id"].take(rows)
+        if not ids.is_monotonic_increasing:  # a remembered frame in its own order
+            order = ids.argsort(kind="stable").to_numpy()
+            rows, churned = rows[order], churned[order]
+        return rows, churned
 
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
         """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
