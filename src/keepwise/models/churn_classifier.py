@@ -337,7 +337,10 @@ class ChurnModel:
         config = self.config
         if frames is None:
             frames = FeatureFrames(training_sample(ds, self.settings), self.settings)
-        if frames.ds is ds:  # the same data: scoring at as_of may reuse its frames
+        # The same data: scoring at as_of may reuse its frames. Not a training sample's (its own subset
+        # tables): nobody scores the sample, and holding them would keep its features, design matrices
+        # and engine tables alive as long as the model (through the assessment).
+        if frames.ds is ds and not ds.subset_tables:
             self._frames = frames
         period = timedelta(days=config.period_days)
         holdout_cutoff = as_of - period
