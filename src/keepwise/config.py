@@ -205,6 +205,7 @@ class ChurnModelSettings(_Section):
     max_rows_per_fit: int
     max_customers_per_fit: int
     min_data_in_leaf: int
+    max_bin: int
     feature_fraction: float
     lambda_l2: float
     n_jobs: int

@@ -37,7 +37,6 @@ import lightgbm as lgb  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
@@ -195,6 +194,51 @@ class ChurnDrivers:
     inputs: pd.DataFrame  # the model's inputs by customer_id (a group no phrase knows is a feature name)
 
 
+class _PlattScaling:
+    """Platt scaling: P(churn) = 1 / (1 + exp(-(slope x score + intercept))), the two maximising the
+    holdout's likelihood with a negligible L2 penalty on the slope (which keeps it finite on separable
+    scores). Solved by Newton's method: a handful of passes over the holdout, where a general-purpose
+    logistic regression (scikit-learn's lbfgs) took ~0.1 s per fit for the same optimum (within its
+    tolerance: probabilities within 1e-4 at 24,000 holdout rows)."""
+
+    PENALTY = 1e-6  # on slope², against the summed log-loss
+    MAX_STEPS = 100
+
+    def fit(self, scores: np.ndarray, labels: np.ndarray) -> _PlattScaling:
+        x = np.column_stack([np.asarray(scores, dtype=float), np.ones(len(scores))])
+        y = np.asarray(labels, dtype=float)
+        ridge = np.diag([self.PENALTY, 0.0])
+
+        def loss(w: np.ndarray) -> float:
+            z = x @ w
+            return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * w @ ridge @ w)
+
+        w = np.zeros(2)
+        current = loss(w)
+        for _ in range(self.MAX_STEPS):
+            p = 1.0 / (1.0 + np.exp(-(x @ w)))
+            gradient = x.T @ (p - y) + ridge @ w
+            hessian = (x * (p * (1.0 - p))[:, None]).T @ x + ridge
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+            # Halve the step until the loss does not grow (Newton can overshoot far from the optimum).
+            for _ in range(30):
+                candidate = w - step
+                value = loss(candidate)
+                if value <= current:
+                    break
+                step = step / 2.0
+            else:
+                break
+            w, current = candidate, value
+            if np.abs(step).max() < 1e-10:
+                break
+        self.slope_, self.intercept_ = float(w[0]), float(w[1])
+        return self
+
+    def predict(self, scores: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.slope_ * np.asarray(scores, dtype=float) + self.intercept_)))
+
+
 # -- the classifier ------------------------------------------------------------------------------------
 
 
@@ -222,10 +266,12 @@ class ChurnModel:
     def _stack(self, frames: FeatureFrames, cutoffs: Iterable[date]) -> tuple[pd.DataFrame, np.ndarray]:
         matrices, labels = [], []
         for cutoff in cutoffs:
-            frame, label = frames.labelled(cutoff, self.config.period_days)
-            if frame.empty:  # a cutoff before anyone had bought
+            # Kept with the frames: the backtest's fits and the final one share most of their cutoffs.
+            matrix, label = frames.kept(("design_matrix", cutoff, self.config.period_days),
+                                        lambda cutoff=cutoff: self._labelled_matrix(frames, cutoff))
+            if matrix is None:  # a cutoff before anyone had bought
                 continue
-            matrices.append(design_matrix(frame, cutoff))
+            matrices.append(matrix)
             labels.append(label)
         stacked, stacked_labels = pd.concat(matrices, ignore_index=True), np.concatenate(labels)
         limit = self.config.max_rows_per_fit
@@ -235,6 +281,10 @@ class ChurnModel:
             keep = np.sort(np.random.default_rng(self.config.seed).choice(len(stacked), limit, replace=False))
             stacked, stacked_labels = stacked.iloc[keep].reset_index(drop=True), stacked_labels[keep]
         return stacked, stacked_labels
+
+    def _labelled_matrix(self, frames: FeatureFrames, cutoff: date) -> tuple[pd.DataFrame | None, np.ndarray]:
+        frame, label = frames.labelled(cutoff, self.config.period_days)
+        return (None, label) if frame.empty else (design_matrix(frame, cutoff), label)
 
     def _check_trainable(self, y_train: np.ndarray, y_holdout: np.ndarray, as_of: date) -> None:
         config = self.config
@@ -266,6 +316,7 @@ class ChurnModel:
             "learning_rate": config.learning_rate,
             "num_leaves": config.num_leaves,
             "min_data_in_leaf": config.min_data_in_leaf,
+            "max_bin": config.max_bin,
             "feature_fraction": config.feature_fraction,
             "lambda_l2": config.lambda_l2,
             "num_threads": config.n_jobs,
@@ -286,7 +337,10 @@ class ChurnModel:
         config = self.config
         if frames is None:
             frames = FeatureFrames(training_sample(ds, self.settings), self.settings)
-        if frames.ds is ds:  # the same data: scoring at as_of may reuse its frames
+        # The same data: scoring at as_of may reuse its frames. Not a training sample's (its own subset
+        # tables): nobody scores the sample, and holding them would keep its features, design matrices
+        # and engine tables alive as long as the model (through the assessment).
+        if frames.ds is ds and not ds.subset_tables:
             self._frames = frames
         period = timedelta(days=config.period_days)
         holdout_cutoff = as_of - period
@@ -334,16 +388,11 @@ class ChurnModel:
         if method == "isotonic":
             return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels)
         if method == "sigmoid":
-            # Platt scaling: a one-feature logistic regression, effectively unpenalised.
-            return LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), labels)
+            return _PlattScaling().fit(scores, labels)
         raise ValueError(f"[churn_model] calibration = {method!r}: use 'sigmoid' or 'isotonic'")
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
-        if isinstance(self.calibrator_, IsotonicRegression):
-            probabilities = self.calibrator_.predict(scores)
-        else:
-            probabilities = self.calibrator_.predict_proba(scores.reshape(-1, 1))[:, 1]
-        return np.clip(probabilities, 0.0, 1.0)
+        return np.clip(self.calibrator_.predict(scores), 0.0, 1.0)
 
     def _require_fitted(self) -> None:
         if not hasattr(self, "booster_"):
@@ -391,8 +440,10 @@ class ChurnModel:
             stop = min(start + batch, len(frame))
             part = bought[start:stop]
             if part.any():
-                rows = frame.iloc[start:stop][part]
-                risk[start:stop][part] = self._calibrate(self.raw_scores(rows, as_of))
+                # The batch's inputs, then the buyers' rows of them: taking the buyers' rows of the
+                # features frame instead would copy every one of its columns, strings included.
+                inputs = self._matrix(frame.iloc[start:stop], as_of).to_numpy()[part]
+                risk[start:stop][part] = self._calibrate(self.booster_.predict(inputs, raw_score=True))
         return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
 
     def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,

@@ -61,7 +61,15 @@ class FeatureFrames:
         self.ds = ds
         self.settings = settings
         self._frames: dict[date, pd.DataFrame] = {}
+        self._kept: dict[tuple, object] = {}
         self._purchases_read = False
+
+    def kept(self, key: tuple, make):
+        """``make()``, computed once per ``key`` and kept with these frames: what a caller derives from a
+        cutoff's frame (the classifier's design matrix) is asked for again by each fit that uses the cutoff."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
     def _read_purchases(self) -> None:
         """Completed orders and sign-up dates, read once, when labels are first asked for (a frames
@@ -84,6 +92,7 @@ class FeatureFrames:
         """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's), as it
         is: no copy of a large business's features (``labelled`` puts its rows in customer_id order)."""
         self._frames[cutoff] = frame
+        self._kept.clear()  # nothing derived may outlive the frame it came from
 
     def at(self, cutoff: date) -> pd.DataFrame:
         """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id (a remembered frame
@@ -104,7 +113,11 @@ class FeatureFrames:
 
     def labels(self, cutoff: date, period_days: int) -> pd.DataFrame:
         """``DataFrame[customer_id, churned]`` for customers with a completed order by ``cutoff``:
-        churned = 1 when they have none in ``cutoff + 1 .. cutoff + period_days``. Sorted by id."""
+        churned = 1 when they have none in ``cutoff + 1 .. cutoff + period_days``. Sorted by id; kept (each
+        fit and the backtest ask for the same cutoffs), so callers must not change it."""
+        return self.kept(("labels", cutoff, period_days), lambda: self._labels(cutoff, period_days))
+
+    def _labels(self, cutoff: date, period_days: int) -> pd.DataFrame:
         before = self._buyers(None, cutoff)
         bought = np.isin(before, self._buyers(cutoff, cutoff + timedelta(days=period_days)))
         labels = pd.DataFrame({"customer_id": self._ids.iloc[before].to_numpy(),
@@ -116,20 +129,29 @@ class FeatureFrames:
         labels = self.labels(cutoff, period_days)
         if labels.empty:
             return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
+        # Which rows is kept, not the rows: a copy per cutoff of a sample's features would weigh ~20 MB.
+        rows, churned = self.kept(("labelled", cutoff, period_days), lambda: self._labelled_rows(cutoff, labels))
+        return self.at(cutoff).take(rows).reset_index(drop=True), churned
+
+    def _labelled_rows(self, cutoff: date, labels: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in the frame at ``cutoff`` of the labelled customers, by customer_id, and their labels."""
         features = self.at(cutoff)
         # The labelled customers' rows, in the frame's order (an inner join on the unique ids, by position).
         label_of = pd.Index(labels["customer_id"]).get_indexer(features["customer_id"])
         rows = np.flatnonzero(label_of >= 0)
-        frame = features.take(rows).reset_index(drop=True)
         churned = labels["churned"].to_numpy(dtype=np.int8)[label_of[rows]]
-        if not frame["customer_id"].is_monotonic_increasing:  # a remembered frame in its own order
-            order = frame["customer_id"].argsort(kind="stable").to_numpy()
-            frame, churned = frame.take(order).reset_index(drop=True), churned[order]
-        return frame, churned
+        ids = features["customer_id"].take(rows)
+        if not ids.is_monotonic_increasing:  # a remembered frame in its own order
+            order = ids.argsort(kind="stable").to_numpy()
+            rows, churned = rows[order], churned[order]
+        return rows, churned
 
     def never_bought_outcomes(self, cutoff: date, period_days: int) -> tuple[int, int]:
         """(customers signed up by ``cutoff`` without any purchase, how many of them still had none a
         period later)."""
+        return self.kept(("never_bought", cutoff, period_days), lambda: self._never_bought(cutoff, period_days))
+
+    def _never_bought(self, cutoff: date, period_days: int) -> tuple[int, int]:
         self._read_purchases()
         signed_up = (self._signed_up_at.isna() | (self._signed_up_at <= pd.Timestamp(end_of_day(cutoff)))).to_numpy()
         codes = np.arange(len(self._ids))
