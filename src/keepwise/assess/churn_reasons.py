@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -279,26 +278,29 @@ class _Reasons:
     kinds: list[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]]
 
 
-def _chosen(groups: list[list[str]], present: dict[str, np.ndarray], top: int):
-    """For every customer's groups (strongest first) the first ``top`` that have a fact: per group, the
-    customers (rows) and places; and every customer's number of facts. Array work over all customers'
-    groups at once, not a Python loop per customer and group."""
-    lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
-    flat = list(chain.from_iterable(groups))
-    names = list(dict.fromkeys(flat))
-    index = {name: position for position, name in enumerate(names)}
-    group = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
-    row = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
-    has = np.stack([present[name] for name in names], axis=1)[row, group] if names else np.zeros(0, dtype=bool)
+def _chosen(order: np.ndarray, pushing: np.ndarray, names: list[str], present: dict[str, np.ndarray], top: int):
+    """For every customer's groups (row i of ``order``: indices into ``names``, strongest first, of which
+    the first ``pushing[i]`` count) the first ``top`` that have a fact: per group, the customers (rows)
+    and places; and every customer's number of facts. Array work over all customers' groups at once, not
+    a Python loop per customer and group."""
+    lengths = np.asarray(pushing, dtype=np.int64)
+    counted = np.arange(order.shape[1])[None, :] < lengths[:, None]
+    group = order[counted].astype(np.int64)  # row-major: each customer's groups in order, customer by customer
+    row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    wanted = np.unique(group)
+    has = np.zeros(len(group), dtype=bool)
+    for index in wanted.tolist():
+        at = group == index
+        has[at] = present[names[index]][row[at]]
     seen = np.cumsum(has)  # facts up to and including this entry, over all customers
     before = np.concatenate(([0], seen))[np.cumsum(lengths) - lengths]  # facts before the customer's first
     place = seen - has - before[row]
     keep = has & (place < top)
-    counts = np.bincount(row[keep], minlength=len(groups))
-    order = np.argsort(group[keep], kind="stable")  # by group, customers in order within each
-    rows, places, kept = row[keep][order], place[keep][order], group[keep][order]
+    counts = np.bincount(row[keep], minlength=len(lengths))
+    ranked = np.argsort(group[keep], kind="stable")  # by group, customers in order within each
+    rows, places, kept = row[keep][ranked], place[keep][ranked], group[keep][ranked]
     bounds = np.searchsorted(kept, np.arange(len(names) + 1))
-    chosen = {name: (rows[bounds[k]:bounds[k + 1]], places[bounds[k]:bounds[k + 1]]) for k, name in enumerate(names)}
+    chosen = {names[k]: (rows[bounds[k]:bounds[k + 1]], places[bounds[k]:bounds[k + 1]]) for k in wanted.tolist()}
     return chosen, counts
 
 
@@ -325,13 +327,13 @@ def _reason_columns(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: I
                       np.zeros(len(never), dtype=np.int64), {}))
     counts[[at for at, _ in since + never]] = 1
     frame = drivers.rows.frame
-    bought = frame["customer_id"].tolist()
-    if not bought:
+    if frame.empty:
         return _Reasons(ids, counts, kinds)
+    bought = frame["customer_id"]
     # Which groups a customer has a fact for; each group's facts computed for its customers only.
     months = round(model.settings.features.trend_period_days / DAYS_PER_MONTH)
-    groups = [drivers.groups[customer_id] for customer_id in bought]
-    wanted = set(chain.from_iterable(groups))
+    counted = np.arange(drivers.order.shape[1])[None, :] < np.asarray(drivers.pushing)[:, None]
+    wanted = [drivers.group_names[index] for index in np.unique(drivers.order[counted]).tolist()]
     needs_unsubscribed = "unsubscribed" in wanted and frame["unsubscribed"].fillna(True).astype(bool).any()
     ctx = _Phrasing(months, _unsubscribed_at(ds, as_of, bought) if needs_unsubscribed else {})
     facts: dict[str, Facts] = {
@@ -339,8 +341,8 @@ def _reason_columns(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: I
         for group in wanted
     }
     present = {group: np.logical_or.reduce([mask for _, mask, _ in found]) for group, found in facts.items()}
-    chosen, bought_counts = _chosen(groups, present, top)
-    at_ids = np.fromiter(map(position.__getitem__, bought), dtype=np.int64, count=len(bought))
+    chosen, bought_counts = _chosen(drivers.order, drivers.pushing, drivers.group_names, present, top)
+    at_ids = _positions(bought, ids)
     counts[at_ids] = bought_counts
     for group, found in facts.items():
         rows, places = chosen[group]
