@@ -423,7 +423,10 @@ class ChurnModel:
         if pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type):
             found = pc.index_in(pa.array(wanted, type=ids.type), value_set=ids)
             if found.null_count == 0:  # a features frame has a row per customer: no check that ids are distinct
-                return frame.take(found.to_numpy()).reset_index(drop=True)
+                rows = frame.take(found.to_numpy()).reset_index(drop=True)
+                columns = ["customer_id", *(name for name in rows.columns if name != "customer_id")]
+                return rows if list(rows.columns) == columns else rows[columns]  # as reset_index places it
+            frame = frame.take(pc.drop_null(found).to_numpy())
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
     def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
