@@ -40,6 +40,8 @@ from keepwise.text.translator import LANGUAGES
 __all__ = ["Phraser", "phrase_all"]
 
 _WORD = re.compile(r"\{(\w+)@(\w+)\}")
+# Between the first and the last day of a span of dates, in every language.
+SPAN_DASH = "–"
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 
 
@@ -130,7 +132,7 @@ class Phraser:
 
     def _span(self, value) -> str:
         text = str(value)
-        return self._date(value) if "..." not in text else "–".join(self._date(part) for part in text.split("..."))
+        return self._date(value) if "..." not in text else SPAN_DASH.join(self._date(part) for part in text.split("..."))
 
     def _share(self, value) -> str:
         return format_percent(float(value), format="#,##0.#%", locale=self.lang)
@@ -259,10 +261,10 @@ class Phraser:
         if "first_day" in columns and "last_day" in columns:
             first, last = text_array(columns["first_day"]), text_array(columns["last_day"])
             one_day = pc.or_kleene(pc.equal(first, last), pc.or_kleene(pc.equal(last, ""), pc.is_null(last)))
-            # _span(f"{first}...{last}") is each day written, joined by "–": each distinct day is written once.
+            # _span(f"{first}...{last}") is each day written, joined by SPAN_DASH: each distinct day is written once.
             texts = self._column_texts("span")
             first_text, last_text = self._distinct(first, texts), self._distinct(last, texts)
-            spans = pc.if_else(one_day, first_text, concat(first_text, "–", last_text, size=size))
+            spans = pc.if_else(one_day, first_text, concat(first_text, SPAN_DASH, last_text, size=size))
         # The template's literal text and one column of texts per figure, concatenated row by row.
         items: list = []
         for piece in pieces:
