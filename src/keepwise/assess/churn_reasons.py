@@ -15,9 +15,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
@@ -175,7 +175,7 @@ def _phrase_unsubscribed(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
     at = ctx.unsubscribed_at
     if not isinstance(at, pd.Series):
         at = pd.Series(at, dtype=object)
-    where = _positions(f["customer_id"], at.index) if len(at) else np.full(len(f), -1)
+    where = positions(f["customer_id"], at.index) if len(at) else np.full(len(f), -1)
     known = where >= 0
     # Only known customers' days are phrased (churn_unsubscribed_on); the others' stay "NaT".
     days = np.full(len(f), "NaT", dtype=object)
@@ -247,14 +247,6 @@ def fact_of(group: str, row: pd.Series, ctx: _Phrasing) -> Fact | None:
     return None
 
 
-def _positions(values, among) -> np.ndarray:
-    """Each of ``values``' position in ``among`` (-1: not there), by Arrow's hash lookup: pandas' isin and
-    get_indexer on Arrow strings first turn every value into a Python object (seconds at 1M customers)."""
-    values = pa.array(values)
-    found = pc.index_in(values, value_set=pa.array(among).cast(values.type))
-    return found.fill_null(-1).to_numpy(zero_copy_only=False)
-
-
 def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> pd.Series:
     """The day each of ``customer_ids`` last unsubscribed from the newsletter, by customer_id (those who did)."""
     engagement = ds.table("engagement")
@@ -263,7 +255,7 @@ def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> pd.Se
     )
     # All customers, filtered here: an IN list of thousands of ids costs ibis seconds to compile.
     last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).to_pyarrow()
-    last = last.filter(pa.array(_positions(last["customer_id"], customer_ids) >= 0)).to_pandas()
+    last = last.filter(pa.array(positions(last["customer_id"], customer_ids) >= 0)).to_pandas()
     return last["at"].set_axis(pd.Index(last["customer_id"]))
 
 
@@ -342,7 +334,7 @@ def _reason_columns(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: I
     }
     present = {group: np.logical_or.reduce([mask for _, mask, _ in found]) for group, found in facts.items()}
     chosen, bought_counts = _chosen(drivers.order, drivers.pushing, drivers.group_names, present, top)
-    at_ids = _positions(bought, ids)
+    at_ids = positions(bought, ids)
     counts[at_ids] = bought_counts
     for group, found in facts.items():
         rows, places = chosen[group]

@@ -19,6 +19,7 @@ from keepwise.assess.evidence import build_evidence, build_facts
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.output import write_frame
 from keepwise.text.columns import TEXT, join_rows, repeat, to_series
@@ -63,28 +64,15 @@ def _referrals_tracked(ds: Dataset) -> bool:
     return bool(customers.referred_by.notnull().any().execute())
 
 
-def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
-    """Where each key is first found in ``values``, -1 where it is not."""
-    if all(isinstance(column.dtype, pd.StringDtype) for column in (keys, values)):
-        # Arrow's hash lookup on the texts themselves: no Python string per customer.
-        found = pc.index_in(pa.array(keys), value_set=pa.array(values))
-        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    first = np.flatnonzero(~values.duplicated().to_numpy())
-    found = pd.Index(values.to_numpy()[first]).get_indexer(keys)
-    positions = np.full(len(found), -1, dtype=np.int64)
-    positions[found >= 0] = first[found[found >= 0]]
-    return positions
-
-
 def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: pd.Series) -> pd.DataFrame:
     """Model p_alive / churn_risk / clv where given; the rhythm rule fills customers the model left out."""
     merged = rhythm.copy()
-    positions = _positions(customer_ids, model["customer_id"])  # -1: the model left the customer out
-    found = positions >= 0
+    rows = positions(customer_ids, model["customer_id"])  # -1: the model left the customer out
+    found = rows >= 0
     for column in ("p_alive", "churn_risk", "clv"):
         if column in model:
-            values = np.full(len(positions), np.nan)
-            values[found] = model[column].to_numpy(float)[positions[found]]
+            values = np.full(len(rows), np.nan)
+            values[found] = model[column].to_numpy(float)[rows[found]]
             merged[column] = pd.Series(values, index=rhythm.index).fillna(rhythm[column])
     merged["p_alive"] = merged["p_alive"].clip(0.0, 1.0)
     merged["churn_risk"] = merged["churn_risk"].clip(0.0, 1.0)

@@ -36,12 +36,11 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import lightgbm as lgb  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import pyarrow as pa  # noqa: E402
-import pyarrow.compute as pc  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
 
 from keepwise.config import Settings  # noqa: E402
 from keepwise.data.loader import Dataset  # noqa: E402
+from keepwise.data.positions import positions  # noqa: E402
 from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
 from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample  # noqa: E402
 from keepwise.models.tree_contributions import grouped_contributions  # noqa: E402
@@ -417,16 +416,14 @@ class ChurnModel:
             # Only the requested customers: the caller may ask about a handful out of 100,000.
             table = customer_features(ds, as_of, self.settings)
             frame = execute_features(table.filter(table.customer_id.isin(wanted)))
-        # Rows by Arrow's hash lookup and ``take``: pandas' isin / reindex on Arrow strings first make a
-        # Python object per value (seconds at 1M customers). Unknown ids need reindex's empty rows.
-        ids = pa.array(frame["customer_id"])
-        if pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type):
-            found = pc.index_in(pa.array(wanted, type=ids.type), value_set=ids)
-            if found.null_count == 0:  # a features frame has a row per customer: no check that ids are distinct
-                rows = frame.take(found.to_numpy()).reset_index(drop=True)
-                columns = ["customer_id", *(name for name in rows.columns if name != "customer_id")]
-                return rows if list(rows.columns) == columns else rows[columns]  # as reset_index places it
-            frame = frame.take(pc.drop_null(found).to_numpy())
+        # Rows by position (``keepwise.data.positions``): pandas' isin / reindex on Arrow strings first make
+        # a Python object per value (seconds at 1M customers). Unknown ids need reindex's empty rows.
+        rows = positions(wanted, frame["customer_id"])
+        if (rows >= 0).all():  # a features frame has a row per customer: no check that ids are distinct
+            found = frame.take(rows).reset_index(drop=True)
+            columns = ["customer_id", *(name for name in found.columns if name != "customer_id")]
+            return found if list(found.columns) == columns else found[columns]  # as reset_index places it
+        frame = frame.take(rows[rows >= 0])
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
     def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:

@@ -1,0 +1,30 @@
+"""positions: each key's place among ids, the same through Arrow (texts) and pandas (other keys)."""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from keepwise.data.positions import positions
+
+
+def test_text_keys_found_at_first_occurrence_and_missing_as_minus_one():
+    among = pd.Series(["C2", "C1", "C3", "C1"], dtype="str")
+    keys = pd.Series(["C1", "C9", "C3", "C2"], dtype="str")
+    assert positions(keys, among).tolist() == [1, -1, 2, 0]
+
+
+def test_lists_chunked_arrays_and_both_string_widths_agree():
+    among = pa.chunked_array([pa.array(["a", "b"], pa.large_string()), pa.array(["c"], pa.large_string())])
+    assert positions(["c", "a", "z"], among).tolist() == [2, 0, -1]
+    assert positions(pa.array(["b"], pa.string()), ["x", "b"]).tolist() == [1]
+
+
+def test_other_keys_go_through_pandas_with_the_same_answers():
+    among = np.array([30, 10, 20, 10])
+    assert positions(np.array([10, 40, 20]), among).tolist() == [1, -1, 2]
+    assert positions(["10"], among).tolist() == [-1]  # a text never matches a number
+
+
+def test_empty_inputs():
+    assert positions([], ["a"]).tolist() == []
+    assert positions(["a"], pd.Series([], dtype="str")).tolist() == [-1]
