@@ -12,16 +12,15 @@ import io
 import sqlite3
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from keepwise.data.problems import ProblemLog
 from keepwise.data.schema import TABLES, Kind
-
-if TYPE_CHECKING:  # pyarrow is imported where CSV or database cells are read: a Parquet source needs none
-    import pyarrow as pa
 
 NOT_TEXT_PROBE_BYTES = 65536
 
@@ -68,7 +67,6 @@ class RawTable:
     def arrow_with_rows(self) -> pa.Table:
         """The arrow columns plus ``ROW_COLUMN``, to register in the engine."""
         import numpy as np
-        import pyarrow as pa
 
         table = pa.table(self.columns) if self.columns else pa.table({})
         # From the buffer, not pa.array(ndarray): that asks pyarrow's pandas shim and so imports pandas.
@@ -79,21 +77,17 @@ class RawTable:
 
 
 def _combined(array: pa.Array | pa.ChunkedArray) -> pa.Array:
-    import pyarrow as pa
     if isinstance(array, pa.ChunkedArray):
         return array.combine_chunks() if array.num_chunks else pa.array([], type=array.type)
     return array
 
 
 def is_text(kind: pa.DataType) -> bool:
-    import pyarrow as pa
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Any arrow column as text in the contract's spelling, trimmed; nulls become ''."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     array = _combined(array)
     kind = array.type
     if pa.types.is_timestamp(kind):
@@ -110,7 +104,6 @@ def _source_column(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     """A column of a typed source (Parquet, DuckDB): text (and dictionary-encoded text) as trimmed
     text like a CSV cell, every other type as it is. Validation takes typed columns without a
     round trip through text, which for 46M timestamps took three minutes (arrow's strftime)."""
-    import pyarrow as pa
     array = _combined(array)
     if is_text(array.type) or pa.types.is_dictionary(array.type) or pa.types.is_null(array.type):
         return as_text(array)
@@ -119,7 +112,6 @@ def _source_column(array: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _python_strings(values: list) -> pa.Array:
     """Values fetched by a DB-API driver as contract text (dates ISO, bools true/false)."""
-    import pyarrow as pa
     out = []
     for value in values:
         if value is None:
@@ -139,9 +131,6 @@ def _python_strings(values: list) -> pa.Array:
 
 
 def read_csv(path: Path, log: ProblemLog) -> RawTable | None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
     name, label = path.stem, path.name
     raw = path.read_bytes()
     if not raw or raw.isspace():
@@ -274,80 +263,48 @@ def _report_ragged(path: Path, label: str, width: int, log: ProblemLog) -> None:
 # --- Parquet and databases --------------------------------------------------------------------------
 
 
-def read_parquet(path: Path, log: ProblemLog, con=None) -> RawTable | None:
-    """Only the footer is read here (names, row count, statistics), by DuckDB, which scans the file
-    later anyway: a Parquet source needs no pyarrow (0.2 s of imports at each start). ``con``: a
-    DuckDB connection to read it with (a new one costs 15 ms)."""
-    import duckdb
-
-    con = con or duckdb.connect()
-    file = "'" + str(path).replace("'", "''") + "'"
+def read_parquet(path: Path, log: ProblemLog) -> RawTable | None:
+    """Only the footer is read here (names, row count); the engine scans the file itself."""
     try:
-        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
-                                 f"read_parquet({file}))").fetchall())
-        n_rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({file})").fetchall()[0][0]
-        chunks = con.execute(
-            "SELECT path_in_schema, num_values, stats_null_count, stats_min_value, stats_max_value "
-            f"FROM parquet_metadata({file}) ORDER BY row_group_id, column_id").fetchall()
-    except duckdb.Error as error:
-        log.error(path.name, f"not a readable Parquet file: {str(error).splitlines()[0]}")
+        metadata = pq.ParquetFile(path)
+        names = list(metadata.schema_arrow.names)
+        n_rows = metadata.metadata.num_rows
+        stats = _footer_stats(metadata.metadata)
+    except (pa.ArrowInvalid, OSError) as error:
+        log.error(path.name, f"not a readable Parquet file: {error}")
         return None
-    return RawTable(path.stem, path.name, {}, int(n_rows), parquet=path, column_names=list(types),
-                    stats=_footer_stats(chunks, types))
+    return RawTable(path.stem, path.name, {}, n_rows, parquet=path, column_names=names, stats=stats)
 
 
-def _bound(text: str | None, duckdb_type: str) -> object:
-    """A footer bound (as DuckDB spells it) as the value it is, for the types whose bounds prove
-    something (numbers, dates and timestamps, text); None for any other, or one not read as expected."""
-    if text is None:
-        return None
-    try:
-        if duckdb_type == "VARCHAR":
-            return text
-        if duckdb_type in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                           "UBIGINT"):
-            return int(text)
-        if duckdb_type in ("FLOAT", "DOUBLE"):
-            return float(text)
-        if duckdb_type.startswith("DECIMAL"):
-            return Decimal(text)
-        if duckdb_type == "DATE":
-            return date.fromisoformat(text)
-        if duckdb_type in ("TIMESTAMP", "TIMESTAMP_MS", "TIMESTAMP_S", "TIMESTAMP WITH TIME ZONE"):
-            value = datetime.fromisoformat(text)
-            # A zoned timestamp's bound must carry its zone, a naive one none: else it proves nothing.
-            return value if (value.tzinfo is not None) == (duckdb_type == "TIMESTAMP WITH TIME ZONE") else None
-    except (ValueError, ArithmeticError):
-        return None
-    return None
-
-
-def _footer_stats(chunks: list[tuple], types: dict[str, str]) -> dict[str, ColumnStats]:
+def _footer_stats(metadata: pq.FileMetaData) -> dict[str, ColumnStats]:
     """Per top-level column, the null count and bounds its row groups' statistics state (read in
-    milliseconds; the validation takes them as proofs that some checks pass without a scan).
-    ``chunks``: (column path, values, null count, min, max) per row group and column."""
+    milliseconds; the validation takes them as proofs that some checks pass without a scan)."""
     nulls: dict[str, int | None] = {}
     lows: dict[str, object] = {}
     highs: dict[str, object] = {}
-    for name, num_values, null_count, low, high in chunks:
-        if null_count is None:
-            nulls[name] = None
-        elif nulls.get(name, 0) is not None:
-            nulls[name] = nulls.get(name, 0) + null_count
-        if null_count is not None and null_count == num_values:
-            continue  # all empty: no bounds to state, none needed
-        for bounds, text, pick in ((lows, low, min), (highs, high, max)):
-            bound = _bound(text, types.get(name, ""))
-            if bound is None or (name in bounds and bounds[name] is None):
-                bounds[name] = None
-            else:
-                try:
-                    bounds[name] = pick(bounds[name], bound) if name in bounds else bound
-                except TypeError:  # bounds of different kinds: say nothing
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for i in range(row_group.num_columns):
+            chunk = row_group.column(i)
+            name = chunk.path_in_schema
+            stats = chunk.statistics if chunk.is_stats_set else None
+            if stats is None or not stats.has_null_count:
+                nulls[name] = None
+            elif nulls.get(name, 0) is not None:
+                nulls[name] = nulls.get(name, 0) + stats.null_count
+            if stats is not None and stats.has_null_count and stats.null_count == chunk.num_values:
+                continue  # all empty: no bounds to state, none needed
+            for bounds, value, pick in ((lows, "min", min), (highs, "max", max)):
+                bound = getattr(stats, value) if stats is not None and stats.has_min_max else None
+                if bound is None or (name in bounds and bounds[name] is None):
                     bounds[name] = None
-    # A nested column's leaves (DuckDB names them "column, field") state nothing of a top-level column.
+                else:
+                    try:
+                        bounds[name] = pick(bounds[name], bound) if name in bounds else bound
+                    except TypeError:  # bounds of different kinds: say nothing
+                        bounds[name] = None
     return {name: ColumnStats(count, lows.get(name), highs.get(name)) for name, count in nulls.items()
-            if name in types}
+            if "." not in name}
 
 
 def read_arrow_table(name: str, label: str, table: pa.Table) -> RawTable:
@@ -402,35 +359,27 @@ def read_duckdb(path: Path, log: ProblemLog, only: Collection[str] = TABLES) -> 
     return tables
 
 
-def _postgres_typed() -> dict:
-    """PostgreSQL column types read typed (COPY as CSV, parsed by Arrow in C), by the contract kind they hold."""
-    import pyarrow as pa
-
-    return {
-        Kind.TIMESTAMP: ({"timestamp without time zone"}, pa.timestamp("us")),
-        Kind.MONEY: ({"double precision", "real"}, pa.float64()),
-        Kind.NUMBER: ({"double precision", "real"}, pa.float64()),
-        Kind.INT: ({"bigint", "integer", "smallint"}, pa.int64()),
-        Kind.BOOL: ({"boolean"}, pa.bool_()),
-    }
-
-
+# PostgreSQL column types read typed (COPY as CSV, parsed by Arrow in C), by the contract kind they hold.
+_POSTGRES_TYPED = {
+    Kind.TIMESTAMP: ({"timestamp without time zone"}, pa.timestamp("us")),
+    Kind.MONEY: ({"double precision", "real"}, pa.float64()),
+    Kind.NUMBER: ({"double precision", "real"}, pa.float64()),
+    Kind.INT: ({"bigint", "integer", "smallint"}, pa.int64()),
+    Kind.BOOL: ({"boolean"}, pa.bool_()),
+}
 _POSTGRES_TEXT = {"text", "character varying", "character"}
 
 
 def _postgres_types(name: str, columns: list[tuple[str, str]]) -> dict[str, pa.DataType] | None:
     """Arrow types for a table whose every column is text or its contract kind's own type (as the
     store makes them); None for any other table, read value by value instead."""
-    import pyarrow as pa
-
     kinds = {c.name: c.kind for c in TABLES[name].columns}
-    typed = _postgres_typed()
     types: dict[str, pa.DataType] = {}
     for column, data_type in columns:
         if data_type in _POSTGRES_TEXT:
             types[column] = pa.string()
-        elif column in kinds and kinds[column] in typed and data_type in typed[kinds[column]][0]:
-            types[column] = typed[kinds[column]][1]
+        elif column in kinds and kinds[column] in _POSTGRES_TYPED and data_type in _POSTGRES_TYPED[kinds[column]][0]:
+            types[column] = _POSTGRES_TYPED[kinds[column]][1]
         else:
             return None
     return types
@@ -438,7 +387,6 @@ def _postgres_types(name: str, columns: list[tuple[str, str]]) -> dict[str, pa.D
 
 def _copied_table(cursor, name: str, label: str, types: dict[str, pa.DataType]) -> RawTable:
     """A whole table by ``COPY ... TO STDOUT (FORMAT csv)``, typed by Arrow's CSV reader (NULL text as '')."""
-    import pyarrow.csv as pacsv
     from psycopg import sql
 
     buffer = io.BytesIO()
@@ -525,7 +473,6 @@ def read_source(source: str | Path, log: ProblemLog,
 
 def read_folder(folder: Path, log: ProblemLog, only: Collection[str] = TABLES) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
-    footers = None  # one DuckDB connection reads every Parquet footer
     for name in TABLES:
         if name not in only:
             continue
@@ -536,17 +483,11 @@ def read_folder(folder: Path, log: ProblemLog, only: Collection[str] = TABLES) -
         if csv_path.exists():
             table = read_csv(csv_path, log)
         elif parquet_path.exists():
-            if footers is None:
-                import duckdb
-
-                footers = duckdb.connect()
-            table = read_parquet(parquet_path, log, footers)
+            table = read_parquet(parquet_path, log)
         else:
             continue
         if table is not None:
             tables[name] = table
-    if footers is not None:
-        footers.close()
     known = {f"{n}{s}" for n in TABLES for s in (".csv", ".parquet")}
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.name not in known and path.suffix.lower() in (".csv", ".parquet"):

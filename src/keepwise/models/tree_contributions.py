@@ -42,49 +42,33 @@ def _splits(tree: dict) -> list[dict] | None:
     return nodes
 
 
-def _goes_left(columns: np.ndarray, nodes: list[dict]) -> np.ndarray:
-    """LightGBM's numerical decision (Tree::NumericalDecision) at each of ``nodes``, all at once:
-    nodes x rows (``columns``: the features column by column, features x rows, values of magnitude
-    <= kZeroThreshold already 0)."""
-    values = columns[[node["split_feature"] for node in nodes]]
-    thresholds = np.array([node["threshold"] for node in nodes], dtype=np.float64)[:, None]
-    default_left = np.array([bool(node["default_left"]) for node in nodes])[:, None]
-    missing = np.array([node["missing_type"] for node in nodes], dtype=object)[:, None]
-    by_zero = missing == "Zero"
-    with np.errstate(invalid="ignore"):
-        left = values <= thresholds
-    # A missing value is the default way for "NaN" and "Zero" nodes, 0.0 for the others.
+def _goes_left(values: np.ndarray, node: dict) -> np.ndarray:
+    """LightGBM's numerical decision (Tree::NumericalDecision) for a column of values."""
+    missing = node["missing_type"]
     nan = np.isnan(values)
-    if nan.any():
-        left = np.where(nan, np.where((missing == "NaN") | by_zero, default_left, thresholds >= 0.0), left)
-    if by_zero.any():
-        left = np.where(by_zero & (values == 0.0), default_left, left)
-    return left
+    if missing != "NaN":
+        values = np.where(nan, 0.0, values)
+    if missing == "NaN":
+        default = nan
+    elif missing == "Zero":
+        default = np.abs(values) <= _ZERO
+    else:
+        default = np.zeros(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        left = values <= node["threshold"]
+    return np.where(default, bool(node["default_left"]), left)
 
 
-# Up to this many splits a tree's patterns are numbered through a table of every possible pattern
-# (2**splits entries), with no sort; deeper trees go through np.unique.
-_TABLE_SPLITS = 20
-
-
-def _patterns(columns: np.ndarray, nodes: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the index of its decision pattern in the tree; and one row per pattern (any row of a
-    pattern serves: its contributions are the same for every row of the pattern). ``columns``: the
-    features column by column (features x rows)."""
-    rows = columns.shape[1]
+def _patterns(features: np.ndarray, nodes: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the index of its decision pattern in the tree; and one row per pattern."""
     if not nodes:
-        return np.zeros(rows, dtype=np.int64), np.zeros(min(1, rows), dtype=np.int64)
-    decisions = _goes_left(columns, nodes)
+        return np.zeros(len(features), dtype=np.int64), np.zeros(min(1, len(features)), dtype=np.int64)
+    decisions = np.stack([_goes_left(features[:, node["split_feature"]], node) for node in nodes], axis=1)
     if len(nodes) < 63:
-        keys = (np.int64(1) << np.arange(len(nodes), dtype=np.int64)) @ decisions.astype(np.int64)
-        if len(nodes) <= _TABLE_SPLITS:
-            row_of = np.full(1 << len(nodes), -1, dtype=np.int64)
-            row_of[keys] = np.arange(rows, dtype=np.int64)  # some row of each pattern
-            taken = row_of >= 0
-            return (np.cumsum(taken) - 1)[keys], row_of[taken]
+        keys = decisions.astype(np.int64) @ (np.int64(1) << np.arange(len(nodes), dtype=np.int64))
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     else:
-        _, first, inverse = np.unique(decisions.T, axis=0, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(decisions, axis=0, return_index=True, return_inverse=True)
     return inverse.reshape(-1), first
 
 
@@ -105,10 +89,7 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
         return _exact(booster, features, membership)
     # LightGBM's dense rows: values of magnitude <= kZeroThreshold are zero.
     features = np.where(np.abs(features) <= _ZERO, 0.0, features)
-    # Column by column for the decisions: a tree's split columns read from row-major rows cost more.
-    columns = np.ascontiguousarray(features.T)
-    patterns = [_patterns(columns, nodes) for nodes in splits]
-    del columns
+    patterns = [_patterns(features, nodes) for nodes in splits]
     if sum(len(first) for _, first in patterns) >= rows * len(trees):  # no row shares a pattern
         return _exact(booster, features, membership)
     by_group = np.zeros((rows, membership.shape[1]), dtype=np.float64)
