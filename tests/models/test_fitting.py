@@ -10,7 +10,7 @@ from keepwise.models import (
     ModifiedBetaGeoFitter,
     ParetoNBDFitter,
 )
-from keepwise.models.base import _factorize, compress_columns, softplus_and_sigmoid
+from keepwise.models.base import _factorize, compress_columns, per_distinct_row, softplus_and_sigmoid
 from keepwise.models.clv import customer_lifetime_value
 from keepwise.models.hypergeometric import hyp2f1_unit_a
 from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
@@ -247,6 +247,38 @@ def test_predictions_are_sane(name, fitted_models):
     assert np.all(model.probability_of_purchase_in_next(20.0, x, t_x, T) >= purchase - 1e-12)
     curve = model.expected_number_of_purchases_up_to_time(np.array([0.0, 1.0, 10.0, 100.0]))
     assert curve[0] == 0 and np.all(np.diff(curve) > 0)
+
+
+def test_per_distinct_row_gives_every_row_its_own_value():
+    calls = []
+
+    def function(x, t):
+        calls.append(x.shape[0])
+        return x * 10.0 + t
+
+    x = np.array([1.0, 2.0, 1.0, 2.0, 3.0, 1.0])
+    t = np.array([0.5, 0.5, 0.5, 0.25, 0.5, 0.5])
+    np.testing.assert_array_equal(per_distinct_row(function, {"x": x, "t": t}), x * 10.0 + t)
+    assert calls == [4]  # (1, .5), (2, .5), (2, .25), (3, .5)
+    with_nan = np.array([1.0, np.nan, 1.0])  # NaN has no distinct row: evaluated as given
+    np.testing.assert_array_equal(per_distinct_row(function, {"x": with_nan, "t": np.zeros(3)}), with_nan * 10.0)
+    assert per_distinct_row(function, {"x": np.zeros(0), "t": np.zeros(0)}).shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["BetaGeoFitter", "ModifiedBetaGeoFitter"])
+def test_bgnbd_expected_purchases_are_each_customers_own(name, fitted_models):
+    """Customers sharing (x, T) or (x, t_x, T) get exactly what each would get alone, for one t or a t each."""
+    model = fitted_models[name]
+    x = np.array([0.0, 2.0, 2.0, 2.0, 7.0, 0.0])
+    t_x = np.array([0.0, 30.0, 30.0, 12.0, 35.5, 0.0])
+    T = np.array([38.86, 38.86, 38.86, 38.86, 38.86, 20.0])
+    t = np.array([10.0, 10.0, 5.0, 10.0, 10.0, 10.0])
+    for horizon in (10.0, t):
+        together = model.conditional_expected_number_of_purchases_up_to_time(horizon, x, t_x, T)
+        alone = [model.conditional_expected_number_of_purchases_up_to_time(np.broadcast_to(horizon, 6)[i], x[i],
+                                                                           t_x[i], T[i]) for i in range(6)]
+        np.testing.assert_array_equal(together, np.array(alone))
+    assert model.conditional_expected_number_of_purchases_up_to_time(10.0, 2.0, 30.0, 38.86).shape == ()
 
 
 @pytest.mark.parametrize("name", ["BetaGeoFitter", "ParetoNBDFitter"])

@@ -29,6 +29,7 @@ __all__ = [
     "CompressedData",
     "ConvergenceError",
     "compress_columns",
+    "per_distinct_row",
     "softplus_and_sigmoid",
     "validate_rfm",
     "validate_spend",
@@ -237,6 +238,29 @@ def compress_columns(columns: dict[str, np.ndarray], weights: np.ndarray, merge:
         codes[name] = row_codes.astype(np.int64, copy=False)
         out_columns[name] = distinct[codes[name]]
     return CompressedData(out_columns, row_weights, values, codes, inverse, float(weights.sum()))
+
+
+def per_distinct_row(function, columns: dict[str, np.ndarray]) -> np.ndarray:
+    """``function(**columns)`` for a ``function`` element-wise in the 1-D arrays ``columns``, evaluated once
+    per distinct row of them and given to every row: the same numbers (each row's are computed the same
+    way), for the work of the distinct rows only. Columns with a value that is not finite are taken as
+    they are (NaN has no distinct row)."""
+    values = list(columns.values())
+    n = values[0].shape[0]
+    if n == 0 or not all(np.all(np.isfinite(column)) for column in values):
+        return function(**columns)
+    rows, n_rows = None, 0
+    for column in values:  # codes of the rows so far, combined with the column's and numbered again
+        codes, distinct = pd.factorize(column)
+        rows, n_rows = (codes, distinct.shape[0]) if rows is None else _numbered(rows * np.int64(distinct.shape[0]) + codes)
+    first = np.empty(n_rows, dtype=np.int64)
+    first[rows[::-1]] = np.arange(n - 1, -1, -1)  # each distinct row's first occurrence
+    return function(**{name: column[first] for name, column in columns.items()})[rows]
+
+
+def _numbered(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    codes, distinct = pd.factorize(keys)
+    return codes, distinct.shape[0]
 
 
 def _subsample(data: CompressedData, size: int, rng: np.random.Generator) -> CompressedData:

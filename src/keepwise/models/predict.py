@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.base import BaseFitter
 from keepwise.models.clv import customer_lifetime_value
@@ -61,13 +62,31 @@ def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.nd
     """Each customer's gross margin as a share of revenue; the business's overall share as fallback."""
     if features is None or "gross_margin" not in features:
         return np.ones(len(summary))
-    own = features.set_index("customer_id")[["gross_margin", "revenue"]]
-    total_share = float(own["gross_margin"].sum() / own["revenue"].sum()) if own["revenue"].sum() > 0 else 0.0
-    joined = own.reindex(summary["customer_id"])
+    margin, revenue = features["gross_margin"], features["revenue"]
+    total_share = float(margin.sum() / revenue.sum()) if revenue.sum() > 0 else 0.0
+    # The summary's customers' rows by position (keepwise.data.positions): no index of string ids.
+    rows = positions(summary["customer_id"], features["customer_id"])
+    share = _by_position(margin.to_numpy(dtype=float), rows)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = (joined["gross_margin"] / joined["revenue"]).to_numpy(dtype=float)
+        share /= _by_position(revenue.to_numpy(dtype=float), rows)
     share = np.where(np.isfinite(share), share, total_share)
     return np.clip(share, -1.0, 1.0)
+
+
+def _by_position(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values`` at ``rows`` (from ``positions``), as floats; NaN where a row is -1 (not there)."""
+    out = np.full(rows.shape[0], np.nan)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out
+
+
+def _aligned(scores: pd.Series, customer_ids: pd.Index | pd.Series) -> pd.Series:
+    """``scores`` (by customer_id) for ``customer_ids`` in their order, NaN for those it lacks: a reindex
+    by position (pandas' reindex on Arrow strings makes a Python object per id)."""
+    values = _by_position(scores.to_numpy(dtype=float), positions(customer_ids, scores.index))
+    index = customer_ids if isinstance(customer_ids, pd.Index) else pd.Index(customer_ids)
+    return pd.Series(values, index=index, name=scores.name)
 
 
 def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days: float,
@@ -135,7 +154,7 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
         return transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores, None
-    classifier = classifier.reindex(transaction_risk.index)
+    classifier = _aligned(classifier, transaction_risk.index)
     if source == "blend":
         combined = ((classifier + transaction_risk) / 2).fillna(transaction_risk)
         return combined, source, reason, scores, (model, frames)
@@ -153,7 +172,7 @@ def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: l
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
         return None, None
-    return risk.reindex(customer_ids), model
+    return _aligned(risk, customer_ids), model
 
 
 def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> CustomerPredictions:
