@@ -66,6 +66,7 @@ class ValidationSettings(_Section):
     """[validation]"""
 
     max_problems: int
+    partitioned_reference_probe: bool
 
 
 class CostsSettings(_Section):

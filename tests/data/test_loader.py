@@ -469,3 +469,15 @@ def test_stored_events_after_as_of_warn_as_in_csv(tmp_path, as_of):
         (p.message, p.column, p.row) for p in csv_ds.warnings]
     assert bool(csv_ds.warnings) == (as_of.year == 2024)
     _assert_same(frames(csv_ds), frames(parquet_ds))
+
+
+@pytest.mark.parametrize("partitioned", [True, False])
+def test_dangling_references_are_the_same_with_the_probe_partitioned_or_not(tmp_path, partitioned):
+    tables = valid_tables()
+    # More orders than customers: their references are counted with the probe partitioned when asked to.
+    tables["orders"].append(dict(tables["orders"][0], order_id="O9", customer_id="C99"))
+    assert len(tables["orders"]) > len(tables["customers"])
+    settings = load_settings(overrides={"validation": {"partitioned_reference_probe": partitioned}})
+    _, log, _ = validate_source(write_parquet_folder(tmp_path / "d", tables), settings=settings)
+    assert [(p.file, p.row, p.column, p.value) for p in log.errors] == [("orders.parquet", 4, "customer_id", "C99")]
+    assert "unknown customer_id" in log.errors[0].message

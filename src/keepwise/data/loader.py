@@ -174,7 +174,7 @@ def check_source(
             where = f"{name}.csv" if folder_like else f"{name} (table in {label})"
             log.error(where, f"required table '{name}' is missing", expected=f"{name}.csv or {name}.parquet")
 
-    known: set[str] = set()
+    known: dict[str, int] = {}  # the tables whose ids are complete, with their rows
     counts: dict[str, TableCount] = {}
     # Order matters: customers then orders first, so references can be checked.
     for name, table in wanted.items():

@@ -3,8 +3,9 @@
 Per table, the typed values and every contract check as a boolean column are defined in one
 relation over the source (a registered arrow table, or a Parquet file scanned where it lies): a bad
 date, number, whole number, true/false value or enumeration (TRY_CAST and pattern counts), an empty
-required cell, a value out of range. ONE aggregate over it counts every check and what the as-of date
-leaves out; one ordered pass shows the ids unique (a distinct count only when they are not in
+required cell, a value out of range. ONE statement counts every check and what the as-of date leaves
+out, each count filtering the relation on its own (over Parquet the filter runs inside the scan, on a
+column's dictionary where it has one); one ordered pass shows the ids unique (a distinct count only when they are not in
 increasing order); references are counted with anti-joins against the tables they name. Only when a
 count is not zero are the offending rows looked up (file, row, line, column, value, up to
 ``MAX_EXAMPLES_PER_CHECK`` per check). Nothing of a table passes through Python objects on the way.
@@ -13,7 +14,7 @@ A Parquet file whose columns already hold the contract's types is never copied: 
 view, and so is everything the loader exposes over it. Its footer's statistics prove checks without a
 scan (no NULL cell, a range from the bounds, no event after the as-of date); its text columns of ids,
 names and enumerations are first taken as stored and shown clean where they are read anyway (beside
-the ordered pass, by the references they hold, in the aggregate): then every later query reads them,
+the ordered pass, by the references they hold, among the counts): then every later query reads them,
 and the numbers without a non-finite one, exactly as they lie. A column found dirty is checked again
 with its full plan (trimmed, lowered), so the problems found are the same either way. Text cells (CSV, text columns of a database
 or Parquet file) are parsed once, into an engine table. The loader then exposes each table as a
@@ -392,7 +393,7 @@ def _unique_columns(table: Table) -> list[Column]:
     return [c for c in table.columns if c.unique]
 
 
-def _references(checked: CheckedTable, known: set[str]) -> list[Column]:
+def _references(checked: CheckedTable, known: dict[str, int]) -> list[Column]:
     """The columns whose references can be checked: present, and naming a table whose ids are complete."""
     return [c for c in checked.table.columns
             if c.references and c.name in checked.raw.column_names and c.references[0] in known]
@@ -407,6 +408,20 @@ def _dangling(checked: CheckedTable, column: Column, stored: bool = False) -> st
     rows = checked.relation if stored else checks_name(checked.table.name)
     return (f"FROM {quoted(rows)} AS a ANTI JOIN {quoted(checks_name(target))} AS b "
             f"ON a.{c} = b.{quoted(key)} WHERE a.{c} IS NOT NULL")
+
+
+def _count_dangling(con, checked: CheckedTable, column: Column, known: dict[str, int], settings: Settings,
+                    stored: bool = False) -> int:
+    """How many values of ``column`` name no row of the table it references (``_dangling``), counted on a
+    connection of its own. When the referencing rows outnumber the referenced ones, the engine probes a
+    hash table of the referenced ids with every referencing row: past the CPU's caches (1M customers) each
+    probe waits on memory. With ``validation.partitioned_reference_probe`` the probe rows are first
+    partitioned by hash (DuckDB's out-of-core join, held in memory), so that each part probes a part of the
+    hash table that stays in cache: 20-25% less CPU at 1M customers, the same at 100k."""
+    with con.cursor() as cursor:
+        if settings.validation.partitioned_reference_probe and checked.raw.n_rows > known[column.references[0]]:
+            cursor.execute("SET debug_force_external = true")
+        return int(cursor.execute(f"SELECT count(*) {_dangling(checked, column, stored)}").fetchall()[0][0])
 
 
 def _duplicates(con, relation: str, column: Column, dirty: str | None = None) -> tuple[int, int]:
@@ -487,16 +502,16 @@ def _clean_by_footer(con, checked: CheckedTable) -> None:
             checked.plans[name] = replace(plan, dirty=None)
 
 
-def _count_problems(con, checked: CheckedTable, known: set[str], as_of: date | None, log: ProblemLog,
+def _count_problems(con, checked: CheckedTable, known: dict[str, int], as_of: date | None, log: ProblemLog,
                     settings: Settings) -> tuple[set[str], list[tuple[Column, int]]]:
-    """Count every check and the as-of facts in one pass over the table, locate the rows of the checks that
-    fail; then count the dangling references. Returns the stored text columns found dirty (then nothing
+    """Count every check and the as-of facts in one statement over the table, locate the rows of the checks
+    that fail; then count the dangling references. Returns the stored text columns found dirty (then nothing
     is reported: the caller checks them again with their full plans), and the reference columns with how
     many values dangle.
 
     What the Parquet footer proves is not counted. A stored text column is shown clean where it is read
     anyway: beside the ordered pass of a unique id; by its references (a value found among another
-    table's ids, trimmed and not empty, is trimmed and not empty itself), or in the one aggregate."""
+    table's ids, trimmed and not empty, is trimmed and not empty itself), or among the counts."""
     table = checked.table
     name = quoted(checks_name(table.name))
     checks = _all_checks(checked.plans)
@@ -504,42 +519,44 @@ def _count_problems(con, checked: CheckedTable, known: set[str], as_of: date | N
     dirty = {column: plan.dirty for column, plan in checked.plans.items() if plan.dirty}
     by_reference = [c for c in references if c.name in dirty and c.references[0] != table.name]
     unique = _unique_columns(table)
-    in_aggregate = [n for n in dirty if n not in {c.name for c in (*by_reference, *unique)}]
+    among_counts = [n for n in dirty if n not in {c.name for c in (*by_reference, *unique)}]
     counted = [i for i, check in enumerate(checks) if not _proven(checked, check)]
-    parts = ["count(*)", *(f"count_if({_check_column(i)})" for i in counted),
-             *(f"count_if({dirty[n].replace('{cell}', quoted(n))})" for n in in_aggregate)]
+    # Each count filters the relation on its own: over Parquet the filter runs inside the scan (on a
+    # column's dictionary where it has one), 5x cheaper than count_if of every check in one pass.
+    parts = [("count(*)", None), *(("count(*)", _check_column(i)) for i in counted),
+             *(("count(*)", dirty[n].replace('{cell}', quoted(n))) for n in among_counts)]
     event = table.event_time
     count_after = as_of is not None and event and not _none_after(checked.raw.stats.get(event), as_of)
     if count_after:
         after = f"{quoted(event)} > CAST({literal(end_of(as_of).isoformat(sep=' '))} AS TIMESTAMP)"
-        parts += [f"count_if({after})", f"min({ROW}) FILTER (WHERE {after})"]
+        parts.append((f"count(*), min({ROW})", after))
     currency = _defaults(table, settings).get("currency")
     # One stored currency (the check above shows it clean) needs no count.
     count_currencies = currency and not (checked.plans["currency"].cell == quoted("currency")
                                          and _single_value(checked, "currency")[0])
     if count_currencies:
-        parts += [f"min({currency})", f"max({currency})"]
+        parts.append((f"min({currency}), max({currency})", None))
     # The ordered pass for unique ids runs on one core: it, and the references shown by their values, run
-    # beside the aggregate, each on a connection of its own.
-    def beside_the_aggregate(query, *args):
+    # beside the counts, each on a connection of its own.
+    def beside_the_counts(query, *args):
         with con.cursor() as cursor:
             return query(cursor, *args)
 
-    def stored_dangling(cursor, column: Column) -> int:
-        return int(cursor.execute(f"SELECT count(*) {_dangling(checked, column, stored=True)}").fetchall()[0][0])
-
     with ThreadPoolExecutor(max_workers=2) as beside:
-        duplicates = {c.name: beside.submit(beside_the_aggregate, _duplicates, checks_name(table.name), c,
+        duplicates = {c.name: beside.submit(beside_the_counts, _duplicates, checks_name(table.name), c,
                                             dirty.get(c.name)) for c in unique}
-        dangling_stored = {c.name: beside.submit(beside_the_aggregate, stored_dangling, c) for c in by_reference}
-        values = list(con.execute(f"SELECT {', '.join(parts)} FROM {name}").fetchall()[0])
+        dangling_stored = {c.name: beside.submit(_count_dangling, con, checked, c, known, settings, stored=True)
+                           for c in by_reference}
+        values = list(con.execute("SELECT * FROM " + ", ".join(
+            f"(SELECT {aggregates} FROM {name}" + (f" WHERE {where})" if where else ")")
+            for aggregates, where in parts)).fetchall()[0])
         duplicates = {column: future.result() for column, future in duplicates.items()}
         dangling_stored = {column: future.result() for column, future in dangling_stored.items()}
     checked.n_rows = int(values.pop(0))
     checked.failed = {id(check): 0 for check in checks}
     for i in counted:
         checked.failed[id(checks[i])] = int(values.pop(0) or 0)
-    found_dirty = {n for n in in_aggregate if values.pop(0)}
+    found_dirty = {n for n in among_counts if values.pop(0)}
     found_dirty |= {n for n, (_, dirty_cells) in duplicates.items() if dirty_cells}
     found_dirty |= {n for n, count in dangling_stored.items() if count}
     if found_dirty:
@@ -567,8 +584,7 @@ def _count_problems(con, checked: CheckedTable, known: set[str], as_of: date | N
         if column.name in duplicates and duplicates[column.name][0]:
             _report_duplicates(con, checked, column, log)
     return set(), [(c, dangling_stored[c.name] if c.name in dangling_stored else
-                    int(con.execute(f"SELECT count(*) {_dangling(checked, c)}").fetchall()[0][0]))
-                   for c in references]
+                    _count_dangling(con, checked, c, known, settings)) for c in references]
 
 
 def _report_duplicates(con, checked: CheckedTable, column: Column, log: ProblemLog) -> None:
@@ -625,13 +641,13 @@ def _pass_clean_values(checked: CheckedTable) -> bool:
     return changed
 
 
-def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, known: set[str],
+def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, known: dict[str, int],
                 log: ProblemLog, settings: Settings, as_of: date | None = None) -> CheckedTable | None:
     """Type and check one source table in the engine; None when a required column is missing or the
     table cannot be read.
 
-    ``known`` names the tables whose ids are complete; this one is added when it is, before its own
-    references are checked, so a table may reference itself (referred_by)."""
+    ``known`` names the tables whose ids are complete, with their rows; this one is added when it is,
+    before its own references are checked, so a table may reference itself (referred_by)."""
     missing = [c.name for c in table.columns if c.required and c.name not in raw.column_names]
     for name in missing:
         log.error(raw.label, "missing required column", line=1 if raw.is_csv else None, column=name,
@@ -649,7 +665,7 @@ def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, kno
                  for c in table.columns}
         checked = CheckedTable(raw, table, plans, relation)
         if raw.complete and table.unique_id is not None:
-            known.add(table.name)
+            known[table.name] = raw.n_rows
         try:
             _clean_by_footer(con, checked)
             _define_checks(con, checked)
@@ -662,7 +678,7 @@ def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, kno
             if not checked.materialized and _pass_clean_values(checked):
                 _define_checks(con, checked)
         except duckdb.Error as error:
-            known.discard(table.name)
+            known.pop(table.name, None)
             log.error(raw.label, f"not a readable table: {str(error).splitlines()[0]}")
             return None
         _define_checked(con, checked, settings, _report_references(con, checked, dangling, log))
