@@ -280,11 +280,12 @@ def _chosen(order: np.ndarray, pushing: np.ndarray, names: list[str], present: d
     counted = np.arange(order.shape[1])[None, :] < lengths[:, None]
     group = order[counted].astype(np.int64)  # row-major: each customer's groups in order, customer by customer
     row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    wanted = np.unique(group)
-    has = np.zeros(len(group), dtype=bool)
+    wanted = np.flatnonzero(np.bincount(group, minlength=len(names)))
+    # Whether each group has a fact for each customer (False for groups no customer counts), read at once.
+    facts = np.zeros((len(names), len(lengths)), dtype=bool)
     for index in wanted.tolist():
-        at = group == index
-        has[at] = present[names[index]][row[at]]
+        facts[index] = present[names[index]]
+    has = facts[group, row]
     seen = np.cumsum(has)  # facts up to and including this entry, over all customers
     before = np.concatenate(([0], seen))[np.cumsum(lengths) - lengths]  # facts before the customer's first
     place = seen - has - before[row]
