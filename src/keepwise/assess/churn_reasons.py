@@ -441,7 +441,7 @@ def churn_reason_texts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids
 def churn_reasons(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None = None,
                   *, frames: FeatureFrames | None = None, lang: str = "en") -> dict[str, list[str]]:
     """``churn_reason_facts`` phrased in ``lang`` by the text layer (keepwise.text.phrase): each code
-    phrased for all its customers at once (``Phraser.phrase_column``), each distinct combination of
+    phrased for all its customers at once (``Phraser.phrase_texts``), each distinct combination of
     figures once."""
     ids, texts = churn_reason_texts(model, ds, as_of, customer_ids, top, frames=frames, lang=lang)
     return dict(zip(ids, texts, strict=True))
