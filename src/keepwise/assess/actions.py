@@ -43,6 +43,7 @@ import pandas as pd
 from keepwise.assess.flags import PROBLEM_FLAGS, tenure_years
 from keepwise.assess.severity import MONEY_PROBLEMS, cost_shares, problem_costs
 from keepwise.config import Action, Settings
+from keepwise.data.positions import positions
 
 __all__ = ["ACTIONS", "decide_actions", "priority_rank", "problem_weights"]
 
@@ -174,10 +175,12 @@ def decide_actions(
 
 def priority_rank(decisions: pd.DataFrame, settings: Settings) -> np.ndarray:
     """Dense rank from 1 over (action order, -n_problems, -problem_score, -money_at_stake)."""
-    order = {name: position for position, name in enumerate(settings.actions.priority_order)}
+    order = list(settings.actions.priority_order)
+    # Each action's place in the order (by Arrow's lookup, no Python object per customer); unknown: last.
+    tier = positions(decisions["action"], order)
     keys = pd.DataFrame(
         {
-            "tier": decisions["action"].map(order).fillna(len(order)).to_numpy(int),
+            "tier": np.where(tier >= 0, tier, len(order)),
             "problems": -decisions["n_problems"].to_numpy(int),
             "score": -decisions["problem_score"].round(2).to_numpy(float),
             "money": -decisions["money_at_stake"].round(0).to_numpy(float),

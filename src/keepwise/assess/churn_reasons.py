@@ -21,9 +21,10 @@ from keepwise.data.positions import positions
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
+from keepwise.text.columns import join_rows
 from keepwise.text.phrase import Phraser
 
-__all__ = ["PHRASES", "churn_reason_facts", "churn_reason_texts", "churn_reasons", "fact_of"]
+__all__ = ["PHRASES", "churn_reason_facts", "churn_reason_lines", "churn_reason_texts", "churn_reasons", "fact_of"]
 
 
 @dataclass
@@ -279,11 +280,12 @@ def _chosen(order: np.ndarray, pushing: np.ndarray, names: list[str], present: d
     counted = np.arange(order.shape[1])[None, :] < lengths[:, None]
     group = order[counted].astype(np.int64)  # row-major: each customer's groups in order, customer by customer
     row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    wanted = np.unique(group)
-    has = np.zeros(len(group), dtype=bool)
+    wanted = np.flatnonzero(np.bincount(group, minlength=len(names)))
+    # Whether each group has a fact for each customer (False for groups no customer counts), read at once.
+    facts = np.zeros((len(names), len(lengths)), dtype=bool)
     for index in wanted.tolist():
-        at = group == index
-        has[at] = present[names[index]][row[at]]
+        facts[index] = present[names[index]]
+    has = facts[group, row]
     seen = np.cumsum(has)  # facts up to and including this entry, over all customers
     before = np.concatenate(([0], seen))[np.cumsum(lengths) - lengths]  # facts before the customer's first
     place = seen - has - before[row]
@@ -381,26 +383,51 @@ def _combinations(values: dict[str, np.ndarray], size: int) -> tuple[np.ndarray,
     return first, key
 
 
-def _phrased(phraser: Phraser, code: str, values: dict[str, np.ndarray], size: int) -> np.ndarray:
-    """``phraser.phrase_column`` of a kind's facts, each distinct combination of figures phrased once.
+def _phrased(phraser: Phraser, code: str, values: dict[str, np.ndarray], size: int) -> pa.Array:
+    """``phraser.phrase_texts`` of a kind's facts, each distinct combination of figures phrased once.
 
     The texts are the same: a text depends on its row's figures alone, and the rows phrased keep the
     order in which each figure first appears (the phraser formats each distinct figure once, as it first sees it).
     """
     combinations = _combinations(values, size) if values else None
     if combinations is None:
-        return phraser.phrase_column(code, values, size)
+        return phraser.phrase_texts(code, values, size)
     first, combination = combinations
-    return phraser.phrase_column(code, {name: column[first] for name, column in values.items()}, len(first))[combination]
+    texts = phraser.phrase_texts(code, {name: column[first] for name, column in values.items()}, len(first))
+    return texts.take(pa.array(combination))
+
+
+def _phrased_kinds(model: ChurnModel, reasons: _Reasons, lang: str):
+    """Every kind of ``reasons`` phrased in ``lang``: (customers, places, texts) kind by kind."""
+    phraser = Phraser(lang, model.settings.general.currency)
+    return [(customers, places, _phrased(phraser, code, values, len(customers)))
+            for code, customers, places, values in reasons.kinds]
 
 
 def _texts(model: ChurnModel, reasons: _Reasons, lang: str) -> list[list[str]]:
     """Every customer's reasons phrased in ``lang``, in ``reasons.ids`` order."""
-    phraser = Phraser(lang, model.settings.general.currency)
     slots = np.empty((len(reasons.ids), int(reasons.counts.max(initial=0))), dtype=object)
-    for code, customers, places, values in reasons.kinds:
-        slots[customers, places] = _phrased(phraser, code, values, len(customers))
+    for customers, places, texts in _phrased_kinds(model, reasons, lang):
+        slots[customers, places] = texts.to_numpy(zero_copy_only=False)
     return [row[:count] for row, count in zip(slots.tolist(), reasons.counts.tolist(), strict=True)]
+
+
+def churn_reason_lines(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str],
+                       separator: str, *, frames: FeatureFrames | None = None,
+                       lang: str = "en") -> tuple[list[str], np.ndarray, pa.Array]:
+    """``churn_reason_texts`` with each customer's texts joined by ``separator`` as an Arrow column
+    (``keepwise.text.columns``): the requested customers (each once, in order), their number of
+    reasons, and the joined texts ("" for none), with no Python text made per customer."""
+    reasons = _reason_columns(model, ds, as_of, customer_ids, None, frames)
+    kinds = _phrased_kinds(model, reasons, lang)
+    # A customer's texts in the order of their places: place by place, each kind's customers at that place.
+    parts = []
+    for place in range(int(reasons.counts.max(initial=0))):
+        for customers, places, texts in kinds:
+            at = places == place
+            if at.any():
+                parts.append((customers[at], texts.filter(pa.array(at))))
+    return reasons.ids, reasons.counts, join_rows(len(reasons.ids), parts, separator)
 
 
 def churn_reason_texts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str],
@@ -414,7 +441,7 @@ def churn_reason_texts(model: ChurnModel, ds: Dataset, as_of: date, customer_ids
 def churn_reasons(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: Iterable[str], top: int | None = None,
                   *, frames: FeatureFrames | None = None, lang: str = "en") -> dict[str, list[str]]:
     """``churn_reason_facts`` phrased in ``lang`` by the text layer (keepwise.text.phrase): each code
-    phrased for all its customers at once (``Phraser.phrase_column``), each distinct combination of
+    phrased for all its customers at once (``Phraser.phrase_texts``), each distinct combination of
     figures once."""
     ids, texts = churn_reason_texts(model, ds, as_of, customer_ids, top, frames=frames, lang=lang)
     return dict(zip(ids, texts, strict=True))

@@ -147,7 +147,7 @@ def assess_frames(
     pa.default_memory_pool().release_unused()
     columns = {
         "customer_id": customer_id.array.take(order),
-        "action": decisions["action"].to_numpy(),
+        "action": decisions["action"].array.take(order),
         "priority": priority,
         "flags": flag_text,
         "clv": rhythm["clv"].astype(float).round(2).fillna(0.0).to_numpy(),
@@ -157,7 +157,7 @@ def assess_frames(
         "cost_to_serve": features["cost_to_serve"].astype(float).round(2).to_numpy(),
         "reasons": reasons,
         "past_flags": past_text,
-        "lifecycle": stage.to_numpy(),
+        "lifecycle": stage.array.take(order),
         "money_at_stake": decisions["money_at_stake"].to_numpy(),
         "n_problems": decisions["n_problems"].to_numpy(),
         "problem_score": decisions["problem_score"].to_numpy(),

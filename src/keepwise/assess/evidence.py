@@ -314,8 +314,11 @@ def _json_numbers(values: list) -> list[str]:
 def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> pa.Array:
     """``encode`` (a list of values -> their texts) once per distinct key (equal keys are equal values),
     spread back to every value."""
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return spread(encode(values[first].tolist()), inverse.reshape(-1))
+    codes, _ = pd.factorize(keys)  # by hashing, numbered in order of first appearance
+    # A key's first value is where its number first exceeds every number before it.
+    highest = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1]))) if len(codes) else codes
+    return spread(encode(values[first].tolist()), codes)
 
 
 def json_texts(values) -> pa.Array:

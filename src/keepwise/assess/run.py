@@ -15,11 +15,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from keepwise.assess.churn_reasons import churn_reason_texts
+from keepwise.assess.churn_reasons import churn_reason_lines
 from keepwise.assess.engine import _referrals_tracked, assess_frames, reasons_language
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
+from keepwise.text.columns import concat, text_array
 from keepwise.text.progress import Stages
 from keepwise.text.translator import messages
 
@@ -41,20 +43,6 @@ class AssessmentRun:
     plain_notes: list[str] = field(default_factory=list)
 
 
-def _replaced(column: pd.Series, at: list[int], values: list[str]) -> pd.Series:
-    """``column`` with the values at positions ``at`` (ascending) replaced by ``values``. Arrow strings
-    are replaced by Arrow, with no Python object made for every row of a large business."""
-    if not isinstance(column.array, pd.arrays.ArrowStringArray):
-        replaced = column.to_numpy(dtype=object, copy=True)
-        replaced[at] = values
-        return pd.Series(replaced, index=column.index, dtype=column.dtype, name=column.name)
-    array = pa.array(column)
-    mask = np.zeros(len(column), dtype=bool)
-    mask[at] = True
-    replaced = pc.replace_with_mask(array, pa.array(mask), pa.array(values, type=array.type))
-    return pd.Series(replaced, index=column.index, dtype=column.dtype, name=column.name)
-
-
 def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str) -> None:
     predictions = run.predictions
     # The classifier's drivers are facts phrased by the text layer in the reasons' language.
@@ -64,24 +52,33 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str)
     read = np.flatnonzero(table["action"].isin(READ_BY_PEOPLE).to_numpy())
     if not len(read):
         return
-    wanted = table["customer_id"].take(read).tolist()
-    ids, texts = churn_reason_texts(predictions.churn_model, ds, as_of, wanted, frames=predictions.churn_frames,
-                                    lang=lang)
-    label = messages(lang)["reason.churn_drivers"]
-    # Reasons are ';'-separated, so a driver text must not carry one.
-    extra = {customer_id: label.format(drivers=", ".join(found)).replace(";", ",")
-             for customer_id, found in zip(ids, texts, strict=True) if found}
-    if not extra:
+    wanted = table["customer_id"].take(read)
+    ids, counts, drivers = churn_reason_lines(predictions.churn_model, ds, as_of, wanted.tolist(), ", ",
+                                              frames=predictions.churn_frames, lang=lang)
+    # Each read row's place among the customers explained; only rows with a driver gain a text.
+    found = positions(pa.array(wanted.array), ids)
+    gains = found >= 0
+    gains[gains] = counts[found[gains]] > 0
+    if not gains.any():
         return
+    # Reasons are ';'-separated, so a driver text must not carry one.
+    before_label, after_label = messages(lang)["reason.churn_drivers"].format(drivers="\0").split("\0")
+    texts = drivers.take(pa.array(found[gains]))
+    texts = pc.replace_substring(concat(before_label, texts, after_label, size=len(texts)), ";", ",")
     # Only the rows that gain a text are read and written, not the whole reasons column.
+    changed = read[gains]
     reasons = table["reasons"]
-    changed, joined = [], []
-    for at, customer_id, before in zip(read.tolist(), wanted, reasons.take(read).tolist(), strict=True):
-        text = extra.get(customer_id)
-        if text is not None:
-            changed.append(at)
-            joined.append(f"{before};{text}" if len(str(before)) > 0 else text)
-    table["reasons"] = _replaced(reasons, changed, joined)
+    before = text_array(pa.array(reasons.take(changed).array))
+    joined = pc.if_else(pc.equal(before, ""), texts, concat(before, ";", texts, size=len(texts)))
+    mask = np.zeros(len(reasons), dtype=bool)
+    mask[changed] = True
+    if isinstance(reasons.array, pd.arrays.ArrowStringArray):
+        array = pa.array(reasons)
+        replaced = pc.replace_with_mask(array, pa.array(mask), joined.cast(array.type))
+    else:
+        replaced = reasons.to_numpy(dtype=object, copy=True)
+        replaced[changed] = joined.to_pylist()
+    table["reasons"] = pd.Series(replaced, index=reasons.index, dtype=reasons.dtype, name=reasons.name)
 
 
 ASSESS_STAGES = 4

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import lightgbm as lgb
 import numpy as np
+import pandas as pd
 
 __all__ = ["grouped_contributions"]
 
@@ -59,16 +60,23 @@ def _goes_left(values: np.ndarray, node: dict) -> np.ndarray:
     return np.where(default, bool(node["default_left"]), left)
 
 
-def _patterns(features: np.ndarray, nodes: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the index of its decision pattern in the tree; and one row per pattern."""
+def _patterns(columns: dict[int, np.ndarray], rows: int, nodes: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the index of its decision pattern in the tree; and one row per pattern (its first).
+    ``columns``: each feature the tree splits on, by its index, as a contiguous column of ``rows`` values."""
     if not nodes:
-        return np.zeros(len(features), dtype=np.int64), np.zeros(min(1, len(features)), dtype=np.int64)
-    decisions = np.stack([_goes_left(features[:, node["split_feature"]], node) for node in nodes], axis=1)
+        return np.zeros(rows, dtype=np.int64), np.zeros(min(1, rows), dtype=np.int64)
     if len(nodes) < 63:
-        keys = decisions.astype(np.int64) @ (np.int64(1) << np.arange(len(nodes), dtype=np.int64))
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    else:
-        _, first, inverse = np.unique(decisions, axis=0, return_index=True, return_inverse=True)
+        # Each row's decisions as the bits of one number, numbered by hashing (no sort of the rows).
+        keys = np.zeros(rows, dtype=np.int64)
+        for bit, node in enumerate(nodes):
+            keys |= _goes_left(columns[node["split_feature"]], node).astype(np.int64) << bit
+        inverse, uniques = pd.factorize(keys)
+        # Patterns are numbered in order of first appearance: a pattern's first row raises the highest number seen.
+        highest = np.maximum.accumulate(inverse)
+        first = np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1])))
+        return inverse.astype(np.int64), first
+    decisions = np.stack([_goes_left(columns[node["split_feature"]], node) for node in nodes], axis=1)
+    _, first, inverse = np.unique(decisions, axis=0, return_index=True, return_inverse=True)
     return inverse.reshape(-1), first
 
 
@@ -89,11 +97,14 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
         return _exact(booster, features, membership)
     # LightGBM's dense rows: values of magnitude <= kZeroThreshold are zero.
     features = np.where(np.abs(features) <= _ZERO, 0.0, features)
-    patterns = [_patterns(features, nodes) for nodes in splits]
+    # The columns the trees split on, each read out of the row-major matrix once.
+    split_on = sorted({node["split_feature"] for nodes in splits for node in nodes})
+    split_columns = {feature: np.ascontiguousarray(features[:, feature]) for feature in split_on}
+    patterns = [_patterns(split_columns, rows, nodes) for nodes in splits]
+    del split_columns
     if sum(len(first) for _, first in patterns) >= rows * len(trees):  # no row shares a pattern
         return _exact(booster, features, membership)
     by_group = np.zeros((rows, membership.shape[1]), dtype=np.float64)
-    spread = np.empty_like(by_group)
     # Each group's columns summed by numpy, not a matrix product per tree (BLAS threads cost more than
     # these small products); the sums only need to be close, the close rows are redone below.
     columns = [np.flatnonzero(membership[:, group]) for group in range(membership.shape[1])]
@@ -104,12 +115,10 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
             sums = tree @ membership
         else:
             sums = np.column_stack([tree[:, group].sum(axis=1) for group in columns])
-        np.take(sums, inverse, axis=0, out=spread)
-        by_group += spread
+        by_group += sums[inverse]
     # Groups no tree splits on are exactly 0 either way; any other value near 0 or near another is redone.
     used = np.zeros(membership.shape[0], dtype=bool)
-    for nodes in splits:
-        used[[node["split_feature"] for node in nodes]] = True
+    used[split_on] = True
     live = membership[used].any(axis=0)
     values = by_group[:, live]
     scale = _CLOSE * np.maximum(1.0, np.abs(values).max(axis=1, initial=0.0))

@@ -97,19 +97,41 @@ class Phraser:
         # value costs a millisecond, and an assessment phrases hundreds of thousands of amounts).
         self._separators = str.maketrans({",": get_group_symbol(lang), ".": get_decimal_symbol(lang)})
         sample = self._number(1234567.89, 2)
-        self._money_patterns = {}
-        for sign, amount in (("+", 1234567.89), ("-", -1234567.89)):
+        persian = lang == "fa"
+        # Per sign, the text before and after the amount (in Persian with Persian digits); None when
+        # Babel's text for the sample does not hold the amount as written here.
+        parts = []
+        for amount in (1234567.89, -1234567.89):
             text = format_currency(amount, currency, locale=lang)
-            self._money_patterns[sign] = text.replace(sample, "{}") if sample in text else None
+            if text.count(sample) != 1:
+                break
+            parts.append(tuple(part.translate(_PERSIAN_DIGITS) if persian else part for part in text.split(sample)))
+        self._money_parts = tuple(parts) if len(parts) == 2 else None
+        # The amount's digits and separators in one translation (None: written as Python writes them).
+        digits = {ord(c): c.translate(self._separators) for c in ",."}
+        if persian:
+            digits = {**{ord(c): c for c in "0123456789"}, **digits}
+            digits = {key: value.translate(_PERSIAN_DIGITS) for key, value in digits.items()}
+        self._money_digits = None if all(chr(key) == value for key, value in digits.items()) else digits
 
     def _number(self, value: float, digits: int) -> str:
         return f"{value:,.{digits}f}".translate(self._separators)
 
-    def _money(self, value: float) -> str:
-        pattern = self._money_patterns["-" if value < 0 else "+"]
-        if pattern is None:
-            return format_currency(value, self.currency, locale=self.lang)
-        return pattern.format(self._number(abs(value), 2))
+    def _money_texts(self, values) -> pa.Array:
+        """Amounts in the currency (Persian digits in Persian) as Arrow texts: each number written by
+        Python, the sign's text before and after it (Babel's, for one sample amount per sign) put around
+        it by Arrow; Babel per value (a millisecond each) only where it gives no such pattern."""
+        amounts = np.asarray(values, dtype=float)
+        if self._money_parts is None:
+            texts = [format_currency(amount, self.currency, locale=self.lang) for amount in amounts.tolist()]
+            return text_array([text.translate(_PERSIAN_DIGITS) for text in texts] if self.lang == "fa" else texts)
+        digits = self._money_digits
+        body = [f"{amount:,.2f}" for amount in np.abs(amounts).tolist()]
+        body = text_array(body if digits is None else [text.translate(digits) for text in body])
+        (plus_before, plus_after), (minus_before, minus_after) = self._money_parts
+        size = len(amounts)
+        return pc.if_else(pa.array(amounts < 0), concat(minus_before, body, minus_after, size=size),
+                          concat(plus_before, body, plus_after, size=size))
 
     def plural(self, count) -> str:
         if count not in self._plurals:
@@ -141,8 +163,6 @@ class Phraser:
         """How a figure called ``name`` is written (before Persian digits): one function per name."""
         if name.endswith("_day") or name == "span":
             return self._span
-        if name.endswith("_money"):
-            return lambda value: self._money(float(value))
         if name.endswith("_share"):
             return self._share
         if name.endswith("_decimal") or name.endswith("_hours"):
@@ -157,9 +177,12 @@ class Phraser:
         key = (name.rsplit("_", 1)[-1], value)
         if key in self._cache:
             return self._cache[key]
-        text = self._renderer(name)(value)
-        if self.lang == "fa":
-            text = text.translate(_PERSIAN_DIGITS)
+        if name.endswith("_money"):
+            text = self._money_texts([value])[0].as_py()
+        else:
+            text = self._renderer(name)(value)
+            if self.lang == "fa":
+                text = text.translate(_PERSIAN_DIGITS)
         self._cache[key] = text
         return text
 
@@ -175,53 +198,23 @@ class Phraser:
         return text.replace(";", ",")  # reasons are joined with ";"
 
     def _bulk(self, name: str):
-        """``_renderer(name)`` over a list of values, for the figures an assessment has most of (amounts,
-        whole numbers, decimals): the same expressions in one comprehension. None for the other names."""
+        """``_renderer(name)`` over a list of values, for the figures an assessment has most of besides
+        amounts (whole numbers, decimals): the same expressions in one comprehension. None for the other names."""
         separators = self._separators
-        plain = separators == {ord(","): ",", ord("."): "."}  # English: nothing to translate
-        if name.endswith("_day") or name == "span" or name.endswith("_share") or name in ("problem", "feature"):
+        if name.endswith(("_day", "_share", "_money")) or name in ("span", "problem", "feature"):
             return None
-        if name.endswith("_money"):
-            plus, minus = self._money_patterns["+"], self._money_patterns["-"]
-            if plus is None or minus is None:
-                return None
-            if plain:
-                return lambda values: [(minus if v < 0 else plus).format(f"{abs(v):,.2f}") for v in map(float, values)]
-            return lambda values: [(minus if v < 0 else plus).format(f"{abs(v):,.2f}".translate(separators))
-                                   for v in map(float, values)]
         if name.endswith("_decimal") or name.endswith("_hours"):
             return lambda values: [f"{round(v, 1):,.1f}".translate(separators) for v in map(float, values)]
         return lambda values: [f"{v:,.0f}".translate(separators) for v in map(int, values)]
 
-    def _money_column(self, name: str):
-        """For amounts outside Persian: ``_bulk(name)`` as an Arrow column, the sign's pattern put around
-        each amount by Arrow (an assessment has about one distinct amount per customer). None otherwise."""
-        if not name.endswith("_money") or self.lang == "fa":
-            return None
-        plus, minus = self._money_patterns["+"], self._money_patterns["-"]
-        if plus is None or minus is None or plus.count("{}") != 1 or minus.count("{}") != 1:
-            return None
-        separators = self._separators
-        plain = separators == {ord(","): ",", ord("."): "."}
-        (plus_before, plus_after), (minus_before, minus_after) = plus.split("{}"), minus.split("{}")
-
-        def texts(values: list) -> pa.Array:
-            amounts = np.asarray(values, dtype=float)
-            body = [f"{amount:,.2f}" for amount in np.abs(amounts).tolist()]
-            body = text_array(body if plain else [text.translate(separators) for text in body])
-            size = len(amounts)
-            out = pc.if_else(pa.array(amounts < 0), concat(minus_before, body, minus_after, size=size),
-                             concat(plus_before, body, plus_after, size=size))
-            return pc.replace_substring(out, ";", ",") if ";" in plus + minus else out
-
-        return texts
-
     def _column_texts(self, name: str):
         """A function from a list of values of the figure ``name`` to their texts in a template: as
         ``format_value`` writes them (Persian digits in Persian), with no ``;``."""
-        money = self._money_column(name)
-        if money is not None:
-            return money
+        if name.endswith("_money"):
+            parts = "".join("".join(sign) for sign in self._money_parts or ())
+            if self._money_parts is None or ";" in parts:
+                return lambda values: pc.replace_substring(self._money_texts(values), ";", ",")
+            return self._money_texts
         bulk = self._bulk(name)
         if bulk is None:
             # ``format_value`` itself, cached per value: dates, shares and names repeat from call to call.
