@@ -59,3 +59,13 @@ def test_a_template_with_a_format_spec_is_phrased_row_by_row_the_same(monkeypatc
 
 def test_no_customers_give_no_texts():
     assert len(Phraser("ru", "EUR").phrase_column("last_order", {"last_day": [], "days": [], "gap": []}, 0)) == 0
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_negative_zero_amount_is_written_as_zero(lang, currency):
+    # Babel writes -0.0 with a minus sign ("-¥0"); an amount that is nothing has no sign.
+    phraser = Phraser(lang, currency)
+    zero, negative_zero = phraser._money_texts([0.0, -0.0]).to_pylist()
+    assert negative_zero == zero
+    assert "-" not in zero and "\u2212" not in zero

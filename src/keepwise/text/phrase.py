@@ -121,7 +121,7 @@ class Phraser:
         """Amounts in the currency (Persian digits in Persian) as Arrow texts: each number written by
         Python, the sign's text before and after it (Babel's, for one sample amount per sign) put around
         it by Arrow; Babel per value (a millisecond each) only where it gives no such pattern."""
-        amounts = np.asarray(values, dtype=float)
+        amounts = np.asarray(values, dtype=float) + 0.0  # + 0.0: a negative zero is written as zero
         if self._money_parts is None:
             texts = [format_currency(amount, self.currency, locale=self.lang) for amount in amounts.tolist()]
             return text_array([text.translate(_PERSIAN_DIGITS) for text in texts] if self.lang == "fa" else texts)
