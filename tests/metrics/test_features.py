@@ -424,3 +424,39 @@ def test_execute_features_gives_the_same_frame_as_execute(dataset, features):
     fast = execute_features(table).set_index("customer_id")
     pd.testing.assert_frame_equal(fast.loc[features.index], features)
     pd.testing.assert_series_equal(fast.dtypes, table.execute().set_index("customer_id").dtypes)
+
+
+def test_the_compiled_statement_gives_the_frame_of_the_expression(dataset):
+    """customer_feature_frame runs the SQL compiled once with the dates as statement parameters: at
+    every cutoff its frame is the one the substituted expression gives (values and dtypes)."""
+    from keepwise.metrics.features import customer_feature_frame, execute_features
+
+    for as_of in (AS_OF, EARLIER, date(2025, 1, 1), AS_OF):
+        frame = customer_feature_frame(dataset, as_of).set_index("customer_id").sort_index()
+        expected = execute_features(customer_features(dataset, as_of)).set_index("customer_id").sort_index()
+        pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_purchase_days_past_the_width_of_one_bitmap(tmp_path):
+    """n_purchase_days counts distinct days with a completed order over every day bitmap: 300 days, two
+    orders on some of them, a cancelled order on a day of its own, across three 127-day windows."""
+    from keepwise.metrics.features import customer_feature_frame
+
+    tables = {name: list(rows) for name, rows in TABLES.items()}
+    first = date(2025, 6, 1)
+    orders = []
+    for i in range(300):
+        day = (pd.Timestamp(first) + pd.Timedelta(days=i)).date().isoformat()
+        orders.append({"order_id": f"P{i}", "customer_id": "B", "ordered_at": day, "revenue": 1})
+        if i % 7 == 0:
+            orders.append({"order_id": f"Q{i}", "customer_id": "B", "ordered_at": f"{day}T18:00:00", "revenue": 1})
+    orders.append({"order_id": "X", "customer_id": "B", "ordered_at": "2026-05-01", "revenue": 1,
+                   "status": "cancelled"})
+    tables["orders"] = tables["orders"] + orders
+    for name, rows in tables.items():
+        pd.DataFrame(rows, dtype=object).to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = load(tmp_path, AS_OF)
+    b = customer_feature_frame(ds, AS_OF).set_index("customer_id").loc["B"]
+    assert b.n_purchase_days == 300 and b.n_orders == 300 + 43
+    early = customer_feature_frame(ds, date(2025, 6, 10)).set_index("customer_id").loc["B"]
+    assert early.n_purchase_days == 10

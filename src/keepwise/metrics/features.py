@@ -9,7 +9,8 @@ empty dates. The joins form one flat chain and every output column (zero-filling
 figures alike) is defined in ONE projection over it, so the SQL is a single ``SELECT ... FROM
 customers LEFT JOIN ...`` over the seven aggregates, small and quick to compile. The expression
 is built once per dataset and settings with its dates as ``ibis.param`` parameters; each call
-substitutes the dates of its ``as_of``.
+substitutes the dates of its ``as_of``. On DuckDB ``customer_feature_frame`` compiles it to SQL once,
+with the dates as parameters of the statement, and runs that statement per date.
 
 Cost to serve follows the contract's "Default costs" (docs/contract.md), one column per component so that every cost
 can be traced: ``cost_staff``, ``cost_returns``, ``cost_changes``, ``cost_late_payment`` and
@@ -39,6 +40,7 @@ import pandas as pd
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.data.schema import INCIDENT_KINDS
+from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -236,6 +238,40 @@ def _last(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.Timestamp
     return moment.max(where=condition)
 
 
+def _purchase_day_count(ds: Dataset, orders: ir.Table, completed: ir.BooleanValue) -> ir.IntegerScalar:
+    """The number of distinct days with a completed order, per customer.
+
+    On DuckDB as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the customer's own row,
+    where ``COUNT(DISTINCT day)`` materialises the orders and aggregates them again by (customer, day):
+    the orders' aggregate took 14.2 instead of 16.3 s CPU at 1,000,000 customers (14.7M orders) and
+    about 8% less at 100,000. The days are counted from the day before the first order of the data,
+    whatever the as-of date, so that one expression serves every date; a history longer than
+    ``BITMAPS_PER_ROW`` windows, or another backend, takes the general route."""
+    day = orders.ordered_at.date()
+    if ibis.get_backend(orders).name == "duckdb":
+        span = _order_days(ds)
+        if span is not None:
+            first, last = span
+            windows = (last - first).days // BITMAP_WINDOW_DAYS + 1
+            if windows <= BITMAPS_PER_ROW:
+                age = day.delta(ibis.literal(first), unit="day")
+                # a row's bit only when it counts, one filter per window: cheaper than both in each filter
+                return day_count(ibis.ifelse(completed, day_bit(age), 0), day_window(age), windows)
+    return day.nunique(where=completed)
+
+
+def _order_days(ds: Dataset) -> tuple[date, date] | None:
+    """The day before the first order of ``ds`` (of any status and date) and the day of its last, or None
+    without orders. DuckDB answers from its statistics, without reading the orders. A day's margin: the
+    engine's calendar day of the first order may be the day before Python's."""
+    orders = ds.table("orders")
+    span = orders.aggregate(first=orders.ordered_at.min(), last=orders.ordered_at.max()).to_pyarrow()
+    first, last = span.column("first")[0].as_py(), span.column("last")[0].as_py()
+    if first is None or last is None:
+        return None
+    return first.date() - timedelta(days=1), last.date()
+
+
 def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
     config = settings.features
     orders = ds.table("orders")
@@ -256,7 +292,7 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
         n_orders_all=orders.count(),
         first_order_at=_first(completed, orders.ordered_at),
         last_order_at=_last(completed, orders.ordered_at),
-        n_purchase_days=orders.ordered_at.date().nunique(where=completed),
+        n_purchase_days=_purchase_day_count(ds, orders, completed),
         revenue=_amount(completed, orders.revenue),
         list_price=_amount(completed, list_price),
         discount=_amount(completed, orders.discount),
@@ -475,12 +511,11 @@ def customer_features(ds: Dataset, as_of: date, settings: Settings | None = None
     values = _moment_values(as_of, settings)
     if template is None:  # settings that cannot key the cache: build directly
         return _build(ds, _Moments(**{name: ibis.literal(value) for name, value in values.items()}), settings)
-    table, params = template
     bound = {
-        getattr(params, name).op(): ibis.literal(value, type=getattr(params, name).type()).op()
+        getattr(template.params, name).op(): ibis.literal(value, type=getattr(template.params, name).type()).op()
         for name, value in values.items()
     }
-    return table.op().replace(bound).to_expr()
+    return template.table.op().replace(bound).to_expr()
 
 
 def execute_features(table: ir.Table) -> pd.DataFrame:
@@ -494,16 +529,77 @@ def execute_features(table: ir.Table) -> pd.DataFrame:
 
 
 def customer_feature_frame(ds: Dataset, as_of: date, settings: Settings | None = None) -> pd.DataFrame:
-    """``customer_features`` executed: the frame every stage after it reads."""
-    return execute_features(customer_features(ds, as_of, settings))
+    """``customer_features`` executed: the frame every stage after it reads.
+
+    On DuckDB the template's SQL is compiled once, with the dates as parameters of the statement
+    (``$end``, ``$day``, ...), and each call runs it with the dates of ``as_of``: compiling the
+    expression costs ~0.1-0.2 s a call, a fixed part of the churn model's features at each cutoff.
+    The frame is the one ``execute_features(customer_features(...))`` gives."""
+    settings = settings or ds.settings
+    template = _template(ds, settings)
+    frame = None if template is None or ds.con.name != "duckdb" else template.frame(ds.con, as_of, settings)
+    return execute_features(customer_features(ds, as_of, settings)) if frame is None else frame
+
+
+class _Template:
+    """The feature expression of a dataset and settings with ``ibis.param`` dates (``params``), and on
+    DuckDB its SQL with the dates as statement parameters, compiled when first run ("" when it cannot be)."""
+
+    def __init__(self, table: ir.Table, params: _Moments):
+        self.table = table
+        self.params = params
+        self._sql: str | None = None
+
+    def frame(self, con, as_of: date, settings: Settings) -> pd.DataFrame | None:
+        """The frame of the table at ``as_of``, run on DuckDB ``con``; None when the SQL has no parameters."""
+        from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+        if self._sql is None:
+            self._sql = _parameterised_sql(con, self.table, self.params) or ""
+        if not self._sql:
+            return None
+        result = con.con.sql(self._sql, params=_moment_values(as_of, settings)).to_arrow_table()
+        # ibis's own typing of the result (what ``to_pyarrow`` does), so the frame is the same
+        return self.table.__pyarrow_result__(result, data_mapper=DuckDBPyArrowData).to_pandas()
+
+
+def _parameterised_sql(con, table: ir.Table, params: _Moments) -> str | None:
+    """DuckDB SQL of ``table`` where each ``ibis.param`` of ``params`` is the statement parameter of its
+    name (``$end``, ...), cast to its type; None if a parameter is not found in it. ibis compiles a
+    parameter as the literal of its value: the table is compiled with a distinct stand-in value per
+    parameter (in the year 1000 + i), and those literals are replaced in the sqlglot tree."""
+    import sqlglot.expressions as sge
+
+    compiler = con.compiler
+    placeholders = {}
+    params_values = {}
+    for i, (name, param) in enumerate(params._asdict().items()):
+        dtype = param.type()
+        value = datetime(1000 + i, 1, 1, 1, 1, 1, 1) if dtype.is_timestamp() else date(1000 + i, 1, 1)
+        params_values[param] = value
+        literal = compiler.visit_node(ibis.literal(value, type=dtype).op(), value=value, dtype=dtype)
+        placeholders[literal] = sge.Cast(this=sge.Placeholder(this=name), to=compiler.type_mapper.from_ibis(dtype))
+    con._run_pre_execute_hooks(table)
+    tree = con.compiler.to_sqlglot(table, params=params_values)
+    found = set()
+
+    def substitute(node):
+        if node in placeholders:
+            found.add(node)
+            return placeholders[node].copy()
+        return node
+
+    tree = tree.transform(substitute)
+    # a stand-in not found (compiled some other way) would stay in the SQL as a date of the year 1000
+    return tree.sql(dialect=compiler.dialect) if len(found) == len(placeholders) else None
 
 
 # Built feature expressions, per dataset (by id, dropped with the dataset) and then per input
 # tables and settings, with their date parameters.
-_TEMPLATES: dict[int, dict[tuple, tuple[ir.Table, _Moments]]] = {}
+_TEMPLATES: dict[int, dict[tuple, _Template]] = {}
 
 
-def _template(ds: Dataset, settings: Settings) -> tuple[ir.Table, _Moments] | None:
+def _template(ds: Dataset, settings: Settings) -> _Template | None:
     """The feature expression of ``ds`` and ``settings`` with ``ibis.param`` dates, built once."""
     try:
         key = (
@@ -521,7 +617,7 @@ def _template(ds: Dataset, settings: Settings) -> tuple[ir.Table, _Moments] | No
     if key not in per_dataset:
         sample = _moment_values(date(2000, 1, 1), settings)
         params = _Moments(**{name: ibis.param(ibis.literal(value).type()) for name, value in sample.items()})
-        per_dataset[key] = (_build(ds, params, settings), params)
+        per_dataset[key] = _Template(_build(ds, params, settings), params)
     return per_dataset[key]
 
 

@@ -23,29 +23,13 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
 from keepwise.metrics.features import EXACT
 
 __all__ = ["TIME_UNIT_DAYS", "customer_summary", "rfm_summary", "split_statistics", "summary_arrays",
            "sufficient_statistics", "transaction_statistics"]
 
 TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
-# Days per bitmap in DuckDB's count of a customer's transaction days (see transaction_statistics): the
-# bits of a signed 128-bit integer, so that a bitmap is a plain integer aggregate (bit_or) held in the
-# hash table's row, where a bitstring_agg bitmap lives on the heap (a second cache miss per order).
-BITMAP_WINDOW_DAYS = 127
-# Bitmaps (windows) per row of that count's one hash aggregation by customer: a history longer than
-# this many windows is aggregated per (customer, block of windows) first, then per customer.
-BITMAPS_PER_ROW = 12
-
-
-@ibis.udf.scalar.builtin(name="factorial")
-def _factorial(n: int) -> int:  # type: ignore[empty-body]
-    """DuckDB's ``factorial``, a 128-bit integer (HUGEINT)."""
-
-
-@ibis.udf.scalar.builtin(name="bit_count")
-def _bit_count(bits: int) -> int:  # type: ignore[empty-body]
-    """DuckDB's ``bit_count``: the number of set bits."""
 
 
 def _daily_transactions(orders: ibis.Table, last_day: datetime.date) -> ibis.Table:
@@ -187,18 +171,16 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     calibration = dated.age >= 0  # the held-out days have negative ages and count only as "bought"
     windows = _bitmap_windows(orders, calibration_end)
     per_row = min(windows, BITMAPS_PER_ROW)
-    # ibis has no 128-bit integers: factorial(1) is DuckDB's 1 as one (folded into the plan).
-    window = ibis.ifelse(calibration, dated.age // BITMAP_WINDOW_DAYS, -1)
+    window = ibis.ifelse(calibration, day_window(dated.age), -1)
     dated = dated.mutate(
         window=window % per_row if per_row < windows else window,
         block=ibis.greatest(window, 0) // per_row,
-        day_bit=ibis.ifelse(calibration, _factorial(1) << (dated.age % BITMAP_WINDOW_DAYS), 0),
+        day_bit=ibis.ifelse(calibration, day_bit(dated.age), 0),
     )
     keys = ["customer_id", "block"] if per_row < windows else ["customer_id"]
-    bitmaps = [_bit_count(dated.day_bit.bit_or(where=dated.window == k)).fill_null(0) for k in range(per_row)]
     holdout = {} if observation_end is None else {"bought": (dated.age < 0).any()}
     per_customer = dated.group_by(keys).aggregate(
-        n_days=sum(bitmaps[1:], bitmaps[0]),
+        n_days=day_count(dated.day_bit, dated.window, per_row),
         first_day=dated.day.min(),
         last_day=dated.day.max(where=dated.age >= 0),
         **holdout,
