@@ -91,6 +91,15 @@ def test_allocator_setting_reaches_the_connection(tmp_path, enabled):
     assert value is enabled
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_huge_pages_setting_reaches_numpy(tmp_path, enabled):
+    import numpy as np
+
+    settings = load_settings(overrides={"engine": {"numpy_huge_pages": enabled}})
+    load(write_csv_folder(tmp_path / "d", valid_tables()), settings=settings)
+    assert np._core.multiarray._get_madvise_hugepage() is enabled
+
+
 def test_timestamp_with_offset_is_converted_to_utc(tmp_path):
     tables = valid_tables()
     tables["orders"][0]["ordered_at"] = "2024-03-01T10:00:00+03:30"

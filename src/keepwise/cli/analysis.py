@@ -84,7 +84,7 @@ def assess(
 
     from keepwise.assess import assess_with_models, write_assessment
     from keepwise.assess.engine import reasons_language
-    from keepwise.cadence import with_tier
+    from keepwise.cadence.tiers import with_tier
     from keepwise.output import format_for
     from keepwise.text import LANGUAGES, messages
 

@@ -204,6 +204,13 @@ def validate_source(
     return check_source(duckdb.connect(), source, as_of, settings)
 
 
+def _use_huge_pages(enabled: bool) -> None:
+    """numpy's large arrays on transparent huge pages or not ([engine] numpy_huge_pages), for the process."""
+    import numpy as np
+
+    np._core.multiarray._set_madvise_hugepage(enabled)
+
+
 def load(
     source: str | Path,
     as_of: date | None = None,
@@ -221,6 +228,7 @@ def load(
     con = con or ibis.duckdb.connect()
     if settings.engine.duckdb_allocator_background_threads:
         con.con.execute("SET allocator_background_threads = true")
+    _use_huge_pages(settings.engine.numpy_huge_pages)
     _, log, present = check_source(con.con, source, as_of, settings, only)
     log.raise_if_errors()
     return Dataset(con, str(source), as_of, settings, log.warnings, present,
