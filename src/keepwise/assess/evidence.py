@@ -21,6 +21,7 @@ from keepwise.assess.change import STOPPABLE
 from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
 from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
+from keepwise.data.distinct import first_appearances
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.text.columns import TEXT, concat, factorize, join_rows, repeat, spread, text_array
 from keepwise.text.phrase import Phraser
@@ -314,10 +315,7 @@ def _json_numbers(values: list) -> list[str]:
 def _json_distinct(values: np.ndarray, keys: np.ndarray, encode) -> pa.Array:
     """``encode`` (a list of values -> their texts) once per distinct key (equal keys are equal values),
     spread back to every value."""
-    codes, _ = pd.factorize(keys)  # by hashing, numbered in order of first appearance
-    # A key's first value is where its number first exceeds every number before it.
-    highest = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1]))) if len(codes) else codes
+    codes, first = first_appearances(keys)
     return spread(encode(values[first].tolist()), codes)
 
 

@@ -24,6 +24,8 @@ import pandas as pd
 from scipy import optimize
 from threadpoolctl import threadpool_limits
 
+from keepwise.data.distinct import first_appearances
+
 __all__ = [
     "BaseFitter",
     "CompressedData",
@@ -249,18 +251,11 @@ def per_distinct_row(function, columns: dict[str, np.ndarray]) -> np.ndarray:
     n = values[0].shape[0]
     if n == 0 or not all(np.all(np.isfinite(column)) for column in values):
         return function(**columns)
-    rows, n_rows = None, 0
-    for column in values:  # codes of the rows so far, combined with the column's and numbered again
-        codes, distinct = pd.factorize(column)
-        rows, n_rows = (codes, distinct.shape[0]) if rows is None else _numbered(rows * np.int64(distinct.shape[0]) + codes)
-    first = np.empty(n_rows, dtype=np.int64)
-    first[rows[::-1]] = np.arange(n - 1, -1, -1)  # each distinct row's first occurrence
+    rows, first = first_appearances(values[0])
+    for column in values[1:]:  # the rows so far numbered again with the column's own numbers
+        codes, column_first = first_appearances(column)
+        rows, first = first_appearances(rows * np.int64(len(column_first)) + codes)
     return function(**{name: column[first] for name, column in columns.items()})[rows]
-
-
-def _numbered(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    codes, distinct = pd.factorize(keys)
-    return codes, distinct.shape[0]
 
 
 def _subsample(data: CompressedData, size: int, rng: np.random.Generator) -> CompressedData:

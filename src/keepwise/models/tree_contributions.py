@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import lightgbm as lgb
 import numpy as np
-import pandas as pd
+
+from keepwise.data.distinct import first_appearances
 
 __all__ = ["grouped_contributions"]
 
@@ -70,11 +71,7 @@ def _patterns(columns: dict[int, np.ndarray], rows: int, nodes: list[dict]) -> t
         keys = np.zeros(rows, dtype=np.int64)
         for bit, node in enumerate(nodes):
             keys |= _goes_left(columns[node["split_feature"]], node).astype(np.int64) << bit
-        inverse, uniques = pd.factorize(keys)
-        # Patterns are numbered in order of first appearance: a pattern's first row raises the highest number seen.
-        highest = np.maximum.accumulate(inverse)
-        first = np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1])))
-        return inverse.astype(np.int64), first
+        return first_appearances(keys)
     decisions = np.stack([_goes_left(columns[node["split_feature"]], node) for node in nodes], axis=1)
     _, first, inverse = np.unique(decisions, axis=0, return_index=True, return_inverse=True)
     return inverse.reshape(-1), first
