@@ -63,9 +63,13 @@ def test_no_customers_give_no_texts():
 
 @pytest.mark.parametrize("currency", ["EUR", "JPY"])
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_a_negative_zero_amount_is_written_as_zero(lang, currency):
-    # Babel writes -0.0 with a minus sign ("-¥0"); an amount that is nothing has no sign.
+def test_an_amount_that_is_nothing_as_written_has_no_sign(lang, currency):
+    # Babel writes -0.0 with a minus sign ("-¥0"), and -0.4 yen or -0.004 euro as "-¥0" and "-€0.00".
     phraser = Phraser(lang, currency)
-    zero, negative_zero = phraser._money_texts([0.0, -0.0]).to_pylist()
-    assert negative_zero == zero
+    zero, *nothing = phraser._money_texts([0.0, -0.0, -0.004, -0.4 if currency == "JPY" else -0.001]).to_pylist()
+    assert nothing == [zero] * 3
     assert "-" not in zero and "\u2212" not in zero
+    # a real negative amount keeps its sign, and NaN is not made a zero
+    negative, missing = phraser._money_texts([-1.0, float("nan")]).to_pylist()
+    assert negative != phraser._money_texts([1.0]).to_pylist()[0]
+    assert missing != zero

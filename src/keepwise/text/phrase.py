@@ -121,17 +121,28 @@ class Phraser:
         """Amounts in the currency (Persian digits in Persian) as Arrow texts: each number written by
         Python, the sign's text before and after it (Babel's, for one sample amount per sign) put around
         it by Arrow; Babel per value (a millisecond each) only where it gives no such pattern."""
-        amounts = np.asarray(values, dtype=float) + 0.0  # + 0.0: a negative zero is written as zero
+        # An amount that is nothing as written has no sign: -0.0, -0.004 EUR ("€0.00"), -0.4 JPY ("¥0").
+        amounts = np.asarray(values, dtype=float) + 0.0  # + 0.0: a negative zero is a zero
         if self._money_parts is None:
-            texts = [format_currency(amount, self.currency, locale=self.lang) for amount in amounts.tolist()]
+            texts = [self._currency_text(amount) for amount in amounts.tolist()]
             return text_array([text.translate(_PERSIAN_DIGITS) for text in texts] if self.lang == "fa" else texts)
         digits = self._money_digits
-        body = [f"{amount:,.2f}" for amount in np.abs(amounts).tolist()]
-        body = text_array(body if digits is None else [text.translate(digits) for text in body])
+        written = [f"{amount:,.2f}" for amount in np.abs(amounts).tolist()]
+        body = text_array(written)
+        negative = pc.and_(pa.array(amounts < 0), pc.match_substring_regex(body, "[1-9]"))
+        if digits is not None:
+            body = text_array([text.translate(digits) for text in written])
         (plus_before, plus_after), (minus_before, minus_after) = self._money_parts
         size = len(amounts)
-        return pc.if_else(pa.array(amounts < 0), concat(minus_before, body, minus_after, size=size),
+        return pc.if_else(negative, concat(minus_before, body, minus_after, size=size),
                           concat(plus_before, body, plus_after, size=size))
+
+    def _currency_text(self, amount: float) -> str:
+        """Babel's text of one amount, without a sign when the amount is nothing as written."""
+        text = format_currency(amount, self.currency, locale=self.lang)
+        if amount < 0 and not any(digit in text for digit in "123456789"):
+            return format_currency(0.0, self.currency, locale=self.lang)
+        return text
 
     def plural(self, count) -> str:
         if count not in self._plurals:
