@@ -28,3 +28,12 @@ def test_other_keys_go_through_pandas_with_the_same_answers():
 def test_empty_inputs():
     assert positions([], ["a"]).tolist() == []
     assert positions(["a"], pd.Series([], dtype="str")).tolist() == [-1]
+
+
+def test_values_at_positions_with_nan_where_a_key_is_missing():
+    from keepwise.data.positions import values_at
+
+    rows = positions(["b", "z", "a"], ["a", "b", "c"])
+    assert rows.tolist() == [1, -1, 0]
+    out = values_at(np.array([10, 20, 30]), rows)
+    assert out[0] == 20.0 and np.isnan(out[1]) and out[2] == 10.0

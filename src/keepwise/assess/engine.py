@@ -19,7 +19,7 @@ from keepwise.assess.evidence import build_evidence, build_facts
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions
+from keepwise.data.positions import positions, values_at
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.output import write_frame
 from keepwise.text.columns import TEXT, join_rows, repeat, to_series
@@ -68,11 +68,9 @@ def _merge_predictions(model: pd.DataFrame, rhythm: pd.DataFrame, customer_ids: 
     """Model p_alive / churn_risk / clv where given; the rhythm rule fills customers the model left out."""
     merged = rhythm.copy()
     rows = positions(customer_ids, model["customer_id"])  # -1: the model left the customer out
-    found = rows >= 0
     for column in ("p_alive", "churn_risk", "clv"):
         if column in model:
-            values = np.full(len(rows), np.nan)
-            values[found] = model[column].to_numpy(float)[rows[found]]
+            values = values_at(model[column].to_numpy(float), rows)
             merged[column] = pd.Series(values, index=rhythm.index).fillna(rhythm[column])
     merged["p_alive"] = merged["p_alive"].clip(0.0, 1.0)
     merged["churn_risk"] = merged["churn_risk"].clip(0.0, 1.0)

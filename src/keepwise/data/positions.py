@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["positions"]
+__all__ = ["positions", "values_at"]
 
 
 def _texts(values) -> pa.Array | None:
@@ -37,4 +37,12 @@ def positions(keys, among) -> np.ndarray:
     found = pd.Index(values.to_numpy()[first]).get_indexer(pd.Index(np.asarray(keys, dtype=object)))
     out = np.full(len(found), -1, dtype=np.int64)
     out[found >= 0] = first[found[found >= 0]]
+    return out
+
+
+def values_at(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values`` at ``rows`` (from ``positions``) as floats, NaN where a row is -1 (the key is not there)."""
+    out = np.full(rows.shape[0], np.nan)
+    found = rows >= 0
+    out[found] = np.asarray(values, dtype=float)[rows[found]]
     return out

@@ -24,8 +24,6 @@ import pandas as pd
 from scipy import optimize
 from threadpoolctl import threadpool_limits
 
-from keepwise.data.distinct import first_appearances
-
 __all__ = [
     "BaseFitter",
     "CompressedData",
@@ -245,17 +243,13 @@ def compress_columns(columns: dict[str, np.ndarray], weights: np.ndarray, merge:
 def per_distinct_row(function, columns: dict[str, np.ndarray]) -> np.ndarray:
     """``function(**columns)`` for a ``function`` element-wise in the 1-D arrays ``columns``, evaluated once
     per distinct row of them and given to every row: the same numbers (each row's are computed the same
-    way), for the work of the distinct rows only. Columns with a value that is not finite are taken as
-    they are (NaN has no distinct row)."""
-    values = list(columns.values())
-    n = values[0].shape[0]
-    if n == 0 or not all(np.all(np.isfinite(column)) for column in values):
+    way), for the work of the distinct rows only (``compress_columns``). Columns with a value that is not
+    finite are taken as they are (NaN has no distinct row)."""
+    n = next(iter(columns.values())).shape[0]
+    if n == 0 or not all(np.all(np.isfinite(column)) for column in columns.values()):
         return function(**columns)
-    rows, first = first_appearances(values[0])
-    for column in values[1:]:  # the rows so far numbered again with the column's own numbers
-        codes, column_first = first_appearances(column)
-        rows, first = first_appearances(rows * np.int64(len(column_first)) + codes)
-    return function(**{name: column[first] for name, column in columns.items()})[rows]
+    distinct = compress_columns(columns, np.ones(n))  # the distinct rows, and each row's among them
+    return function(**distinct.columns)[distinct.inverse]
 
 
 def _subsample(data: CompressedData, size: int, rng: np.random.Generator) -> CompressedData:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions
+from keepwise.data.positions import positions, values_at
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.base import BaseFitter
 from keepwise.models.clv import customer_lifetime_value
@@ -66,25 +66,17 @@ def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.nd
     total_share = float(margin.sum() / revenue.sum()) if revenue.sum() > 0 else 0.0
     # The summary's customers' rows by position (keepwise.data.positions): no index of string ids.
     rows = positions(summary["customer_id"], features["customer_id"])
-    share = _by_position(margin.to_numpy(dtype=float), rows)
+    share = values_at(margin.to_numpy(dtype=float), rows)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share /= _by_position(revenue.to_numpy(dtype=float), rows)
+        share /= values_at(revenue.to_numpy(dtype=float), rows)
     share = np.where(np.isfinite(share), share, total_share)
     return np.clip(share, -1.0, 1.0)
-
-
-def _by_position(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``values`` at ``rows`` (from ``positions``), as floats; NaN where a row is -1 (not there)."""
-    out = np.full(rows.shape[0], np.nan)
-    found = rows >= 0
-    out[found] = values[rows[found]]
-    return out
 
 
 def _aligned(scores: pd.Series, customer_ids: pd.Index | pd.Series) -> pd.Series:
     """``scores`` (by customer_id) for ``customer_ids`` in their order, NaN for those it lacks: a reindex
     by position (pandas' reindex on Arrow strings makes a Python object per id)."""
-    values = _by_position(scores.to_numpy(dtype=float), positions(customer_ids, scores.index))
+    values = values_at(scores.to_numpy(dtype=float), positions(customer_ids, scores.index))
     index = customer_ids if isinstance(customer_ids, pd.Index) else pd.Index(customer_ids)
     return pd.Series(values, index=index, name=scores.name)
 
