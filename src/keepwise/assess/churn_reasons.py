@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,12 @@ import pyarrow as pa
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
 from keepwise.metrics.periods import DAYS_PER_MONTH
-from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_labels import FeatureFrames, end_of_day
 from keepwise.text.columns import join_rows
 from keepwise.text.phrase import Phraser
+
+if TYPE_CHECKING:  # lightgbm and scikit-learn take a second to import; only a fitted model brings them
+    from keepwise.models.churn_classifier import ChurnModel
 
 __all__ = ["PHRASES", "churn_reason_facts", "churn_reason_lines", "churn_reason_texts", "churn_reasons", "fact_of"]
 
