@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pandas as pd
-from icalendar import Calendar, Event
 
 from keepwise.cadence.phrasing import channel_label, kind_label
 from keepwise.text import Translator
@@ -15,6 +14,9 @@ PRODUCT_ID = "-//keepwise//touches//EN"
 
 def touches_calendar(touches: pd.DataFrame, t: Translator) -> bytes:
     """``touches`` (with a ``reason`` column) as .ics bytes; UIDs are stable for the same touch."""
+    # Imported here: importing keepwise.cadence for the loyalty tiers (as `keepwise assess` does) needs no iCalendar.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
