@@ -51,6 +51,15 @@ def test_help_validate_and_clv_fit_load_only_what_they_use(tmp_path):
     assert result.stdout.splitlines()[-1] == "loaded: keepwise.data,typer", result.stdout[-300:]
 
 
+def test_the_assessment_and_the_loyalty_tiers_import_no_classifier_or_calendar_libraries():
+    # What `keepwise assess` imports before it reads data: lightgbm, scikit-learn and scipy.stats come only
+    # when a churn model is fitted (models/predict.py), icalendar only when a calendar is written.
+    code = ("import sys\nimport keepwise.assess, keepwise.cadence.tiers\n"
+            "print('loaded:', ','.join(m for m in ('lightgbm', 'sklearn', 'scipy.stats', 'icalendar') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.stdout.splitlines()[-1] == "loaded: ", (result.stdout[-300:], result.stderr)
+
+
 def test_sample_writes_the_tables_and_prints_their_rows_and_planted_types(tmp_path):
     import csv
 
