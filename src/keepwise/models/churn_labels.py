@@ -124,14 +124,18 @@ class FeatureFrames:
                                "churned": (~bought).astype(np.int8)})
         return labels.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
-    def labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
-        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned)."""
+    def labelled(self, cutoff: date, period_days: int,
+                 columns: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned); only
+        the feature ``columns`` when given (a caller that reads one column need not copy them all)."""
         labels = self.labels(cutoff, period_days)
         if labels.empty:
-            return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
+            empty = ["customer_id", "n_orders"] if columns is None else columns
+            return pd.DataFrame(columns=empty), np.zeros(0, dtype=np.int8)
         # Which rows is kept, not the rows: a copy per cutoff of a sample's features would weigh ~20 MB.
         rows, churned = self.kept(("labelled", cutoff, period_days), lambda: self._labelled_rows(cutoff, labels))
-        return self.at(cutoff).take(rows).reset_index(drop=True), churned
+        frame = self.at(cutoff) if columns is None else self.at(cutoff)[columns]
+        return frame.take(rows).reset_index(drop=True), churned
 
     def _labelled_rows(self, cutoff: date, labels: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Positions in the frame at ``cutoff`` of the labelled customers, by customer_id, and their labels."""
