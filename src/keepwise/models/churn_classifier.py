@@ -277,8 +277,9 @@ class ChurnModel:
                            lambda: self._labelled_matrix(frames, cutoff))
 
     def _stack(self, frames: FeatureFrames, cutoffs: Iterable[date]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """The design matrices of ``cutoffs`` stacked into one C-ordered float array (LightGBM's own layout,
-        so it reads them without another copy; one cutoff's matrix as it is), their labels and column names."""
+        """The design matrices of ``cutoffs`` stacked into one float array (one cutoff's matrix as it is: LightGBM
+        reads a C- or F-ordered array without copying it, a DataFrame only after a copy), their labels and
+        column names."""
         matrices, labels = [], []
         for cutoff in cutoffs:
             matrix, label = self._labelled_inputs(frames, cutoff)
@@ -443,7 +444,9 @@ class ChurnModel:
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
     def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-        return design_matrix(frame, as_of).reindex(columns=self.features_)
+        """The design matrix of ``frame`` in the model's input columns (reindexed only when they differ)."""
+        matrix = design_matrix(frame, as_of)
+        return matrix if list(matrix.columns) == self.features_ else matrix.reindex(columns=self.features_)
 
     def raw_scores(self, frame: pd.DataFrame, as_of: date) -> np.ndarray:
         """The booster's log-odds for customers of a ``customer_features`` frame (who have bought)."""
