@@ -94,6 +94,24 @@ def test_fit_is_deterministic(sample):
     assert again.booster_.model_to_string() == model.booster_.model_to_string()
 
 
+def test_labelled_columns_are_those_of_the_whole_labelled_frame(sample):
+    _, frames, _, _, _ = sample
+    cutoff = AS_OF - timedelta(days=90)
+    whole, labels = frames.labelled(cutoff, 90)
+    part, same_labels = frames.labelled(cutoff, 90, ["customer_id", "days_since_last_order"])
+    pd.testing.assert_frame_equal(part, whole[["customer_id", "days_since_last_order"]])
+    np.testing.assert_array_equal(same_labels, labels)
+
+
+def test_labelled_risk_is_the_calibrated_score_of_the_labelled_rows(sample):
+    _, frames, _, model, _ = sample
+    cutoff = AS_OF - timedelta(days=90)  # the model's holdout: its design matrix is kept with the frames
+    frame, labels = frames.labelled(cutoff, 90)
+    risk = model.labelled_risk(frames, cutoff)
+    assert len(risk) == len(labels) > 0
+    np.testing.assert_array_equal(risk, model._calibrate(model.raw_scores(frame, cutoff)))
+
+
 def test_choose_churn_source_names_its_evidence(sample):
     ds, _, result, _, _ = sample
     source, reason = choose_churn_source(result, ds.settings)

@@ -74,8 +74,8 @@ def _recency_baseline(frames: FeatureFrames, cutoff: date, period_days: int) -> 
     """Churn risk from days since the last order alone: the churn share by recency observed one
     period earlier (an increasing isotonic fit on that cutoff, whose labels end at ``cutoff``)."""
     earlier = cutoff - timedelta(days=period_days)
-    past, past_labels = frames.labelled(earlier, period_days)
-    now, _ = frames.labelled(cutoff, period_days)
+    past, past_labels = frames.labelled(earlier, period_days, ["days_since_last_order"])
+    now, _ = frames.labelled(cutoff, period_days, ["days_since_last_order"])
     if len(past) == 0:
         return None
     fit = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
@@ -116,7 +116,7 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     rows = []
     for j in range(1, n_cutoffs + 1):
         cutoff = as_of - timedelta(days=j * period_days)
-        frame, labels = frames.labelled(cutoff, period_days)
+        frame, labels = frames.labelled(cutoff, period_days, ["customer_id"])
         if len(labels) == 0:
             rows.extend({"cutoff": cutoff, "source": source, "n_customers": 0, "churn_rate": np.nan,
                          **_scores(labels, None), "note": "no customer had bought by this cutoff"}
@@ -127,7 +127,7 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
         notes: dict[str, str] = {}
         try:
             model = ChurnModel(settings).fit(data, cutoff, frames=frames)
-            risks["classifier"] = model._calibrate(model.raw_scores(frame, cutoff))
+            risks["classifier"] = model.labelled_risk(frames, cutoff)
         except ValueError as error:
             risks["classifier"], notes["classifier"] = None, str(error)
         try:

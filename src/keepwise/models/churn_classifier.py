@@ -269,24 +269,41 @@ class ChurnModel:
             self._frames = FeatureFrames(ds, self.settings)
         return self._frames
 
-    def _stack(self, frames: FeatureFrames, cutoffs: Iterable[date]) -> tuple[pd.DataFrame, np.ndarray]:
+    def _labelled_inputs(self, frames: FeatureFrames, cutoff: date) -> tuple[pd.DataFrame | None, np.ndarray]:
+        """The design matrix of the customers labelled at ``cutoff`` (None when there are none) and their
+        labels, kept with the frames: the backtest's fits and the final one share most of their cutoffs,
+        and the backtest scores the cutoffs that later fits hold out."""
+        return frames.kept(("design_matrix", cutoff, self.config.period_days),
+                           lambda: self._labelled_matrix(frames, cutoff))
+
+    def _stack(self, frames: FeatureFrames, cutoffs: Iterable[date]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The design matrices of ``cutoffs`` stacked into one float array (one cutoff's matrix as it is: LightGBM
+        reads a C- or F-ordered array without copying it, a DataFrame only after a copy), their labels and
+        column names."""
         matrices, labels = [], []
         for cutoff in cutoffs:
-            # Kept with the frames: the backtest's fits and the final one share most of their cutoffs.
-            matrix, label = frames.kept(("design_matrix", cutoff, self.config.period_days),
-                                        lambda cutoff=cutoff: self._labelled_matrix(frames, cutoff))
+            matrix, label = self._labelled_inputs(frames, cutoff)
             if matrix is None:  # a cutoff before anyone had bought
                 continue
             matrices.append(matrix)
             labels.append(label)
-        stacked, stacked_labels = pd.concat(matrices, ignore_index=True), np.concatenate(labels)
+        if not matrices:
+            raise ValueError("no customer had bought by any of the cutoffs")
+        columns = list(matrices[0].columns)
+        if any(list(matrix.columns) != columns for matrix in matrices[1:]):
+            raise ValueError("the cutoffs' design matrices have different columns")
+        if len(matrices) == 1:
+            stacked = matrices[0].to_numpy()
+        else:
+            stacked = np.concatenate([matrix.to_numpy() for matrix in matrices])
+        stacked_labels = np.concatenate(labels)
         limit = self.config.max_rows_per_fit
         if len(stacked) > limit:
             # A seeded random subset: beyond a few tens of thousands of customer-periods the trees
             # barely change, while training time grows with every row.
             keep = np.sort(np.random.default_rng(self.config.seed).choice(len(stacked), limit, replace=False))
-            stacked, stacked_labels = stacked.iloc[keep].reset_index(drop=True), stacked_labels[keep]
-        return stacked, stacked_labels
+            stacked, stacked_labels = stacked[keep], stacked_labels[keep]
+        return stacked, stacked_labels, columns
 
     def _labelled_matrix(self, frames: FeatureFrames, cutoff: date) -> tuple[pd.DataFrame | None, np.ndarray]:
         frame, label = frames.labelled(cutoff, self.config.period_days)
@@ -356,10 +373,10 @@ class ChurnModel:
                                   for c in training_cutoffs])
         y_holdout = frames.labels(holdout_cutoff, config.period_days)["churned"].to_numpy()
         self._check_trainable(y_train, y_holdout, as_of)
-        X_train, y_train = self._stack(frames, training_cutoffs)
-        X_holdout, y_holdout = self._stack(frames, [holdout_cutoff])
+        X_train, y_train, features = self._stack(frames, training_cutoffs)
+        X_holdout, y_holdout, _ = self._stack(frames, [holdout_cutoff])
 
-        train_set = lgb.Dataset(X_train, label=y_train, free_raw_data=False)
+        train_set = lgb.Dataset(X_train, label=y_train, feature_name=features, free_raw_data=False)
         holdout_set = lgb.Dataset(X_holdout, label=y_holdout, reference=train_set, free_raw_data=False)
         booster = lgb.train(
             self._lgb_params(),
@@ -372,7 +389,7 @@ class ChurnModel:
         # Keep only the trees the holdout chose: later ones would cost pred_contrib time for nothing.
         self.booster_ = lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
         self.n_trees_ = best
-        self.features_ = list(X_train.columns)
+        self.features_ = features
 
         holdout_scores = self.booster_.predict(X_holdout, raw_score=True)
         self.calibrator_ = self._fit_calibrator(holdout_scores, y_holdout)
@@ -427,7 +444,9 @@ class ChurnModel:
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
     def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-        return design_matrix(frame, as_of).reindex(columns=self.features_)
+        """The design matrix of ``frame`` in the model's input columns (reindexed only when they differ)."""
+        matrix = design_matrix(frame, as_of)
+        return matrix if list(matrix.columns) == self.features_ else matrix.reindex(columns=self.features_)
 
     def raw_scores(self, frame: pd.DataFrame, as_of: date) -> np.ndarray:
         """The booster's log-odds for customers of a ``customer_features`` frame (who have bought)."""
@@ -439,6 +458,17 @@ class ChurnModel:
             part = frame.iloc[start:start + batch]
             scores[start:start + len(part)] = self.booster_.predict(self._matrix(part, as_of), raw_score=True)
         return scores
+
+    def labelled_risk(self, frames: FeatureFrames, cutoff: date) -> np.ndarray:
+        """Calibrated churn risk of the customers ``frames`` label at ``cutoff``, in the rows of
+        ``frames.labelled``: scored on the design matrix the fits keep for that cutoff, not made again."""
+        self._require_fitted()
+        matrix, _ = self._labelled_inputs(frames, cutoff)
+        if matrix is None:
+            return np.zeros(0)
+        if list(matrix.columns) != self.features_:
+            matrix = matrix.reindex(columns=self.features_)
+        return self._calibrate(self.booster_.predict(matrix.to_numpy(), raw_score=True))
 
     def predict_proba(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> pd.DataFrame:
         """``DataFrame[customer_id, churn_risk]`` for every customer: P(no completed order in the

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame
 
 __all__ = ["FeatureFrames", "end_of_day", "training_sample"]
@@ -80,11 +81,11 @@ class FeatureFrames:
         completed = orders.filter(orders.status == "completed").select("customer_id", "ordered_at")
         purchases = completed.to_pyarrow().to_pandas()  # through arrow: ibis's own conversion is slower
         customers = self.ds.table("customers").select("customer_id", "signed_up_at").to_pyarrow().to_pandas()
-        # Customers as integer codes: set operations on millions of string ids are slow in pandas
-        # (arrow-backed strings), on integers they are one vectorised pass.
+        # Customers as integer codes (their rows in ``customers``, by Arrow's hash lookup): set operations on
+        # millions of string ids are slow in pandas (arrow-backed strings), on integers they are one pass.
         self._ids = customers["customer_id"]
         self._signed_up_at = customers["signed_up_at"]
-        self._purchase_codes = pd.Categorical(purchases["customer_id"], categories=self._ids).codes
+        self._purchase_codes = positions(purchases["customer_id"], self._ids)
         self._purchase_moments = purchases["ordered_at"].to_numpy()
         self._purchases_read = True
 
@@ -124,20 +125,24 @@ class FeatureFrames:
                                "churned": (~bought).astype(np.int8)})
         return labels.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
-    def labelled(self, cutoff: date, period_days: int) -> tuple[pd.DataFrame, np.ndarray]:
-        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned)."""
+    def labelled(self, cutoff: date, period_days: int,
+                 columns: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+        """Features of customers who had bought by ``cutoff`` and their churn labels (1 = churned); only
+        the feature ``columns`` when given (a caller that reads one column need not copy them all)."""
         labels = self.labels(cutoff, period_days)
         if labels.empty:
-            return pd.DataFrame(columns=["customer_id", "n_orders"]), np.zeros(0, dtype=np.int8)
+            empty = ["customer_id", "n_orders"] if columns is None else columns
+            return pd.DataFrame(columns=empty), np.zeros(0, dtype=np.int8)
         # Which rows is kept, not the rows: a copy per cutoff of a sample's features would weigh ~20 MB.
         rows, churned = self.kept(("labelled", cutoff, period_days), lambda: self._labelled_rows(cutoff, labels))
-        return self.at(cutoff).take(rows).reset_index(drop=True), churned
+        frame = self.at(cutoff) if columns is None else self.at(cutoff)[columns]
+        return frame.take(rows).reset_index(drop=True), churned
 
     def _labelled_rows(self, cutoff: date, labels: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Positions in the frame at ``cutoff`` of the labelled customers, by customer_id, and their labels."""
         features = self.at(cutoff)
         # The labelled customers' rows, in the frame's order (an inner join on the unique ids, by position).
-        label_of = pd.Index(labels["customer_id"]).get_indexer(features["customer_id"])
+        label_of = positions(features["customer_id"], labels["customer_id"])
         rows = np.flatnonzero(label_of >= 0)
         churned = labels["churned"].to_numpy(dtype=np.int8)[label_of[rows]]
         ids = features["customer_id"].take(rows)
