@@ -78,6 +78,7 @@ def test_newton_polish_and_analytic_standard_errors_agree_with_the_general_route
 
     class GeneralRoute(BetaGeoFitter):
         analytic_hessian = False
+        newton_finish = True
 
     general = GeneralRoute().fit(sim.frequency, sim.recency, sim.T)
     assert not general.convergence_["message"].startswith("Newton")
@@ -87,6 +88,13 @@ def test_newton_polish_and_analytic_standard_errors_agree_with_the_general_route
     for name, value in general.params_.items():
         assert newton.params_[name] == pytest.approx(value, rel=1e-9)
         assert newton.standard_errors_[name] == pytest.approx(general.standard_errors_[name], rel=1e-3)
+
+    class PlainRoute(GeneralRoute):
+        newton_finish = False  # the Gamma-Gamma's route: L-BFGS-B to the end
+
+    plain = PlainRoute().fit(sim.frequency, sim.recency, sim.T)
+    for name, value in general.params_.items():
+        assert plain.params_[name] == pytest.approx(value, rel=1e-6)
 
 
 def test_newton_gives_way_to_l_bfgs_when_the_hessian_is_not_negative_definite(cdnow_rounded, monkeypatch):

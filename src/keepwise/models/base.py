@@ -276,8 +276,8 @@ class BaseFitter(ABC):
     -> (value, gradient, hessian)`` in the natural parameters: the fit
     on large data then ends with a few Newton steps, and the standard errors come from that Hessian.
     Without it, the fit on large data is refined by L-BFGS-B preconditioned with a subsample's
-    Hessian (:meth:`_refine`) and ends with one Newton step on the differenced Hessian
-    (:meth:`_last_newton_step`), which also gives the standard errors.
+    Hessian (:meth:`_refine`) and, where the subclass sets ``newton_finish``, ends with one Newton
+    step on the differenced Hessian (:meth:`_last_newton_step`), which also gives the standard errors.
 
     Fitted attributes: ``params_`` (dict name → estimate), ``log_likelihood_``,
     ``standard_errors_`` (dict name → standard error), ``n_customers_``, ``n_distinct_`` (rows the
@@ -289,6 +289,13 @@ class BaseFitter(ABC):
     # Box of the log-parameters; a subclass may narrow it (see LOG_BOUND).
     log_bound: float = LOG_BOUND
     analytic_hessian: bool = False
+    # Without an analytic Hessian, on data screened on subsamples: True refines the screening fit with
+    # the search's Hessian, starts the full data's refinement with Newton's step and ends the fit with
+    # one Newton step on the differenced Hessian (:meth:`_refine`, :meth:`_last_newton_step`; fewer
+    # evaluations, estimates at the maximum to ~1e-12); False keeps plain L-BFGS-B on the screening
+    # sample and its unit first step on the full data, whose estimates are ~1e-8 off the maximum (the
+    # Gamma-Gamma: its estimates, and the rounded CLV they give, stay as they were).
+    newton_finish: bool = False
 
     def __init__(self, n_starts: int = 3, gradient_tolerance: float = 1e-4, random_state: int = 0):
         self.n_starts = n_starts
@@ -332,9 +339,9 @@ class BaseFitter(ABC):
             finite = [res for res in results if np.isfinite(res.fun)]
             if finite and search is not screening:
                 best = min(finite, key=lambda res: res.fun)
-                # Without an analytic Hessian the search's Hessian preconditions the screening fit (the
-                # models with one keep L-BFGS-B here, Newton's method follows on the full data).
-                if not self.analytic_hessian:
+                # The search's Hessian preconditions the screening fit (the models with an analytic
+                # Hessian keep L-BFGS-B here, Newton's method follows on the full data).
+                if self.newton_finish and not self.analytic_hessian:
                     finite = [self._refine(best.x, search, screening, **SCREENING_TOLERANCES)]
                 else:
                     finite = [self._minimise(best.x, screening)]
@@ -351,7 +358,7 @@ class BaseFitter(ABC):
                 best = self._polish(best.x, screening, data)
             except _RunawayStop as stop:
                 raise ConvergenceError(str(stop)) from None
-            if not self.analytic_hessian:
+            if self.newton_finish and not self.analytic_hessian:
                 best, hessian = self._last_newton_step(best, data)
         self._check_convergence(best, data)
 
@@ -439,15 +446,16 @@ class BaseFitter(ABC):
         y with θ = θ₀ + L⁻ᵀ y the objective is close to ½‖y‖² + gᵀy, so Newton's step is y = −g, and
         L-BFGS-B needs only a few evaluations of the data. Its first trial step has length 1, which
         from near the optimum (‖g‖ ≪ 1) lands far out where an evaluation is both useless and
-        expensive; in u = y/‖g‖ that first step is Newton's (the stopping rules are stated in y).
-        Falls back to the plain optimiser if H is not positive definite."""
+        expensive; with ``newton_finish`` the variables are u = y/‖g‖, in which that first step is
+        Newton's (the stopping rules are stated in y). Falls back to the plain optimiser if H is not
+        positive definite."""
         try:
             cholesky = np.linalg.cholesky(self._log_space_hessian(log_start, sample))
         except np.linalg.LinAlgError:
             return self._minimise(log_start, data)
         transform = np.linalg.inv(cholesky).T  # θ − θ₀ = transform @ y
         start = self._objective(log_start, data)
-        scale = float(np.linalg.norm(transform.T @ start[1]))
+        scale = float(np.linalg.norm(transform.T @ start[1])) if self.newton_finish else 1.0
         if not (np.isfinite(scale) and scale > 0.0):
             scale = 1.0
         transform = transform * scale  # θ − θ₀ = transform @ u
