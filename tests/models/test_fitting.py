@@ -78,13 +78,23 @@ def test_newton_polish_and_analytic_standard_errors_agree_with_the_general_route
 
     class GeneralRoute(BetaGeoFitter):
         analytic_hessian = False
+        newton_finish = True
 
     general = GeneralRoute().fit(sim.frequency, sim.recency, sim.T)
     assert not general.convergence_["message"].startswith("Newton")
     assert newton.log_likelihood_ >= general.log_likelihood_ - 1e-6
+    # The general route ends with a Newton step on the differenced Hessian: at the maximum itself.
+    assert general.convergence_["gradient_norm_per_customer"] < 1e-12
     for name, value in general.params_.items():
-        assert newton.params_[name] == pytest.approx(value, rel=1e-6)
+        assert newton.params_[name] == pytest.approx(value, rel=1e-9)
         assert newton.standard_errors_[name] == pytest.approx(general.standard_errors_[name], rel=1e-3)
+
+    class PlainRoute(GeneralRoute):
+        newton_finish = False  # the Gamma-Gamma's route: L-BFGS-B to the end
+
+    plain = PlainRoute().fit(sim.frequency, sim.recency, sim.T)
+    for name, value in general.params_.items():
+        assert plain.params_[name] == pytest.approx(value, rel=1e-6)
 
 
 def test_newton_gives_way_to_l_bfgs_when_the_hessian_is_not_negative_definite(cdnow_rounded, monkeypatch):
@@ -419,6 +429,29 @@ def test_pareto_nbd_homogeneous_dropout_limit_raises():
     frequency, recency, t_cal = _pure_nbd(2_000, 1)
     with pytest.raises(ConvergenceError, match="s and beta run off to infinity together"):
         ParetoNBDFitter().fit(frequency, recency, t_cal)
+
+
+def test_hypergeometric_series_by_table_matches_the_term_by_term_sum():
+    """Few distinct (b, c) and z, as in the Pareto/NBD likelihood (one per purchase count, one per
+    time): summed as a table; the same values and derivatives as term by term, to rounding."""
+    from keepwise.models.hypergeometric import _hyp2f1_unit_a_series, _series_by_loop, _series_by_table
+
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 60, 20_000).astype(float)
+    t = rng.integers(0, 900, 20_000) / 7.0
+    for r, s, spread in ((2.9, 0.035, 15.3), (0.004, 1.7, 3.9), (30.0, 0.5, 0.2)):
+        b, c, z = r + x, r + s + x + 1.0, np.minimum(spread / (spread + 1.4 + t), 0.9)
+        for derivatives in (False, True):
+            out = np.empty((4 if derivatives else 1, x.shape[0]))
+            assert not np.any(_series_by_table(b, c, z, derivatives, out))
+            by_table = _hyp2f1_unit_a_series(b, c, z, derivatives)
+            by_loop = _series_by_loop(b, c, z, derivatives)
+            for got, want in zip(*((v,) if not derivatives else v for v in (by_table, by_loop)), strict=True):
+                np.testing.assert_allclose(got, want, rtol=1e-13)
+    # All distinct: the table would be too large, every element is summed term by term.
+    b = np.exp(rng.uniform(-3, 5, 2_000))
+    out = np.empty((1, 2_000))
+    assert np.all(_series_by_table(b, b + 1.5, rng.uniform(0, 0.9, 2_000), False, out))
 
 
 def test_hypergeometric_quadrature_near_one_matches_series():

@@ -6,6 +6,7 @@ integral nearer 1 (where the series needs too many terms).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy.special import hyp2f1
 
 __all__ = ["hyp2f1_unit_a"]
@@ -13,6 +14,10 @@ __all__ = ["hyp2f1_unit_a"]
 _SERIES_TOLERANCE = 1e-15
 _SERIES_MAX_TERMS = 200_000
 _SERIES_MAX_Z = 0.9
+# Series summed as a table (see _series_by_table): the lengths it tries, and its largest size.
+_TABLE_TERMS = np.array([8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024])
+_TABLE_CELLS_PER_ELEMENT = 16
+_TABLE_MIN_CELLS = 1 << 17
 # Gauss-Legendre quadrature of Euler's integral for z > _SERIES_MAX_Z (see _hyp2f1_unit_a_quadrature).
 _QUADRATURE_MIN_C_MINUS_1 = 0.05
 _QUADRATURE_LEVELS = np.array([0.5, 2.0, 5.0, 10.0, 18.0, 30.0, 46.0])
@@ -78,13 +83,114 @@ def _hyp2f1_unit_a_series(b, c, z, derivatives: bool = False):
     r"""₂F₁(1, b; c; z) for 0 ≤ z < 1 and 0 < b < c, by its power series, optionally with ∂/∂b,
     ∂/∂c and ∂/∂z.
 
-    The series Σ_n (b)_n/(c)_n z^n has positive terms whose ratio (b+n)/(c+n)·z is below z, so it
-    converges at least geometrically, never cancels and never overflows (all terms ≤ 1). The
-    derivatives come from the same terms: ∂t_n/∂b = t_n Σ_{k<n} 1/(b+k), ∂t_n/∂c = −t_n Σ_{k<n}
-    1/(c+k), ∂t_n/∂z = n t_n / z. Elements are dropped from the loop as they converge.
+    The series Σ_n t_n, t_n = P_n z^n with P_n = (b)_n/(c)_n, has positive terms whose ratio
+    (b+n)/(c+n)·z is below z, so it converges at least geometrically, never cancels and never
+    overflows (all terms ≤ 1). The derivatives come from the same terms: ∂t_n/∂b = t_n S_b(n),
+    ∂t_n/∂c = −t_n S_c(n) with S_b(n) = Σ_{k<n} 1/(b+k), S_c(n) = Σ_{k<n} 1/(c+k), and
+    ∂t_n/∂z = n P_n z^{n−1}. The sum stops after N terms once the tail bound
+    N P_N z^{N−1} (1 + S_b(N) + S_c(N)) / (1 − z) (the last factor only with derivatives) is at most
+    10⁻¹⁵ times the value.
+
+    The likelihoods call this with few distinct (b, c) (one per purchase count) and few distinct z
+    (one per time): then the sums are those of a table, P_n (and P_n S_b(n), P_n S_c(n), (n+1) P_{n+1})
+    per distinct (b, c) times z^n per distinct z, a matrix product per group of z needing about as many
+    terms (:func:`_series_by_table`). Other elements are summed term by term (:func:`_series_by_loop`).
 
     Returns ``value`` or ``(value, d_b, d_c, d_z)``.
     """
+    b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
+    shape = b.shape
+    b, c, z = b.ravel(), c.ravel(), z.ravel()
+    out = np.empty((4 if derivatives else 1, b.shape[0]))
+    left = _series_by_table(b, c, z, derivatives, out)
+    if np.any(left):
+        block = _series_by_loop(b[left], c[left], z[left], derivatives)
+        out[:, left] = np.vstack(block) if derivatives else block
+    if derivatives:
+        return tuple(row.reshape(shape) for row in out)
+    return out[0].reshape(shape)
+
+
+def _series_by_table(b, c, z, derivatives: bool, out: np.ndarray) -> np.ndarray:
+    """Sum the series of :func:`_hyp2f1_unit_a_series` into ``out`` (one row per result) for the
+    elements whose distinct (b, c) and distinct z make a table of at most ``_TABLE_CELLS_PER_ELEMENT``
+    cells per element; returns the mask of the elements left to the loop (all of them when the table
+    would be too large, those whose z needs more than ``_TABLE_TERMS[-1]`` terms otherwise)."""
+    n = b.shape[0]
+    everything = np.ones(n, dtype=bool)
+    if n == 0:
+        return everything
+    b_codes, _ = pd.factorize(b)
+    c_codes, c_values = pd.factorize(c)
+    rows, _ = pd.factorize(b_codes.astype(np.int64) * np.int64(c_values.shape[0]) + c_codes)
+    cols, z_values = pd.factorize(z)
+    n_rows, n_cols = int(rows.max()) + 1, z_values.shape[0]
+    if (n_rows * n_cols > _TABLE_CELLS_PER_ELEMENT * n + _TABLE_MIN_CELLS
+            or min(cols.min(), b_codes.min(), c_codes.min()) < 0):
+        return everything
+    first = np.empty(n_rows, dtype=np.int64)
+    first[rows] = np.arange(n)
+    row_b, row_c = b[first][:, None], c[first][:, None]
+    z_values = np.asarray(z_values, dtype=float)
+    # Terms needed: a crude bound (P_N ≤ 1, S(N) ≤ 1/b + ln(1 + N/b)) for the largest z caps the table,
+    # then the table's own P_N and S(N) give each z the shortest length that meets the tail bound.
+    terms = _TABLE_TERMS
+    harmonic = 0.0
+    if derivatives:
+        b_min, c_min = float(row_b.min()), float(row_c.min())
+        harmonic = 1.0 / b_min + np.log1p(terms / b_min) + 1.0 / c_min + np.log1p(terms / c_min)
+    z_max = float(z_values.max())
+    with np.errstate(divide="ignore", under="ignore"):
+        crude = terms * z_max ** (terms - 1.0) * (1.0 + harmonic) <= _SERIES_TOLERANCE * (1.0 - z_max)
+    n_cap = int(terms[np.argmax(crude)]) if np.any(crude) else int(terms[-1])
+    terms = terms[terms <= n_cap]
+    k = np.arange(n_cap, dtype=float)
+    coefficient = np.empty((n_rows, n_cap + 1))
+    coefficient[:, 0] = 1.0
+    np.cumprod((row_b + k) / (row_c + k), axis=1, out=coefficient[:, 1:])  # P_n, n = 0..n_cap
+    bound = np.max(coefficient[:, terms], axis=0) * terms
+    if derivatives:
+        sum_b = np.zeros((n_rows, n_cap + 1))
+        sum_c = np.zeros((n_rows, n_cap + 1))
+        np.cumsum(1.0 / (row_b + k), axis=1, out=sum_b[:, 1:])  # S_b(n), n = 0..n_cap
+        np.cumsum(1.0 / (row_c + k), axis=1, out=sum_c[:, 1:])
+        bound = np.max(coefficient[:, terms] * (1.0 + sum_b[:, terms] + sum_c[:, terms]), axis=0) * terms
+    with np.errstate(divide="ignore", under="ignore"):
+        meets = (bound[None, :] * z_values[:, None] ** (terms[None, :] - 1.0)
+                 <= _SERIES_TOLERANCE * (1.0 - z_values[:, None]))
+    length = np.where(meets.any(axis=1), terms[np.argmax(meets, axis=1)], 0)
+    # Per distinct z, the sums of P_n z^n (and the derivatives' coefficients) over its length.
+    if derivatives:
+        table = np.stack([coefficient[:, :-1], coefficient[:, :-1] * sum_b[:, :-1],
+                          -coefficient[:, :-1] * sum_c[:, :-1], coefficient[:, 1:] * (k + 1.0)])
+    else:
+        table = coefficient[None, :, :-1]
+    n_out = table.shape[0]
+    order = np.argsort(length, kind="stable")
+    position = np.empty(n_cols, dtype=np.int64)
+    position[order] = np.arange(n_cols)
+    sums = np.empty((n_out, n_rows, n_cols))
+    sorted_length = length[order]
+    for start, count in zip(*np.unique(sorted_length, return_index=True, return_counts=True)[1:], strict=True):
+        n_terms = int(sorted_length[start])
+        if n_terms == 0:
+            continue
+        chosen = z_values[order[start:start + count]]
+        powers = np.empty((count, n_terms))
+        powers[:, 0] = 1.0
+        if n_terms > 1:
+            np.cumprod(np.broadcast_to(chosen[:, None], (count, n_terms - 1)), axis=1, out=powers[:, 1:])
+        block = table[:, :, :n_terms].reshape(n_out * n_rows, n_terms) @ powers.T
+        sums[:, :, start:start + count] = block.reshape(n_out, n_rows, count)
+    left = length[cols] == 0
+    done = ~left
+    out[:, done] = sums.reshape(n_out, -1)[:, rows[done] * n_cols + position[cols[done]]]
+    return left
+
+
+def _series_by_loop(b, c, z, derivatives: bool):
+    """The series of :func:`_hyp2f1_unit_a_series` term by term on all elements at once; elements are
+    dropped from the loop as they converge, by the tail bound stated there (checked every 8 terms)."""
     b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
     shape = b.shape
     b, c, z = b.ravel(), c.ravel(), z.ravel()

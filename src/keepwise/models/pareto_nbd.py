@@ -65,6 +65,7 @@ class ParetoNBDFitter(TransactionModelFitter):
     """
 
     param_names = ("r", "alpha", "s", "beta")
+    newton_finish = True
     # e^±12 ≈ 6e-6 .. 1.6e5 still covers every sensible value in days or weeks, and keeps a runaway
     # towards the boundary short.
     log_bound = 12.0
