@@ -436,7 +436,8 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir
         overdue_unpaid_amount=_amount(facts.overdue_unpaid, facts.unpaid_amount),
         n_written_off=_count(facts, facts.written_off),
         written_off_amount=_amount(facts.written_off, facts.unpaid_amount),
-        late_payment_interest=_total(facts.interest),
+        # Interest is 0 on an invoice neither paid late nor overdue (invoice_lateness): summed over the others only.
+        late_payment_interest=_amount(facts.paid_late | facts.overdue_unpaid, facts.interest),
         n_late_payments_recent=_count(facts, (facts.paid_late | facts.overdue_unpaid) & (facts.due_at > recent)),
         n_invoices_recent=_count(facts, facts.due_at > recent),
         n_invoices_due=_count(facts, facts.due_at <= at.end),
