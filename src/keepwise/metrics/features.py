@@ -232,8 +232,9 @@ def _amount(condition: ir.BooleanValue, value: ir.NumericValue) -> ir.FloatingVa
     only nulls), which ``_build`` fills with 0 like any group without events.
 
     ``SUM(...) FILTER (WHERE ...)`` on DuckDB: a row that does not count neither is cast to a decimal
-    nor reaches its group's sum, where ``SUM(CASE WHEN ... ELSE 0)`` adds a zero for it (the orders'
-    aggregate took ~5% less CPU at 1,000,000 customers)."""
+    nor reaches its group's sum, where ``SUM(CASE WHEN ... ELSE 0)`` adds a zero for it (at 1,000,000
+    customers: three revenue sums over 14.7M orders 2.9 -> 2.5 s CPU, the invoices' aggregate 5.3-5.9 ->
+    4.7-4.8 s with the interest summed this way too)."""
     return _total(value, where=condition)
 
 
