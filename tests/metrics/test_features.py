@@ -460,3 +460,44 @@ def test_purchase_days_past_the_width_of_one_bitmap(tmp_path):
     assert b.n_purchase_days == 300 and b.n_orders == 300 + 43
     early = customer_feature_frame(ds, date(2025, 6, 10)).set_index("customer_id").loc["B"]
     assert early.n_purchase_days == 10
+
+
+def test_sums_over_no_matching_rows_are_zero_and_the_clean_record_since_a_problem(tmp_path):
+    """An amount summed over a customer's rows of which none counts is 0, not null (C has an order, but
+    none in the prior period, and returns of which none is defective); the invoices due since the last
+    payment problem count only after that problem (B: paid late, then two on time, one not yet due),
+    and a customer without any problem has none (C)."""
+    from keepwise.metrics.features import customer_feature_frame
+
+    tables = {name: list(rows) for name, rows in TABLES.items()}
+    tables["returns"] = tables["returns"] + [
+        {"return_id": "R9", "order_id": "O6", "customer_id": "C", "returned_at": "2026-02-10", "amount": 4,
+         "defective": "false"},
+    ]
+
+    def invoice(i, customer, due, paid=None):
+        issued = (pd.Timestamp(due) - pd.Timedelta(days=30)).date().isoformat()
+        return {"invoice_id": f"J{i}", "customer_id": customer, "issued_at": issued, "due_at": due,
+                "amount": 10, "paid_at": paid, "amount_paid": 10 if paid else None}
+
+    tables["invoices"] = tables["invoices"] + [
+        invoice(1, "B", "2026-03-01", "2026-03-20"),  # paid late: the problem
+        invoice(2, "B", "2026-04-01", "2026-03-30"),
+        invoice(3, "B", "2026-05-01", "2026-04-30"),
+        invoice(4, "B", "2026-07-15"),  # not due at as_of
+        invoice(5, "C", "2026-04-01", "2026-03-30"),
+    ]
+    for name, rows in tables.items():
+        pd.DataFrame(rows, dtype=object).to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = load(tmp_path, AS_OF)
+    frame = customer_feature_frame(ds, AS_OF).set_index("customer_id")
+    assert frame.equals(customer_features(ds, AS_OF).execute().set_index("customer_id"))
+    c = frame.loc["C"]
+    assert c.revenue_prior_period == 0.0 and c.revenue_last_period == pytest.approx(10)
+    assert c.n_defective_returns == 0 and c.defective_returned_amount == 0.0
+    assert c.non_defective_returned_amount == pytest.approx(4)
+    assert c.overdue_unpaid_amount == 0.0 and c.written_off_amount == 0.0 and c.n_invoices == 1
+    assert c.n_invoices_due_since_problem == 0 and pd.isna(c.last_payment_problem_at)
+    b = frame.loc["B"]
+    assert b.n_paid_late == 1 and b.n_invoices_due == 3 and b.n_invoices_due_since_problem == 2
+    assert frame.loc["A", "n_invoices_due_since_problem"] == 0  # last problem due 2026-05-01, I4 not yet due

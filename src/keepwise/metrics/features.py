@@ -221,13 +221,21 @@ def _count(table: ir.Table, condition: ir.BooleanValue) -> ir.IntegerValue:
 EXACT = dt.Decimal(28, 6)
 
 
-def _total(value: ir.NumericValue) -> ir.FloatingValue:
-    """The sum of ``value`` per group, the same whatever order the engine adds in."""
-    return value.cast(EXACT).sum().cast("float64")
+def _total(value: ir.NumericValue, where: ir.BooleanValue | None = None) -> ir.FloatingValue:
+    """The sum of ``value`` per group (of the rows meeting ``where``), the same whatever order the engine
+    adds in."""
+    return value.cast(EXACT).sum(where=where).cast("float64")
 
 
 def _amount(condition: ir.BooleanValue, value: ir.NumericValue) -> ir.FloatingValue:
-    return _total(condition.ifelse(value, 0.0))
+    """The sum of ``value`` over the rows meeting ``condition``; null for a group without such rows (or
+    only nulls), which ``_build`` fills with 0 like any group without events.
+
+    ``SUM(...) FILTER (WHERE ...)`` on DuckDB: a row that does not count neither is cast to a decimal
+    nor reaches its group's sum, where ``SUM(CASE WHEN ... ELSE 0)`` adds a zero for it (at 1,000,000
+    customers: three revenue sums over 14.7M orders 2.9 -> 2.5 s CPU, the invoices' aggregate 5.3-5.9 ->
+    4.7-4.8 s with the interest summed this way too)."""
+    return _total(value, where=condition)
 
 
 def _first(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.TimestampValue:
@@ -429,7 +437,8 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir
         overdue_unpaid_amount=_amount(facts.overdue_unpaid, facts.unpaid_amount),
         n_written_off=_count(facts, facts.written_off),
         written_off_amount=_amount(facts.written_off, facts.unpaid_amount),
-        late_payment_interest=_total(facts.interest),
+        # Interest is 0 on an invoice neither paid late nor overdue (invoice_lateness): summed over the others only.
+        late_payment_interest=_amount(facts.paid_late | facts.overdue_unpaid, facts.interest),
         n_late_payments_recent=_count(facts, (facts.paid_late | facts.overdue_unpaid) & (facts.due_at > recent)),
         n_invoices_recent=_count(facts, facts.due_at > recent),
         n_invoices_due=_count(facts, facts.due_at <= at.end),
@@ -440,7 +449,9 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir
     )
     # Invoices that came due after the last one with a payment problem: the clean record since,
     # against which "the customer pays on time now" is measured (keepwise.assess.change).
+    # Only customers with a problem: the others have none of these invoices (and a smaller hash table).
     last_problem = per_customer.select("customer_id", "last_problem_due")
+    last_problem = last_problem.filter(last_problem.last_problem_due.notnull())
     due = invoices.select("customer_id", "due_at")
     since = due.inner_join(last_problem, "customer_id")
     since = since.filter((since.due_at <= at.end) & (since.due_at > since.last_problem_due))
