@@ -73,3 +73,20 @@ def test_an_amount_that_is_nothing_as_written_has_no_sign(lang, currency):
     negative, missing = phraser._money_texts([-1.0, float("nan")]).to_pylist()
     assert negative != phraser._money_texts([1.0]).to_pylist()[0]
     assert missing != zero
+
+
+def test_share_is_babels_percentage_for_every_value():
+    """Shares are asked of Babel once per sign and rounded percentage; every text is still Babel's."""
+    import numpy as np
+    from babel.numbers import format_percent
+
+    from keepwise.text.phrase import SHARE_FORMAT, Phraser
+
+    rng = np.random.default_rng(3)
+    values = [0.0, -0.0, 0.00049, 0.0005, 0.00051, 0.00125, 0.00135, -0.00001, -0.0005, 0.1234, 0.12345,
+              0.99999, 1.0, 12.3456, 1234.5678, -3.21, float("nan"), float("inf"), float("-inf"),
+              *rng.random(300).tolist(), *(rng.random(200) * 40 - 20).round(5).tolist()]
+    for lang in ("en", "fa", "ru"):
+        phraser = Phraser(lang)
+        for value in [*values, *values]:  # the second time from what was kept
+            assert phraser._share(value) == format_percent(value, format=SHARE_FORMAT, locale=lang), (lang, value)

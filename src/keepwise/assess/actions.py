@@ -44,6 +44,7 @@ from keepwise.assess.flags import PROBLEM_FLAGS, tenure_years
 from keepwise.assess.severity import MONEY_PROBLEMS, cost_shares, problem_costs
 from keepwise.config import Action, Settings
 from keepwise.data.positions import positions
+from keepwise.text.columns import spread, to_series
 
 __all__ = ["ACTIONS", "decide_actions", "priority_rank", "problem_weights"]
 
@@ -133,7 +134,11 @@ def decide_actions(
         "nurture",
         "grow",
     ]
-    action = np.select([np.asarray(c, dtype=bool) for c in conditions], choices, default="keep")
+    # Each customer's action as a number (its place among the names), then the names once as Arrow texts:
+    # no NumPy text per customer to compare and convert.
+    names = list(dict.fromkeys([*choices, "keep"]))
+    code = np.select([np.asarray(c, dtype=bool) for c in conditions], [names.index(c) for c in choices],
+                     default=names.index("keep"))
 
     # Money at stake over the horizon.
     years = tenure_years(features, settings)
@@ -158,11 +163,11 @@ def decide_actions(
     }
     money = np.maximum(clv, 0.0)
     for name, amount in at_stake.items():
-        money = np.where(action == name, amount, money)
+        money = np.where(code == names.index(name), amount, money)
 
     return pd.DataFrame(
         {
-            "action": action,
+            "action": to_series(spread(names, code), index=features.index),
             "money_at_stake": np.round(np.nan_to_num(money, nan=0.0), 2),
             "problem_score": problem_score.round(2),
             "n_problems": n_problems,

@@ -50,6 +50,16 @@ def _counts(f: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
+def _days(spans: pd.Series) -> np.ndarray:
+    """Whole days of each time span, rounded down (``Series.dt.days``), as floats: NaN where there is none.
+    By NumPy's division of the spans, not pandas' per-component days."""
+    values = spans.to_numpy()
+    with np.errstate(invalid="ignore"):  # NaT spans, set to NaN below
+        days = np.floor_divide(values, np.timedelta64(1, "D")).astype(float)
+    days[np.isnat(values)] = np.nan
+    return days
+
+
 def clean_record(features: pd.DataFrame, last_at: dict[str, pd.Series], as_of, settings: Settings) -> pd.DataFrame:
     """Per stoppable flag: ``<code>_stopped`` (bool), ``<code>_chance`` (of the clean record under the
     former rate; NaN where not measured), ``<code>_clean_days`` and ``<code>_former_days``.
@@ -63,7 +73,7 @@ def clean_record(features: pd.DataFrame, last_at: dict[str, pd.Series], as_of, s
     for code in STOPPABLE:
         last = last_at[code]
         ordered_since = (f["last_order_at"] > last).fillna(False)
-        age_days = (as_of_ts - last).dt.days
+        age_days = pd.Series(_days(as_of_ts - last), index=f.index)
         long_ago = (age_days > config.stale_after_days).fillna(False) & ordered_since
         if code == "bad_payer":
             clean = f["n_invoices_due_since_problem"].astype(float)
@@ -75,8 +85,8 @@ def clean_record(features: pd.DataFrame, last_at: dict[str, pd.Series], as_of, s
             out[f"{code}_former_invoices"] = before
             out[f"{code}_former_problems"] = problems
         else:
-            former_days = (last - start).dt.days.astype(float).clip(lower=config.change_min_exposure_days)
-            clean_days = (f["last_order_at"] - last).dt.days.astype(float).clip(lower=0)
+            former_days = pd.Series(_days(last - start), index=f.index).clip(lower=config.change_min_exposure_days)
+            clean_days = pd.Series(_days(f["last_order_at"] - last), index=f.index).clip(lower=0)
             rate = counts[code].astype(float) / former_days
             chance = pd.Series(np.exp(-rate * clean_days), index=f.index)
             out[f"{code}_clean_days"] = clean_days

@@ -21,7 +21,7 @@ from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
-from keepwise.text.columns import concat, text_array
+from keepwise.text.columns import append_at, concat, text_array
 from keepwise.text.progress import Stages
 from keepwise.text.translator import messages
 
@@ -65,19 +65,14 @@ def _with_churn_reasons(run: AssessmentRun, ds: Dataset, as_of: date, lang: str)
     before_label, after_label = messages(lang)["reason.churn_drivers"].format(drivers="\0").split("\0")
     texts = drivers.take(pa.array(found[gains]))
     texts = pc.replace_substring(concat(before_label, texts, after_label, size=len(texts)), ";", ",")
-    # Only the rows that gain a text are read and written, not the whole reasons column.
+    # Only the rows that gain a text are read and written, and only the chunks holding them are copied.
     changed = read[gains]
     reasons = table["reasons"]
-    before = text_array(pa.array(reasons.take(changed).array))
-    joined = pc.if_else(pc.equal(before, ""), texts, concat(before, ";", texts, size=len(texts)))
-    mask = np.zeros(len(reasons), dtype=bool)
-    mask[changed] = True
-    if isinstance(reasons.array, pd.arrays.ArrowStringArray):
-        array = pa.array(reasons)
-        replaced = pc.replace_with_mask(array, pa.array(mask), joined.cast(array.type))
-    else:
-        replaced = reasons.to_numpy(dtype=object, copy=True)
-        replaced[changed] = joined.to_pylist()
+    arrow = isinstance(reasons.array, pd.arrays.ArrowStringArray)
+    column = reasons.array.__arrow_array__() if arrow else pa.chunked_array([text_array(reasons.to_numpy(dtype=object))])
+    appended = append_at(column, changed, texts, ";")
+    replaced = (pd.arrays.ArrowStringArray(appended, dtype=reasons.dtype) if arrow
+                else np.asarray(appended.to_pylist(), dtype=object))
     table["reasons"] = pd.Series(replaced, index=reasons.index, dtype=reasons.dtype, name=reasons.name)
 
 

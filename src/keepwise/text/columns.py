@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TEXT", "concat", "factorize", "join_rows", "repeat", "spread", "text_array", "to_series"]
+__all__ = ["TEXT", "append_at", "concat", "factorize", "join_rows", "repeat", "spread", "text_array", "to_series"]
 
 TEXT = pa.large_string()  # what pandas' str dtype holds
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -81,6 +81,30 @@ def join_rows(size: int, parts, separator: str) -> pa.Array:
     texts = pa.concat_arrays([texts for _, texts in parts])
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), texts.take(pa.array(order)))
     return pc.binary_join(lists, pa.scalar(separator, TEXT))
+
+
+def append_at(texts: pa.ChunkedArray, rows, additions, separator: str) -> pa.ChunkedArray:
+    """``texts`` with ``additions[i]`` put after the text of row ``rows[i]`` (``rows`` ascending), joined
+    with ``separator`` (the addition alone where the text is ""). Chunk by chunk: a chunk with none of
+    ``rows`` is kept as it is, and no chunk is combined with another (a copy of the whole column)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    additions = text_array(additions)
+    starts = np.cumsum([0, *(len(chunk) for chunk in texts.chunks)])
+    bounds = np.searchsorted(rows, starts)
+    chunks = []
+    for chunk, start, first, last in zip(texts.chunks, starts[:-1].tolist(), bounds[:-1].tolist(), bounds[1:].tolist(),
+                                         strict=True):
+        if last == first:
+            chunks.append(chunk)
+            continue
+        local = rows[first:last] - start
+        before = text_array(chunk.take(pa.array(local)))
+        adding = additions.slice(first, last - first)
+        joined = pc.if_else(pc.equal(before, ""), adding, concat(before, separator, adding, size=last - first))
+        mask = np.zeros(len(chunk), dtype=bool)
+        mask[local] = True
+        chunks.append(pc.replace_with_mask(chunk, pa.array(mask), joined.cast(chunk.type)))
+    return pa.chunked_array(chunks, texts.type)
 
 
 def to_series(texts: pa.Array | pa.ChunkedArray, index=None) -> pd.Series:

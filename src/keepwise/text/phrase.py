@@ -25,6 +25,7 @@ import re
 import string
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 import numpy as np
@@ -32,7 +33,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from babel import Locale
-from babel.numbers import format_currency, format_percent, get_decimal_symbol, get_group_symbol
+from babel.numbers import (
+    format_currency,
+    format_percent,
+    get_decimal_quantum,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 from keepwise.text.columns import concat, factorize, spread, text_array
 from keepwise.text.translator import LANGUAGES
@@ -43,6 +51,11 @@ _WORD = re.compile(r"\{(\w+)@(\w+)\}")
 # Between the first and the last day of a span of dates, in every language.
 SPAN_DASH = "–"
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
+# How a share is written (Babel's pattern), and the two things Babel's text of a share depends on: its
+# sign and its percentage rounded to the pattern's digits (``NumberPattern.apply``).
+SHARE_FORMAT = "#,##0.#%"
+_SHARE_PATTERN = parse_pattern(SHARE_FORMAT)
+_SHARE_QUANTUM = get_decimal_quantum(_SHARE_PATTERN.frac_prec[1])
 
 
 # A compiled template: literal text, ("word", word, count name) and ("field", name) pieces, in order.
@@ -93,6 +106,7 @@ class Phraser:
         self._locale = Locale.parse(lang)
         self._cache: dict[tuple[str, object], str] = {}
         self._plurals: dict[object, str] = {}
+        self._shares: dict[object, str] = {}
         # Babel formats one sample amount per sign; every other amount reuses its pattern (Babel per
         # value costs a millisecond, and an assessment phrases hundreds of thousands of amounts).
         self._separators = str.maketrans({",": get_group_symbol(lang), ".": get_decimal_symbol(lang)})
@@ -168,7 +182,14 @@ class Phraser:
         return self._date(value) if "..." not in text else SPAN_DASH.join(self._date(part) for part in text.split("..."))
 
     def _share(self, value) -> str:
-        return format_percent(float(value), format="#,##0.#%", locale=self.lang)
+        """Babel's percentage of ``value``, asked of Babel once per sign and rounded percentage (a fraction
+        of a millisecond each): shares that differ only past the written digits have one text."""
+        value = float(value)
+        number = Decimal(str(value)).scaleb(_SHARE_PATTERN.scale)  # what Babel rounds and writes
+        key = (number.is_signed(), abs(number).normalize().quantize(_SHARE_QUANTUM)) if number.is_finite() else value
+        if key not in self._shares:
+            self._shares[key] = format_percent(value, format=SHARE_FORMAT, locale=self.lang)
+        return self._shares[key]
 
     def _renderer(self, name: str):
         """How a figure called ``name`` is written (before Persian digits): one function per name."""
