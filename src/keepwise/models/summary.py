@@ -1,6 +1,7 @@
 """Per-customer RFM summary (frequency, recency, T, monetary value) as an Ibis expression.
 
-The expression runs unchanged on any Ibis backend (DuckDB now, PySpark later). The contract:
+The expression runs unchanged on any Ibis backend (DuckDB now, PySpark later); on DuckDB,
+:func:`bitmap_summary` computes the same columns with less work. The contract:
 
 * only orders with ``status = 'completed'`` count, up to and including ``calibration_end``;
 * a customer's orders on one calendar day are ONE transaction (revenue summed, as exact decimals, so
@@ -193,14 +194,15 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     return _transaction_rows(per_customer, cal_end, unit, columns)
 
 
-def _bitmap_windows(orders: ibis.Table, calibration_end: datetime.date) -> int:
+def _bitmap_windows(orders: ibis.Table, origin: datetime.date) -> int:
     """Windows of BITMAP_WINDOW_DAYS from the first order (of any status: DuckDB answers from its
-    statistics, without a scan) to ``calibration_end``: the bitmaps a customer may need."""
+    statistics, without a scan) to ``origin``, the day the ages count back from (calibration_end,
+    or after it): the bitmaps a customer may need."""
     first = orders.ordered_at.min().execute()
     if first is None or pd.isna(first):
         return 1
     # A day's margin: the engine's calendar day of the first order may be the day before Python's.
-    span = (calibration_end - pd.Timestamp(first).date()).days + 1
+    span = (origin - pd.Timestamp(first).date()).days + 1
     return max(span // BITMAP_WINDOW_DAYS + 1, 1)
 
 
