@@ -186,3 +186,79 @@ def test_split_statistics_equal_the_transaction_statistics_with_a_holdout(seed, 
     for name, values in expected.items():
         assert got[name].dtype == values.dtype
         np.testing.assert_array_equal(got[name], values)
+
+
+def _summary_frame(expr) -> pd.DataFrame:
+    return expr.to_pandas().sort_values("customer_id", ignore_index=True)
+
+
+def _bitmap_orders() -> pd.DataFrame:
+    """Random orders (several on one day, cancelled ones) plus customers with several orders on their
+    first day, on a later day and on the split day, 300 purchase days in a row (more than a 127-day
+    window holds), a first purchase after the split, and only held-out or cancelled orders."""
+    rows = [
+        ("f1", "first-ties", "2024-03-01 08:00", 0.1, "completed"),
+        ("f2", "first-ties", "2024-03-01 09:00", 0.2, "completed"),
+        ("f3", "first-ties", "2024-03-01 23:59", 0.7, "completed"),
+        ("f4", "first-ties", "2024-03-01 12:00", 50.0, "cancelled"),
+        ("f5", "first-ties", "2024-05-01 10:00", 1.0, "completed"),
+        ("f6", "first-ties", "2024-05-01 11:00", 0.3, "completed"),
+        ("f7", "first-ties", "2024-12-11 00:00", 2.5, "completed"),  # on the split day
+        ("f8", "first-ties", "2024-12-11 23:59", 0.5, "completed"),
+        ("f9", "first-ties", "2024-12-12 00:00", 4.0, "completed"),  # the day after it
+        ("o1", "one-tie-late", "2024-02-01 10:00", 3.0, "completed"),
+        ("o2", "one-tie-late", "2024-12-30 10:00", 1.5, "completed"),
+        ("o3", "one-tie-late", "2024-12-30 11:00", 1.25, "completed"),
+        ("o4", "one-tie-late", "2025-01-02 11:00", 9.0, "completed"),  # after calibration_end
+        ("a1", "after-split", "2024-12-20 10:00", 5.0, "completed"),
+        ("a2", "after-split", "2024-12-20 10:00", 5.0, "completed"),
+        ("a3", "after-split", "2024-12-25 10:00", 7.0, "completed"),
+        ("s1", "single", "2024-12-31 23:59", 8.0, "completed"),
+        ("h1", "held-out-only", "2025-01-05 10:00", 8.0, "completed"),
+        ("c1", "cancelled-only", "2024-06-05 10:00", 8.0, "cancelled"),
+    ]
+    start = datetime.datetime(2024, 1, 1, 12)
+    rows += [(f"d{i}", "daily", f"{start + datetime.timedelta(days=i):%Y-%m-%d %H:%M}", 1.0 + i / 7, "completed") for i in range(300)]
+    rows += [("dd", "daily", f"{start:%Y-%m-%d %H:%M}", 0.5, "completed")]
+    hand = pd.DataFrame(rows, columns=["order_id", "customer_id", "ordered_at", "revenue", "status"])
+    hand["ordered_at"] = pd.to_datetime(hand["ordered_at"]).astype("datetime64[us]")
+    return pd.concat([hand, _random_orders(6, 300, 1000)], ignore_index=True)
+
+
+@pytest.mark.parametrize("split", [None, datetime.date(2024, 12, 11), datetime.date(2024, 12, 31),
+                                   datetime.date(2024, 8, 31), datetime.date(2021, 1, 1)])
+@pytest.mark.parametrize("unit", ["day", "week"])
+def test_bitmap_summary_equals_the_general_summary(split, unit):
+    """DuckDB's one-aggregation summary gives the general route's frame bit for bit (monetary values
+    from exact decimal sums included), whatever the orders on the first day, later days and the split
+    day, with more purchase days than a bitmap window has, and with customers who first bought after
+    the split or only after calibration_end."""
+    orders = ibis.memtable(_bitmap_orders())
+    end = datetime.date(2024, 12, 31)
+    fast = _summary_frame(summary_module.bitmap_summary(orders, end, unit, split))
+    general = _summary_frame(rfm_summary(orders, end, unit, split=split))
+    pd.testing.assert_frame_equal(fast, general, check_exact=True)
+    by_id = fast.set_index("customer_id")
+    assert "held-out-only" not in by_id.index and "cancelled-only" not in by_id.index
+    first_ties = by_id.loc["first-ties"]
+    assert first_ties["frequency"] == 3
+    assert first_ties["monetary_value"] == (1.3 + 3.0 + 4.0) / 3  # the first day's 0.1 + 0.2 + 0.7 left out
+    assert by_id.loc["one-tie-late", "monetary_value"] == 2.75
+    assert by_id.loc["daily", "frequency"] == 299
+    if split == datetime.date(2024, 12, 11):
+        assert first_ties["n_days_split"] == 3 and first_ties["bought_after_split"] == 1
+        assert by_id.loc["after-split", "n_days_split"] == 0 and np.isnan(by_id.loc["after-split", "recency_split"])
+
+
+def test_bitmap_summary_leaves_long_histories_and_other_backends_to_the_general_route(monkeypatch):
+    end = datetime.date(2024, 12, 31)
+    assert summary_module.bitmap_summary(ibis.memtable(_random_orders(4, 50, 5000)), end) is None
+    assert summary_module.bitmap_summary(_orders(ORDERS), end) is not None
+    with pytest.raises(ValueError, match="split"):
+        summary_module.bitmap_summary(_orders(ORDERS), end, split=datetime.date(2025, 1, 1))
+
+    class OtherBackend:
+        name = "pyspark"
+
+    monkeypatch.setattr(summary_module.ibis, "get_backend", lambda expr: OtherBackend())
+    assert summary_module.bitmap_summary(_orders(ORDERS), end) is None

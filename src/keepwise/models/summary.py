@@ -1,6 +1,7 @@
 """Per-customer RFM summary (frequency, recency, T, monetary value) as an Ibis expression.
 
-The expression runs unchanged on any Ibis backend (DuckDB now, PySpark later). The contract:
+The expression runs unchanged on any Ibis backend (DuckDB now, PySpark later); on DuckDB,
+:func:`bitmap_summary` computes the same columns with less work. The contract:
 
 * only orders with ``status = 'completed'`` count, up to and including ``calibration_end``;
 * a customer's orders on one calendar day are ONE transaction (revenue summed, as exact decimals, so
@@ -26,7 +27,7 @@ from keepwise.data.loader import Dataset
 from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
 from keepwise.metrics.features import EXACT
 
-__all__ = ["TIME_UNIT_DAYS", "customer_summary", "rfm_summary", "split_statistics", "summary_arrays",
+__all__ = ["TIME_UNIT_DAYS", "bitmap_summary", "customer_summary", "rfm_summary", "split_statistics", "summary_arrays",
            "sufficient_statistics", "transaction_statistics"]
 
 TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
@@ -193,14 +194,15 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     return _transaction_rows(per_customer, cal_end, unit, columns)
 
 
-def _bitmap_windows(orders: ibis.Table, calibration_end: datetime.date) -> int:
+def _bitmap_windows(orders: ibis.Table, origin: datetime.date) -> int:
     """Windows of BITMAP_WINDOW_DAYS from the first order (of any status: DuckDB answers from its
-    statistics, without a scan) to ``calibration_end``: the bitmaps a customer may need."""
+    statistics, without a scan) to ``origin``, the day the ages count back from (calibration_end,
+    or after it): the bitmaps a customer may need."""
     first = orders.ordered_at.min().execute()
     if first is None or pd.isna(first):
         return 1
     # A day's margin: the engine's calendar day of the first order may be the day before Python's.
-    span = (calibration_end - pd.Timestamp(first).date()).days + 1
+    span = (origin - pd.Timestamp(first).date()).days + 1
     return max(span // BITMAP_WINDOW_DAYS + 1, 1)
 
 
@@ -232,12 +234,105 @@ def summary_arrays(summary: ibis.Table) -> dict[str, np.ndarray]:
     return arrays
 
 
+def bitmap_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: str = "day",
+                   split: datetime.date | None = None) -> ibis.Table | None:
+    """:func:`rfm_summary` without ``observation_end`` (the same columns and values, bit for bit), computed
+    the fastest way DuckDB allows; None on other backends and for histories longer than
+    ``BITMAPS_PER_ROW`` bitmap windows, which take the general route.
+
+    The general route groups the orders by (customer, day) first (14.28M groups of 14.29M orders at 1M
+    customers), then by customer. Here one hash aggregation per customer does it all: the transaction
+    days are counted from day bitmaps (as in :func:`transaction_statistics`), with the windows laid
+    out so that ``split`` ends one (the days up to ``split`` are the windows past it, the same
+    aggregates); revenue is summed per order (exact decimals: the same sums as per day then per
+    customer). The first day's revenue is the revenue of the customer's earliest order (``arg_min``)
+    when no two of their orders fall on one day (orders = transaction days), which is exact; for the
+    few customers with such a pair (10.7k of 1M) the orders are joined back on (customer, first day)
+    and summed.
+    """
+    if time_unit not in TIME_UNIT_DAYS:
+        raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
+    if split is not None and split > calibration_end:
+        raise ValueError("split must not be after calibration_end, and comes without observation_end")
+    if ibis.get_backend(orders).name != "duckdb":
+        return None
+    unit = TIME_UNIT_DAYS[time_unit]
+    cal_end = ibis.literal(calibration_end)
+    # Ages count back from an origin at or after calibration_end, chosen so that a window starts at split.
+    after_split = 0 if split is None else (calibration_end - split).days
+    shift = -after_split % BITMAP_WINDOW_DAYS
+    origin = calibration_end + datetime.timedelta(days=shift)
+    windows = _bitmap_windows(orders, origin)
+    if windows > BITMAPS_PER_ROW:
+        return None
+    split_windows = min((after_split + shift) // BITMAP_WINDOW_DAYS, windows)  # the windows after split
+    completed = orders.filter(orders.status == "completed")
+    dated = completed.select(customer_id=completed.customer_id, day=completed.ordered_at.date(),
+                             revenue=completed.revenue.cast(EXACT))
+    dated = dated.filter(dated.day <= cal_end)
+    age = ibis.literal(origin).delta(dated.day, unit="day")
+    dated = dated.mutate(window=day_window(age), day_bit=day_bit(age))
+    split_aggregates = {}
+    if split is not None:
+        days_after = (day_count(dated.day_bit, dated.window, split_windows) if split_windows
+                      else ibis.literal(0, "int64"))
+        split_aggregates = {"n_days_after_split": days_after,
+                            "last_day_split": dated.day.max(where=dated.day <= ibis.literal(split))}
+    per_customer = dated.group_by("customer_id").aggregate(
+        n_orders=dated.count(),
+        n_days=day_count(dated.day_bit, dated.window, windows),
+        first_day=dated.day.min(),
+        last_day=dated.day.max(),
+        total_revenue=dated.revenue.sum(),
+        earliest_revenue=dated.revenue.argmin(dated.day),
+        **split_aggregates,
+    )
+    # Customers with two orders on one day: their first day's revenue summed from the orders, read
+    # again (not from ``dated``, which the engine would then keep, every order of it, for this join).
+    shared = per_customer.filter(per_customer.n_orders > per_customer.n_days).select("customer_id", "first_day")
+    first_orders = orders.join(shared, [orders.customer_id == shared.customer_id,
+                                        orders.ordered_at.date() == shared.first_day])
+    first_orders = first_orders.filter(first_orders.status == "completed")
+    first_sums = first_orders.group_by("customer_id").aggregate(
+        shared_first_revenue=first_orders.revenue.cast(EXACT).sum())
+    joined = per_customer.left_join(first_sums, per_customer.customer_id == first_sums.customer_id)
+    first_day_revenue = joined.shared_first_revenue.fill_null(joined.earliest_revenue)
+    frequency = (joined.n_days - 1).cast("int64")
+    split_columns = {}
+    if split is not None:
+        split_end = ibis.literal(split)
+        n_days_split = joined.n_days - joined.n_days_after_split
+        split_columns = {
+            "n_days_split": n_days_split.cast("int64"),
+            "frequency_split": (n_days_split - 1).cast("int64"),
+            "recency_split": joined.last_day_split.delta(joined.first_day, unit="day").cast("float64") / unit,
+            "T_split": split_end.delta(joined.first_day, unit="day").cast("float64") / unit,
+            "bought_after_split": (joined.last_day > split_end).cast("int64"),
+        }
+    return joined.select(
+        customer_id=per_customer.customer_id,
+        frequency=frequency,
+        recency=joined.last_day.delta(joined.first_day, unit="day").cast("float64") / unit,
+        T=cal_end.delta(joined.first_day, unit="day").cast("float64") / unit,
+        monetary_value=ibis.ifelse(frequency > 0,
+                                   (joined.total_revenue - first_day_revenue).cast("float64")
+                                   / frequency.cast("float64"),
+                                   0.0),
+        **split_columns,
+    )
+
+
 def customer_summary(ds: Dataset, calibration_end: datetime.date, time_unit: str,
                      split: datetime.date | None = None) -> pd.DataFrame:
     """Frequency, recency, T and mean repeat spend per customer (the summary above, computed), by
-    customer_id; with ``split`` also the summary's ``*_split`` columns (:func:`split_statistics`)."""
-    summary = rfm_summary(ds.table("orders"), calibration_end, time_unit, split=split).to_pandas()
-    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    customer_id; with ``split`` also the summary's ``*_split`` columns (:func:`split_statistics`).
+    On DuckDB by :func:`bitmap_summary`, elsewhere by :func:`rfm_summary`."""
+    orders = ds.table("orders")
+    summary = bitmap_summary(orders, calibration_end, time_unit, split)
+    if summary is None:
+        summary = rfm_summary(orders, calibration_end, time_unit, split=split)
+    frame = summary.to_pandas()
+    return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
 
 SPLIT_COLUMNS = ("frequency_split", "recency_split", "T_split", "bought_after_split")
