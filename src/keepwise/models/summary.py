@@ -83,29 +83,7 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
         first_day_revenue=calibration.revenue.argmin(calibration.day),
         **split_aggregates,
     )
-    frequency = (per_customer.n_days - 1).cast("int64")
-    split_columns = {}
-    if split is not None:
-        # The same formulas as transaction_statistics', so that the choice of model sees the same numbers.
-        split_end = ibis.literal(split)
-        split_columns = {
-            "n_days_split": per_customer.n_days_split.cast("int64"),
-            "frequency_split": (per_customer.n_days_split - 1).cast("int64"),
-            "recency_split": per_customer.last_day_split.delta(per_customer.first_day, unit="day").cast("float64") / unit,
-            "T_split": split_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
-            "bought_after_split": (per_customer.last_day > split_end).cast("int64"),
-        }
-    summary = per_customer.select(
-        customer_id=per_customer.customer_id,
-        frequency=frequency,
-        recency=per_customer.last_day.delta(per_customer.first_day, unit="day").cast("float64") / unit,
-        T=cal_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
-        monetary_value=ibis.ifelse(frequency > 0,
-                                   (per_customer.total_revenue - per_customer.first_day_revenue).cast("float64")
-                                   / frequency.cast("float64"),
-                                   0.0),
-        **split_columns,
-    )
+    summary = _summary_columns(per_customer, calibration_end, unit, split)
     if observation_end is None:
         return summary
 
@@ -123,6 +101,36 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
         monetary_value=summary.monetary_value,
         frequency_holdout=joined.frequency_holdout.fill_null(0),
         monetary_value_holdout=joined.monetary_value_holdout.fill_null(0.0),
+    )
+
+
+def _summary_columns(per_customer: ibis.Table, calibration_end: datetime.date, unit: float,
+                     split: datetime.date | None) -> ibis.Table:
+    """The summary's columns from one row per customer of ``n_days, first_day, last_day, total_revenue,
+    first_day_revenue`` (and with ``split``: ``n_days_split, last_day_split``), however they were counted."""
+    cal_end = ibis.literal(calibration_end)
+    frequency = (per_customer.n_days - 1).cast("int64")
+    split_columns = {}
+    if split is not None:
+        # The same formulas as transaction_statistics', so that the choice of model sees the same numbers.
+        split_end = ibis.literal(split)
+        split_columns = {
+            "n_days_split": per_customer.n_days_split.cast("int64"),
+            "frequency_split": (per_customer.n_days_split - 1).cast("int64"),
+            "recency_split": per_customer.last_day_split.delta(per_customer.first_day, unit="day").cast("float64") / unit,
+            "T_split": split_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
+            "bought_after_split": (per_customer.last_day > split_end).cast("int64"),
+        }
+    return per_customer.select(
+        customer_id=per_customer.customer_id,
+        frequency=frequency,
+        recency=per_customer.last_day.delta(per_customer.first_day, unit="day").cast("float64") / unit,
+        T=cal_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
+        monetary_value=ibis.ifelse(frequency > 0,
+                                   (per_customer.total_revenue - per_customer.first_day_revenue).cast("float64")
+                                   / frequency.cast("float64"),
+                                   0.0),
+        **split_columns,
     )
 
 
@@ -296,30 +304,13 @@ def bitmap_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit
     first_sums = first_orders.group_by("customer_id").aggregate(
         shared_first_revenue=first_orders.revenue.cast(EXACT).sum())
     joined = per_customer.left_join(first_sums, per_customer.customer_id == first_sums.customer_id)
-    first_day_revenue = joined.shared_first_revenue.fill_null(joined.earliest_revenue)
-    frequency = (joined.n_days - 1).cast("int64")
-    split_columns = {}
-    if split is not None:
-        split_end = ibis.literal(split)
-        n_days_split = joined.n_days - joined.n_days_after_split
-        split_columns = {
-            "n_days_split": n_days_split.cast("int64"),
-            "frequency_split": (n_days_split - 1).cast("int64"),
-            "recency_split": joined.last_day_split.delta(joined.first_day, unit="day").cast("float64") / unit,
-            "T_split": split_end.delta(joined.first_day, unit="day").cast("float64") / unit,
-            "bought_after_split": (joined.last_day > split_end).cast("int64"),
-        }
-    return joined.select(
-        customer_id=per_customer.customer_id,
-        frequency=frequency,
-        recency=joined.last_day.delta(joined.first_day, unit="day").cast("float64") / unit,
-        T=cal_end.delta(joined.first_day, unit="day").cast("float64") / unit,
-        monetary_value=ibis.ifelse(frequency > 0,
-                                   (joined.total_revenue - first_day_revenue).cast("float64")
-                                   / frequency.cast("float64"),
-                                   0.0),
-        **split_columns,
-    )
+    split_columns = {} if split is None else {
+        "n_days_split": joined.n_days - joined.n_days_after_split, "last_day_split": joined.last_day_split}
+    per_customer = joined.select(
+        customer_id=per_customer.customer_id, n_days=joined.n_days, first_day=joined.first_day,
+        last_day=joined.last_day, total_revenue=joined.total_revenue,
+        first_day_revenue=joined.shared_first_revenue.fill_null(joined.earliest_revenue), **split_columns)
+    return _summary_columns(per_customer, calibration_end, unit, split)
 
 
 def customer_summary(ds: Dataset, calibration_end: datetime.date, time_unit: str,
