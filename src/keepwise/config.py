@@ -67,6 +67,7 @@ class ValidationSettings(_Section):
 
     max_problems: int
     partitioned_reference_probe: bool
+    block_allocator_memory: str
 
 
 class CostsSettings(_Section):

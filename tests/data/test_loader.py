@@ -490,3 +490,14 @@ def test_dangling_references_are_the_same_with_the_probe_partitioned_or_not(tmp_
     _, log, _ = validate_source(write_parquet_folder(tmp_path / "d", tables), settings=settings)
     assert [(p.file, p.row, p.column, p.value) for p in log.errors] == [("orders.parquet", 4, "customer_id", "C99")]
     assert "unknown customer_id" in log.errors[0].message
+
+
+@pytest.mark.parametrize(("memory", "kept"), [("2GB", "1.8 GiB"), ("", "0 bytes")])
+def test_validation_block_memory_reaches_its_engine_and_finds_the_same(tmp_path, memory, kept):
+    tables = valid_tables()
+    tables["orders"].append(dict(tables["orders"][0], order_id="O9", customer_id="C99"))
+    settings = load_settings(overrides={"validation": {"block_allocator_memory": memory}})
+    counts, log, _ = validate_source(write_parquet_folder(tmp_path / "d", tables), settings=settings)
+    con = counts["orders"].con
+    assert con.execute("SELECT current_setting('block_allocator_memory')").fetchone()[0] == kept
+    assert [(p.file, p.row, p.column, p.value) for p in log.errors] == [("orders.parquet", 4, "customer_id", "C99")]

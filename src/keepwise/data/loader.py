@@ -199,9 +199,14 @@ def validate_source(
     source: str | Path, as_of: date | None = None, settings: Settings | None = None
 ) -> tuple[dict[str, TableCount], ProblemLog, set[str]]:
     """Check every table of ``source`` (in a scratch DuckDB); returns the validated tables (rows, and their
-    columns on request, from the scratch engine, which lives as long as they do), problems, tables present."""
+    columns on request, from the scratch engine, which lives as long as they do), problems, tables present.
+    The scratch engine keeps ``[validation] block_allocator_memory`` of memory for its data blocks between
+    its queries."""
     settings = settings or load_settings()
-    return check_source(duckdb.connect(), source, as_of, settings)
+    con = duckdb.connect()
+    if settings.validation.block_allocator_memory:
+        execute(con, f"SET block_allocator_memory = {literal(settings.validation.block_allocator_memory)}")
+    return check_source(con, source, as_of, settings)
 
 
 def _use_huge_pages(enabled: bool) -> None:
