@@ -399,6 +399,7 @@ class EngineSettings(_Section):
     spark_shuffle_partitions: int
     spark_staging_dir: str
     score_batch_rows: int
+    overlap_models: bool
     duckdb_allocator_background_threads: bool
     numpy_huge_pages: bool
 

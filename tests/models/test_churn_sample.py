@@ -128,3 +128,84 @@ def test_within_the_cap_the_fit_is_the_one_on_all_customers(folder):
     on_all = ChurnModel(ds.settings).fit(ds, AS_OF, frames=FeatureFrames(ds, ds.settings))
     assert by_default.holdout_rows_ == on_all.holdout_rows_ > CAP
     pd.testing.assert_frame_equal(by_default.predict_proba(ds, AS_OF), on_all.predict_proba(ds, AS_OF))
+
+
+def _overlap_settings(cap: int, overlap: bool):
+    return load_settings(overrides={"churn_model": {"n_training_cutoffs": 2, "max_customers_per_fit": cap},
+                                    "clv": {"transaction_model": "auto", "churn_source": "auto"},
+                                    "engine": {"overlap_models": overlap}})
+
+
+def _assert_same_predictions(first, second):
+    pd.testing.assert_frame_equal(first.table, second.table, check_exact=True)
+    assert (first.churn_source, first.churn_source_reason) == (second.churn_source, second.churn_source_reason)
+    assert (first.transaction_model_name, first.transaction_model_reason) == (
+        second.transaction_model_name, second.transaction_model_reason)
+    assert first.notes == second.notes and first.plain_notes == second.plain_notes
+    if first.backtest is None:
+        assert second.backtest is None
+    else:
+        pd.testing.assert_frame_equal(first.backtest, second.backtest, check_exact=True)
+
+
+@pytest.mark.parametrize("cap", [CAP, N_CUSTOMERS])  # trained on a sample; on the whole business
+def test_overlapped_models_predict_as_one_after_the_other(folder, cap):
+    """[engine] overlap_models fits the purchase model in a thread while the engine prefetches the
+    classifier's feature frames: the same predictions, backtest and notes, to the last bit."""
+    sequential = predict_customers(load(folder, AS_OF, _overlap_settings(cap, False)), AS_OF)
+    overlapped = predict_customers(load(folder, AS_OF, _overlap_settings(cap, True)), AS_OF)
+    assert overlapped.transaction_model_name is not None and overlapped.backtest is not None
+    _assert_same_predictions(overlapped, sequential)
+
+
+def test_overlapped_purchase_model_errors_surface_as_one_after_the_other(folder, monkeypatch):
+    """A purchase model that cannot be fitted is a note and the classifier alone is used, as without the
+    overlap; any other error of the worker thread is raised by predict_customers itself."""
+    import keepwise.models.predict as predict
+    from keepwise.models.base import ConvergenceError
+
+    def cannot_fit(name):
+        raise ConvergenceError(f"{name}: no dropout visible")
+
+    monkeypatch.setattr(predict, "transaction_fitter", cannot_fit)
+    results = [predict_customers(load(folder, AS_OF, _overlap_settings(CAP, overlap)), AS_OF)
+               for overlap in (False, True)]
+    assert results[1].churn_source == "classifier"
+    assert any("cannot be fitted on this data" in note for note in results[1].notes)
+    _assert_same_predictions(results[1], results[0])
+
+    def broken(name):
+        raise RuntimeError("not a data problem")
+
+    monkeypatch.setattr(predict, "transaction_fitter", broken)
+    with pytest.raises(RuntimeError, match="not a data problem"):
+        predict_customers(load(folder, AS_OF, _overlap_settings(CAP, True)), AS_OF)
+
+
+def test_feature_cutoffs_are_every_cutoff_the_backtest_and_final_fit_read(capped, monkeypatch):
+    """The cutoffs predict_customers prefetches are exactly those the backtest and the final fit ask for."""
+    from keepwise.models.churn_backtest import feature_cutoffs
+
+    settings = capped.settings
+    period = settings.churn_model.period_days
+    expected = [date.fromordinal(AS_OF.toordinal() - m * period) for m in range(1, 6)]  # 2 backtest + 2 + 1
+    assert feature_cutoffs(AS_OF, settings, n_cutoffs=2) == expected
+    asked: set[date] = set()
+    at = FeatureFrames.at
+    monkeypatch.setattr(FeatureFrames, "at", lambda self, cutoff: asked.add(cutoff) or at(self, cutoff))
+    frames = FeatureFrames(training_sample(capped), settings)
+    backtest(capped, AS_OF, n_cutoffs=2, settings=settings, frames=frames)
+    ChurnModel(settings).fit(capped, AS_OF, frames=frames)
+    assert asked == set(expected)
+
+
+def test_prefetch_computes_what_labelled_reads(capped):
+    settings = capped.settings
+    period = settings.churn_model.period_days
+    early = date(2000, 1, 1)  # before anyone bought: no labels, so no features either
+    frames = FeatureFrames(training_sample(capped), settings)
+    frames.prefetch([AS_OF.replace(day=1), early], period)
+    assert set(frames._frames) == {AS_OF.replace(day=1)}
+    fresh = FeatureFrames(training_sample(capped), settings)
+    pd.testing.assert_frame_equal(frames.labelled(AS_OF.replace(day=1), period)[0],
+                                  fresh.labelled(AS_OF.replace(day=1), period)[0], check_exact=True)

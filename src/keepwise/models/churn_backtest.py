@@ -22,7 +22,7 @@ from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 from keepwise.models.transaction_choice import resolved_transaction_model, with_transaction_model
 
-__all__ = ["backtest", "choose_churn_source", "churn_sources", "transaction_churn_risk"]
+__all__ = ["backtest", "choose_churn_source", "churn_sources", "feature_cutoffs", "transaction_churn_risk"]
 
 
 
@@ -70,10 +70,38 @@ def _scores(labels: np.ndarray, risk: np.ndarray) -> dict[str, float]:
     }
 
 
+def _previous_cutoff(cutoff: date, period_days: int) -> date:
+    """The cutoff one period before ``cutoff``: the recency baseline learns there."""
+    return cutoff - timedelta(days=period_days)
+
+
+def _cutoffs(as_of: date, n_cutoffs: int, period_days: int) -> list[date]:
+    """The backtest's cutoffs ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs``, latest first."""
+    return [as_of - timedelta(days=j * period_days) for j in range(1, n_cutoffs + 1)]
+
+
+def feature_cutoffs(as_of: date, settings: Settings, n_cutoffs: int | None = None) -> list[date]:
+    """Every cutoff whose features ``backtest(ds, as_of, n_cutoffs, settings)`` and a following
+    ``ChurnModel(settings).fit(ds, as_of)`` may ask their frames for (latest first), so that a caller can
+    compute them ahead (``FeatureFrames.prefetch``): each backtest cutoff, the one before it (recency
+    baseline) and the cutoffs of the classifier's fits at every backtest cutoff and at ``as_of``."""
+    n_cutoffs = settings.clv.backtest_cutoffs if n_cutoffs is None else n_cutoffs
+    period_days = settings.churn_model.period_days
+    model = ChurnModel(settings)
+    wanted: set[date] = set()
+    backtested = _cutoffs(as_of, n_cutoffs, period_days)
+    for cutoff in backtested:
+        wanted.update((cutoff, _previous_cutoff(cutoff, period_days)))
+    for cutoff in [*backtested, as_of]:
+        holdout, training = model.cutoffs(cutoff)
+        wanted.update((holdout, *training))
+    return sorted(wanted, reverse=True)
+
+
 def _recency_baseline(frames: FeatureFrames, cutoff: date, period_days: int) -> np.ndarray | None:
     """Churn risk from days since the last order alone: the churn share by recency observed one
     period earlier (an increasing isotonic fit on that cutoff, whose labels end at ``cutoff``)."""
-    earlier = cutoff - timedelta(days=period_days)
+    earlier = _previous_cutoff(cutoff, period_days)
     past, past_labels = frames.labelled(earlier, period_days, ["days_since_last_order"])
     now, _ = frames.labelled(cutoff, period_days, ["days_since_last_order"])
     if len(past) == 0:
@@ -114,8 +142,7 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     frames = frames or FeatureFrames(training_sample(ds, settings), settings)
     data = frames.ds  # ds, or the sample of its customers the classifier is trained on
     rows = []
-    for j in range(1, n_cutoffs + 1):
-        cutoff = as_of - timedelta(days=j * period_days)
+    for cutoff in _cutoffs(as_of, n_cutoffs, period_days):
         frame, labels = frames.labelled(cutoff, period_days, ["customer_id"])
         if len(labels) == 0:
             rows.extend({"cutoff": cutoff, "source": source, "n_customers": 0, "churn_rate": np.nan,

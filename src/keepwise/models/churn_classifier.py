@@ -350,6 +350,12 @@ class ChurnModel:
         }
 
     # -- fitting --------------------------------------------------------------------------------
+    def cutoffs(self, as_of: date) -> tuple[date, list[date]]:
+        """The cutoffs ``fit(ds, as_of)`` reads: the holdout ``as_of - P`` and the training cutoffs
+        ``as_of - k P`` for ``k = 2 .. K + 1`` (``P = period_days``, ``K = n_training_cutoffs``)."""
+        period = timedelta(days=self.config.period_days)
+        return as_of - period, [as_of - k * period for k in range(2, self.config.n_training_cutoffs + 2)]
+
     def fit(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> ChurnModel:
         """Train on the cutoffs before ``as_of`` (see the module docstring); raises ``ValueError`` when
         the data are too few or hold one class only.
@@ -365,9 +371,7 @@ class ChurnModel:
         # and engine tables alive as long as the model (through the assessment).
         if frames.ds is ds and not ds.subset_tables:
             self._frames = frames
-        period = timedelta(days=config.period_days)
-        holdout_cutoff = as_of - period
-        training_cutoffs = [as_of - k * period for k in range(2, config.n_training_cutoffs + 2)]
+        holdout_cutoff, training_cutoffs = self.cutoffs(as_of)
         # Labels are cheap and features are not: refuse before computing any features.
         y_train = np.concatenate([frames.labels(c, config.period_days)["churned"].to_numpy()
                                   for c in training_cutoffs])

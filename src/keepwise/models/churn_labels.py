@@ -103,6 +103,15 @@ class FeatureFrames:
             self._frames[cutoff] = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
         return self._frames[cutoff]
 
+    def prefetch(self, cutoffs: list[date], period_days: int) -> None:
+        """Compute ahead the labels and features that ``labelled(cutoff, period_days)`` will read for each
+        of ``cutoffs``: the features only at cutoffs with labelled customers (as ``labelled`` does). The
+        same frames as computed on demand, kept; it only moves the engine work earlier (e.g. while another
+        thread fits the purchase model, ``predict_customers``)."""
+        for cutoff in cutoffs:
+            if not self.labels(cutoff, period_days).empty:
+                self.at(cutoff)
+
     def _buyers(self, after: date | None, until: date) -> np.ndarray:
         """Codes of customers with a completed order after the end of day ``after`` up to the end of ``until``."""
         self._read_purchases()

@@ -20,6 +20,7 @@ reported in ``notes`` and the next source is used, never a silent NaN.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,7 +35,12 @@ from keepwise.models.clv import customer_lifetime_value
 from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.gamma_gamma import GammaGammaFitter
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary, split_statistics
-from keepwise.models.transaction_choice import choice_split, choose_transaction_model, with_transaction_model
+from keepwise.models.transaction_choice import (
+    TransactionChoice,
+    choice_split,
+    choose_transaction_model,
+    with_transaction_model,
+)
 
 
 @dataclass
@@ -123,14 +129,31 @@ def _training_frames(ds: Dataset, frames, settings):
     return frames if sample is ds else FeatureFrames(sample, settings)
 
 
-def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings):
+def _prefetched_training_frames(ds: Dataset, as_of: date, frames):
+    """``_training_frames`` with the features of every cutoff the churn backtest and the classifier's final
+    fit will read already computed (``feature_cutoffs``, ``FeatureFrames.prefetch``); None when any of it
+    fails: the steps that need it then run as without it and meet the error where they always do."""
+    from keepwise.models.churn_backtest import feature_cutoffs
+
+    settings = ds.settings  # the features depend on [costs] and [features] only, not on the purchase model
+    try:
+        training = _training_frames(ds, frames, settings)
+        training.prefetch(feature_cutoffs(as_of, settings), settings.churn_model.period_days)
+    except Exception:  # noqa: BLE001 - reported by the step that needs it, as without the prefetch
+        return None
+    return training
+
+
+def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings,
+                        training=None):
     """Pick the churn source by backtest on this business's own past, then predict with it. ``settings``
-    name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto)."""
+    name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto);
+    ``training``: the training frames when already made (``_prefetched_training_frames``)."""
     from keepwise.models.churn_backtest import backtest, choose_churn_source
     from keepwise.models.churn_classifier import ChurnModel
 
     name = settings.clv.transaction_model
-    training = _training_frames(ds, frames, settings)
+    training = training or _training_frames(ds, frames, settings)
     try:
         scores = backtest(training.ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings,
                           frames=training)
@@ -153,12 +176,12 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     return classifier.fillna(transaction_risk), source, reason, scores, (model, frames)
 
 
-def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames):
+def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames, training=None):
     """Churn risk from the classifier alone, for data the purchase model cannot describe."""
     from keepwise.models.churn_classifier import ChurnModel
 
     try:
-        training = _training_frames(ds, frames, ds.settings)
+        training = training or _training_frames(ds, frames, ds.settings)
         model = ChurnModel(ds.settings).fit(training.ds, as_of, frames=training)
         risk = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
@@ -167,25 +190,27 @@ def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: l
     return _aligned(risk, customer_ids), model
 
 
-def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> CustomerPredictions:
-    """P(alive), churn risk and CLV for every customer with a completed order up to ``as_of``.
+@dataclass
+class _PurchaseModel:
+    """The purchase-model part of the predictions (``_purchase_model``)."""
 
-    The table holds only what could be predicted: without a purchase model (it cannot be fitted on
-    this data) there is no p_alive or clv column, and the assessment's rhythm rule fills them in.
-    """
+    choice: TransactionChoice
+    transaction: BaseFitter | None
+    spend_model: GammaGammaFitter | None
+    columns: dict[str, np.ndarray]  # p_alive, churn_risk_transaction, expected_purchases, clv (with a model)
+    notes: list[str]
+
+
+def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date | None,
+                    features: pd.DataFrame | None) -> _PurchaseModel:
+    """Choose and fit the purchase model on ``summary``, then P(alive), its churn risk, expected purchases
+    and CLV (Gamma-Gamma): NumPy/SciPy on arrays already read, no engine work, so it may run in another
+    thread while the engine works (``[engine] overlap_models``). Models that cannot be fitted are notes."""
     config = ds.settings.clv
-    time_unit = config.time_unit
-    unit_days = TIME_UNIT_DAYS[time_unit]
-    # One read of the orders gives the summary and, when the model is chosen, the choice's statistics.
-    split = choice_split(as_of, ds.settings)
-    summary = customer_summary(ds, as_of, time_unit, split=split)
+    unit_days = TIME_UNIT_DAYS[config.time_unit]
     notes: list[str] = []
-    if summary.empty:
-        raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
     x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
-    table = pd.DataFrame({"customer_id": summary["customer_id"]})
     choice = choose_transaction_model(ds, as_of, statistics=None if split is None else split_statistics(summary))
-    plain: list[str] = []
     for name, error in choice.failures.items():
         notes.append(f"{name} cannot be fitted on the orders before the held-out days ({error})")
     transaction = None
@@ -196,6 +221,49 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
             notes.append(f"{choice.name} cannot be fitted on this data ({error})")
     else:
         notes.append(choice.reason)
+    if transaction is None:
+        return _PurchaseModel(choice, None, None, {}, notes)
+    columns = {
+        "p_alive": np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0),
+        "churn_risk_transaction": churn_risk(transaction, ds.settings.churn_model.period_days, unit_days,
+                                             x, t_x, t_cal),
+        "expected_purchases": transaction.conditional_expected_number_of_purchases_up_to_time(
+            config.horizon_days / unit_days, x, t_x, t_cal),
+    }
+    columns["clv"], spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features), notes)
+    return _PurchaseModel(choice, transaction, spend_model, columns, notes)
+
+
+def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> CustomerPredictions:
+    """P(alive), churn risk and CLV for every customer with a completed order up to ``as_of``.
+
+    The table holds only what could be predicted: without a purchase model (it cannot be fitted on
+    this data) there is no p_alive or clv column, and the assessment's rhythm rule fills them in.
+
+    With ``[clv] churn_source = "auto"`` and ``[engine] overlap_models`` the purchase model (``_purchase_model``,
+    no engine work) is fitted in a worker thread while this thread has the engine build the classifier's
+    training sample and its feature frames (``_prefetched_training_frames``): only one thread uses the engine
+    (a DuckDB connection is not thread-safe). Both parts compute exactly what they compute one after the
+    other, so the predictions are the same; an error of the purchase part is raised here, after the join.
+    """
+    config = ds.settings.clv
+    # One read of the orders gives the summary and, when the model is chosen, the choice's statistics.
+    split = choice_split(as_of, ds.settings)
+    summary = customer_summary(ds, as_of, config.time_unit, split=split)
+    if summary.empty:
+        raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
+    table = pd.DataFrame({"customer_id": summary["customer_id"]})
+    frames = training = None
+    if config.churn_source == "auto" and ds.settings.engine.overlap_models:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwise-purchase-model") as pool:
+            future = pool.submit(_purchase_model, ds, as_of, summary, split, features)
+            frames = _feature_frames(ds, as_of, features)
+            training = _prefetched_training_frames(ds, as_of, frames)
+            purchase = future.result()  # the worker's exception, if any, is raised here
+    else:
+        purchase = _purchase_model(ds, as_of, summary, split, features)
+    choice, transaction, notes = purchase.choice, purchase.transaction, purchase.notes
+    plain: list[str] = []
 
     def finish(result: CustomerPredictions) -> CustomerPredictions:
         result.transaction_model_name = choice.name if transaction is not None else None
@@ -203,13 +271,12 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
         result.plain_notes = plain
         return result
 
-    spend_model = None
     if transaction is None:
         plain.append("plain.no_purchase_model")
         if config.churn_source != "auto":
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
-        frames = _feature_frames(ds, as_of, features)
-        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames)
+        frames = frames or _feature_frames(ds, as_of, features)
+        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames, training)
         if risk is None:
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
@@ -219,26 +286,20 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
         ))
 
     settings = with_transaction_model(ds.settings, choice.name)
-    table["p_alive"] = np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0)
-    table["churn_risk_transaction"] = churn_risk(transaction, ds.settings.churn_model.period_days, unit_days,
-                                                 x, t_x, t_cal)
-    table["expected_purchases"] = transaction.conditional_expected_number_of_purchases_up_to_time(
-        config.horizon_days / unit_days, x, t_x, t_cal
-    )
-    clv, spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features), notes)
-    table["clv"] = clv
+    for column, values in purchase.columns.items():
+        table[column] = values
     transaction_risk = pd.Series(table["churn_risk_transaction"].to_numpy(), index=table["customer_id"])
     backtest_scores = None
     if config.churn_source == "auto":
-        frames = _feature_frames(ds, as_of, features)
+        frames = frames or _feature_frames(ds, as_of, features)
         risk, source, reason, backtest_scores, fitted = _churn_from_history(
-            ds, as_of, transaction_risk, notes, frames, settings
+            ds, as_of, transaction_risk, notes, frames, settings, training
         )
     else:
         name = choice.name
         risk, source, reason, fitted = transaction_risk, name, f"{name}: set by [clv] churn_source", None
     table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
-    result = CustomerPredictions(table, source, reason, transaction, spend_model, backtest_scores, notes)
+    result = CustomerPredictions(table, source, reason, transaction, purchase.spend_model, backtest_scores, notes)
     if fitted:
         result.churn_model, result.churn_frames = fitted
     return finish(result)
