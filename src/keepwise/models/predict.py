@@ -131,15 +131,16 @@ def _training_frames(ds: Dataset, frames, settings):
 
 def _prefetched_training_frames(ds: Dataset, as_of: date, frames):
     """``_training_frames`` with the features of every cutoff the churn backtest and the classifier's final
-    fit will read already computed (``feature_cutoffs``, ``FeatureFrames.prefetch``); None when any of it
-    fails: the steps that need it then run as without it and meet the error where they always do."""
+    fit will read already computed (``feature_cutoffs``, ``FeatureFrames.prefetch``); None when that raises
+    ValueError: the steps that need it then run as without it and meet the error where they always do (the
+    backtest turns it into a note); any other error is raised as it would be there."""
     from keepwise.models.churn_backtest import feature_cutoffs
 
     settings = ds.settings  # the features depend on [costs] and [features] only, not on the purchase model
     try:
         training = _training_frames(ds, frames, settings)
         training.prefetch(feature_cutoffs(as_of, settings), settings.churn_model.period_days)
-    except Exception:  # noqa: BLE001 - reported by the step that needs it, as without the prefetch
+    except ValueError:  # e.g. data the features cannot be computed on: the backtest reports it, as without the prefetch
         return None
     return training
 
