@@ -447,10 +447,13 @@ class ChurnModel:
         frame = frame.take(rows[rows >= 0])
         return frame.set_index("customer_id").reindex(wanted).reset_index()
 
-    def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-        """The design matrix of ``frame`` in the model's input columns (reindexed only when they differ)."""
-        matrix = design_matrix(frame, as_of)
+    def _in_model_columns(self, matrix: pd.DataFrame) -> pd.DataFrame:
+        """``matrix`` in the model's input columns (reindexed only when they differ)."""
         return matrix if list(matrix.columns) == self.features_ else matrix.reindex(columns=self.features_)
+
+    def _matrix(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+        """The design matrix of ``frame`` in the model's input columns."""
+        return self._in_model_columns(design_matrix(frame, as_of))
 
     def raw_scores(self, frame: pd.DataFrame, as_of: date) -> np.ndarray:
         """The booster's log-odds for customers of a ``customer_features`` frame (who have bought)."""
@@ -470,9 +473,7 @@ class ChurnModel:
         matrix, _ = self._labelled_inputs(frames, cutoff)
         if matrix is None:
             return np.zeros(0)
-        if list(matrix.columns) != self.features_:
-            matrix = matrix.reindex(columns=self.features_)
-        return self._calibrate(self.booster_.predict(matrix.to_numpy(), raw_score=True))
+        return self._calibrate(self.booster_.predict(self._in_model_columns(matrix).to_numpy(), raw_score=True))
 
     def predict_proba(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> pd.DataFrame:
         """``DataFrame[customer_id, churn_risk]`` for every customer: P(no completed order in the
