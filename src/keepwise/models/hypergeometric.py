@@ -28,6 +28,20 @@ _QUADRATURE_CHUNK = 4096
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(12)
 
 
+def _flat(b, c, z) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, ...]]:
+    """``b, c, z`` broadcast together, as flat float arrays, and their common shape."""
+    b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
+    return (b.ravel(), c.ravel(), z.ravel()), b.shape
+
+
+def _shaped(results: np.ndarray, shape: tuple[int, ...], derivatives: bool):
+    """Rows of ``results`` (value, then the derivatives) in the arguments' ``shape``: the value alone, or
+    the tuple ``(value, d_b, d_c, d_z)``."""
+    if derivatives:
+        return tuple(row.reshape(shape) for row in results)
+    return results[0].reshape(shape)
+
+
 def hyp2f1_unit_a(b, c, z, derivatives: bool = False, one_minus_z=None):
     """₂F₁(1, b; c; z) for 0 ≤ z < 1 and 0 < b < c, optionally with ∂/∂b, ∂/∂c and ∂/∂z.
 
@@ -39,9 +53,7 @@ def hyp2f1_unit_a(b, c, z, derivatives: bool = False, one_minus_z=None):
     which scipy returns a non-finite value go to the series. ``one_minus_z`` (same shape as z) is
     1 − z computed without cancellation; near z = 1 the result depends on it sensitively.
     """
-    b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
-    shape = b.shape
-    b, c, z = b.ravel(), c.ravel(), z.ravel()
+    (b, c, z), shape = _flat(b, c, z)
     if one_minus_z is None:
         eps = 1.0 - z
     else:
@@ -74,9 +86,7 @@ def hyp2f1_unit_a(b, c, z, derivatives: bool = False, one_minus_z=None):
     if np.any(series):
         block = _hyp2f1_unit_a_series(b[series], c[series], z[series], derivatives)
         results[:, series] = np.vstack(block) if derivatives else block
-    if derivatives:
-        return tuple(row.reshape(shape) for row in results)
-    return results[0].reshape(shape)
+    return _shaped(results, shape, derivatives)
 
 
 def _hyp2f1_unit_a_series(b, c, z, derivatives: bool = False):
@@ -98,17 +108,13 @@ def _hyp2f1_unit_a_series(b, c, z, derivatives: bool = False):
 
     Returns ``value`` or ``(value, d_b, d_c, d_z)``.
     """
-    b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
-    shape = b.shape
-    b, c, z = b.ravel(), c.ravel(), z.ravel()
+    (b, c, z), shape = _flat(b, c, z)
     out = np.empty((4 if derivatives else 1, b.shape[0]))
     left = _series_by_table(b, c, z, derivatives, out)
     if np.any(left):
         block = _series_by_loop(b[left], c[left], z[left], derivatives)
         out[:, left] = np.vstack(block) if derivatives else block
-    if derivatives:
-        return tuple(row.reshape(shape) for row in out)
-    return out[0].reshape(shape)
+    return _shaped(out, shape, derivatives)
 
 
 def _series_by_table(b, c, z, derivatives: bool, out: np.ndarray) -> np.ndarray:
@@ -191,9 +197,7 @@ def _series_by_table(b, c, z, derivatives: bool, out: np.ndarray) -> np.ndarray:
 def _series_by_loop(b, c, z, derivatives: bool):
     """The series of :func:`_hyp2f1_unit_a_series` term by term on all elements at once; elements are
     dropped from the loop as they converge, by the tail bound stated there (checked every 8 terms)."""
-    b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, c, z)))
-    shape = b.shape
-    b, c, z = b.ravel(), c.ravel(), z.ravel()
+    (b, c, z), shape = _flat(b, c, z)
     n_el = b.shape[0]
     out = np.empty((4, n_el))
     # State of the elements still summing; finished ones are written to ``out`` and dropped.
@@ -234,9 +238,7 @@ def _series_by_loop(b, c, z, derivatives: bool):
                 index, bb, cc, zz, coeff, value = index[keep], bb[keep], cc[keep], zz[keep], coeff[keep], value[keep]
                 if derivatives:
                     d_b, d_c, d_z, sum_b, sum_c = d_b[keep], d_c[keep], d_z[keep], sum_b[keep], sum_c[keep]
-    if derivatives:
-        return tuple(row.reshape(shape) for row in out)
-    return out[0].reshape(shape)
+    return _shaped(out, shape, derivatives)
 
 
 def _level_crossings(psi, target, start, end, rising: bool):
