@@ -33,6 +33,13 @@ __all__ = ["TIME_UNIT_DAYS", "bitmap_summary", "customer_summary", "rfm_summary"
 TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
 
 
+def _unit_days(time_unit: str) -> float:
+    """Days in one ``time_unit`` ("day" or "week"); ValueError for any other."""
+    if time_unit not in TIME_UNIT_DAYS:
+        raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
+    return TIME_UNIT_DAYS[time_unit]
+
+
 def _daily_transactions(orders: ibis.Table, last_day: datetime.date) -> ibis.Table:
     completed = orders.filter(orders.status == "completed")
     day = completed.ordered_at.date()
@@ -56,11 +63,9 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
     ``orders`` has columns ``order_id`` (string), ``customer_id`` (string), ``ordered_at``
     (timestamp), ``revenue`` (float64), ``status`` (string). See the module docstring for the rules.
     """
-    if time_unit not in TIME_UNIT_DAYS:
-        raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
+    unit = _unit_days(time_unit)
     if observation_end is not None and observation_end < calibration_end:
         raise ValueError("observation_end must not be before calibration_end")
-    unit = TIME_UNIT_DAYS[time_unit]
     cal_end = ibis.literal(calibration_end)
     last_day = observation_end if observation_end is not None else calibration_end
     daily = _daily_transactions(orders, last_day)
@@ -161,8 +166,7 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
     customer after it, at 1M customers over 3 years). Whether a customer bought in the held-out days
     is one more aggregate of the same scan. Other backends take the general route.
     """
-    if time_unit not in TIME_UNIT_DAYS:
-        raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
+    unit = _unit_days(time_unit)
     if observation_end is not None and observation_end < calibration_end:
         raise ValueError("observation_end must not be before calibration_end")
     columns = ("frequency", "recency", "T") + (() if observation_end is None else ("bought_in_holdout",))
@@ -171,7 +175,6 @@ def transaction_statistics(orders: ibis.Table, calibration_end: datetime.date,
         if observation_end is not None:
             summary = summary.mutate(bought_in_holdout=(summary.frequency_holdout > 0).cast("int64"))
         return sufficient_statistics(summary, columns)
-    unit = TIME_UNIT_DAYS[time_unit]
     cal_end = ibis.literal(calibration_end)
     completed = orders.filter(orders.status == "completed")
     dated = completed.select(customer_id=completed.customer_id, day=completed.ordered_at.date())
@@ -258,13 +261,11 @@ def bitmap_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit
     few customers with such a pair (10.7k of 1M) the orders are joined back on (customer, first day)
     and summed.
     """
-    if time_unit not in TIME_UNIT_DAYS:
-        raise ValueError(f"time_unit must be one of {sorted(TIME_UNIT_DAYS)}, got {time_unit!r}")
+    unit = _unit_days(time_unit)
     if split is not None and split > calibration_end:
         raise ValueError("split must not be after calibration_end, and comes without observation_end")
     if ibis.get_backend(orders).name != "duckdb":
         return None
-    unit = TIME_UNIT_DAYS[time_unit]
     cal_end = ibis.literal(calibration_end)
     # Ages count back from an origin at or after calibration_end, chosen so that a window starts at split.
     after_split = 0 if split is None else (calibration_end - split).days
