@@ -400,8 +400,16 @@ class EngineSettings(_Section):
     spark_staging_dir: str
     score_batch_rows: int
     overlap_models: bool
+    classifier_fit_workers: int
     duckdb_allocator_background_threads: bool
     numpy_huge_pages: bool
+
+    @field_validator("classifier_fit_workers")
+    @classmethod
+    def _no_negative_workers(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("classifier_fit_workers must be 0 (each fit in turn) or more")
+        return value
 
 
 class Settings(BaseModel):

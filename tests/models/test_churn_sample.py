@@ -130,10 +130,10 @@ def test_within_the_cap_the_fit_is_the_one_on_all_customers(folder):
     pd.testing.assert_frame_equal(by_default.predict_proba(ds, AS_OF), on_all.predict_proba(ds, AS_OF))
 
 
-def _overlap_settings(cap: int, overlap: bool):
+def _overlap_settings(cap: int, overlap: bool, fit_workers: int = 0):
     return load_settings(overrides={"churn_model": {"n_training_cutoffs": 2, "max_customers_per_fit": cap},
                                     "clv": {"transaction_model": "auto", "churn_source": "auto"},
-                                    "engine": {"overlap_models": overlap}})
+                                    "engine": {"overlap_models": overlap, "classifier_fit_workers": fit_workers}})
 
 
 def _assert_same_predictions(first, second):
@@ -149,11 +149,13 @@ def _assert_same_predictions(first, second):
 
 
 @pytest.mark.parametrize("cap", [CAP, N_CUSTOMERS])  # trained on a sample; on the whole business
-def test_overlapped_models_predict_as_one_after_the_other(folder, cap):
+@pytest.mark.parametrize("overlap, fit_workers", [(True, 0), (True, 2), (False, 2)])
+def test_overlapped_models_predict_as_one_after_the_other(folder, cap, overlap, fit_workers):
     """[engine] overlap_models fits the purchase model in a thread while the engine prefetches the
-    classifier's feature frames: the same predictions, backtest and notes, to the last bit."""
+    classifier's feature frames, and [engine] classifier_fit_workers fits the classifier at every cutoff in
+    worker threads: the same predictions, backtest and notes, to the last bit."""
     sequential = predict_customers(load(folder, AS_OF, _overlap_settings(cap, False)), AS_OF)
-    overlapped = predict_customers(load(folder, AS_OF, _overlap_settings(cap, True)), AS_OF)
+    overlapped = predict_customers(load(folder, AS_OF, _overlap_settings(cap, overlap, fit_workers)), AS_OF)
     assert overlapped.transaction_model_name is not None and overlapped.backtest is not None
     _assert_same_predictions(overlapped, sequential)
 
@@ -168,8 +170,8 @@ def test_overlapped_purchase_model_errors_surface_as_one_after_the_other(folder,
         raise ConvergenceError(f"{name}: no dropout visible")
 
     monkeypatch.setattr(predict, "transaction_fitter", cannot_fit)
-    results = [predict_customers(load(folder, AS_OF, _overlap_settings(CAP, overlap)), AS_OF)
-               for overlap in (False, True)]
+    results = [predict_customers(load(folder, AS_OF, _overlap_settings(CAP, overlap, workers)), AS_OF)
+               for overlap, workers in ((False, 0), (True, 2))]
     assert results[1].churn_source == "classifier"
     assert any("cannot be fitted on this data" in note for note in results[1].notes)
     _assert_same_predictions(results[1], results[0])
@@ -179,7 +181,7 @@ def test_overlapped_purchase_model_errors_surface_as_one_after_the_other(folder,
 
     monkeypatch.setattr(predict, "transaction_fitter", broken)
     with pytest.raises(RuntimeError, match="not a data problem"):
-        predict_customers(load(folder, AS_OF, _overlap_settings(CAP, True)), AS_OF)
+        predict_customers(load(folder, AS_OF, _overlap_settings(CAP, True, 2)), AS_OF)
 
 
 def test_feature_cutoffs_are_every_cutoff_the_backtest_and_final_fit_read(capped, monkeypatch):

@@ -17,12 +17,13 @@ from keepwise.config import Settings, packaged_settings
 from keepwise.data.loader import Dataset
 from keepwise.models.base import ConvergenceError
 from keepwise.models.churn_classifier import ChurnModel
+from keepwise.models.churn_fits import ChurnFits
 from keepwise.models.churn_labels import FeatureFrames, training_sample
 from keepwise.models.fitting import churn_risk, transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 from keepwise.models.transaction_choice import resolved_transaction_model, with_transaction_model
 
-__all__ = ["backtest", "choose_churn_source", "churn_sources", "feature_cutoffs", "transaction_churn_risk"]
+__all__ = ["backtest", "backtest_cutoffs", "choose_churn_source", "churn_sources", "feature_cutoffs", "transaction_churn_risk"]
 
 
 
@@ -75,8 +76,11 @@ def _previous_cutoff(cutoff: date, period_days: int) -> date:
     return cutoff - timedelta(days=period_days)
 
 
-def _cutoffs(as_of: date, n_cutoffs: int, period_days: int) -> list[date]:
-    """The backtest's cutoffs ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs``, latest first."""
+def backtest_cutoffs(as_of: date, settings: Settings, n_cutoffs: int | None = None) -> list[date]:
+    """The cutoffs ``backtest(ds, as_of, n_cutoffs, settings)`` fits the classifier at, latest first:
+    ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs`` (default ``[clv] backtest_cutoffs``)."""
+    n_cutoffs = settings.clv.backtest_cutoffs if n_cutoffs is None else n_cutoffs
+    period_days = settings.churn_model.period_days
     return [as_of - timedelta(days=j * period_days) for j in range(1, n_cutoffs + 1)]
 
 
@@ -85,11 +89,10 @@ def feature_cutoffs(as_of: date, settings: Settings, n_cutoffs: int | None = Non
     ``ChurnModel(settings).fit(ds, as_of)`` may ask their frames for (latest first), so that a caller can
     compute them ahead (``FeatureFrames.prefetch``): each backtest cutoff, the one before it (recency
     baseline) and the cutoffs of the classifier's fits at every backtest cutoff and at ``as_of``."""
-    n_cutoffs = settings.clv.backtest_cutoffs if n_cutoffs is None else n_cutoffs
     period_days = settings.churn_model.period_days
     model = ChurnModel(settings)
     wanted: set[date] = set()
-    backtested = _cutoffs(as_of, n_cutoffs, period_days)
+    backtested = backtest_cutoffs(as_of, settings, n_cutoffs)
     for cutoff in backtested:
         wanted.update((cutoff, _previous_cutoff(cutoff, period_days)))
     for cutoff in [*backtested, as_of]:
@@ -112,7 +115,7 @@ def _recency_baseline(frames: FeatureFrames, cutoff: date, period_days: int) -> 
 
 
 def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: Settings | None = None, *,
-             frames: FeatureFrames | None = None) -> pd.DataFrame:
+             frames: FeatureFrames | None = None, fits: ChurnFits | None = None) -> pd.DataFrame:
     """Replay the churn prediction at ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs`` and score it.
 
     ``n_cutoffs`` defaults to ``[clv] backtest_cutoffs``. At each cutoff every source sees only data up
@@ -130,19 +133,21 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     auc, pr_auc, brier, note``. A source that cannot be fitted at a cutoff has NaN scores and says why
     in ``note``. Every source is fitted and scored on the customers of ``frames``: feature frames of ``ds``
     or of its ``training_sample`` (the default), which receive the new cutoffs, so that a later
-    ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again.
+    ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again. The classifier's fits come
+    from ``fits`` when given (``ChurnFits`` on those frames, which may have started them ahead), else they
+    are made here, one cutoff after the other.
     """
     settings = settings or ds.settings
     # With [clv] transaction_model = "auto" the model chosen at as_of is replayed at every cutoff.
     settings = with_transaction_model(settings, resolved_transaction_model(ds, as_of, settings))
-    n_cutoffs = settings.clv.backtest_cutoffs if n_cutoffs is None else n_cutoffs
     period_days = settings.churn_model.period_days
     transaction = _transaction_name(settings)
     sources = churn_sources(settings)
-    frames = frames or FeatureFrames(training_sample(ds, settings), settings)
+    frames = fits.frames if fits is not None else frames or FeatureFrames(training_sample(ds, settings), settings)
+    fits = fits or ChurnFits(frames, settings)
     data = frames.ds  # ds, or the sample of its customers the classifier is trained on
     rows = []
-    for cutoff in _cutoffs(as_of, n_cutoffs, period_days):
+    for cutoff in backtest_cutoffs(as_of, settings, n_cutoffs):
         frame, labels = frames.labelled(cutoff, period_days, ["customer_id"])
         if len(labels) == 0:
             rows.extend({"cutoff": cutoff, "source": source, "n_customers": 0, "churn_rate": np.nan,
@@ -153,8 +158,7 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
         risks: dict[str, np.ndarray | None] = {}
         notes: dict[str, str] = {}
         try:
-            model = ChurnModel(settings).fit(data, cutoff, frames=frames)
-            risks["classifier"] = model.labelled_risk(frames, cutoff)
+            risks["classifier"] = fits.model(cutoff).labelled_risk(frames, cutoff)
         except ValueError as error:
             risks["classifier"], notes["classifier"] = None, str(error)
         try:

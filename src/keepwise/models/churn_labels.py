@@ -11,6 +11,7 @@ For a cutoff date ``c`` and a period of ``P`` days (``[churn_model] period_days`
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timedelta
 
 import ibis
@@ -63,14 +64,18 @@ class FeatureFrames:
         self.settings = settings
         self._frames: dict[date, pd.DataFrame] = {}
         self._kept: dict[tuple, object] = {}
+        # Classifier fits in worker threads (``models.churn_fits``) share these frames: what is derived from
+        # them is made under this lock, once. Re-entrant: one derived value is made from others.
+        self._kept_lock = threading.RLock()
         self._purchases_read = False
 
     def kept(self, key: tuple, make):
         """``make()``, computed once per ``key`` and kept with these frames: what a caller derives from a
         cutoff's frame (the classifier's design matrix) is asked for again by each fit that uses the cutoff."""
-        if key not in self._kept:
-            self._kept[key] = make()
-        return self._kept[key]
+        with self._kept_lock:
+            if key not in self._kept:
+                self._kept[key] = make()
+            return self._kept[key]
 
     def _read_purchases(self) -> None:
         """Completed orders and sign-up dates, read once, when labels are first asked for (a frames
@@ -92,8 +97,9 @@ class FeatureFrames:
     def remember(self, cutoff: date, frame: pd.DataFrame) -> None:
         """Take a feature frame the caller already computed at ``cutoff`` (e.g. the assessment's), as it
         is: no copy of a large business's features (``labelled`` puts its rows in customer_id order)."""
-        self._frames[cutoff] = frame
-        self._kept.clear()  # nothing derived may outlive the frame it came from
+        with self._kept_lock:
+            self._frames[cutoff] = frame
+            self._kept.clear()  # nothing derived may outlive the frame it came from
 
     def at(self, cutoff: date) -> pd.DataFrame:
         """``customer_features(ds, cutoff)`` for every customer, sorted by customer_id (a remembered frame

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,19 +146,29 @@ def _prefetched_training_frames(ds: Dataset, as_of: date, frames):
     return training
 
 
+def _classifier_fits(training, as_of: date, settings):
+    """The classifier's fits on the ``training`` frames (``ChurnFits``), those a churn source chosen by
+    backtest asks for started at once in ``[engine] classifier_fit_workers`` threads: one per backtest
+    cutoff and one at ``as_of``. The final fit at ``as_of`` is started before the backtest has chosen the
+    classifier: when it chooses the purchase model instead, that fit's CPU time was spent for nothing."""
+    from keepwise.models.churn_backtest import backtest_cutoffs
+    from keepwise.models.churn_fits import ChurnFits
+
+    fits = ChurnFits(training, settings, workers=settings.engine.classifier_fit_workers)
+    return fits.start([*backtest_cutoffs(as_of, settings), as_of])
+
+
 def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings,
-                        training=None):
+                        fits):
     """Pick the churn source by backtest on this business's own past, then predict with it. ``settings``
-    name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto);
-    ``training``: the training frames when already made (``_prefetched_training_frames``)."""
+    name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto); ``fits``:
+    the classifier's fits on its training frames (``_classifier_fits``)."""
     from keepwise.models.churn_backtest import backtest, choose_churn_source
-    from keepwise.models.churn_classifier import ChurnModel
 
     name = settings.clv.transaction_model
-    training = training or _training_frames(ds, frames, settings)
     try:
-        scores = backtest(training.ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings,
-                          frames=training)
+        scores = backtest(fits.frames.ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings,
+                          fits=fits)
         source, reason = choose_churn_source(scores, settings)
     except ValueError as error:
         notes.append(f"churn backtest not possible ({error})")
@@ -165,7 +176,7 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     if source == name:
         return transaction_risk, source, reason, scores, None
     try:
-        model = ChurnModel(settings).fit(training.ds, as_of, frames=training)
+        model = fits.model(as_of)
         classifier = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
@@ -177,13 +188,14 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     return classifier.fillna(transaction_risk), source, reason, scores, (model, frames)
 
 
-def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames, training=None):
-    """Churn risk from the classifier alone, for data the purchase model cannot describe."""
-    from keepwise.models.churn_classifier import ChurnModel
+def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames, fits=None):
+    """Churn risk from the classifier alone, for data the purchase model cannot describe; ``fits``: the
+    classifier's fits when already made (``_classifier_fits``)."""
+    from keepwise.models.churn_fits import ChurnFits
 
     try:
-        training = training or _training_frames(ds, frames, ds.settings)
-        model = ChurnModel(ds.settings).fit(training.ds, as_of, frames=training)
+        fits = fits or ChurnFits(_training_frames(ds, frames, ds.settings), ds.settings)
+        model = fits.model(as_of)
         risk = model.predict_proba(ds, as_of, frames=frames).set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
@@ -244,9 +256,18 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     With ``[clv] churn_source = "auto"`` and ``[engine] overlap_models`` the purchase model (``_purchase_model``,
     no engine work) is fitted in a worker thread while this thread has the engine build the classifier's
     training sample and its feature frames (``_prefetched_training_frames``): only one thread uses the engine
-    (a DuckDB connection is not thread-safe). Both parts compute exactly what they compute one after the
-    other, so the predictions are the same; an error of the purchase part is raised here, after the join.
+    (a DuckDB connection is not thread-safe). The classifier's fits then start in their own threads
+    (``_classifier_fits``) while the purchase model finishes. Every part computes exactly what it computes
+    one after the other, so the predictions are the same; an error of the purchase part is raised here,
+    after the join.
     """
+    with ExitStack() as fits_open:
+        return _predict_customers(ds, as_of, features, fits_open)
+
+
+def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
+                       fits_open: ExitStack) -> CustomerPredictions:
+    """``predict_customers``; the classifier's fits are closed with ``fits_open``."""
     config = ds.settings.clv
     # One read of the orders gives the summary and, when the model is chosen, the choice's statistics.
     split = choice_split(as_of, ds.settings)
@@ -254,12 +275,14 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     if summary.empty:
         raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
     table = pd.DataFrame({"customer_id": summary["customer_id"]})
-    frames = training = None
+    frames = fits = None
     if config.churn_source == "auto" and ds.settings.engine.overlap_models:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwise-purchase-model") as pool:
             future = pool.submit(_purchase_model, ds, as_of, summary, split, features)
             frames = _feature_frames(ds, as_of, features)
             training = _prefetched_training_frames(ds, as_of, frames)
+            if training is not None:
+                fits = fits_open.enter_context(_classifier_fits(training, as_of, ds.settings))
             purchase = future.result()  # the worker's exception, if any, is raised here
     else:
         purchase = _purchase_model(ds, as_of, summary, split, features)
@@ -277,7 +300,7 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
         if config.churn_source != "auto":
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         frames = frames or _feature_frames(ds, as_of, features)
-        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames, training)
+        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames, fits)
         if risk is None:
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
@@ -293,8 +316,11 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     backtest_scores = None
     if config.churn_source == "auto":
         frames = frames or _feature_frames(ds, as_of, features)
+        if fits is None:
+            training = _training_frames(ds, frames, settings)
+            fits = fits_open.enter_context(_classifier_fits(training, as_of, settings))
         risk, source, reason, backtest_scores, fitted = _churn_from_history(
-            ds, as_of, transaction_risk, notes, frames, settings, training
+            ds, as_of, transaction_risk, notes, frames, settings, fits
         )
     else:
         name = choice.name
