@@ -81,9 +81,9 @@ def test_a_fit_that_cannot_be_made_raises_where_it_is_asked_for(folder):
     settings = _settings(min_labelled_rows=10**9)
     with pytest.raises(ValueError) as in_turn:
         ChurnFits(_frames(folder, settings), settings).model(AS_OF)
-    with ChurnFits(_frames(folder, settings), settings, workers=2).start(CUTOFFS) as ahead:
-        with pytest.raises(ValueError) as started:
-            ahead.model(AS_OF)
+    ahead = ChurnFits(_frames(folder, settings), settings, workers=2).start(CUTOFFS)
+    with ahead, pytest.raises(ValueError) as started:
+        ahead.model(AS_OF)
     assert str(started.value) == str(in_turn.value) and "fewer than the" in str(started.value)
 
 

@@ -15,9 +15,9 @@ and the frames guard what they derive from them with a lock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
-from typing import Iterable
 
 from keepwise.config import Settings
 from keepwise.models.churn_classifier import ChurnModel
