@@ -76,7 +76,7 @@ def test_every_driver_code_is_in_every_catalog(catalog):
 
 def test_days_are_numpys_dates_each_written_once():
     moments = pd.Series(pd.to_datetime(["2026-03-02 23:59:59", None, "2025-05-26 00:00:01", "2026-03-02 08:00:00",
-                                        "1999-12-31 12:00"]).as_unit("us"))
+                                        "1999-12-31 12:00:00"]).as_unit("us"))
     days = _days(moments)
     expected = moments.to_numpy().astype("datetime64[D]").astype(str)
     assert days.dtype == expected.dtype
