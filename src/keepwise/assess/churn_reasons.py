@@ -52,7 +52,7 @@ def _days(moments: pd.Series) -> np.ndarray:
     """``_day`` of every moment ("NaT" for none), as numpy does it for naive datetimes."""
     if isinstance(moments.dtype, np.dtype) and moments.dtype.kind == "M":
         # Each distinct day written once (numpy writes a date slowly, and customers share days): 1M
-        # assessment, 188,598 read customers, all date figures 0.23 -> 0.05 CPU s.
+        # assessment, 188,598 read customers, all date figures 0.23 -> 0.09 CPU s.
         codes, days = pd.factorize(moments.to_numpy().astype("datetime64[D]").view(np.int64))
         return days.view("datetime64[D]").astype(str)[codes]
     return np.array([_day(value) for value in moments], dtype=object)
