@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from keepwise.assess.churn_reasons import _phrase_other, _Phrasing, fact_of
+from keepwise.assess.churn_reasons import _days, _phrase_other, _Phrasing, fact_of
 from keepwise.text.phrase import Phraser
 from keepwise.text.reasons import en, fa, ru
 
@@ -72,3 +72,13 @@ def test_persian_drivers_have_persian_digits_and_solar_dates():
 def test_every_driver_code_is_in_every_catalog(catalog):
     codes = {key for key in en.REASONS if key.startswith("churn_")}
     assert len(codes) >= 30 and codes <= set(catalog.REASONS)
+
+
+def test_days_are_numpys_dates_each_written_once():
+    moments = pd.Series(pd.to_datetime(["2026-03-02 23:59:59", None, "2025-05-26 00:00:01", "2026-03-02 08:00:00",
+                                        "1999-12-31 12:00:00"]).as_unit("us"))
+    days = _days(moments)
+    expected = moments.to_numpy().astype("datetime64[D]").astype(str)
+    assert days.dtype == expected.dtype
+    assert days.tolist() == expected.tolist() == ["2026-03-02", "NaT", "2025-05-26", "2026-03-02", "1999-12-31"]
+    assert _days(moments.iloc[:0]).tolist() == []

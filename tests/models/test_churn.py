@@ -267,3 +267,24 @@ def test_feature_rows_are_the_frame_rows_made_on_demand(monkeypatch):
     assert rows["c1"] == expected["c1"]
     with pytest.raises(KeyError):
         rows["c9"]
+
+
+def test_rows_of_wanted_ids_are_their_first_rows_and_minus_one_for_unknown():
+    ids = pd.Series(["C3", "C1", "C2", "C1"], dtype="string[pyarrow]")
+    rows = churn_classifier._rows_of(ids, ["C1", "C9", "C3", "C2"])
+    assert rows.tolist() == [1, -1, 0, 2]
+
+
+def test_requested_rows_split_buyers_from_the_others_in_the_order_asked(sample):
+    ds, frames, _, model, _ = sample
+    every = frames.at(AS_OF)
+    bought = every.loc[every["n_orders"] > 0, "customer_id"].tolist()
+    never = every.loc[every["n_orders"] == 0, "customer_id"].tolist()
+    wanted = [bought[5], never[0], bought[1], never[2]]
+    for asked in (wanted, [*wanted, "NO_SUCH_CUSTOMER"]):
+        buyers, others = model._requested(ds, AS_OF, asked, frames)
+        assert buyers["customer_id"].tolist() == [bought[5], bought[1]]
+        assert others["customer_id"].tolist() == [never[0], never[2]]
+        assert buyers.columns[0] == "customer_id" and list(buyers.index) == [0, 1]
+    expected = model._features_at(ds, AS_OF, wanted, frames).iloc[[0, 2]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(model._requested(ds, AS_OF, wanted, frames)[0], expected)

@@ -73,3 +73,26 @@ def test_a_group_no_tree_uses_stays_zero_without_a_redo(monkeypatch):
     assert (fast[:, 3] == 0).all()
     assert sum(redone) < len(features) / 10
     assert _ranked(fast) == _ranked(_exact(booster, features, membership))
+
+
+@pytest.mark.parametrize("zero_as_missing", [False, True])
+def test_values_lightgbm_takes_for_zero_give_the_same_groups_as_zero(zero_as_missing):
+    booster, features = _booster(zero_as_missing)
+    tiny = features.copy()
+    # |x| <= kZeroThreshold (1e-35) is zero to LightGBM: the columns' patterns must say the same.
+    tiny[::7, 4] = np.where(tiny[::7, 4] == 0.0, 1e-40, tiny[::7, 4])
+    tiny[::5, 0] = np.where(tiny[::5, 0] == 0.0, -1e-36, tiny[::5, 0])
+    assert np.array_equal(grouped_contributions(booster, tiny, MEMBERSHIP),
+                          grouped_contributions(booster, features, MEMBERSHIP))
+
+
+@pytest.mark.parametrize("zero_as_missing", [False, True])
+def test_each_decision_pattern_is_one_leaf(zero_as_missing):
+    booster, features = _booster(zero_as_missing)
+    features = features.copy()
+    features[::11, 1] = np.nan  # a column LightGBM saw no missing value in (missing_type None)
+    leaves = booster.predict(features, pred_leaf=True)
+    columns = {feature: np.ascontiguousarray(features[:, feature]) for feature in range(features.shape[1])}
+    for position, tree in enumerate(booster.dump_model()["tree_info"]):
+        inverse, first = tree_contributions._patterns(columns, len(features), tree_contributions._splits(tree))
+        assert np.array_equal(leaves[first][inverse, position], leaves[:, position])

@@ -51,7 +51,10 @@ def _day(value) -> str:
 def _days(moments: pd.Series) -> np.ndarray:
     """``_day`` of every moment ("NaT" for none), as numpy does it for naive datetimes."""
     if isinstance(moments.dtype, np.dtype) and moments.dtype.kind == "M":
-        return moments.to_numpy().astype("datetime64[D]").astype(str)
+        # Each distinct day written once (numpy writes a date slowly, and customers share days): 1M
+        # assessment, 188,598 read customers, all date figures 0.23 -> 0.09 CPU s.
+        codes, days = pd.factorize(moments.to_numpy().astype("datetime64[D]").view(np.int64))
+        return days.view("datetime64[D]").astype(str)[codes]
     return np.array([_day(value) for value in moments], dtype=object)
 
 
@@ -251,15 +254,17 @@ def fact_of(group: str, row: pd.Series, ctx: _Phrasing) -> Fact | None:
     return None
 
 
-def _unsubscribed_at(ds: Dataset, as_of: date, customer_ids: list[str]) -> pd.Series:
-    """The day each of ``customer_ids`` last unsubscribed from the newsletter, by customer_id (those who did)."""
+def _unsubscribed_at(ds: Dataset, as_of: date) -> pd.Series:
+    """The day each customer last unsubscribed from the newsletter, by customer_id (those who did).
+
+    All customers: an IN list of thousands of ids costs ibis seconds to compile, and the phrases look
+    their customers up by id (``_phrase_unsubscribed``), so the others' rows are never read. The
+    features hold only whether a customer is unsubscribed (the last newsletter event), not when."""
     engagement = ds.table("engagement")
     unsubscribes = engagement.filter(
         (engagement.kind == "newsletter_unsubscribe") & (engagement.at <= end_of_day(as_of))
     )
-    # All customers, filtered here: an IN list of thousands of ids costs ibis seconds to compile.
-    last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).to_pyarrow()
-    last = last.filter(pa.array(positions(last["customer_id"], customer_ids) >= 0)).to_pandas()
+    last = unsubscribes.group_by("customer_id").aggregate(at=unsubscribes.at.max()).to_pyarrow().to_pandas()
     return last["at"].set_axis(pd.Index(last["customer_id"]))
 
 
@@ -332,7 +337,7 @@ def _reason_columns(model: ChurnModel, ds: Dataset, as_of: date, customer_ids: I
     counted = np.arange(drivers.order.shape[1])[None, :] < np.asarray(drivers.pushing)[:, None]
     wanted = [drivers.group_names[index] for index in np.unique(drivers.order[counted]).tolist()]
     needs_unsubscribed = "unsubscribed" in wanted and frame["unsubscribed"].fillna(True).astype(bool).any()
-    ctx = _Phrasing(months, _unsubscribed_at(ds, as_of, bought) if needs_unsubscribed else {})
+    ctx = _Phrasing(months, _unsubscribed_at(ds, as_of) if needs_unsubscribed else {})
     facts: dict[str, Facts] = {
         group: PHRASES[group](frame, ctx) if group in PHRASES else _phrase_other(group, drivers.inputs[group].to_numpy())
         for group in wanted

@@ -121,6 +121,32 @@ def design_matrix(frame: pd.DataFrame, cutoff: date) -> pd.DataFrame:
                         copy=False)
 
 
+def _rows_of(ids: pd.Series, wanted: list[str]) -> np.ndarray:
+    """Each wanted id's row in a features frame's ``ids`` (its first), -1 where it has none
+    (``keepwise.data.positions``). The frame's ids are looked up among the wanted ones, not the other way
+    round: hashing the 188,598 ids of a 1M assessment's read customers instead of the 1M (0.16 -> 0.06 CPU s)."""
+    at = positions(ids, wanted)
+    rows = np.full(len(wanted), -1, dtype=np.int64)
+    found = np.flatnonzero(at >= 0)[::-1]  # the last write wins: each id's first row
+    rows[at[found]] = found
+    return rows
+
+
+def _taken(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame``'s ``rows`` by position, at positions 0..n-1, customer_id first (as reset_index places it).
+    By position: pandas' isin / reindex on Arrow strings first make a Python object per value (seconds at
+    1M customers)."""
+    found = frame.take(rows).reset_index(drop=True)
+    columns = ["customer_id", *(name for name in found.columns if name != "customer_id")]
+    return found if list(found.columns) == columns else found[columns]
+
+
+
+def _reindexed(frame: pd.DataFrame, rows: np.ndarray, wanted: list[str]) -> pd.DataFrame:
+    """``frame``'s rows of ``wanted`` in that order (``rows``: ``_rows_of``), an empty row for each unknown id."""
+    return frame.take(rows[rows >= 0]).set_index("customer_id").reindex(wanted).reset_index()
+
+
 # -- reasons -----------------------------------------------------------------------------------------
 
 # Features are grouped into the reasons a person reads; the first matching pattern wins.
@@ -431,21 +457,33 @@ class ChurnModel:
         if customer_ids is None:
             return self._frames_for(ds, frames).at(as_of)
         wanted = list(dict.fromkeys(str(c) for c in customer_ids))
+        frame = self._frame_with(ds, as_of, wanted, frames)
+        rows = _rows_of(frame["customer_id"], wanted)
+        # A features frame has a row per customer: no check that ids are distinct.
+        return _taken(frame, rows) if (rows >= 0).all() else _reindexed(frame, rows, wanted)
+
+    def _frame_with(self, ds: Dataset, as_of: date, wanted: list[str],
+                    frames: FeatureFrames | None) -> pd.DataFrame:
+        """A features frame at ``as_of`` holding the ``wanted`` customers: ``frames``' own, else one computed
+        for them alone (the caller may ask about a handful out of 100,000)."""
         if frames is not None:
-            frame = frames.at(as_of)
-        else:
-            # Only the requested customers: the caller may ask about a handful out of 100,000.
-            table = customer_features(ds, as_of, self.settings)
-            frame = execute_features(table.filter(table.customer_id.isin(wanted)))
-        # Rows by position (``keepwise.data.positions``): pandas' isin / reindex on Arrow strings first make
-        # a Python object per value (seconds at 1M customers). Unknown ids need reindex's empty rows.
-        rows = positions(wanted, frame["customer_id"])
-        if (rows >= 0).all():  # a features frame has a row per customer: no check that ids are distinct
-            found = frame.take(rows).reset_index(drop=True)
-            columns = ["customer_id", *(name for name in found.columns if name != "customer_id")]
-            return found if list(found.columns) == columns else found[columns]  # as reset_index places it
-        frame = frame.take(rows[rows >= 0])
-        return frame.set_index("customer_id").reindex(wanted).reset_index()
+            return frames.at(as_of)
+        table = customer_features(ds, as_of, self.settings)
+        return execute_features(table.filter(table.customer_id.isin(wanted)))
+
+    def _requested(self, ds: Dataset, as_of: date, wanted: list[str],
+                   frames: FeatureFrames | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The feature rows (as ``_features_at`` gives them, in ``wanted`` order) of the requested customers
+        who have bought and of those who have not; unknown ids are in neither.
+
+        Only the rows kept are taken out of the features frame: all requested rows and then the buyers
+        among them copied every column twice (1M customers, 188,598 asked for: 0.55 -> 0.2 CPU s)."""
+        frame = self._frame_with(ds, as_of, wanted, frames)
+        rows = _rows_of(frame["customer_id"], wanted)
+        if not (rows >= 0).all():  # unknown ids: reindex's empty rows, as _features_at gives them
+            frame, rows = _reindexed(frame, rows, wanted), np.arange(len(wanted))
+        orders = frame["n_orders"].to_numpy(dtype=float, na_value=np.nan)[rows]
+        return _taken(frame, rows[orders > 0]), _taken(frame, rows[orders == 0])
 
     def _in_model_columns(self, matrix: pd.DataFrame) -> pd.DataFrame:
         """``matrix`` in the model's input columns (reindexed only when they differ)."""
@@ -523,11 +561,9 @@ class ChurnModel:
         if not wanted:
             return ChurnDrivers([], {}, {}, [], np.zeros((0, 0), dtype=np.int64), np.zeros(0, dtype=np.int64),
                                 pd.DataFrame())
-        frame = self._features_at(ds, as_of, wanted, frames)
-        known = frame["n_orders"].notna()
-        bought_frame = frame[known & (frame["n_orders"] > 0)].reset_index(drop=True)
+        bought_frame, never_frame = self._requested(ds, as_of, wanted, frames)
         inputs = self._matrix(bought_frame, as_of).set_axis(bought_frame["customer_id"].to_numpy())
-        never_bought = {row["customer_id"]: row for row in frame[known & (frame["n_orders"] == 0)].to_dict("records")}
+        never_bought = {row["customer_id"]: row for row in never_frame.to_dict("records")}
         # Contributions summed per reason group (grouped_contributions: pred_contrib once per distinct
         # path through each tree), in batches of [engine] score_batch_rows: pred_contrib's output is a
         # float per customer and feature.

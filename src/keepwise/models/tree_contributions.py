@@ -45,20 +45,17 @@ def _splits(tree: dict) -> list[dict] | None:
 
 
 def _goes_left(values: np.ndarray, node: dict) -> np.ndarray:
-    """LightGBM's numerical decision (Tree::NumericalDecision) for a column of values."""
-    missing = node["missing_type"]
-    nan = np.isnan(values)
-    if missing != "NaN":
-        values = np.where(nan, 0.0, values)
-    if missing == "NaN":
-        default = nan
-    elif missing == "Zero":
-        default = np.abs(values) <= _ZERO
-    else:
-        default = np.zeros(len(values), dtype=bool)
+    """LightGBM's numerical decision (Tree::NumericalDecision) for a column of values: a missing value
+    (NaN) is 0.0 unless missing_type is NaN, and the missing (or, for Zero, zero) values go the default way."""
+    missing, default_left = node["missing_type"], bool(node["default_left"])
     with np.errstate(invalid="ignore"):
-        left = values <= node["threshold"]
-    return np.where(default, bool(node["default_left"]), left)
+        left = values <= node["threshold"]  # False for NaN
+    if missing == "NaN":
+        return left | np.isnan(values) if default_left else left
+    if missing == "Zero":
+        default = np.isnan(values) | (np.abs(values) <= _ZERO)
+        return np.where(default, default_left, left)
+    return left | np.isnan(values) if node["threshold"] >= 0.0 else left  # NaN as 0.0
 
 
 def _patterns(columns: dict[int, np.ndarray], rows: int, nodes: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -81,6 +78,12 @@ def _exact(booster: lgb.Booster, features: np.ndarray, membership: np.ndarray) -
     return booster.predict(features, pred_contrib=True)[:, :-1] @ membership
 
 
+def _zeroed(column: np.ndarray) -> np.ndarray:
+    """LightGBM's dense rows: values of magnitude <= kZeroThreshold are zero."""
+    tiny = np.abs(column) <= _ZERO
+    return np.where(tiny, 0.0, column) if tiny.any() else np.ascontiguousarray(column)
+
+
 def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """``booster.predict(features, pred_contrib=True)[:, :-1] @ membership`` (``membership``: features
     x groups, 0/1) as far as the sign and order of each row's groups go (see the module docstring)."""
@@ -92,27 +95,34 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
     splits = [_splits(tree) for tree in trees]
     if rows < 2 or booster.num_model_per_iteration() != 1 or any(nodes is None for nodes in splits):
         return _exact(booster, features, membership)
-    # LightGBM's dense rows: values of magnitude <= kZeroThreshold are zero.
-    features = np.where(np.abs(features) <= _ZERO, 0.0, features)
-    # The columns the trees split on, each read out of the row-major matrix once.
+    # The columns the trees split on, each read out of the matrix once, with LightGBM's zero for the
+    # tiniest values; the rows handed to LightGBM stay as they are (its dense rows drop those values itself).
     split_on = sorted({node["split_feature"] for nodes in splits for node in nodes})
-    split_columns = {feature: np.ascontiguousarray(features[:, feature]) for feature in split_on}
+    split_columns = {feature: _zeroed(features[:, feature]) for feature in split_on}
     patterns = [_patterns(split_columns, rows, nodes) for nodes in splits]
     del split_columns
     if sum(len(first) for _, first in patterns) >= rows * len(trees):  # no row shares a pattern
         return _exact(booster, features, membership)
-    by_group = np.zeros((rows, membership.shape[1]), dtype=np.float64)
+    # Group by group (a row of ``by_group``), each tree adding only to the groups of the features it
+    # splits on: every other feature's contribution in that tree is exactly 0, and x + 0.0 is x.
+    by_group = np.zeros((membership.shape[1], rows), dtype=np.float64)
     # Each group's columns summed by numpy, not a matrix product per tree (BLAS threads cost more than
     # these small products); the sums only need to be close, the close rows are redone below.
     columns = [np.flatnonzero(membership[:, group]) for group in range(membership.shape[1])]
     weighted = not np.isin(membership, (0.0, 1.0)).all()
-    for position, (inverse, first) in enumerate(patterns):
-        tree = booster.predict(features[first], pred_contrib=True, start_iteration=position, num_iteration=1)[:, :-1]
-        if weighted:
-            sums = tree @ membership
-        else:
-            sums = np.column_stack([tree[:, group].sum(axis=1) for group in columns])
-        by_group += sums[inverse]
+    for position, ((inverse, first), nodes) in enumerate(zip(patterns, splits, strict=True)):
+        live = np.flatnonzero(membership[sorted({node["split_feature"] for node in nodes})].any(axis=0))
+        if not len(live):
+            continue
+        # One thread: a tree's patterns are a few hundred rows, for which waking LightGBM's second
+        # OpenMP thread costs more than the work (1,000 rows: 5.1 ms CPU with two threads, 2.5 ms with
+        # one); each row's contributions are computed alone, so they are the same either way.
+        tree = booster.predict(features[first], pred_contrib=True, start_iteration=position, num_iteration=1,
+                               num_threads=1)[:, :-1]
+        for group in live.tolist():
+            sums = tree @ membership[:, group] if weighted else tree[:, columns[group]].sum(axis=1)
+            by_group[group] += sums[inverse]
+    by_group = np.ascontiguousarray(by_group.T)
     # Groups no tree splits on are exactly 0 either way; any other value near 0 or near another is redone.
     used = np.zeros(membership.shape[0], dtype=bool)
     used[split_on] = True
