@@ -219,19 +219,15 @@ def _count(table: ir.Table, condition: ir.BooleanValue) -> ir.IntegerValue:
 # classifier's splits can turn such a difference into a visibly different risk. Six decimals keep
 # every cent, minute fraction and interest accrual; 28 digits keep amounts in any currency.
 EXACT = dt.Decimal(28, 6)
-# The same decimals in 18 digits, for sums whose every value is known to be below 10^12 (``_order_extent``):
-# DuckDB holds them in 64 bits and adds them into a 128-bit sum, where EXACT's values are 128-bit
-# already; the sum is the same number. The orders' six sums at 1,000,000 customers: ~1.1 s CPU less.
-EXACT_NARROW = dt.Decimal(18, 6)
 
 
-def _total(value: ir.NumericValue, where: ir.BooleanValue | None = None, exact: dt.Decimal = EXACT) -> ir.FloatingValue:
+def _total(value: ir.NumericValue, where: ir.BooleanValue | None = None) -> ir.FloatingValue:
     """The sum of ``value`` per group (of the rows meeting ``where``), the same whatever order the engine
-    adds in: summed as ``exact`` decimals (``EXACT``, or ``EXACT_NARROW`` where every value fits it)."""
-    return value.cast(exact).sum(where=where).cast("float64")
+    adds in."""
+    return value.cast(EXACT).sum(where=where).cast("float64")
 
 
-def _amount(condition: ir.BooleanValue, value: ir.NumericValue, exact: dt.Decimal = EXACT) -> ir.FloatingValue:
+def _amount(condition: ir.BooleanValue, value: ir.NumericValue) -> ir.FloatingValue:
     """The sum of ``value`` over the rows meeting ``condition``; null for a group without such rows (or
     only nulls), which ``_build`` fills with 0 like any group without events.
 
@@ -239,7 +235,7 @@ def _amount(condition: ir.BooleanValue, value: ir.NumericValue, exact: dt.Decima
     nor reaches its group's sum, where ``SUM(CASE WHEN ... ELSE 0)`` adds a zero for it (at 1,000,000
     customers: three revenue sums over 14.7M orders 2.9 -> 2.5 s CPU, the invoices' aggregate 5.3-5.9 ->
     4.7-4.8 s with the interest summed this way too)."""
-    return _total(value, where=condition, exact=exact)
+    return _total(value, where=condition)
 
 
 def _first(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.TimestampValue:
@@ -250,56 +246,37 @@ def _last(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.Timestamp
     return moment.max(where=condition)
 
 
-def _purchase_day_count(purchases: ir.Table, extent: _OrderExtent | None) -> ir.IntegerScalar:
+def _purchase_day_count(ds: Dataset, purchases: ir.Table) -> ir.IntegerScalar:
     """The number of distinct days with an order of ``purchases`` (the completed orders), per customer.
 
-    On DuckDB (``extent`` given) as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the
+    On DuckDB as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the
     customer's own row, where ``COUNT(DISTINCT day)`` materialises the orders and aggregates them again by
     (customer, day): the orders' aggregate took 14.2 instead of 16.3 s CPU at 1,000,000 customers (14.7M
     orders) and about 8% less at 100,000. The days are counted from the day before the first order of the
     data, whatever the as-of date, so that one expression serves every date; a history longer than
     ``BITMAPS_PER_ROW`` windows, or another backend, takes the general route."""
     day = purchases.ordered_at.date()
-    if extent is not None:
-        windows = (extent.last - extent.first).days // BITMAP_WINDOW_DAYS + 1
-        if windows <= BITMAPS_PER_ROW:
-            age = day.delta(ibis.literal(extent.first), unit="day")
-            return day_count(day_bit(age), day_window(age), windows)
+    if ibis.get_backend(purchases).name == "duckdb":
+        span = _order_days(ds)
+        if span is not None:
+            first, last = span
+            windows = (last - first).days // BITMAP_WINDOW_DAYS + 1
+            if windows <= BITMAPS_PER_ROW:
+                age = day.delta(ibis.literal(first), unit="day")
+                return day_count(day_bit(age), day_window(age), windows)
     return day.nunique()
 
 
-class _OrderExtent(NamedTuple):
-    """What the orders of a dataset span: ``first``, the day before the first order (of any status and
-    date), ``last``, the day of the last, and ``largest``, the largest amount (revenue, discount, cost of
-    goods or list price) of any order, or None when there is none."""
-
-    first: date
-    last: date
-    largest: float | None
-
-
-def _order_extent(ds: Dataset) -> _OrderExtent | None:
-    """The ``_OrderExtent`` of ``ds``, or None without orders: one scan of four columns (~0.1 s at 14.7M
-    orders). A day's margin: the engine's calendar day of the first order may be the day before Python's."""
+def _order_days(ds: Dataset) -> tuple[date, date] | None:
+    """The day before the first order of ``ds`` (of any status and date) and the day of its last, or None
+    without orders. DuckDB answers from its statistics, without reading the orders. A day's margin: the
+    engine's calendar day of the first order may be the day before Python's."""
     orders = ds.table("orders")
-    list_price = orders.revenue + orders.discount
-    largest = [value.abs().max() for value in (orders.revenue, orders.discount, orders.cost_of_goods, list_price)]
-    span = orders.aggregate(
-        first=orders.ordered_at.min(), last=orders.ordered_at.max(), largest=ibis.greatest(*largest)
-    ).to_pyarrow()
+    span = orders.aggregate(first=orders.ordered_at.min(), last=orders.ordered_at.max()).to_pyarrow()
     first, last = span.column("first")[0].as_py(), span.column("last")[0].as_py()
     if first is None or last is None:
         return None
-    return _OrderExtent(first.date() - timedelta(days=1), last.date(), span.column("largest")[0].as_py())
-
-
-def _order_sum_type(extent: _OrderExtent | None) -> dt.Decimal:
-    """``EXACT_NARROW`` when every amount of the orders fits it (DuckDB only: the extent is read there),
-    else ``EXACT``."""
-    narrow_limit = 10 ** (EXACT_NARROW.precision - EXACT_NARROW.scale)
-    if extent is None or extent.largest is None or not extent.largest < narrow_limit:
-        return EXACT
-    return EXACT_NARROW
+    return first.date() - timedelta(days=1), last.date()
 
 
 def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.Table, ir.Table]:
@@ -311,13 +288,13 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
     'completed'`` filter, and the orders arrive in time order with random customers, so nearly every order
     is a partial state merged later, each state of it: over the completed orders alone the purchase
     figures are plain aggregates, and the fickle ones leave that pass for the small one. At 1,000,000
-    customers (14.7M orders, 2 cores): 11.7 -> 10.5 s CPU in raw DuckDB, 9.5 s with ``EXACT_NARROW``.
+    customers (14.7M orders, 2 cores, the orders' Parquet view as ``load`` exposes it): 12.98 -> 9.35 +
+    1.27 s CPU, the small pass reading the Parquet file again included. (DECIMAL(18,6) sums where every
+    amount fits, chosen from a scan of the amounts, saved ~1.1 s on an in-memory table but nothing here.)
     """
     config = settings.features
     orders = ds.table("orders")
     orders = orders.filter(orders.ordered_at <= at.end)
-    extent = _order_extent(ds) if ibis.get_backend(orders).name == "duckdb" else None
-    exact = _order_sum_type(extent)
     last_start, prior_start, recent = at.last_start, at.prior_start, at.recent
 
     done = orders.filter(orders.status == "completed")
@@ -332,14 +309,14 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
         n_orders_completed_recent=_count(done, done.ordered_at > recent),
         first_order_at=done.ordered_at.min(),
         last_order_at=done.ordered_at.max(),
-        n_purchase_days=_purchase_day_count(done, extent),
-        revenue=_total(done.revenue, exact=exact),
-        list_price=_total(list_price, exact=exact),
-        discount=_total(done.discount, exact=exact),
-        cost_of_goods=_total(done.cost_of_goods, exact=exact),
+        n_purchase_days=_purchase_day_count(ds, done),
+        revenue=_total(done.revenue),
+        list_price=_total(list_price),
+        discount=_total(done.discount),
+        cost_of_goods=_total(done.cost_of_goods),
         n_deep_discount_orders=_count(done, deep),
-        revenue_last_period=_amount(in_last, done.revenue, exact),
-        revenue_prior_period=_amount(in_prior, done.revenue, exact),
+        revenue_last_period=_amount(in_last, done.revenue),
+        revenue_prior_period=_amount(in_prior, done.revenue),
         orders_last_period=_count(done, in_last),
         orders_prior_period=_count(done, in_prior),
         n_delivered=_count(done, delivered),
