@@ -249,11 +249,11 @@ def _last(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.Timestamp
 def _purchase_day_count(ds: Dataset, purchases: ir.Table) -> ir.IntegerScalar:
     """The number of distinct days with an order of ``purchases`` (the completed orders), per customer.
 
-    On DuckDB as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the
-    customer's own row, where ``COUNT(DISTINCT day)`` materialises the orders and aggregates them again by
-    (customer, day): the orders' aggregate took 14.2 instead of 16.3 s CPU at 1,000,000 customers (14.7M
-    orders) and about 8% less at 100,000. The days are counted from the day before the first order of the
-    data, whatever the as-of date, so that one expression serves every date; a history longer than
+    On DuckDB as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the customer's own row,
+    where ``COUNT(DISTINCT day)`` materialises the orders and aggregates them again by (customer, day):
+    the orders' aggregate took 14.2 instead of 16.3 s CPU at 1,000,000 customers (14.7M orders) and
+    about 8% less at 100,000. The days are counted from the day before the first order of the data,
+    whatever the as-of date, so that one expression serves every date; a history longer than
     ``BITMAPS_PER_ROW`` windows, or another backend, takes the general route."""
     day = purchases.ordered_at.date()
     if ibis.get_backend(purchases).name == "duckdb":
@@ -288,8 +288,8 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
     'completed'`` filter, and the orders arrive in time order with random customers, so nearly every order
     is a partial state merged later, each state of it: over the completed orders alone the purchase
     figures are plain aggregates, and the fickle ones leave that pass for the small one. At 1,000,000
-    customers (14.7M orders, 2 cores, the orders' Parquet view as ``load`` exposes it): 12.98 -> 9.35 +
-    1.27 s CPU, the small pass reading the Parquet file again included. (DECIMAL(18,6) sums where every
+    customers (14.7M orders, 2 cores, the orders' Parquet view as ``load`` exposes it; three pairs back to
+    back): 12.05-13.38 -> 9.99-10.90 s CPU, the small pass (1.3 s, reading the Parquet file again) included. (DECIMAL(18,6) sums where every
     amount fits, chosen from a scan of the amounts, saved ~1.1 s on an in-memory table but nothing here.)
     """
     config = settings.features
