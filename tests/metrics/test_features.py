@@ -501,3 +501,36 @@ def test_sums_over_no_matching_rows_are_zero_and_the_clean_record_since_a_proble
     b = frame.loc["B"]
     assert b.n_paid_late == 1 and b.n_invoices_due == 3 and b.n_invoices_due_since_problem == 2
     assert frame.loc["A", "n_invoices_due_since_problem"] == 0  # last problem due 2026-05-01, I4 not yet due
+
+
+def test_the_two_order_aggregates_add_up(tmp_path):
+    """The orders' two aggregates (completed orders; the others and the changed ones) add up to the
+    counts over all orders: B has a cancelled order changed once, a completed one changed twice and two
+    others (one without a status: completed, the contract's default); C has only a cancelled order (no
+    purchase figures). Sums stay exact past 10^12."""
+    from keepwise.metrics.features import customer_feature_frame
+
+    tables = {name: list(rows) for name, rows in TABLES.items()}
+    tables["orders"] = [row for row in tables["orders"] if row["customer_id"] == "A"] + [
+        {"order_id": "B1", "customer_id": "B", "ordered_at": "2026-06-10", "revenue": 2e12, "status": "completed",
+         "change_requests": 2},
+        {"order_id": "B2", "customer_id": "B", "ordered_at": "2026-06-11", "revenue": 0.25, "status": "completed"},
+        {"order_id": "B3", "customer_id": "B", "ordered_at": "2026-06-12", "revenue": 5, "status": None},
+        {"order_id": "B4", "customer_id": "B", "ordered_at": "2024-06-12", "revenue": 5, "status": "cancelled",
+         "change_requests": 1},
+        {"order_id": "C1", "customer_id": "C", "ordered_at": "2026-06-12", "revenue": 5, "status": "cancelled"},
+    ]
+    for name, rows in tables.items():
+        pd.DataFrame(rows, dtype=object).to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = load(tmp_path, AS_OF)
+    frame = customer_feature_frame(ds, AS_OF).set_index("customer_id")
+    assert frame.equals(customer_features(ds, AS_OF).execute().set_index("customer_id"))
+    b = frame.loc["B"]
+    assert (b.n_orders, b.n_cancelled, b.n_orders_all, b.n_orders_all_recent) == (3, 1, 4, 3)
+    assert b.revenue == 2e12 + 5.25 and b.revenue_last_period == 2e12 + 5.25
+    assert (b.change_requests, b.n_orders_changed, b.n_fickle_orders, b.n_fickle_orders_recent) == (3, 2, 2, 1)
+    assert b.first_fickle_at == pd.Timestamp("2024-06-12") and b.last_fickle_at == pd.Timestamp("2026-06-10")
+    assert b.n_purchase_days == 3 and b.first_order_at == pd.Timestamp("2026-06-10")
+    c = frame.loc["C"]
+    assert (c.n_orders, c.n_cancelled, c.n_orders_all, c.n_fickle_orders, c.revenue) == (0, 1, 1, 1, 0.0)
+    assert pd.isna(c.first_order_at) and c.n_purchase_days == 0
