@@ -211,13 +211,17 @@ def test_prefetch_computes_what_labelled_reads(capped):
                                   fresh.labelled(AS_OF.replace(day=1), period)[0], check_exact=True)
 
 
-def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_whole(capped):
-    """The sample's tables keep only the columns the features name (``Dataset.columns_read``): its
-    features and labels are the whole business's, for the sampled customers (but n_referrals, which counts
-    referrals among the sampled customers only)."""
+def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_whole(capped, monkeypatch):
+    """The sample's tables keep only the columns the features name (``Dataset.columns_read``), and its
+    feature expression is the whole business's over them (not built again): its features and labels are
+    the whole business's, for the sampled customers (but n_referrals, which counts referrals among the
+    sampled customers only)."""
+    import keepwise.metrics.features as features
     from keepwise.metrics.features import customer_feature_frame
 
     sample = training_sample(capped)
+    assert sample.subset_of is capped
+    monkeypatch.setattr(features, "_build", lambda *args: pytest.fail("the sample's expression was built again"))
     assert "order_id" not in sample.table("orders").columns and "email" not in sample.table("customers").columns
     assert sample.table("touches").columns == capped.table("touches").columns  # the features read no touches
     cutoff = AS_OF.replace(day=1)

@@ -51,6 +51,7 @@ class Dataset:
     tables: tuple[str, ...] = tuple(TABLES)  # the contract tables it holds (``load(only=...)``)
     # A subset's own tables (``customers_subset``), by name; the engine's tables otherwise.
     subset_tables: dict[str, ibis.Table] = field(default_factory=dict, repr=False)
+    subset_of: Dataset | None = field(default=None, repr=False)  # the dataset a subset was taken from
 
     def table(self, name: str) -> ibis.Table:
         return self.subset_tables[name] if name in self.subset_tables else self.con.table(name)
@@ -70,15 +71,16 @@ class Dataset:
         import ibis
 
         ids = customer_ids.select("customer_id")
-        kept = {name: self._kept_columns(name, columns) for name in self.tables}
+        sources = {name: self.table(name) for name in self.tables}
+        kept = {name: _kept_columns(table, columns.get(name) if columns else None) for name, table in sources.items()}
         if self.engine == "spark":  # Spark's cache runs the SQL as it is: in-memory ids must be a view first
             ids = self.con.create_view(ibis.util.gen_name("subset_ids"), ids)
             tables = {}
             for name in self.tables:
-                table = self.table(name).select(*kept[name])
+                table = sources[name].select(*kept[name])
                 tables[name] = table.semi_join(ids, table.customer_id == ids.customer_id).cache()
             return Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
-                           self.engine, self.tables, tables)
+                           self.engine, self.tables, tables, self)
         # DuckDB: one CREATE TEMP TABLE ... AS SELECT per table, written here rather than compiled by ibis
         # (ibis's create_table compiles the semi-join and copies its sqlglot tree; ibis's cache cannot drop
         # its DuckDB tables here either: its DROP statement is empty). The ids are an Arrow view.
@@ -90,21 +92,14 @@ class Dataset:
             temporary.append(ibis.util.gen_name(f"subset_{name}"))
             selected = ", ".join(f"s.{quoted(column)}" for column in kept[name])
             sql = (f"CREATE TEMP TABLE {quoted(temporary[-1])} AS SELECT {selected} "
-                   f"FROM {quoted(self.table(name).get_name())} AS s SEMI JOIN {quoted(ids_view)} AS i "
+                   f"FROM {quoted(sources[name].get_name())} AS s SEMI JOIN {quoted(ids_view)} AS i "
                    f"ON s.customer_id = i.customer_id")
             tables.on_first_read(name, _materialised, self.con, temporary[-1], sql)
         result = Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
-                         self.engine, self.tables, tables)
+                         self.engine, self.tables, tables, self)
         # DROP ... IF EXISTS: a table never read was never made
         weakref.finalize(result, _drop_subset, self.duckdb, temporary, ids_view)
         return result
-
-    def _kept_columns(self, name: str, columns: Mapping[str, Collection[str]] | None) -> list[str]:
-        """The columns of table ``name`` that its subset keeps (``customers_subset``), in the table's order."""
-        every = self.table(name).columns
-        if columns is None or name not in columns:
-            return list(every)
-        return [column for column in every if column == "customer_id" or column in columns[name]]
 
     def columns_read(self, expr: ibis.Expr) -> dict[str, set[str]]:
         """The columns of this dataset's tables that ``expr`` may read, per table it reads: every column of
@@ -115,8 +110,8 @@ class Dataset:
         op = expr.op()
         named = {field.name for field in op.find(ops.Field)}
         engine_names = {self.table(name).get_name(): name for name in self.tables}
-        read = {engine_names[table.name] for table in op.find(ops.DatabaseTable) if table.name in engine_names}
-        return {name: set(self.table(name).columns) & named for name in read}
+        return {engine_names[table.name]: set(table.schema.names) & named
+                for table in op.find(ops.DatabaseTable) if table.name in engine_names}
 
     @property
     def duckdb(self):
@@ -144,6 +139,13 @@ class _TablesOnFirstRead(dict):
         make, args, kwargs = self._recipes.pop(name)  # KeyError for a table the subset does not have
         table = self[name] = make(*args, **kwargs)
         return table
+
+
+def _kept_columns(table: ibis.Table, columns: Collection[str] | None) -> list[str]:
+    """The columns of ``table`` that its subset keeps (``Dataset.customers_subset``), in the table's order."""
+    if columns is None:
+        return list(table.columns)
+    return [column for column in table.columns if column == "customer_id" or column in columns]
 
 
 def _materialised(con: ibis.BaseBackend, name: str, sql: str) -> ibis.Table:

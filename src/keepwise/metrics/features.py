@@ -611,7 +611,35 @@ _TEMPLATES: dict[int, dict[tuple, _Template]] = {}
 
 
 def _template(ds: Dataset, settings: Settings) -> _Template | None:
-    """The feature expression of ``ds`` and ``settings`` with ``ibis.param`` dates, built once."""
+    """The feature expression of ``ds`` and ``settings`` with ``ibis.param`` dates, built once.
+
+    A subset's (``Dataset.customers_subset``) is its parent's expression, already built, over the subset's
+    tables: building it again cost ~0.2 s at 100,000 customers, replacing the tables ~0.02 s. The same
+    figures: the expression depends on the data only through its tables and the orders' day-bitmap origin
+    and span (``_order_days``), and the parent's span holds every order of a subset."""
+    key = _template_key(ds, settings)
+    if key is None:
+        return None
+    per_dataset = _TEMPLATES.get(id(ds))
+    if per_dataset is None:
+        per_dataset = _TEMPLATES[id(ds)] = {}
+        weakref.finalize(ds, _TEMPLATES.pop, id(ds), None)
+    if key not in per_dataset:
+        parent = ds.subset_of
+        built = None if parent is None else _TEMPLATES.get(id(parent), {}).get(_template_key(parent, settings))
+        if built is not None:
+            tables = {parent.table(name).op(): ds.table(name).op() for name in _INPUT_TABLES}
+            per_dataset[key] = _Template(built.table.op().replace(tables).to_expr(), built.params)
+        else:
+            sample = _moment_values(date(2000, 1, 1), settings)
+            params = _Moments(**{name: ibis.param(ibis.literal(value).type()) for name, value in sample.items()})
+            per_dataset[key] = _Template(_build(ds, params, settings), params)
+    return per_dataset[key]
+
+
+def _template_key(ds: Dataset, settings: Settings) -> tuple | None:
+    """What a feature expression is built from (``_template``): the input tables and the settings; None
+    when they cannot key the cache."""
     try:
         key = (
             tuple(ds.table(name).op() for name in _INPUT_TABLES),
@@ -621,15 +649,7 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
         hash(key)
     except TypeError:
         return None
-    per_dataset = _TEMPLATES.get(id(ds))
-    if per_dataset is None:
-        per_dataset = _TEMPLATES[id(ds)] = {}
-        weakref.finalize(ds, _TEMPLATES.pop, id(ds), None)
-    if key not in per_dataset:
-        sample = _moment_values(date(2000, 1, 1), settings)
-        params = _Moments(**{name: ibis.param(ibis.literal(value).type()) for name, value in sample.items()})
-        per_dataset[key] = _Template(_build(ds, params, settings), params)
-    return per_dataset[key]
+    return key
 
 
 def _build(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
