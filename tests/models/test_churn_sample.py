@@ -232,6 +232,10 @@ def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_who
     order = ["customer_id"]
     pd.testing.assert_frame_equal(ours.sort_values(order).reset_index(drop=True),
                                   whole.sort_values(order).reset_index(drop=True), check_exact=True)
+    # Its statement is the whole's with the tables renamed: the one its own expression compiles to.
+    template = features._template(sample, capped.settings)
+    own = features._parameterised_tree(sample.con, template.table, template.params)
+    assert template._renamed is not None and template._sql == own.sql(dialect=sample.con.compiler.dialect)
     period = capped.settings.churn_model.period_days
     labels = FeatureFrames(capped, capped.settings).labels(cutoff, period)
     pd.testing.assert_frame_equal(FeatureFrames(sample, capped.settings).labels(cutoff, period),
