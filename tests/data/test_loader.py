@@ -501,3 +501,37 @@ def test_validation_block_memory_reaches_its_engine_and_finds_the_same(tmp_path,
     con = counts["orders"].con
     assert con.execute("SELECT current_setting('block_allocator_memory')").fetchone()[0] == kept
     assert [(p.file, p.row, p.column, p.value) for p in log.errors] == [("orders.parquet", 4, "customer_id", "C99")]
+
+
+# --- customer subsets ------------------------------------------------------------------------------------
+
+
+def test_customers_subset_keeps_their_rows_and_the_columns_asked_for(tmp_path):
+    import ibis
+
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
+    full = frames(ds)
+    chosen = sorted(full["customers"]["customer_id"])[:2]
+    subset = ds.customers_subset(ibis.memtable({"customer_id": chosen}),
+                                 columns={"orders": {"revenue", "ordered_at", "not_a_column"}})
+    # customer_id always, the others in the table's own order; tables not named keep every column
+    assert list(subset.table("orders").columns) == ["customer_id", "ordered_at", "revenue"]
+    assert subset.table("returns").columns == ds.table("returns").columns
+    orders = full["orders"][full["orders"]["customer_id"].isin(chosen)]
+    got = subset.table("orders").execute().sort_values(["customer_id", "ordered_at", "revenue"])
+    want = orders[["customer_id", "ordered_at", "revenue"]].sort_values(["customer_id", "ordered_at", "revenue"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    returns = full["returns"]
+    assert subset.row_count("returns") == returns["customer_id"].isin(chosen).sum()
+    with pytest.raises(TypeError, match="order_id"):  # a column left out is an error, not other figures
+        subset.table("orders").select("order_id")
+
+
+def test_columns_read_names_the_columns_an_expression_names_per_table(tmp_path):
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
+    orders, customers = ds.table("orders"), ds.table("customers")
+    completed = orders.filter(orders.status == "completed")
+    expr = customers.select("customer_id", "country").left_join(
+        completed.group_by("customer_id").aggregate(total=completed.revenue.sum()), "customer_id")
+    assert ds.columns_read(expr) == {"orders": {"customer_id", "status", "revenue"},
+                                     "customers": {"customer_id", "country"}}

@@ -211,3 +211,34 @@ def test_prefetch_computes_what_labelled_reads(capped):
     fresh = FeatureFrames(training_sample(capped), settings)
     pd.testing.assert_frame_equal(frames.labelled(AS_OF.replace(day=1), period)[0],
                                   fresh.labelled(AS_OF.replace(day=1), period)[0], check_exact=True)
+
+
+def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_whole(capped, monkeypatch):
+    """The sample's tables keep only the columns the features name (``Dataset.columns_read``), and its
+    feature expression is the whole business's over them (not built again): its features and labels are
+    the whole business's, for the sampled customers (but n_referrals, which counts referrals among the
+    sampled customers only)."""
+    import keepwise.metrics.features as features
+    from keepwise.metrics.features import customer_feature_frame
+
+    sample = training_sample(capped)
+    assert sample.subset_of is capped
+    monkeypatch.setattr(features, "_build", lambda *args: pytest.fail("the sample's expression was built again"))
+    assert "order_id" not in sample.table("orders").columns and "email" not in sample.table("customers").columns
+    assert sample.table("touches").columns == capped.table("touches").columns  # the features read no touches
+    cutoff = AS_OF.replace(day=1)
+    chosen = _ids(sample, "customers")
+    ours = customer_feature_frame(sample, cutoff).drop(columns="n_referrals")
+    whole = customer_feature_frame(capped, cutoff).drop(columns="n_referrals")
+    whole = whole[whole["customer_id"].isin(chosen)]
+    order = ["customer_id"]
+    pd.testing.assert_frame_equal(ours.sort_values(order).reset_index(drop=True),
+                                  whole.sort_values(order).reset_index(drop=True), check_exact=True)
+    # Its statement is the whole's with the tables renamed: the one its own expression compiles to.
+    template = features._template(sample, capped.settings)
+    own = features._parameterised_tree(sample.con, template.table, template.params)
+    assert template._renamed is not None and template._sql == own.sql(dialect=sample.con.compiler.dialect)
+    period = capped.settings.churn_model.period_days
+    labels = FeatureFrames(capped, capped.settings).labels(cutoff, period)
+    pd.testing.assert_frame_equal(FeatureFrames(sample, capped.settings).labels(cutoff, period),
+                                  labels[labels["customer_id"].isin(chosen)].reset_index(drop=True))

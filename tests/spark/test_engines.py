@@ -141,3 +141,11 @@ def test_the_churn_training_sample_is_the_same_on_both_engines(business, spark_m
         assert ids[0] == ids[1], name
         if name == "customers":
             assert len(ids[0]) == 100
+    # The sample keeps the columns its features read, and its feature expression is the whole's over
+    # its tables, on either engine: the same features.
+    from keepwise.metrics.features import customer_feature_frame
+
+    cutoff = date.fromordinal(AS_OF.toordinal() - settings.churn_model.period_days)
+    duck_features, spark_features = (_by_customer(customer_feature_frame(s, cutoff)) for s in samples)
+    assert len(duck_features) == 100
+    pd.testing.assert_frame_equal(duck_features, spark_features, check_dtype=True)

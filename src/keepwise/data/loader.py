@@ -9,7 +9,7 @@ nothing is loaded and ``DataError`` lists every problem found (up to the configu
 from __future__ import annotations
 
 import weakref
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,36 +51,67 @@ class Dataset:
     tables: tuple[str, ...] = tuple(TABLES)  # the contract tables it holds (``load(only=...)``)
     # A subset's own tables (``customers_subset``), by name; the engine's tables otherwise.
     subset_tables: dict[str, ibis.Table] = field(default_factory=dict, repr=False)
+    subset_of: Dataset | None = field(default=None, repr=False)  # the dataset a subset was taken from
 
     def table(self, name: str) -> ibis.Table:
         return self.subset_tables[name] if name in self.subset_tables else self.con.table(name)
 
-    def customers_subset(self, customer_ids: ibis.Table) -> Dataset:
+    def customers_subset(self, customer_ids: ibis.Table,
+                         columns: Mapping[str, Collection[str]] | None = None) -> Dataset:
         """The same data restricted to the customers of ``customer_ids`` (a table with a ``customer_id``
         column): every table semi-joined to it and materialised once in the engine (a temporary table
         in DuckDB, dropped with the subset; a cached view in Spark). In DuckDB a table is materialised
         when it is first read: one nobody reads (the churn model reads no touches) costs nothing, where
-        copying it means scanning every column of the whole table."""
+        copying it means scanning every column of the whole table.
+
+        ``columns``: per table, the columns its subset keeps (``customer_id`` always, in the table's own
+        order); a table not named keeps all. Only the columns kept are decoded from the source (at
+        1,000,000 customers the churn model's 25,000: 4.5 -> 3.4 CPU s for its seven tables); a reader
+        that names a column left out gets ibis's error for an unknown column, never other figures."""
         import ibis
 
         ids = customer_ids.select("customer_id")
+        sources = {name: self.table(name) for name in self.tables}
+        kept = {name: _kept_columns(table, columns.get(name) if columns else None) for name, table in sources.items()}
         if self.engine == "spark":  # Spark's cache runs the SQL as it is: in-memory ids must be a view first
             ids = self.con.create_view(ibis.util.gen_name("subset_ids"), ids)
-        tables: dict[str, ibis.Table] = {} if self.engine == "spark" else _TablesOnFirstRead()
+            tables = {}
+            for name in self.tables:
+                table = sources[name].select(*kept[name])
+                tables[name] = table.semi_join(ids, table.customer_id == ids.customer_id).cache()
+            return Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
+                           self.engine, self.tables, tables, self)
+        # DuckDB: one CREATE TEMP TABLE ... AS SELECT per table, written here rather than compiled by ibis
+        # (ibis's create_table compiles the semi-join and copies its sqlglot tree; ibis's cache cannot drop
+        # its DuckDB tables here either: its DROP statement is empty). The ids are an Arrow view.
+        ids_view = ibis.util.gen_name("subset_ids")
+        self.duckdb.register(ids_view, ids.to_pyarrow())
+        tables = _TablesOnFirstRead()
         temporary = []
         for name in self.tables:
-            table = self.table(name)
-            subset = table.semi_join(ids, table.customer_id == ids.customer_id)
-            if self.engine == "spark":
-                tables[name] = subset.cache()
-            else:  # ibis's cache cannot drop its DuckDB tables here (its DROP statement is empty)
-                temporary.append(ibis.util.gen_name(f"subset_{name}"))
-                tables.on_first_read(name, self.con.create_table, temporary[-1], subset, temp=True)
+            temporary.append(ibis.util.gen_name(f"subset_{name}"))
+            selected = ", ".join(f"s.{quoted(column)}" for column in kept[name])
+            sql = (f"CREATE TEMP TABLE {quoted(temporary[-1])} AS SELECT {selected} "
+                   f"FROM {quoted(sources[name].get_name())} AS s SEMI JOIN {quoted(ids_view)} AS i "
+                   f"ON s.customer_id = i.customer_id")
+            tables.on_first_read(name, _materialised, self.con, temporary[-1], sql)
         result = Dataset(self.con, self.source, self.as_of, self.settings, self.warnings, self.present,
-                         self.engine, self.tables, tables)
-        if temporary:  # DROP ... IF EXISTS: a table never read was never made
-            weakref.finalize(result, _drop_tables, self.con.con, temporary)
+                         self.engine, self.tables, tables, self)
+        # DROP ... IF EXISTS: a table never read was never made
+        weakref.finalize(result, _drop_subset, self.duckdb, temporary, ids_view)
         return result
+
+    def columns_read(self, expr: ibis.Expr) -> dict[str, set[str]]:
+        """The columns of this dataset's tables that ``expr`` may read, per table it reads: every column of
+        the table whose name ``expr`` names anywhere (a superset of those it reads: names are not traced
+        to their table; enough for ``customers_subset(columns=...)``)."""
+        import ibis.expr.operations as ops
+
+        op = expr.op()
+        named = {field.name for field in op.find(ops.Field)}
+        engine_names = {self.table(name).get_name(): name for name in self.tables}
+        return {engine_names[table.name]: set(table.schema.names) & named
+                for table in op.find(ops.DatabaseTable) if table.name in engine_names}
 
     @property
     def duckdb(self):
@@ -110,9 +141,23 @@ class _TablesOnFirstRead(dict):
         return table
 
 
-def _drop_tables(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+def _kept_columns(table: ibis.Table, columns: Collection[str] | None) -> list[str]:
+    """The columns of ``table`` that its subset keeps (``Dataset.customers_subset``), in the table's order."""
+    if columns is None:
+        return list(table.columns)
+    return [column for column in table.columns if column == "customer_id" or column in columns]
+
+
+def _materialised(con: ibis.BaseBackend, name: str, sql: str) -> ibis.Table:
+    """The table ``name`` that the statement ``sql`` creates, created now (``Dataset.customers_subset``)."""
+    execute(con.con, sql)
+    return con.table(name)
+
+
+def _drop_subset(con: duckdb.DuckDBPyConnection, names: list[str], ids_view: str) -> None:
     for name in names:
         con.execute(f"DROP TABLE IF EXISTS {quoted(name)}")
+    con.unregister(ids_view)
 
 
 @dataclass(frozen=True)
