@@ -8,9 +8,9 @@ data and grows trees, yet one fit of the 25,000-customer training sample kept on
 threads, side by side and beside the caller's own work. Each fit computes what it computes alone (its
 own LightGBM threads and seed): the same models.
 
-The worker threads never use the engine (a DuckDB connection is not thread-safe): ``start`` first has the
-caller's thread compute every feature frame and label the fits will read (``FeatureFrames.prefetch``),
-and the frames guard what they derive from them with a lock.
+The worker threads never use the engine (a DuckDB connection is not thread-safe): ``start`` has the
+caller's thread compute the feature frames and labels each fit reads (``FeatureFrames.prefetch``) before
+that fit begins, and the frames guard what they derive from them with a lock.
 """
 
 from __future__ import annotations
@@ -54,24 +54,22 @@ class ChurnFits:
         return ChurnModel(self.settings).fit(self.frames.ds, cutoff, frames=self.frames)
 
     def start(self, cutoffs: Iterable[date]) -> ChurnFits:
-        """Begin the fits at ``cutoffs`` in the worker threads (none without workers). The frames they read
-        are computed first, here; when that raises ValueError nothing is started, and each fit meets the
-        error when asked for, as it would without this."""
-        cutoffs = [cutoff for cutoff in cutoffs if cutoff not in self._started]
-        if self.workers < 1 or not cutoffs:
+        """Begin the fits at ``cutoffs`` in the worker threads (none without workers), latest cutoff first,
+        each as soon as the frames it reads are computed, here: the fits read overlapping cutoffs, so a
+        fit begins while the engine computes the frames of the next. When computing them raises ValueError
+        nothing more is started, and each fit not started meets the error when asked for, as it would
+        without this."""
+        if self.workers < 1:
             return self
         model = ChurnModel(self.settings)
-        read = set()
-        for cutoff in cutoffs:
+        for cutoff in sorted(set(cutoffs) - set(self._started), reverse=True):
             holdout, training = model.cutoffs(cutoff)
-            read.update((holdout, *training))
-        try:
-            self.frames.prefetch(sorted(read, reverse=True), self.settings.churn_model.period_days)
-        except ValueError:
-            return self
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="keepwise-churn-fit")
-        for cutoff in cutoffs:
+            try:
+                self.frames.prefetch([holdout, *training], self.settings.churn_model.period_days)
+            except ValueError:
+                break
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="keepwise-churn-fit")
             self._started[cutoff] = self._pool.submit(self._fit, cutoff)
         return self
 

@@ -130,20 +130,25 @@ def _training_frames(ds: Dataset, frames, settings):
     return frames if sample is ds else FeatureFrames(sample, settings)
 
 
-def _prefetched_training_frames(ds: Dataset, as_of: date, frames):
-    """``_training_frames`` with the features of every cutoff the churn backtest and the classifier's final
-    fit will read already computed (``feature_cutoffs``, ``FeatureFrames.prefetch``); None when that raises
-    ValueError: the steps that need it then run as without it and meet the error where they always do (the
-    backtest turns it into a note); any other error is raised as it would be there."""
+def _started_fits(ds: Dataset, as_of: date, frames, fits_open: ExitStack):
+    """The classifier's fits on its training frames (``_training_frames``), started (``_classifier_fits``),
+    and the features of every other cutoff the churn backtest reads computed too (``feature_cutoffs``,
+    ``FeatureFrames.prefetch``); None when the training frames cannot be made (ValueError): the steps that
+    need them then run as without this and meet the error where they always do. A ValueError of the
+    features (e.g. data they cannot be computed on) is met by the backtest, which makes it a note."""
     from keepwise.models.churn_backtest import feature_cutoffs
 
     settings = ds.settings  # the features depend on [costs] and [features] only, not on the purchase model
     try:
         training = _training_frames(ds, frames, settings)
-        training.prefetch(feature_cutoffs(as_of, settings), settings.churn_model.period_days)
-    except ValueError:  # e.g. data the features cannot be computed on: the backtest reports it, as without the prefetch
+    except ValueError:
         return None
-    return training
+    fits = fits_open.enter_context(_classifier_fits(training, as_of, settings))
+    try:
+        training.prefetch(feature_cutoffs(as_of, settings), settings.churn_model.period_days)
+    except ValueError:
+        pass
+    return fits
 
 
 def _classifier_fits(training, as_of: date, settings):
@@ -255,9 +260,9 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
 
     With ``[clv] churn_source = "auto"`` and ``[engine] overlap_models`` the purchase model (``_purchase_model``,
     no engine work) is fitted in a worker thread while this thread has the engine build the classifier's
-    training sample and its feature frames (``_prefetched_training_frames``): only one thread uses the engine
-    (a DuckDB connection is not thread-safe). The classifier's fits then start in their own threads
-    (``_classifier_fits``) while the purchase model finishes. Every part computes exactly what it computes
+    training sample and its feature frames (``_started_fits``): only one thread uses the engine (a DuckDB
+    connection is not thread-safe). The classifier's fits start in their own threads (``_classifier_fits``)
+    as soon as their frames are there. Every part computes exactly what it computes
     one after the other, so the predictions are the same; an error of the purchase part is raised here,
     after the join.
     """
@@ -280,9 +285,7 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwise-purchase-model") as pool:
             future = pool.submit(_purchase_model, ds, as_of, summary, split, features)
             frames = _feature_frames(ds, as_of, features)
-            training = _prefetched_training_frames(ds, as_of, frames)
-            if training is not None:
-                fits = fits_open.enter_context(_classifier_fits(training, as_of, ds.settings))
+            fits = _started_fits(ds, as_of, frames, fits_open)
             purchase = future.result()  # the worker's exception, if any, is raised here
     else:
         purchase = _purchase_model(ds, as_of, summary, split, features)
