@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 USER_CONFIG_NAME = "keepwise.toml"
 
@@ -400,16 +400,9 @@ class EngineSettings(_Section):
     spark_staging_dir: str
     score_batch_rows: int
     overlap_models: bool
-    classifier_fit_workers: int
+    classifier_fit_workers: int = Field(ge=0)  # 0: each fit in turn
     duckdb_allocator_background_threads: bool
     numpy_huge_pages: bool
-
-    @field_validator("classifier_fit_workers")
-    @classmethod
-    def _no_negative_workers(cls, value: int) -> int:
-        if value < 0:
-            raise ValueError("classifier_fit_workers must be 0 (each fit in turn) or more")
-        return value
 
 
 class Settings(BaseModel):

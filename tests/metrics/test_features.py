@@ -208,10 +208,22 @@ TABLES = {
 }
 
 
-def write_tables(folder) -> None:
-    for name, rows in TABLES.items():
+def write_tables(folder, tables=TABLES) -> None:
+    for name, rows in tables.items():
         # object dtype keeps whole numbers whole (no "1.0") where some cells are empty
         pd.DataFrame(rows, dtype=object).to_csv(folder / f"{name}.csv", index=False)
+
+
+def frame_of(folder, tables) -> pd.DataFrame:
+    """The features at AS_OF of ``tables`` written to ``folder``, by customer_id: the compiled statement's
+    frame, checked equal to the expression's."""
+    from keepwise.metrics.features import customer_feature_frame
+
+    write_tables(folder, tables)
+    ds = load(folder, AS_OF)
+    frame = customer_feature_frame(ds, AS_OF).set_index("customer_id")
+    assert frame.equals(customer_features(ds, AS_OF).execute().set_index("customer_id"))
+    return frame
 
 
 @pytest.fixture(scope="module")
@@ -453,8 +465,7 @@ def test_purchase_days_past_the_width_of_one_bitmap(tmp_path):
     orders.append({"order_id": "X", "customer_id": "B", "ordered_at": "2026-05-01", "revenue": 1,
                    "status": "cancelled"})
     tables["orders"] = tables["orders"] + orders
-    for name, rows in tables.items():
-        pd.DataFrame(rows, dtype=object).to_csv(tmp_path / f"{name}.csv", index=False)
+    write_tables(tmp_path, tables)
     ds = load(tmp_path, AS_OF)
     b = customer_feature_frame(ds, AS_OF).set_index("customer_id").loc["B"]
     assert b.n_purchase_days == 300 and b.n_orders == 300 + 43
@@ -467,7 +478,6 @@ def test_sums_over_no_matching_rows_are_zero_and_the_clean_record_since_a_proble
     none in the prior period, and returns of which none is defective); the invoices due since the last
     payment problem count only after that problem (B: paid late, then two on time, one not yet due),
     and a customer without any problem has none (C)."""
-    from keepwise.metrics.features import customer_feature_frame
 
     tables = {name: list(rows) for name, rows in TABLES.items()}
     tables["returns"] = tables["returns"] + [
@@ -487,11 +497,7 @@ def test_sums_over_no_matching_rows_are_zero_and_the_clean_record_since_a_proble
         invoice(4, "B", "2026-07-15"),  # not due at as_of
         invoice(5, "C", "2026-04-01", "2026-03-30"),
     ]
-    for name, rows in tables.items():
-        pd.DataFrame(rows, dtype=object).to_csv(tmp_path / f"{name}.csv", index=False)
-    ds = load(tmp_path, AS_OF)
-    frame = customer_feature_frame(ds, AS_OF).set_index("customer_id")
-    assert frame.equals(customer_features(ds, AS_OF).execute().set_index("customer_id"))
+    frame = frame_of(tmp_path, tables)
     c = frame.loc["C"]
     assert c.revenue_prior_period == 0.0 and c.revenue_last_period == pytest.approx(10)
     assert c.n_defective_returns == 0 and c.defective_returned_amount == 0.0
@@ -508,7 +514,6 @@ def test_the_two_order_aggregates_add_up(tmp_path):
     counts over all orders: B has a cancelled order changed once, a completed one changed twice and two
     others (one without a status: completed, the contract's default); C has only a cancelled order (no
     purchase figures). Sums stay exact past 10^12."""
-    from keepwise.metrics.features import customer_feature_frame
 
     tables = {name: list(rows) for name, rows in TABLES.items()}
     tables["orders"] = [row for row in tables["orders"] if row["customer_id"] == "A"] + [
@@ -520,11 +525,7 @@ def test_the_two_order_aggregates_add_up(tmp_path):
          "change_requests": 1},
         {"order_id": "C1", "customer_id": "C", "ordered_at": "2026-06-12", "revenue": 5, "status": "cancelled"},
     ]
-    for name, rows in tables.items():
-        pd.DataFrame(rows, dtype=object).to_csv(tmp_path / f"{name}.csv", index=False)
-    ds = load(tmp_path, AS_OF)
-    frame = customer_feature_frame(ds, AS_OF).set_index("customer_id")
-    assert frame.equals(customer_features(ds, AS_OF).execute().set_index("customer_id"))
+    frame = frame_of(tmp_path, tables)
     b = frame.loc["B"]
     assert (b.n_orders, b.n_cancelled, b.n_orders_all, b.n_orders_all_recent) == (3, 1, 4, 3)
     assert b.revenue == 2e12 + 5.25 and b.revenue_last_period == 2e12 + 5.25

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -144,10 +144,8 @@ def _started_fits(ds: Dataset, as_of: date, frames, fits_open: ExitStack):
     except ValueError:
         return None
     fits = fits_open.enter_context(_classifier_fits(training, as_of, settings))
-    try:
+    with suppress(ValueError):  # the backtest meets it again and makes it a note
         training.prefetch(feature_cutoffs(as_of, settings), settings.churn_model.period_days)
-    except ValueError:
-        pass
     return fits
 
 
