@@ -141,7 +141,6 @@ def _taken(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     return found if list(found.columns) == columns else found[columns]
 
 
-
 def _reindexed(frame: pd.DataFrame, rows: np.ndarray, wanted: list[str]) -> pd.DataFrame:
     """``frame``'s rows of ``wanted`` in that order (``rows``: ``_rows_of``), an empty row for each unknown id."""
     return frame.take(rows[rows >= 0]).set_index("customer_id").reindex(wanted).reset_index()
