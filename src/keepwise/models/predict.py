@@ -260,9 +260,8 @@ def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = 
     no engine work) is fitted in a worker thread while this thread has the engine build the classifier's
     training sample and its feature frames (``_started_fits``): only one thread uses the engine (a DuckDB
     connection is not thread-safe). The classifier's fits start in their own threads (``_classifier_fits``)
-    as soon as their frames are there. Every part computes exactly what it computes
-    one after the other, so the predictions are the same; an error of the purchase part is raised here,
-    after the join.
+    as soon as their frames are there. Every part computes exactly what it computes one after the other,
+    so the predictions are the same; an error of the purchase part is raised here, after the join.
     """
     with ExitStack() as fits_open:
         return _predict_customers(ds, as_of, features, fits_open)
