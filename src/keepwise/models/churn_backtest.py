@@ -96,8 +96,7 @@ def feature_cutoffs(as_of: date, settings: Settings, n_cutoffs: int | None = Non
     for cutoff in backtested:
         wanted.update((cutoff, _previous_cutoff(cutoff, period_days)))
     for cutoff in [*backtested, as_of]:
-        holdout, training = model.cutoffs(cutoff)
-        wanted.update((holdout, *training))
+        wanted.update(model.read_cutoffs(cutoff))
     return sorted(wanted, reverse=True)
 
 

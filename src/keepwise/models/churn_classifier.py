@@ -381,6 +381,11 @@ class ChurnModel:
         period = timedelta(days=self.config.period_days)
         return as_of - period, [as_of - k * period for k in range(2, self.config.n_training_cutoffs + 2)]
 
+    def read_cutoffs(self, as_of: date) -> list[date]:
+        """Every cutoff ``fit(ds, as_of)`` reads frames at: the holdout, then the training cutoffs."""
+        holdout, training = self.cutoffs(as_of)
+        return [holdout, *training]
+
     def fit(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> ChurnModel:
         """Train on the cutoffs before ``as_of`` (see the module docstring); raises ``ValueError`` when
         the data are too few or hold one class only.
@@ -427,7 +432,7 @@ class ChurnModel:
         self.holdout_predicted_rate_ = float(self._calibrate(holdout_scores).mean())
 
         waiting = stayed_away = 0
-        for cutoff in [holdout_cutoff, *training_cutoffs]:
+        for cutoff in self.read_cutoffs(as_of):
             n, still_none = frames.never_bought_outcomes(cutoff, config.period_days)
             waiting, stayed_away = waiting + n, stayed_away + still_none
         # Laplace's rule of succession: finite and strictly inside (0, 1) even with few such customers.

@@ -63,9 +63,8 @@ class ChurnFits:
             return self
         model = ChurnModel(self.settings)
         for cutoff in sorted(set(cutoffs) - set(self._started), reverse=True):
-            holdout, training = model.cutoffs(cutoff)
             try:
-                self.frames.prefetch([holdout, *training], self.settings.churn_model.period_days)
+                self.frames.prefetch(model.read_cutoffs(cutoff), self.settings.churn_model.period_days)
             except ValueError:
                 break
             if self._pool is None:
