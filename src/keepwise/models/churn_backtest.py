@@ -6,6 +6,7 @@ BG/NBD model's churn risk and a recency-only baseline; ``choose_churn_source`` p
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -113,6 +114,38 @@ def _recency_baseline(frames: FeatureFrames, cutoff: date, period_days: int) -> 
     return fit.predict(now["days_since_last_order"].to_numpy(dtype=float))
 
 
+@dataclass
+class _Replay:
+    """One backtest cutoff before the classifier is scored: the labels of the customers who had bought by
+    then, and the transaction model's and the recency baseline's churn risk for them (None: not scored,
+    with the reason in ``notes``)."""
+
+    cutoff: date
+    labels: np.ndarray
+    risks: dict[str, np.ndarray | None] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _replay_without_classifier(frames: FeatureFrames, cutoff: date, settings: Settings) -> _Replay:
+    """``backtest``'s sources at ``cutoff`` but the classifier and the blend (``_Replay``); ``settings`` name
+    the transaction model."""
+    period_days = settings.churn_model.period_days
+    frame, labels = frames.labelled(cutoff, period_days, ["customer_id"])  # of ds or of its training sample
+    replay = _Replay(cutoff, labels)
+    if len(labels) == 0:
+        return replay
+    transaction = _transaction_name(settings)
+    try:
+        risk = transaction_churn_risk(frames.ds, cutoff, settings).set_index("customer_id")["churn_risk"]
+        replay.risks[transaction] = risk.reindex(frame["customer_id"]).to_numpy(dtype=float)
+    except ConvergenceError as error:
+        replay.risks[transaction], replay.notes[transaction] = None, str(error)
+    replay.risks["recency"] = _recency_baseline(frames, cutoff, period_days)
+    if replay.risks["recency"] is None:
+        replay.notes["recency"] = "no customers had bought by the previous cutoff"
+    return replay
+
+
 def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: Settings | None = None, *,
              frames: FeatureFrames | None = None, fits: ChurnFits | None = None) -> pd.DataFrame:
     """Replay the churn prediction at ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs`` and score it.
@@ -139,39 +172,30 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     settings = settings or ds.settings
     # With [clv] transaction_model = "auto" the model chosen at as_of is replayed at every cutoff.
     settings = with_transaction_model(settings, resolved_transaction_model(ds, as_of, settings))
-    period_days = settings.churn_model.period_days
     transaction = _transaction_name(settings)
     sources = churn_sources(settings)
     frames = fits.frames if fits is not None else frames or FeatureFrames(training_sample(ds, settings), settings)
     fits = fits or ChurnFits(frames, settings)
-    data = frames.ds  # ds, or the sample of its customers the classifier is trained on
+    # The transaction model and the recency baseline at every cutoff first, the classifier after: its fits
+    # may still be running in ``fits``' worker threads, and this thread's engine work overlaps them.
+    replays = [_replay_without_classifier(frames, cutoff, settings)
+               for cutoff in backtest_cutoffs(as_of, settings, n_cutoffs)]
     rows = []
-    for cutoff in backtest_cutoffs(as_of, settings, n_cutoffs):
-        frame, labels = frames.labelled(cutoff, period_days, ["customer_id"])
+    for replay in replays:
+        cutoff, labels, risks, notes = replay.cutoff, replay.labels, replay.risks, replay.notes
         if len(labels) == 0:
             rows.extend({"cutoff": cutoff, "source": source, "n_customers": 0, "churn_rate": np.nan,
                          **_scores(labels, None), "note": "no customer had bought by this cutoff"}
                         for source in sources)
             continue
-        ids = frame["customer_id"]
-        risks: dict[str, np.ndarray | None] = {}
-        notes: dict[str, str] = {}
         try:
             risks["classifier"] = fits.model(cutoff).labelled_risk(frames, cutoff)
         except ValueError as error:
             risks["classifier"], notes["classifier"] = None, str(error)
-        try:
-            risk = transaction_churn_risk(data, cutoff, settings).set_index("customer_id")["churn_risk"]
-            risks[transaction] = risk.reindex(ids).to_numpy(dtype=float)
-        except ConvergenceError as error:
-            risks[transaction], notes[transaction] = None, str(error)
         if risks["classifier"] is not None and risks[transaction] is not None:
             risks["blend"] = 0.5 * (risks["classifier"] + risks[transaction])
         else:
             risks["blend"], notes["blend"] = None, f"needs both the classifier and {transaction}"
-        risks["recency"] = _recency_baseline(frames, cutoff, period_days)
-        if risks["recency"] is None:
-            notes["recency"] = "no customers had bought by the previous cutoff"
         for source in sources:
             rows.append({
                 "cutoff": cutoff, "source": source, "n_customers": len(labels),
