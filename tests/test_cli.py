@@ -197,3 +197,36 @@ def test_no_purchase_model_is_said_in_plain_words(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "own buying rhythm" in result.stdout + result.stderr
     assert "likelihood" not in result.stdout + result.stderr
+
+
+_MAIN_WITH_ATEXIT = (
+    "import atexit, sys\nfrom keepwise.cli import main\n"
+    "atexit.register(lambda: print('atexit ran', flush=False))\n"
+    "sys.argv = ['keepwise', *sys.argv[1:]]\nmain()\nprint('not reached')\n"
+)
+
+
+def test_the_program_ends_after_its_output_and_atexit_handlers_with_the_commands_status(tmp_path):
+    # main() ends the process with os._exit: what the command printed (buffered, to a pipe) and what an atexit
+    # handler printed still arrive, the status is the command's, and nothing after main() runs.
+    folder = write_csv_folder(tmp_path / "shop", valid_tables())
+    done = subprocess.run([sys.executable, "-c", _MAIN_WITH_ATEXIT, "validate", str(folder)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout and done.stdout.rstrip().endswith("atexit ran")
+    assert "not reached" not in done.stdout
+    bad = subprocess.run([sys.executable, "-c", _MAIN_WITH_ATEXIT, "validate", str(tmp_path / "missing")],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2
+    assert "no such data folder" in bad.stderr and "atexit ran" in bad.stdout
+    usage = subprocess.run([sys.executable, "-c", _MAIN_WITH_ATEXIT, "validate"], capture_output=True, text=True,
+                           timeout=300)
+    assert usage.returncode == 2 and "Missing argument" in usage.stderr
+
+
+def test_exit_status_is_the_interpreters_for_every_kind_of_system_exit(capsys):
+    from keepwise.cli import _exit_status
+
+    assert (_exit_status(None), _exit_status(0), _exit_status(3)) == (0, 0, 3)
+    assert _exit_status("stopped: no data") == 1
+    assert capsys.readouterr().err == "stopped: no data\n"

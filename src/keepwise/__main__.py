@@ -1,3 +1,3 @@
-from keepwise.cli import app
+from keepwise.cli import main
 
-app(prog_name="keepwise")
+main()
