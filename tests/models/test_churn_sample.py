@@ -6,6 +6,7 @@ restricted to them); one with no more is used whole, exactly as before the cap e
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from datetime import date
 
@@ -217,7 +218,7 @@ def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_who
     """The sample's tables keep only the columns the features name (``Dataset.columns_read``), and its
     feature expression is the whole business's over them (not built again): its features and labels are
     the whole business's, for the sampled customers (but n_referrals, which counts referrals among the
-    sampled customers only)."""
+    sampled customers only), and all of them those of a dataset holding only the sample's tables."""
     import keepwise.metrics.features as features
     from keepwise.metrics.features import customer_feature_frame
 
@@ -228,16 +229,18 @@ def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_who
     assert sample.table("touches").columns == capped.table("touches").columns  # the features read no touches
     cutoff = AS_OF.replace(day=1)
     chosen = _ids(sample, "customers")
-    ours = customer_feature_frame(sample, cutoff).drop(columns="n_referrals")
+    order = ["customer_id"]
+    sampled = customer_feature_frame(sample, cutoff).sort_values(order).reset_index(drop=True)
+    ours = sampled.drop(columns="n_referrals")
     whole = customer_feature_frame(capped, cutoff).drop(columns="n_referrals")
     whole = whole[whole["customer_id"].isin(chosen)]
-    order = ["customer_id"]
-    pd.testing.assert_frame_equal(ours.sort_values(order).reset_index(drop=True),
-                                  whole.sort_values(order).reset_index(drop=True), check_exact=True)
-    # Its statement is the whole's with the tables renamed: the one its own expression compiles to.
-    template = features._template(sample, capped.settings)
-    own = features._parameterised_tree(sample.con, template.table, template.params)
-    assert template._renamed is not None and template._sql == own.sql(dialect=sample.con.compiler.dialect)
+    pd.testing.assert_frame_equal(ours, whole.sort_values(order).reset_index(drop=True), check_exact=True)
+    # The same tables in a dataset not known as a subset: its expression is built from them alone (the
+    # orders' day bitmaps counted from its own first order) and compiled on its own. Its features are the
+    # sample's, n_referrals included.
+    monkeypatch.undo()
+    alone = customer_feature_frame(dataclasses.replace(sample, subset_of=None), cutoff)
+    pd.testing.assert_frame_equal(sampled, alone.sort_values(order).reset_index(drop=True), check_exact=True)
     period = capped.settings.churn_model.period_days
     labels = FeatureFrames(capped, capped.settings).labels(cutoff, period)
     pd.testing.assert_frame_equal(FeatureFrames(sample, capped.settings).labels(cutoff, period),

@@ -28,7 +28,6 @@ is never blamed for the business's own mistakes.
 
 from __future__ import annotations
 
-import threading
 import weakref
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
@@ -575,52 +574,19 @@ def customer_feature_frame(ds: Dataset, as_of: date, settings: Settings | None =
 
 class _Template:
     """The feature expression of a dataset and settings with ``ibis.param`` dates (``params``), and on
-    DuckDB its SQL with the dates as statement parameters, compiled when first run ("" when it cannot be).
+    DuckDB its SQL with the dates as statement parameters, compiled when first run ("" when it cannot be)."""
 
-    ``renamed``: the template this one's table is (a subset's: ``_template``), with the names of its tables
-    and of this one's in their place. Its SQL is then that one's statement with the tables renamed: ~0.01 s,
-    where compiling the expression costs ~0.1 s (at 100,000 customers)."""
-
-    def __init__(self, table: ir.Table, params: _Moments, renamed: tuple[_Template, dict[str, str]] | None = None):
+    def __init__(self, table: ir.Table, params: _Moments):
         self.table = table
         self.params = params
-        self._renamed = renamed
-        self._tree = None  # the statement, as sqlglot's tree; None before compiling or when it cannot be
-        self._lock = threading.Lock()  # held while a subset's template renames the tables of this one's tree
         self._sql: str | None = None
-
-    def _compile(self, con) -> None:
-        if self._renamed is None:
-            self._tree = _parameterised_tree(con, self.table, self.params)
-            self._sql = "" if self._tree is None else self._tree.sql(dialect=con.compiler.dialect)
-            return
-        import sqlglot.expressions as sge
-
-        template, names = self._renamed
-        with template._lock:
-            if template._sql is None:
-                template._compile(con)
-            if template._tree is None:
-                self._sql = ""
-                return
-            # Renamed in place and back: a copy of the tree would cost as much as compiling it again.
-            tables = [node for node in template._tree.find_all(sge.Table)
-                      if not node.args.get("db") and node.name in names]
-            originals = [node.this for node in tables]
-            try:
-                for node in tables:
-                    node.set("this", sge.to_identifier(names[node.name], quoted=True))
-                self._sql = template._tree.sql(dialect=con.compiler.dialect)
-            finally:
-                for node, original in zip(tables, originals, strict=True):
-                    node.set("this", original)
 
     def frame(self, con, as_of: date, settings: Settings) -> pd.DataFrame | None:
         """The frame of the table at ``as_of``, run on DuckDB ``con``; None when the SQL has no parameters."""
         from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
         if self._sql is None:
-            self._compile(con)
+            self._sql = _parameterised_sql(con, self.table, self.params) or ""
         if not self._sql:
             return None
         result = con.con.sql(self._sql, params=_moment_values(as_of, settings)).to_arrow_table()
@@ -628,8 +594,8 @@ class _Template:
         return self.table.__pyarrow_result__(result, data_mapper=DuckDBPyArrowData).to_pandas()
 
 
-def _parameterised_tree(con, table: ir.Table, params: _Moments):
-    """DuckDB SQL (a sqlglot tree) of ``table`` where each ``ibis.param`` of ``params`` is the statement parameter of its
+def _parameterised_sql(con, table: ir.Table, params: _Moments) -> str | None:
+    """DuckDB SQL of ``table`` where each ``ibis.param`` of ``params`` is the statement parameter of its
     name (``$end``, ...), cast to its type; None if a parameter is not found in it. ibis compiles a
     parameter as the literal of its value: the table is compiled with a distinct stand-in value per
     parameter (in the year 1000 + i), and those literals are replaced in the sqlglot tree."""
@@ -656,7 +622,7 @@ def _parameterised_tree(con, table: ir.Table, params: _Moments):
 
     tree = tree.transform(substitute)
     # a stand-in not found (compiled some other way) would stay in the SQL as a date of the year 1000
-    return tree if len(found) == len(placeholders) else None
+    return tree.sql(dialect=compiler.dialect) if len(found) == len(placeholders) else None
 
 
 # Built feature expressions, per dataset (by id, dropped with the dataset) and then per input
@@ -670,7 +636,8 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
     A subset's (``Dataset.customers_subset``) is its parent's expression, already built, over the subset's
     tables: building it again cost ~0.2 s at 100,000 customers, replacing the tables ~0.02 s. The same
     figures: the expression depends on the data only through its tables and the orders' day-bitmap origin
-    and span (``_order_days``), and the parent's span holds every order of a subset."""
+    and span (``_order_days``), and the parent's span holds every order of a subset. Its SQL is compiled
+    from its own expression, like any dataset's (``_Template.frame``)."""
     key = _template_key(ds, settings)
     if key is None:
         return None
@@ -683,8 +650,7 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
         built = None if parent is None else _TEMPLATES.get(id(parent), {}).get(_template_key(parent, settings))
         if built is not None:
             tables = {parent.table(name).op(): ds.table(name).op() for name in _INPUT_TABLES}
-            names = {parent_table.name: table.name for parent_table, table in tables.items()}
-            per_dataset[key] = _Template(built.table.op().replace(tables).to_expr(), built.params, (built, names))
+            per_dataset[key] = _Template(built.table.op().replace(tables).to_expr(), built.params)
         else:
             sample = _moment_values(date(2000, 1, 1), settings)
             params = _Moments(**{name: ibis.param(ibis.literal(value).type()) for name, value in sample.items()})
