@@ -230,3 +230,22 @@ def test_exit_status_is_the_interpreters_for_every_kind_of_system_exit(capsys):
     assert (_exit_status(None), _exit_status(0), _exit_status(3)) == (0, 0, 3)
     assert _exit_status("stopped: no data") == 1
     assert capsys.readouterr().err == "stopped: no data\n"
+
+
+def test_a_commands_stages_are_imported_in_the_background_while_the_data_load(tmp_path, monkeypatch):
+    from keepwise.cli.common import load_on_engine
+
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "kw_stage_probe.py").write_text(
+        "import threading\nTHREAD = threading.current_thread().name\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "modules"))
+    folder = write_csv_folder(tmp_path / "shop", valid_tables())
+    day, dataset = load_on_engine(str(folder), "2024-12-31", None, None, None,
+                                  importing=("kw_stage_probe", "kw_no_such_module"))
+    # Loaded as without it; the module was imported by the background thread, and one that cannot be
+    # imported is left for the command's own import to report.
+    assert dataset.row_count("customers") == len(valid_tables()["customers"])
+    probe = sys.modules["kw_stage_probe"]
+    assert probe.THREAD == "keepwise-imports"
+    assert "kw_no_such_module" not in sys.modules
+    monkeypatch.delitem(sys.modules, "kw_stage_probe")

@@ -26,6 +26,11 @@ from keepwise.cli.common import (
     show,
 )
 
+# What ``assess`` imports after loading: its stages, the churn backtest's and the classifier's libraries
+# (imported while the data load, ``load_on_engine``).
+ASSESS_MODULES = ("keepwise.assess", "keepwise.models.churn_backtest", "keepwise.models.churn_fits",
+                  "keepwise.cadence.tiers")
+
 
 @app.command()
 def metrics(
@@ -82,9 +87,6 @@ def assess(
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from rich.table import Table as RichTable
 
-    from keepwise.assess import assess_with_models, write_assessment
-    from keepwise.assess.engine import reasons_language
-    from keepwise.cadence.tiers import with_tier
     from keepwise.output import format_for
     from keepwise.text import LANGUAGES, messages
 
@@ -92,7 +94,11 @@ def assess(
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, importing=ASSESS_MODULES)
+    from keepwise.assess import assess_with_models, write_assessment
+    from keepwise.assess.engine import reasons_language
+    from keepwise.cadence.tiers import with_tier
+
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
     write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt)
