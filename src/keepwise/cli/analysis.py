@@ -27,7 +27,7 @@ from keepwise.cli.common import (
 )
 
 # What ``assess`` imports after loading: its stages, the churn backtest's and the classifier's libraries
-# (imported while the data load, ``load_on_engine``).
+# (imported while the data are loaded: ``load_on_engine``).
 ASSESS_MODULES = ("keepwise.assess", "keepwise.models.churn_backtest", "keepwise.models.churn_fits",
                   "keepwise.cadence.tiers")
 

@@ -199,7 +199,8 @@ def _imported_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
     Loading is the engine's work (DuckDB reads and validates the data without holding Python's GIL),
     while importing a command's stages is Python's alone (pandas, SciPy, scikit-learn, LightGBM: ~0.9 s
     of one core): side by side they share the two cores. What loading itself imports is imported first,
-    in this thread, so that the two threads never import the same module at once. An import that fails
+    in this thread, so that loading imports almost nothing while the other thread runs (three modules of
+    the standard library's importlib.resources, at the time of writing). An import that fails
     in the background fails again, with its message, where the command imports the module itself; a block
     that raises (bad input) leaves the thread to finish or end with the process.
     """
