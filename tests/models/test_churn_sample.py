@@ -245,3 +245,29 @@ def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_who
     labels = FeatureFrames(capped, capped.settings).labels(cutoff, period)
     pd.testing.assert_frame_equal(FeatureFrames(sample, capped.settings).labels(cutoff, period),
                                   labels[labels["customer_id"].isin(chosen)].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("forced", ["classifier", None])  # None: the source the backtest chooses
+def test_with_fits_started_ahead_the_classifier_scores_at_as_of_once_while_the_backtests_fits_run(
+        folder, monkeypatch, forced):
+    """With the fits in worker threads, the classifier's scores at as_of are made once, after the backtest has
+    scored the other sources and before it asks for the classifier's fits (while they may still run); one
+    after the other they are made after the backtest. The same predictions either way."""
+    import keepwise.models.churn_backtest as churn_backtest
+
+    if forced:
+        monkeypatch.setattr(churn_backtest, "choose_churn_source", lambda scores, settings: (forced, f"{forced}: forced"))
+    events: list[str] = []
+    predict_proba, labelled_risk = ChurnModel.predict_proba, ChurnModel.labelled_risk
+    monkeypatch.setattr(ChurnModel, "predict_proba",
+                        lambda self, *a, **k: events.append("score at as_of") or predict_proba(self, *a, **k))
+    monkeypatch.setattr(ChurnModel, "labelled_risk",
+                        lambda self, *a, **k: events.append("backtest") or labelled_risk(self, *a, **k))
+    sequential = predict_customers(load(folder, AS_OF, _overlap_settings(CAP, False)), AS_OF)
+    in_turn, events[:] = list(events), []
+    ahead = predict_customers(load(folder, AS_OF, _overlap_settings(CAP, True, 2)), AS_OF)
+    _assert_same_predictions(ahead, sequential)
+    assert ahead.churn_source != ahead.transaction_model_name or forced is None
+    classifier_used = ahead.churn_source in ("classifier", "blend")
+    assert in_turn == ["backtest", "backtest", *(["score at as_of"] if classifier_used else [])]
+    assert events == ["score at as_of", "backtest", "backtest"]

@@ -6,6 +6,7 @@ BG/NBD model's churn risk and a recency-only baseline; ``choose_churn_source`` p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -147,7 +148,8 @@ def _replay_without_classifier(frames: FeatureFrames, cutoff: date, settings: Se
 
 
 def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: Settings | None = None, *,
-             frames: FeatureFrames | None = None, fits: ChurnFits | None = None) -> pd.DataFrame:
+             frames: FeatureFrames | None = None, fits: ChurnFits | None = None,
+             while_fitting: Callable[[], object] | None = None) -> pd.DataFrame:
     """Replay the churn prediction at ``as_of - j x period_days`` for ``j = 1 .. n_cutoffs`` and score it.
 
     ``n_cutoffs`` defaults to ``[clv] backtest_cutoffs``. At each cutoff every source sees only data up
@@ -167,7 +169,9 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     or of its ``training_sample`` (the default), which receive the new cutoffs, so that a later
     ``ChurnModel.fit(ds, as_of, frames=frames)`` does not compute them again. The classifier's fits come
     from ``fits`` when given (``ChurnFits`` on those frames, which may have started them ahead), else they
-    are made here, one cutoff after the other.
+    are made here, one cutoff after the other. ``while_fitting``, when given, is called once the other
+    sources are scored and before the classifier's fits are asked for: the caller's own work, done while
+    fits started ahead still run.
     """
     settings = settings or ds.settings
     # With [clv] transaction_model = "auto" the model chosen at as_of is replayed at every cutoff.
@@ -180,6 +184,8 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
     # may still be running in ``fits``' worker threads, and this thread's engine work overlaps them.
     replays = [_replay_without_classifier(frames, cutoff, settings)
                for cutoff in backtest_cutoffs(as_of, settings, n_cutoffs)]
+    if while_fitting is not None:
+        while_fitting()
     rows = []
     for replay in replays:
         cutoff, labels, risks, notes = replay.cutoff, replay.labels, replay.risks, replay.notes

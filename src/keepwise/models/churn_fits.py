@@ -72,6 +72,10 @@ class ChurnFits:
             self._started[cutoff] = self._pool.submit(self._fit, cutoff)
         return self
 
+    def started(self, cutoff: date) -> bool:
+        """Whether the fit at ``cutoff`` was started in a worker thread (``start``)."""
+        return cutoff in self._started
+
     def model(self, cutoff: date) -> ChurnModel:
         """The classifier fitted at ``cutoff``: the started fit's result, or a fit made now."""
         started = self._started.get(cutoff)
