@@ -12,7 +12,6 @@ import json
 import sys
 import threading
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -192,7 +191,7 @@ def load_on_engine(data: str, as_of: str, config: Path | None, engine: str | Non
     return day, engine_or_exit(dataset, engine, spark_master)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _imported_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
     """Import ``modules`` in a background thread while the block runs, and wait for them when it ends well.
 

@@ -289,8 +289,9 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
     is a partial state merged later, each state of it: over the completed orders alone the purchase
     figures are plain aggregates, and the fickle ones leave that pass for the small one. At 1,000,000
     customers (14.7M orders, 2 cores, the orders' Parquet view as ``load`` exposes it; three pairs back to
-    back): 12.05-13.38 -> 9.99-10.90 s CPU, the small pass (1.3 s, reading the Parquet file again) included. (DECIMAL(18,6) sums where every
-    amount fits, chosen from a scan of the amounts, saved ~1.1 s on an in-memory table but nothing here.)
+    back): 12.05-13.38 -> 9.99-10.90 s CPU, the small pass (1.3 s, reading the Parquet file again)
+    included. (DECIMAL(18,6) sums where every amount fits, chosen from a scan of the amounts, saved ~1.1 s
+    on an in-memory table but nothing here.)
     """
     config = settings.features
     orders = ds.table("orders")

@@ -95,9 +95,11 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
     splits = [_splits(tree) for tree in trees]
     if rows < 2 or booster.num_model_per_iteration() != 1 or any(nodes is None for nodes in splits):
         return _exact(booster, features, membership)
+    # The features each tree splits on, and all of them.
+    tree_features = [sorted({node["split_feature"] for node in nodes}) for nodes in splits]
+    split_on = sorted({feature for features_of_tree in tree_features for feature in features_of_tree})
     # The columns the trees split on, each read out of the matrix once, with LightGBM's zero for the
     # tiniest values; the rows handed to LightGBM stay as they are (its dense rows drop those values itself).
-    split_on = sorted({node["split_feature"] for nodes in splits for node in nodes})
     split_columns = {feature: _zeroed(features[:, feature]) for feature in split_on}
     patterns = [_patterns(split_columns, rows, nodes) for nodes in splits]
     del split_columns
@@ -110,8 +112,8 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
     # these small products); the sums only need to be close, the close rows are redone below.
     columns = [np.flatnonzero(membership[:, group]) for group in range(membership.shape[1])]
     weighted = not np.isin(membership, (0.0, 1.0)).all()
-    for position, ((inverse, first), nodes) in enumerate(zip(patterns, splits, strict=True)):
-        live = np.flatnonzero(membership[sorted({node["split_feature"] for node in nodes})].any(axis=0))
+    for position, ((inverse, first), split_features) in enumerate(zip(patterns, tree_features, strict=True)):
+        live = np.flatnonzero(membership[split_features].any(axis=0))
         if not len(live):
             continue
         # One thread: a tree's patterns are a few hundred rows, for which waking LightGBM's second
