@@ -6,9 +6,12 @@ import pandas as pd
 import pytest
 
 from keepwise.assess import CONTRACT_COLUMNS, assess_with_models
+from keepwise.assess.churn_reasons import churn_reason_lines
 from keepwise.assess.flags import FLAG_CODES
+from keepwise.assess.run import READ_BY_PEOPLE
 from keepwise.models import BetaGeoFitter
 from keepwise.models.summary import customer_summary
+from keepwise.text.translator import messages
 
 from .conftest import AS_OF
 
@@ -145,3 +148,20 @@ def test_customers_who_left_are_not_told_to_grow(outcome):
     left = outcome[outcome["dropped_out_at"].notna() & (outcome["days_since_last_order"] > 365)]
     assert len(left) > 50
     assert left["action"].isin(["grow", "nurture"]).mean() <= 0.05
+
+
+def test_read_customers_carry_the_classifier_s_drivers(sample_dataset, run):
+    """The reasons made while the texts were written are those churn_reason_lines gives afterwards."""
+    ds, _ = sample_dataset
+    table = run.assessment
+    assert run.predictions is not None and run.predictions.churn_model is not None
+    read = table[table["action"].isin(READ_BY_PEOPLE)]
+    ids, counts, drivers = churn_reason_lines(run.predictions.churn_model, ds, AS_OF, read["customer_id"].tolist(),
+                                              ", ", frames=run.predictions.churn_frames, lang="en")
+    label = messages("en")["reason.churn_drivers"]
+    expected = {i: label.format(drivers=text.replace(";", ","))
+                for i, n, text in zip(ids, counts, drivers.to_pylist(), strict=True) if n}
+    assert len(expected) > len(read) / 2
+    for customer_id, reasons in zip(table["customer_id"], table["reasons"], strict=True):
+        last = reasons.split(";")[-1]
+        assert (last == expected[customer_id]) if customer_id in expected else (last not in expected.values())

@@ -6,6 +6,7 @@ then flags, lifecycle, actions and priority are pandas/numpy column operations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def assess_frames(
     predictions: pd.DataFrame | None = None,
     referrals_tracked: bool = True,
     lang: str | None = None,
+    on_decided: Callable[[pd.Series, pd.Series], None] | None = None,
 ) -> pd.DataFrame:
     """The assessment from an executed feature table (``customer_features(...).execute()``).
 
@@ -101,6 +103,10 @@ def assess_frames(
     one lets callers that already hold the features (reports, portfolio metrics, tests) reuse them.
     ``reasons`` are phrased in ``lang`` (default: the settings' locale); the facts behind them are in
     ``evidence`` for phrasing in another language.
+
+    ``on_decided`` is called with the customers' ids and actions, as the returned rows will hold them, as
+    soon as they are decided, before the texts (most of the time) are written: work on them may run
+    meanwhile.
     """
     features = features.reset_index(drop=True)
     rhythm = rhythm_predictions(features, settings)
@@ -121,6 +127,9 @@ def assess_frames(
     keys = pa.table({"priority": np.asarray(priority), "customer_id": pa.array(customer_id)})
     order = pc.sort_indices(keys, sort_keys=[("priority", "ascending"), ("customer_id", "ascending")])
     order = order.to_numpy(zero_copy_only=False).astype(np.int64)
+    ids, actions = customer_id.array.take(order), decisions["action"].array.take(order)
+    if on_decided is not None:
+        on_decided(pd.Series(ids), pd.Series(actions))
 
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -144,8 +153,8 @@ def assess_frames(
     # their memory goes back to the system for the stages that follow.
     pa.default_memory_pool().release_unused()
     columns = {
-        "customer_id": customer_id.array.take(order),
-        "action": decisions["action"].array.take(order),
+        "customer_id": ids,
+        "action": actions,
         "priority": priority,
         "flags": flag_text,
         "clv": rhythm["clv"].astype(float).round(2).fillna(0.0).to_numpy(),

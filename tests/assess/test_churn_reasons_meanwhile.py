@@ -1,0 +1,91 @@
+"""The churn classifier's reasons are made while the assessment's texts are written (assess_frames'
+``on_decided``, run._ChurnReasonsMeanwhile), and land as if made after it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+import keepwise.assess.engine as engine
+import keepwise.assess.run as run_module
+from keepwise.assess import assess_frames
+from keepwise.config import load_settings
+
+from .conftest import AS_OF, frame, healthy_row
+
+SETTINGS = load_settings()
+
+
+def test_on_decided_gets_the_rows_ids_and_actions_before_any_text_is_written(monkeypatch):
+    happened = []
+    build_evidence = engine.build_evidence
+
+    def evidence_recorded(*args, **kwargs):
+        happened.append("texts")
+        return build_evidence(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "build_evidence", evidence_recorded)
+    decided = []
+
+    def on_decided(ids, actions):
+        happened.append("decided")
+        decided.append((ids.tolist(), actions.tolist()))
+
+    rows = [healthy_row(f"H{i}", revenue=2000.0 + 50 * i, days_since_last_order=20 + 60 * i) for i in range(9)]
+    result = assess_frames(frame(*rows), AS_OF, SETTINGS, on_decided=on_decided)
+    assert happened[0] == "decided" and "texts" in happened and happened.count("decided") == 1
+    assert decided == [(result["customer_id"].tolist(), result["action"].tolist())]
+    assert len(set(result["action"])) > 1  # the order matters: the rows are sorted by priority, not by id
+
+
+def _table(actions: list[str]) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    ids = pd.Series([f"C{i}" for i in range(len(actions))])
+    table = pd.DataFrame({"customer_id": ids, "action": actions, "reasons": [f"reason {i}" for i in range(len(actions))]})
+    return ids, pd.Series(actions), table
+
+
+def test_the_worker_s_texts_go_to_the_read_rows_only(monkeypatch):
+    asked = []
+
+    def lines(model, ds, as_of, wanted, separator, *, frames, lang):
+        import numpy as np
+        import pyarrow as pa
+
+        asked.append(list(wanted))
+        return wanted, np.array([1] * len(wanted)), pa.array([f"driver; of {c}" for c in wanted])
+
+    monkeypatch.setattr(run_module, "churn_reason_lines", lines)
+    explaining = run_module._ChurnReasonsMeanwhile(SimpleNamespace(churn_model=object(), churn_frames=None),
+                                                   None, AS_OF, "en")
+    ids, actions, table = _table(["keep", "retain", "grow", "offboard", "win_back"])
+    explaining.start(ids, actions)
+    explaining.append_to(table)
+    assert asked == [["C1", "C3", "C4"]]
+    label = run_module.messages("en")["reason.churn_drivers"]
+    assert table["reasons"].tolist() == [
+        "reason 0", f"reason 1;{label.format(drivers='driver, of C1')}", "reason 2",
+        f"reason 3;{label.format(drivers='driver, of C3')}", f"reason 4;{label.format(drivers='driver, of C4')}"]
+
+
+def test_a_failure_in_the_worker_is_raised_where_its_texts_are_awaited(monkeypatch):
+    def failing(*args, **kwargs):
+        raise ValueError("the classifier could not explain")
+
+    monkeypatch.setattr(run_module, "churn_reason_lines", failing)
+    explaining = run_module._ChurnReasonsMeanwhile(SimpleNamespace(churn_model=object(), churn_frames=None),
+                                                   None, AS_OF, "en")
+    ids, actions, table = _table(["retain"])
+    explaining.start(ids, actions)
+    with pytest.raises(ValueError, match="could not explain"):
+        explaining.append_to(table)
+    assert table["reasons"].tolist() == ["reason 0"]
+
+
+def test_without_a_classifier_nothing_runs():
+    explaining = run_module._ChurnReasonsMeanwhile(SimpleNamespace(churn_model=None), None, AS_OF, "en")
+    ids, actions, table = _table(["retain"])
+    explaining.start(ids, actions)
+    explaining.append_to(table)
+    assert table["reasons"].tolist() == ["reason 0"]
