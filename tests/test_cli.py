@@ -249,3 +249,23 @@ def test_a_commands_stages_are_imported_in_the_background_while_the_data_load(tm
     assert probe.THREAD == "keepwise-imports"
     assert "kw_no_such_module" not in sys.modules
     monkeypatch.delitem(sys.modules, "kw_stage_probe")
+
+
+def test_clv_imports_its_fitting_while_the_data_load(tmp_path, monkeypatch, capsys):
+    import json
+    from datetime import date
+
+    import keepwise.cli.clv as clv
+
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "kw_fit_probe.py").write_text("import threading\nTHREAD = threading.current_thread().name\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "modules"))
+    monkeypatch.setattr(clv, "FITTING_MODULES", ("kw_fit_probe", *clv.FITTING_MODULES))
+    from keepwise.sample import generate_sample
+
+    generate_sample(tmp_path / "shop", n_customers=400, seed=5, as_of=date(2026, 6, 30))
+    clv.clv_fit(str(tmp_path / "shop"), "bgnbd", "2026-06-30", "day", as_json=True)
+    fitted = json.loads(capsys.readouterr().out)
+    assert fitted["model"] == "bgnbd" and fitted["n_customers"] > 0
+    assert sys.modules["kw_fit_probe"].THREAD == "keepwise-imports"
+    monkeypatch.delitem(sys.modules, "kw_fit_probe")

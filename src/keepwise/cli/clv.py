@@ -15,6 +15,7 @@ from keepwise.cli.common import (
     app,
     console,
     engine_or_exit,
+    imported_meanwhile,
     load_or_exit,
     parse_day,
     run_or_exit,
@@ -29,6 +30,8 @@ app.add_typer(clv_app, name="clv")
 ModelOpt = Annotated[str, typer.Option("--model", help="bgnbd, mbgnbd, pareto-nbd or gamma-gamma.")]
 CalibrationOpt = Annotated[str, typer.Option("--calibration-end", help="Last day of the calibration period.")]
 TimeUnitOpt = Annotated[str, typer.Option("--time-unit", help="day or week.")]
+# What fitting imports (pandas, SciPy): imported while the data load (``imported_meanwhile``).
+FITTING_MODULES = ("keepwise.models.fitting",)
 
 
 @clv_app.command("fit")
@@ -47,11 +50,14 @@ def clv_fit(
 
     from rich.table import Table as RichTable
 
-    from keepwise.models.fitting import TABLES_READ, fit_model
+    from keepwise.data.schema import PURCHASE_TABLES
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
-    dataset = engine_or_exit(load_or_exit(data, None, settings, TABLES_READ), engine, spark_master)
+    with imported_meanwhile(FITTING_MODULES):
+        dataset = engine_or_exit(load_or_exit(data, None, settings, PURCHASE_TABLES), engine, spark_master)
+    from keepwise.models.fitting import fit_model
+
     fitted = run_or_exit(lambda: fit_model(dataset, model, end, time_unit))
     if as_json:
         print(json.dumps(fitted.to_contract_json()))
@@ -76,12 +82,15 @@ def clv_predict(
     config: ConfigOpt = None,
 ) -> None:
     """Per customer: P(alive) and expected repeat purchases over the horizon, as a CSV."""
-    from keepwise.models.fitting import TABLES_READ, predict
-    from keepwise.output import write_frame
+    from keepwise.data.schema import PURCHASE_TABLES
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
-    dataset = load_or_exit(data, None, settings, TABLES_READ)
+    with imported_meanwhile(FITTING_MODULES):
+        dataset = load_or_exit(data, None, settings, PURCHASE_TABLES)
+    from keepwise.models.fitting import predict
+    from keepwise.output import write_frame
+
     predictions = run_or_exit(lambda: predict(dataset, model, end, time_unit, horizon))
     write_frame(predictions, out)
     console.print(f"Wrote {len(predictions):,} customers to {out}")

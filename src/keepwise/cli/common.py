@@ -185,14 +185,14 @@ def load_as_of(data: str, as_of: str, config: Path | None):
 def load_on_engine(data: str, as_of: str, config: Path | None, engine: str | None, spark_master: str | None,
                    importing: tuple[str, ...] = ()):
     """``load_as_of``, then the data on the engine the command's ``--engine``/``--spark-master`` choose;
-    the modules ``importing`` (the command's own stages) are imported meanwhile (``_imported_meanwhile``)."""
-    with _imported_meanwhile(importing):
+    the modules ``importing`` (the command's own stages) are imported meanwhile (``imported_meanwhile``)."""
+    with imported_meanwhile(importing):
         day, dataset = load_as_of(data, as_of, config)
     return day, engine_or_exit(dataset, engine, spark_master)
 
 
 @contextlib.contextmanager
-def _imported_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
+def imported_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
     """Import ``modules`` in a background thread while the block runs, and wait for them when it ends well.
 
     Loading is the engine's work (DuckDB reads and validates the data without holding Python's GIL),

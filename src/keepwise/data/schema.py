@@ -381,6 +381,9 @@ TABLES: dict[str, Table] = {
     for t in (CUSTOMERS, ORDERS, RETURNS, INVOICES, TICKETS, INCIDENTS, ENGAGEMENT, TOUCHES, EXIT_SURVEYS)
 }
 
+# The tables the buy-till-you-die models read (``keepwise clv``): the orders, whose customers must be known.
+PURCHASE_TABLES = (CUSTOMERS.name, ORDERS.name)
+
 BOOL_TRUE = ("true", "1", "yes")
 BOOL_FALSE = ("false", "0", "no")
 

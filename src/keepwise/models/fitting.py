@@ -29,8 +29,6 @@ TRANSACTION_MODELS: dict[str, type[BaseFitter]] = {
 SPEND_MODELS: dict[str, type[BaseFitter]] = {"gamma-gamma": GammaGammaFitter}
 MODEL_NAMES = (*TRANSACTION_MODELS, *SPEND_MODELS)
 TIME_UNITS = tuple(TIME_UNIT_DAYS)
-# The tables fit_model and predict read: the orders, whose customers must be known.
-TABLES_READ = ("customers", "orders")
 
 
 @dataclass
@@ -81,8 +79,9 @@ def _no_orders(calibration_end: date) -> ValueError:
 
 
 def fit_model(ds: Dataset, model: str, calibration_end: date, time_unit: str) -> FittedModel:
-    """Fit one model. The transaction models are fitted on the distinct (frequency, recency, T)
-    rows weighted by customers, computed in the database (:func:`transaction_statistics`)."""
+    """Fit one model on ``ds``'s purchase tables (``data.schema.PURCHASE_TABLES``). The transaction
+    models are fitted on the distinct (frequency, recency, T) rows weighted by customers, computed in
+    the database (:func:`transaction_statistics`)."""
     _check(model, time_unit, MODEL_NAMES)
     if model in SPEND_MODELS:
         summary = customer_summary(ds, calibration_end, time_unit)
