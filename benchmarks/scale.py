@@ -45,8 +45,8 @@ _PEAK_FILE = OUT / ".peak"
 
 
 def timed(args: list[str], timeout: float | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
-    """(wall seconds, peak RSS in GB, the finished process) of one command, run under this script's
-    ``--wrap`` mode, which reads the command's peak RSS from the kernel (wait4)."""
+    """(wall seconds, peak RSS in GB (10^9 bytes), the finished process) of one command, run under this
+    script's ``--wrap`` mode, which reads the command's peak RSS from the kernel (wait4)."""
     started = time.perf_counter()
     _PEAK_FILE.unlink(missing_ok=True)
     try:
@@ -56,14 +56,14 @@ def timed(args: list[str], timeout: float | None = None) -> tuple[float, float, 
         done = subprocess.CompletedProcess(args, -9, "", f"did not finish within {error.timeout:g} s")
     wall = time.perf_counter() - started
     try:
-        peak = float(_PEAK_FILE.read_text()) / 1e6
+        peak = float(_PEAK_FILE.read_text()) * 1024 / 1e9  # ru_maxrss counts KiB on Linux
     except (OSError, ValueError):
         peak = float("nan")
     return wall, peak, done
 
 
 def _wrap(args: list[str]) -> None:
-    """Run a command as a child; write the peak RSS (kB) of it and the descendants it waited for."""
+    """Run a command as a child; write the peak RSS (KiB) of it and the descendants it waited for."""
     process = subprocess.Popen(args)
     _, status, usage = os.wait4(process.pid, 0)
     _PEAK_FILE.write_text(str(usage.ru_maxrss))
