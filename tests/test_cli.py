@@ -269,3 +269,32 @@ def test_clv_imports_its_fitting_while_the_data_load(tmp_path, monkeypatch, caps
     assert fitted["model"] == "bgnbd" and fitted["n_customers"] > 0
     assert sys.modules["kw_fit_probe"].THREAD == "keepwise-imports"
     monkeypatch.delitem(sys.modules, "kw_fit_probe")
+
+
+_IMPORTED_AFTER_LOAD = (
+    "import sys, atexit, contextlib\nimport keepwise.cli.common as common\nloaded = set()\n"
+    "meanwhile = common.imported_meanwhile\n"
+    "@contextlib.contextmanager\ndef spy(modules):\n    with meanwhile(modules):\n        yield\n"
+    "    loaded.update(sys.modules)\n"
+    "common.imported_meanwhile = spy\n"
+    "atexit.register(lambda: print('after:', ','.join(sorted(set(sys.modules) - loaded))))\n"
+    "from keepwise.cli import main\nsys.argv = ['keepwise', *sys.argv[1:]]\nmain()\n"
+)
+
+
+def test_assess_imports_its_stages_libraries_while_the_data_load(tmp_path):
+    # cli.analysis.ASSESS_MODULES is kept by hand: what assess imports after loading must hold none of its
+    # stages or their libraries (a module missing there would be imported later, on the main thread alone).
+    from datetime import date
+
+    from keepwise.sample import generate_sample
+
+    generate_sample(tmp_path / "shop", n_customers=400, seed=5, as_of=date(2026, 6, 30))
+    result = subprocess.run([sys.executable, "-c", _IMPORTED_AFTER_LOAD, "assess", str(tmp_path / "shop"),
+                             "--as-of", "2026-06-30", "--out", str(tmp_path / "a.csv")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-500:]
+    after = result.stdout.splitlines()[-1].removeprefix("after: ").split(",")
+    late = [m for m in after if m.split(".")[0] in ("lightgbm", "sklearn", "scipy", "numpy")
+            or m.startswith(("keepwise.assess", "keepwise.models", "keepwise.cadence", "keepwise.metrics"))]
+    assert after and not late, late

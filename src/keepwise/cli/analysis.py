@@ -27,7 +27,8 @@ from keepwise.cli.common import (
 )
 
 # What ``assess`` imports after loading: its stages, the churn backtest's and the classifier's libraries
-# (imported while the data are loaded: ``load_on_engine``).
+# (imported while the data are loaded: ``load_on_engine``). tests/test_cli.py checks that none of them is
+# left to be imported after the load.
 ASSESS_MODULES = ("keepwise.assess", "keepwise.models.churn_backtest", "keepwise.models.churn_fits",
                   "keepwise.cadence.tiers")
 
