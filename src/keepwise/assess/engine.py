@@ -104,9 +104,9 @@ def assess_frames(
     ``reasons`` are phrased in ``lang`` (default: the settings' locale); the facts behind them are in
     ``evidence`` for phrasing in another language.
 
-    ``on_decided`` is called with the customers' ids and actions, as the returned rows will hold them, as
-    soon as they are decided, before the texts (most of the time) are written: work on them may run
-    meanwhile.
+    ``on_decided`` is called with the customers' ids and actions, in the returned rows' order, once they
+    are decided and before the texts are written (most of the time this function takes): work on them
+    may run meanwhile.
     """
     features = features.reset_index(drop=True)
     rhythm = rhythm_predictions(features, settings)
