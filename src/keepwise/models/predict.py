@@ -169,15 +169,16 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     from keepwise.models.churn_backtest import backtest, choose_churn_source
 
     name = settings.clv.transaction_model
-    ahead: list[tuple] = []
+    ahead: tuple | None = None
 
     def score_ahead() -> None:
         # While the backtest's fits still run: the classifier's scores at as_of, when its fit was started ahead
         # (it was started first). Wasted when the backtest chooses the purchase model (~0.2 CPU s at 100,000
         # customers); a ValueError is met again below, where it becomes a note.
+        nonlocal ahead
         if fits.started(as_of):
             with suppress(ValueError):
-                ahead.append(_classifier_scores(fits, ds, as_of, frames))
+                ahead = _classifier_scores(fits, ds, as_of, frames)
 
     try:
         scores = backtest(fits.frames.ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings,
@@ -189,7 +190,7 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     if source == name:
         return transaction_risk, source, reason, scores, None
     try:
-        model, risk = ahead[0] if ahead else _classifier_scores(fits, ds, as_of, frames)
+        model, risk = ahead or _classifier_scores(fits, ds, as_of, frames)
         classifier = risk.set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
