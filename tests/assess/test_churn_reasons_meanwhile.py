@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import keepwise.assess.engine as engine
@@ -50,9 +52,6 @@ def test_the_worker_s_texts_go_to_the_read_rows_only(monkeypatch):
     asked = []
 
     def lines(model, ds, as_of, wanted, separator, *, frames, lang):
-        import numpy as np
-        import pyarrow as pa
-
         asked.append(list(wanted))
         return wanted, np.array([1] * len(wanted)), pa.array([f"driver; of {c}" for c in wanted])
 
