@@ -278,6 +278,7 @@ _IMPORTED_AFTER_LOAD = (
     "    loaded.update(sys.modules)\n"
     "common.imported_meanwhile = spy\n"
     "atexit.register(lambda: print('after:', ','.join(sorted(set(sys.modules) - loaded))))\n"
+    "atexit.register(lambda: print('never:', ','.join(m for m in ('sklearn', 'scipy.stats') if m not in sys.modules)))\n"
     "from keepwise.cli import main\nsys.argv = ['keepwise', *sys.argv[1:]]\nmain()\n"
 )
 
@@ -294,7 +295,12 @@ def test_assess_imports_its_stages_libraries_while_the_data_load(tmp_path):
                              "--as-of", "2026-06-30", "--out", str(tmp_path / "a.csv")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-500:]
-    after = result.stdout.splitlines()[-1].removeprefix("after: ").split(",")
+    # atexit runs its handlers last registered first
+    never, after = result.stdout.splitlines()[-2:]
+    # scikit-learn (and the scipy.stats it imports: ~0.5 s) is never imported: models.boosting keeps LightGBM
+    # from importing it, and keepwise's own isotonic fit and scores replace it.
+    assert never == "never: sklearn,scipy.stats", never
+    after = after.removeprefix("after: ").split(",")
     late = [m for m in after if m.split(".")[0] in ("lightgbm", "sklearn", "scipy", "numpy")
             or m.startswith(("keepwise.assess", "keepwise.models", "keepwise.cadence", "keepwise.metrics"))]
     assert after and not late, late

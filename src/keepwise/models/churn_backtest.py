@@ -12,8 +12,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sklearn.isotonic import IsotonicRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 from keepwise.config import Settings, packaged_settings
 from keepwise.data.loader import Dataset
@@ -21,7 +19,9 @@ from keepwise.models.base import ConvergenceError
 from keepwise.models.churn_classifier import ChurnModel
 from keepwise.models.churn_fits import ChurnFits
 from keepwise.models.churn_labels import FeatureFrames, training_sample
+from keepwise.models.classification_scores import average_precision, brier_score, roc_auc
 from keepwise.models.fitting import churn_risk, transaction_fitter
+from keepwise.models.isotonic import IsotonicCurve
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 from keepwise.models.transaction_choice import resolved_transaction_model, with_transaction_model
 
@@ -66,9 +66,9 @@ def _scores(labels: np.ndarray, risk: np.ndarray) -> dict[str, float]:
         return {"auc": np.nan, "pr_auc": np.nan, "brier": np.nan, "mean_predicted": np.nan}
     two_classes = 0 < labels.sum() < len(labels)
     return {
-        "auc": float(roc_auc_score(labels, risk)) if two_classes else np.nan,
-        "pr_auc": float(average_precision_score(labels, risk)) if two_classes else np.nan,
-        "brier": float(brier_score_loss(labels, risk)),
+        "auc": roc_auc(labels, risk) if two_classes else np.nan,
+        "pr_auc": average_precision(labels, risk) if two_classes else np.nan,
+        "brier": brier_score(labels, risk),
         "mean_predicted": float(np.mean(risk)),
     }
 
@@ -110,8 +110,7 @@ def _recency_baseline(frames: FeatureFrames, cutoff: date, period_days: int) -> 
     now, _ = frames.labelled(cutoff, period_days, ["days_since_last_order"])
     if len(past) == 0:
         return None
-    fit = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
-    fit.fit(past["days_since_last_order"].to_numpy(dtype=float), past_labels)
+    fit = IsotonicCurve(lower=0.0, upper=1.0).fit(past["days_since_last_order"].to_numpy(dtype=float), past_labels)
     return fit.predict(now["days_since_last_order"].to_numpy(dtype=float))
 
 

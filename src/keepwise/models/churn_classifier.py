@@ -21,29 +21,22 @@ reason group (``REASON_GROUPS``); the assessment phrases them (``keepwise.assess
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# LightGBM's OpenMP threads spin while they wait for work. On a machine shared with other busy processes
-# that made two threads ten times slower than one (measured: 34 s vs 3 s for 100 trees on 7,500 rows);
-# passive waiting removes the penalty. It must be set before the OpenMP runtime starts, i.e. before
-# lightgbm is imported; a value the user has set is kept.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import numpy as np
+import pandas as pd
 
-import lightgbm as lgb  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from sklearn.isotonic import IsotonicRegression  # noqa: E402
-
-from keepwise.config import Settings  # noqa: E402
-from keepwise.data.loader import Dataset  # noqa: E402
-from keepwise.data.positions import positions  # noqa: E402
-from keepwise.metrics.features import customer_features, execute_features  # noqa: E402
-from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample  # noqa: E402
-from keepwise.models.tree_contributions import grouped_contributions  # noqa: E402
+from keepwise.config import Settings
+from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
+from keepwise.metrics.features import customer_features, execute_features
+from keepwise.models.boosting import lgb
+from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample
+from keepwise.models.isotonic import IsotonicCurve
+from keepwise.models.tree_contributions import grouped_contributions
 
 __all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design_matrix", "reason_group"]
 
@@ -443,7 +436,7 @@ class ChurnModel:
     def _fit_calibrator(self, scores: np.ndarray, labels: np.ndarray):
         method = self.config.calibration
         if method == "isotonic":
-            return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, labels)
+            return IsotonicCurve(lower=0.0, upper=1.0).fit(scores, labels)
         if method == "sigmoid":
             return _PlattScaling().fit(scores, labels)
         raise ValueError(f"[churn_model] calibration = {method!r}: use 'sigmoid' or 'isotonic'")

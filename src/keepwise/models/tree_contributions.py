@@ -15,10 +15,10 @@ order and sign of every row's groups are therefore those of ``pred_contrib``.
 
 from __future__ import annotations
 
-import lightgbm as lgb
 import numpy as np
 
 from keepwise.data.distinct import first_appearances
+from keepwise.models.boosting import lgb
 
 __all__ = ["grouped_contributions"]
 
