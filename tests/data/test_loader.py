@@ -91,6 +91,18 @@ def test_allocator_setting_reaches_the_connection(tmp_path, enabled):
     assert value is enabled
 
 
+def test_each_engine_table_is_looked_up_once_and_is_the_engines(tmp_path, monkeypatch):
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
+    asked = []
+    engine_table = ds.con.table
+    monkeypatch.setattr(ds.con, "table", lambda name: asked.append(name) or engine_table(name))
+    first = ds.table("orders")
+    assert ds.table("orders") is first and ds.table("customers") is ds.table("customers")
+    assert asked == ["orders", "customers"]
+    assert first.schema() == engine_table("orders").schema()
+    assert first.count().execute() == len(valid_tables()["orders"])
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_huge_pages_setting_reaches_numpy(tmp_path, enabled):
     import numpy as np
