@@ -91,6 +91,34 @@ def test_allocator_setting_reaches_the_connection(tmp_path, enabled):
     assert value is enabled
 
 
+_VALIDATED_WITHOUT_IBIS = """
+import sys
+import keepwise.data.loader as loader
+checked = loader.check_source
+def spy(con, *args, **kwargs):
+    print("ibis while validating:", "ibis" in sys.modules)
+    print("engine:", con.execute("SELECT current_setting('python_enable_replacements')").fetchall())
+    return checked(con, *args, **kwargs)
+loader.check_source = spy
+ds = loader.load(sys.argv[1])
+print("ibis after:", "ibis" in sys.modules, ds.table("customers").count().execute())
+"""
+
+
+def test_data_are_validated_before_ibis_is_needed(tmp_path):
+    # Validation runs on a DuckDB connection with ibis's settings, which ibis takes over afterwards: importing
+    # ibis (~0.4 s) can happen meanwhile in another thread (cli.common.imported_meanwhile).
+    import subprocess
+    import sys
+
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    result = subprocess.run([sys.executable, "-c", _VALIDATED_WITHOUT_IBIS, str(folder)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.splitlines() == [
+        "ibis while validating: False", "engine: [(False,)]", f"ibis after: True {len(valid_tables()['customers'])}"]
+
+
 def test_each_engine_table_is_looked_up_once_and_is_the_engines(tmp_path, monkeypatch):
     ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
     asked = []

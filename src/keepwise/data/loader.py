@@ -279,15 +279,23 @@ def load(
     """Validate ``source`` and load it into DuckDB; raises ``DataError`` listing every problem.
 
     ``only`` names the tables to read, check and expose (all by default): a command that reads a few
-    tables (``clv fit``: customers and orders) validates those, and the others are not in the dataset."""
-    import ibis
+    tables (``clv fit``: customers and orders) validates those, and the others are not in the dataset.
 
+    Without ``con``, the data are validated on a DuckDB connection of their own, which ibis takes over
+    afterwards (``from_connection``): validation needs no ibis, and importing ibis (~0.4 s of one core)
+    can happen meanwhile in another thread (``cli.common.imported_meanwhile``)."""
     settings = settings or load_settings()
-    con = con or ibis.duckdb.connect()
+    raw = duckdb.connect() if con is None else con.con
+    # What ibis sets on a connection it opens, set before validation so that it runs on the same engine.
+    raw.execute("SET python_enable_replacements = false")
     if settings.engine.duckdb_allocator_background_threads:
-        con.con.execute("SET allocator_background_threads = true")
+        raw.execute("SET allocator_background_threads = true")
     _use_huge_pages(settings.engine.numpy_huge_pages)
-    _, log, present = check_source(con.con, source, as_of, settings, only)
+    _, log, present = check_source(raw, source, as_of, settings, only)
     log.raise_if_errors()
+    if con is None:
+        import ibis
+
+        con = ibis.duckdb.from_connection(raw)
     return Dataset(con, str(source), as_of, settings, log.warnings, present,
                    tables=tuple(name for name in TABLES if name in only))
