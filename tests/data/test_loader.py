@@ -119,6 +119,23 @@ def test_data_are_validated_before_ibis_is_needed(tmp_path):
         "ibis while validating: False", "engine: [(False,)]", f"ibis after: True {len(valid_tables()['customers'])}"]
 
 
+def test_customers_are_copied_into_the_engine_with_the_same_rows(tmp_path):
+    from keepwise.metrics.features import customer_feature_frame
+
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    frames = {}
+    for copied in (True, False):
+        settings = load_settings(overrides={"engine": {"copy_customers": copied}})
+        ds = load(folder, as_of=date(2025, 1, 31), settings=settings)
+        kinds = dict(ds.duckdb.execute(
+            "SELECT table_name, 'table' FROM duckdb_tables() UNION ALL SELECT view_name, 'view' FROM duckdb_views() "
+            "WHERE NOT internal").fetchall())
+        assert kinds["customers"] == ("table" if copied else "view")
+        assert kinds["orders"] == "view"  # only the customers are copied
+        frames[copied] = customer_feature_frame(ds, date(2025, 1, 31)).sort_values("customer_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(frames[True], frames[False])
+
+
 def test_each_engine_table_is_looked_up_once_and_is_the_engines(tmp_path, monkeypatch):
     ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
     asked = []

@@ -192,15 +192,17 @@ def _empty_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     execute(con, f"CREATE OR REPLACE TABLE {quoted(table.name)} ({columns})")
 
 
-def _expose(con: duckdb.DuckDBPyConnection, checked: CheckedTable, as_of: date | None) -> None:
-    """The contract's table: a view of the checked one, without row numbers and bitmask, up to as_of."""
+def _expose(con: duckdb.DuckDBPyConnection, checked: CheckedTable, as_of: date | None, copy: bool = False) -> None:
+    """The contract's table: a view of the checked one, without row numbers and bitmask, up to as_of; with
+    ``copy``, a table of the engine holding those rows (``[engine] copy_customers``)."""
     table = checked.table
     columns = ", ".join(quoted(c.name) for c in table.columns)
     where = ""
     if as_of is not None and table.event_time:
         limit = literal(end_of(as_of).isoformat(sep=" "))
         where = f" WHERE {quoted(table.event_time)} <= CAST({limit} AS TIMESTAMP)"
-    execute(con, f"CREATE OR REPLACE VIEW {quoted(table.name)} AS SELECT {columns} "
+    kind = "TABLE" if copy else "VIEW"
+    execute(con, f"CREATE OR REPLACE {kind} {quoted(table.name)} AS SELECT {columns} "
                 f"FROM {quoted(checked_name(table.name))}{where}")
 
 
@@ -242,7 +244,7 @@ def check_source(
             warn_mixed_currencies(con, checked, log)
         if as_of is not None:
             warn_events_after(con, checked, as_of, log)
-        _expose(con, checked, as_of)
+        _expose(con, checked, as_of, copy=name == "customers" and settings.engine.copy_customers)
         counts[name] = TableCount(name, checked.n_rows - checked.events_after, con)
         del raw, checked
     return counts, log, present
