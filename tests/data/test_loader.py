@@ -119,6 +119,10 @@ def test_data_are_validated_before_ibis_is_needed(tmp_path):
         "ibis while validating: False", "engine: [(False,)]", f"ibis after: True {len(valid_tables()['customers'])}"]
 
 
+def _engine_tables(ds) -> set[str]:
+    return {name for (name,) in ds.duckdb.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
 def test_customers_are_copied_into_the_engine_when_first_read_with_the_same_rows(tmp_path):
     from keepwise.data.loader import copied_name
     from keepwise.metrics.features import customer_feature_frame
@@ -129,14 +133,11 @@ def test_customers_are_copied_into_the_engine_when_first_read_with_the_same_rows
         settings = load_settings(overrides={"engine": {"copy_customers": copied}})
         ds = load(folder, as_of=date(2025, 1, 31), settings=settings)
 
-        def tables():
-            return {name for (name,) in ds.duckdb.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-
-        assert copied_name("customers") not in tables()  # nothing is copied before it is read
+        assert copied_name("customers") not in _engine_tables(ds)  # nothing is copied before it is read
         frames[copied] = customer_feature_frame(ds, date(2025, 1, 31)).sort_values("customer_id").reset_index(drop=True)
-        assert (copied_name("customers") in tables()) is copied
+        assert (copied_name("customers") in _engine_tables(ds)) is copied
         assert (ds.table("customers").get_name() == copied_name("customers")) is copied
-        assert copied_name("orders") not in tables()  # only the customers are copied
+        assert copied_name("orders") not in _engine_tables(ds)  # only the customers are copied
     pd.testing.assert_frame_equal(frames[True], frames[False])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from datetime import date, timedelta
 
 import numpy as np
@@ -86,6 +88,25 @@ def test_probabilities_in_range_and_calibrated(sample):
     latest = _scores(result, "classifier").loc[max(result["cutoff"])]
     assert latest["mean_predicted"] == pytest.approx(latest["churn_rate"], abs=0.05)
     assert 0.0 < model.never_bought_risk_ < 1.0
+
+
+def test_scores_are_the_same_in_one_batch_or_many_on_several_threads(sample, monkeypatch):
+    ds, frames, _, model, _ = sample
+    whole = model.predict_proba(ds, AS_OF, frames=frames)  # 3,000 customers: one batch
+    threads_used = set()
+    predict = model.booster_.predict
+    for threads in (1, 3):
+        batched = copy.copy(model)
+        batched.settings = load_settings(overrides={**FAST, "engine": {"score_batch_rows": 257, "score_threads": threads}})
+        batched.booster_ = copy.copy(model.booster_)
+
+        def spy(*args, **kwargs):
+            threads_used.add(threading.current_thread().name)
+            return predict(*args, **kwargs)
+
+        monkeypatch.setattr(batched.booster_, "predict", spy)
+        pd.testing.assert_frame_equal(batched.predict_proba(ds, AS_OF, frames=frames), whole)
+    assert len([name for name in threads_used if name.startswith("keepwise-score")]) > 1
 
 
 def test_fit_is_deterministic(sample):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -519,7 +520,8 @@ class ChurnModel:
         bought = (frame["n_orders"] > 0).to_numpy()
         # In batches of [engine] score_batch_rows, so that no copy of the whole frame is made.
         batch = max(1, self.settings.engine.score_batch_rows)
-        for start in range(0, len(frame), batch):
+
+        def score(start: int) -> None:
             stop = min(start + batch, len(frame))
             part = bought[start:stop]
             if part.any():
@@ -527,6 +529,17 @@ class ChurnModel:
                 # features frame instead would copy every one of its columns, strings included.
                 inputs = self._matrix(frame.iloc[start:stop], as_of).to_numpy()[part]
                 risk[start:stop][part] = self._calibrate(self.booster_.predict(inputs, raw_score=True))
+
+        starts = range(0, len(frame), batch)
+        # Batches side by side ([engine] score_threads): while one thread builds a batch's design matrix
+        # (mostly NumPy and pandas under Python's GIL), another's LightGBM predicts without it.
+        threads = self.settings.engine.score_threads
+        if threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(threads, thread_name_prefix="keepwise-score") as pool:
+                list(pool.map(score, starts))
+        else:
+            for start in starts:
+                score(start)
         return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
 
     def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
