@@ -90,6 +90,21 @@ def test_probabilities_in_range_and_calibrated(sample):
     assert 0.0 < model.never_bought_risk_ < 1.0
 
 
+def test_isotonic_calibration_keeps_the_holdouts_churn_rate_and_the_scores_order(sample):
+    ds, frames, _, model, _ = sample
+    settings = load_settings(overrides={**FAST, "churn_model": {**FAST["churn_model"], "calibration": "isotonic"}})
+    isotonic = ChurnModel(settings).fit(ds, AS_OF, frames=frames)
+    # Pooling adjacent violators keeps each pool's mean label: over the holdout it was fitted on, the mean
+    # calibrated risk is the holdout's churn rate.
+    assert isotonic.holdout_predicted_rate_ == pytest.approx(isotonic.holdout_churn_rate_, abs=1e-12)
+    risk = isotonic.predict_proba(ds, AS_OF, frames=frames)["churn_risk"].to_numpy()
+    assert ((risk >= 0) & (risk <= 1)).all()
+    # The same booster as the sigmoid's: calibration only maps its scores, in the same order.
+    assert isotonic.booster_.model_to_string() == model.booster_.model_to_string()
+    raw = np.linspace(-6, 6, 200)
+    assert (np.diff(isotonic._calibrate(raw)) >= 0).all()
+
+
 def test_scores_are_the_same_in_one_batch_or_many_on_several_threads(sample, monkeypatch):
     ds, frames, _, model, _ = sample
     whole = model.predict_proba(ds, AS_OF, frames=frames)  # 3,000 customers: one batch

@@ -196,8 +196,8 @@ def imported_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
     """Import ``modules`` in a background thread while the block runs, and wait for them when it ends well.
 
     Loading is the engine's work (DuckDB reads and validates the data without holding Python's GIL),
-    while importing a command's stages is Python's alone (pandas, SciPy, scikit-learn, LightGBM: ~0.9 s
-    of one core): side by side they share the two cores. What validating imports is imported first, in
+    while importing a command's stages is Python's alone (ibis, pandas, SciPy, LightGBM: ~1 s of one
+    core): side by side they share the two cores. What validating imports is imported first, in
     this thread, so that it can start at once; ibis, which loading needs only once the data are validated
     (``data.loader.load``), is the background thread's first import (~0.4 s). An import that fails
     in the background fails again, with its message, where the command imports the module itself; a block

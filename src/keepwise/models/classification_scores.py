@@ -65,4 +65,4 @@ def average_precision(labels: np.ndarray, risk: np.ndarray) -> float:
 def brier_score(labels: np.ndarray, risk: np.ndarray) -> float:
     """The mean squared difference between the risk and the label."""
     churned, risk = _checked(labels, risk)
-    return float(np.mean((churned - risk) ** 2))
+    return float(np.mean((churned.astype(float) - risk) ** 2))

@@ -1,4 +1,4 @@
-"""``IsotonicCurve``: an increasing step-free curve fitted to labels, for a probability that must rise with
+"""``IsotonicCurve``: an increasing, piecewise linear curve fitted to labels, for a probability that must rise with
 a score (the churn backtest's recency baseline, the classifier's isotonic calibration).
 
 The fit is the pool-adjacent-violators solution of SciPy's ``optimize.isotonic_regression`` on each
