@@ -24,7 +24,7 @@ from keepwise.models.churn_labels import FeatureFrames, end_of_day
 from keepwise.text.columns import join_rows
 from keepwise.text.phrase import Phraser
 
-if TYPE_CHECKING:  # lightgbm and scikit-learn take a second to import; only a fitted model brings them
+if TYPE_CHECKING:  # the classifier's module imports LightGBM; only a fitted model brings it
     from keepwise.models.churn_classifier import ChurnModel
 
 __all__ = ["PHRASES", "churn_reason_facts", "churn_reason_lines", "churn_reason_texts", "churn_reasons", "fact_of"]
