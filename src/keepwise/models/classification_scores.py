@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from keepwise.data.distinct import equal_runs
+
 __all__ = ["average_precision", "brier_score", "roc_auc"]
 
 
@@ -37,8 +39,7 @@ def roc_auc(labels: np.ndarray, risk: np.ndarray) -> float:
     order = np.argsort(risk, kind="stable")
     ordered = risk[order]
     # Mid-ranks: tied risks share the mean of the ranks they span (1-based).
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    ends = np.r_[starts[1:], len(ordered)]
+    starts, ends = equal_runs(ordered)
     mid_ranks = np.repeat((starts + ends + 1) / 2.0, ends - starts)
     n_churned = int(churned.sum())
     n_retained = len(churned) - n_churned
@@ -55,7 +56,7 @@ def average_precision(labels: np.ndarray, risk: np.ndarray) -> float:
     ordered = risk[order]
     true_positives = np.cumsum(churned[order])
     # The last row of each run of equal risks: a threshold admits the whole run.
-    last = np.flatnonzero(np.r_[ordered[1:] != ordered[:-1], True])
+    last = equal_runs(ordered)[1] - 1
     hits = true_positives[last].astype(float)
     precision = hits / (last + 1)
     recall = hits / hits[-1]

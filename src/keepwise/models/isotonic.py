@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import isotonic_regression
 
+from keepwise.data.distinct import equal_runs
+
 __all__ = ["IsotonicCurve"]
 
 
@@ -34,8 +36,8 @@ class IsotonicCurve:
             raise ValueError("IsotonicCurve.fit needs finite scores and labels")
         order = np.argsort(scores, kind="stable")
         scores, labels = scores[order], labels[order]
-        starts = np.flatnonzero(np.r_[True, scores[1:] != scores[:-1]])
-        counts = np.diff(np.r_[starts, len(scores)]).astype(float)
+        starts, ends = equal_runs(scores)
+        counts = (ends - starts).astype(float)
         means = np.add.reduceat(labels, starts) / counts
         fitted = isotonic_regression(means, weights=counts, increasing=True).x
         self.x_ = scores[starts]
