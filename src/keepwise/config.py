@@ -400,6 +400,7 @@ class EngineSettings(_Section):
     spark_staging_dir: str
     score_batch_rows: int
     score_threads: int = Field(ge=1)
+    text_threads: int = Field(ge=1)
     overlap_models: bool
     classifier_fit_workers: int = Field(ge=0)  # 0: each fit in turn
     duckdb_allocator_background_threads: bool

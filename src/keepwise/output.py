@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
@@ -30,10 +33,36 @@ def write_atomic(path: Path, write) -> Path:
     return path
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV through Arrow's writer: 20x faster than pandas on 100,000 rows of long reasons."""
+# Rows per slice of a CSV file written on several threads: each slice's text is held in memory until
+# it is written (~6 MB of an assessment's rows; larger slices cost more in growing their buffers).
+CSV_SLICE_ROWS = 8_192
+
+
+def write_csv(frame: pd.DataFrame, path: Path, threads: int = 1) -> None:
+    """CSV through Arrow's writer: 20x faster than pandas on 100,000 rows of long reasons.
+
+    With ``threads`` > 1, slices of ``CSV_SLICE_ROWS`` rows are turned into text side by side (Arrow
+    does it outside Python's GIL) and written in order as they are done, with at most ``threads``
+    slices ahead of the file: the same bytes as one call of the writer."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+    if threads <= 1 or table.num_rows <= CSV_SLICE_ROWS:
+        pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+        return
+
+    def text(start: int) -> pa.Buffer:
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(table.slice(start, CSV_SLICE_ROWS), sink,
+                        pacsv.WriteOptions(quoting_style="needed", include_header=start == 0))
+        return sink.getvalue()
+
+    starts = iter(range(0, table.num_rows, CSV_SLICE_ROWS))
+    with open(path, "wb") as out, ThreadPoolExecutor(threads, thread_name_prefix="keepwise-csv") as pool:
+        pending = deque(pool.submit(text, start) for start in islice(starts, threads))
+        while pending:
+            written = pending.popleft().result()
+            for start in islice(starts, 1):
+                pending.append(pool.submit(text, start))
+            out.write(written)
 
 
 PARTITION_COLUMN = "action"  # how a Parquet folder of an assessment is partitioned
@@ -74,8 +103,9 @@ def write_parquet_folder(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_frame(frame: pd.DataFrame, path: Path, fmt: str = "csv") -> Path:
-    """A table as CSV (no index), a JSON list of records, a Parquet file or a partitioned Parquet folder."""
+def write_frame(frame: pd.DataFrame, path: Path, fmt: str = "csv", threads: int = 1) -> Path:
+    """A table as CSV (no index), a JSON list of records, a Parquet file or a partitioned Parquet folder.
+    ``threads``: for CSV, see ``write_csv``."""
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -84,7 +114,7 @@ def write_frame(frame: pd.DataFrame, path: Path, fmt: str = "csv") -> Path:
     if fmt == "parquet-dir":
         return write_parquet_folder(frame, path)
     if fmt == "csv":
-        return write_atomic(path, lambda temp: write_csv(frame, temp))
+        return write_atomic(path, lambda temp: write_csv(frame, temp, threads))
     if fmt == "json":
         return write_atomic(
             path,

@@ -258,7 +258,7 @@ def test_write_assessment_is_atomic(tmp_path, monkeypatch):
     write_assessment(result, tmp_path / "out.json", fmt="json")
     assert (tmp_path / "out.json").read_text().lstrip().startswith("[")
 
-    def exploding(frame, path):
+    def exploding(frame, path, threads=1):
         Path(path).write_text("half a row")
         raise RuntimeError("disk full")
 

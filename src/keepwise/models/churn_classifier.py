@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -33,6 +32,7 @@ import pandas as pd
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
+from keepwise.data.threads import map_in_threads
 from keepwise.metrics.features import customer_features, execute_features
 from keepwise.models.boosting import lgb
 from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample
@@ -533,13 +533,7 @@ class ChurnModel:
         starts = range(0, len(frame), batch)
         # Batches side by side ([engine] score_threads): while one thread builds a batch's design matrix
         # (mostly NumPy and pandas under Python's GIL), another's LightGBM predicts without it.
-        threads = self.settings.engine.score_threads
-        if threads > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(threads, thread_name_prefix="keepwise-score") as pool:
-                list(pool.map(score, starts))
-        else:
-            for start in starts:
-                score(start)
+        map_in_threads(score, starts, self.settings.engine.score_threads, "keepwise-score")
         return pd.DataFrame({"customer_id": frame["customer_id"].to_numpy(), "churn_risk": risk})
 
     def contributions(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,

@@ -1,0 +1,30 @@
+"""Work on independent parts side by side: the one way the stages spread batch work over threads.
+
+Worth it where each part spends much of its time outside Python's GIL (Arrow's kernels, LightGBM,
+NumPy), so that one thread's Python runs while another's native code does: the classifier's scoring
+batches, the assessment's blocks of texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+__all__ = ["map_in_threads"]
+
+Part = TypeVar("Part")
+Result = TypeVar("Result")
+
+
+def map_in_threads(work: Callable[[Part], Result], parts: Iterable[Part], threads: int,
+                   name: str = "keepwise-worker") -> list[Result]:
+    """``[work(part) for part in parts]``, with up to ``threads`` parts worked on at once (in this
+    thread alone when ``threads`` is 1 or there is one part). The results are in the parts' order;
+    the first exception a part raises is raised here, once every part has finished."""
+    parts = list(parts)
+    if threads <= 1 or len(parts) <= 1:
+        return [work(part) for part in parts]
+    with ThreadPoolExecutor(min(threads, len(parts)), thread_name_prefix=name) as pool:
+        futures = [pool.submit(work, part) for part in parts]
+    return [future.result() for future in futures]

@@ -1,0 +1,35 @@
+"""The assessment's texts written block by block, on one thread or several: the same assessment."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+
+import keepwise.assess.engine as engine
+from keepwise.assess import assess_frames
+from keepwise.config import load_settings
+from keepwise.metrics import customer_feature_frame
+
+from .conftest import AS_OF
+
+
+def test_blocks_on_several_threads_give_the_assessment_of_one_block(sample_dataset, monkeypatch):
+    ds, _ = sample_dataset
+    features = customer_feature_frame(ds, AS_OF)
+    one = load_settings(overrides={"engine": {"text_threads": 1}})
+    whole = assess_frames(features, AS_OF, one, lang="ru")
+    assert len(whole) > 1000 and whole["reasons"].str.len().gt(0).all()
+
+    threads = set()
+    build_evidence = engine.build_evidence
+
+    def recorded(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return build_evidence(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "build_evidence", recorded)
+    monkeypatch.setattr(engine, "TEXT_BLOCK_ROWS", 333)
+    three = load_settings(overrides={"engine": {"text_threads": 3}})
+    pd.testing.assert_frame_equal(assess_frames(features, AS_OF, three, lang="ru"), whole)
+    assert len(threads) == 3 and all(name.startswith("keepwise-texts") for name in threads)
