@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 
 import numpy as np
@@ -69,3 +71,34 @@ def test_slices_are_texts_made_on_the_writer_threads_with_few_held_at_once(tmp_p
     assert len(made) == 20 and all(name.startswith("keepwise-csv") for name in made)
     assert most[0] <= 3  # the slice being written and at most two made ahead
     assert len(pd.read_csv(tmp_path / "out.csv")) == 200
+
+
+@pytest.fixture
+def umask_027():
+    previous = os.umask(0o027)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_a_written_file_has_the_permissions_of_the_users_umask(tmp_path, umask_027, fmt):
+    path = output.write_frame(_frame(3), tmp_path / f"out.{fmt}", fmt)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640  # 0o666 less the umask, as open() makes it
+    output.write_frame(_frame(4), path, fmt)  # replaced: the same
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_written_folder_has_the_permissions_of_the_users_umask(tmp_path, umask_027):
+    path = output.write_frame(_frame(5), tmp_path / "out", "parquet-dir")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+    assert len(pd.read_parquet(path)) == 5
+
+
+def test_a_temporary_name_already_taken_is_not_reused(tmp_path, monkeypatch):
+    names = iter(["aaaa", "aaaa", "bbbb"])
+    monkeypatch.setattr(output.secrets, "token_hex", lambda n: next(names))
+    (tmp_path / ".out.csv.aaaa.part").write_text("someone else's")
+    output.write_atomic(tmp_path / "out.csv", lambda temp: temp.write_text("mine"))
+    assert (tmp_path / "out.csv").read_text() == "mine"
+    assert (tmp_path / ".out.csv.aaaa.part").read_text() == "someone else's"

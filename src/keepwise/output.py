@@ -6,8 +6,8 @@ A command that fails half way leaves no file behind, and never a half-written on
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
@@ -18,17 +18,33 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 
+def _temp_beside(path: Path, make) -> Path:
+    """A new, unused name beside ``path`` (hidden, ending in .part), created by ``make(name)``: made
+    the way any file or folder is, its permissions those of the user's umask (``tempfile``'s are the
+    owner's alone, which the result would keep after the rename)."""
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            make(temp)
+        except FileExistsError:
+            continue
+        return temp
+
+
+def _new_file(path: Path) -> None:
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+
+
 def write_atomic(path: Path, write) -> Path:
     """Call ``write(temp_path)``, then move the temp file onto ``path``; remove it on failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
+    temp = _temp_beside(path, _new_file)
     try:
-        write(Path(temp_name))
-        os.replace(temp_name, path)
+        write(temp)
+        os.replace(temp, path)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
     return path
 
@@ -85,7 +101,7 @@ def write_parquet_folder(frame: pd.DataFrame, path: Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    temp = _temp_beside(path, os.mkdir)
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         partitions = [PARTITION_COLUMN] if PARTITION_COLUMN in frame.columns else None

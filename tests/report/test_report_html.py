@@ -160,3 +160,18 @@ def test_a_tiny_business_degrades_section_by_section(tmp_path):
     assert diagnostics.select("p.unavailable")
     growth = soup.find("section", id="growth-simulation")
     assert growth.select_one("p.unavailable") and not growth.select("div.plotly-graph-div")
+
+
+def test_a_report_that_cannot_be_written_leaves_the_old_one_and_no_part(cdnow_short_result, tmp_path, monkeypatch):
+    path = build_report(cdnow_short_result, tmp_path / "r.html")
+    before = path.read_bytes()
+
+    def full_disk(self, *args, **kwargs):
+        Path.write_bytes(self, b"<html>half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        build_report(cdnow_short_result, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from keepwise.assess.analysis import Analysis
 from keepwise.campaigns import Learning
+from keepwise.output import write_atomic
 from keepwise.report.learning import learning_section
 from keepwise.report.sections import SECTION_IDS, Section, sections, source_name
 from keepwise.text.templating import environment
@@ -93,9 +94,4 @@ def build_report(analysis: Analysis, out_path: str | Path, lang: str = "en", lea
     The file is written to a temporary name first and renamed, so a failed build leaves no half file.
     """
     page = render_html(analysis, lang, learning)
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = out_path.with_name(f".{out_path.name}.partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(out_path)
-    return out_path
+    return write_atomic(Path(out_path), lambda temp: temp.write_text(page, encoding="utf-8"))
