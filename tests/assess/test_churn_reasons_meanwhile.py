@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -88,3 +89,31 @@ def test_without_a_classifier_nothing_runs():
     explaining.start(ids, actions)
     explaining.append_to(table)
     assert table["reasons"].tolist() == ["reason 0"]
+
+
+def test_when_the_assessment_fails_its_worker_has_finished_before_the_error_is_raised(monkeypatch):
+    events = []
+
+    def slow_lines(model, ds, as_of, wanted, separator, *, frames, lang):
+        events.append("worker started")
+        time.sleep(0.3)
+        events.append("worker done")
+        return wanted, np.array([1] * len(wanted)), pa.array(["driver"] * len(wanted))
+
+    def failing_assessment(features, as_of, settings, predictions, referrals, *, lang, on_decided):
+        ids, actions, _ = _table(["retain", "keep"])
+        on_decided(ids, actions)
+        raise RuntimeError("the texts could not be written")
+
+    predictions = SimpleNamespace(notes=[], plain_notes=[], transaction_model_name=None, transaction_model_reason="",
+                                  churn_source="classifier", churn_source_reason="", churn_model=object(),
+                                  churn_frames=None, for_assessment=lambda: pd.DataFrame({"customer_id": ["C0"]}))
+    monkeypatch.setattr(run_module, "churn_reason_lines", slow_lines)
+    monkeypatch.setattr(run_module, "assess_frames", failing_assessment)
+    monkeypatch.setattr(run_module, "try_predict_customers", lambda ds, as_of, features: (predictions, None))
+    monkeypatch.setattr(run_module, "_referrals_tracked", lambda ds: True)
+    ds = SimpleNamespace(settings=SETTINGS)
+    with pytest.raises(RuntimeError, match="could not be written"):
+        run_module.assess_with_models(ds, AS_OF, features=pd.DataFrame({"customer_id": ["C0", "C1"]}))
+    events.append("error raised")
+    assert events == ["worker started", "worker done", "error raised"]

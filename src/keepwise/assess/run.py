@@ -88,6 +88,13 @@ class _ChurnReasonsMeanwhile:
         texts = pc.replace_substring(concat(before_label, texts, after_label, size=len(texts)), ";", ",")
         return read[gains], texts
 
+    def close(self) -> None:
+        """Wait for the worker, if one was started, and drop its texts: after a failure of the assessment,
+        no thread is left using the dataset's engine behind the caller's back."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._texts = None
+
     def append_to(self, table: pd.DataFrame) -> None:
         """Wait for the worker and append its texts to ``table``'s reasons (the rows ``start`` was given)."""
         if self._texts is None:
@@ -140,11 +147,15 @@ def assess_with_models(
             if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
                 model_columns = None
         explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings))
-        with stages.stage("assess", "Judging every customer"):
-            assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds), lang=lang,
-                                       on_decided=explaining.start)
-            assessment["churn_source"] = source
-            assessment["transaction_model"] = model_name or "rhythm"
+        try:
+            with stages.stage("assess", "Judging every customer"):
+                assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds),
+                                           lang=lang, on_decided=explaining.start)
+                assessment["churn_source"] = source
+                assessment["transaction_model"] = model_name or "rhythm"
+        except BaseException:
+            explaining.close()
+            raise
         run = AssessmentRun(
             assessment, features, predictions, source, reason, notes, stages.seconds, model_name, model_reason, plain
         )

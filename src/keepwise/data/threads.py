@@ -20,8 +20,9 @@ Result = TypeVar("Result")
 def map_in_threads(work: Callable[[Part], Result], parts: Iterable[Part], threads: int,
                    name: str = "keepwise-worker") -> list[Result]:
     """``[work(part) for part in parts]``, with up to ``threads`` parts worked on at once (in this
-    thread alone when ``threads`` is 1 or there is one part). The results are in the parts' order;
-    the first exception a part raises is raised here, once every part has finished."""
+    thread alone when ``threads`` is 1 or there is one part). The results are in the parts' order.
+    Once every part has finished, the exception of the first part (in that order) that raised one is
+    raised here."""
     parts = list(parts)
     if threads <= 1 or len(parts) <= 1:
         return [work(part) for part in parts]
