@@ -58,8 +58,9 @@ EXTRA_COLUMNS = (
 
 
 # Customers per block of texts (at most): large enough that Arrow's per-call cost is negligible, small
-# enough that a block's intermediate texts are a few tens of MB.
-TEXT_BLOCK_ROWS = 131_072
+# enough that a block's intermediate texts are a few tens of MB. 1M customers on two threads, the texts
+# alone: peak RSS ~0.2 GB lower than with blocks of 131,072, in the same time; blocks of 16,384 took longer.
+TEXT_BLOCK_ROWS = 32_768
 
 
 def _referrals_tracked(ds: Dataset) -> bool:
