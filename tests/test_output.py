@@ -1,4 +1,5 @@
-"""keepwise.output: a CSV written slice by slice on several threads is the same file, byte for byte."""
+"""keepwise.output: a CSV written slice by slice on several threads is the same file, byte for byte; a
+result gets the permissions of the user's umask, and its temporary name is never one already taken."""
 
 from __future__ import annotations
 
