@@ -271,3 +271,31 @@ def test_with_fits_started_ahead_the_classifier_scores_at_as_of_once_while_the_b
     classifier_used = ahead.churn_source in ("classifier", "blend")
     assert in_turn == ["backtest", "backtest", *(["score at as_of"] if classifier_used else [])]
     assert events == ["score at as_of", "backtest", "backtest"]
+
+
+@pytest.mark.parametrize("model", ["auto", "mbgnbd"])
+def test_predictions_from_the_features_summary_equal_those_from_the_orders(folder, monkeypatch, model):
+    """Given the features at the as-of date (as the assessment gives them), the purchase model's summary
+    is read from them, without aggregating the orders again: the same predictions as from the orders, to
+    the last bit, with the model chosen on held-out days (the summary split at their start) and with a
+    model set."""
+    from keepwise.metrics.features import customer_feature_frame
+    from keepwise.models import summary
+
+    settings = load_settings(overrides={"churn_model": {"n_training_cutoffs": 2, "max_customers_per_fit": CAP},
+                                        "clv": {"transaction_model": model}})
+    ds = load(folder, AS_OF, settings)
+    features = customer_feature_frame(ds, AS_OF)
+    monkeypatch.setattr(summary, "features_summary", lambda *args: None)
+    from_orders = predict_customers(ds, AS_OF, features)
+    monkeypatch.undo()
+    aggregated = []  # the (orders, day) of each summary aggregated from orders: the sample's at its cutoffs
+    bitmap_summary = summary.bitmap_summary
+    monkeypatch.setattr(summary, "bitmap_summary",
+                        lambda orders, day, *args: aggregated.append((orders, day)) or bitmap_summary(orders, day, *args))
+    from_features = predict_customers(ds, AS_OF, features)
+    monkeypatch.undo()
+    orders = ds.table("orders")
+    assert not [day for table, day in aggregated if table.equals(orders) or day == AS_OF]
+    assert from_features.transaction_model_name is not None
+    _assert_same_predictions(from_features, from_orders)

@@ -214,6 +214,8 @@ def _bitmap_orders() -> pd.DataFrame:
         ("a2", "after-split", "2024-12-20 10:00", 5.0, "completed"),
         ("a3", "after-split", "2024-12-25 10:00", 7.0, "completed"),
         ("s1", "single", "2024-12-31 23:59", 8.0, "completed"),
+        ("p1", "plain", "2024-06-01 10:00", 2.0, "completed"),
+        ("p2", "plain", "2024-12-05 10:00", 3.5, "completed"),
         ("h1", "held-out-only", "2025-01-05 10:00", 8.0, "completed"),
         ("c1", "cancelled-only", "2024-06-05 10:00", 8.0, "cancelled"),
     ]
@@ -262,3 +264,68 @@ def test_bitmap_summary_leaves_long_histories_and_other_backends_to_the_general_
 
     monkeypatch.setattr(summary_module.ibis, "get_backend", lambda expr: OtherBackend())
     assert summary_module.bitmap_summary(_orders(ORDERS), end) is None
+
+
+def _loaded(folder, orders: pd.DataFrame, as_of: datetime.date, holdout_days: int):
+    """``orders`` (and their customers, plus one without orders) as a dataset loaded as of ``as_of``, with
+    ``[clv] holdout_days``."""
+    from keepwise.config import load_settings
+    from keepwise.data import load
+
+    ids = sorted(set(orders["customer_id"])) + ["no-orders"]
+    pd.DataFrame({"customer_id": ids}).to_parquet(folder / "customers.parquet")
+    orders.to_parquet(folder / "orders.parquet")
+    settings = load_settings()
+    settings = settings.model_copy(update={"clv": settings.clv.model_copy(update={"holdout_days": holdout_days})})
+    return load(folder, as_of, settings)
+
+
+@pytest.mark.parametrize("holdout_days", [20, 122, 1460])
+@pytest.mark.parametrize("unit", ["day", "week"])
+def test_summary_from_the_features_equals_the_summary_from_the_orders(tmp_path, holdout_days, unit):
+    """The features' aggregate of the orders gives the summary (split at the held-out days' start and not)
+    bit for bit: first-day ties (whose revenue is read from their orders again), ties on later days and on
+    the split day, more purchase days than a bitmap window holds, first purchases after the split, orders
+    after the as-of date and customers without completed orders."""
+    from keepwise.metrics.features import customer_feature_frame, holdout_day
+    from keepwise.models.summary import customer_summary
+
+    orders = _bitmap_orders()
+    end = datetime.date(2024, 12, 31)
+    ds = _loaded(tmp_path, orders, end, holdout_days)
+    features = customer_feature_frame(ds, end)
+    split = holdout_day(end, ds.settings)
+    assert split == end - datetime.timedelta(days=holdout_days)
+    for at in (split, None):
+        expected = customer_summary(ds, end, unit, split=at)
+        pd.testing.assert_frame_equal(customer_summary(ds, end, unit, split=at, features=features), expected,
+                                      check_exact=True)
+        general = _summary_frame(rfm_summary(ibis.memtable(orders), end, unit, split=at))
+        pd.testing.assert_frame_equal(expected, general, check_exact=True)
+    by_id = features.set_index("customer_id")
+    assert np.isnan(by_id.loc["first-ties", "repeat_revenue"])  # three orders on its first day
+    assert by_id.loc["daily", "n_purchase_days"] == 300
+    assert by_id.loc["no-orders", "n_orders"] == 0 and by_id.loc["no-orders", "repeat_revenue"] == 0
+    assert "held-out-only" in by_id.index  # in the features, without orders up to the as-of date
+    plain = by_id.loc["plain"]  # one order on each of two days
+    assert plain["repeat_revenue"] == 3.5 and by_id.loc["single", "repeat_revenue"] == 0.0
+    before = [day for day in ("2024-06-01 10:00", "2024-12-05 10:00") if pd.Timestamp(day).date() <= split]
+    assert plain["n_purchase_days_before_holdout"] == len(before)
+    last = plain["last_order_at_before_holdout"]
+    assert last == pd.Timestamp(before[-1]) if before else pd.isna(last)
+    with pytest.raises(ValueError, match="split"):
+        customer_summary(ds, end, unit, split=split - datetime.timedelta(days=1), features=features)
+
+
+def test_summary_from_the_features_is_read_only_where_it_can_be(tmp_path, monkeypatch):
+    """Features without the purchase columns, or another backend, leave the summary to the orders."""
+    from keepwise.metrics.features import customer_feature_frame
+    from keepwise.models.summary import features_summary
+
+    end = datetime.date(2024, 12, 31)
+    ds = _loaded(tmp_path, _bitmap_orders(), end, 20)
+    features = customer_feature_frame(ds, end)
+    assert features_summary(ds, features, end, "day") is not None
+    assert features_summary(ds, features.drop(columns=["repeat_revenue"]), end, "day") is None
+    monkeypatch.setattr(type(ds.con), "name", "pyspark", raising=False)
+    assert features_summary(ds, features, end, "day") is None

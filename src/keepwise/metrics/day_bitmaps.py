@@ -18,7 +18,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-__all__ = ["BITMAPS_PER_ROW", "BITMAP_WINDOW_DAYS", "day_bit", "day_count", "day_window"]
+__all__ = ["BITMAPS_PER_ROW", "BITMAP_WINDOW_DAYS", "day_bit", "day_bitmaps", "day_count", "day_window", "days_in"]
 
 # Days per bitmap: the bits of a signed 128-bit integer, so that a bitmap is a plain integer aggregate.
 BITMAP_WINDOW_DAYS = 127
@@ -51,9 +51,26 @@ def day_bit(age: ir.IntegerValue) -> ir.IntegerValue:
 def day_count(bits: ir.IntegerValue, window: ir.IntegerValue, windows: int) -> ir.IntegerScalar:
     """The number of distinct days per group: the set bits of the ``bit_or`` of ``bits`` (``day_bit``, or 0
     for a row that does not count) per window ``0 .. windows - 1`` (``window``, e.g. ``day_window``)."""
-    def bitmap(k: int) -> ir.IntegerScalar:
-        # as BIGINT before the sum: DuckDB adds TINYINTs as TINYINTs, an error past 127 days
-        return _bit_count(bits.bit_or(where=window == k)).cast("int64").fill_null(0)
+    return days_in(list(day_bitmaps(bits, window, windows, "days").values()))
 
-    counts = [bitmap(k) for k in range(windows)]
+
+def day_bitmaps(bits: ir.IntegerValue, window: ir.IntegerValue, windows: int, name: str) -> dict[str, ir.IntegerScalar]:
+    """The aggregates behind :func:`day_count`, one bitmap per window, named ``{name}_{k}``: for a caller that
+    counts the days of one set of bitmaps more than one way (:func:`days_in`) over the aggregated rows. The
+    engine would aggregate each bitmap once per count, whose filters it does not recognise as the same."""
+    return {f"{name}_{k}": bits.bit_or(where=window == k) for k in range(windows)}
+
+
+def days_in(bitmaps: list[ir.IntegerValue], last_age: ir.IntegerValue | None = None) -> ir.IntegerValue:
+    """The days of ``bitmaps`` (those of windows 0, 1, ..., :func:`day_bitmaps`), or with ``last_age`` (a
+    scalar) those up to that day, included: the windows before it count whole, its own window up to its
+    bit, the later ones not at all."""
+    if last_age is not None:
+        last_window = day_window(last_age)
+        last_bit = _factorial(1) << (last_age % BITMAP_WINDOW_DAYS)
+        up_to_last = (last_bit - 1) | last_bit  # the bits of the window's days up to the last (no overflow)
+        bitmaps = [ibis.cases((last_window > k, bitmap), (last_window == k, bitmap & up_to_last), else_=0)
+                   for k, bitmap in enumerate(bitmaps)]
+    # as BIGINT before the sum: DuckDB adds TINYINTs as TINYINTs, an error past 127 days
+    counts = [_bit_count(bitmap).cast("int64").fill_null(0) for bitmap in bitmaps]
     return sum(counts[1:], counts[0])

@@ -29,6 +29,7 @@ is never blamed for the business's own mistakes.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -41,7 +42,14 @@ from keepwise.config import Settings
 from keepwise.data.detached import detached_frame
 from keepwise.data.loader import Dataset
 from keepwise.data.schema import INCIDENT_KINDS
-from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
+from keepwise.metrics.day_bitmaps import (
+    BITMAP_WINDOW_DAYS,
+    BITMAPS_PER_ROW,
+    day_bit,
+    day_bitmaps,
+    day_window,
+    days_in,
+)
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -86,6 +94,10 @@ FEATURE_COLUMNS = (
     "revenue_prior_period",
     "orders_last_period",
     "orders_prior_period",
+    # the purchase model's summary (keepwise.models.summary): see _order_features and _build
+    "repeat_revenue",
+    "n_purchase_days_before_holdout",
+    "last_order_at_before_holdout",
     "change_requests",
     "n_orders_changed",
     "n_fickle_orders",
@@ -173,7 +185,8 @@ class _Moments(NamedTuple):
 
     ``end`` is the last moment of as_of (events up to it count), ``day`` the as_of date itself;
     events after ``recent`` are "recent" (the last ``recent_days``), and the trend periods are
-    (``last_start``, ``end``] and (``prior_start``, ``last_start``].
+    (``last_start``, ``end``] and (``prior_start``, ``last_start``]. ``holdout_end`` is the last moment
+    before the purchase model's held-out days (``[clv] holdout_days``, :func:`holdout_day`).
     """
 
     end: ir.TimestampScalar
@@ -181,6 +194,13 @@ class _Moments(NamedTuple):
     recent: ir.TimestampScalar
     last_start: ir.TimestampScalar
     prior_start: ir.TimestampScalar
+    holdout_end: ir.TimestampScalar
+
+
+def holdout_day(as_of: date, settings: Settings) -> date:
+    """The last day before the held-out days on which the purchase model is chosen (the last
+    ``[clv] holdout_days`` up to ``as_of``): the candidates are fitted on the orders up to it."""
+    return as_of - timedelta(days=settings.clv.holdout_days)
 
 
 def _moment_values(as_of: date, settings: Settings) -> dict[str, date | datetime]:
@@ -196,6 +216,7 @@ def _moment_values(as_of: date, settings: Settings) -> dict[str, date | datetime
         "recent": end_of_day_before(config.recent_days),
         "last_start": end_of_day_before(config.trend_period_days),
         "prior_start": end_of_day_before(2 * config.trend_period_days),
+        "holdout_end": datetime.combine(holdout_day(as_of, settings), time.max),
     }
 
 
@@ -247,15 +268,18 @@ def _last(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.Timestamp
     return moment.max(where=condition)
 
 
-def _purchase_day_count(ds: Dataset, purchases: ir.Table) -> ir.IntegerScalar:
-    """The number of distinct days with an order of ``purchases`` (the completed orders), per customer.
+def _purchase_days(ds: Dataset, purchases: ir.Table, until: ir.TimestampScalar
+                   ) -> tuple[dict[str, ir.Scalar], Callable[[ir.Table], dict[str, ir.IntegerValue]]]:
+    """The number of distinct days with an order of ``purchases`` (the completed orders) per customer, and of
+    those up to the day of ``until``: the aggregates to compute, and a function giving the two counts as
+    ``n_purchase_days`` and ``n_purchase_days_before_holdout`` over the aggregated table.
 
     On DuckDB as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the customer's own row,
     where ``COUNT(DISTINCT day)`` materialises the orders and aggregates them again by (customer, day):
     the orders' aggregate took 14.2 instead of 16.3 s CPU at 1,000,000 customers (14.7M orders) and
-    about 8% less at 100,000. The days are counted from the day before the first order of the data,
-    whatever the as-of date, so that one expression serves every date; a history longer than
-    ``BITMAPS_PER_ROW`` windows, or another backend, takes the general route."""
+    about 8% less at 100,000. Both counts read the same bitmaps. The days are counted from the day before
+    the first order of the data, whatever the as-of date, so that one expression serves every date; a
+    history longer than ``BITMAPS_PER_ROW`` windows, or another backend, takes the general route."""
     day = purchases.ordered_at.date()
     if ibis.get_backend(purchases).name == "duckdb":
         span = _order_days(ds)
@@ -264,8 +288,18 @@ def _purchase_day_count(ds: Dataset, purchases: ir.Table) -> ir.IntegerScalar:
             windows = (last - first).days // BITMAP_WINDOW_DAYS + 1
             if windows <= BITMAPS_PER_ROW:
                 age = day.delta(ibis.literal(first), unit="day")
-                return day_count(day_bit(age), day_window(age), windows)
-    return day.nunique()
+                bitmaps = day_bitmaps(day_bit(age), day_window(age), windows, "purchase_days")
+                last_age = until.date().delta(ibis.literal(first), unit="day")
+
+                def counted(table: ir.Table) -> dict[str, ir.IntegerValue]:
+                    columns = [table[name] for name in bitmaps]
+                    return {"n_purchase_days": days_in(columns),
+                            "n_purchase_days_before_holdout": days_in(columns, last_age)}
+
+                return bitmaps, counted
+    counts = {"n_purchase_days": day.nunique(),
+              "n_purchase_days_before_holdout": day.nunique(where=purchases.ordered_at <= until)}
+    return counts, lambda table: {name: table[name] for name in counts}
 
 
 def _order_days(ds: Dataset) -> tuple[date, date] | None:
@@ -306,12 +340,12 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
     in_prior = (done.ordered_at > prior_start) & (done.ordered_at <= last_start)
     delivered = done.delivered_at.notnull()
     late = delivered & done.promised_at.notnull() & (done.delivered_at > done.promised_at)
+    days, day_counts = _purchase_days(ds, done, at.holdout_end)
     purchases = done.group_by("customer_id").aggregate(
         n_orders=done.count(),
         n_orders_completed_recent=_count(done, done.ordered_at > recent),
         first_order_at=done.ordered_at.min(),
         last_order_at=done.ordered_at.max(),
-        n_purchase_days=_purchase_day_count(ds, done),
         revenue=_total(done.revenue),
         list_price=_total(list_price),
         discount=_total(done.discount),
@@ -325,7 +359,15 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
         n_late=_count(done, late),
         first_late_at=_first(late, done.delivered_at),
         last_late_at=_last(late, done.delivered_at),
+        # What the purchase model's summary reads (keepwise.models.summary): the same scan gives it.
+        # (the earliest order's revenue picked as a float and then made exact: the same value, for a smaller
+        # aggregate state than a decimal's)
+        revenue_after_first_order=(done.revenue.cast(EXACT).sum()
+                                   - done.revenue.argmin(done.ordered_at).cast(EXACT)).cast("float64"),
+        last_order_at_before_holdout=done.ordered_at.max(where=done.ordered_at <= at.holdout_end),
+        **days,
     )
+    purchases = purchases.select(*(name for name in purchases.columns if name not in days), **day_counts(purchases))
 
     # Orders not completed (cancelled, or without a status), and completed ones with change requests: every
     # order that counts below. A completed order without change requests adds 0 to their sum.
@@ -668,6 +710,7 @@ def _template_key(ds: Dataset, settings: Settings) -> tuple | None:
             tuple(ds.table(name).op() for name in _INPUT_TABLES),
             tuple(sorted(settings.costs.as_dict().items())),
             tuple(sorted(settings.features.as_dict().items())),
+            settings.clv.holdout_days,
         )
         hash(key)
     except TypeError:
@@ -721,6 +764,10 @@ def _build(ds: Dataset, at: _Moments, settings: Settings) -> ir.Table:
         n_orders_all_recent=col["n_orders_completed_recent"] + col["n_orders_other_recent"],
         days_since_last_order=_days(at.day, col["last_order_at"]),
         tenure_days=ibis.greatest(_days(at.day, first_seen), 0),
+        # Known from the aggregate when the first day's revenue is its earliest order's (no day with two
+        # orders); else null, and the purchase model's summary sums that day's orders.
+        repeat_revenue=(col["n_orders"] == col["n_purchase_days"]).ifelse(
+            col["revenue_after_first_order"], ibis.null("float64")),
         mean_purchase_gap_days=(col["n_purchase_days"] > 1).ifelse(
             _days(col["last_order_at"], col["first_order_at"]) / (col["n_purchase_days"] - 1).cast("float64"),
             ibis.null("float64"),

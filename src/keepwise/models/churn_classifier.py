@@ -43,7 +43,10 @@ __all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design
 
 # Columns of customer_features that are not behaviour up to the cutoff: n_referrals counts referred
 # customers from the whole customers table (including ones who signed up after the cutoff).
-EXCLUDED_FEATURES = frozenset({"n_referrals"})
+# The purchase model's inputs (keepwise.models.summary), which the classifier did without: its results stay
+# those it gave before they were features.
+EXCLUDED_FEATURES = frozenset({"n_referrals", "repeat_revenue", "n_purchase_days_before_holdout",
+                               "last_order_at_before_holdout"})
 # Dates already present as day counts (days_since_last_order, tenure_days).
 REDUNDANT_DATES = frozenset({"first_order_at", "last_order_at"})
 

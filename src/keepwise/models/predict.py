@@ -288,9 +288,10 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
                        fits_open: ExitStack) -> CustomerPredictions:
     """``predict_customers``; the classifier's fits are closed with ``fits_open``."""
     config = ds.settings.clv
-    # One read of the orders gives the summary and, when the model is chosen, the choice's statistics.
+    # One read of the orders gives the summary and, when the model is chosen, the choice's statistics; the
+    # features' own read of them, when they are given.
     split = choice_split(as_of, ds.settings)
-    summary = customer_summary(ds, as_of, config.time_unit, split=split)
+    summary = customer_summary(ds, as_of, config.time_unit, split=split, features=features)
     if summary.empty:
         raise ValueError(f"no completed orders up to {as_of.isoformat()}: nothing to predict from")
     table = pd.DataFrame({"customer_id": summary["customer_id"]})

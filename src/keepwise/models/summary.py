@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 
 import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -27,7 +28,7 @@ from keepwise.data.loader import Dataset
 from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
 from keepwise.metrics.features import EXACT
 
-__all__ = ["TIME_UNIT_DAYS", "bitmap_summary", "customer_summary", "rfm_summary", "split_statistics", "summary_arrays",
+__all__ = ["TIME_UNIT_DAYS", "bitmap_summary", "customer_summary", "features_summary", "rfm_summary", "split_statistics", "summary_arrays",
            "sufficient_statistics", "transaction_statistics"]
 
 TIME_UNIT_DAYS = {"day": 1.0, "week": 7.0}
@@ -88,6 +89,8 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
         first_day_revenue=calibration.revenue.argmin(calibration.day),
         **split_aggregates,
     )
+    per_customer = per_customer.mutate(repeat_revenue=_repeat_revenue(per_customer.total_revenue,
+                                                                      per_customer.first_day_revenue))
     summary = _summary_columns(per_customer, calibration_end, unit, split)
     if observation_end is None:
         return summary
@@ -109,10 +112,17 @@ def rfm_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit: s
     )
 
 
+def _repeat_revenue(total: ir.NumericValue, first_day: ir.NumericValue) -> ir.FloatingValue:
+    """The revenue of the repeat transaction days: all of it less the first day's, subtracted as the exact
+    decimals they are summed in, then a float."""
+    return (total - first_day).cast("float64")
+
+
 def _summary_columns(per_customer: ibis.Table, calibration_end: datetime.date, unit: float,
                      split: datetime.date | None) -> ibis.Table:
-    """The summary's columns from one row per customer of ``n_days, first_day, last_day, total_revenue,
-    first_day_revenue`` (and with ``split``: ``n_days_split, last_day_split``), however they were counted."""
+    """The summary's columns from one row per customer of ``n_days, first_day, last_day, repeat_revenue``
+    (:func:`_repeat_revenue`; and with ``split``: ``n_days_split, last_day_split``), however they were
+    counted."""
     cal_end = ibis.literal(calibration_end)
     frequency = (per_customer.n_days - 1).cast("int64")
     split_columns = {}
@@ -131,10 +141,7 @@ def _summary_columns(per_customer: ibis.Table, calibration_end: datetime.date, u
         frequency=frequency,
         recency=per_customer.last_day.delta(per_customer.first_day, unit="day").cast("float64") / unit,
         T=cal_end.delta(per_customer.first_day, unit="day").cast("float64") / unit,
-        monetary_value=ibis.ifelse(frequency > 0,
-                                   (per_customer.total_revenue - per_customer.first_day_revenue).cast("float64")
-                                   / frequency.cast("float64"),
-                                   0.0),
+        monetary_value=ibis.ifelse(frequency > 0, per_customer.repeat_revenue / frequency.cast("float64"), 0.0),
         **split_columns,
     )
 
@@ -296,35 +303,96 @@ def bitmap_summary(orders: ibis.Table, calibration_end: datetime.date, time_unit
         earliest_revenue=dated.revenue.argmin(dated.day),
         **split_aggregates,
     )
-    # Customers with two orders on one day: their first day's revenue summed from the orders, read
-    # again (not from ``dated``, which the engine would then keep, every order of it, for this join).
     shared = per_customer.filter(per_customer.n_orders > per_customer.n_days).select("customer_id", "first_day")
-    first_orders = orders.join(shared, [orders.customer_id == shared.customer_id,
-                                        orders.ordered_at.date() == shared.first_day])
-    first_orders = first_orders.filter(first_orders.status == "completed")
-    first_sums = first_orders.group_by("customer_id").aggregate(
-        shared_first_revenue=first_orders.revenue.cast(EXACT).sum())
-    joined = per_customer.left_join(first_sums, per_customer.customer_id == first_sums.customer_id)
+    fixed = _shared_day_repeat_revenue(orders, shared, calibration_end)
+    joined = per_customer.left_join(fixed, per_customer.customer_id == fixed.customer_id)
     split_columns = {} if split is None else {
         "n_days_split": joined.n_days - joined.n_days_after_split, "last_day_split": joined.last_day_split}
     per_customer = joined.select(
         customer_id=per_customer.customer_id, n_days=joined.n_days, first_day=joined.first_day,
-        last_day=joined.last_day, total_revenue=joined.total_revenue,
-        first_day_revenue=joined.shared_first_revenue.fill_null(joined.earliest_revenue), **split_columns)
+        last_day=joined.last_day,
+        repeat_revenue=joined.shared_repeat_revenue.fill_null(
+            _repeat_revenue(joined.total_revenue, joined.earliest_revenue)),
+        **split_columns)
     return _summary_columns(per_customer, calibration_end, unit, split)
 
 
+def _shared_day_repeat_revenue(orders: ibis.Table, shared: ibis.Table, calibration_end: datetime.date) -> ibis.Table:
+    """``customer_id, shared_repeat_revenue`` (:func:`_repeat_revenue`) of the customers of ``shared``
+    (``customer_id, first_day``: customers with two completed orders on one day, and their first
+    transaction day): their first day's revenue is then not their earliest order's, and is summed from
+    their orders, read again (not from the aggregate's input, which the engine would then keep, every
+    order of it, for this join)."""
+    mine = orders.join(shared, orders.customer_id == shared.customer_id)
+    mine = mine.filter((mine.status == "completed") & (mine.ordered_at.date() <= ibis.literal(calibration_end)))
+    revenue = mine.revenue.cast(EXACT)
+    return mine.group_by("customer_id").aggregate(
+        shared_repeat_revenue=_repeat_revenue(revenue.sum(), revenue.sum(where=mine.ordered_at.date() == mine.first_day)))
+
+
 def customer_summary(ds: Dataset, calibration_end: datetime.date, time_unit: str,
-                     split: datetime.date | None = None) -> pd.DataFrame:
+                     split: datetime.date | None = None, features: pd.DataFrame | None = None) -> pd.DataFrame:
     """Frequency, recency, T and mean repeat spend per customer (the summary above, computed), by
     customer_id; with ``split`` also the summary's ``*_split`` columns (:func:`split_statistics`).
-    On DuckDB by :func:`bitmap_summary`, elsewhere by :func:`rfm_summary`."""
+
+    On DuckDB from ``features``, when given (``customer_features`` at ``calibration_end``, whose aggregate
+    of the orders also counted what the summary needs: :func:`features_summary`); else by
+    :func:`bitmap_summary`, and on other backends by :func:`rfm_summary`."""
     orders = ds.table("orders")
-    summary = bitmap_summary(orders, calibration_end, time_unit, split)
+    summary = None if features is None else features_summary(ds, features, calibration_end, time_unit, split)
+    if summary is None:
+        summary = bitmap_summary(orders, calibration_end, time_unit, split)
     if summary is None:
         summary = rfm_summary(orders, calibration_end, time_unit, split=split)
     frame = summary.to_pandas()
     return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+
+# What features_summary reads of a feature frame (keepwise.metrics.features).
+FEATURE_INPUTS = ("customer_id", "n_orders", "n_purchase_days", "first_order_at", "last_order_at", "repeat_revenue",
+                  "n_purchase_days_before_holdout", "last_order_at_before_holdout")
+
+
+def features_summary(ds: Dataset, features: pd.DataFrame, calibration_end: datetime.date, time_unit: str,
+                     split: datetime.date | None = None) -> ibis.Table | None:
+    """:func:`rfm_summary` without ``observation_end`` (the same columns and values, bit for bit) from a
+    feature frame at ``calibration_end`` (``customer_features``), on DuckDB: the features' aggregate of the
+    completed orders counted each customer's transaction days, first and last days, repeat revenue and,
+    up to ``split`` (which must be the features' ``holdout_day``), days and last day, so the orders are
+    not aggregated again (~3.8 s of 2 cores at 1,000,000 customers). Only the customers with two
+    orders on one day (their repeat revenue is null in the features) have their orders read again
+    (:func:`_shared_day_repeat_revenue`). None on other backends, or when ``features`` lacks those columns."""
+    from keepwise.metrics.features import holdout_day
+
+    unit = _unit_days(time_unit)
+    if ds.con.name != "duckdb" or not set(FEATURE_INPUTS) <= set(features.columns):
+        return None
+    if split is not None and split != holdout_day(calibration_end, ds.settings):
+        raise ValueError(f"the features count the days up to {holdout_day(calibration_end, ds.settings)}, "
+                         f"not up to the split {split}")
+    buyers = features.loc[features["n_orders"].to_numpy() > 0, list(FEATURE_INPUTS)]
+    columns = {
+        "customer_id": buyers["customer_id"],
+        "n_days": buyers["n_purchase_days"],
+        "first_at": buyers["first_order_at"],
+        "last_at": buyers["last_order_at"],
+        "known_repeat_revenue": buyers["repeat_revenue"],
+    }
+    if split is not None:
+        columns.update(n_days_split=buyers["n_purchase_days_before_holdout"],
+                       last_at_split=buyers["last_order_at_before_holdout"])
+    per_customer = ibis.memtable(pd.DataFrame(columns).reset_index(drop=True))
+    shared = per_customer.filter(per_customer.known_repeat_revenue.isnull())
+    shared = shared.select("customer_id", first_day=shared.first_at.date())
+    fixed = _shared_day_repeat_revenue(ds.table("orders"), shared, calibration_end)
+    joined = per_customer.left_join(fixed, per_customer.customer_id == fixed.customer_id)
+    split_columns = {} if split is None else {
+        "n_days_split": joined.n_days_split, "last_day_split": joined.last_at_split.date()}
+    per_customer = joined.select(
+        customer_id=per_customer.customer_id, n_days=joined.n_days, first_day=joined.first_at.date(),
+        last_day=joined.last_at.date(),
+        repeat_revenue=joined.known_repeat_revenue.fill_null(joined.shared_repeat_revenue), **split_columns)
+    return _summary_columns(per_customer, calibration_end, unit, split)
 
 
 SPLIT_COLUMNS = ("frequency_split", "recency_split", "T_split", "bought_after_split")

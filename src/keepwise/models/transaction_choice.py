@@ -16,12 +16,13 @@ P(alive) fall with the time since their last purchase, one-time buyers included.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
+from keepwise.metrics.features import holdout_day
 from keepwise.models.fitting import transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics
 
@@ -39,8 +40,7 @@ class TransactionChoice:
 def choice_split(as_of: date, settings: Settings) -> date | None:
     """The last day the candidates are fitted on when the model is chosen (``"auto"``), else None:
     ``customer_summary(ds, as_of, unit, split=...)`` then also gives the choice its statistics."""
-    config = settings.clv
-    return as_of - timedelta(days=config.holdout_days) if config.transaction_model == "auto" else None
+    return holdout_day(as_of, settings) if settings.clv.transaction_model == "auto" else None
 
 
 def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None = None,
@@ -53,7 +53,7 @@ def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None
         return TransactionChoice(config.transaction_model, f"{config.transaction_model}: set by [clv] transaction_model")
     unit = config.time_unit
     unit_days = TIME_UNIT_DAYS[unit]
-    calibration_end = as_of - timedelta(days=config.holdout_days)
+    calibration_end = holdout_day(as_of, settings or ds.settings)
     if statistics is None:
         statistics = summary_arrays(
             transaction_statistics(ds.table("orders"), calibration_end, unit, observation_end=as_of))
