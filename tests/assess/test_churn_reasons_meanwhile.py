@@ -100,7 +100,7 @@ def test_when_the_assessment_fails_its_worker_has_finished_before_the_error_is_r
         events.append("worker done")
         return wanted, np.array([1] * len(wanted)), pa.array(["driver"] * len(wanted))
 
-    def failing_assessment(features, as_of, settings, predictions, referrals, *, lang, on_decided):
+    def failing_assessment(features, as_of, settings, predictions, referrals, *, lang, on_decided, judged):
         ids, actions, _ = _table(["retain", "keep"])
         on_decided(ids, actions)
         raise RuntimeError("the texts could not be written")
@@ -112,6 +112,7 @@ def test_when_the_assessment_fails_its_worker_has_finished_before_the_error_is_r
     monkeypatch.setattr(run_module, "assess_frames", failing_assessment)
     monkeypatch.setattr(run_module, "try_predict_customers", lambda ds, as_of, features: (predictions, None))
     monkeypatch.setattr(run_module, "_referrals_tracked", lambda ds: True)
+    monkeypatch.setattr(run_module, "judge_features", lambda *args: None)
     ds = SimpleNamespace(settings=SETTINGS)
     with pytest.raises(RuntimeError, match="could not be written"):
         run_module.assess_with_models(ds, AS_OF, features=pd.DataFrame({"customer_id": ["C0", "C1"]}))

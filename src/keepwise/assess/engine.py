@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,25 @@ def _block_texts(facts: Facts, flags: pd.DataFrame, weights: pd.DataFrame, order
             build_evidence(flags, weights, block, order[start:stop]))
 
 
+class FeatureJudgement(NamedTuple):
+    """What the assessment judges from the features alone (:func:`judge_features`): the features (indexed
+    0, 1, ...), the purchase-rhythm stand-in for predictions, the flags and the problems' weights."""
+
+    features: pd.DataFrame
+    rhythm: pd.DataFrame
+    flags: pd.DataFrame
+    weights: pd.DataFrame
+
+
+def judge_features(features: pd.DataFrame, as_of: date, settings, referrals_tracked: bool = True) -> FeatureJudgement:
+    """The part of :func:`assess_frames` that reads the features only, no engine and no model: a caller may
+    compute it while the models are fitted, and hand it to ``assess_frames`` (``judged``)."""
+    features = features.reset_index(drop=True)
+    flags = compute_flags(features, as_of, settings, referrals_tracked)
+    return FeatureJudgement(features, rhythm_predictions(features, settings), flags,
+                            problem_weights(flags, features, settings))
+
+
 def assess_frames(
     features: pd.DataFrame,
     as_of: date,
@@ -108,6 +128,7 @@ def assess_frames(
     referrals_tracked: bool = True,
     lang: str | None = None,
     on_decided: Callable[[pd.Series, pd.Series], None] | None = None,
+    judged: FeatureJudgement | None = None,
 ) -> pd.DataFrame:
     """The assessment from an executed feature table (``customer_features(...).execute()``).
 
@@ -119,16 +140,15 @@ def assess_frames(
     ``on_decided`` is called with the customers' ids and actions, in the returned rows' order, once they
     are decided and before the texts are written (most of the time this function takes): work on them
     may run meanwhile.
+
+    ``judged``: :func:`judge_features` of the same features, date and settings, when the caller has it.
     """
-    features = features.reset_index(drop=True)
-    rhythm = rhythm_predictions(features, settings)
+    features, rhythm, flags, weights = judged or judge_features(features, as_of, settings, referrals_tracked)
     if predictions is not None:
         rhythm = _merge_predictions(predictions, rhythm, features["customer_id"])
     # Lifecycle follows the model's P(alive) when there is one; a churn risk alone does not say alive.
     from_model = predictions is not None and "p_alive" in predictions
     stage = lifecycle_stage(features, rhythm, settings, from_model)
-    flags = compute_flags(features, as_of, settings, referrals_tracked)
-    weights = problem_weights(flags, features, settings)
     decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
     priority = priority_rank(decisions, settings)
 

@@ -65,6 +65,11 @@ class _Rows:
         return self.frame[column][self.mask]
 
 
+# Facts.in_order sorts a kind's entries when it has fewer than one per SORTED_SHARE rows, and otherwise reads
+# them off the new order of all rows: the crossover of a sort's k log k and a few passes over all n rows.
+SORTED_SHARE = 16
+
+
 class Facts:
     """Reason facts per customer, kind by kind, in a fixed order: ``(code, rows, {name: values})``."""
 
@@ -82,14 +87,33 @@ class Facts:
         self.kinds.append((code, rows, {k: v if isinstance(v, pa.Array) else np.asarray(v) for k, v in values.items()}))
 
     def in_order(self, rank: np.ndarray) -> Facts:
-        """The same facts with each row moved to ``rank[row]``, every kind's entries by row."""
-        moved = Facts(pd.RangeIndex(len(self.index)))
+        """The same facts with each row moved to ``rank[row]`` (``rank`` a permutation of the rows), every
+        kind's entries by row.
+
+        A kind of many entries (at least ``1 / SORTED_SHARE`` of the rows) is read off the permutation's
+        inverse, the rows in their new order, in a few passes over the rows: sorting its entries' new rows
+        took ~0.45 s of one core at 1,000,000 customers. The others are sorted."""
+        n = len(self.index)
+        moved = Facts(pd.RangeIndex(n))
+        if not self.kinds:
+            return moved
+        by_rank = np.empty(n, dtype=np.int64)
+        by_rank[rank] = np.arange(n)  # by_rank[k]: the row moved to k
+        entry = np.empty(n, dtype=np.int64)  # a row's entry in the kind at hand (only its rows are set)
         for code, rows, values in self.kinds:
-            positions = rank[rows]
-            order = np.argsort(positions, kind="stable")
-            taken = pa.array(order)
-            moved.kinds.append((code, positions[order], {
-                name: column.take(taken) if isinstance(column, pa.Array) else column[order]
+            if len(rows) * SORTED_SHARE < n:
+                positions = rank[rows]
+                taken = np.argsort(positions, kind="stable")
+                positions = positions[taken]
+            else:
+                member = np.zeros(n, dtype=bool)
+                member[rows] = True
+                positions = np.flatnonzero(member[by_rank])
+                entry[rows] = np.arange(len(rows))
+                taken = entry[by_rank[positions]]
+            arrow_taken = pa.array(taken)
+            moved.kinds.append((code, positions, {
+                name: column.take(arrow_taken) if isinstance(column, pa.Array) else column[taken]
                 for name, column in values.items()}))
         return moved
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from keepwise.assess.churn_reasons import churn_reason_lines
-from keepwise.assess.engine import _referrals_tracked, assess_frames, reasons_language
+from keepwise.assess.engine import _referrals_tracked, assess_frames, judge_features, reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame
@@ -131,8 +131,20 @@ def assess_with_models(
         if features is None:
             with stages.stage("features", f"Computing customer features ({ds.engine})"):
                 features = customer_feature_frame(ds, as_of)
-        with stages.stage("models", f"Fitting the models on {len(features):,} customers"):
-            predictions, failure = try_predict_customers(ds, as_of, features)
+        referrals_tracked = _referrals_tracked(ds)
+        # What is judged from the features alone, in a thread while the models are fitted ([engine]
+        # judge_during_models): the engine and LightGBM, most of that stage, leave Python's GIL free.
+        judging = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwise-judge")
+                   if ds.settings.engine.judge_during_models else None)
+        try:
+            judgement = None if judging is None else judging.submit(judge_features, features, as_of, ds.settings,
+                                                                     referrals_tracked)
+            with stages.stage("models", f"Fitting the models on {len(features):,} customers"):
+                predictions, failure = try_predict_customers(ds, as_of, features)
+            judged = None if judgement is None else judgement.result()  # its error, if any, is raised here
+        finally:
+            if judging is not None:
+                judging.shutdown(wait=True, cancel_futures=True)
         notes = [] if predictions is None else list(predictions.notes)
         plain = [] if predictions is None else list(predictions.plain_notes)
         model_name = None if predictions is None else predictions.transaction_model_name
@@ -149,8 +161,8 @@ def assess_with_models(
         explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings))
         try:
             with stages.stage("assess", "Judging every customer"):
-                assessment = assess_frames(features, as_of, ds.settings, model_columns, _referrals_tracked(ds),
-                                           lang=lang, on_decided=explaining.start)
+                assessment = assess_frames(features, as_of, ds.settings, model_columns, referrals_tracked,
+                                           lang=lang, on_decided=explaining.start, judged=judged)
                 assessment["churn_source"] = source
                 assessment["transaction_model"] = model_name or "rhythm"
         except BaseException:
