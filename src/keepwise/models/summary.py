@@ -23,6 +23,8 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from keepwise.data.loader import Dataset
 from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
@@ -344,8 +346,9 @@ def customer_summary(ds: Dataset, calibration_end: datetime.date, time_unit: str
         summary = bitmap_summary(orders, calibration_end, time_unit, split)
     if summary is None:
         summary = rfm_summary(orders, calibration_end, time_unit, split=split)
-    frame = summary.to_pandas()
-    return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    # Sorted by Arrow (the ids' UTF-8 bytes, as pandas sorts Arrow strings) before pandas gets it.
+    table = summary.to_pyarrow()
+    return table.take(pc.sort_indices(table, [("customer_id", "ascending")])).to_pandas()
 
 
 # What features_summary reads of a feature frame (keepwise.metrics.features).
@@ -370,18 +373,14 @@ def features_summary(ds: Dataset, features: pd.DataFrame, calibration_end: datet
     if split is not None and split != holdout_day(calibration_end, ds.settings):
         raise ValueError(f"the features count the days up to {holdout_day(calibration_end, ds.settings)}, "
                          f"not up to the split {split}")
-    buyers = features.loc[features["n_orders"].to_numpy() > 0, list(FEATURE_INPUTS)]
-    columns = {
-        "customer_id": buyers["customer_id"],
-        "n_days": buyers["n_purchase_days"],
-        "first_at": buyers["first_order_at"],
-        "last_at": buyers["last_order_at"],
-        "known_repeat_revenue": buyers["repeat_revenue"],
-    }
+    names = {"customer_id": "customer_id", "n_days": "n_purchase_days", "first_at": "first_order_at",
+             "last_at": "last_order_at", "known_repeat_revenue": "repeat_revenue"}
     if split is not None:
-        columns.update(n_days_split=buyers["n_purchase_days_before_holdout"],
-                       last_at_split=buyers["last_order_at_before_holdout"])
-    per_customer = ibis.memtable(pd.DataFrame(columns).reset_index(drop=True))
+        names.update(n_days_split="n_purchase_days_before_holdout", last_at_split="last_order_at_before_holdout")
+    # Arrow columns of the frame's own arrays (NaN and NaT as nulls), filtered by Arrow: little work under
+    # Python's GIL, which the threads the assessment runs meanwhile also need.
+    columns = pa.table({name: pa.Array.from_pandas(features[column]) for name, column in names.items()})
+    per_customer = ibis.memtable(columns.filter(pa.array(features["n_orders"].to_numpy() > 0)))
     shared = per_customer.filter(per_customer.known_repeat_revenue.isnull())
     shared = shared.select("customer_id", first_day=shared.first_at.date())
     fixed = _shared_day_repeat_revenue(ds.table("orders"), shared, calibration_end)
