@@ -329,3 +329,19 @@ def test_summary_from_the_features_is_read_only_where_it_can_be(tmp_path, monkey
     assert features_summary(ds, features.drop(columns=["repeat_revenue"]), end, "day") is None
     monkeypatch.setattr(type(ds.con), "name", "pyspark", raising=False)
     assert features_summary(ds, features, end, "day") is None
+
+
+def test_the_features_count_the_same_days_on_the_general_route(tmp_path, monkeypatch):
+    """Without day bitmaps (a history longer than they hold, or another backend), the features count the
+    distinct (customer, day) pairs: the same frame, the day counts before the held-out days included."""
+    from keepwise.metrics import features as features_module
+    from keepwise.metrics.features import customer_feature_frame, customer_features
+
+    end = datetime.date(2024, 12, 31)
+    ds = _loaded(tmp_path, _bitmap_orders(), end, 122)
+    with_bitmaps = customer_feature_frame(ds, end)
+    monkeypatch.setattr(features_module, "BITMAPS_PER_ROW", 0)
+    general = _loaded(tmp_path, _bitmap_orders(), end, 122)
+    assert "bit_or" not in str(ibis.to_sql(customer_features(general, end))).lower()
+    pd.testing.assert_frame_equal(customer_feature_frame(general, end), with_bitmaps, check_exact=True)
+    assert with_bitmaps["n_purchase_days_before_holdout"].between(1, 299).any()

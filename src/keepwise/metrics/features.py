@@ -269,17 +269,21 @@ def _last(condition: ir.BooleanValue, moment: ir.TimestampValue) -> ir.Timestamp
 
 
 def _purchase_days(ds: Dataset, purchases: ir.Table, until: ir.TimestampScalar
-                   ) -> tuple[dict[str, ir.Scalar], Callable[[ir.Table], dict[str, ir.IntegerValue]]]:
+                   ) -> tuple[dict[str, ir.Scalar], Callable[[ir.Table], ir.Table]]:
     """The number of distinct days with an order of ``purchases`` (the completed orders) per customer, and of
-    those up to the day of ``until``: the aggregates to compute, and a function giving the two counts as
-    ``n_purchase_days`` and ``n_purchase_days_before_holdout`` over the aggregated table.
+    those up to the day of ``until``: the aggregates to add to the customers' aggregate of ``purchases``,
+    and a function that turns that aggregate into one with the two counts as ``n_purchase_days`` and
+    ``n_purchase_days_before_holdout`` instead.
 
     On DuckDB as day bitmaps (``keepwise.metrics.day_bitmaps``), aggregates of the customer's own row,
     where ``COUNT(DISTINCT day)`` materialises the orders and aggregates them again by (customer, day):
     the orders' aggregate took 14.2 instead of 16.3 s CPU at 1,000,000 customers (14.7M orders) and
     about 8% less at 100,000. Both counts read the same bitmaps. The days are counted from the day before
-    the first order of the data, whatever the as-of date, so that one expression serves every date; a
-    history longer than ``BITMAPS_PER_ROW`` windows, or another backend, takes the general route."""
+    the first order of the data, whatever the as-of date, so that one expression serves every date.
+
+    A history longer than ``BITMAPS_PER_ROW`` windows, or another backend, counts the distinct (customer,
+    day) pairs, joined on: two ``COUNT(DISTINCT ...)`` in the aggregate made Spark copy every order once
+    per distinct count (1M customers on Spark ``local[2]``: 296.9 -> 372.3 s)."""
     day = purchases.ordered_at.date()
     if ibis.get_backend(purchases).name == "duckdb":
         span = _order_days(ds)
@@ -291,15 +295,23 @@ def _purchase_days(ds: Dataset, purchases: ir.Table, until: ir.TimestampScalar
                 bitmaps = day_bitmaps(day_bit(age), day_window(age), windows, "purchase_days")
                 last_age = until.date().delta(ibis.literal(first), unit="day")
 
-                def counted(table: ir.Table) -> dict[str, ir.IntegerValue]:
+                def counted(table: ir.Table) -> ir.Table:
                     columns = [table[name] for name in bitmaps]
-                    return {"n_purchase_days": days_in(columns),
-                            "n_purchase_days_before_holdout": days_in(columns, last_age)}
+                    return table.select(*(name for name in table.columns if name not in bitmaps),
+                                        n_purchase_days=days_in(columns),
+                                        n_purchase_days_before_holdout=days_in(columns, last_age))
 
                 return bitmaps, counted
-    counts = {"n_purchase_days": day.nunique(),
-              "n_purchase_days_before_holdout": day.nunique(where=purchases.ordered_at <= until)}
-    return counts, lambda table: {name: table[name] for name in counts}
+    daily = purchases.select("customer_id", day=day).distinct()
+    days = daily.group_by("customer_id").aggregate(
+        n_purchase_days=daily.count(), n_purchase_days_before_holdout=daily.count(where=daily.day <= until.date()))
+
+    def joined(table: ir.Table) -> ir.Table:
+        both = table.join(days, table.customer_id == days.customer_id)  # every customer of it has a day
+        return both.select(*(table[name] for name in table.columns), days.n_purchase_days,
+                           days.n_purchase_days_before_holdout)
+
+    return {}, joined
 
 
 def _order_days(ds: Dataset) -> tuple[date, date] | None:
@@ -340,7 +352,7 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
     in_prior = (done.ordered_at > prior_start) & (done.ordered_at <= last_start)
     delivered = done.delivered_at.notnull()
     late = delivered & done.promised_at.notnull() & (done.delivered_at > done.promised_at)
-    days, day_counts = _purchase_days(ds, done, at.holdout_end)
+    days, with_day_counts = _purchase_days(ds, done, at.holdout_end)
     purchases = done.group_by("customer_id").aggregate(
         n_orders=done.count(),
         n_orders_completed_recent=_count(done, done.ordered_at > recent),
@@ -367,7 +379,7 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
         last_order_at_before_holdout=done.ordered_at.max(where=done.ordered_at <= at.holdout_end),
         **days,
     )
-    purchases = purchases.select(*(name for name in purchases.columns if name not in days), **day_counts(purchases))
+    purchases = with_day_counts(purchases)
 
     # Orders not completed (cancelled, or without a status), and completed ones with change requests: every
     # order that counts below. A completed order without change requests adds 0 to their sum.
