@@ -134,17 +134,13 @@ def assess_with_models(
         referrals_tracked = _referrals_tracked(ds)
         # What is judged from the features alone, in a thread while the models are fitted ([engine]
         # judge_during_models): the engine and LightGBM, most of that stage, leave Python's GIL free.
-        judging = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwise-judge")
-                   if ds.settings.engine.judge_during_models else None)
-        try:
-            judgement = None if judging is None else judging.submit(judge_features, features, as_of, ds.settings,
-                                                                     referrals_tracked)
+        # (A pool starts no thread until given work: without the setting it costs nothing.)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwise-judge") as judging:
+            judgement = (judging.submit(judge_features, features, as_of, ds.settings, referrals_tracked)
+                         if ds.settings.engine.judge_during_models else None)
             with stages.stage("models", f"Fitting the models on {len(features):,} customers"):
                 predictions, failure = try_predict_customers(ds, as_of, features)
             judged = None if judgement is None else judgement.result()  # its error, if any, is raised here
-        finally:
-            if judging is not None:
-                judging.shutdown(wait=True, cancel_futures=True)
         notes = [] if predictions is None else list(predictions.notes)
         plain = [] if predictions is None else list(predictions.plain_notes)
         model_name = None if predictions is None else predictions.transaction_model_name
