@@ -80,3 +80,31 @@ def test_trend_pools_the_recent_periods_against_the_ones_before():
     # A quarter of a point on on-time delivery is no change; more than half a point is.
     assert _periods([900] * 6 + [898] * 6, [1000] * 12, [0] * 12).verdict("on_time_rate", "month") == "same"
     assert _periods([900] * 6 + [910] * 6, [1000] * 12, [0] * 12).verdict("on_time_rate", "month") == "better"
+
+
+@pytest.mark.parametrize("period", ["quarter", "year"])
+def test_quarters_and_years_from_the_engine(tmp_path, period):
+    tables = valid_tables()
+    # A question closed after an hour and a half in August: Q3's resolution time, and the year's median
+    # is between it and T1's 24 hours.
+    tables["tickets"].append({**tables["tickets"][1], "ticket_id": "T3", "opened_at": "2024-08-01T08:00:00",
+                              "closed_at": "2024-08-01T09:30:00"})
+    quality = service_quality(load(write_csv_folder(tmp_path, tables), date(2024, 12, 31)), date(2024, 12, 31), period)
+    periods = quality.periods.set_index("period_start")
+    assert quality.totals["median_resolution_hours"] == 12.75
+    assert quality.totals["n_delivered"] == 2.0 and quality.totals["n_late"] == 1.0
+    if period == "year":
+        assert list(periods.index) == [pd.Timestamp("2024-01-01")]
+        year = periods.iloc[0]
+        assert (year["on_time_rate"], year["defect_rate"], year["resolution_hours"]) == (0.5, 0.5, 12.75)
+        assert (year["n_orders"], year["substantiated_complaints"]) == (2, 1)
+        return
+    assert list(periods.index) == list(pd.date_range("2024-01-01", periods=4, freq="QS"))
+    q1, q2, q3, q4 = (periods.iloc[k] for k in range(4))
+    # O1 on time in Q1, O2 late in Q2 with its defective return and T1's substantiated complaint
+    assert (q1["on_time_rate"], q1["defect_rate"], q1["n_orders"]) == (1.0, 0.0, 1)
+    assert (q2["on_time_rate"], q2["defect_rate"], q2["resolution_hours"], q2["substantiated_complaints"]) == (
+        0.0, 1.0, 24.0, 1)
+    # Q3: O3 was cancelled (no completed order, no rate); T3's 1.5 hours; T2 is still open
+    assert q3["n_orders"] == 0 and np.isnan(q3["defect_rate"]) and q3["resolution_hours"] == 1.5
+    assert q4["n_orders"] == 0 and np.isnan(q4["resolution_hours"]) and q4["substantiated_complaints"] == 0

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.periods import PANDAS_FREQ, as_date, check_period, day_numbers
 
 CHURN_COLUMNS = (
@@ -199,9 +200,11 @@ def churn_by_period(
     # Snapshot k is the state after period k - 1: the day before the first period, then each period's end.
     snapshots = [starts[0] - timedelta(days=1), *ends]
 
-    customers = pd.Index(first["customer_id"].astype(str))
+    customers = first["customer_id"]
     active = rule.active_at(purchases, snapshots)
-    row = customers.get_indexer(active["customer_id"].astype(str))
+    # by Arrow's hash lookup (``positions``): pandas' get_indexer made a Python object per id, ~7 s for the
+    # 17.9M (customer, snapshot) pairs of 1,000,000 customers by month
+    row = positions(active["customer_id"], customers)
     column = pd.Index(np.array(snapshots, dtype="datetime64[D]")).get_indexer(day_numbers(active["at"]))
     known = (row >= 0) & (column >= 0)
     is_active = np.zeros((len(customers), len(snapshots)), dtype=bool)

@@ -15,6 +15,8 @@ import pandas as pd
 Period = Literal["month", "quarter", "year"]
 PERIODS: tuple[str, ...] = get_args(Period)
 PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
+# The unit of ibis' ``truncate`` that gives a moment's period start (the engine's ``DATE_TRUNC``).
+TRUNCATE_UNIT = {"month": "M", "quarter": "Q", "year": "Y"}
 # The average length of a calendar month (Gregorian year / 12), wherever days become months.
 DAYS_PER_MONTH = 365.25 / 12
 

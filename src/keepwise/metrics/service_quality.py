@@ -19,11 +19,12 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.metrics.periods import PANDAS_FREQ
+from keepwise.metrics.periods import PANDAS_FREQ, TRUNCATE_UNIT
 
 # The trend compares the last this-many complete-or-current periods with as many before them.
 TREND_PERIODS = {"month": 6, "quarter": 2, "year": 1}
@@ -83,78 +84,86 @@ class ServiceQuality:
         return "worse" if (recent > prior) == higher_is_worse else "better"
 
 
-def _period_start(moments: pd.Series, period: str) -> pd.Series:
-    return pd.to_datetime(moments).dt.to_period(PANDAS_FREQ[period]).dt.start_time
+def _period_counts(table: ir.Table, moment: str, period: str, **aggregates: ir.Scalar) -> pd.DataFrame:
+    """``aggregates`` of ``table`` per period of its ``moment`` column, indexed by the period's start in order
+    (only periods with rows). Run in the engine: one row per period leaves it."""
+    starts = table.group_by(period_start=table[moment].truncate(TRUNCATE_UNIT[period])).aggregate(**aggregates)
+    frame = starts.to_pyarrow().to_pandas()
+    frame.index = pd.DatetimeIndex(frame.pop("period_start")).as_unit("ns")
+    return frame.sort_index()
 
 
-def _executed(ds: Dataset, name: str, columns: list[str], moment: str, as_of: date) -> pd.DataFrame:
+def _totals(table: ir.Table, **aggregates: ir.Scalar) -> dict:
+    """``aggregates`` of the whole ``table``, as Python values."""
+    return table.aggregate(**aggregates).to_pyarrow().to_pylist()[0]
+
+
+def _up_to(ds: Dataset, name: str, moment: str, as_of: date) -> ir.Table:
     table = ds.table(name)
-    table = table.filter(table[moment] <= datetime.combine(as_of, time.max))
-    return table.select(*columns).execute()
+    return table.filter(table[moment] <= datetime.combine(as_of, time.max))
 
 
 def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQuality:
-    """The four service measures per period, from orders, returns and tickets up to ``as_of``."""
-    orders = _executed(ds, "orders", ["ordered_at", "status", "promised_at", "delivered_at"], "ordered_at", as_of)
-    orders = orders[orders["status"] == "completed"]
+    """The four service measures per period, from orders, returns and tickets up to ``as_of``.
+
+    Counted in the engine, per period: at 1,000,000 customers, reading the 14.7M orders into pandas to
+    group them there took ~20 s."""
+    orders = _up_to(ds, "orders", "ordered_at", as_of)
+    orders = orders.filter(orders.status == "completed")
     missing: dict[str, str] = {}
     totals: dict[str, float] = {}
-    frames = []
+    frames = [_period_counts(orders, "ordered_at", period, n_orders=orders.count())]
 
-    order_counts = orders.groupby(_period_start(orders["ordered_at"], period)).size().rename("n_orders")
-    frames.append(order_counts)
-
-    dated = orders.dropna(subset=["promised_at", "delivered_at"])
-    if dated.empty:
+    dated = orders.filter(orders.promised_at.notnull() & orders.delivered_at.notnull())
+    on_time = dated.delivered_at.date() <= dated.promised_at.date()
+    counted = _totals(dated, n_delivered=dated.count(), n_late=dated.count(where=~on_time))
+    if not counted["n_delivered"]:
         missing["on_time_rate"] = "missing.no_delivery_dates"
     else:
-        on_time = dated["delivered_at"].dt.normalize() <= dated["promised_at"].dt.normalize()
-        by_period = _period_start(dated["delivered_at"], period)
-        frames.append(dated.groupby(by_period).size().rename("n_delivered"))
-        frames.append(on_time.groupby(by_period).sum().rename("n_on_time"))
-        totals["n_delivered"] = float(len(dated))
-        totals["n_late"] = float((~on_time).sum())
+        frames.append(_period_counts(dated, "delivered_at", period, n_delivered=dated.count(),
+                                     n_on_time=dated.count(where=on_time)))
+        totals["n_delivered"] = float(counted["n_delivered"])
+        totals["n_late"] = float(counted["n_late"])
 
     if "returns" not in ds.present:
         missing["defect_rate"] = "missing.no_returns"
     else:
-        returns = _executed(ds, "returns", ["returned_at", "defective", "amount"], "returned_at", as_of)
-        defective = returns[returns["defective"].fillna(False).astype(bool)]
-        frames.append(
-            defective.groupby(_period_start(defective["returned_at"], period)).size().rename("n_defective_returns")
-        )
-        totals["n_defective_returns"] = float(len(defective))
-        totals["defective_refunded"] = float(defective["amount"].sum())
-        if returns["defective"].isna().all():
+        returns = _up_to(ds, "returns", "returned_at", as_of)
+        defective = returns.filter(returns.defective.fill_null(False))
+        frames.append(_period_counts(defective, "returned_at", period, n_defective_returns=defective.count()))
+        counted = _totals(returns, n_defective_returns=returns.count(where=returns.defective.fill_null(False)),
+                          defective_refunded=returns.amount.sum(where=returns.defective.fill_null(False)),
+                          n_recorded=returns.defective.count())
+        totals["n_defective_returns"] = float(counted["n_defective_returns"])
+        totals["defective_refunded"] = float(counted["defective_refunded"] or 0.0)
+        if not counted["n_recorded"]:
             missing["defect_rate"] = "missing.defect_not_recorded"
 
     if "tickets" not in ds.present:
         missing["resolution_hours"] = "missing.no_tickets"
         missing["substantiated_complaints"] = "missing.no_tickets"
     else:
-        tickets = _executed(ds, "tickets", ["opened_at", "closed_at", "kind", "substantiated"], "opened_at", as_of)
-        closed = tickets.dropna(subset=["closed_at"])
-        if closed.empty:
+        tickets = _up_to(ds, "tickets", "opened_at", as_of)
+        closed = tickets.filter(tickets.closed_at.notnull())
+        # hours as pandas' total_seconds() / 3600 gives them
+        hours = closed.closed_at.delta(closed.opened_at, unit="microsecond") / 1e6 / 3600.0
+        counted = _totals(closed, n_closed=closed.count(), median_hours=hours.median())
+        if not counted["n_closed"]:
             missing["resolution_hours"] = "missing.no_closed_tickets"
         else:
-            hours = (closed["closed_at"] - closed["opened_at"]).dt.total_seconds() / 3600.0
-            frames.append(hours.groupby(_period_start(closed["opened_at"], period)).median().rename("resolution_hours"))
-            totals["median_resolution_hours"] = float(hours.median())
-        complaints = tickets[tickets["kind"] == "complaint"]
-        judged = complaints["substantiated"]
-        substantiated = complaints[judged.fillna(False).astype(bool)]
-        by_period = _period_start(complaints["opened_at"], period)
-        frames.append(complaints.groupby(by_period).size().rename("complaints"))
-        frames.append(
-            substantiated.groupby(_period_start(substantiated["opened_at"], period))
-            .size()
-            .rename("substantiated_complaints")
-        )
-        totals["complaints"] = float(len(complaints))
-        totals["substantiated_complaints"] = float(len(substantiated))
-        if complaints.empty:
+            frames.append(_period_counts(closed, "opened_at", period, resolution_hours=hours.median()))
+            totals["median_resolution_hours"] = float(counted["median_hours"])
+        complaints = tickets.filter(tickets.kind == "complaint")
+        substantiated = complaints.substantiated.fill_null(False)
+        frames.append(_period_counts(complaints, "opened_at", period, complaints=complaints.count(),
+                                     substantiated_complaints=complaints.count(where=substantiated)))
+        counted = _totals(complaints, complaints=complaints.count(), substantiated=complaints.count(where=substantiated),
+                          judged=complaints.substantiated.count())
+        totals["complaints"] = float(counted["complaints"])
+        totals["substantiated_complaints"] = float(counted["substantiated"])
+        if not counted["complaints"]:
             missing["substantiated_complaints"] = "missing.no_complaints"
-        elif judged.isna().all():
+        elif not counted["judged"]:
             missing["substantiated_complaints"] = "missing.complaints_not_judged"
 
     periods = pd.concat(frames, axis=1).sort_index()
