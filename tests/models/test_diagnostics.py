@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -55,3 +55,48 @@ def test_too_little_history_or_too_few_customers_is_said_plainly(tmp_path):
     few = tracking_check(load(folder, date(2024, 12, 31)), date(2024, 12, 31))
     assert few.weeks is None
     assert few.unavailable.startswith("only 1 customers bought before") and "at least 50" in few.unavailable
+
+
+def test_actual_repeat_transactions_per_week_counted_by_hand(tmp_path):
+    tables = valid_tables()
+    customer, order = tables["customers"][0], tables["orders"][0]
+    rng = np.random.default_rng(5)
+    customers, orders = [], []
+    expected = np.zeros(27)  # weeks 1..26 from Monday 2024-01-01; the calibration ends on day 90 (2024-03-31)
+
+    def bought(cid, day, status="completed", at="T10:00:00"):
+        moment = (date(2024, 1, 1) + timedelta(days=int(day))).isoformat() + at
+        orders.append({**order, "order_id": f"X{len(orders)}", "customer_id": cid, "ordered_at": moment,
+                       "status": status})
+
+    # 200 customers buying as BG/NBD says they do (a rate each, a chance to drop out after each purchase),
+    # each first buying in the first 30 days; their distinct days after the first, up to day 181, are counted.
+    for k in range(200):
+        cid = f"K{k:03d}"
+        customers.append({**customer, "customer_id": cid, "referred_by": ""})
+        first = int(rng.integers(0, 30))
+        days, day, rate, dropout = {first}, first, rng.gamma(1.0, 0.1), rng.beta(1.0, 3.0)
+        while rng.random() > dropout:
+            day += int(rng.exponential(1 / rate)) + 1
+            days.add(day)
+        for day in sorted(days):
+            bought(cid, day)
+            if day > first and day <= 181:
+                expected[day // 7 + 1] += 1
+    special = {"S1": [(0, "completed", "T09:00:00"), (0, "completed", "T18:00:00"),  # one day, one transaction
+                      (8, "completed", "T09:00:00"), (8, "completed", "T20:00:00"),  # one repeat in week 2
+                      (20, "cancelled", "T09:00:00")],  # not a purchase
+               "S2": [(0, "completed", "T09:00:00"), (186, "completed", "T09:00:00")],  # after the as-of date
+               "S3": [(121, "completed", "T09:00:00"), (130, "completed", "T09:00:00")]}  # first after the calibration
+    for cid, purchases in special.items():
+        customers.append({**customer, "customer_id": cid, "referred_by": ""})
+        for day, status, at in purchases:
+            bought(cid, day, status, at)
+    expected[2] += 1
+    folder = write_csv_folder(tmp_path / "weeks", {"customers": customers, "orders": orders})
+    as_of = date(2024, 6, 30)  # day 181: 26 weeks, 13 of them held out
+    tracking = tracking_check(load(folder, as_of), as_of)
+    assert tracking.unavailable is None and tracking.calibration_end == date(2024, 3, 31)
+    actual = tracking.weeks.set_index("week")["actual"]
+    assert list(actual.index) == list(range(1, 27)) and list(actual) == list(expected[1:])
+    assert tracking.holdout_actual == expected[14:].sum() > 0

@@ -20,6 +20,8 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -63,12 +65,27 @@ class TrackingResult:
         return float(self.weeks.loc[self.weeks["holdout"], "expected"].sum())
 
 
-def transaction_days(ds: Dataset, as_of: date) -> pd.DataFrame:
+def _transaction_days(ds: Dataset, as_of: date) -> ir.Table:
     """One row per (customer_id, day) with a completed order, up to ``as_of``."""
     purchases = completed_purchases(ds, as_of)
-    days = purchases.select("customer_id", "day").distinct().execute()
-    days["day"] = pd.to_datetime(days["day"]).dt.normalize()
-    return days
+    return purchases.select("customer_id", "day").distinct()
+
+
+def _repeat_days_per_week(days: ir.Table, origin: date, calibration_end: date, total_weeks: int) -> np.ndarray:
+    """The repeat transactions (transaction days after the customer's first) of the customers whose first
+    transaction is up to ``calibration_end``, per week ``1 .. total_weeks`` from ``origin`` (the first day of
+    week 1). Counted in the engine: one row per week leaves it, where reading the 14.3M transaction days of
+    1,000,000 customers into pandas and finding each customer's first there took ~10 s."""
+    first = days.group_by("customer_id").aggregate(first_day=days.day.min())
+    joined = days.join(first, "customer_id")
+    repeat = joined.filter((joined.first_day <= calibration_end) & (joined.day > joined.first_day))
+    week = repeat.day.delta(ibis.literal(origin), unit="day") // DAYS_PER_WEEK + 1
+    counts = repeat.group_by(week=week).aggregate(n=repeat.count()).to_pyarrow()
+    weeks = counts.column("week").to_numpy().astype(np.int64)
+    found = weeks <= total_weeks
+    actual = np.zeros(total_weeks + 1, dtype=np.int64)
+    actual[weeks[found]] = counts.column("n").to_numpy()[found]
+    return actual[1:]
 
 
 def holdout_weeks_for(total_weeks: int) -> int:
@@ -78,10 +95,11 @@ def holdout_weeks_for(total_weeks: int) -> int:
 
 def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     """Fit BG/NBD (weeks) on the calibration period and track it through the holdout."""
-    days = transaction_days(ds, as_of)
-    if days.empty:
+    days = _transaction_days(ds, as_of)
+    first_day = days.day.min().to_pyarrow().as_py()
+    if first_day is None:
         return TrackingResult(unavailable="no completed orders")
-    origin = days["day"].min()
+    origin = pd.Timestamp(first_day)
     as_of_stamp = pd.Timestamp(as_of)
     total_weeks = int(math.floor(((as_of_stamp - origin).days + 1) / DAYS_PER_WEEK))
     if total_weeks < MIN_WEEKS:
@@ -118,10 +136,7 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
         axis=1
     )
 
-    first_day = days.groupby("customer_id")["day"].transform("min")
-    repeat = days[(first_day <= calibration_end) & (days["day"] > first_day)]
-    repeat_week = ((repeat["day"] - origin).dt.days // DAYS_PER_WEEK + 1).to_numpy()
-    actual = np.bincount(repeat_week[repeat_week <= total_weeks], minlength=total_weeks + 1)[1:]
+    actual = _repeat_days_per_week(days, origin.date(), calibration_end.date(), total_weeks)
     week_ends = [(origin + pd.Timedelta(days=int(w) * DAYS_PER_WEEK - 1)).date() for w in week_numbers]
     weeks = pd.DataFrame(
         {
