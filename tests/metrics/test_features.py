@@ -449,6 +449,21 @@ def test_the_compiled_statement_gives_the_frame_of_the_expression(dataset):
         pd.testing.assert_frame_equal(frame, expected)
 
 
+def test_a_frame_of_some_columns_holds_the_values_of_the_whole_frame(dataset):
+    """customer_feature_frame(columns=...): customer_id and those columns, each as the whole frame has it."""
+    from keepwise.metrics.features import customer_feature_frame
+
+    # money from every table (through cost to serve and profit), counts and a date
+    columns = ["revenue", "n_orders", "n_returns", "handle_minutes", "cost_late_payment", "cost_to_serve", "profit",
+               "last_order_at"]
+    for as_of in (AS_OF, EARLIER):
+        whole = customer_feature_frame(dataset, as_of).set_index("customer_id").sort_index()
+        some = customer_feature_frame(dataset, as_of, columns=columns).set_index("customer_id").sort_index()
+        assert list(some.columns) == columns and whole["profit"].abs().sum() > 0
+        pd.testing.assert_frame_equal(some, whole[columns], check_exact=True)
+    assert list(customer_feature_frame(dataset, AS_OF, columns=["n_orders"]).columns) == ["customer_id", "n_orders"]
+
+
 def test_purchase_days_past_the_width_of_one_bitmap(tmp_path):
     """n_purchase_days counts distinct days with a completed order over every day bitmap: 300 days, two
     orders on some of them, a cancelled order on a day of its own, across three 127-day windows."""

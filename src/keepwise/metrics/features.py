@@ -29,7 +29,7 @@ is never blamed for the business's own mistakes.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -615,14 +615,20 @@ def execute_features(table: ir.Table) -> pd.DataFrame:
     return detached_frame(table.to_pyarrow())
 
 
-def customer_feature_frame(ds: Dataset, as_of: date, settings: Settings | None = None) -> pd.DataFrame:
+def customer_feature_frame(ds: Dataset, as_of: date, settings: Settings | None = None,
+                           columns: Sequence[str] | None = None) -> pd.DataFrame:
     """``customer_features`` executed: the frame every stage after it reads.
 
     On DuckDB the template's SQL is compiled once, with the dates as parameters of the statement
     (``$end``, ``$day``, ...), and each call runs it with the dates of ``as_of``: compiling the
     expression costs ~0.1-0.2 s a call, a fixed part of the churn model's features at each cutoff.
-    The frame is the one ``execute_features(customer_features(...))`` gives."""
+    The frame is the one ``execute_features(customer_features(...))`` gives.
+
+    With ``columns``, only ``customer_id`` and those: the engine computes no aggregate that none of them
+    needs (at 1,000,000 customers, the offboarding window's 19 columns: 9.2 -> 3.7 s, 0.95 -> 0.17 GB)."""
     settings = settings or ds.settings
+    if columns is not None:
+        return execute_features(customer_features(ds, as_of, settings).select("customer_id", *columns))
     template = _template(ds, settings)
     frame = None if template is None or ds.con.name != "duckdb" else template.frame(ds.con, as_of, settings)
     return execute_features(customer_features(ds, as_of, settings)) if frame is None else frame

@@ -78,7 +78,7 @@ def window_economics(ds: Dataset, as_of: date, features: pd.DataFrame | None = N
     settings = ds.settings
     start = window_start(as_of, settings)
     now = features if features is not None else customer_feature_frame(ds, as_of)
-    before = customer_feature_frame(ds, start)
+    before = customer_feature_frame(ds, start, columns=WINDOW_COLUMNS)
     columns = list(WINDOW_COLUMNS)
     now_values = now.set_index("customer_id")[columns].astype(float)
     before_values = (
