@@ -130,6 +130,29 @@ def test_partial_last_period_and_configured_window(hand_ds):
     assert churn.customers_at_end.iloc[-1] == 10 - 1  # all who ever bought (F only cancelled)
 
 
+def test_recency_rule_active_matrix_on_hand_data(hand_ds):
+    from keepwise.metrics.activity import completed_purchases
+
+    purchases = completed_purchases(hand_ds, HAND_AS_OF)
+    # dates out of order and one twice; K never bought, Z is not a customer at all
+    dates = [date(2024, 6, 30), date(2024, 2, 29), date(2024, 3, 31), date(2024, 2, 29), date(2024, 1, 4)]
+    customers = pd.Series(["A", "D", "J", "K", "H", "Z"])
+    active = RecencyRule(HAND_LOST_AFTER).active_matrix(purchases, dates, customers)
+    expected = {
+        "A": [False, True, False, True, False],  # 2024-01-05: Feb 29 is 55 days later
+        "D": [False, True, False, True, True],  # 2024-01-02, and 2024-04-25 is 66 days before Jun 30
+        "J": [True, False, False, False, False],  # 2024-05-01: Jun 30 is exactly 60 days later
+        "K": [False] * 5,
+        "H": [False, True, False, True, False],  # 2024-01-20 (twice): 40 days before Feb 29, 71 before Mar 31
+        "Z": [False] * 5,
+    }
+    assert active.shape == (6, 5)
+    assert {c: list(row) for c, row in zip(customers, active, strict=True)} == expected
+    assert not RecencyRule(0).active_matrix(purchases, [date(2024, 1, 6)], customers).any()  # A: the day before
+    assert RecencyRule(0).active_matrix(purchases, [date(2024, 1, 5)], customers)[:, 0].tolist() == [
+        True, False, False, False, False, False]
+
+
 def test_alive_probability_rule_plugs_in(hand_ds):
     seen_dates = []
 
