@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from keepwise.assess.summary import action_summary, flag_counts
-from keepwise.assess.urgent import most_urgent, urgent_ids
+from keepwise.assess.urgent import most_urgent, top_positions, urgent_ids
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
 from keepwise.data.names import customer_names
@@ -96,7 +96,7 @@ def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: Port
                                     report.retention_uplift_points, report.growth_years)
     clv_share, clv_total = value_share_of_top(assessment["clv"])
     flags, flagged = flag_counts(assessment)
-    top_clv = assessment.sort_values("clv", ascending=False).head(top)
+    top_clv = assessment.take(top_positions(assessment, ["clv"], [False], top))
     hurt = hurt_most(features, top)
     listed = [*urgent_ids(assessment, report.urgent_customers), *top_clv["customer_id"].astype(str), *hurt["customer_id"].astype(str)]
     names = customer_names(ds, list(dict.fromkeys(listed)))
