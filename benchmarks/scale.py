@@ -13,7 +13,12 @@ measures, in one run, wall time and peak RSS of each command:
   ``.venv-bench`` holds lifetimes (see ``benchmarks/clv.py``; skipped with the reason otherwise),
   with the largest relative difference of the parameters;
 - ``keepwise assess`` on DuckDB, and the same with ``--engine spark --spark-master local[2]`` beside it;
-- ``keepwise assess`` on the smaller business end to end.
+- ``keepwise assess`` on the smaller business end to end;
+- with ``--only commands`` (not by default: ~8 minutes at 1M), every other command a user runs on the
+  large business (``metrics``, ``report``, ``touches``, ``explain`` and ``letter`` of its first customer,
+  ``proposals``, ``policies``, ``clv predict``, ``campaign-build``), and with ``--baseline-src DIR`` the same
+  command of another checkout's code (``PYTHONPATH=DIR``, e.g. main's ``src``) right after it, with the ratio
+  and whether the two wrote the same output.
 
 Peak RSS is the command's high-water mark as the kernel reports it (``wait4``: the process and the
 children it waited for). With Spark the JVM is not waited for by pyspark, so its memory (bounded by
@@ -44,14 +49,17 @@ BG_NAMES = ("r", "alpha", "a", "b")
 _PEAK_FILE = OUT / ".peak"
 
 
-def timed(args: list[str], timeout: float | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
+def timed(args: list[str], timeout: float | None = None, src: Path | None = None
+          ) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall seconds, peak RSS in GB (10^9 bytes), the finished process) of one command, run under this
-    script's ``--wrap`` mode, which reads the command's peak RSS from the kernel (wait4)."""
+    script's ``--wrap`` mode, which reads the command's peak RSS from the kernel (wait4); with ``src``, on
+    the keepwise package of that folder (``PYTHONPATH``)."""
     started = time.perf_counter()
     _PEAK_FILE.unlink(missing_ok=True)
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
     try:
         done = subprocess.run([sys.executable, __file__, "--wrap", *args], capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+                              timeout=timeout, stdin=subprocess.DEVNULL, env=env)
     except subprocess.TimeoutExpired as error:
         done = subprocess.CompletedProcess(args, -9, "", f"did not finish within {error.timeout:g} s")
     wall = time.perf_counter() - started
@@ -150,6 +158,53 @@ def assess(folder: Path, label: str, *engine: str, timeout: float | None = None)
     return wall if done.returncode == 0 else None
 
 
+def _command_lines(folder: Path) -> dict[str, list[str]]:
+    """The commands of ``--only commands``, each writing its output to a file named after it (or stdout)."""
+    import pyarrow.parquet as pq
+
+    customer = str(pq.read_table(folder / "customers.parquet", columns=["customer_id"]).column(0)[0])
+    data, day = str(folder), ["--as-of", AS_OF]
+    out = OUT / "commands"
+    return {
+        "metrics": ["metrics", data, *day, "--json"],
+        "report": ["report", data, *day, "--out", str(out / "report.html")],
+        "touches": ["touches", data, *day, "--from", "2026-07-01", "--to", "2026-07-31", "--out",
+                    str(out / "touches.csv")],
+        "explain": ["explain", data, customer, *day, "--json"],
+        "letter": ["letter", data, customer, *day],
+        "proposals": ["proposals", data, *day, "--out", str(out / "proposals.csv")],
+        "policies": ["policies", data, *day, "--json"],
+        "clv predict": ["clv", "predict", data, "--model", "bgnbd", "--calibration-end", AS_OF, "--horizon", "52",
+                        "--out", str(out / "clv.csv")],
+        "campaign-build": ["campaign-build", data, "bench", *day, "--out", str(out / "campaign.csv")],
+    }
+
+
+def _output_of(name: str, done: subprocess.CompletedProcess) -> bytes:
+    """What a command wrote: its file when it has one (moved aside for the next run), else its stdout."""
+    files = [path for path in (OUT / "commands").glob("*") if path.is_file() and path.suffix in {".html", ".csv"}]
+    if not files:
+        return done.stdout.encode()
+    content = b"".join(path.read_bytes() for path in sorted(files))
+    for path in files:
+        path.unlink()
+    return content
+
+
+def commands(folder: Path, baseline: Path | None) -> None:
+    (OUT / "commands").mkdir(parents=True, exist_ok=True)
+    for name, arguments in _command_lines(folder).items():
+        wall, peak, done = timed([*KEEPWISE, *arguments])
+        ours = _output_of(name, done)
+        line(name, wall, peak, done)
+        if baseline is None or done.returncode:
+            continue
+        their_wall, their_peak, theirs = timed([*KEEPWISE, *arguments], src=baseline)
+        same = "the same output" if _output_of(name, theirs) == ours else "A DIFFERENT OUTPUT"
+        line(f"  baseline {name}", their_wall, their_peak, theirs,
+             f"   ({their_wall / wall:.2f}x the time, {their_peak / peak:.2f}x the memory; {same})")
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--wrap":
         _wrap(sys.argv[2:])
@@ -161,7 +216,9 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--no-spark", action="store_true", help="skip the Spark local-mode run")
     parser.add_argument("--peer-timeout", type=float, default=600)
-    parser.add_argument("--only", default="validate,clv,assess,spark,small")
+    parser.add_argument("--only", default="validate,clv,assess,spark,small",
+                        help="comma-separated: validate, clv, assess, spark, small, commands")
+    parser.add_argument("--baseline-src", type=Path, help="with commands: another checkout's src folder to compare")
     args = parser.parse_args()
     wanted = set(args.only.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
@@ -178,6 +235,8 @@ def main() -> None:
         spark = assess(big, "(spark local[2])", "--engine", "spark", "--spark-master", "local[2]")
         if duck and spark:
             print(f"  spark local[2] / duckdb wall: {spark / duck:.1f}x")
+    if "commands" in wanted:
+        commands(big, args.baseline_src)
     if "small" in wanted and args.small:
         small = sample(args.small)
         print(f"{args.small:,} customers: {rows(small)}", flush=True)
