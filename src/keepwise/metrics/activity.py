@@ -101,10 +101,12 @@ class RecencyRule:
         snapshots = np.array([as_date(d) for d in dates], dtype="datetime64[D]")
         order = np.argsort(snapshots, kind="stable")
         ordered = snapshots[order]
+        # Each array freed as soon as it is used, a purchase's figures as 32-bit integers: at 1,000,000
+        # customers ~0.5 GB less at the peak.
         bought = purchases.select("customer_id", "day").to_pyarrow()
         rows = positions(bought.column("customer_id"), customers)
         days = bought.column("day").to_numpy().astype("datetime64[D]")
-        del bought  # (a purchase's figures as 32-bit integers: at 1,000,000 customers ~0.5 GB less at the peak)
+        del bought
         first = np.searchsorted(ordered, days, side="left").astype(np.int32)
         spans = np.searchsorted(ordered, days + np.timedelta64(self.lost_after_days, "D"), side="right").astype(
             np.int32) - first

@@ -116,14 +116,14 @@ def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQ
 
     dated = orders.filter(orders.promised_at.notnull() & orders.delivered_at.notnull())
     on_time = dated.delivered_at.date() <= dated.promised_at.date()
-    counted = _totals(dated, n_delivered=dated.count(), n_late=dated.count(where=~on_time))
-    if not counted["n_delivered"]:
+    delivered = _period_counts(dated, "delivered_at", period, n_delivered=dated.count(),
+                               n_on_time=dated.count(where=on_time))
+    if delivered.empty:
         missing["on_time_rate"] = "missing.no_delivery_dates"
     else:
-        frames.append(_period_counts(dated, "delivered_at", period, n_delivered=dated.count(),
-                                     n_on_time=dated.count(where=on_time)))
-        totals["n_delivered"] = float(counted["n_delivered"])
-        totals["n_late"] = float(counted["n_late"])
+        frames.append(delivered)
+        totals["n_delivered"] = float(delivered["n_delivered"].sum())
+        totals["n_late"] = float(delivered["n_delivered"].sum() - delivered["n_on_time"].sum())
 
     if "returns" not in ds.present:
         missing["defect_rate"] = "missing.no_returns"

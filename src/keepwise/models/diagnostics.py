@@ -65,17 +65,12 @@ class TrackingResult:
         return float(self.weeks.loc[self.weeks["holdout"], "expected"].sum())
 
 
-def _transaction_days(ds: Dataset, as_of: date) -> ir.Table:
-    """One row per (customer_id, day) with a completed order, up to ``as_of``."""
-    purchases = completed_purchases(ds, as_of)
-    return purchases.select("customer_id", "day").distinct()
-
-
 def _repeat_days_per_week(days: ir.Table, origin: date, calibration_end: date, total_weeks: int) -> np.ndarray:
     """The repeat transactions (transaction days after the customer's first) of the customers whose first
     transaction is up to ``calibration_end``, per week ``1 .. total_weeks`` from ``origin`` (the first day of
-    week 1). Counted in the engine: one row per week leaves it, where reading the 14.3M transaction days of
-    1,000,000 customers into pandas and finding each customer's first there took ~10 s."""
+    week 1). ``days``: one row per (customer_id, day) with a completed order. Counted in the engine: one row
+    per week leaves it, where the 14.3M transaction days of 1,000,000 customers were read into pandas to find
+    each customer's first there (the whole check: 8.4 -> 5.7 s)."""
     first = days.group_by("customer_id").aggregate(first_day=days.day.min())
     joined = days.join(first, "customer_id")
     repeat = joined.filter((joined.first_day <= calibration_end) & (joined.day > joined.first_day))
@@ -95,8 +90,8 @@ def holdout_weeks_for(total_weeks: int) -> int:
 
 def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     """Fit BG/NBD (weeks) on the calibration period and track it through the holdout."""
-    days = _transaction_days(ds, as_of)
-    first_day = days.day.min().to_pyarrow().as_py()
+    purchases = completed_purchases(ds, as_of)
+    first_day = purchases.day.min().to_pyarrow().as_py()
     if first_day is None:
         return TrackingResult(unavailable="no completed orders")
     origin = pd.Timestamp(first_day)
@@ -136,6 +131,7 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
         axis=1
     )
 
+    days = purchases.select("customer_id", "day").distinct()
     actual = _repeat_days_per_week(days, origin.date(), calibration_end.date(), total_weeks)
     week_ends = [(origin + pd.Timedelta(days=int(w) * DAYS_PER_WEEK - 1)).date() for w in week_numbers]
     weeks = pd.DataFrame(
