@@ -108,3 +108,23 @@ def test_quarters_and_years_from_the_engine(tmp_path, period):
     # Q3: O3 was cancelled (no completed order, no rate); T3's 1.5 hours; T2 is still open
     assert q3["n_orders"] == 0 and np.isnan(q3["defect_rate"]) and q3["resolution_hours"] == 1.5
     assert q4["n_orders"] == 0 and np.isnan(q4["resolution_hours"]) and q4["substantiated_complaints"] == 0
+
+
+def test_records_without_the_needed_marks_say_so(tmp_path):
+    tables = valid_tables()
+    # The return's "defective" not recorded, and the complaint not judged: measures not available.
+    tables["returns"] = [{**row, "defective": ""} for row in tables["returns"]]
+    tables["tickets"] = [{**row, "substantiated": ""} for row in tables["tickets"]]
+    quality = service_quality(load(write_csv_folder(tmp_path / "unmarked", tables), date(2024, 12, 31)),
+                              date(2024, 12, 31))
+    assert quality.missing == {"defect_rate": "missing.defect_not_recorded",
+                               "substantiated_complaints": "missing.complaints_not_judged"}
+    assert (quality.totals["n_defective_returns"], quality.totals["defective_refunded"]) == (0.0, 0.0)
+    assert (quality.totals["complaints"], quality.totals["substantiated_complaints"]) == (1.0, 0.0)
+    # No complaint at all: nothing to judge.
+    tables = valid_tables()
+    tables["tickets"] = [{**row, "kind": "question"} for row in tables["tickets"]]
+    quality = service_quality(load(write_csv_folder(tmp_path / "questions", tables), date(2024, 12, 31)),
+                              date(2024, 12, 31))
+    assert quality.missing == {"substantiated_complaints": "missing.no_complaints"}
+    assert quality.totals["complaints"] == 0.0 and quality.totals["median_resolution_hours"] == 24.0

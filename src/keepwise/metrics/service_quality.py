@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.data.validate import end_of
 from keepwise.metrics.periods import PANDAS_FREQ, TRUNCATE_UNIT
 
 # The trend compares the last this-many complete-or-current periods with as many before them.
@@ -100,7 +101,7 @@ def _totals(table: ir.Table, **aggregates: ir.Scalar) -> dict:
 
 def _up_to(ds: Dataset, name: str, moment: str, as_of: date) -> ir.Table:
     table = ds.table(name)
-    return table.filter(table[moment] <= datetime.combine(as_of, time.max))
+    return table.filter(table[moment] <= end_of(as_of))
 
 
 def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQuality:
@@ -129,12 +130,13 @@ def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQ
         missing["defect_rate"] = "missing.no_returns"
     else:
         returns = _up_to(ds, "returns", "returned_at", as_of)
-        defective = returns.filter(returns.defective.fill_null(False))
-        frames.append(_period_counts(defective, "returned_at", period, n_defective_returns=defective.count()))
-        counted = _totals(returns, n_defective_returns=returns.count(where=returns.defective.fill_null(False)),
-                          defective_refunded=returns.amount.sum(where=returns.defective.fill_null(False)),
+        is_defective = returns.defective.fill_null(False)
+        defective = returns.filter(is_defective)
+        per_period = _period_counts(defective, "returned_at", period, n_defective_returns=defective.count())
+        frames.append(per_period)
+        counted = _totals(returns, defective_refunded=returns.amount.sum(where=is_defective),
                           n_recorded=returns.defective.count())
-        totals["n_defective_returns"] = float(counted["n_defective_returns"])
+        totals["n_defective_returns"] = float(per_period["n_defective_returns"].sum())
         totals["defective_refunded"] = float(counted["defective_refunded"] or 0.0)
         if not counted["n_recorded"]:
             missing["defect_rate"] = "missing.defect_not_recorded"
@@ -155,15 +157,14 @@ def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQ
             totals["median_resolution_hours"] = float(counted["median_hours"])
         complaints = tickets.filter(tickets.kind == "complaint")
         substantiated = complaints.substantiated.fill_null(False)
-        frames.append(_period_counts(complaints, "opened_at", period, complaints=complaints.count(),
-                                     substantiated_complaints=complaints.count(where=substantiated)))
-        counted = _totals(complaints, complaints=complaints.count(), substantiated=complaints.count(where=substantiated),
-                          judged=complaints.substantiated.count())
-        totals["complaints"] = float(counted["complaints"])
-        totals["substantiated_complaints"] = float(counted["substantiated"])
-        if not counted["complaints"]:
+        per_period = _period_counts(complaints, "opened_at", period, complaints=complaints.count(),
+                                    substantiated_complaints=complaints.count(where=substantiated))
+        frames.append(per_period)
+        totals["complaints"] = float(per_period["complaints"].sum())
+        totals["substantiated_complaints"] = float(per_period["substantiated_complaints"].sum())
+        if per_period.empty:
             missing["substantiated_complaints"] = "missing.no_complaints"
-        elif not counted["judged"]:
+        elif not _totals(complaints, judged=complaints.substantiated.count())["judged"]:
             missing["substantiated_complaints"] = "missing.complaints_not_judged"
 
     periods = pd.concat(frames, axis=1).sort_index()
