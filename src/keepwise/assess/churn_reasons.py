@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
 from keepwise.metrics.periods import DAYS_PER_MONTH
-from keepwise.models.churn_labels import FeatureFrames, end_of_day
+from keepwise.models.churn_labels import FeatureFrames
 from keepwise.text.columns import join_rows
 from keepwise.text.phrase import Phraser
 

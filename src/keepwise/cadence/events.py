@@ -10,16 +10,13 @@ from datetime import date, datetime, time
 import ibis
 import pandas as pd
 
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
-
-
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max)
 
 
 def _within(column, since: date, as_of: date):
     """``column`` (a timestamp) falls on a day from ``since`` to ``as_of``, both included."""
-    return (column >= datetime.combine(since, time.min)) & (column <= _end_of(as_of))
+    return (column >= datetime.combine(since, time.min)) & (column <= end_of_day(as_of))
 
 
 def _frame(expr: ibis.Table) -> pd.DataFrame:
@@ -39,9 +36,9 @@ def deliveries(ds: Dataset, as_of: date, first: date, last: date) -> pd.DataFram
     expr = orders.filter(
         (orders.status == "completed")
         & delivered.notnull()
-        & (delivered <= _end_of(as_of))
+        & (delivered <= end_of_day(as_of))
         & (delivered >= datetime.combine(first, time.min))
-        & (delivered <= _end_of(last))
+        & (delivered <= end_of_day(last))
     ).select(customer_id=orders.customer_id, day=delivered.date())
     return _frame(expr.distinct())
 
@@ -69,7 +66,7 @@ def unsubscribes(ds: Dataset, as_of: date, since: date) -> pd.DataFrame:
 def last_touches(ds: Dataset, as_of: date) -> pd.DataFrame:
     """The latest touch of each kind per customer up to ``as_of``, held-back ones included (never the same twice)."""
     touches = ds.table("touches")
-    touches = touches.filter(touches.at <= _end_of(as_of))
+    touches = touches.filter(touches.at <= end_of_day(as_of))
     expr = touches.group_by(["customer_id", "kind"]).aggregate(day=touches.at.max().date())
     return _frame(expr)
 

@@ -8,11 +8,12 @@ of goods) of those orders are summed per member. Queried in the engine: one row 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import ibis
 import pandas as pd
 
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.text.problems import Phrased
 
@@ -28,7 +29,7 @@ def campaign_members(ds: Dataset, campaign_id: str, as_of: date, window_days: in
         raise CampaignError("error.campaign_window", days=window_days)
     touches = ds.table("touches")
     touches = touches.filter(
-        (touches.campaign_id == campaign_id) & (touches.at <= datetime.combine(as_of, time.max))
+        (touches.campaign_id == campaign_id) & (touches.at <= end_of_day(as_of))
     )
     first = touches.group_by("customer_id").aggregate(
         at=touches.at.min(),

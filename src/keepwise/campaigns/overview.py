@@ -4,7 +4,7 @@ campaign of the touches table measured, and the exit surveys against the busines
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -12,6 +12,7 @@ import pandas as pd
 from keepwise.campaigns.exit_surveys import exit_survey_summary, failures_by_period
 from keepwise.campaigns.measure import CampaignResult, measure_campaign
 from keepwise.campaigns.members import CampaignError
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.metrics.service_quality import service_quality
 
@@ -28,7 +29,7 @@ def exit_survey_facts(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame |
     if "exit_surveys" not in ds.present:
         return None
     table = ds.table("exit_surveys")
-    surveys = table.filter(table.at <= datetime.combine(as_of, time.max)).execute()
+    surveys = table.filter(table.at <= end_of_day(as_of)).execute()
     segments = rfm.set_index(rfm["customer_id"].astype(str))["segment"] if rfm is not None and len(rfm) else None
     failures = failures_by_period(service_quality(ds, as_of, period).periods, period)
     return exit_survey_summary(surveys, segments, failures, period)
@@ -36,7 +37,7 @@ def exit_survey_facts(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame |
 
 def campaign_ids(ds: Dataset, as_of: date) -> list[str]:
     touches = ds.table("touches")
-    touches = touches.filter(touches.campaign_id.notnull() & (touches.at <= datetime.combine(as_of, time.max)))
+    touches = touches.filter(touches.campaign_id.notnull() & (touches.at <= end_of_day(as_of)))
     return sorted(str(v) for v in touches.select("campaign_id").distinct().execute()["campaign_id"])
 
 

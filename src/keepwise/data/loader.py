@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from keepwise.config import Settings, load_settings
+from keepwise.data.days import end_of_day
 from keepwise.data.problems import Problem, ProblemLog
 from keepwise.data.schema import TABLES, Table
 from keepwise.data.sources import RawTable, read_source
@@ -25,7 +26,6 @@ from keepwise.data.validate import (
     CheckedTable,
     check_table,
     checked_name,
-    end_of,
     execute,
     literal,
     quoted,
@@ -216,7 +216,7 @@ def _expose(con: duckdb.DuckDBPyConnection, checked: CheckedTable, as_of: date |
     columns = ", ".join(quoted(c.name) for c in table.columns)
     where = ""
     if as_of is not None and table.event_time:
-        limit = literal(end_of(as_of).isoformat(sep=" "))
+        limit = literal(end_of_day(as_of).isoformat(sep=" "))
         where = f" WHERE {quoted(table.event_time)} <= CAST({limit} AS TIMESTAMP)"
     execute(con, f"CREATE OR REPLACE VIEW {quoted(table.name)} AS SELECT {columns} "
                 f"FROM {quoted(checked_name(table.name))}{where}")

@@ -33,6 +33,7 @@ import duckdb
 import pyarrow as pa
 
 from keepwise.config import Settings
+from keepwise.data.days import end_of_day
 from keepwise.data.problems import ProblemLog
 from keepwise.data.schema import BOOL_FALSE, BOOL_TRUE, TABLES, Column, Kind, Table
 from keepwise.data.sources import ROW_COLUMN, ColumnStats, RawTable, as_text, is_text
@@ -473,7 +474,7 @@ def _none_after(stats: ColumnStats | None, as_of: date) -> bool:
         high = datetime.combine(high, time.min)
     else:
         return False
-    return high <= end_of(as_of)
+    return high <= end_of_day(as_of)
 
 
 def _single_value(checked: CheckedTable, name: str) -> tuple[bool, str | None]:
@@ -528,7 +529,7 @@ def _count_problems(con, checked: CheckedTable, known: dict[str, int], as_of: da
     event = table.event_time
     count_after = as_of is not None and event and not _none_after(checked.raw.stats.get(event), as_of)
     if count_after:
-        after = f"{quoted(event)} > CAST({literal(end_of(as_of).isoformat(sep=' '))} AS TIMESTAMP)"
+        after = f"{quoted(event)} > CAST({literal(end_of_day(as_of).isoformat(sep=' '))} AS TIMESTAMP)"
         parts.append((f"count(*), min({ROW})", after))
     currency = _defaults(table, settings).get("currency")
     # One stored currency (the check above shows it clean) needs no count.
@@ -687,10 +688,6 @@ def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, kno
         if not keep_raw:
             _drop_raw(con, raw, relation)
     return checked
-
-
-def end_of(as_of: date) -> datetime:
-    return datetime.combine(as_of, time.max)
 
 
 def warn_events_after(con, checked: CheckedTable, as_of: date, log: ProblemLog) -> None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import ibis
@@ -39,6 +39,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from keepwise.config import Settings
+from keepwise.data.days import end_of_day
 from keepwise.data.detached import detached_frame
 from keepwise.data.loader import Dataset
 from keepwise.data.schema import INCIDENT_KINDS
@@ -208,7 +209,7 @@ def _moment_values(as_of: date, settings: Settings) -> dict[str, date | datetime
     config = settings.features
 
     def end_of_day_before(days: int) -> datetime:
-        return datetime.combine(as_of - timedelta(days=days), time.max)
+        return end_of_day(as_of - timedelta(days=days))
 
     return {
         "end": end_of_day_before(0),
@@ -216,7 +217,7 @@ def _moment_values(as_of: date, settings: Settings) -> dict[str, date | datetime
         "recent": end_of_day_before(config.recent_days),
         "last_start": end_of_day_before(config.trend_period_days),
         "prior_start": end_of_day_before(2 * config.trend_period_days),
-        "holdout_end": datetime.combine(holdout_day(as_of, settings), time.max),
+        "holdout_end": end_of_day(holdout_day(as_of, settings)),
     }
 
 

@@ -23,8 +23,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
-from keepwise.data.validate import end_of
 from keepwise.metrics.periods import PANDAS_FREQ, TRUNCATE_UNIT
 
 # The trend compares the last this-many complete-or-current periods with as many before them.
@@ -101,7 +101,7 @@ def _totals(table: ir.Table, **aggregates: ir.Scalar) -> dict:
 
 def _up_to(ds: Dataset, name: str, moment: str, as_of: date) -> ir.Table:
     table = ds.table(name)
-    return table.filter(table[moment] <= end_of(as_of))
+    return table.filter(table[moment] <= end_of_day(as_of))
 
 
 def service_quality(ds: Dataset, as_of: date, period: str = "month") -> ServiceQuality:

@@ -30,12 +30,13 @@ import numpy as np
 import pandas as pd
 
 from keepwise.config import Settings
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
 from keepwise.data.threads import map_in_threads
 from keepwise.metrics.features import customer_features, execute_features
 from keepwise.models.boosting import lgb
-from keepwise.models.churn_labels import FeatureFrames, end_of_day, training_sample
+from keepwise.models.churn_labels import FeatureFrames, training_sample
 from keepwise.models.isotonic import IsotonicCurve
 from keepwise.models.tree_contributions import grouped_contributions
 

@@ -12,7 +12,7 @@ For a cutoff date ``c`` and a period of ``P`` days (``[churn_model] period_days`
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import ibis
 import numpy as np
@@ -21,15 +21,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from keepwise.config import Settings
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame, customer_features
 
-__all__ = ["FeatureFrames", "end_of_day", "training_sample"]
-
-
-def end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time.max)
+__all__ = ["FeatureFrames", "training_sample"]
 
 
 def training_sample(ds: Dataset, settings: Settings | None = None) -> Dataset:

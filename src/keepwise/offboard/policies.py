@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 import ibis
 import numpy as np
 import pandas as pd
 
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import invoice_lateness
 from keepwise.offboard.window import window_economics, window_start, yearly
@@ -74,8 +75,8 @@ def _engine_effects(ds: Dataset, as_of: date) -> pd.DataFrame:
     lateness cost of late invoices after the prepayment threshold."""
     settings = ds.settings
     policy = settings.policies
-    begin = datetime.combine(window_start(as_of, settings), time.max)
-    end = datetime.combine(as_of, time.max)
+    begin = end_of_day(window_start(as_of, settings))
+    end = end_of_day(as_of)
 
     orders = ds.table("orders")
     orders = orders.filter(

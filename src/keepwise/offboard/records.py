@@ -7,10 +7,11 @@ costs the same on a business of a hundred customers or a million.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 import pandas as pd
 
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 
 __all__ = ["CustomerRecords", "UnknownCustomer", "customer_exists", "customer_records"]
@@ -66,7 +67,7 @@ def customer_records(ds: Dataset, customer_id: str, as_of: date) -> CustomerReco
     found = customers.filter(customers.customer_id == customer_id).to_pyarrow().to_pylist()
     if not found:
         raise UnknownCustomer(customer_id)
-    end = datetime.combine(as_of, time.max)
+    end = end_of_day(as_of)
     frames = {}
     for name in _TABLES:
         table = ds.table(name)

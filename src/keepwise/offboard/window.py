@@ -13,11 +13,12 @@ days it is the figure itself.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
 from keepwise.config import Settings
+from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 from keepwise.metrics.features import customer_feature_frame
@@ -60,8 +61,8 @@ def yearly(settings: Settings) -> float:
 
 def _marketing_spend(ds: Dataset, start: date, as_of: date) -> pd.Series:
     touches = ds.table("touches")
-    begin = datetime.combine(start, time.max)
-    end = datetime.combine(as_of, time.max)
+    begin = end_of_day(start)
+    end = end_of_day(as_of)
     spent = touches.filter(
         touches.kind.isin(MARKETING_TOUCH_KINDS)
         & ~touches.control
