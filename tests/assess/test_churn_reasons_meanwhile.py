@@ -100,7 +100,8 @@ def test_when_the_assessment_fails_its_worker_has_finished_before_the_error_is_r
         events.append("worker done")
         return wanted, np.array([1] * len(wanted)), pa.array(["driver"] * len(wanted))
 
-    def failing_assessment(features, as_of, settings, predictions, referrals, *, lang, on_decided, judged):
+    def failing_assessment(features, as_of, settings, predictions, referrals, *, lang, on_decided, judged,
+                           texts_for):
         ids, actions, _ = _table(["retain", "keep"])
         on_decided(ids, actions)
         raise RuntimeError("the texts could not be written")

@@ -6,7 +6,7 @@ then flags, lifecycle, actions and priority are pandas/numpy column operations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -101,6 +101,24 @@ def _block_texts(facts: Facts, flags: pd.DataFrame, weights: pd.DataFrame, order
             build_evidence(flags, weights, block, order[start:stop]))
 
 
+def _texts_of_some(customers: Collection[str], ids, order: np.ndarray, judged: tuple, as_of: date, settings,
+                   phraser: Phraser) -> tuple[pd.Series, pd.Series]:
+    """The ``reasons`` and ``evidence`` columns (in the output ``order``, whose ids are ``ids``) with the texts of
+    ``customers`` only, null for the others. ``judged``: the row-aligned features, flags, weights, decisions,
+    predictions and lifecycle. Every fact is a figure of its own row, so the facts of those rows alone are
+    the ones all rows give them."""
+    written = np.flatnonzero(pd.Series(ids).isin(list(customers)).to_numpy())  # their places in the output
+    rows = order[written]  # their rows of the judged frames, in output order
+    features, flags, weights, decisions, rhythm, stage = (part.iloc[rows].reset_index(drop=True) for part in judged)
+    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings)
+    # Each output place's text: the written ones from theirs, the others null.
+    source = np.full(len(order), -1, dtype=np.int64)
+    source[written] = np.arange(len(written))
+    taken = pa.array(source, mask=source < 0)
+    return tuple(to_series(texts.take(taken)) for texts in (
+        facts.phrase(phraser.lang, phraser.currency, phraser), build_evidence(flags, weights, facts)))
+
+
 class FeatureJudgement(NamedTuple):
     """What the assessment judges from the features alone (:func:`judge_features`): the features (indexed
     0, 1, ...), the purchase-rhythm stand-in for predictions, the flags and the problems' weights."""
@@ -129,6 +147,7 @@ def assess_frames(
     lang: str | None = None,
     on_decided: Callable[[pd.Series, pd.Series], None] | None = None,
     judged: FeatureJudgement | None = None,
+    texts_for: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """The assessment from an executed feature table (``customer_features(...).execute()``).
 
@@ -142,6 +161,11 @@ def assess_frames(
     may run meanwhile.
 
     ``judged``: :func:`judge_features` of the same features, date and settings, when the caller has it.
+
+    ``texts_for``: the customers whose ``reasons`` and ``evidence`` are written (default: every one); the
+    others' are null. Every customer is judged and ranked all the same. A command that reads a few
+    customers' texts, or none (``explain``, ``letter``, ``touches``), skips the rest: most of this
+    function's time at 1,000,000 customers.
     """
     features, rhythm, flags, weights = judged or judge_features(features, as_of, settings, referrals_tracked)
     if predictions is not None:
@@ -171,19 +195,24 @@ def assess_frames(
     # The texts are Arrow strings (no Python object per customer), written block by block in the
     # output order, so only one block's intermediate texts per thread are held at a time and none is
     # reordered.
-    facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings).in_order(rank)
     phraser = Phraser(lang or reasons_language(settings), settings.general.currency)
-    # Blocks side by side ([engine] text_threads; at least one block per thread): Arrow's kernels,
-    # most of the work, run outside Python's GIL.
-    threads = settings.engine.text_threads
-    rows = max(1, min(TEXT_BLOCK_ROWS, -(-len(order) // threads)))
-    spans = [(start, min(start + rows, len(order))) for start in range(0, len(order), rows)]
-    blocks = map_in_threads(partial(_block_texts, facts, flags, weights, order, phraser), spans, threads,
-                            "keepwise-texts")
-    del facts, flags, weights
-    reasons = to_series(pa.chunked_array([reasons for reasons, _ in blocks], TEXT))
-    evidence = to_series(pa.chunked_array([evidence for _, evidence in blocks], TEXT))
-    del blocks
+    if texts_for is None:
+        facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings).in_order(rank)
+        # Blocks side by side ([engine] text_threads; at least one block per thread): Arrow's kernels,
+        # most of the work, run outside Python's GIL.
+        threads = settings.engine.text_threads
+        rows = max(1, min(TEXT_BLOCK_ROWS, -(-len(order) // threads)))
+        spans = [(start, min(start + rows, len(order))) for start in range(0, len(order), rows)]
+        blocks = map_in_threads(partial(_block_texts, facts, flags, weights, order, phraser), spans, threads,
+                                "keepwise-texts")
+        del facts
+        reasons = to_series(pa.chunked_array([reasons for reasons, _ in blocks], TEXT))
+        evidence = to_series(pa.chunked_array([evidence for _, evidence in blocks], TEXT))
+        del blocks
+    else:
+        reasons, evidence = _texts_of_some(texts_for, ids, order, (features, flags, weights, decisions, rhythm,
+                                                                    stage), as_of, settings, phraser)
+    del flags, weights
     # Arrow's allocator keeps freed blocks for reuse; the blocks' intermediate texts are done with, so
     # their memory goes back to the system for the stages that follow.
     pa.default_memory_pool().release_unused()

@@ -58,7 +58,8 @@ def explain(
         from keepwise.assess.churn_reasons import churn_reasons
         from keepwise.assess.run import assess_with_models
 
-        run = assess_with_models(ds, as_of, lang=lang)
+        # Every customer is judged (priorities are relative to them all); only this one's texts are written.
+        run = assess_with_models(ds, as_of, lang=lang, texts_for=[customer_id])
         assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason
         model = run.predictions.churn_model if run.predictions is not None else None
         if model is not None and (assessment["customer_id"] == customer_id).any():

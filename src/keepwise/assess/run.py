@@ -8,6 +8,7 @@ in a worker thread while the assessment's texts are written.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,8 +55,10 @@ class _ChurnReasonsMeanwhile:
     assessment's texts read the feature frame alone. LightGBM's per-customer contributions take most
     of its time (2.4 s at 1,000,000 customers), on the core the texts leave idle."""
 
-    def __init__(self, predictions: CustomerPredictions | None, ds: Dataset, as_of: date, lang: str):
+    def __init__(self, predictions: CustomerPredictions | None, ds: Dataset, as_of: date, lang: str,
+                 texts_for: Collection[str] | None = None):
         self.predictions, self.ds, self.as_of, self.lang = predictions, ds, as_of, lang
+        self.texts_for = texts_for  # the customers whose reasons are written (assess_frames); None: all
         self._pool: ThreadPoolExecutor | None = None
         self._texts: Future | None = None
 
@@ -70,7 +73,10 @@ class _ChurnReasonsMeanwhile:
     def _texts_of(self, customer_id: pd.Series, action: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
         """The rows (of ``customer_id``) that gain a text, and their texts; None when none does."""
         predictions, lang = self.predictions, self.lang
-        read = np.flatnonzero(action.isin(READ_BY_PEOPLE).to_numpy())
+        read = action.isin(READ_BY_PEOPLE)
+        if self.texts_for is not None:
+            read &= customer_id.isin(list(self.texts_for))
+        read = np.flatnonzero(read.to_numpy())
         if not len(read):
             return None
         wanted = customer_id.take(read)
@@ -120,13 +126,15 @@ ASSESS_STAGES = 4
 
 
 def assess_with_models(
-    ds: Dataset, as_of: date, features: pd.DataFrame | None = None, lang: str | None = None, console=None
+    ds: Dataset, as_of: date, features: pd.DataFrame | None = None, lang: str | None = None, console=None,
+    texts_for: Collection[str] | None = None,
 ) -> AssessmentRun:
     """One row per customer (the contract's assessment columns first, CONTRACT_COLUMNS), p_alive/churn_risk/clv
     from the models; reasons in ``lang`` (default: the settings' locale). After the contract's columns,
     ``transaction_model`` names the purchase model behind p_alive and clv ("rhythm" when none could be fitted).
 
-    With a terminal ``console`` a progress bar names each stage as it runs."""
+    With a terminal ``console`` a progress bar names each stage as it runs. ``texts_for``: the customers
+    whose reasons and evidence are written, the others' being null (``assess_frames``); default: all."""
     with Stages(ASSESS_STAGES, console) as stages:
         if features is None:
             with stages.stage("features", f"Computing customer features ({ds.engine})"):
@@ -154,11 +162,12 @@ def assess_with_models(
             model_columns = predictions.for_assessment()
             if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
                 model_columns = None
-        explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings))
+        explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings), texts_for)
         try:
             with stages.stage("assess", "Judging every customer"):
                 assessment = assess_frames(features, as_of, ds.settings, model_columns, referrals_tracked,
-                                           lang=lang, on_decided=explaining.start, judged=judged)
+                                           lang=lang, on_decided=explaining.start, judged=judged,
+                                           texts_for=texts_for)
                 assessment["churn_source"] = source
                 assessment["transaction_model"] = model_name or "rhythm"
         except BaseException:

@@ -60,7 +60,7 @@ def touches(
         say(f"--to {last} is before --from {first}")
         raise typer.Exit(EXIT_BAD_INPUT)
     day, dataset = load_as_of(data, as_of, config)
-    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    run = run_or_exit(lambda: assess_with_models(dataset, day, texts_for=()))  # actions only: no texts
     due = run_or_exit(lambda: touches_due(dataset, day, first, last, run.assessment, run.features))
     t = _translator(lang, dataset.settings)
     due["reason"] = phrase_reasons(due, t)
@@ -116,7 +116,7 @@ def campaign_build(
     wanted = tuple(part.strip() for part in actions.split(",") if part.strip())
     day, dataset = load_as_of(data, as_of, config)
     sent_on = parse_day(on, "--on") if on else day
-    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    run = run_or_exit(lambda: assess_with_models(dataset, day, texts_for=()))  # actions only: no texts
     offers = run_or_exit(lambda: campaign_offers(run.assessment, run.features, campaign_id, dataset.settings, wanted))
     if offers.empty:
         say(f"no customer has the action {' or '.join(wanted)} as of {day}: nothing to build")

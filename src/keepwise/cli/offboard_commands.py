@@ -22,9 +22,10 @@ from keepwise.cli.common import (
 
 
 def _assessment(dataset, day):
+    """Every customer's action, for commands that read no customer's reasons or evidence (not written)."""
     from keepwise.assess import assess_with_models
 
-    run = run_or_exit(lambda: assess_with_models(dataset, day))
+    run = run_or_exit(lambda: assess_with_models(dataset, day, texts_for=()))
     return run.assessment, run.features
 
 
