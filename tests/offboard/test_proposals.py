@@ -102,3 +102,16 @@ def test_portfolio_what_if(business):
     expected = -(flows.loc[offboarded, "profit"] - flows.loc[offboarded, "marketing_spend"]).sum()
     assert what_if.offboard_effect == pytest.approx(expected, abs=0.01)
     assert what_if.profit_today == pytest.approx((flows["profit"] - flows["marketing_spend"]).sum(), abs=0.01)
+
+
+def test_proposals_read_the_window_a_caller_passes(business):
+    # The proposals command computes the window's economics once, for the proposals and the what-if:
+    # given them, the proposals are those computed from the data, and they are read from what was given.
+    from keepwise.offboard.window import window_economics
+
+    flows = window_economics(business.dataset, AS_OF)
+    computed = proposals(business.dataset, AS_OF, business.assessment)
+    pd.testing.assert_frame_equal(proposals(business.dataset, AS_OF, business.assessment, flows=flows), computed)
+    doubled = flows.assign(change_requests=flows["change_requests"] * 2, cost_changes=flows["cost_changes"] * 2)
+    table = proposals(business.dataset, AS_OF, business.assessment, flows=doubled).set_index("proposal")
+    assert table.loc["charge_change_requests", "yearly_profit_effect"] == pytest.approx(360.0)  # 24 x 15.00

@@ -116,6 +116,7 @@ def proposals(
 
     from keepwise.offboard import customer_exists, portfolio_what_if
     from keepwise.offboard import proposals as build_proposals
+    from keepwise.offboard.window import window_economics
     from keepwise.output import write_frame
 
     day, dataset = load_as_of(data, as_of, config)
@@ -124,9 +125,11 @@ def proposals(
             say(f"--customer: no customer '{wanted}' in {data}")
             raise typer.Exit(EXIT_BAD_INPUT)
     assessment, features = _assessment(dataset, day)
-    table = run_or_exit(lambda: build_proposals(dataset, day, assessment, customer or None, features))
+    # The window's economics once, for the proposals and the whole business's what-if alike.
+    flows = run_or_exit(lambda: window_economics(dataset, day, features))
+    table = run_or_exit(lambda: build_proposals(dataset, day, assessment, customer or None, features, flows))
     write_frame(table, out, "csv")
-    what_if = portfolio_what_if(dataset, day, assessment, features)
+    what_if = portfolio_what_if(dataset, day, assessment, features, flows)
     summary = RichTable(
         title=f"{table['customer_id'].nunique():,} customers, {len(table):,} proposals → {out}",
         show_edge=False,

@@ -152,13 +152,15 @@ def proposals(
     assessment: pd.DataFrame,
     customers: list[str] | None = None,
     features: pd.DataFrame | None = None,
+    flows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Proposals for every ``make_profitable`` customer of ``assessment``, or for ``customers``."""
+    """Proposals for every ``make_profitable`` customer of ``assessment``, or for ``customers``.
+    ``flows`` may be the ``window_economics`` a caller already holds."""
     actions = assessment.set_index("customer_id")["action"]
     wanted = (
         list(customers) if customers is not None else actions.index[actions == "make_profitable"].tolist()
     )
-    flows = window_economics(ds, as_of, features)
+    flows = flows if flows is not None else window_economics(ds, as_of, features)
     table = _per_customer(flows.loc[flows.index.intersection(wanted)], ds.settings)
     return proposals_from(table, actions)
 
