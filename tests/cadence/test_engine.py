@@ -147,3 +147,24 @@ def test_gap_offer_when_the_silence_passes_twice_the_usual_gap_and_tiers_pick_re
     assert offer["customer_id"].tolist() == ["G"] and offer["day"].tolist() == [date(2024, 1, 1)]
     gifts = found[found["kind"] == "gift"]
     assert gifts["customer_id"].tolist() == ["H"] and gifts["tier"].tolist() == ["gold"]
+
+
+def test_what_was_sent_is_looked_up_kind_by_kind_and_an_unassessed_customer_is_kept(tmp_path):
+    # P had a newsletter after this month's anchor (the 1st) and a call long before the call rule's anchor:
+    # the newsletter is not sent again, the call is. M had the call recently: only M's call is dropped.
+    # O is not in the assessment: it is a customer to keep, so its marketing goes out.
+    tables = {
+        "customers": customers("P", "M", "O"),
+        "orders": orders(("P", "2023-06-01"), ("M", "2023-06-01"), ("O", "2023-06-01")),
+        "touches": [
+            {"touch_id": "T1", "customer_id": "P", "at": "2024-01-02", "kind": "newsletter", "channel": "email"},
+            {"touch_id": "T2", "customer_id": "P", "at": "2023-01-02", "kind": "call", "channel": "phone"},
+            {"touch_id": "T3", "customer_id": "M", "at": "2024-01-02", "kind": "call", "channel": "phone"},
+        ],
+    }
+    rules = [rule("news", "monthly", 15, "newsletter"), rule("call", "every", 90, "call", "phone")]
+    ds = business(tmp_path, tables, date(2024, 1, 3), rules)
+    found = due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 31), {"P": "keep", "M": "deprioritize"})
+    by_customer = found.groupby("customer_id")["kind"].apply(sorted).to_dict()
+    assert by_customer == {"P": ["call"], "O": ["call", "newsletter"]}
+    assert set(found.loc[found["customer_id"] == "O", "action"]) == {"keep"}

@@ -28,6 +28,7 @@ from keepwise.cadence.rules import Window, all_rule_candidates
 from keepwise.cadence.warning_signs import warning_candidates
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import positions
 from keepwise.metrics.features import customer_feature_frame
 
 TOUCH_LIST_COLUMNS = (
@@ -109,10 +110,14 @@ def touches_due(
     made = events.contacts(ds, as_of, earliest - timedelta(days=CAP_DAYS))
     found = respect_cap(found, made, cadence.max_touches_per_30_days)
 
-    status = people.set_index("customer_id")
+    person = positions(found["customer_id"], people["customer_id"])
+
+    def of_person(column: str) -> np.ndarray:  # NaN for a candidate not among the people
+        return np.where(person >= 0, people[column].to_numpy(dtype=object)[person], np.nan)
+
     found = found.assign(
-        action=found["customer_id"].map(status["action"]),
-        tier=found["customer_id"].map(status["tier"]),
+        action=of_person("action"),
+        tier=of_person("tier"),
         due_on=found["due"].to_numpy().astype("datetime64[D]"),
     )
     found = found.sort_values(["due_on", "warning", "order", "customer_id"], ascending=[True, False, True, True],

@@ -17,8 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from keepwise.cadence.candidates import NO_DAY
 from keepwise.cadence.rules import ONE_DAY
 from keepwise.config import Settings
+from keepwise.data.positions import positions
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 
 NO_MARKETING_ACTIONS = ("offboard", "deprioritize")
@@ -26,19 +28,34 @@ CAP_DAYS = 30
 
 
 def respect_consent(found: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    status = people.set_index("customer_id")
-    opted_out = found["customer_id"].map(status["opted_out"]).fillna(False).astype(bool)
-    no_marketing = found["customer_id"].map(status["action"]).isin(NO_MARKETING_ACTIONS)
-    marketing = found["kind"].isin(MARKETING_TOUCH_KINDS)
+    at = positions(found["customer_id"], people["customer_id"])  # -1: not among the people
+    known = at >= 0
+    opted_out = known & people["opted_out"].to_numpy(dtype=bool)[at]
+    no_marketing = known & np.isin(people["action"].to_numpy(dtype=object)[at], NO_MARKETING_ACTIONS)
+    marketing = found["kind"].isin(MARKETING_TOUCH_KINDS).to_numpy()
     return found[~(marketing & (opted_out | no_marketing))]
 
 
+def _last_sent(found: pd.DataFrame, last_touches: pd.DataFrame) -> np.ndarray:
+    """Per candidate, the day its customer was last sent a touch of its kind (NaT: never), looked up kind
+    by kind (``last_touches`` holds one row per customer and kind)."""
+    out = np.full(len(found), NO_DAY)
+    kinds, names = pd.factorize(found["kind"])
+    ids = found["customer_id"].to_numpy(dtype=object)
+    for code, kind in enumerate(names):
+        sent = last_touches[last_touches["kind"] == kind]
+        if sent.empty:
+            continue
+        rows = np.flatnonzero(kinds == code)
+        at = positions(ids[rows], sent["customer_id"].to_numpy(dtype=object))
+        out[rows[at >= 0]] = sent["day"].to_numpy().astype("datetime64[D]")[at[at >= 0]]
+    return out
+
+
 def not_sent_before(found: pd.DataFrame, last_touches: pd.DataFrame) -> pd.DataFrame:
-    last = last_touches.rename(columns={"day": "last_sent"})[["customer_id", "kind", "last_sent"]]
-    merged = found.merge(last, on=["customer_id", "kind"], how="left")
-    sent = merged["last_sent"].notna() & (merged["last_sent"] >= merged["anchor"])
-    kept = merged[~sent.to_numpy()].drop(columns="last_sent")
-    kept = kept.sort_values(["customer_id", "kind", "due", "order"], kind="stable")
+    last_sent = _last_sent(found, last_touches)
+    sent = ~np.isnat(last_sent) & (last_sent >= found["anchor"].to_numpy())
+    kept = found[~sent].sort_values(["customer_id", "kind", "due", "order"], kind="stable")
     return kept.drop_duplicates(["customer_id", "kind", "due"], keep="first")
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from keepwise.cadence.tiers import loyalty_tiers
 from keepwise.config import Settings
+from keepwise.data.positions import positions, values_at
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -32,10 +33,12 @@ def timetable_people(assessment: pd.DataFrame, features: pd.DataFrame, settings:
             "usual_gap": f["mean_purchase_gap_days"].astype(float).to_numpy(),
         }
     )
-    judged = assessment[["customer_id", "action", "clv"]].copy()
-    judged["customer_id"] = judged["customer_id"].astype(str).astype(object)
-    people = people.merge(judged, on="customer_id", how="left")
-    people["action"] = people["action"].fillna("keep").astype(object)
+    # Each customer's row of the assessment (a lookup, not a merge of a million texts); "keep" and no CLV
+    # for a customer it does not hold.
+    at = positions(people["customer_id"], assessment["customer_id"].astype(str))
+    action = assessment["action"].to_numpy(dtype=object)[at]
+    action[at < 0] = "keep"
+    people["action"] = pd.Series(action, dtype=object)
     people["tier"] = people["tier"].astype(object)
-    people["clv"] = people["clv"].astype(float)
+    people["clv"] = values_at(assessment["clv"].to_numpy(dtype=float), at)
     return people
