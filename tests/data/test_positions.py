@@ -37,3 +37,18 @@ def test_values_at_positions_with_nan_where_a_key_is_missing():
     assert rows.tolist() == [1, -1, 0]
     out = values_at(np.array([10, 20, 30]), rows)
     assert out[0] == 20.0 and np.isnan(out[1]) and out[2] == 10.0
+
+
+def test_reindexed_is_pandas_reindex_by_ids():
+    from keepwise.data.positions import reindexed
+
+    ids = pd.Index(["c", "a", "x", "b", "a2"], name="customer_id", dtype="str")
+    frame = pd.DataFrame({"n": [1.0, 2.0, np.nan, 4.0], "m": [5.0, 6.0, 7.0, 8.0]},
+                         index=pd.Index(["a", "b", "c", "d"], name="customer_id", dtype="str"))
+    pd.testing.assert_frame_equal(reindexed(frame, ids), frame.reindex(ids))
+    actions = pd.Series(["keep", "offboard", "grow"], index=pd.Index(["a", "b", "c"], dtype="str"), dtype="str")
+    pd.testing.assert_series_equal(reindexed(actions, ids), actions.reindex(ids))
+    # Every id held: the rows in the asked order, nothing made missing.
+    held = pd.Index(["d", "a", "c"], name="customer_id", dtype="str")
+    pd.testing.assert_frame_equal(reindexed(frame, held), frame.reindex(held))
+    pd.testing.assert_series_equal(reindexed(actions.iloc[:0], ids), actions.iloc[:0].reindex(ids))

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["positions", "values_at"]
+__all__ = ["positions", "reindexed", "values_at"]
 
 
 def _texts(values) -> pa.Array | None:
@@ -46,3 +46,17 @@ def values_at(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     found = rows >= 0
     out[found] = np.asarray(values, dtype=float)[rows[found]]
     return out
+
+
+def reindexed(data: pd.Series | pd.DataFrame, index: pd.Index) -> pd.Series | pd.DataFrame:
+    """``data.reindex(index)`` for ``data`` indexed by unique ids, through ``positions``: its rows in the
+    order of ``index``, NaN rows for ids it does not hold (pandas' reindex hashes a million texts as
+    Python objects: ~0.5 s each time at 1,000,000 customers)."""
+    if data.empty:
+        return data.reindex(index)
+    at = positions(index, data.index)
+    found = at >= 0
+    taken = data.iloc[np.where(found, at, 0)].set_axis(index, axis=0)
+    if found.all():
+        return taken
+    return taken.where(found if taken.ndim == 1 else np.broadcast_to(found[:, None], taken.shape))

@@ -32,6 +32,7 @@ import pandas as pd
 
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import reindexed
 from keepwise.metrics.features import invoice_lateness
 from keepwise.offboard.window import window_economics, window_start, yearly
 
@@ -119,8 +120,8 @@ def policy_review(
     policy, costs = settings.policies, settings.costs
     scale = yearly(settings)
     flows = flows if flows is not None else window_economics(ds, as_of, features)
-    engine = _engine_effects(ds, as_of).reindex(flows.index).fillna(0.0)
-    actions = assessment.set_index("customer_id")["action"].reindex(flows.index)
+    engine = reindexed(_engine_effects(ds, as_of), flows.index).fillna(0.0)
+    actions = reindexed(assessment.set_index("customer_id")["action"], flows.index)
 
     returns = flows["n_non_defective_returns"]
     cost = {

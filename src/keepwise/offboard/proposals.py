@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import reindexed
 from keepwise.offboard.window import window_economics, yearly
 
 __all__ = [
@@ -199,7 +200,7 @@ def portfolio_what_if(
     settings = ds.settings
     scale = yearly(settings)
     flows = flows if flows is not None else window_economics(ds, as_of, features)
-    actions = assessment.set_index("customer_id")["action"].reindex(flows.index)
+    actions = reindexed(assessment.set_index("customer_id")["action"], flows.index)
     profit = (flows["profit"] - flows["marketing_spend"]) * scale
     table = _per_customer(flows, settings)
     offboard = actions == "offboard"

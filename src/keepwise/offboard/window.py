@@ -20,6 +20,7 @@ import pandas as pd
 from keepwise.config import Settings
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
+from keepwise.data.positions import reindexed
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 from keepwise.metrics.features import customer_feature_frame
 
@@ -82,9 +83,7 @@ def window_economics(ds: Dataset, as_of: date, features: pd.DataFrame | None = N
     before = customer_feature_frame(ds, start, columns=WINDOW_COLUMNS)
     columns = list(WINDOW_COLUMNS)
     now_values = now.set_index("customer_id")[columns].astype(float)
-    before_values = (
-        before.set_index("customer_id")[columns].astype(float).reindex(now_values.index).fillna(0.0)
-    )
+    before_values = reindexed(before.set_index("customer_id")[columns].astype(float), now_values.index).fillna(0.0)
     flows = now_values - before_values
-    flows["marketing_spend"] = _marketing_spend(ds, start, as_of).reindex(flows.index).fillna(0.0)
+    flows["marketing_spend"] = reindexed(_marketing_spend(ds, start, as_of), flows.index).fillna(0.0)
     return flows
