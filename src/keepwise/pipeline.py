@@ -109,7 +109,8 @@ def analyse(
         with stages.stage("portfolio", "Summarising the portfolio"):
             portfolio = portfolio_summary(ds, as_of, period=period, features=features)
             figures = highlights(ds, as_of, features, portfolio, assessment)
-            learned = learning(ds, as_of, period, portfolio.rfm) if {"touches", "exit_surveys"} & ds.present else None
+            learned = (learning(ds, as_of, period, portfolio.rfm, portfolio.churn)
+                       if {"touches", "exit_surveys"} & ds.present else None)
         with stages.stage("offboarding", "Costing the proposed actions and the generous policies"):
             flows = window_economics(ds, as_of, features)
             what_if = portfolio_what_if(ds, as_of, assessment, flows=flows)

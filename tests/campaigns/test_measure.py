@@ -75,3 +75,33 @@ def test_unknown_campaign_or_missing_group_cannot_be_measured(tmp_path):
     only_contacted = _campaign(tmp_path / "e", contacted=10, control=0)
     with pytest.raises(CampaignError, match="comparison group"):
         measure_campaign(only_contacted, "WB", AS_OF, 30)
+
+
+def test_every_campaign_of_the_report_reads_one_churn_table(tmp_path, monkeypatch):
+    # The report measures every campaign; their churn before and after comes from one churn-by-period
+    # table: the portfolio's when it is by the campaigns' period, else one computed once.
+    import keepwise.campaigns.measure as measure
+    import keepwise.campaigns.overview as overview
+    from keepwise.metrics.activity import churn_by_period
+
+    _campaign(tmp_path / "d")
+    ds = load(tmp_path / "d", AS_OF, load_settings(overrides={"campaigns": {"churn_period": "month"}}))
+    by_month = churn_by_period(ds, AS_OF, "month")
+    alone = measure_campaign(ds, "WB", AS_OF, 31).to_dict()["churn_before_after"]
+    assert alone["available"] and alone["before_period"] == "2024-02" and alone["after_period"] == "2024-03"
+    computed = []
+
+    def counted(*args, **kwargs):
+        computed.append(args[2] if len(args) > 2 else kwargs.get("period"))
+        return churn_by_period(*args, **kwargs)
+
+    monkeypatch.setattr(measure, "churn_by_period", counted)
+    monkeypatch.setattr(overview, "churn_by_period", counted)
+    given = overview.learning(ds, AS_OF, "month", None, by_month)
+    assert computed == [] and given.campaigns[0].to_dict()["churn_before_after"] == alone
+    by_quarter = overview.learning(ds, AS_OF, "quarter", None, churn_by_period(ds, AS_OF, "quarter"))
+    assert computed == ["month"] and by_quarter.campaigns[0].to_dict()["churn_before_after"] == alone
+    # A table given is the one read: a doctored rate shows up as it is.
+    doctored = by_month.assign(churn_rate=0.123)
+    assert overview.learning(ds, AS_OF, "month", None, doctored).campaigns[0].to_dict()[
+        "churn_before_after"]["after"] == 0.123

@@ -14,6 +14,7 @@ from keepwise.campaigns.measure import CampaignResult, measure_campaign
 from keepwise.campaigns.members import CampaignError
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
+from keepwise.metrics.activity import churn_by_period
 from keepwise.metrics.service_quality import service_quality
 
 
@@ -41,12 +42,21 @@ def campaign_ids(ds: Dataset, as_of: date) -> list[str]:
     return sorted(str(v) for v in touches.select("campaign_id").distinct().execute()["campaign_id"])
 
 
-def learning(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame | None) -> Learning:
-    """Every campaign measured over ``[campaigns] report_window_days``; the exit-survey facts."""
+def learning(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame | None,
+             churn: pd.DataFrame | None = None) -> Learning:
+    """Every campaign measured over ``[campaigns] report_window_days``; the exit-survey facts. ``churn``:
+    ``churn_by_period`` of ``ds`` at ``as_of`` by ``period`` (the configured rule), when the caller has it.
+    The churn around every campaign comes from one table by ``[campaigns] churn_period``: that one when
+    the periods are the same, else computed here once."""
     found = Learning(exit_surveys=exit_survey_facts(ds, as_of, period, rfm))
-    for campaign_id in campaign_ids(ds, as_of):
+    ids = campaign_ids(ds, as_of)
+    by_period = ds.settings.campaigns.churn_period
+    if ids and (churn is None or period != by_period):
+        churn = churn_by_period(ds, as_of, by_period)
+    for campaign_id in ids:
         try:
-            found.campaigns.append(measure_campaign(ds, campaign_id, as_of, ds.settings.campaigns.report_window_days))
+            found.campaigns.append(measure_campaign(ds, campaign_id, as_of, ds.settings.campaigns.report_window_days,
+                                                    churn))
         except CampaignError as error:
             found.not_measured[campaign_id] = str(error)
     return found
