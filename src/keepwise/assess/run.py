@@ -73,10 +73,11 @@ class _ChurnReasonsMeanwhile:
     def _texts_of(self, customer_id: pd.Series, action: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
         """The rows (of ``customer_id``) that gain a text, and their texts; None when none does."""
         predictions, lang = self.predictions, self.lang
-        read = action.isin(READ_BY_PEOPLE)
+        read = action.isin(READ_BY_PEOPLE).to_numpy()
         if self.texts_for is not None:
-            read &= customer_id.isin(list(self.texts_for))
-        read = np.flatnonzero(read.to_numpy())
+            wanted = list(self.texts_for)
+            read = read & (positions(customer_id.array, wanted) >= 0) if wanted else np.zeros_like(read)
+        read = np.flatnonzero(read)
         if not len(read):
             return None
         wanted = customer_id.take(read)
