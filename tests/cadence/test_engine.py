@@ -168,3 +168,10 @@ def test_what_was_sent_is_looked_up_kind_by_kind_and_an_unassessed_customer_is_k
     by_customer = found.groupby("customer_id")["kind"].apply(sorted).to_dict()
     assert by_customer == {"P": ["call"], "O": ["call", "newsletter"]}
     assert set(found.loc[found["customer_id"] == "O", "action"]) == {"keep"}
+
+
+def test_customers_the_assessment_lacks_are_timetabled_as_kept(tmp_path):
+    tables = {"customers": customers("A", "B"), "orders": orders(("A", "2024-01-03"), ("B", "2024-01-03"))}
+    ds = business(tmp_path, tables, date(2024, 1, 3), [rule("news", "monthly", 15, "newsletter")])
+    found = due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 31), {})
+    assert sorted(found["customer_id"]) == ["A", "B"] and set(found["action"]) == {"keep"}

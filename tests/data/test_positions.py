@@ -52,3 +52,17 @@ def test_reindexed_is_pandas_reindex_by_ids():
     held = pd.Index(["d", "a", "c"], name="customer_id", dtype="str")
     pd.testing.assert_frame_equal(reindexed(frame, held), frame.reindex(held))
     pd.testing.assert_series_equal(reindexed(actions.iloc[:0], ids), actions.iloc[:0].reindex(ids))
+
+
+def test_taken_at_keeps_the_values_type_and_fills_the_missing():
+    from keepwise.data.positions import taken_at, values_at
+
+    rows = np.array([2, -1, 0])
+    actions = np.array(["keep", "grow", "offboard"], dtype=object)
+    assert taken_at(actions, rows, "keep").tolist() == ["offboard", "keep", "keep"]
+    flags = np.array([True, False, True])
+    out = taken_at(flags, rows, False)
+    assert out.dtype == bool and out.tolist() == [True, False, True]
+    # Nothing to take from: every row is missing (no -1 read from the end of an empty array).
+    assert taken_at(np.array([], dtype=object), np.array([-1, -1]), None).tolist() == [None, None]
+    assert np.isnan(values_at(np.array([]), np.array([-1]))).all()

@@ -28,7 +28,7 @@ from keepwise.cadence.rules import Window, all_rule_candidates
 from keepwise.cadence.warning_signs import warning_candidates
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions
+from keepwise.data.positions import positions, taken_at
 from keepwise.metrics.features import customer_feature_frame
 
 TOUCH_LIST_COLUMNS = (
@@ -110,14 +110,10 @@ def touches_due(
     made = events.contacts(ds, as_of, earliest - timedelta(days=CAP_DAYS))
     found = respect_cap(found, made, cadence.max_touches_per_30_days)
 
-    person = positions(found["customer_id"], people["customer_id"])
-
-    def of_person(column: str) -> np.ndarray:  # NaN for a candidate not among the people
-        return np.where(person >= 0, people[column].to_numpy(dtype=object)[person], np.nan)
-
+    person = positions(found["customer_id"], people["customer_id"])  # NaN for a candidate not among them
     found = found.assign(
-        action=of_person("action"),
-        tier=of_person("tier"),
+        action=taken_at(people["action"].to_numpy(dtype=object), person, np.nan),
+        tier=taken_at(people["tier"].to_numpy(dtype=object), person, np.nan),
         due_on=found["due"].to_numpy().astype("datetime64[D]"),
     )
     found = found.sort_values(["due_on", "warning", "order", "customer_id"], ascending=[True, False, True, True],

@@ -20,7 +20,7 @@ import pandas as pd
 from keepwise.cadence.candidates import NO_DAY
 from keepwise.cadence.rules import ONE_DAY
 from keepwise.config import Settings
-from keepwise.data.positions import positions
+from keepwise.data.positions import positions, taken_at
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 
 NO_MARKETING_ACTIONS = ("offboard", "deprioritize")
@@ -29,9 +29,8 @@ CAP_DAYS = 30
 
 def respect_consent(found: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     at = positions(found["customer_id"], people["customer_id"])  # -1: not among the people
-    known = at >= 0
-    opted_out = known & people["opted_out"].to_numpy(dtype=bool)[at]
-    no_marketing = known & np.isin(people["action"].to_numpy(dtype=object)[at], NO_MARKETING_ACTIONS)
+    opted_out = taken_at(people["opted_out"].to_numpy(dtype=bool), at, False)
+    no_marketing = np.isin(taken_at(people["action"].to_numpy(dtype=object), at, None), NO_MARKETING_ACTIONS)
     marketing = found["kind"].isin(MARKETING_TOUCH_KINDS).to_numpy()
     return found[~(marketing & (opted_out | no_marketing))]
 

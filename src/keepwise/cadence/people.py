@@ -11,7 +11,7 @@ import pandas as pd
 
 from keepwise.cadence.tiers import loyalty_tiers
 from keepwise.config import Settings
-from keepwise.data.positions import positions, values_at
+from keepwise.data.positions import positions, taken_at, values_at
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -36,9 +36,7 @@ def timetable_people(assessment: pd.DataFrame, features: pd.DataFrame, settings:
     # Each customer's row of the assessment (a lookup, not a merge of a million texts); "keep" and no CLV
     # for a customer it does not hold.
     at = positions(people["customer_id"], assessment["customer_id"].astype(str))
-    action = assessment["action"].to_numpy(dtype=object)[at]
-    action[at < 0] = "keep"
-    people["action"] = pd.Series(action, dtype=object)
+    people["action"] = pd.Series(taken_at(assessment["action"].to_numpy(dtype=object), at, "keep"), dtype=object)
     people["tier"] = people["tier"].astype(object)
     people["clv"] = values_at(assessment["clv"].to_numpy(dtype=float), at)
     return people

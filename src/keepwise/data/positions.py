@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["positions", "reindexed", "values_at"]
+__all__ = ["positions", "reindexed", "taken_at", "values_at"]
 
 
 def _texts(values) -> pa.Array | None:
@@ -40,12 +40,19 @@ def positions(keys, among) -> np.ndarray:
     return out
 
 
+def taken_at(values: np.ndarray, rows: np.ndarray, missing) -> np.ndarray:
+    """``values`` (an array, its dtype kept) at ``rows`` (from ``positions``), ``missing`` where a row is -1
+    (the key is not there)."""
+    values = np.asarray(values)
+    out = np.full(rows.shape[0], missing, dtype=values.dtype)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out
+
+
 def values_at(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """``values`` at ``rows`` (from ``positions``) as floats, NaN where a row is -1 (the key is not there)."""
-    out = np.full(rows.shape[0], np.nan)
-    found = rows >= 0
-    out[found] = np.asarray(values, dtype=float)[rows[found]]
-    return out
+    return taken_at(np.asarray(values, dtype=float), rows, np.nan)
 
 
 def reindexed(data: pd.Series | pd.DataFrame, index: pd.Index) -> pd.Series | pd.DataFrame:
