@@ -31,6 +31,7 @@ from keepwise.assess.churn_drivers import churn_drivers
 from keepwise.campaigns import Learning, learning
 from keepwise.config import Settings, load_settings
 from keepwise.data.loader import Dataset, load
+from keepwise.metrics.activity import churn_by_periods
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.metrics.portfolio import portfolio_summary, resolve_as_of
 from keepwise.models.diagnostics import tracking_check
@@ -107,9 +108,12 @@ def analyse(
             from_models = predictions is not None and "p_alive" in predictions.table
             reasons = churn_drivers(ds, as_of, assessment, churn_model)
         with stages.stage("portfolio", "Summarising the portfolio"):
-            portfolio = portfolio_summary(ds, as_of, period=period, features=features)
+            # Churn by the report's period and by the campaigns' from one read of the purchases.
+            campaign_period = ds.settings.campaigns.churn_period
+            churn = churn_by_periods(ds, as_of, (period, campaign_period))
+            portfolio = portfolio_summary(ds, as_of, period=period, features=features, churn=churn[period])
             figures = highlights(ds, as_of, features, portfolio, assessment)
-            learned = (learning(ds, as_of, period, portfolio.rfm, portfolio.churn)
+            learned = (learning(ds, as_of, period, portfolio.rfm, churn[campaign_period])
                        if {"touches", "exit_surveys"} & ds.present else None)
         with stages.stage("offboarding", "Costing the proposed actions and the generous policies"):
             flows = window_economics(ds, as_of, features)

@@ -123,6 +123,29 @@ def test_quarterly_churn_counts_customers_acquired_and_lost_in_the_same_quarter(
     assert_counts_reconcile(churn)
 
 
+def test_churn_by_several_periods_is_each_period_s_own_from_one_read(hand_ds, monkeypatch):
+    from keepwise.metrics.activity import churn_by_periods
+
+    asked = []
+    active_matrix = RecencyRule.active_matrix
+
+    def counted(self, purchases, dates, customers):
+        asked.append(list(dates))
+        return active_matrix(self, purchases, dates, customers)
+
+    monkeypatch.setattr(RecencyRule, "active_matrix", counted)
+    for as_of in (HAND_AS_OF, date(2024, 5, 20)):  # the second cuts the last month and quarter short
+        asked.clear()
+        together = churn_by_periods(hand_ds, as_of, ("month", "quarter", "year"), lost_after_days=HAND_LOST_AFTER)
+        # Who is active is found once, on the days any of the three compares (each once, in order).
+        assert len(asked) == 1 and asked[0] == sorted(set(asked[0]))
+        assert date(2023, 12, 31) in asked[0] and as_of in asked[0]
+        for period in ("month", "quarter", "year"):
+            alone = churn_by_period(hand_ds, as_of, period, lost_after_days=HAND_LOST_AFTER)
+            pd.testing.assert_frame_equal(together[period], alone)
+        assert together["quarter"]["partial"].iloc[-1] == (as_of != HAND_AS_OF)
+
+
 def test_partial_last_period_and_configured_window(hand_ds):
     churn = churn_by_period(hand_ds, date(2024, 6, 20), "month")  # default [churn] lost_after_days = 180
     assert churn.partial.iloc[-1] and churn.period_end.iloc[-1] == date(2024, 6, 20)

@@ -43,16 +43,15 @@ def campaign_ids(ds: Dataset, as_of: date) -> list[str]:
 
 
 def learning(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame | None,
-             churn: pd.DataFrame | None = None) -> Learning:
-    """Every campaign measured over ``[campaigns] report_window_days``; the exit-survey facts. ``churn``:
-    ``churn_by_period`` of ``ds`` at ``as_of`` by ``period`` (the configured rule), when the caller has it.
-    The churn around every campaign comes from one table by ``[campaigns] churn_period``: that one when
-    the periods are the same, else computed here once."""
+             campaign_churn: pd.DataFrame | None = None) -> Learning:
+    """Every campaign measured over ``[campaigns] report_window_days``; the exit-survey facts. The churn
+    around every campaign comes from one table, ``churn_by_period`` of ``ds`` at ``as_of`` by ``[campaigns]
+    churn_period`` (the configured rule): ``campaign_churn`` when the caller has it, else computed here."""
     found = Learning(exit_surveys=exit_survey_facts(ds, as_of, period, rfm))
     ids = campaign_ids(ds, as_of)
-    by_period = ds.settings.campaigns.churn_period
-    if ids and (churn is None or period != by_period):
-        churn = churn_by_period(ds, as_of, by_period)
+    churn = campaign_churn
+    if ids and churn is None:
+        churn = churn_by_period(ds, as_of, ds.settings.campaigns.churn_period)
     for campaign_id in ids:
         try:
             found.campaigns.append(measure_campaign(ds, campaign_id, as_of, ds.settings.campaigns.report_window_days,

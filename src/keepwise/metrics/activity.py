@@ -205,51 +205,83 @@ def churn_by_period(
     customers_at_end. States are compared at the two ends only, so a customer who lapses and comes
     back within one period is neither lost nor reactivated.
     """
-    check_period(period)
+    return churn_by_periods(ds, as_of, (period,), lost_after_days, rule)[period]
+
+
+def churn_by_periods(
+    ds: Dataset,
+    as_of: date | datetime | str | None = None,
+    periods: Sequence[str] = ("month",),
+    lost_after_days: int | None = None,
+    rule: ActivityRule | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``churn_by_period`` by each of ``periods`` (by name), from one read of the purchases: who is active
+    is found once, at every day any of them compares (a quarter's ends are months' ends too). At
+    1,000,000 customers that is most of the ~5 s a table takes."""
+    for period in periods:
+        check_period(period)
     as_of = resolve_as_of(ds, as_of)
     rule = rule or default_rule(ds, lost_after_days)
     purchases = completed_purchases(ds, as_of)
     first = purchases.group_by("customer_id").aggregate(first_day=purchases.day.min()).execute()
     if first.empty:
-        return _empty_churn_table()
+        return {period: _empty_churn_table() for period in periods}
+    calendars = {period: _Calendar.of(pd.Timestamp(first["first_day"].min()), as_of, period) for period in periods}
+    days = sorted({day for calendar in calendars.values() for day in calendar.snapshots})
+    is_active = rule.active_matrix(purchases, days, first["customer_id"])
+    column = {day: k for k, day in enumerate(days)}
+    first_days = day_numbers(first["first_day"])
+    return {period: calendar.table(is_active[:, [column[day] for day in calendar.snapshots]], first_days)
+            for period, calendar in calendars.items()}
 
-    periods = pd.period_range(
-        pd.Timestamp(first["first_day"].min()), pd.Timestamp(as_of), freq=PANDAS_FREQ[period]
-    )
-    starts = [p.start_time.date() for p in periods]
-    ends = [min(p.end_time.date(), as_of) for p in periods]
-    # Snapshot k is the state after period k - 1: the day before the first period, then each period's end.
-    snapshots = [starts[0] - timedelta(days=1), *ends]
 
-    is_active = rule.active_matrix(purchases, snapshots, first["customer_id"])
+@dataclass(frozen=True)
+class _Calendar:
+    """The periods of one kind from the first purchase's to ``as_of``'s, and the days churn compares."""
 
-    start_days = np.array(starts, dtype="datetime64[D]")
-    first_period = np.searchsorted(start_days, day_numbers(first["first_day"]), side="right") - 1
+    periods: pd.PeriodIndex
+    starts: list[date]
+    ends: list[date]  # the last cut at as_of
 
-    rows = []
-    for k, calendar_period in enumerate(periods):
-        at_start, at_end = is_active[:, k], is_active[:, k + 1]
-        is_new = first_period == k
-        n_start = int(at_start.sum())
-        lost = int(((at_start | is_new) & ~at_end).sum())
-        churn_rate = lost / n_start if n_start else math.nan
-        rows.append(
-            {
-                "period": str(calendar_period),
-                "period_start": starts[k],
-                "period_end": ends[k],
-                "partial": ends[k] < calendar_period.end_time.date(),
-                "customers_at_start": n_start,
-                "new_customers": int(is_new.sum()),
-                "reactivated": int((at_end & ~at_start & ~is_new).sum()),
-                "lost": lost,
-                "lost_of_start": int((at_start & ~at_end).sum()),
-                "customers_at_end": int(at_end.sum()),
-                "churn_rate": churn_rate,
-                "retention_rate": 1.0 - churn_rate,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(CHURN_COLUMNS))
+    @classmethod
+    def of(cls, first_day: pd.Timestamp, as_of: date, period: str) -> _Calendar:
+        periods = pd.period_range(first_day, pd.Timestamp(as_of), freq=PANDAS_FREQ[period])
+        return cls(periods, [p.start_time.date() for p in periods], [min(p.end_time.date(), as_of) for p in periods])
+
+    @property
+    def snapshots(self) -> list[date]:
+        """Snapshot k is the state after period k - 1: the day before the first period, then each period's end."""
+        return [self.starts[0] - timedelta(days=1), *self.ends]
+
+    def table(self, is_active: np.ndarray, first_days: np.ndarray) -> pd.DataFrame:
+        """The churn table from who is active at each snapshot (a column each) and each customer's first day."""
+        starts, ends = self.starts, self.ends
+        start_days = np.array(starts, dtype="datetime64[D]")
+        first_period = np.searchsorted(start_days, first_days, side="right") - 1
+        rows = []
+        for k, calendar_period in enumerate(self.periods):
+            at_start, at_end = is_active[:, k], is_active[:, k + 1]
+            is_new = first_period == k
+            n_start = int(at_start.sum())
+            lost = int(((at_start | is_new) & ~at_end).sum())
+            churn_rate = lost / n_start if n_start else math.nan
+            rows.append(
+                {
+                    "period": str(calendar_period),
+                    "period_start": starts[k],
+                    "period_end": ends[k],
+                    "partial": ends[k] < calendar_period.end_time.date(),
+                    "customers_at_start": n_start,
+                    "new_customers": int(is_new.sum()),
+                    "reactivated": int((at_end & ~at_start & ~is_new).sum()),
+                    "lost": lost,
+                    "lost_of_start": int((at_start & ~at_end).sum()),
+                    "customers_at_end": int(at_end.sum()),
+                    "churn_rate": churn_rate,
+                    "retention_rate": 1.0 - churn_rate,
+                }
+            )
+        return pd.DataFrame(rows, columns=list(CHURN_COLUMNS))
 
 
 def average_churn_rate(churn: pd.DataFrame) -> float | None:

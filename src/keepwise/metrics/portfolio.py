@@ -117,18 +117,20 @@ def portfolio_summary(
     period: str = "month",
     rule: ActivityRule | None = None,
     features: pd.DataFrame | None = None,
+    churn: pd.DataFrame | None = None,
 ) -> PortfolioSummary:
     """Churn, cohorts, RFM, historic value and whale curve of ``ds`` at ``as_of``, in one object.
 
     ``features`` (the executed ``customer_features`` table) may be passed when the caller already
-    has it; otherwise it is computed here. ``rule`` decides who is lost (default: ``[churn]``).
+    has it; otherwise it is computed here. ``rule`` decides who is lost (default: ``[churn]``);
+    ``churn``: ``churn_by_period`` by ``period`` with that rule, when the caller has it.
     """
     check_period(period)
     as_of = resolve_as_of(ds, as_of)
     rule = rule or default_rule(ds)
     if features is None:
         features = customer_feature_frame(ds, as_of)
-    churn = churn_by_period(ds, as_of, period, rule=rule)
+    churn = churn if churn is not None else churn_by_period(ds, as_of, period, rule=rule)
     rfm = rfm_scores(features, as_of, monetary=ds.settings.rfm.monetary)
     values = historic_value(features)
     return PortfolioSummary(
