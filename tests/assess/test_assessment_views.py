@@ -49,6 +49,20 @@ def test_flag_counts():
     assert counts.index[0] == "late_deliveries"
 
 
+@pytest.mark.parametrize("flags", [
+    ["a;b", None, "", "b", "b;a;c", "c"],
+    ["", None, ""],  # nobody flagged
+    ["x;x", "y"],  # a code twice in one text counts twice, as pandas' split and explode count it
+])
+def test_flag_counts_are_pandas_split_and_count(flags):
+    frame = pd.DataFrame({"flags": pd.Series(flags, dtype="str")})
+    counts, flagged = flag_counts(frame)
+    texts = frame["flags"].fillna("").astype(str)
+    expected = texts[texts != ""].str.split(";").explode().value_counts()
+    assert list(counts.items()) == list(expected.items()) and counts.name == expected.name
+    assert flagged == int((texts != "").sum())
+
+
 def test_reasons_from_assessment_count_reasons_of_one_kind_together():
     assert reason_kind("412 days since 2024-01-02..2024-03-04, 3.5 times") == "N days since …, N times"
     reasons = reasons_from_assessment(_assessment())

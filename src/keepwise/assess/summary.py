@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from keepwise.text.columns import text_array, to_series
 
 # Actions whose customers need someone to do something now (the rest is business as usual).
 URGENT_ACTIONS = ("offboard", "fix_service", "retain", "make_profitable", "win_back")
@@ -23,5 +27,7 @@ def action_summary(assessment: pd.DataFrame) -> pd.DataFrame:
 def flag_counts(assessment: pd.DataFrame) -> tuple[pd.Series, int]:
     """(customers per flag code, most first; customers with at least one flag)."""
     flags = assessment["flags"].fillna("").astype(str)
-    codes = flags[flags != ""].str.split(";").explode()
-    return codes.value_counts(), int((flags != "").sum())
+    flagged = flags[flags != ""]
+    # Split by Arrow (pandas' str.split makes a Python list per customer: ~1 s at 1,000,000 of them).
+    codes = pc.list_flatten(pc.split_pattern(text_array(pa.array(flagged)), ";"))
+    return to_series(codes).rename(flags.name).value_counts(), len(flagged)
