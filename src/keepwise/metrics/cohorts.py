@@ -80,8 +80,14 @@ def cohort_retention(
     buying = purchases.select("customer_id", bought=period_number(purchases.day, by)).distinct()
     cells = buying.join(members, "customer_id")
     cells = cells.mutate(since=cells.bought - cells.cohort).filter(lambda t: t.since >= 0)
-    counts = cells.group_by(["cohort", "since"]).aggregate(buyers=cells.customer_id.nunique()).execute()
-    sizes = members.group_by("cohort").aggregate(customers=members.count()).execute()
+    # A customer is one row per period they bought in (``buying`` is distinct) and has one cohort, so the
+    # rows of a (cohort, since) cell are its distinct buyers: counted, not hashed again (~2 s at 1M).
+    counts = cells.group_by(["cohort", "since"]).aggregate(buyers=cells.count()).execute()
+    if cohort_on == "first_order":
+        # Every member bought in the period of their first order: a cohort's size is its buyers then.
+        sizes = counts.loc[counts["since"] == 0, ["cohort", "buyers"]].rename(columns={"buyers": "customers"})
+    else:
+        sizes = members.group_by("cohort").aggregate(customers=members.count()).execute()
 
     sizes = sizes.set_index("cohort")["customers"].sort_index()
     last = period_number_of_date(as_of, by)
