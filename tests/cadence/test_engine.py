@@ -151,7 +151,8 @@ def test_gap_offer_when_the_silence_passes_twice_the_usual_gap_and_tiers_pick_re
 
 def test_what_was_sent_is_looked_up_kind_by_kind_and_an_unassessed_customer_is_kept(tmp_path):
     # P had a newsletter after this month's anchor (the 1st) and a call long before the call rule's anchor:
-    # the newsletter is not sent again, the call is. M had the call recently: only M's call is dropped.
+    # the newsletter is not sent again, the call is. M had the call recently and is deprioritized (no
+    # marketing): nothing for M.
     # O is not in the assessment: it is a customer to keep, so its marketing goes out.
     tables = {
         "customers": customers("P", "M", "O"),

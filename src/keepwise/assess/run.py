@@ -75,8 +75,8 @@ class _ChurnReasonsMeanwhile:
         predictions, lang = self.predictions, self.lang
         read = action.isin(READ_BY_PEOPLE).to_numpy()
         if self.texts_for is not None:
-            wanted = list(self.texts_for)
-            read = read & (positions(customer_id.array, wanted) >= 0) if wanted else np.zeros_like(read)
+            named = list(self.texts_for)
+            read = read & (positions(customer_id.array, named) >= 0) if named else np.zeros_like(read)
         read = np.flatnonzero(read)
         if not len(read):
             return None

@@ -110,7 +110,8 @@ def touches_due(
     made = events.contacts(ds, as_of, earliest - timedelta(days=CAP_DAYS))
     found = respect_cap(found, made, cadence.max_touches_per_30_days)
 
-    person = positions(found["customer_id"], people["customer_id"])  # NaN for a candidate not among them
+    # Each candidate's row of the people (-1: none, and its action and tier are NaN).
+    person = positions(found["customer_id"], people["customer_id"])
     found = found.assign(
         action=taken_at(people["action"].to_numpy(dtype=object), person, np.nan),
         tier=taken_at(people["tier"].to_numpy(dtype=object), person, np.nan),

@@ -41,8 +41,8 @@ def positions(keys, among) -> np.ndarray:
 
 
 def taken_at(values: np.ndarray, rows: np.ndarray, missing) -> np.ndarray:
-    """``values`` (an array, its dtype kept) at ``rows`` (from ``positions``), ``missing`` where a row is -1
-    (the key is not there)."""
+    """``values`` (an array, its dtype kept) at ``rows`` (from ``positions``), ``missing`` (a value of that
+    dtype) where a row is -1 (the key is not there)."""
     values = np.asarray(values)
     out = np.full(rows.shape[0], missing, dtype=values.dtype)
     found = rows >= 0
@@ -58,7 +58,7 @@ def values_at(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def reindexed(data: pd.Series | pd.DataFrame, index: pd.Index) -> pd.Series | pd.DataFrame:
     """``data.reindex(index)`` for ``data`` indexed by unique ids, through ``positions``: its rows in the
     order of ``index``, NaN rows for ids it does not hold (pandas' reindex hashes a million texts as
-    Python objects: ~0.5 s each time at 1,000,000 customers)."""
+    Python objects: 0.4-1 s each time at 1,000,000 customers, by py-spy)."""
     if data.empty:
         return data.reindex(index)
     at = positions(index, data.index)

@@ -81,7 +81,7 @@ def cohort_retention(
     cells = buying.join(members, "customer_id")
     cells = cells.mutate(since=cells.bought - cells.cohort).filter(lambda t: t.since >= 0)
     # A customer is one row per period they bought in (``buying`` is distinct) and has one cohort, so the
-    # rows of a (cohort, since) cell are its distinct buyers: counted, not hashed again (~2 s at 1M).
+    # rows of a (cohort, since) cell are its distinct buyers: counted, not hashed again.
     counts = cells.group_by(["cohort", "since"]).aggregate(buyers=cells.count()).execute()
     if cohort_on == "first_order":
         # Every member bought in the period of their first order: a cohort's size is its buyers then.
