@@ -341,6 +341,28 @@ def test_counts_reconcile_on_sample_data(sample_ds, period):
     ).all()
 
 
+def test_the_summary_computes_only_the_features_it_reads_and_says_the_same(sample_ds):
+    # Without features given, only PORTFOLIO_COLUMNS are computed: the same summary as from every
+    # feature, though the engine's rows may come in another order.
+    from keepwise.metrics.features import customer_feature_frame
+
+    day = date(2024, 6, 30)
+    every = customer_feature_frame(sample_ds, day)
+    given = portfolio_summary(sample_ds, day, "quarter", features=every.iloc[::-1].reset_index(drop=True))
+    assert portfolio_summary(sample_ds, day, "quarter").to_json() == given.to_json()
+    assert portfolio_summary(sample_ds, day, "quarter", features=every).to_json() == given.to_json()
+
+
+def test_money_totals_do_not_depend_on_the_order_of_customers():
+    from keepwise.metrics.value import total, value_summary
+
+    # Summed one after the other these give 1.0 in this order and 0.0 in the reverse; the total is exact.
+    values = pd.Series([1e16, 1.0, -1e16, 1.0, np.nan])
+    assert total(values) == 2.0 == total(values.iloc[::-1])
+    assert value_summary(values)["total"] == value_summary(values.iloc[::-1])["total"] == 2.0
+    assert value_summary(values)["mean"] == 0.5
+
+
 def test_summary_on_sample_data(sample_ds):
     features = customer_features(sample_ds, date(2024, 6, 30)).execute()
     summary = portfolio_summary(sample_ds, date(2024, 6, 30), "quarter", features=features)

@@ -33,7 +33,12 @@ from keepwise.metrics.features import customer_feature_frame
 from keepwise.metrics.figures import MONEY_DECIMALS, SHARE_DECIMALS, json_value, round_or_none
 from keepwise.metrics.periods import check_period
 from keepwise.metrics.rfm import rfm_scores, segment_counts
-from keepwise.metrics.value import WhaleCurve, historic_value, value_summary, whale_curve
+from keepwise.metrics.value import WhaleCurve, historic_value, total, value_summary, whale_curve
+
+# The customer features the summary reads (with ``customer_id``): counts, the last order and the money
+# figures, the RFM "monetary" measure among them (``[rfm] monetary``: revenue, gross_margin or profit).
+PORTFOLIO_COLUMNS = ("n_orders", "last_order_at", "revenue", "cost_of_goods", "gross_margin", "cost_to_serve",
+                     "profit")
 
 __all__ = ["PortfolioSummary", "portfolio_summary"]
 
@@ -128,8 +133,8 @@ def portfolio_summary(
     check_period(period)
     as_of = resolve_as_of(ds, as_of)
     rule = rule or default_rule(ds)
-    if features is None:
-        features = customer_feature_frame(ds, as_of)
+    if features is None:  # only what is read here: the engine computes no other aggregate
+        features = customer_feature_frame(ds, as_of, columns=PORTFOLIO_COLUMNS)
     churn = churn if churn is not None else churn_by_period(ds, as_of, period, rule=rule)
     rfm = rfm_scores(features, as_of, monetary=ds.settings.rfm.monetary)
     values = historic_value(features)
@@ -141,11 +146,11 @@ def portfolio_summary(
         customers=int(len(features)),
         customers_with_orders=int((features["n_orders"] > 0).sum()),
         active_customers=int(churn["customers_at_end"].iloc[-1]) if len(churn) else 0,
-        revenue=float(features["revenue"].sum()),
-        cost_of_goods=float(features["cost_of_goods"].sum()),
-        gross_margin=float(features["gross_margin"].sum()),
-        cost_to_serve=float(features["cost_to_serve"].sum()),
-        profit=float(features["profit"].sum()),
+        revenue=total(features["revenue"]),
+        cost_of_goods=total(features["cost_of_goods"]),
+        gross_margin=total(features["gross_margin"]),
+        cost_to_serve=total(features["cost_to_serve"]),
+        profit=total(features["profit"]),
         churn=churn,
         average_churn_rate=average_churn_rate(churn) if len(churn) else None,
         historic_value=value_summary(values["historic_value"]),

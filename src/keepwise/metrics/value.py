@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,13 +28,19 @@ def historic_value(features: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def total(values: pd.Series) -> float:
+    """The sum of a money figure over customers (missing ones left out), exact and so the same in whatever
+    order the customers come (``math.fsum``): the engine gives no order to its rows."""
+    return math.fsum(values.astype(float).dropna().tolist())
+
+
 def value_summary(values: pd.Series) -> dict[str, float | int | None]:
     """Count, total, mean, quantiles, min and max of a per-customer money figure."""
     values = values.astype(float).dropna()
     summary: dict[str, float | int | None] = {"customers": len(values)}
     if values.empty:
         return summary | {"total": 0.0, "mean": None, "min": None, "max": None}
-    summary |= {"total": float(values.sum()), "mean": float(values.mean())}
+    summary |= {"total": total(values), "mean": total(values) / len(values)}
     summary |= {f"p{round(q * 100):02d}": float(values.quantile(q)) for q in SUMMARY_QUANTILES}
     return summary | {"min": float(values.min()), "max": float(values.max())}
 
