@@ -40,7 +40,8 @@ def value_summary(values: pd.Series) -> dict[str, float | int | None]:
     summary: dict[str, float | int | None] = {"customers": len(values)}
     if values.empty:
         return summary | {"total": 0.0, "mean": None, "min": None, "max": None}
-    summary |= {"total": total(values), "mean": total(values) / len(values)}
+    money = total(values)
+    summary |= {"total": money, "mean": money / len(values)}
     summary |= {f"p{round(q * 100):02d}": float(values.quantile(q)) for q in SUMMARY_QUANTILES}
     return summary | {"min": float(values.min()), "max": float(values.max())}
 
