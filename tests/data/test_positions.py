@@ -52,6 +52,9 @@ def test_reindexed_is_pandas_reindex_by_ids():
     held = pd.Index(["d", "a", "c"], name="customer_id", dtype="str")
     pd.testing.assert_frame_equal(reindexed(frame, held), frame.reindex(held))
     pd.testing.assert_series_equal(reindexed(actions.iloc[:0], ids), actions.iloc[:0].reindex(ids))
+    # The same ids in the same order: the data as they are, under the index asked for.
+    same = pd.Index(["a", "b", "c", "d"], name="customer_id", dtype="str")
+    pd.testing.assert_frame_equal(reindexed(frame, same), frame.reindex(same))
 
 
 def test_taken_at_keeps_the_values_type_and_fills_the_missing():

@@ -61,6 +61,8 @@ def reindexed(data: pd.Series | pd.DataFrame, index: pd.Index) -> pd.Series | pd
     Python objects: 0.4-1 s each time at 1,000,000 customers, by py-spy)."""
     if data.empty:
         return data.reindex(index)
+    if data.index.equals(index):  # the same ids in the same order, as pandas' reindex sees at once
+        return data.set_axis(index, axis=0)
     at = positions(index, data.index)
     found = at >= 0
     taken = data.iloc[np.where(found, at, 0)].set_axis(index, axis=0)

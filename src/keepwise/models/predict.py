@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions, values_at
+from keepwise.data.positions import positions, reindexed, values_at
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.models.base import BaseFitter
 from keepwise.models.clv import customer_lifetime_value
@@ -81,11 +81,10 @@ def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.nd
 
 
 def _aligned(scores: pd.Series, customer_ids: pd.Index | pd.Series) -> pd.Series:
-    """``scores`` (by customer_id) for ``customer_ids`` in their order, NaN for those it lacks: a reindex
-    by position (pandas' reindex on Arrow strings makes a Python object per id)."""
-    values = values_at(scores.to_numpy(dtype=float), positions(customer_ids, scores.index))
+    """``scores`` (by customer_id) as floats for ``customer_ids`` in their order, NaN for those it lacks
+    (``keepwise.data.positions.reindexed``)."""
     index = customer_ids if isinstance(customer_ids, pd.Index) else pd.Index(customer_ids)
-    return pd.Series(values, index=index, name=scores.name)
+    return reindexed(scores.astype(float), index)
 
 
 def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days: float,
