@@ -10,7 +10,13 @@ from keepwise.models import (
     ModifiedBetaGeoFitter,
     ParetoNBDFitter,
 )
-from keepwise.models.base import _factorize, compress_columns, per_distinct_row, softplus_and_sigmoid
+from keepwise.models.base import (
+    DistinctRows,
+    _factorize,
+    compress_columns,
+    per_distinct_row,
+    softplus_and_sigmoid,
+)
 from keepwise.models.clv import customer_lifetime_value
 from keepwise.models.hypergeometric import hyp2f1_unit_a
 from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
@@ -273,6 +279,38 @@ def test_per_distinct_row_gives_every_row_its_own_value():
     with_nan = np.array([1.0, np.nan, 1.0])  # NaN has no distinct row: evaluated as given
     np.testing.assert_array_equal(per_distinct_row(function, {"x": with_nan, "t": np.zeros(3)}), with_nan * 10.0)
     assert per_distinct_row(function, {"x": np.zeros(0), "t": np.zeros(0)}).shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["BetaGeoFitter", "ModifiedBetaGeoFitter", "ParetoNBDFitter"])
+def test_expected_purchases_up_to_times_are_those_up_to_each_time(name, cdnow_rounded, fitted_models):
+    """At several horizons at once (P(alive) and the distinct rows found once): bit for bit what each
+    horizon gives alone, on CDNOW's customers and on rows with a value that is not finite."""
+    model = fitted_models[name]
+    d = cdnow_rounded
+    times = [4.35 * period for period in range(1, 13)] + [0.0, 1e-9, 520.0]
+    for x, t_x, T in [(d["frequency"], d["recency"], d["T"]),
+                      (np.array([0.0, 2.0, np.nan, 2.0]), np.array([0.0, 30.0, 1.0, 30.0]),
+                       np.array([38.0, 38.0, 38.0, np.inf]))]:
+        together = list(model.conditional_expected_number_of_purchases_up_to_times(times, x, t_x, T))
+        assert len(together) == len(times)
+        for t, values in zip(times, together, strict=True):
+            alone = model.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, T)
+            np.testing.assert_array_equal(values, alone)
+    assert list(model.conditional_expected_number_of_purchases_up_to_times([], d["frequency"], d["recency"], d["T"])) == []
+
+
+def test_distinct_rows_serve_several_functions():
+    rows = DistinctRows({"x": np.array([1.0, 2.0, 1.0, 2.0]), "t": np.array([0.5, 0.5, 0.5, 0.25])})
+    assert rows.columns["x"].shape == (3,)
+    calls = []
+
+    def function(x, t):
+        calls.append(x.shape[0])
+        return x + t
+
+    np.testing.assert_array_equal(rows.spread(function), [1.5, 2.5, 1.5, 2.25])
+    np.testing.assert_array_equal(rows.spread(lambda x, t: x * t), [0.5, 1.0, 0.5, 0.5])
+    assert calls == [3]
 
 
 @pytest.mark.parametrize("name", ["BetaGeoFitter", "ModifiedBetaGeoFitter"])

@@ -28,6 +28,7 @@ __all__ = [
     "BaseFitter",
     "CompressedData",
     "ConvergenceError",
+    "DistinctRows",
     "compress_columns",
     "per_distinct_row",
     "softplus_and_sigmoid",
@@ -249,11 +250,26 @@ def per_distinct_row(function, columns: dict[str, np.ndarray]) -> np.ndarray:
     per distinct row of them and given to every row: the same numbers (each row's are computed the same
     way), for the work of the distinct rows only (``compress_columns``). Columns with a value that is not
     finite are taken as they are (NaN has no distinct row)."""
-    n = next(iter(columns.values())).shape[0]
-    if n == 0 or not all(np.all(np.isfinite(column)) for column in columns.values()):
-        return function(**columns)
-    distinct = compress_columns(columns, np.ones(n))  # the distinct rows, and each row's among them
-    return function(**distinct.columns)[distinct.inverse]
+    return DistinctRows(columns).spread(function)
+
+
+class DistinctRows:
+    """The distinct rows of the 1-D arrays ``columns`` (``compress_columns``), found once, for any number of
+    functions element-wise in them (``spread``). Columns with a value that is not finite are kept as they
+    are, every row its own (NaN has no distinct row)."""
+
+    def __init__(self, columns: dict[str, np.ndarray]):
+        n = next(iter(columns.values())).shape[0]
+        if n == 0 or not all(np.all(np.isfinite(column)) for column in columns.values()):
+            self.columns, self.inverse = columns, None
+        else:
+            distinct = compress_columns(columns, np.ones(n))  # the distinct rows, and each row's among them
+            self.columns, self.inverse = distinct.columns, distinct.inverse
+
+    def spread(self, function) -> np.ndarray:
+        """``function(**columns)`` of every row, evaluated once per distinct row."""
+        values = function(**self.columns)
+        return values if self.inverse is None else values[self.inverse]
 
 
 def _subsample(data: CompressedData, size: int, rng: np.random.Generator) -> CompressedData:
@@ -712,3 +728,9 @@ class TransactionModelFitter(BaseFitter):
     @abstractmethod
     def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
         """E[Y(t) | x, t_x, T]: expected purchases in (T, T + t]."""
+
+    @abstractmethod
+    def conditional_expected_number_of_purchases_up_to_times(self, times, frequency, recency, T):
+        """``conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)`` for each number
+        ``t`` of ``times`` in turn, one array at a time (an iterator), the same numbers: what does not depend
+        on t (P(alive) above all) is computed once for them all."""

@@ -7,6 +7,7 @@ from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
 from keepwise.models.base import (
     CompressedData,
+    DistinctRows,
     TransactionModelFitter,
     per_distinct_row,
     softplus_and_sigmoid,
@@ -253,23 +254,34 @@ class BetaGeoFitter(TransactionModelFitter):
         """E[Y(t) | x, t_x, T], expected purchases in (T, T+t] (eq. 10, Euler-transformed ₂F₁)."""
         horizon = np.asarray(t, dtype=float)
         t, x, t_x, t_cal = _broadcast(t, frequency, recency, T)
-        r, alpha, a, b = self._param_array()
-        shift = 1.0 if self._dropout_at_first_purchase else 0.0
         # All but P(alive) depends on (t, x, T) alone: evaluated once per distinct (t,) x, T (a few ten
         # thousand among a million customers), the ₂F₁ above all.
-
-        def per_triple(x, t_cal, t=horizon):
-            z = t / (alpha + t_cal + t)
-            c = a + b + x - 1.0 + shift
-            bracket = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * hyp2f1(a + b - 1.0 + shift - r, a - 1.0, c, z)
-            return (c / (a - 1.0)) * bracket
-
-        shape = x.shape
         columns = {"x": x.ravel(), "t_cal": t_cal.ravel()}
         if horizon.ndim:  # one t per customer, not one for all
             columns["t"] = t.ravel()
-        factor = per_distinct_row(per_triple, columns)
-        return factor.reshape(shape) * self.conditional_probability_alive(x, t_x, t_cal)
+        factor = per_distinct_row(lambda x, t_cal, t=horizon: self._expectation_factor(t, x, t_cal), columns)
+        return factor.reshape(x.shape) * self.conditional_probability_alive(x, t_x, t_cal)
+
+    def conditional_expected_number_of_purchases_up_to_times(self, times, frequency, recency, T):
+        """``conditional_expected_number_of_purchases_up_to_time`` at each number of ``times``, one after the
+        other (the same numbers), with P(alive) and the distinct (x, T) found once for them all."""
+        x, t_x, t_cal = _broadcast(frequency, recency, T)
+        alive = self.conditional_probability_alive(x, t_x, t_cal)
+        distinct = DistinctRows({"x": x.ravel(), "t_cal": t_cal.ravel()})
+        for t in times:
+            horizon = np.asarray(t, dtype=float)
+            factor = distinct.spread(lambda x, t_cal, t=horizon: self._expectation_factor(t, x, t_cal))
+            yield factor.reshape(x.shape) * alive
+
+    def _expectation_factor(self, t, x, t_cal):
+        """E[Y(t) | x, t_x, T] / P(alive): (c/(a−1)) [1 − (1−z)^{a−1} ₂F₁(a+b−1(+1)−r, a−1; c; z)] with
+        z = t/(α+T+t), c = a+b+x−1(+1) (+1 in the MBG/NBD)."""
+        r, alpha, a, b = self._param_array()
+        shift = 1.0 if self._dropout_at_first_purchase else 0.0
+        z = t / (alpha + t_cal + t)
+        c = a + b + x - 1.0 + shift
+        bracket = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * hyp2f1(a + b - 1.0 + shift - r, a - 1.0, c, z)
+        return (c / (a - 1.0)) * bracket
 
     def probability_of_purchase_in_next(self, t, frequency, recency, T):
         """P(at least one purchase in (T, T+t] | x, t_x, T) = P(alive) (1 − ((α+T)/(α+T+t))^{r+x})."""

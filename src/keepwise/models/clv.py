@@ -24,9 +24,9 @@ def discounted_expected_purchases(transaction_model: BaseFitter, frequency, rece
     x, t_x, t_cal = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (frequency, recency, T)))
     previous = np.zeros(x.shape)
     discounted = np.zeros(x.shape)
-    for period in range(1, periods + 1):
-        cumulative = transaction_model.conditional_expected_number_of_purchases_up_to_time(
-            period * period_length, x, t_x, t_cal)
+    ends = [period * period_length for period in range(1, periods + 1)]
+    expected = transaction_model.conditional_expected_number_of_purchases_up_to_times(ends, x, t_x, t_cal)
+    for period, cumulative in enumerate(expected, start=1):
         discounted += (cumulative - previous) / (1.0 + discount_rate) ** period
         previous = cumulative
     return discounted

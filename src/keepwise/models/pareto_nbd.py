@@ -245,11 +245,27 @@ class ParetoNBDFitter(TransactionModelFitter):
     def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
         """E[Y(t) | x, t_x, T] = P(alive) (r+x)(β+T)/((α+T)(s−1)) [1 − ((β+T)/(β+T+t))^{s−1}]."""
         t, x, t_x, t_cal = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, frequency, recency, T)))
-        r, alpha, s, beta = self._param_array()
+        return self._rate_if_alive(x, t_x, t_cal) * self._horizon_factor(t, t_cal)
+
+    def conditional_expected_number_of_purchases_up_to_times(self, times, frequency, recency, T):
+        """``conditional_expected_number_of_purchases_up_to_time`` at each number of ``times``, one after the
+        other (the same numbers), with P(alive) (r+x)(β+T)/(α+T) computed once for them all."""
+        x, t_x, t_cal = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T)))
+        rate = self._rate_if_alive(x, t_x, t_cal)
+        for t in times:
+            yield rate * self._horizon_factor(np.asarray(t, dtype=float), t_cal)
+
+    def _rate_if_alive(self, x, t_x, t_cal):
+        """P(alive) (r+x)(β+T)/(α+T): the expectation but for its horizon's factor."""
+        r, alpha, _, beta = self._param_array()
+        return self.conditional_probability_alive(x, t_x, t_cal) * (r + x) * (beta + t_cal) / (alpha + t_cal)
+
+    def _horizon_factor(self, t, t_cal):
+        """[1 − ((β+T)/(β+T+t))^{s−1}]/(s−1)."""
+        _, _, s, beta = self._param_array()
         log_ratio = np.log1p(t / (beta + t_cal))
         # [1 − (1+u)^{−(s−1)}]/(s−1), written with expm1 so that it stays exact near s = 1.
-        horizon = -np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0) if abs(s - 1.0) > 1e-10 else log_ratio
-        return self.conditional_probability_alive(x, t_x, t_cal) * (r + x) * (beta + t_cal) / (alpha + t_cal) * horizon
+        return -np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0) if abs(s - 1.0) > 1e-10 else log_ratio
 
     def probability_of_purchase_in_next(self, t, frequency, recency, T):
         """P(at least one purchase in (T, T+t] | x, t_x, T); closed form in the class docstring."""
