@@ -225,6 +225,9 @@ def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_who
     sample = training_sample(capped)
     assert sample.subset_of is capped
     monkeypatch.setattr(features, "_build", lambda *args: pytest.fail("the sample's expression was built again"))
+    compile_sql, compiled = features._parameterised_tree, []
+    monkeypatch.setattr(features, "_parameterised_tree",
+                        lambda con, table, params: compiled.append(table) or compile_sql(con, table, params))
     assert "order_id" not in sample.table("orders").columns and "email" not in sample.table("customers").columns
     assert sample.table("touches").columns == capped.table("touches").columns  # the features read no touches
     cutoff = AS_OF.replace(day=1)
@@ -235,6 +238,13 @@ def test_sample_keeps_the_columns_its_features_read_and_computes_them_as_the_who
     whole = customer_feature_frame(capped, cutoff).drop(columns="n_referrals")
     whole = whole[whole["customer_id"].isin(chosen)]
     pd.testing.assert_frame_equal(ours, whole.sort_values(order).reset_index(drop=True), check_exact=True)
+    # Its SQL is the whole business's with the sample's tables in it, as compiling its own expression gives it.
+    template = features._template(sample, capped.settings)
+    assert compiled and all(table is not template.table for table in compiled)
+    dialect = sample.con.compiler.dialect
+    own = compile_sql(sample.con, template.table, template.params).sql(dialect=dialect)
+    assert template.tree(sample.con).sql(dialect=dialect) == own
+    assert all(sample.table(name).get_name() in own for name in ("orders", "customers", "engagement"))
     # The same tables in a dataset not known as a subset: its expression is built from them alone (the
     # orders' day bitmaps counted from its own first order) and compiled on its own. Its features are the
     # sample's, n_referrals included.
