@@ -42,6 +42,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from keepwise.text.amount_texts import amount_texts
 from keepwise.text.columns import concat, factorize, spread, text_array
 from keepwise.text.translator import LANGUAGES
 
@@ -132,20 +133,17 @@ class Phraser:
         return f"{value:,.{digits}f}".translate(self._separators)
 
     def _money_texts(self, values) -> pa.Array:
-        """Amounts in the currency (Persian digits in Persian) as Arrow texts: each number written by
-        Python, the sign's text before and after it (Babel's, for one sample amount per sign) put around
-        it by Arrow; Babel per value (a millisecond each) only where it gives no such pattern."""
+        """Amounts in the currency (Persian digits in Persian) as Arrow texts: each number written as
+        Python writes it (``amount_texts``), the sign's text before and after it (Babel's, for one sample
+        amount per sign) put around it by Arrow; Babel per value (a millisecond each) only where it gives
+        no such pattern."""
         # An amount that is nothing as written has no sign: -0.0, -0.004 EUR ("€0.00"), -0.4 JPY ("¥0").
         amounts = np.asarray(values, dtype=float) + 0.0  # + 0.0: a negative zero is a zero
         if self._money_parts is None:
             texts = [self._currency_text(amount) for amount in amounts.tolist()]
             return text_array([text.translate(_PERSIAN_DIGITS) for text in texts] if self.lang == "fa" else texts)
-        digits = self._money_digits
-        written = [f"{amount:,.2f}" for amount in np.abs(amounts).tolist()]
-        body = text_array(written)
-        negative = pc.and_(pa.array(amounts < 0), pc.match_substring_regex(body, "[1-9]"))
-        if digits is not None:
-            body = text_array([text.translate(digits) for text in written])
+        body, shown = amount_texts(np.abs(amounts), self._money_digits)
+        negative = pa.array((amounts < 0) & shown)
         (plus_before, plus_after), (minus_before, minus_after) = self._money_parts
         size = len(amounts)
         return pc.if_else(negative, concat(minus_before, body, minus_after, size=size),
