@@ -298,6 +298,8 @@ class Phraser:
                     self.word(w, count).replace(";", ",") for count in counts]))
             elif piece[1] == "span":
                 items.append(spans)
+            elif piece[1].endswith("_money"):  # written at once (``amount_texts``), not once per distinct amount
+                items.append(text_array(self._column_texts(piece[1])(columns[piece[1]])))
             else:
                 items.append(self._distinct(columns[piece[1]], self._column_texts(piece[1])))
         return concat(*items, size=size)
