@@ -229,14 +229,14 @@ class _PurchaseModel:
     choice: TransactionChoice
     transaction: BaseFitter | None
     spend_model: GammaGammaFitter | None
-    columns: dict[str, np.ndarray]  # p_alive, churn_risk_transaction, expected_purchases, clv (with a model)
+    columns: dict[str, np.ndarray]  # p_alive, churn_risk_transaction, clv (with a model)
     notes: list[str]
 
 
 def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date | None,
                     features: pd.DataFrame | None) -> _PurchaseModel:
-    """Choose and fit the purchase model on ``summary``, then P(alive), its churn risk, expected purchases
-    and CLV (Gamma-Gamma): NumPy/SciPy on arrays already read, no engine work, so it may run in another
+    """Choose and fit the purchase model on ``summary``, then P(alive), its churn risk and CLV (its expected
+    purchases per month, Gamma-Gamma's spend): NumPy/SciPy on arrays already read, no engine work, so it may run in another
     thread while the engine works (``[engine] overlap_models``). Models that cannot be fitted are notes."""
     config = ds.settings.clv
     unit_days = TIME_UNIT_DAYS[config.time_unit]
@@ -259,8 +259,6 @@ def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date
         "p_alive": np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0),
         "churn_risk_transaction": churn_risk(transaction, ds.settings.churn_model.period_days, unit_days,
                                              x, t_x, t_cal),
-        "expected_purchases": transaction.conditional_expected_number_of_purchases_up_to_time(
-            config.horizon_days / unit_days, x, t_x, t_cal),
     }
     columns["clv"], spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features), notes)
     return _PurchaseModel(choice, transaction, spend_model, columns, notes)
