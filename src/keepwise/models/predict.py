@@ -236,8 +236,9 @@ class _PurchaseModel:
 def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date | None,
                     features: pd.DataFrame | None) -> _PurchaseModel:
     """Choose and fit the purchase model on ``summary``, then P(alive), its churn risk and CLV (its expected
-    purchases per month, Gamma-Gamma's spend): NumPy/SciPy on arrays already read, no engine work, so it may run in another
-    thread while the engine works (``[engine] overlap_models``). Models that cannot be fitted are notes."""
+    purchases per month, Gamma-Gamma's spend): NumPy/SciPy on arrays already read, no engine work, so it may
+    run in another thread while the engine works (``[engine] overlap_models``). Models that cannot be fitted
+    are notes."""
     config = ds.settings.clv
     unit_days = TIME_UNIT_DAYS[config.time_unit]
     notes: list[str] = []

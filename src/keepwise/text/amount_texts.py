@@ -26,9 +26,9 @@ def amount_texts(values, translation: Mapping[int, str] | None = None) -> tuple[
 
     The cents are rounded by NumPy and the digits put together by Arrow, from tables of the 1,000 groups of
     three digits (each translated once): no Python text per value, ~0.2 s for a million amounts where
-    Python's formatting took ~0.45 s under Python's GIL. Python writes, itself, every value whose float product by 100 comes
-    within a few units of its last place of a half cent (its rounding there may differ from Python's
-    correctly rounded decimal), and every negative, huge or not finite value."""
+    Python's formatting held Python's GIL ~0.45 s. Python writes, itself, every value whose float product
+    by 100 comes within a few units of its last place of a half cent (its rounding there may differ from
+    Python's correctly rounded decimal), and every negative, huge or not finite value."""
     values = np.asarray(values, dtype=float)
     scaled = values * 100.0
     with np.errstate(invalid="ignore"):
@@ -37,10 +37,6 @@ def amount_texts(values, translation: Mapping[int, str] | None = None) -> tuple[
         by_python |= np.abs(fraction - 0.5) <= _HALF_CENT_MARGIN * np.spacing(np.abs(scaled))
     cents = np.where(by_python, 0.0, np.rint(scaled)).astype(np.int64)
     whole, hundredths = np.divmod(cents, 100)
-
-    def written(text: str) -> str:
-        return text if translation is None else text.translate(translation)
-
     groups, hundredths_texts, point = _tables(None if translation is None else tuple(sorted(translation.items())))
     powers = 1000 ** np.arange(1, 5, dtype=np.int64)
     first = np.searchsorted(powers, whole, side="right")  # the index of each number's first group
@@ -55,7 +51,8 @@ def amount_texts(values, translation: Mapping[int, str] | None = None) -> tuple[
     if by_python.any():
         rows = np.flatnonzero(by_python)
         python = [f"{value:,.2f}" for value in values[rows].tolist()]
-        texts = pc.replace_with_mask(texts, pa.array(by_python), text_array([written(text) for text in python]))
+        written = [text.translate(translation or {}) for text in python]
+        texts = pc.replace_with_mask(texts, pa.array(by_python), text_array(written))
         shown[rows] = [any(digit in text for digit in "123456789") for text in python]
     return text_array(texts), shown
 
@@ -66,11 +63,7 @@ def _tables(translation: tuple | None) -> tuple[pa.Array, pa.Array, str]:
     per group of three digits, written as the first group (no padding), after another (its separator and
     three digits), or not at all (a number with fewer groups; index 2000); the hundredths; the point."""
     mapping = dict(translation or ())
-
-    def written(text: str) -> str:
-        return text.translate(mapping)
-
-    separator = written(",")
-    groups = pa.array([written(str(i)) for i in range(1000)] + [separator + written(f"{i:03d}") for i in range(1000)]
-                      + [""], TEXT)
-    return groups, pa.array([written(f"{i:02d}") for i in range(100)], TEXT), written(".")
+    separator = ",".translate(mapping)
+    groups = pa.array([str(i).translate(mapping) for i in range(1000)]
+                      + [separator + f"{i:03d}".translate(mapping) for i in range(1000)] + [""], TEXT)
+    return groups, pa.array([f"{i:02d}".translate(mapping) for i in range(100)], TEXT), ".".translate(mapping)
