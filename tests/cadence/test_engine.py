@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from keepwise.cadence import touches_due
@@ -176,3 +177,20 @@ def test_customers_the_assessment_lacks_are_timetabled_as_kept(tmp_path):
     ds = business(tmp_path, tables, date(2024, 1, 3), [rule("news", "monthly", 15, "newsletter")])
     found = due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 31), {})
     assert sorted(found["customer_id"]) == ["A", "B"] and set(found["action"]) == {"keep"}
+
+
+def test_the_last_touch_of_each_candidates_kind_is_its_customers_own():
+    """Per candidate, the day its customer last had a touch of the candidate's kind: kinds interleaved in
+    the last touches, a kind no candidate has, a candidate kind never sent, a customer with no touch."""
+    from keepwise.cadence.limits import _last_sent
+
+    found = pd.DataFrame({"customer_id": ["A", "A", "B", "C", "B"],
+                          "kind": ["call", "newsletter", "call", "sms", "newsletter"]})
+    days = pd.to_datetime(["2024-01-05", "2024-01-02", "2023-12-01", "2023-11-11", "2023-10-10", "2024-01-06"])
+    last_touches = pd.DataFrame({"customer_id": ["A", "B", "A", "D", "B", "C"],
+                                 "kind": ["newsletter", "call", "call", "call", "letter", "call"],
+                                 "day": days})
+    got = _last_sent(found, last_touches)
+    expected = np.array(["2023-12-01", "2024-01-05", "2024-01-02", "NaT", "NaT"], dtype="datetime64[D]")
+    np.testing.assert_array_equal(got, expected)
+    assert np.isnat(_last_sent(found, last_touches.iloc[:0])).all()

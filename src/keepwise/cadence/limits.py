@@ -41,13 +41,20 @@ def _last_sent(found: pd.DataFrame, last_touches: pd.DataFrame) -> np.ndarray:
     out = np.full(len(found), NO_DAY)
     kinds, names = pd.factorize(found["kind"])
     ids = found["customer_id"].to_numpy(dtype=object)
-    for code, kind in enumerate(names):
-        sent = last_touches[last_touches["kind"] == kind]
-        if sent.empty:
+    # The last touches grouped by kind in one pass (each kind's in their order): the kind of each among
+    # the candidates' kinds, by Arrow's lookup, then sorted stably (not one comparison of them all per kind).
+    sent_kind = positions(last_touches["kind"], list(names))
+    by_kind = np.argsort(sent_kind, kind="stable")
+    bounds = np.searchsorted(sent_kind[by_kind], np.arange(len(names) + 1))
+    sent_ids = last_touches["customer_id"].to_numpy(dtype=object)
+    sent_days = last_touches["day"].to_numpy().astype("datetime64[D]")
+    for code in range(len(names)):
+        sent = by_kind[bounds[code]:bounds[code + 1]]
+        if not len(sent):
             continue
         rows = np.flatnonzero(kinds == code)
-        at = positions(ids[rows], sent["customer_id"].to_numpy(dtype=object))
-        out[rows[at >= 0]] = sent["day"].to_numpy().astype("datetime64[D]")[at[at >= 0]]
+        at = positions(ids[rows], sent_ids[sent])
+        out[rows[at >= 0]] = sent_days[sent][at[at >= 0]]
     return out
 
 
