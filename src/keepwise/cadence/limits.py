@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from keepwise.cadence.candidates import NO_DAY
 from keepwise.cadence.rules import ONE_DAY
 from keepwise.config import Settings
 from keepwise.data.positions import positions, taken_at
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
+from keepwise.text.columns import TEXT, text_array
 
 NO_MARKETING_ACTIONS = ("offboard", "deprioritize")
 CAP_DAYS = 30
@@ -36,26 +39,16 @@ def respect_consent(found: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
 
 
 def _last_sent(found: pd.DataFrame, last_touches: pd.DataFrame) -> np.ndarray:
-    """Per candidate, the day its customer was last sent a touch of its kind (NaT: never), looked up kind
-    by kind (``last_touches`` holds one row per customer and kind)."""
-    out = np.full(len(found), NO_DAY)
-    kinds, names = pd.factorize(found["kind"])
-    ids = found["customer_id"].to_numpy(dtype=object)
-    # The last touches grouped by kind in one pass (each kind's in their order): the kind of each among
-    # the candidates' kinds, by Arrow's lookup, then sorted stably (not one comparison of them all per kind).
-    sent_kind = positions(last_touches["kind"], list(names))
-    by_kind = np.argsort(sent_kind, kind="stable")
-    bounds = np.searchsorted(sent_kind[by_kind], np.arange(len(names) + 1))
-    sent_ids = last_touches["customer_id"].to_numpy(dtype=object)
-    sent_days = last_touches["day"].to_numpy().astype("datetime64[D]")
-    for code in range(len(names)):
-        sent = by_kind[bounds[code]:bounds[code + 1]]
-        if not len(sent):
-            continue
-        rows = np.flatnonzero(kinds == code)
-        at = positions(ids[rows], sent_ids[sent])
-        out[rows[at >= 0]] = sent_days[sent][at[at >= 0]]
-    return out
+    """Per candidate, the day its customer was last sent a touch of its kind (NaT: never): each candidate's
+    (customer, kind) looked up among the last touches' (one row per customer and kind), at once."""
+    at = positions(_customer_kind(found), _customer_kind(last_touches))
+    return taken_at(last_touches["day"].to_numpy().astype("datetime64[D]"), at, NO_DAY)
+
+
+def _customer_kind(frame: pd.DataFrame) -> pa.Array:
+    """Each row's customer and kind as one text (a kind, from the contract's list, holds no separator)."""
+    return pc.binary_join_element_wise(text_array(frame["customer_id"].astype(str)), text_array(frame["kind"]),
+                                       pa.scalar("\x1f", TEXT))
 
 
 def not_sent_before(found: pd.DataFrame, last_touches: pd.DataFrame) -> pd.DataFrame:
