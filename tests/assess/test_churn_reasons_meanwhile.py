@@ -32,14 +32,16 @@ def test_on_decided_gets_the_rows_ids_and_actions_before_any_text_is_written(mon
     monkeypatch.setattr(engine, "build_evidence", evidence_recorded)
     decided = []
 
-    def on_decided(ids, actions):
+    def on_decided(ids, actions, rows):
         happened.append("decided")
-        decided.append((ids.tolist(), actions.tolist()))
+        decided.append((ids.tolist(), actions.tolist(), rows.tolist()))
 
     rows = [healthy_row(f"H{i}", revenue=2000.0 + 50 * i, days_since_last_order=20 + 60 * i) for i in range(9)]
     result = assess_frames(frame(*rows), AS_OF, SETTINGS, on_decided=on_decided)
     assert happened[0] == "decided" and "texts" in happened and happened.count("decided") == 1
-    assert decided == [(result["customer_id"].tolist(), result["action"].tolist())]
+    features = frame(*rows)
+    assert decided == [(result["customer_id"].tolist(), result["action"].tolist(),
+                        [features["customer_id"].tolist().index(c) for c in result["customer_id"]])]
     assert len(set(result["action"])) > 1  # the order matters: the rows are sorted by priority, not by id
 
 
@@ -101,14 +103,15 @@ def test_when_the_assessment_fails_its_worker_has_finished_before_the_error_is_r
         return wanted, np.array([1] * len(wanted)), pa.array(["driver"] * len(wanted))
 
     def failing_assessment(features, as_of, settings, predictions, referrals, *, lang, on_decided, judged,
-                           texts_for):
+                           texts_for, prediction_rows):
         ids, actions, _ = _table(["retain", "keep"])
-        on_decided(ids, actions)
+        on_decided(ids, actions, np.arange(len(ids)))
         raise RuntimeError("the texts could not be written")
 
     predictions = SimpleNamespace(notes=[], plain_notes=[], transaction_model_name=None, transaction_model_reason="",
                                   churn_source="classifier", churn_source_reason="", churn_model=object(),
-                                  churn_frames=None, for_assessment=lambda: pd.DataFrame({"customer_id": ["C0"]}))
+                                  churn_frames=None, for_assessment=lambda: pd.DataFrame({"customer_id": ["C0"]}),
+                                  feature_rows=None)
     monkeypatch.setattr(run_module, "churn_reason_lines", slow_lines)
     monkeypatch.setattr(run_module, "assess_frames", failing_assessment)
     monkeypatch.setattr(run_module, "try_predict_customers", lambda ds, as_of, features: (predictions, None))

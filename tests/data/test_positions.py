@@ -69,3 +69,32 @@ def test_taken_at_keeps_the_values_type_and_fills_the_missing():
     # Nothing to take from: every row is missing (no -1 read from the end of an empty array).
     assert taken_at(np.array([], dtype=object), np.array([-1, -1]), None).tolist() == [None, None]
     assert np.isnan(values_at(np.array([]), np.array([-1]))).all()
+
+
+def test_inverse_positions_are_the_lookup_the_other_way_for_ids_held_once():
+    from keepwise.data.positions import inverse_positions
+
+    rng = np.random.default_rng(3)
+    ids = np.array([f"C{i}" for i in range(40)], dtype=object)
+    for _ in range(20):
+        keys = pd.Series(rng.permutation(ids)[:25], dtype="str")  # a subset, in any order
+        among = pd.Series(np.concatenate([rng.permutation(ids)[:30], ["X1", "X2"]]), dtype="str")
+        rows = positions(keys, among)
+        assert inverse_positions(rows, len(among)).tolist() == positions(among, keys).tolist()
+    assert inverse_positions(np.array([], dtype=np.int64), 2).tolist() == [-1, -1]
+
+
+def test_reindexed_with_known_positions_gives_the_same_and_ignores_them_for_other_ids():
+    from keepwise.data.positions import reindexed
+
+    data = pd.Series([1.0, 2.0, 3.0], index=pd.Index(["b", "c", "a"], dtype="str"))
+    index = pd.Index(["a", "z", "b"], dtype="str")
+    expected = data.reindex(index)
+    known = (pd.Index(["b", "c", "a"], dtype="str"), positions(index, ["b", "c", "a"]))
+    pd.testing.assert_series_equal(reindexed(data, index, known), expected)
+    # Positions of other ids (or of these in another order) are not the data's: looked up again.
+    wrong = (pd.Index(["a", "c", "b"], dtype="str"), np.array([0, -1, 2]))
+    pd.testing.assert_series_equal(reindexed(data, index, wrong), expected)
+    # Positions made for another index (of another length) are not used either.
+    short = (pd.Index(["b", "c", "a"], dtype="str"), np.array([2]))
+    pd.testing.assert_series_equal(reindexed(data, index, short), expected)

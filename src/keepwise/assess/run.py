@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from keepwise.assess.churn_reasons import churn_reason_lines
 from keepwise.assess.engine import _referrals_tracked, assess_frames, judge_features, reasons_language
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions
+from keepwise.data.positions import inverse_positions, positions
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.predict import CustomerPredictions, try_predict_customers
 from keepwise.text.columns import append_at, concat, text_array
@@ -44,6 +44,8 @@ class AssessmentRun:
     transaction_model_reason: str = ""
     # What a shop owner needs to know, in plain words: catalog keys ("plain.*" of keepwise.text.locales).
     plain_notes: list[str] = field(default_factory=list)
+    # Each row of ``assessment``: its row in ``features`` (what later stages align the two by).
+    feature_rows: np.ndarray | None = None
 
 
 class _ChurnReasonsMeanwhile:
@@ -163,19 +165,29 @@ def assess_with_models(
             model_columns = predictions.for_assessment()
             if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
                 model_columns = None
+        # The predictions were made with these features: each feature row's prediction row is known.
+        prediction_rows = (None if model_columns is None or predictions.feature_rows is None
+                           else inverse_positions(predictions.feature_rows, len(features)))
         explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings), texts_for)
+        feature_rows = []
+
+        def decided(ids: pd.Series, actions: pd.Series, rows: np.ndarray) -> None:
+            feature_rows.append(rows)
+            explaining.start(ids, actions)
+
         try:
             with stages.stage("assess", "Judging every customer"):
                 assessment = assess_frames(features, as_of, ds.settings, model_columns, referrals_tracked,
-                                           lang=lang, on_decided=explaining.start, judged=judged,
-                                           texts_for=texts_for)
+                                           lang=lang, on_decided=decided, judged=judged,
+                                           texts_for=texts_for, prediction_rows=prediction_rows)
                 assessment["churn_source"] = source
                 assessment["transaction_model"] = model_name or "rhythm"
         except BaseException:
             explaining.close()
             raise
         run = AssessmentRun(
-            assessment, features, predictions, source, reason, notes, stages.seconds, model_name, model_reason, plain
+            assessment, features, predictions, source, reason, notes, stages.seconds, model_name, model_reason, plain,
+            feature_rows[0],
         )
         with stages.stage("churn reasons", "Explaining churn risk for the customers people will read"):
             explaining.append_to(run.assessment)

@@ -28,12 +28,16 @@ def loyalty_tiers(features: pd.DataFrame, settings: Settings) -> pd.Series:
     return pd.Series(tier, index=features.index, name="tier", dtype=object)
 
 
-def with_tier(assessment: pd.DataFrame, features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The assessment with a ``tier`` column appended after its own (the contract's columns stay first)."""
+def with_tier(assessment: pd.DataFrame, features: pd.DataFrame, settings: Settings,
+              feature_rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The assessment with a ``tier`` column appended after its own (the contract's columns stay first).
+    ``feature_rows``: each assessment row's row in ``features`` when the caller has them
+    (``AssessmentRun.feature_rows``); else the customers are looked up by id (~0.3 s at a million)."""
     tiers = loyalty_tiers(features, settings).to_numpy()
     out = assessment.copy(deep=False)  # copy-on-write: appending a column leaves ``assessment`` as it was
     # ``features`` has a row per customer (customer_features), so each id is found once.
-    at = positions(assessment["customer_id"].astype(str), features["customer_id"].astype(str))
+    at = (positions(assessment["customer_id"].astype(str), features["customer_id"].astype(str))
+          if feature_rows is None else np.asarray(feature_rows, dtype=np.int64))
     tier = pa.array(tiers, type=pa.large_string()).take(pa.array(at, mask=at < 0)).fill_null(NO_TIER)
     out["tier"] = pd.Series(tier, index=out.index, dtype="str")
     return out

@@ -102,7 +102,7 @@ def assess(
 
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
-    write_assessment(with_tier(run.assessment, run.features, dataset.settings), out, fmt,
+    write_assessment(with_tier(run.assessment, run.features, dataset.settings, run.feature_rows), out, fmt,
                      dataset.settings.engine.text_threads)
     plain = [messages(lang or reasons_language(dataset.settings))[key] for key in run.plain_notes]
     for note in plain:

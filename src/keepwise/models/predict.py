@@ -59,20 +59,22 @@ class CustomerPredictions:
     transaction_model_reason: str = ""  # why that one (the holdout comparison, or the setting)
     # The same news in words a shop owner reads: catalog keys of keepwise.text.locales ("plain.*").
     plain_notes: list[str] = field(default_factory=list)
+    # Each row of ``table``: its row in the feature frame the predictions were made with (-1: not there);
+    # None when they were made without one. Stages that align the two use it instead of the ids.
+    feature_rows: np.ndarray | None = None
 
     def for_assessment(self) -> pd.DataFrame:
         """The columns the assessment takes from models; absent ones fall back to its rhythm rule."""
         return self.table[[c for c in ("customer_id", "p_alive", "churn_risk", "clv") if c in self.table]]
 
 
-def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.ndarray:
-    """Each customer's gross margin as a share of revenue; the business's overall share as fallback."""
+def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None, rows: np.ndarray | None) -> np.ndarray:
+    """Each customer's gross margin as a share of revenue; the business's overall share as fallback.
+    ``rows``: the summary's customers' rows in ``features`` (``_feature_rows``)."""
     if features is None or "gross_margin" not in features:
         return np.ones(len(summary))
     margin, revenue = features["gross_margin"], features["revenue"]
     total_share = float(margin.sum() / revenue.sum()) if revenue.sum() > 0 else 0.0
-    # The summary's customers' rows by position (keepwise.data.positions): no index of string ids.
-    rows = positions(summary["customer_id"], features["customer_id"])
     share = values_at(margin.to_numpy(dtype=float), rows)
     with np.errstate(divide="ignore", invalid="ignore"):
         share /= values_at(revenue.to_numpy(dtype=float), rows)
@@ -80,11 +82,18 @@ def _margin_share(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.nd
     return np.clip(share, -1.0, 1.0)
 
 
-def _aligned(scores: pd.Series, customer_ids: pd.Index | pd.Series) -> pd.Series:
+def _aligned(scores: pd.Series, customer_ids: pd.Index | pd.Series,
+             known: tuple[pd.Index, np.ndarray] | None = None) -> pd.Series:
     """``scores`` (by customer_id) as floats for ``customer_ids`` in their order, NaN for those it lacks
-    (``keepwise.data.positions.reindexed``)."""
+    (``keepwise.data.positions.reindexed``, with its ``known`` positions)."""
     index = customer_ids if isinstance(customer_ids, pd.Index) else pd.Index(customer_ids)
-    return reindexed(scores.astype(float), index)
+    return reindexed(scores.astype(float), index, known)
+
+
+def _feature_rows(summary: pd.DataFrame, features: pd.DataFrame | None) -> np.ndarray | None:
+    """The summary's customers' rows in ``features`` (``keepwise.data.positions``: no index of string ids),
+    found once for every stage that aligns the two; None without features."""
+    return None if features is None else positions(summary["customer_id"], features["customer_id"])
 
 
 def _clv(ds: Dataset, transaction: BaseFitter, summary: pd.DataFrame, unit_days: float,
@@ -161,10 +170,10 @@ def _classifier_fits(training, as_of: date, settings):
 
 
 def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings,
-                        fits):
+                        fits, known: tuple[pd.Index, np.ndarray] | None = None):
     """Pick the churn source by backtest on this business's own past, then predict with it. ``settings``
     name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto); ``fits``:
-    the classifier's fits on its training frames (``_classifier_fits``)."""
+    the classifier's fits on its training frames (``_classifier_fits``); ``known``: as ``_aligned`` takes it."""
     from keepwise.models.churn_backtest import backtest, choose_churn_source
 
     name = settings.clv.transaction_model
@@ -194,7 +203,7 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
         return transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores, None
-    classifier = _aligned(classifier, transaction_risk.index)
+    classifier = _aligned(classifier, transaction_risk.index, known)
     if source == "blend":
         combined = ((classifier + transaction_risk) / 2).fillna(transaction_risk)
         return combined, source, reason, scores, (model, frames)
@@ -207,9 +216,10 @@ def _classifier_scores(fits, ds: Dataset, as_of: date, frames) -> tuple[object, 
     return model, model.predict_proba(ds, as_of, frames=frames)
 
 
-def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames, fits=None):
+def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: list[str], frames, fits=None,
+                     known: tuple[pd.Index, np.ndarray] | None = None):
     """Churn risk from the classifier alone, for data the purchase model cannot describe; ``fits``: the
-    classifier's fits when already made (``_classifier_fits``)."""
+    classifier's fits when already made (``_classifier_fits``); ``known``: as ``_aligned`` takes it."""
     from keepwise.models.churn_fits import ChurnFits
 
     try:
@@ -219,7 +229,7 @@ def _classifier_only(ds: Dataset, as_of: date, customer_ids: pd.Series, notes: l
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
         return None, None
-    return _aligned(risk, customer_ids), model
+    return _aligned(risk, customer_ids, known), model
 
 
 @dataclass
@@ -231,6 +241,7 @@ class _PurchaseModel:
     spend_model: GammaGammaFitter | None
     columns: dict[str, np.ndarray]  # p_alive, churn_risk_transaction, clv (with a model)
     notes: list[str]
+    feature_rows: np.ndarray | None  # the summary's customers' rows in the features (``_feature_rows``)
 
 
 def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date | None,
@@ -242,6 +253,7 @@ def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date
     config = ds.settings.clv
     unit_days = TIME_UNIT_DAYS[config.time_unit]
     notes: list[str] = []
+    rows = _feature_rows(summary, features)
     x, t_x, t_cal = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     choice = choose_transaction_model(ds, as_of, statistics=None if split is None else split_statistics(summary))
     for name, error in choice.failures.items():
@@ -255,14 +267,15 @@ def _purchase_model(ds: Dataset, as_of: date, summary: pd.DataFrame, split: date
     else:
         notes.append(choice.reason)
     if transaction is None:
-        return _PurchaseModel(choice, None, None, {}, notes)
+        return _PurchaseModel(choice, None, None, {}, notes, rows)
     columns = {
         "p_alive": np.clip(transaction.conditional_probability_alive(x, t_x, t_cal), 0.0, 1.0),
         "churn_risk_transaction": churn_risk(transaction, ds.settings.churn_model.period_days, unit_days,
                                              x, t_x, t_cal),
     }
-    columns["clv"], spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features), notes)
-    return _PurchaseModel(choice, transaction, spend_model, columns, notes)
+    columns["clv"], spend_model = _clv(ds, transaction, summary, unit_days, _margin_share(summary, features, rows),
+                                       notes)
+    return _PurchaseModel(choice, transaction, spend_model, columns, notes, rows)
 
 
 def predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None = None) -> CustomerPredictions:
@@ -305,7 +318,12 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
     choice, transaction, notes = purchase.choice, purchase.transaction, purchase.notes
     plain: list[str] = []
 
+    # Each summary row's row in the features, and those features' ids: what aligning the classifier's scores
+    # (made on the features frame) with the summary's customers would otherwise look up again.
+    known = None if purchase.feature_rows is None else (pd.Index(features["customer_id"]), purchase.feature_rows)
+
     def finish(result: CustomerPredictions) -> CustomerPredictions:
+        result.feature_rows = purchase.feature_rows
         result.transaction_model_name = choice.name if transaction is not None else None
         result.transaction_model_reason = choice.reason if transaction is not None else "none could be fitted"
         result.plain_notes = plain
@@ -316,7 +334,7 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
         if config.churn_source != "auto":
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         frames = frames or _feature_frames(ds, as_of, features)
-        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames, fits)
+        risk, model = _classifier_only(ds, as_of, table["customer_id"], notes, frames, fits, known)
         if risk is None:
             return finish(CustomerPredictions(table, "rhythm", "rhythm: no model could be fitted", notes=notes))
         table["churn_risk"] = np.clip(risk.to_numpy(dtype=float), 0.0, 1.0)
@@ -336,7 +354,7 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
             training = _training_frames(ds, frames, settings)
             fits = fits_open.enter_context(_classifier_fits(training, as_of, settings))
         risk, source, reason, backtest_scores, fitted = _churn_from_history(
-            ds, as_of, transaction_risk, notes, frames, settings, fits
+            ds, as_of, transaction_risk, notes, frames, settings, fits, known
         )
     else:
         name = choice.name
