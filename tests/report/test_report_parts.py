@@ -12,7 +12,7 @@ from rich.console import Console
 from keepwise.config import load_settings
 from keepwise.metrics.service_quality import MEASURES
 from keepwise.pipeline import run
-from keepwise.text.translator import LANGUAGES, Translator, messages
+from keepwise.text.translator import LANGUAGES, MISSING, Translator, messages
 
 
 def _fields(template: str) -> set[str]:
@@ -123,3 +123,22 @@ def test_demo_prints_the_most_urgent_actions_and_writes_the_report(demo):
     for row in result.urgent.itertuples():
         assert row.customer_id in printed
         assert row.reason, "every urgent customer has a reason"
+
+
+def test_hurt_most_table_names_each_listed_customers_own_action():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from keepwise.report.sections import _hurt_most
+
+    hurt = pd.DataFrame({"customer_id": ["C3", "C9", "C1"], "n_late": [3, 2, 1], "n_complaints_substantiated": [1, 0, 0],
+                         "n_defective_returns": [0, 1, 0], "cost_business_fault": [30.0, 20.0, 10.0]})
+    assessment = pd.DataFrame({"customer_id": pd.Series(["C1", "C2", "C3"], dtype="str"),
+                               "action": pd.Series(["retain", "keep", "offboard"], dtype="str")})
+    a = SimpleNamespace(highlights=SimpleNamespace(hurt_most=hurt, customer_names={"C3": "Ada"}), assessment=assessment)
+    t = Translator.for_report("en", "EUR", "en")
+    _, block = _hurt_most(a, t)
+    assert [row[0] for row in block.items] == ["C3 · Ada", "C9", "C1"]
+    # C9 is not assessed: no action; the others' own, whatever the assessment's order.
+    assert [row[-1] for row in block.items] == [t("action.offboard"), MISSING, t("action.retain")]

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 
 from keepwise.assess.analysis import Analysis
+from keepwise.data.positions import positions
 from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
 from keepwise.report import charts
@@ -273,13 +275,17 @@ def _hurt_most(a: Analysis, t: Translator) -> list[Block]:
     hurt = a.highlights.hurt_most
     if hurt.empty:
         return [note(t("service.nobody_hurt"))]
-    actions_of = dict(zip(a.assessment["customer_id"], a.assessment["action"], strict=True))
+    # The listed customers' actions, looked up among the assessment's (a dict of every customer's took
+    # 1.8 s at 1,000,000 customers, by py-spy).
+    at = positions(hurt["customer_id"].astype(str), a.assessment["customer_id"].astype(str))
+    taken = a.assessment["action"].take(np.where(at >= 0, at, 0)).tolist()
+    actions = [action if row >= 0 else None for action, row in zip(taken, at.tolist(), strict=True)]
     names = a.highlights.customer_names
     rows = [
         [_customer_label(str(r.customer_id), names), t.number(r.n_late), t.number(r.n_complaints_substantiated),
          t.number(r.n_defective_returns), t.money(r.cost_business_fault),
-         t(f"action.{actions_of[r.customer_id]}") if r.customer_id in actions_of else MISSING]
-        for r in hurt.itertuples(index=False)
+         t(f"action.{action}") if action is not None else MISSING]
+        for r, action in zip(hurt.itertuples(index=False), actions, strict=True)
     ]
     return [heading(t("heading.hurt_most")), table(
         [t("col.customer"), t("col.late"), t("col.substantiated"), t("col.defective"), t("col.cost_of_failures"),
