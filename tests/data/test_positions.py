@@ -98,3 +98,21 @@ def test_reindexed_with_known_positions_gives_the_same_and_ignores_them_for_othe
     # Positions made for another index (of another length) are not used either.
     short = (pd.Index(["b", "c", "a"], dtype="str"), np.array([2]))
     pd.testing.assert_series_equal(reindexed(data, index, short), expected)
+
+
+def test_few_keys_among_many_ids_are_found_as_among_few(monkeypatch):
+    import keepwise.data.positions as module
+
+    rng = np.random.default_rng(5)
+    among = pa.array(rng.choice([f"C{i}" for i in range(300)] + [None], 2000).tolist(), pa.large_string())
+    for size in (1, 3, 40, 250):  # from far fewer keys than ids to as many as the factor allows
+        keys = pa.array(rng.choice([f"C{i}" for i in range(320)] + [None], size).tolist(), pa.large_string())
+        fast = positions(keys, among)
+        monkeypatch.setattr(module, "FEW_KEYS_RATIO", 0)  # every lookup the plain way
+        assert fast.tolist() == positions(keys, among).tolist()
+        monkeypatch.undo()
+    # First occurrences, a missing key, and a null key finding the first null, on the few-keys path.
+    keys = pa.array(["a", "z", None], pa.large_string())
+    among = pa.array(["b", "a", None, "a", "b"] * 4, pa.large_string())
+    monkeypatch.setattr(module, "FEW_KEYS_RATIO", 1)
+    assert positions(keys, among).tolist() == [1, -1, 2]
