@@ -116,3 +116,4 @@ def test_few_keys_among_many_ids_are_found_as_among_few(monkeypatch):
     among = pa.array(["b", "a", None, "a", "b"] * 4, pa.large_string())
     monkeypatch.setattr(module, "FEW_KEYS_RATIO", 1)
     assert positions(keys, among).tolist() == [1, -1, 2]
+    assert positions(pa.array(["y", "z"], pa.large_string()), among).tolist() == [-1, -1]  # no id holds a key

@@ -165,7 +165,8 @@ def assess_with_models(
             model_columns = predictions.for_assessment()
             if len(model_columns.columns) == 1:  # customer_id only: nothing could be predicted
                 model_columns = None
-        # The predictions were made with these features: each feature row's prediction row is known.
+        # The predictions were made with these features (each customer once in both): each feature row's
+        # prediction row is known.
         prediction_rows = (None if model_columns is None or predictions.feature_rows is None
                            else inverse_positions(predictions.feature_rows, len(features)))
         explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings), texts_for)
@@ -187,7 +188,7 @@ def assess_with_models(
             raise
         run = AssessmentRun(
             assessment, features, predictions, source, reason, notes, stages.seconds, model_name, model_reason, plain,
-            feature_rows[0],
+            feature_rows[0] if feature_rows else None,
         )
         with stages.stage("churn reasons", "Explaining churn risk for the customers people will read"):
             explaining.append_to(run.assessment)

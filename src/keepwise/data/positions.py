@@ -11,6 +11,15 @@ import pyarrow.compute as pc
 __all__ = ["inverse_positions", "positions", "reindexed", "taken_at", "values_at"]
 
 
+# Keys fewer than the ids by this factor are looked up among the ids that hold one of them (``positions``).
+FEW_KEYS_RATIO = 8
+
+
+def _index_in(keys: pa.Array, among: pa.Array) -> np.ndarray:
+    found = pc.index_in(keys, value_set=among)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _texts(values) -> pa.Array | None:
     """``values`` as an Arrow string array, or None when they are not texts."""
     if isinstance(values, pa.ChunkedArray):
@@ -37,7 +46,9 @@ def positions(keys, among) -> np.ndarray:
             # (so the first occurrence stays first). 0.23 -> ~0.02 s for 10 keys among 1,000,000 ids.
             holding = np.flatnonzero(pc.is_in(known, value_set=texts).to_numpy(zero_copy_only=False))
             found = _index_in(texts, known.take(pa.array(holding)))
-            return np.where(found >= 0, holding[np.maximum(found, 0)], -1)
+            held = found >= 0
+            found[held] = holding[found[held]]
+            return found
         return _index_in(texts, known)
     values = pd.Series(np.asarray(among, dtype=object))
     first = np.flatnonzero(~values.duplicated().to_numpy())
@@ -45,15 +56,6 @@ def positions(keys, among) -> np.ndarray:
     out = np.full(len(found), -1, dtype=np.int64)
     out[found >= 0] = first[found[found >= 0]]
     return out
-
-
-# Keys fewer than the ids by this factor are looked up among the ids that hold one of them (``positions``).
-FEW_KEYS_RATIO = 8
-
-
-def _index_in(keys: pa.Array, among: pa.Array) -> np.ndarray:
-    found = pc.index_in(keys, value_set=among)
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def inverse_positions(rows: np.ndarray, size: int) -> np.ndarray:
