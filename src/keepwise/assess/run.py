@@ -170,10 +170,11 @@ def assess_with_models(
         prediction_rows = (None if model_columns is None or predictions.feature_rows is None
                            else inverse_positions(predictions.feature_rows, len(features)))
         explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings), texts_for)
-        feature_rows = []
+        feature_rows = None
 
         def decided(ids: pd.Series, actions: pd.Series, rows: np.ndarray) -> None:
-            feature_rows.append(rows)
+            nonlocal feature_rows
+            feature_rows = rows
             explaining.start(ids, actions)
 
         try:
@@ -188,7 +189,7 @@ def assess_with_models(
             raise
         run = AssessmentRun(
             assessment, features, predictions, source, reason, notes, stages.seconds, model_name, model_reason, plain,
-            feature_rows[0] if feature_rows else None,
+            feature_rows,
         )
         with stages.stage("churn reasons", "Explaining churn risk for the customers people will read"):
             explaining.append_to(run.assessment)
