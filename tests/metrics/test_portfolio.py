@@ -176,6 +176,44 @@ def test_recency_rule_active_matrix_on_hand_data(hand_ds):
         True, False, False, False, False, False]
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_recency_rule_active_matrix_is_its_definition(seed):
+    """Active at the end of day d exactly when a purchase falls in d - lost_after_days .. d, on random
+    purchases (repeated days, several a customer, customers who never bought) and random dates (out of
+    order, repeated, before and after every purchase): both ways of placing the days among the dates
+    (a table of the purchases' days, or binary search when they span more days than there are purchases)."""
+    import ibis
+
+    from keepwise.metrics.activity import _date_places
+
+    rng = np.random.default_rng(seed)
+    n_customers, n_purchases = int(rng.integers(1, 30)), int(rng.integers(0, 120))
+    spread = int(rng.choice([5, 60, 4000]))  # 4000 days over < 120 purchases: the binary search
+    origin = np.datetime64("2024-01-01")
+    bought_by = rng.integers(0, n_customers, n_purchases)
+    days = origin + rng.integers(0, spread, n_purchases).astype("timedelta64[D]")
+    dates = [(origin + np.timedelta64(int(k), "D")).astype(object)
+             for k in rng.integers(-10, spread + 200, int(rng.integers(1, 15)))]
+    lost_after = int(rng.integers(0, 90))
+    customers = pd.Series([f"c{i:02d}" for i in range(n_customers)] + ["never"])
+    purchases = ibis.memtable(pd.DataFrame({"customer_id": pd.Series([f"c{i:02d}" for i in bought_by], dtype=object),
+                                            "day": pd.Series(days.astype("datetime64[s]")).dt.date}),
+                              schema={"customer_id": "string", "day": "date"})
+    active = RecencyRule(lost_after).active_matrix(purchases, dates, customers)
+
+    snapshots = np.array(dates, dtype="datetime64[D]")
+    expected = np.zeros((len(customers), len(dates)), dtype=bool)
+    for row, day in zip(bought_by, days, strict=True):
+        expected[row] |= (day <= snapshots) & (snapshots <= day + np.timedelta64(lost_after, "D"))
+    assert (active == expected).all()
+    # The table of days and the binary search place every day alike.
+    ordered = np.sort(snapshots)
+    table = _date_places(ordered, days, lost_after)
+    search = (np.searchsorted(ordered, days, "left"),
+              np.searchsorted(ordered, days + np.timedelta64(lost_after, "D"), "right"))
+    assert all((found == wanted).all() for found, wanted in zip(table, search, strict=True))
+
+
 def test_alive_probability_rule_plugs_in(hand_ds):
     seen_dates = []
 

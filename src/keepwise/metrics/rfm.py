@@ -40,6 +40,8 @@ _SEGMENT_GRID = {
     1: ("Lost", "Hibernating", "At risk", "At risk", "Can't lose them"),
 }
 RFM_SCORES = 5
+# The grid as an array: row R - 1, column FM - 1.
+_SEGMENT_ARRAY = np.array([_SEGMENT_GRID[score] for score in range(1, RFM_SCORES + 1)], dtype=object)
 
 
 def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
@@ -58,7 +60,12 @@ def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Seri
 
 def rfm_segment(recency_score: int, fm_score: int) -> str:
     """The named segment of an R score and a combined FM score (both 1..5); see the grid above."""
-    return _SEGMENT_GRID[int(recency_score)][int(fm_score) - 1]
+    return str(_segments(np.array([recency_score]), np.array([fm_score]))[0])
+
+
+def _segments(recency_scores: np.ndarray, fm_scores: np.ndarray) -> np.ndarray:
+    """``rfm_segment`` of each pair of scores, looked up in the grid as one array (no Python call per customer)."""
+    return _SEGMENT_ARRAY[np.asarray(recency_scores, dtype=np.int64) - 1, np.asarray(fm_scores, dtype=np.int64) - 1]
 
 
 def rfm_scores(
@@ -73,7 +80,10 @@ def rfm_scores(
     """
     if monetary not in features.columns:
         raise ValueError(f"monetary measure {monetary!r} is not a customer feature")
-    buyers = features[features["n_orders"] > 0]
+    # The four columns read, then the buyers among them: filtering the whole feature frame first copied its
+    # ~120 columns (1,000,000 customers: ~0.25 s).
+    columns = features[["customer_id", "last_order_at", "n_orders", monetary]]
+    buyers = columns[columns["n_orders"] > 0]
     as_of_day = pd.Timestamp(as_date(as_of))
     last_day = pd.to_datetime(buyers["last_order_at"]).dt.normalize()
     table = pd.DataFrame(
@@ -89,7 +99,7 @@ def rfm_scores(
     table["m_score"] = quintile_scores(table["monetary"])
     # Round half up: integer arithmetic, so 1.5 -> 2 and 4.5 -> 5 without banker's rounding.
     table["fm_score"] = (table["f_score"] + table["m_score"] + 1) // 2
-    table["segment"] = [rfm_segment(r, fm) for r, fm in zip(table["r_score"], table["fm_score"], strict=True)]
+    table["segment"] = _segments(table["r_score"].to_numpy(), table["fm_score"].to_numpy())
     return table
 
 
