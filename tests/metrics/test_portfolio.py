@@ -369,6 +369,34 @@ def sample_ds(tmp_path_factory):
     return load(folder, date(2024, 6, 30))
 
 
+@pytest.mark.parametrize("cohort_on", ["first_order", "signed_up"])
+@pytest.mark.parametrize("period", ["month", "quarter", "year"])
+def test_cohorts_by_bitmaps_equal_cohorts_by_pairs(sample_ds, period, cohort_on, monkeypatch):
+    """The per-customer period bitmaps (one, or several when a bitmap holds two periods) give the matrix
+    that the distinct (customer, period) pairs give."""
+    from keepwise.metrics import cohorts as module
+
+    routes = []
+    for name in ("_counted_by_bitmaps", "_counted_by_pairs"):
+        monkeypatch.setattr(module, name, lambda *args, _name=name, _f=getattr(module, name): (
+            routes.append(_name), _f(*args))[1])
+
+    def matrix():
+        return cohort_retention(sample_ds, date(2024, 6, 30), by=period, cohort_on=cohort_on)
+
+    one_bitmap = matrix()
+    monkeypatch.setattr(module, "PERIODS_PER_BITMAP", 2)
+    several = matrix()
+    monkeypatch.setattr(module, "MAX_BITMAP_PERIODS", 0)
+    by_pairs = matrix()
+    assert routes == ["_counted_by_bitmaps", "_counted_by_bitmaps", "_counted_by_pairs"]
+    assert by_pairs.sizes.sum() > 100 and by_pairs.buyers.shape[1] > 1
+    for found in (one_bitmap, several):
+        pd.testing.assert_series_equal(found.sizes, by_pairs.sizes)
+        pd.testing.assert_frame_equal(found.buyers, by_pairs.buyers)
+        pd.testing.assert_frame_equal(found.shares, by_pairs.shares)
+
+
 @pytest.mark.parametrize("period", ["month", "quarter", "year"])
 def test_counts_reconcile_on_sample_data(sample_ds, period):
     churn = churn_by_period(sample_ds, date(2024, 6, 30), period)
