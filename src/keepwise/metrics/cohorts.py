@@ -102,7 +102,6 @@ def cohort_retention(
     return CohortMatrix(by=by, cohort_on=cohort_on, shares=shares, buyers=buyers, sizes=sizes.astype(int))
 
 
-
 def _period_span(purchases: ibis.Table, by: str) -> tuple[int, int] | None:
     """The first and the last period with a purchase, or None without purchases."""
     span = purchases.aggregate(first=purchases.day.min(), last=purchases.day.max()).to_pyarrow().to_pylist()[0]
@@ -145,27 +144,28 @@ def _counted_by_pairs(ds: Dataset, purchases: ibis.Table, as_of: date, by: str, 
 def _counted_by_bitmaps(ds: Dataset, purchases: ibis.Table, as_of: date, by: str, cohort_on: str,
                         span: tuple[int, int]) -> tuple[ibis.Table, pd.DataFrame]:
     """What ``_counted_by_pairs`` gives, from one aggregate of the purchases per customer: the periods a
-    customer bought in as bits of 64-bit integers (period ``first + k`` is bit ``k % 63`` of bitmap ``k //
+    customer bought in as bits of 64-bit integers (period ``first_period + k`` is bit ``k % 63`` of bitmap ``k //
     63``), then per cohort, for each period, the members with its bit set. No (customer, period) pair is
-    hashed or joined (1,000,000 customers, 14.3M purchases by month: 1.8-2.2 -> 0.8-1.2 s)."""
-    first, last = span
-    offset = period_number(purchases.day, by) - first
+    hashed or joined (``cohort_retention`` at 1,000,000 customers, 14.3M purchases, by month: 1.77-1.81 ->
+    0.89-0.90 s; by sign-up: 2.30-2.46 -> 1.45-1.70 s)."""
+    first_period, last_period = span
+    offset = period_number(purchases.day, by) - first_period
     one = ibis.literal(1, "int64")
     bitmaps = {
         # The shift only where the purchase's period is in the bitmap: out of its range it could be an error.
         f"bought_{k}": ibis.ifelse(offset // PERIODS_PER_BITMAP == k, one << (offset - k * PERIODS_PER_BITMAP), 0).bit_or()
-        for k in range((last - first) // PERIODS_PER_BITMAP + 1)
+        for k in range((last_period - first_period) // PERIODS_PER_BITMAP + 1)
     }
     per_customer = purchases.group_by("customer_id").aggregate(first_day=purchases.day.min(), **bitmaps)
     members = _members(ds, per_customer, as_of, by, cohort_on)
 
     def bought(period: int) -> ibis.IntegerValue:
-        place = period - first
+        place = period - first_period
         return (members[f"bought_{place // PERIODS_PER_BITMAP}"] >> (place % PERIODS_PER_BITMAP)) & 1
 
     # Per cohort, a column per period: its members with a purchase then, not before joining (a sign-up cohort's
     # earlier purchases do not count); a member without purchases has no bitmaps, counted by none.
-    periods = range(first, last + 1)
+    periods = range(first_period, last_period + 1)
     table = members.group_by("cohort").aggregate(
         **{f"p{period}": bought(period).sum(where=members.cohort <= period) for period in periods}
     ).to_pyarrow().to_pandas()
