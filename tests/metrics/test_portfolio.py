@@ -350,6 +350,15 @@ def test_whale_curve_on_hand_data():
     assert "60%" in whale.headline() and "200%" in whale.headline()
 
 
+def test_whale_curve_orders_ties_by_id_as_python_compares_texts_and_a_missing_profit_last():
+    ids = ["b", "a", "é", "Z", "ab", "ж", "a2", "c"]
+    profits = [5.0, 5.0, 5.0, 5.0, 7.0, 5.0, float("nan"), -1.0]
+    whale = whale_curve(pd.DataFrame({"customer_id": ids, "profit": profits}))
+    known = sorted((p, i) for p, i in zip(profits, ids, strict=True) if not math.isnan(p))
+    expected = [i for _, i in sorted(known, key=lambda pair: (-pair[0], pair[1]))] + ["a2"]
+    assert whale.customer_ids.tolist() == expected  # ab, Z, a, b, é, ж, c, a2
+
+
 def test_whale_curve_of_a_loss_making_portfolio_has_no_profit_shares():
     whale = whale_curve(pd.DataFrame({"customer_id": ["a", "b"], "profit": [5.0, -20.0]}))
     assert whale.total_profit == -15
