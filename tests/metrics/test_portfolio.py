@@ -354,7 +354,7 @@ def test_whale_curve_orders_ties_by_id_as_python_compares_texts_and_a_missing_pr
     ids = ["b", "a", "é", "Z", "ab", "ж", "a2", "c"]
     profits = [5.0, 5.0, 5.0, 5.0, 7.0, 5.0, float("nan"), -1.0]
     whale = whale_curve(pd.DataFrame({"customer_id": ids, "profit": profits}))
-    known = sorted((p, i) for p, i in zip(profits, ids, strict=True) if not math.isnan(p))
+    known = [(profit, i) for profit, i in zip(profits, ids, strict=True) if not math.isnan(profit)]
     expected = [i for _, i in sorted(known, key=lambda pair: (-pair[0], pair[1]))] + ["a2"]
     assert whale.customer_ids.tolist() == expected  # ab, Z, a, b, é, ж, c, a2
 
