@@ -319,6 +319,9 @@ def test_segment_grid():
     assert rfm_segment(1, 1) == "Lost"
     every_cell = {rfm_segment(r, fm) for r in range(1, 6) for fm in range(1, 6)}
     assert every_cell == set(RFM_SEGMENTS)
+    for outside in ((0, 3), (3, 0), (6, 1), (1, 6)):
+        with pytest.raises(ValueError, match="from 1 to 5"):
+            rfm_segment(*outside)
 
 
 def test_customers_without_orders_get_no_rfm():

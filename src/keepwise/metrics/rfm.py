@@ -60,6 +60,8 @@ def quintile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Seri
 
 def rfm_segment(recency_score: int, fm_score: int) -> str:
     """The named segment of an R score and a combined FM score (both 1..5); see the grid above."""
+    if not (1 <= recency_score <= RFM_SCORES and 1 <= fm_score <= RFM_SCORES):
+        raise ValueError(f"RFM scores run from 1 to {RFM_SCORES}, got R={recency_score}, FM={fm_score}")
     return str(_segments(np.array([recency_score]), np.array([fm_score]))[0])
 
 
