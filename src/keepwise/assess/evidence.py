@@ -23,20 +23,12 @@ from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
 from keepwise.data.distinct import first_appearances
 from keepwise.metrics.periods import DAYS_PER_MONTH
-from keepwise.text.columns import TEXT, concat, factorize, join_rows, repeat, spread, text_array
+from keepwise.text.columns import TEXT, concat, day_texts, factorize, join_rows, repeat, spread, text_array
 from keepwise.text.phrase import Phraser
 
 __all__ = ["Facts", "build_evidence", "build_facts", "join_per_row", "json_column"]
 
 INCIDENT_KINDS = ("fraud", "chargeback", "unethical_request", "policy_abuse")
-
-
-def _day(moments: pd.Series) -> pa.Array:
-    """ISO days (``YYYY-MM-DD``), "" where there is none, as Arrow texts (Arrow writes a date as ISO)."""
-    if isinstance(moments.dtype, np.dtype) and moments.dtype.kind == "M":
-        days = pa.array(moments.to_numpy().astype("datetime64[D]"), from_pandas=True)
-        return pc.fill_null(days.cast(TEXT), pa.scalar("", TEXT))
-    return text_array(moments.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object))
 
 
 def _int(values) -> np.ndarray:
@@ -179,20 +171,20 @@ def build_facts(
     facts.add("service_substantiated", flags["service_substantiated_complaints"], lambda m: {
         "n": _int(rows(m)["n_complaints_substantiated"]), "orders": _int(rows(m)["n_orders"]),
         "rate_share": _round(flags.loc[m, "service_substantiated_complaints_rate"], 4),
-        "first_day": _day(rows(m)["first_substantiated_complaint_at"]),
-        "last_day": _day(rows(m)["last_substantiated_complaint_at"]),
+        "first_day": day_texts(rows(m)["first_substantiated_complaint_at"]),
+        "last_day": day_texts(rows(m)["last_substantiated_complaint_at"]),
     })
     facts.add("service_late", flags["service_late_deliveries"], lambda m: {
         "n": _int(rows(m)["n_late"]), "total": _int(rows(m)["n_delivered"]),
         "rate_share": _round(flags.loc[m, "service_late_deliveries_rate"], 4),
-        "first_day": _day(rows(m)["first_late_at"]), "last_day": _day(rows(m)["last_late_at"]),
+        "first_day": day_texts(rows(m)["first_late_at"]), "last_day": day_texts(rows(m)["last_late_at"]),
     })
     facts.add("service_defective", flags["service_defective_returns"], lambda m: {
         "n": _int(rows(m)["n_defective_returns"]), "orders": _int(rows(m)["n_orders"]),
         "amount_money": _round(rows(m)["defective_returned_amount"]),
         "rate_share": _round(flags.loc[m, "service_defective_returns_rate"], 4),
-        "first_day": _day(rows(m)["first_defective_return_at"]),
-        "last_day": _day(rows(m)["last_defective_return_at"]),
+        "first_day": day_texts(rows(m)["first_defective_return_at"]),
+        "last_day": day_texts(rows(m)["last_defective_return_at"]),
     })
 
     unfounded = f["n_complaints_unsubstantiated"] + f["n_complaints_not_judged"]
@@ -200,19 +192,19 @@ def build_facts(
         "n": _int(rows(m)["n_complaints"]), "unfounded": _int(unfounded[m]), "orders": _int(rows(m)["n_orders"]),
         "expected_decimal": _round(flags.loc[m, "chronic_complainer_rate"] * rows(m)["n_orders"], 1),
         "staff_hours": _round(rows(m)["handle_minutes"] / 60, 1),
-        "first_day": _day(rows(m)["first_complaint_at"]), "last_day": _day(rows(m)["last_complaint_at"]),
+        "first_day": day_texts(rows(m)["first_complaint_at"]), "last_day": day_texts(rows(m)["last_complaint_at"]),
     })
     facts.add("abusive_to_staff", flags["abusive_to_staff"], lambda m: {
         "n": _int(rows(m)["n_abuse_of_staff"]),
-        "first_day": _day(rows(m)["first_abuse_of_staff_at"]), "last_day": _day(rows(m)["last_abuse_of_staff_at"]),
+        "first_day": day_texts(rows(m)["first_abuse_of_staff_at"]), "last_day": day_texts(rows(m)["last_abuse_of_staff_at"]),
     })
     for kind in INCIDENT_KINDS:
         facts.add(f"incident_{kind}", flags["fraud_or_unethical"] & (f[f"n_{kind}"] > 0), lambda m, k=kind: {
-            "n": _int(rows(m)[f"n_{k}"]), "last_day": _day(rows(m)[f"last_{k}_at"]),
+            "n": _int(rows(m)[f"n_{k}"]), "last_day": day_texts(rows(m)[f"last_{k}_at"]),
         })
     facts.add("bad_payer", flags["bad_payer"], lambda m: {
         "late": _int(rows(m)["n_paid_late"] + rows(m)["n_unpaid_overdue"]), "invoices": _int(rows(m)["n_invoices"]),
-        "last_day": _day(rows(m)["last_payment_problem_at"]),
+        "last_day": day_texts(rows(m)["last_payment_problem_at"]),
         "overdue_money": _round(rows(m)["overdue_unpaid_amount"]),
         "written_off_money": _round(rows(m)["written_off_amount"]),
     })
@@ -224,8 +216,8 @@ def build_facts(
     facts.add("return_abuser", flags["return_abuser"], lambda m: {
         "n": _int(rows(m)["n_non_defective_returns"]), "amount_money": _round(rows(m)["non_defective_returned_amount"]),
         "revenue_share": _round(rows(m)["non_defective_return_share"], 4),
-        "first_day": _day(rows(m)["first_non_defective_return_at"]),
-        "last_day": _day(rows(m)["last_non_defective_return_at"]),
+        "first_day": day_texts(rows(m)["first_non_defective_return_at"]),
+        "last_day": day_texts(rows(m)["last_non_defective_return_at"]),
     })
     deep = settings.features.deep_discount_share
     facts.add("deal_seeker", flags["deal_seeker"], lambda m: {
@@ -235,11 +227,11 @@ def build_facts(
     facts.add("fickle", flags["fickle"], lambda m: {
         "n": _int(rows(m)["n_fickle_orders"]), "orders": _int(rows(m)["n_orders_all"]),
         "changes": _int(rows(m)["change_requests"]),
-        "first_day": _day(rows(m)["first_fickle_at"]), "last_day": _day(rows(m)["last_fickle_at"]),
+        "first_day": day_texts(rows(m)["first_fickle_at"]), "last_day": day_texts(rows(m)["last_fickle_at"]),
     })
     facts.add("values_tag", flags["values_conflict"] & f["tag_values_conflict"].astype(bool))
     facts.add("values_incidents", flags["values_conflict"] & (f["n_values_conflict"] > 0), lambda m: {
-        "n": _int(rows(m)["n_values_conflict"]), "last_day": _day(rows(m)["last_values_conflict_at"]),
+        "n": _int(rows(m)["n_values_conflict"]), "last_day": day_texts(rows(m)["last_values_conflict_at"]),
     })
 
     # How each stopped problem stopped: the measured clean record, or time with orders since.
@@ -280,12 +272,12 @@ def build_facts(
 
     # Lifecycle and value: why this action when no problem decides it.
     facts.add("last_order", action.isin(("retain", "win_back")) | lifecycle.isin(("slipping", "lapsed")), lambda m: {
-        "last_day": _day(rows(m)["last_order_at"]), "days": _int(rows(m)["days_since_last_order"]),
+        "last_day": day_texts(rows(m)["last_order_at"]), "days": _int(rows(m)["days_since_last_order"]),
         "gap": _int(predictions.loc[m, "usual_gap_days"].round()),
     })
     facts.add("margin", f["n_orders"] > 0, lambda m: {
         "margin_money": _round(rows(m)["profit_customer_view"]), "orders": _int(rows(m)["n_orders"]),
-        "first_day": _day(rows(m)["first_order_at"]),
+        "first_day": day_texts(rows(m)["first_order_at"]),
     })
     facts.add("no_orders", f["n_orders"] == 0)
     trend_months = round(settings.features.trend_period_days / DAYS_PER_MONTH)
@@ -402,7 +394,7 @@ def build_evidence(flags: pd.DataFrame, weights: pd.DataFrame, facts: Facts, cus
         them = customers[rows]
         stopped = pa.array(flags[f"{code}_stopped"].to_numpy(bool)[them])
         state = pc.if_else(stopped, pa.scalar('"state":"stopped"', TEXT), pa.scalar('"state":"current"', TEXT))
-        last = _day(flags[f"{code}_last_at"].iloc[them])
+        last = day_texts(flags[f"{code}_last_at"].iloc[them])
         last_json = pc.if_else(pc.equal(last, ""), pa.scalar("null", TEXT), json_texts(last))
         items = [json.dumps(code) + ":{", state, ',"last_at":', last_json]
         if code in PROBLEM_FLAGS:

@@ -49,6 +49,7 @@ def touches(
     from keepwise.cadence import phrase_reasons, touches_calendar, touches_due
     from keepwise.output import write_atomic, write_csv
     from keepwise.text import LANGUAGES
+    from keepwise.text.columns import day_texts, to_series
 
     require_choice(lang, "--lang", LANGUAGES)
     suffix = out.suffix.lower()
@@ -68,7 +69,7 @@ def touches(
         payload = touches_calendar(due, t)
         write_atomic(out, lambda temp: temp.write_bytes(payload))
     else:
-        table = due.assign(due_on=due["due_on"].dt.date.astype(str))[list(TOUCH_CSV_COLUMNS)]
+        table = due.assign(due_on=to_series(day_texts(due["due_on"]), index=due.index))[list(TOUCH_CSV_COLUMNS)]
         write_atomic(out, lambda temp: write_csv(table, temp))
     summary = RichTable(title=f"{len(due):,} touches due {first} .. {last} → {out}", show_edge=False)
     summary.add_column("kind")
