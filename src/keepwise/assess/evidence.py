@@ -192,11 +192,13 @@ def build_facts(
         "n": _int(rows(m)["n_complaints"]), "unfounded": _int(unfounded[m]), "orders": _int(rows(m)["n_orders"]),
         "expected_decimal": _round(flags.loc[m, "chronic_complainer_rate"] * rows(m)["n_orders"], 1),
         "staff_hours": _round(rows(m)["handle_minutes"] / 60, 1),
-        "first_day": day_texts(rows(m)["first_complaint_at"]), "last_day": day_texts(rows(m)["last_complaint_at"]),
+        "first_day": day_texts(rows(m)["first_complaint_at"]),
+        "last_day": day_texts(rows(m)["last_complaint_at"]),
     })
     facts.add("abusive_to_staff", flags["abusive_to_staff"], lambda m: {
         "n": _int(rows(m)["n_abuse_of_staff"]),
-        "first_day": day_texts(rows(m)["first_abuse_of_staff_at"]), "last_day": day_texts(rows(m)["last_abuse_of_staff_at"]),
+        "first_day": day_texts(rows(m)["first_abuse_of_staff_at"]),
+        "last_day": day_texts(rows(m)["last_abuse_of_staff_at"]),
     })
     for kind in INCIDENT_KINDS:
         facts.add(f"incident_{kind}", flags["fraud_or_unethical"] & (f[f"n_{kind}"] > 0), lambda m, k=kind: {

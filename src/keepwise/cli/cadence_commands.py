@@ -69,7 +69,8 @@ def touches(
         payload = touches_calendar(due, t)
         write_atomic(out, lambda temp: temp.write_bytes(payload))
     else:
-        table = due.assign(due_on=to_series(day_texts(due["due_on"]), index=due.index))[list(TOUCH_CSV_COLUMNS)]
+        days = to_series(day_texts(due["due_on"]), index=due.index)
+        table = due.assign(due_on=days)[list(TOUCH_CSV_COLUMNS)]
         write_atomic(out, lambda temp: write_csv(table, temp))
     summary = RichTable(title=f"{len(due):,} touches due {first} .. {last} → {out}", show_edge=False)
     summary.add_column("kind")

@@ -13,8 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TEXT", "append_at", "concat", "day_texts", "factorize", "join_rows", "repeat", "spread", "text_array",
-           "to_series"]
+__all__ = ["TEXT", "append_at", "concat", "day_texts", "factorize", "join_rows", "repeat", "spread",
+           "text_array", "to_series"]
 
 TEXT = pa.large_string()  # what pandas' str dtype holds
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
