@@ -389,9 +389,17 @@ def test_cohorts_by_bitmaps_equal_cohorts_by_pairs(sample_ds, period, cohort_on,
     from keepwise.metrics import cohorts as module
 
     routes = []
+
+    def spied(name):
+        counted = getattr(module, name)
+
+        def spy(*args):
+            routes.append(name)
+            return counted(*args)
+        return spy
+
     for name in ("_counted_by_bitmaps", "_counted_by_pairs"):
-        monkeypatch.setattr(module, name, lambda *args, _name=name, _f=getattr(module, name): (
-            routes.append(_name), _f(*args))[1])
+        monkeypatch.setattr(module, name, spied(name))
 
     def matrix():
         return cohort_retention(sample_ds, date(2024, 6, 30), by=period, cohort_on=cohort_on)

@@ -169,11 +169,10 @@ def _counted_by_bitmaps(ds: Dataset, purchases: ibis.Table, as_of: date, by: str
     table = members.group_by("cohort").aggregate(
         **{f"p{period}": bought(period).sum(where=members.cohort <= period) for period in periods}
     ).to_pyarrow().to_pandas()
-    cells = table.melt(id_vars="cohort", var_name="period", value_name="buyers").dropna()
-    cells = cells[cells["buyers"] > 0]
-    cells = pd.DataFrame({
-        "cohort": cells["cohort"].to_numpy(),
-        "since": cells["period"].str.slice(1).astype("int64").to_numpy() - cells["cohort"].to_numpy(),
-        "buyers": cells["buyers"].astype("int64").to_numpy(),
-    })
+    # The cells with buyers: (cohort row, period column) of the counts; a null count is a cell nobody is in.
+    buyers = np.nan_to_num(table[[f"p{period}" for period in periods]].to_numpy(dtype=float))
+    row, column = np.nonzero(buyers > 0)
+    cohort = table["cohort"].to_numpy()[row]
+    cells = pd.DataFrame({"cohort": cohort, "since": np.asarray(periods, dtype=np.int64)[column] - cohort,
+                          "buyers": buyers[row, column].astype(np.int64)})
     return members.select("customer_id", "cohort"), cells
