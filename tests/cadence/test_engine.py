@@ -181,16 +181,39 @@ def test_customers_the_assessment_lacks_are_timetabled_as_kept(tmp_path):
 
 def test_the_last_touch_of_each_candidates_kind_is_its_customers_own():
     """Per candidate, the day its customer last had a touch of the candidate's kind: kinds interleaved in
-    the last touches, a kind no candidate has, a candidate kind never sent, a customer with no touch."""
-    from keepwise.cadence.limits import _last_sent
+    the last touches, a kind no candidate has, a candidate kind never sent, a customer with no touch, and
+    one with touches but no candidate."""
+    from keepwise.cadence.limits import CandidateCustomers, _last_sent
 
     found = pd.DataFrame({"customer_id": ["A", "A", "B", "C", "B"],
                           "kind": ["call", "newsletter", "call", "sms", "newsletter"]})
+    people = pd.DataFrame({"customer_id": ["C", "B", "A", "D"]})
+    customers = CandidateCustomers.of(found["customer_id"], people)
+    found["customer"] = customers.code
     days = pd.to_datetime(["2024-01-05", "2024-01-02", "2023-12-01", "2023-11-11", "2023-10-10", "2024-01-06"])
     last_touches = pd.DataFrame({"customer_id": ["A", "B", "A", "D", "B", "C"],
                                  "kind": ["newsletter", "call", "call", "call", "letter", "call"],
                                  "day": days})
-    got = _last_sent(found, last_touches)
+    got = _last_sent(found, last_touches, customers)
     expected = np.array(["2023-12-01", "2024-01-05", "2024-01-02", "NaT", "NaT"], dtype="datetime64[D]")
     np.testing.assert_array_equal(got, expected)
-    assert np.isnat(_last_sent(found, last_touches.iloc[:0])).all()
+    assert np.isnat(_last_sent(found, last_touches.iloc[:0], customers)).all()
+
+
+def test_candidate_customers_sort_as_their_ids_and_find_their_people():
+    """The codes' ranks order the customers as their ids sort (non-ASCII ids and digits included); each code's
+    person is its row of the people, -1 for a customer they lack; events of customers without a candidate
+    are left out."""
+    from keepwise.cadence.limits import CandidateCustomers
+
+    ids = pd.Series(["b", "Ä", "a10", "a9", "b", "Z", "a10"], dtype=object)
+    people = pd.DataFrame({"customer_id": ["a9", "Z", "b", "a10", "x"]})
+    customers = CandidateCustomers.of(ids, people)
+    by_rank = sorted(range(len(ids)), key=lambda row: customers.rank[customers.code[row]])
+    assert [ids[row] for row in by_rank] == sorted(ids)
+    assert customers.code[0] == customers.code[4] and customers.code[2] == customers.code[6]
+    assert [customers.person[code] for code in customers.code] == [2, -1, 3, 0, 2, 1, 3]
+    events = pd.DataFrame({"customer_id": ["x", "a9", "Ä", "q"], "day": [1, 2, 3, 4]})
+    coded = customers.with_codes(events)
+    assert coded["day"].tolist() == [2, 3]
+    assert coded["customer"].tolist() == [customers.code[3], customers.code[1]]

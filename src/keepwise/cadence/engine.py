@@ -18,6 +18,7 @@ from keepwise.cadence import events
 from keepwise.cadence.candidates import NO_DAY
 from keepwise.cadence.limits import (
     CAP_DAYS,
+    CandidateCustomers,
     not_sent_before,
     respect_cap,
     respect_consent,
@@ -28,7 +29,7 @@ from keepwise.cadence.rules import Window, all_rule_candidates
 from keepwise.cadence.warning_signs import warning_candidates
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions, taken_at
+from keepwise.data.positions import taken_at
 from keepwise.metrics.features import customer_feature_frame
 
 TOUCH_LIST_COLUMNS = (
@@ -104,20 +105,25 @@ def touches_due(
         ],
         ignore_index=True,
     )
-    found = respect_consent(found, people)
-    found = not_sent_before(found, last_touches)
-    found = respect_quiet_periods(found, complaints, _offboarding_decisions(ds, people, as_of, settings), settings)
+    customers = CandidateCustomers.of(found["customer_id"], people)
+    found = found.assign(customer=customers.code)
+    found = respect_consent(found, people, customers)
+    found = not_sent_before(found, last_touches, customers)
+    found = respect_quiet_periods(found, complaints, _offboarding_decisions(ds, people, as_of, settings), settings,
+                                  customers)
     made = events.contacts(ds, as_of, earliest - timedelta(days=CAP_DAYS))
-    found = respect_cap(found, made, cadence.max_touches_per_30_days)
+    found = respect_cap(found, made, cadence.max_touches_per_30_days, customers)
 
     # Each candidate's row of the people (-1: none, and its action and tier are NaN).
-    person = positions(found["customer_id"], people["customer_id"])
+    code = found["customer"].to_numpy()
+    person = customers.person[code]
     found = found.assign(
         action=taken_at(people["action"].to_numpy(dtype=object), person, np.nan),
         tier=taken_at(people["tier"].to_numpy(dtype=object), person, np.nan),
         due_on=found["due"].to_numpy().astype("datetime64[D]"),
+        by_customer=customers.rank[code],
     )
-    found = found.sort_values(["due_on", "warning", "order", "customer_id"], ascending=[True, False, True, True],
+    found = found.sort_values(["due_on", "warning", "order", "by_customer"], ascending=[True, False, True, True],
                               kind="stable")
     return found[list(TOUCH_LIST_COLUMNS)].reset_index(drop=True)
 
