@@ -113,7 +113,7 @@ def analyse(
             churn = churn_by_periods(ds, as_of, (period, campaign_period))
             portfolio = portfolio_summary(ds, as_of, period=period, features=features, churn=churn[period])
             figures = highlights(ds, as_of, features, portfolio, assessment)
-            learned = (learning(ds, as_of, period, portfolio.rfm, churn[campaign_period])
+            learned = (learning(ds, as_of, period, portfolio.rfm, churn[campaign_period], figures.service)
                        if {"touches", "exit_surveys"} & ds.present else None)
         with stages.stage("offboarding", "Costing the proposed actions and the generous policies"):
             flows = window_economics(ds, as_of, features)

@@ -6,6 +6,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from keepwise.campaigns import CampaignError, measure_campaign
@@ -105,3 +106,36 @@ def test_every_campaign_of_the_report_reads_one_churn_table(tmp_path, monkeypatc
     doctored = by_month.assign(churn_rate=0.123)
     assert overview.learning(ds, AS_OF, "quarter", None, doctored).campaigns[0].to_dict()[
         "churn_before_after"]["after"] == 0.123
+
+
+def test_the_exit_surveys_read_the_service_measures_the_caller_has(tmp_path, monkeypatch):
+    """The report's highlights have the service measures of its period: the exit surveys set their reasons
+    against those, not against a second computation of them. A doctored set of measures shows up as it is."""
+    from keepwise.campaigns import overview
+    from keepwise.metrics.service_quality import ServiceQuality, service_quality
+
+    ds = _campaign(tmp_path / "d")
+    answers = [("2024-02-01", "delivery")] * 4 + [("2024-02-01", "price")] * 6
+    answers += [("2024-05-01", "delivery")] * 5 + [("2024-05-01", "quality")] * 5
+    _write(tmp_path / "d", "exit_surveys", [{"customer_id": f"M{i:03d}", "at": at, "reason": reason, "score": "3"}
+                                            for i, (at, reason) in enumerate(answers)])
+    ds = load(tmp_path / "d", AS_OF, load_settings())
+    measured = service_quality(ds, AS_OF, "quarter")
+    computed = []
+
+    def counted(*args, **kwargs):
+        computed.append(args[2] if len(args) > 2 else kwargs.get("period"))
+        return service_quality(*args, **kwargs)
+
+    monkeypatch.setattr(overview, "service_quality", counted)
+    on_its_own = overview.learning(ds, AS_OF, "quarter", None).exit_surveys
+    assert computed == ["quarter"] and on_its_own["by_period"][1]["reasons"]["delivery"] == 5
+    given = overview.learning(ds, AS_OF, "quarter", None, service=measured).exit_surveys
+    assert computed == ["quarter"] and given == on_its_own
+    assert not given["findings"]  # the orders hold no deliveries: no failure to set a reason against
+    periods = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", "2024-04-01"]),
+                            "n_delivered": [100, 100], "n_on_time": [97, 93]})  # late deliveries 3 -> 7
+    doctored = ServiceQuality(periods, {}, {})
+    findings = overview.learning(ds, AS_OF, "quarter", None, service=doctored).exit_surveys["findings"]
+    assert computed == ["quarter"]
+    assert [(f["period"], f["reason"], f["before"], f["after"]) for f in findings] == [("2024Q2", "delivery", 3, 7)]
