@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from keepwise.cadence import touches_due
+from keepwise.cadence import TOUCH_LIST_COLUMNS, touches_due
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 from touchfactory import assessment, business, customers, orders, rule
 
@@ -217,3 +217,10 @@ def test_candidate_customers_sort_as_their_ids_and_find_their_people():
     coded = customers.with_codes(events)
     assert coded["day"].tolist() == [2, 3]
     assert coded["customer"].tolist() == [customers.code[3], customers.code[1]]
+
+
+def test_a_window_nothing_falls_due_in_lists_no_touch(tmp_path):
+    tables = {"customers": customers("A", "B"), "orders": orders(("A", "2024-01-03"), ("B", "2024-01-03"))}
+    ds = business(tmp_path, tables, date(2024, 1, 3), [rule("news", "monthly", 15, "newsletter")])
+    found = touches_due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 10), assessment({"A": "keep"}))
+    assert found.empty and list(found.columns) == list(TOUCH_LIST_COLUMNS)
