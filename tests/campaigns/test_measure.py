@@ -114,7 +114,7 @@ def test_the_exit_surveys_read_the_service_measures_the_caller_has(tmp_path, mon
     from keepwise.campaigns import overview
     from keepwise.metrics.service_quality import ServiceQuality, service_quality
 
-    ds = _campaign(tmp_path / "d")
+    _campaign(tmp_path / "d")  # the business, to which its exit surveys are added
     answers = [("2024-02-01", "delivery")] * 4 + [("2024-02-01", "price")] * 6
     answers += [("2024-05-01", "delivery")] * 5 + [("2024-05-01", "quality")] * 5
     _write(tmp_path / "d", "exit_surveys", [{"customer_id": f"M{i:03d}", "at": at, "reason": reason, "score": "3"}

@@ -36,7 +36,7 @@ CAP_DAYS = 30
 class CandidateCustomers:
     """The candidates' customers as integer codes: ``code`` is a candidate's customer's position in ``ids``
     (each customer once). The limits look customers up, merge, sort and group by these codes, not by the
-    texts: at 1,000,000 customers the 2.5M candidates' ids were hashed and compared as Python strings in
+    texts: at 1,000,000 customers the 1.5M candidates' ids were hashed and compared as Python strings in
     each step. ``rank`` orders the codes as their ids sort (as Python orders texts), so a sort by rank is
     the sort by id; ``person`` is each code's row of the people (-1: none)."""
 
