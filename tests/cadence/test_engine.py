@@ -224,3 +224,22 @@ def test_a_window_nothing_falls_due_in_lists_no_touch(tmp_path):
     ds = business(tmp_path, tables, date(2024, 1, 3), [rule("news", "monthly", 15, "newsletter")])
     found = touches_due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 10), assessment({"A": "keep"}))
     assert found.empty and list(found.columns) == list(TOUCH_LIST_COLUMNS)
+
+
+def test_touches_of_one_day_and_rule_are_listed_by_customer_id(tmp_path):
+    """Within a day, a rule's touches follow the customers' ids as texts sort (digits as characters, capitals
+    before small letters, a non-ASCII letter after them), whatever order the customers and orders come in;
+    the cap and "never twice" work per customer, whatever the ids."""
+    ids = ["b", "Ä", "a10", "Z", "a9", "ä", "B"]
+    tables = {"customers": customers(*ids),
+              "orders": orders(*((c, "2024-01-03") for c in ids)),
+              "touches": [{"touch_id": "T1", "customer_id": "Z", "at": "2024-01-02", "kind": "newsletter",
+                           "channel": "email"}]}
+    ds = business(tmp_path, tables, date(2024, 1, 3),
+                  [rule("news", "monthly", 15, "newsletter"), rule("thanks", "first_purchase", 1, "thank_you")],
+                  max_touches_per_30_days=1)
+    found = due(ds, date(2024, 1, 3), date(2024, 1, 3), date(2024, 1, 31), dict.fromkeys(ids, "keep"))
+    # One touch in 30 days: each customer's first (the thank-you of Jan 4) leaves out their newsletter of
+    # Jan 15, and Z's newsletter of Jan 2, already made, leaves out both of Z's.
+    assert found["customer_id"].tolist() == sorted(set(ids) - {"Z"}) == ["B", "a10", "a9", "b", "Ä", "ä"]
+    assert set(found["kind"]) == {"thank_you"} and set(found["day"]) == {date(2024, 1, 4)}
