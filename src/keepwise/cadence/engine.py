@@ -115,13 +115,12 @@ def touches_due(
     found = respect_cap(found, made, cadence.max_touches_per_30_days, customers)
 
     # Each candidate's row of the people (-1: none, and its action and tier are NaN).
-    code = found["customer"].to_numpy()
-    person = customers.person[code]
+    person = customers.person[found["customer"].to_numpy()]
     found = found.assign(
         action=taken_at(people["action"].to_numpy(dtype=object), person, np.nan),
         tier=taken_at(people["tier"].to_numpy(dtype=object), person, np.nan),
         due_on=found["due"].to_numpy().astype("datetime64[D]"),
-        by_customer=customers.rank[code],
+        by_customer=customers.ranks(found),
     )
     found = found.sort_values(["due_on", "warning", "order", "by_customer"], ascending=[True, False, True, True],
                               kind="stable")

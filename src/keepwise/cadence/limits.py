@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from keepwise.cadence.candidates import NO_DAY
 from keepwise.cadence.rules import ONE_DAY
 from keepwise.config import Settings
-from keepwise.data.positions import positions, taken_at
+from keepwise.data.positions import inverse_positions, positions, taken_at
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 from keepwise.text.columns import text_array
 
@@ -49,18 +49,17 @@ class CandidateCustomers:
     def of(cls, customer_id: pd.Series, people: pd.DataFrame) -> CandidateCustomers:
         encoded = pc.dictionary_encode(text_array(customer_id.to_numpy(dtype=object)))
         ids = encoded.dictionary
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
         return cls(ids, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-                   positions(ids, people["customer_id"]), rank)
+                   positions(ids, people["customer_id"]),
+                   inverse_positions(pc.sort_indices(ids).to_numpy(), len(ids)))
 
-    def codes_of(self, customer_id: pd.Series) -> np.ndarray:
-        """The code of each of these customers; -1 for one without a candidate."""
-        return positions(customer_id.to_numpy(dtype=object), self.ids)
+    def ranks(self, found: pd.DataFrame) -> np.ndarray:
+        """Each candidate's customer's rank (``found``'s ``customer`` codes): sorting by it sorts by id."""
+        return self.rank[found["customer"].to_numpy()]
 
     def with_codes(self, events: pd.DataFrame) -> pd.DataFrame:
         """``events`` of customers with a candidate, with their ``customer`` code (the others concern no candidate)."""
-        code = self.codes_of(events["customer_id"])
+        code = positions(events["customer_id"].to_numpy(dtype=object), self.ids)
         return events[code >= 0].assign(customer=code[code >= 0])
 
 
@@ -91,16 +90,11 @@ def _last_sent(found: pd.DataFrame, last_touches: pd.DataFrame, customers: Candi
     return taken_at(last_touches["day"].to_numpy().astype("datetime64[D]"), at, NO_DAY)
 
 
-def _by_customer(found: pd.DataFrame, customers: CandidateCustomers) -> pd.Series:
-    """Each candidate's customer's rank: sorting by it sorts by customer_id."""
-    return pd.Series(customers.rank[found["customer"].to_numpy()], index=found.index)
-
-
 def not_sent_before(found: pd.DataFrame, last_touches: pd.DataFrame, customers: CandidateCustomers) -> pd.DataFrame:
     last_sent = _last_sent(found, last_touches, customers)
     sent = ~np.isnat(last_sent) & (last_sent >= found["anchor"].to_numpy())
     kept = found[~sent]
-    kept = kept.assign(by_customer=_by_customer(kept, customers))
+    kept = kept.assign(by_customer=customers.ranks(kept))
     kept = kept.sort_values(["by_customer", "kind", "due", "order"], kind="stable")
     return kept.drop_duplicates(["customer", "kind", "due"], keep="first").drop(columns="by_customer")
 
@@ -136,7 +130,7 @@ def respect_cap(found: pd.DataFrame, made: pd.DataFrame, cap: int, customers: Ca
     """
     if found.empty:
         return found
-    found = found.assign(by_customer=_by_customer(found, customers))
+    found = found.assign(by_customer=customers.ranks(found))
     found = found.sort_values(["by_customer", "due", "warning", "order"], ascending=[True, True, False, True],
                               kind="stable").reset_index(drop=True).drop(columns="by_customer")
     codes, capped = pd.factorize(found["customer"])
