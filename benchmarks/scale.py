@@ -150,12 +150,57 @@ def clv_fit(folder: Path, timeout: float) -> None:
           f"(keepwise through its CLI is {theirs['seconds'] / wall:.1f}x faster; params within {difference:.1e})")
 
 
+def assessment_file(folder: Path, engine: str) -> Path:
+    """Where ``assess`` writes the assessment of ``folder`` on ``engine`` (duckdb or spark)."""
+    return OUT / f"assessment-{folder.name}-{engine}.parquet"
+
+
 def assess(folder: Path, label: str, *engine: str, timeout: float | None = None) -> float | None:
-    out = OUT / f"assessment-{folder.name}-{label.split()[0]}.parquet"
+    out = assessment_file(folder, "spark" if "spark" in engine else "duckdb")
+    out.unlink(missing_ok=True)  # a failed run leaves no earlier run's file to compare
     wall, peak, done = timed([*KEEPWISE, "assess", str(folder), "--as-of", AS_OF, "--out", str(out), *engine],
                              timeout)
     line(f"assess {label}", wall, peak, done)
     return wall if done.returncode == 0 else None
+
+
+def compare_assessments(first: Path, second: Path) -> str:
+    """Whether two assessment files give the same answers: identical files, or per column the customers whose
+    values differ (texts exactly, numbers beyond 1e-6 relative, as the engine tests compare them)."""
+    import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if first.read_bytes() == second.read_bytes():
+        return "the same assessment (identical files)"
+    tables = []
+    for path in (first, second):
+        table = pq.read_table(path)
+        tables.append(table.take(pc.sort_indices(table, [("customer_id", "ascending")])))
+    a, b = tables
+    if a.column_names != b.column_names or a.num_rows != b.num_rows:
+        return f"A DIFFERENT ASSESSMENT: columns or rows differ ({a.num_rows:,} vs {b.num_rows:,} rows)"
+    differing = {}
+    for name in a.column_names:
+        x, y = a.column(name), b.column(name)
+        if pa_numeric(x.type):
+            u, v = (column.to_numpy().astype(float) for column in (x.cast("float64"), y.cast("float64")))
+            close = np.isclose(u, v, rtol=1e-6, atol=1e-9) | (np.isnan(u) & np.isnan(v))
+            count = int((~close).sum())
+        else:
+            count = int(pc.sum(pc.invert(pc.fill_null(pc.equal(x, y), pc.and_(pc.is_null(x), pc.is_null(y))))).as_py()
+                        or 0)
+        if count:
+            differing[name] = count
+    if not differing:
+        return "the same assessment (numbers within 1e-6 relative)"
+    return "A DIFFERENT ASSESSMENT: " + ", ".join(f"{name} on {count:,} customers" for name, count in differing.items())
+
+
+def pa_numeric(kind) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
 def _command_lines(folder: Path) -> dict[str, list[str]]:
@@ -234,7 +279,8 @@ def main() -> None:
     if "spark" in wanted and not args.no_spark:
         spark = assess(big, "(spark local[2])", "--engine", "spark", "--spark-master", "local[2]")
         if duck and spark:
-            print(f"  spark local[2] / duckdb wall: {spark / duck:.1f}x")
+            same = compare_assessments(assessment_file(big, "duckdb"), assessment_file(big, "spark"))
+            print(f"  spark local[2] / duckdb wall: {spark / duck:.1f}x; {same}")
     if "commands" in wanted:
         commands(big, args.baseline_src)
     if "small" in wanted and args.small:

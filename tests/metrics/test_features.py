@@ -464,6 +464,21 @@ def test_a_frame_of_some_columns_holds_the_values_of_the_whole_frame(dataset):
     assert list(customer_feature_frame(dataset, AS_OF, columns=["n_orders"]).columns) == ["customer_id", "n_orders"]
 
 
+def test_a_frame_of_some_columns_reads_only_the_tables_they_need(dataset):
+    """customer_features(columns=...) joins only the aggregates its columns read (a LEFT JOIN nobody reads
+    would still be aggregated): revenue reads the orders alone, cost to serve the orders (change requests),
+    returns, tickets and invoices, the last survey score the engagement; the whole table reads every one."""
+    def read(columns):
+        return set(dataset.columns_read(customer_features(dataset, AS_OF, columns=columns)))
+
+    assert read(["revenue"]) == {"customers", "orders"}
+    assert read(["cost_to_serve"]) == {"customers", "orders", "returns", "tickets", "invoices"}
+    assert read(["last_survey_score", "n_referrals"]) == {"customers", "engagement"}
+    assert read(None) == {"customers", "orders", "returns", "tickets", "invoices", "incidents", "engagement"}
+    with pytest.raises(ValueError, match="not a feature column: last_problem_due"):
+        customer_features(dataset, AS_OF, columns=["revenue", "last_problem_due"])
+
+
 def test_purchase_days_past_the_width_of_one_bitmap(tmp_path):
     """n_purchase_days counts distinct days with a completed order over every day bitmap: 300 days, two
     orders on some of them, a cancelled order on a day of its own, across three 127-day windows."""

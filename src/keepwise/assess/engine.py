@@ -22,7 +22,7 @@ from keepwise.assess.evidence import Facts, build_evidence, build_facts
 from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
-from keepwise.data.positions import positions, values_at
+from keepwise.data.positions import inverse_positions, positions, values_at
 from keepwise.data.threads import map_in_threads
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.output import write_frame
@@ -197,8 +197,7 @@ def assess_frames(
     if on_decided is not None:
         on_decided(pd.Series(ids), pd.Series(actions), order)
 
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
+    rank = inverse_positions(order, len(order))  # each row's place in the output
     flag_text = _flag_list(flags, "current", rank)
     past_text = _flag_list(flags, "stopped", rank)
 

@@ -22,6 +22,7 @@ from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
 from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
 from keepwise.data.distinct import first_appearances
+from keepwise.data.positions import inverse_positions
 from keepwise.metrics.periods import DAYS_PER_MONTH
 from keepwise.text.columns import TEXT, concat, day_texts, factorize, join_rows, repeat, spread, text_array
 from keepwise.text.phrase import Phraser
@@ -89,8 +90,7 @@ class Facts:
         moved = Facts(pd.RangeIndex(n))
         if not self.kinds:
             return moved
-        by_rank = np.empty(n, dtype=np.int64)
-        by_rank[rank] = np.arange(n)  # by_rank[k]: the row moved to k
+        by_rank = inverse_positions(rank, n)  # by_rank[k]: the row moved to k
         entry = np.empty(n, dtype=np.int64)  # a row's entry in the kind at hand (only its rows are set)
         for code, rows, values in self.kinds:
             if len(rows) * SORTED_SHARE < n:
