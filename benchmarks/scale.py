@@ -12,7 +12,8 @@ measures, in one run, wall time and peak RSS of each command:
   ``summary_data_from_transaction_data`` + ``BetaGeoFitter.fit`` on the same orders when
   ``.venv-bench`` holds lifetimes (see ``benchmarks/clv.py``; skipped with the reason otherwise),
   with the largest relative difference of the parameters;
-- ``keepwise assess`` on DuckDB, and the same with ``--engine spark --spark-master local[2]`` beside it;
+- ``keepwise assess`` on DuckDB, and the same with ``--engine spark --spark-master local[2]`` beside it, with
+  whether the two gave the same assessment (``compare_assessments``);
 - ``keepwise assess`` on the smaller business end to end;
 - with ``--only commands`` (not by default: ~8 minutes at 1M), every other command a user runs on the
   large business (``metrics``, ``report``, ``touches``, ``explain`` and ``letter`` of its first customer,
@@ -168,6 +169,7 @@ def compare_assessments(first: Path, second: Path) -> str:
     """Whether two assessment files give the same answers: identical files, or per column the customers whose
     values differ (texts exactly, numbers beyond 1e-6 relative, as the engine tests compare them)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -183,7 +185,7 @@ def compare_assessments(first: Path, second: Path) -> str:
     differing = {}
     for name in a.column_names:
         x, y = a.column(name), b.column(name)
-        if pa_numeric(x.type):
+        if pa.types.is_integer(x.type) or pa.types.is_floating(x.type):
             u, v = (column.to_numpy().astype(float) for column in (x.cast("float64"), y.cast("float64")))
             close = np.isclose(u, v, rtol=1e-6, atol=1e-9) | (np.isnan(u) & np.isnan(v))
             count = int((~close).sum())
@@ -195,12 +197,6 @@ def compare_assessments(first: Path, second: Path) -> str:
     if not differing:
         return "the same assessment (numbers within 1e-6 relative)"
     return "A DIFFERENT ASSESSMENT: " + ", ".join(f"{name} on {count:,} customers" for name, count in differing.items())
-
-
-def pa_numeric(kind) -> bool:
-    import pyarrow as pa
-
-    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
 def _command_lines(folder: Path) -> dict[str, list[str]]:
