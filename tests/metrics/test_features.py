@@ -467,7 +467,7 @@ def test_a_frame_of_some_columns_holds_the_values_of_the_whole_frame(dataset):
 def test_a_frame_of_some_columns_reads_only_the_tables_they_need(dataset):
     """customer_features(columns=...) joins only the aggregates its columns read (a LEFT JOIN nobody reads
     would still be aggregated): revenue reads the orders alone, cost to serve the orders (change requests),
-    returns, tickets and invoices, the last survey score the engagement; the whole table reads every one."""
+    returns, tickets and invoices, the last survey score the engagement; the whole table reads all seven."""
     def read(columns):
         return set(dataset.columns_read(customer_features(dataset, AS_OF, columns=columns)))
 
