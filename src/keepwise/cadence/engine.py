@@ -120,10 +120,8 @@ def touches_due(
         action=taken_at(people["action"].to_numpy(dtype=object), person, np.nan),
         tier=taken_at(people["tier"].to_numpy(dtype=object), person, np.nan),
         due_on=found["due"].to_numpy().astype("datetime64[D]"),
-        by_customer=customers.ranks(found),
     )
-    found = found.sort_values(["due_on", "warning", "order", "by_customer"], ascending=[True, False, True, True],
-                              kind="stable")
+    found = customers.sorted(found, ["due_on", "warning", "order", "customer"], ascending=[True, False, True, True])
     return found[list(TOUCH_LIST_COLUMNS)].reset_index(drop=True)
 
 

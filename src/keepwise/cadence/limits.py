@@ -53,9 +53,12 @@ class CandidateCustomers:
                    positions(ids, people["customer_id"]),
                    inverse_positions(pc.sort_indices(ids).to_numpy(), len(ids)))
 
-    def ranks(self, found: pd.DataFrame) -> np.ndarray:
-        """Each candidate's customer's rank (``found``'s ``customer`` codes): sorting by it sorts by id."""
-        return self.rank[found["customer"].to_numpy()]
+    def sorted(self, found: pd.DataFrame, keys: list[str], ascending: bool | list[bool] = True) -> pd.DataFrame:
+        """``found`` sorted (stably) by ``keys``, where ``"customer"`` (its codes) sorts as the customers' ids
+        sort: by their ``rank``."""
+        ranked = found.assign(_rank=self.rank[found["customer"].to_numpy()])
+        by = ["_rank" if key == "customer" else key for key in keys]
+        return ranked.sort_values(by, ascending=ascending, kind="stable").drop(columns="_rank")
 
     def with_codes(self, events: pd.DataFrame) -> pd.DataFrame:
         """``events`` of customers with a candidate, with their ``customer`` code (the others concern no candidate)."""
@@ -93,10 +96,8 @@ def _last_sent(found: pd.DataFrame, last_touches: pd.DataFrame, customers: Candi
 def not_sent_before(found: pd.DataFrame, last_touches: pd.DataFrame, customers: CandidateCustomers) -> pd.DataFrame:
     last_sent = _last_sent(found, last_touches, customers)
     sent = ~np.isnat(last_sent) & (last_sent >= found["anchor"].to_numpy())
-    kept = found[~sent]
-    kept = kept.assign(by_customer=customers.ranks(kept))
-    kept = kept.sort_values(["by_customer", "kind", "due", "order"], kind="stable")
-    return kept.drop_duplicates(["customer", "kind", "due"], keep="first").drop(columns="by_customer")
+    kept = customers.sorted(found[~sent], ["customer", "kind", "due", "order"])
+    return kept.drop_duplicates(["customer", "kind", "due"], keep="first")
 
 
 def _inside(found: pd.DataFrame, starts: pd.DataFrame, days: int) -> np.ndarray:
@@ -130,16 +131,15 @@ def respect_cap(found: pd.DataFrame, made: pd.DataFrame, cap: int, customers: Ca
     """
     if found.empty:
         return found
-    found = found.assign(by_customer=customers.ranks(found))
-    found = found.sort_values(["by_customer", "due", "warning", "order"], ascending=[True, True, False, True],
-                              kind="stable").reset_index(drop=True).drop(columns="by_customer")
+    found = customers.sorted(found, ["customer", "due", "warning", "order"],
+                             ascending=[True, True, False, True]).reset_index(drop=True)
     codes, capped = pd.factorize(found["customer"])
     n = len(capped)
     # latest[c] holds customer c's latest cap touch days, oldest first; empty slots are far in the past.
     far = np.datetime64("1900-01-01", "D")
     latest = np.full((n, max(cap, 1)), far, dtype="datetime64[D]")
     made = customers.with_codes(made)
-    made = made.assign(code=pd.Index(capped).get_indexer(made["customer"].to_numpy()))
+    made = made.assign(code=inverse_positions(capped, len(customers.ids))[made["customer"].to_numpy()])
     made = made[made["code"].to_numpy() >= 0]
     if len(made) and cap > 0:
         made = made.sort_values(["code", "day"], kind="stable")
