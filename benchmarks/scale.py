@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/scale.py [--customers 1000000] [--small 100000] [--no-spark]
                                          [--peer-timeout 600] [--only validate,clv,assess,spark,small]
+                                         [--repeat 1]
 
 Generates the sample business once per size (``keepwise sample --format parquet``: every contract
 table, ~15 orders per customer) into ``benchmarks/out/`` and reuses it afterwards (not timed). Then
@@ -21,6 +22,12 @@ measures, in one run, wall time and peak RSS of each command:
   command of another checkout's code (``PYTHONPATH=DIR``, e.g. main's ``src``) right after it, with the ratio
   and whether the two wrote the same output.
 
+With ``--repeat N`` each command (and lifetimes) runs N times: a line gives the fastest run, with the
+median and the slowest beside it, and the highest peak; ratios compare fastest runs. Before each run the
+script times a fixed pure-Python loop (20M additions, ``machine_speed``) and prints it on the run's line,
+and at the end the fastest and slowest loop: on a shared machine whose speed varies, a run made in a
+slow phase shows as one, and the spread says how far single runs can be trusted.
+
 Peak RSS is the command's high-water mark as the kernel reports it (``wait4``: the process and the
 children it waited for). With Spark the JVM is not waited for by pyspark, so its memory (bounded by
 ``[engine] spark_driver_memory``) is not in the figure. Prints figures and ratios; asserts nothing.
@@ -33,9 +40,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +57,64 @@ BG_NAMES = ("r", "alpha", "a", "b")
 
 
 _PEAK_FILE = OUT / ".peak"
+LOOP_ADDITIONS = 20_000_000
+_loops: list[float] = []  # every machine_speed() of this run
+
+
+def machine_speed() -> float:
+    """Seconds this Python takes for LOOP_ADDITIONS additions in a function's loop: the machine's speed right
+    now, kept for the closing line. (The loop figures of sessions 19-21 in benchmarks/README.md ran at a
+    module's top level, ``python3 -c``, which is about twice as slow.)"""
+    started = time.perf_counter()
+    total = 0
+    for i in range(LOOP_ADDITIONS):
+        total += i
+    _loops.append(time.perf_counter() - started)
+    return _loops[-1]
+
+
+@dataclass
+class Runs:
+    """The runs of one command: each one's wall seconds, peak RSS (GB of 10^9 bytes) and the speed loop's
+    seconds just before it; ``done`` is the last run's process."""
+
+    walls: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+    loops: list[float] = field(default_factory=list)
+    done: subprocess.CompletedProcess | None = None
+
+    @property
+    def wall(self) -> float:
+        """The fastest run: the one least slowed by anything else on the machine."""
+        return min(self.walls)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+    @property
+    def ok(self) -> bool:
+        return self.done is not None and self.done.returncode == 0
+
+
+def run_once(runs: Runs, args: list[str], timeout: float | None = None, src: Path | None = None) -> bool:
+    """One more ``timed`` run of ``args`` into ``runs``, right after a ``machine_speed``; whether it succeeded."""
+    runs.loops.append(machine_speed())
+    wall, peak, runs.done = timed(args, timeout, src)
+    runs.walls.append(wall)
+    runs.peaks.append(peak)
+    return runs.ok
+
+
+def repeated(args: list[str], repeat: int, timeout: float | None = None, before=None) -> Runs:
+    """``run_once`` ``repeat`` times, each after ``before()``; stops at a failed run."""
+    runs = Runs()
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        if not run_once(runs, args, timeout):
+            break
+    return runs
 
 
 def timed(args: list[str], timeout: float | None = None, src: Path | None = None
@@ -101,9 +168,13 @@ def rows(folder: Path) -> str:
     return ", ".join(f"{p.stem} {pq.ParquetFile(p).metadata.num_rows:,}" for p in sorted(folder.glob("*.parquet")))
 
 
-def line(what: str, wall: float, peak: float, done: subprocess.CompletedProcess, extra: str = "") -> None:
+def line(what: str, runs: Runs, extra: str = "") -> None:
+    done = runs.done
     status = "" if done.returncode == 0 else f"  EXIT {done.returncode}: {done.stderr.strip()[-300:]}"
-    print(f"  {what:<34} {wall:8.1f} s   peak {peak:5.2f} GB{extra}{status}", flush=True)
+    spread = (f" (median {statistics.median(runs.walls):.1f}, slowest {max(runs.walls):.1f} of {len(runs.walls)})"
+              if len(runs.walls) > 1 else "")
+    loops = f"   [loop {min(runs.loops):.2f}-{max(runs.loops):.2f} s]" if runs.loops else ""
+    print(f"  {what:<34} {runs.wall:8.1f} s{spread}   peak {runs.peak:5.2f} GB{loops}{extra}{status}", flush=True)
 
 
 def _peer_lifetimes(path: str, calibration_end: str) -> None:
@@ -126,29 +197,34 @@ def _peer_lifetimes(path: str, calibration_end: str) -> None:
                       "params": {k: float(model.params_[k]) for k in BG_NAMES}}))
 
 
-def clv_fit(folder: Path, timeout: float) -> None:
-    wall, peak, done = timed([*KEEPWISE, "clv", "fit", str(folder), "--model", "bgnbd", "--calibration-end",
-                              AS_OF, "--time-unit", "day", "--json"])
-    line("clv fit (bgnbd, day)", wall, peak, done)
-    if done.returncode:
+def clv_fit(folder: Path, timeout: float, repeat: int) -> None:
+    runs = repeated([*KEEPWISE, "clv", "fit", str(folder), "--model", "bgnbd", "--calibration-end", AS_OF,
+                     "--time-unit", "day", "--json"], repeat)
+    line("clv fit (bgnbd, day)", runs)
+    if not runs.ok:
         return
-    ours = json.loads(done.stdout)["params"]
+    ours = json.loads(runs.done.stdout)["params"]
     if not PEER_PYTHON.exists():
         print(f"  lifetimes: skipped (no {PEER_PYTHON.relative_to(ROOT)}; see benchmarks/README.md)")
         return
-    try:
-        peer = subprocess.run([str(PEER_PYTHON), __file__, "--peer", str(folder / "orders.parquet")],
-                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        print(f"  lifetimes: skipped (did not finish within {timeout:g} s)")
-        return
-    if peer.returncode:
-        print(f"  lifetimes: skipped (failed: {peer.stderr.strip().splitlines()[-1:]})")
-        return
-    theirs = json.loads(peer.stdout.strip().splitlines()[-1])
+    seconds = []
+    for _ in range(repeat):
+        machine_speed()
+        try:
+            peer = subprocess.run([str(PEER_PYTHON), __file__, "--peer", str(folder / "orders.parquet")],
+                                  capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            print(f"  lifetimes: skipped (did not finish within {timeout:g} s)")
+            return
+        if peer.returncode:
+            print(f"  lifetimes: skipped (failed: {peer.stderr.strip().splitlines()[-1:]})")
+            return
+        theirs = json.loads(peer.stdout.strip().splitlines()[-1])
+        seconds.append(theirs["seconds"])
     difference = max(abs(ours[k] - theirs["params"][k]) / abs(theirs["params"][k]) for k in BG_NAMES)
-    print(f"  {'lifetimes summary + BetaGeoFitter':<34} {theirs['seconds']:8.1f} s   "
-          f"(keepwise through its CLI is {theirs['seconds'] / wall:.1f}x faster; params within {difference:.1e})")
+    spread = f" (slowest {max(seconds):.1f} of {len(seconds)})" if len(seconds) > 1 else ""
+    print(f"  {'lifetimes summary + BetaGeoFitter':<34} {min(seconds):8.1f} s{spread}   "
+          f"(keepwise through its CLI is {min(seconds) / runs.wall:.1f}x faster; params within {difference:.1e})")
 
 
 def assessment_file(folder: Path, engine: str) -> Path:
@@ -156,13 +232,14 @@ def assessment_file(folder: Path, engine: str) -> Path:
     return OUT / f"assessment-{folder.name}-{engine}.parquet"
 
 
-def assess(folder: Path, label: str, *engine: str, timeout: float | None = None) -> float | None:
+def assess(folder: Path, label: str, *engine: str, timeout: float | None = None, repeat: int = 1) -> float | None:
+    """The fastest of ``repeat`` runs of ``assess`` (seconds), None when one failed."""
     out = assessment_file(folder, "spark" if "spark" in engine else "duckdb")
-    out.unlink(missing_ok=True)  # a failed run leaves no earlier run's file to compare
-    wall, peak, done = timed([*KEEPWISE, "assess", str(folder), "--as-of", AS_OF, "--out", str(out), *engine],
-                             timeout)
-    line(f"assess {label}", wall, peak, done)
-    return wall if done.returncode == 0 else None
+    # Before each run: a failed run leaves no earlier run's file to compare.
+    runs = repeated([*KEEPWISE, "assess", str(folder), "--as-of", AS_OF, "--out", str(out), *engine], repeat,
+                    timeout, before=lambda: out.unlink(missing_ok=True))
+    line(f"assess {label}", runs)
+    return runs.wall if runs.ok else None
 
 
 def compare_assessments(first: Path, second: Path) -> str:
@@ -221,29 +298,43 @@ def _command_lines(folder: Path) -> dict[str, list[str]]:
     }
 
 
-def _output_of(name: str, done: subprocess.CompletedProcess) -> bytes:
-    """What a command wrote: its file when it has one (moved aside for the next run), else its stdout."""
+def _clear_outputs() -> None:
+    for path in (OUT / "commands").glob("*"):
+        if path.is_file():
+            path.unlink()
+
+
+def _output_of(done: subprocess.CompletedProcess) -> bytes:
+    """What a command wrote: its file when it has one (removed for the next run), else its stdout."""
     files = [path for path in (OUT / "commands").glob("*") if path.is_file() and path.suffix in {".html", ".csv"}]
     if not files:
         return done.stdout.encode()
     content = b"".join(path.read_bytes() for path in sorted(files))
-    for path in files:
-        path.unlink()
+    _clear_outputs()
     return content
 
 
-def commands(folder: Path, baseline: Path | None) -> None:
+def commands(folder: Path, baseline: Path | None, repeat: int) -> None:
+    """Each command ``repeat`` times, and with ``baseline`` the baseline's right after each of its runs
+    (turn about, so that a slow phase of the machine falls on both)."""
     (OUT / "commands").mkdir(parents=True, exist_ok=True)
+    _clear_outputs()
     for name, arguments in _command_lines(folder).items():
-        wall, peak, done = timed([*KEEPWISE, *arguments])
-        ours = _output_of(name, done)
-        line(name, wall, peak, done)
-        if baseline is None or done.returncode:
+        ours, theirs, same = Runs(), Runs(), True
+        for _ in range(repeat):
+            if not run_once(ours, [*KEEPWISE, *arguments]):
+                break
+            output = _output_of(ours.done)
+            if baseline is not None:
+                if not run_once(theirs, [*KEEPWISE, *arguments], src=baseline):
+                    break
+                same = same and _output_of(theirs.done) == output
+        line(name, ours)
+        if baseline is None or not ours.ok or not theirs.walls:
             continue
-        their_wall, their_peak, theirs = timed([*KEEPWISE, *arguments], src=baseline)
-        same = "the same output" if _output_of(name, theirs) == ours else "A DIFFERENT OUTPUT"
-        line(f"  baseline {name}", their_wall, their_peak, theirs,
-             f"   ({their_wall / wall:.2f}x the time, {their_peak / peak:.2f}x the memory; {same})")
+        agrees = "the same output" if same else "A DIFFERENT OUTPUT"
+        line(f"  baseline {name}", theirs,
+             f"   ({theirs.wall / ours.wall:.2f}x the time, {theirs.peak / ours.peak:.2f}x the memory; {agrees})")
 
 
 def main() -> None:
@@ -260,29 +351,34 @@ def main() -> None:
     parser.add_argument("--only", default="validate,clv,assess,spark,small",
                         help="comma-separated: validate, clv, assess, spark, small, commands")
     parser.add_argument("--baseline-src", type=Path, help="with commands: another checkout's src folder to compare")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each command; the fastest is reported")
     args = parser.parse_args()
     wanted = set(args.only.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
 
     big = sample(args.customers)
     print(f"{args.customers:,} customers: {rows(big)}", flush=True)
+    repeat = max(args.repeat, 1)
     if "validate" in wanted:
-        wall, peak, done = timed([*KEEPWISE, "validate", str(big)])
-        line("validate", wall, peak, done)
+        line("validate", repeated([*KEEPWISE, "validate", str(big)], repeat))
     if "clv" in wanted:
-        clv_fit(big, args.peer_timeout)
-    duck = assess(big, "(duckdb)") if "assess" in wanted else None
+        clv_fit(big, args.peer_timeout, repeat)
+    duck = assess(big, "(duckdb)", repeat=repeat) if "assess" in wanted else None
     if "spark" in wanted and not args.no_spark:
-        spark = assess(big, "(spark local[2])", "--engine", "spark", "--spark-master", "local[2]")
+        spark = assess(big, "(spark local[2])", "--engine", "spark", "--spark-master", "local[2]", repeat=repeat)
         if duck and spark:
             same = compare_assessments(assessment_file(big, "duckdb"), assessment_file(big, "spark"))
             print(f"  spark local[2] / duckdb wall: {spark / duck:.1f}x; {same}")
     if "commands" in wanted:
-        commands(big, args.baseline_src)
+        commands(big, args.baseline_src, repeat)
     if "small" in wanted and args.small:
         small = sample(args.small)
         print(f"{args.small:,} customers: {rows(small)}", flush=True)
-        assess(small, "(duckdb)")
+        assess(small, "(duckdb)", repeat=repeat)
+    if _loops:
+        print(f"the machine: {LOOP_ADDITIONS // 1_000_000}M additions in a Python loop took {min(_loops):.2f} s at the "
+              f"fastest, {max(_loops):.2f} s at the slowest ({max(_loops) / min(_loops):.2f}x), "
+              f"over {len(_loops)} measurements", flush=True)
 
 
 if __name__ == "__main__":
