@@ -403,6 +403,7 @@ class EngineSettings(_Section):
     text_threads: int = Field(ge=1)
     overlap_models: bool
     judge_during_models: bool
+    stages_beside: bool
     classifier_fit_workers: int = Field(ge=0)  # 0: each fit in turn
     duckdb_allocator_background_threads: bool
     numpy_huge_pages: bool

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,7 +43,7 @@ from keepwise.report.build import build_report
 
 __all__ = ["DemoResult", "PipelineResult", "analyse", "run", "run_demo", "urgent_table"]
 
-STAGES = ("features", "models", "assessment", "portfolio", "offboarding")
+STAGES = ("features", "assessment", "portfolio", "offboarding")
 
 
 @dataclass
@@ -90,14 +91,17 @@ def analyse(
     console: Console | None = None,
     period: str = "month",
 ) -> PipelineResult:
-    """Run every stage after loading on an already loaded dataset."""
+    """Run every stage after loading on an already loaded dataset.
+
+    After the assessment, the model check and the offboarding's costs run in a thread on a connection of
+    their own (``Dataset.beside``, ``[engine] stages_beside``) while the portfolio is summarised: each half
+    is partly the engine's work or NumPy's, which leaves Python's GIL to the other."""
     as_of = resolve_as_of(ds, as_of)
-    with _progress(console) as progress:
+    beside = ds.settings.engine.stages_beside and ds.engine == "duckdb" and ds.subset_of is None
+    with _progress(console) as progress, ThreadPoolExecutor(1, thread_name_prefix="keepwise-beside") as pool:
         stages = _Stages(progress, len(STAGES))
         with stages.stage("features", "Computing customer features"):
             features = customer_feature_frame(ds, as_of)
-        with stages.stage("models", "Checking the purchase model on held-out history"):
-            tracking = tracking_check(ds, as_of)
         with stages.stage("assessment", "Fitting the models and assessing every customer"):
             # The same path as `keepwise assess`, so the report and the CSV never disagree.
             assessed = assess_with_models(ds, as_of, features)
@@ -107,6 +111,7 @@ def analyse(
             predictions_detail = "; ".join([assessed.churn_source_reason, *assessed.notes])
             from_models = predictions is not None and "p_alive" in predictions.table
             reasons = churn_drivers(ds, as_of, assessment, churn_model)
+        checked = pool.submit(_check_and_cost, ds.beside(), as_of, features, assessment) if beside else None
         with stages.stage("portfolio", "Summarising the portfolio"):
             # Churn by the report's period and by the campaigns' from one read of the purchases.
             campaign_period = ds.settings.campaigns.churn_period
@@ -115,10 +120,12 @@ def analyse(
             figures = highlights(ds, as_of, features, portfolio, assessment)
             learned = (learning(ds, as_of, period, portfolio.rfm, churn[campaign_period], figures.service)
                        if {"touches", "exit_surveys"} & ds.present else None)
-        with stages.stage("offboarding", "Costing the proposed actions and the generous policies"):
-            flows = window_economics(ds, as_of, features)
-            what_if = portfolio_what_if(ds, as_of, assessment, flows=flows)
-            policies = policy_review(ds, as_of, assessment, flows=flows)
+        with stages.stage("offboarding", "Checking the purchase model, costing the proposed actions and the "
+                                         "generous policies"):
+            (tracking, what_if, policies), seconds = (
+                checked.result() if checked is not None else _check_and_cost(ds, as_of, features, assessment))
+        # The two steps' own seconds, where they ran (the stage above only waited when they ran beside).
+        stages.seconds.update(seconds)
     return PipelineResult(
         dataset=ds,
         as_of=as_of,
@@ -137,6 +144,19 @@ def analyse(
         seconds=stages.seconds,
         learning=learned,
     )
+
+
+def _check_and_cost(ds: Dataset, as_of: date, features: pd.DataFrame, assessment: pd.DataFrame):
+    """The purchase model's check on held-out history, and the offboarding's costs (the window's flows,
+    what acting on the proposals would change, the generous policies): ``((tracking, what_if, policies),
+    seconds)``, with the seconds of the ``models`` and ``offboarding`` stages."""
+    started = time.perf_counter()
+    tracking = tracking_check(ds, as_of)
+    checked = time.perf_counter()
+    flows = window_economics(ds, as_of, features)
+    what_if = portfolio_what_if(ds, as_of, assessment, flows=flows)
+    policies = policy_review(ds, as_of, assessment, flows=flows)
+    return (tracking, what_if, policies), {"models": checked - started, "offboarding": time.perf_counter() - checked}
 
 
 def run(

@@ -122,6 +122,21 @@ class Dataset:
         weakref.finalize(result, _drop_subset, self.duckdb, temporary, ids_view)
         return result
 
+    def beside(self) -> Dataset:
+        """This dataset on a connection of its own to the same DuckDB database, for a stage run in another
+        thread while this one's run: a connection runs one statement at a time, a database several.
+
+        The new connection (a cursor) sees the contract's tables, which are views and tables of the
+        database, not this connection's temporary ones: it looks its tables up itself, and so makes its own
+        copy of the customers (``[engine] copy_customers``). Not for a subset (its tables are temporary) nor
+        on Spark: ``ValueError``."""
+        if self.engine != "duckdb" or self.subset_of is not None:
+            raise ValueError("only a DuckDB dataset of the engine's own tables can be opened beside itself")
+        import ibis
+
+        return Dataset(ibis.duckdb.from_connection(self.duckdb.cursor()), self.source, self.as_of, self.settings,
+                       self.warnings, self.present, self.engine, self.tables)
+
     def columns_read(self, expr: ibis.Expr) -> dict[str, set[str]]:
         """The columns of this dataset's tables that ``expr`` may read, per table it reads: every column of
         the table whose name ``expr`` names anywhere (a superset of those it reads: names are not traced
