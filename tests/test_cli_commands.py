@@ -144,6 +144,21 @@ def test_metrics_bad_period_exits_2(cdnow_dir):
     assert "--period must be one of month, quarter, year (got 'week')" in result.stderr
 
 
+def test_metrics_validates_only_the_tables_it_reads(tmp_path):
+    tables = valid_tables()
+    tables["engagement"][0]["at"] = "not a date"  # not read by metrics: neither validated nor loaded
+    folder = write_csv_folder(tmp_path / "engagement", tables)
+    result = run("metrics", str(folder), "--as-of", "2024-12-31", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["customers"]["total"] == len(tables["customers"])
+    assert run("validate", str(folder)).returncode == 2  # the whole source is still checked by validate
+    tables = valid_tables()
+    tables["returns"][0]["returned_at"] = "not a date"  # read by metrics (the cost to serve)
+    result = run("metrics", str(write_csv_folder(tmp_path / "returns", tables)), "--as-of", "2024-12-31")
+    assert result.returncode == 2
+    assert "returns.csv" in result.stderr and "returned_at" in result.stderr
+
+
 # -- explain, assess, validate, sample, demo ----------------------------------------------------------
 
 def test_explain_prints_a_readable_dossier(cdnow_dir, fast_config):

@@ -547,3 +547,38 @@ def test_no_completed_orders_gives_an_empty_but_valid_summary(tmp_path):
     assert data["customers"] == {"total": 2, "with_orders": 0, "active": 0}
     assert data["whale"]["peak_profit_share"] is None
     Console(width=100, record=True).print(render_summary(summary))
+
+
+def test_the_portfolio_reads_only_the_portfolio_tables(sample_ds):
+    """``keepwise metrics`` loads ``PORTFOLIO_TABLES`` only: the features its figures read need no other table
+    (a table not loaded cannot be looked up), and its figures are those of the whole dataset."""
+    from keepwise.data.schema import PORTFOLIO_TABLES, TABLES
+    from keepwise.metrics.portfolio import PORTFOLIO_COLUMNS
+
+    as_of = date(2024, 6, 30)
+    read = sample_ds.columns_read(customer_features(sample_ds, as_of, columns=PORTFOLIO_COLUMNS))
+    assert set(read) <= set(PORTFOLIO_TABLES)
+    assert {"engagement", "incidents", "touches"}.isdisjoint(PORTFOLIO_TABLES) and set(PORTFOLIO_TABLES) < set(TABLES)
+    few = load(sample_ds.source, as_of, only=PORTFOLIO_TABLES)
+    assert few.tables == tuple(name for name in TABLES if name in PORTFOLIO_TABLES)
+    with pytest.raises(Exception):  # noqa: B017 (ibis's or DuckDB's error for a table that is not there)
+        few.table("engagement").count().execute()
+    for period in ("month", "quarter"):
+        assert portfolio_summary(few, as_of, period).to_dict() == portfolio_summary(sample_ds, as_of, period).to_dict()
+
+
+def test_features_that_read_a_table_the_dataset_was_loaded_without_are_refused(sample_ds):
+    from keepwise.data.schema import PORTFOLIO_TABLES
+    from keepwise.metrics.features import customer_feature_frame
+
+    as_of = date(2024, 6, 30)
+    few = load(sample_ds.source, as_of, only=PORTFOLIO_TABLES)
+    with pytest.raises(ValueError, match="the features last_survey_score read the engagement, which the dataset "
+                                         "was not loaded with"):
+        customer_feature_frame(few, as_of, columns=["revenue", "last_survey_score"])
+    with pytest.raises(ValueError, match="the feature table read the engagement, incidents, which the dataset"):
+        customer_feature_frame(few, as_of)
+    # What it holds is computed as on the whole dataset (the rows in the engine's order, which may differ).
+    frames = [customer_feature_frame(ds, as_of, columns=["revenue", "cost_to_serve"]).sort_values("customer_id")
+              .reset_index(drop=True) for ds in (few, sample_ds)]
+    pd.testing.assert_frame_equal(*frames)

@@ -48,12 +48,14 @@ def metrics(
 
     from keepwise.campaigns import exit_survey_facts
     from keepwise.cli.cadence_commands import exit_survey_lines
+    from keepwise.data.schema import PORTFOLIO_TABLES
     from keepwise.metrics.periods import PERIODS
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
     require_choice(period, "--period", PERIODS)
-    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
+    # Only the tables the figures read are validated and loaded (not the engagement, incidents or touches).
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, tables=PORTFOLIO_TABLES)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     exits = run_or_exit(lambda: exit_survey_facts(dataset, day, period, summary.rfm))
     if as_json:

@@ -384,6 +384,11 @@ TABLES: dict[str, Table] = {
 # The tables the buy-till-you-die models read (``keepwise clv``): the orders, whose customers must be known.
 PURCHASE_TABLES = (CUSTOMERS.name, ORDERS.name)
 
+# The tables the portfolio's figures read (``keepwise metrics``: ``metrics.portfolio.portfolio_summary`` and the
+# exit surveys against the service's failures): the customers and their orders, what the cost to serve counts
+# (returns, tickets, invoices) and the exit surveys. The engagement, incidents and touches are not read.
+PORTFOLIO_TABLES = (CUSTOMERS.name, ORDERS.name, RETURNS.name, INVOICES.name, TICKETS.name, EXIT_SURVEYS.name)
+
 BOOL_TRUE = ("true", "1", "yes")
 BOOL_FALSE = ("false", "0", "no")
 

@@ -38,12 +38,14 @@ import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from keepwise.config import Settings
 from keepwise.data.days import end_of_day
 from keepwise.data.detached import detached_frame
 from keepwise.data.loader import Dataset
-from keepwise.data.schema import INCIDENT_KINDS
+from keepwise.data.schema import INCIDENT_KINDS, TABLES
+from keepwise.data.validate import arrow_type
 from keepwise.metrics.day_bitmaps import (
     BITMAP_WINDOW_DAYS,
     BITMAPS_PER_ROW,
@@ -316,6 +318,16 @@ def _purchase_days(ds: Dataset, purchases: ir.Table, until: ir.TimestampScalar
     return {}, joined
 
 
+def _input(ds: Dataset, name: str) -> ir.Table:
+    """``ds.table(name)``; for a table the dataset does not hold (``load(only=...)``: ``keepwise metrics`` loads
+    no engagement, incidents or touches), an unbound table of the contract's columns standing in for it, so
+    that the expression can be built: ``_build`` refuses the columns that would read it."""
+    if name in ds.tables:
+        return ds.table(name)
+    columns = TABLES[name].columns
+    return ibis.table(ibis.Schema.from_pyarrow(pa.schema([(c.name, arrow_type(c)) for c in columns])), name=name)
+
+
 def _order_days(ds: Dataset) -> tuple[date, date] | None:
     """The day before the first order of ``ds`` (of any status and date) and the day of its last, or None
     without orders. DuckDB answers from its statistics, without reading the orders. A day's margin: the
@@ -407,7 +419,7 @@ def _order_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir.T
 
 
 def _return_features(ds: Dataset, at: _Moments) -> ir.Table:
-    returns = ds.table("returns")
+    returns = _input(ds, "returns")
     returns = returns.filter(returns.returned_at <= at.end)
     # Unknown defectiveness is not the product's fault on record; it counts as an ordinary return.
     defective = returns.defective.fill_null(False)
@@ -427,7 +439,7 @@ def _return_features(ds: Dataset, at: _Moments) -> ir.Table:
 
 
 def _ticket_features(ds: Dataset, at: _Moments) -> ir.Table:
-    tickets = ds.table("tickets")
+    tickets = _input(ds, "tickets")
     tickets = tickets.filter(tickets.opened_at <= at.end)
     complaint = tickets.kind == "complaint"
     substantiated = complaint & tickets.substantiated.fill_null(False)
@@ -497,7 +509,7 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir
     The invoices due since the last problem need that last problem first: a second, narrow pass
     over the invoices (customer and due date only) against it, where a window over every invoice
     column would carry them all through a join."""
-    invoices = ds.table("invoices")
+    invoices = _input(ds, "invoices")
     invoices = invoices.filter(invoices.issued_at <= at.end)
     late = invoice_lateness(invoices, at.day, settings.costs.late_payment_yearly_rate)
     facts = invoices.select(
@@ -538,7 +550,7 @@ def _invoice_features(ds: Dataset, at: _Moments, settings: Settings) -> tuple[ir
 
 
 def _incident_features(ds: Dataset, at: _Moments) -> ir.Table:
-    incidents = ds.table("incidents")
+    incidents = _input(ds, "incidents")
     incidents = incidents.filter(incidents.occurred_at <= at.end)
     columns = {}
     for kind in INCIDENT_KINDS:
@@ -551,7 +563,7 @@ def _incident_features(ds: Dataset, at: _Moments) -> ir.Table:
 
 
 def _engagement_features(ds: Dataset, at: _Moments) -> ir.Table:
-    engagement = ds.table("engagement")
+    engagement = _input(ds, "engagement")
     engagement = engagement.filter(engagement.at <= at.end)
     newsletter = engagement.kind.isin(("newsletter_subscribe", "newsletter_unsubscribe"))
     survey = (engagement.kind == "survey") & engagement.score.notnull()
@@ -765,7 +777,9 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
 
 def _template_key(ds: Dataset, settings: Settings) -> tuple | None:
     """What a feature expression is built from (``_template``): the input tables and the settings; None
-    when they cannot key the cache."""
+    when they cannot key the cache, or when the dataset was loaded without some of them (``_build`` says so)."""
+    if not set(_INPUT_TABLES) <= set(ds.tables):
+        return None
     try:
         key = (
             tuple(ds.table(name).op() for name in _INPUT_TABLES),
@@ -871,8 +885,15 @@ def _build(ds: Dataset, at: _Moments, settings: Settings, columns: Sequence[str]
     # One flat join chain and ONE projection over it: every output column is an expression over the
     # joined columns, so the SQL is a single SELECT ... FROM customers LEFT JOIN ... (no nested
     # subquery per join or per derived step), which keeps it small and cheap to compile.
+    joined = [(i, part) for i, part in enumerate(parts) if read is None or part.op() in read]
+    # The parts built on a stand-in for a table the dataset was loaded without (``_input``), and its name.
+    absent = {part.op(): table.name for _, part in joined for table in part.op().find(ops.UnboundTable)}
+    if absent:
+        what = "the feature table" if columns is None else "the features " + ", ".join(
+            name for name in columns if any(field.rel in absent for field in col[name].op().find(ops.Field)))
+        raise ValueError(f"{what} read the {', '.join(sorted(set(absent.values())))}, which the dataset was not "
+                         "loaded with")
     table = base
-    for i, part in enumerate(parts):
-        if read is None or part.op() in read:
-            table = table.left_join(part, base.customer_id == part.customer_id, rname=f"{{name}}_{i}")
+    for i, part in joined:
+        table = table.left_join(part, base.customer_id == part.customer_id, rname=f"{{name}}_{i}")
     return table.select(**{name: col[name] for name in names})
