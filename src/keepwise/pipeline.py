@@ -1,7 +1,7 @@
 """The end-to-end service behind ``keepwise report`` and ``keepwise demo``.
 
-load -> features -> model diagnostics -> assessment -> portfolio metrics, each stage once, the
-feature table shared by all that need it. ``run`` returns everything in one ``PipelineResult`` (an
+load -> features -> assessment -> portfolio metrics, beside them the model diagnostics and the offboarding's
+costs; each stage once, the feature table shared by all that need it. ``run`` returns everything in one ``PipelineResult`` (an
 ``keepwise.assess.analysis.Analysis`` with the seconds each stage took); the HTML report
 (``keepwise.report.build_report``) renders it and the demo prints its most urgent customers.
 
