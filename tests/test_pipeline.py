@@ -13,6 +13,7 @@ import pytest
 import keepwise.pipeline as pipeline
 from keepwise.config import load_settings
 from keepwise.data import load
+from keepwise.data.loader import copied_name
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.models.churn_labels import training_sample
 from keepwise.report.build import render_html
@@ -81,10 +82,21 @@ def test_a_failure_beside_the_portfolio_is_raised_by_the_run(sample_folder, monk
     assert len(calls) == 1 and calls[0][0].startswith("keepwise-beside")
 
 
+def _tables(ds) -> list[str]:
+    return sorted(name for (name,) in ds.duckdb.execute("SELECT table_name FROM duckdb_tables()").fetchall())
+
+
 def test_a_dataset_beside_itself_reads_the_same_tables_on_a_connection_of_its_own(sample_folder):
     ds = _loaded(sample_folder, beside=True)
+    # Opened before this dataset copied the customers: it reads their view, and copies nothing itself.
+    early = ds.beside()
+    assert early.table("customers").get_name() == "customers" and copied_name("customers") not in _tables(ds)
+    assert ds.table("customers").get_name() == copied_name("customers")
     twin = ds.beside()
     assert twin.duckdb is not ds.duckdb and twin.con is not ds.con
+    # This dataset's copy of the customers, a table of the database: read by both, made once.
+    assert twin.table("customers").get_name() == copied_name("customers")
+    assert _tables(twin) == _tables(ds) and _tables(ds).count(copied_name("customers")) == 1
     assert (twin.source, twin.tables, twin.present, twin.settings) == (ds.source, ds.tables, ds.present, ds.settings)
     pd.testing.assert_frame_equal(customer_feature_frame(twin, AS_OF), customer_feature_frame(ds, AS_OF))
     # Both connections at once, each from its own thread: the same features.
@@ -101,6 +113,9 @@ def test_a_dataset_beside_itself_reads_the_same_tables_on_a_connection_of_its_ow
     pd.testing.assert_frame_equal(
         frames["ds"].sort_values("customer_id", ignore_index=True),
         frames["twin"].sort_values("customer_id", ignore_index=True))
+    pd.testing.assert_frame_equal(customer_feature_frame(early, AS_OF).sort_values("customer_id", ignore_index=True),
+                                  customer_feature_frame(ds, AS_OF).sort_values("customer_id", ignore_index=True))
+    assert _tables(ds).count(copied_name("customers")) == 1
 
 
 def test_a_subset_cannot_be_opened_beside_itself(sample_folder):

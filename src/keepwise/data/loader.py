@@ -70,10 +70,11 @@ class Dataset:
         a view of the source, and DuckDB reads a Parquet file one row group per thread, with up to
         1,048,576 rows in a group as pyarrow writes them. The features query joins every customer to their
         aggregates on the customers' scan: at 1,000,000 customers that step ran on one thread for ~3 s.
-        A command that never looks the customers up (``clv fit``) copies nothing."""
+        A command that never looks the customers up (``clv fit``) copies nothing. The copy is a table of the
+        database, not of the connection (``beside`` shares it)."""
         if name == "customers" and self.engine == "duckdb" and self.settings.engine.copy_customers:
             copied = copied_name(name)
-            execute(self.duckdb, f"CREATE OR REPLACE TEMP TABLE {quoted(copied)} AS SELECT * FROM {quoted(name)}")
+            execute(self.duckdb, f"CREATE OR REPLACE TABLE {quoted(copied)} AS SELECT * FROM {quoted(name)}")
             return self.con.table(copied)
         return self.con.table(name)
 
@@ -127,15 +128,19 @@ class Dataset:
         thread while this one's run: a connection runs one statement at a time, a database several.
 
         The new connection (a cursor) sees the contract's tables, which are views and tables of the
-        database, not this connection's temporary ones: it looks its tables up itself, and so makes its own
-        copy of the customers (``[engine] copy_customers``). Not for a subset (its tables are temporary) nor
-        on Spark: ``ValueError``."""
+        database, not this connection's temporary ones. It reads this dataset's copy of the customers when
+        one was made (``[engine] copy_customers``), else their view: it never copies them itself, which would
+        replace the table this dataset reads. Not for a subset (its tables are temporary) nor on Spark:
+        ``ValueError``."""
         if self.engine != "duckdb" or self.subset_of is not None:
             raise ValueError("only a DuckDB dataset of the engine's own tables can be opened beside itself")
         import ibis
 
-        return Dataset(ibis.duckdb.from_connection(self.duckdb.cursor()), self.source, self.as_of, self.settings,
+        twin = Dataset(ibis.duckdb.from_connection(self.duckdb.cursor()), self.source, self.as_of, self.settings,
                        self.warnings, self.present, self.engine, self.tables)
+        customers = self._engine_tables.get("customers")
+        twin._engine_tables["customers"] = twin.con.table("customers" if customers is None else customers.get_name())
+        return twin
 
     def columns_read(self, expr: ibis.Expr) -> dict[str, set[str]]:
         """The columns of this dataset's tables that ``expr`` may read, per table it reads: every column of
