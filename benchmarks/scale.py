@@ -332,7 +332,7 @@ def commands(folder: Path, baseline: Path | None, repeat: int) -> None:
         line(name, ours)
         if baseline is None or not ours.ok or not theirs.walls:
             continue
-        agrees = "the same output" if same else "A DIFFERENT OUTPUT"
+        agrees = "its run failed" if not theirs.ok else "the same output" if same else "A DIFFERENT OUTPUT"
         line(f"  baseline {name}", theirs,
              f"   ({theirs.wall / ours.wall:.2f}x the time, {theirs.peak / ours.peak:.2f}x the memory; {agrees})")
 
