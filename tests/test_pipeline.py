@@ -98,7 +98,8 @@ def test_a_dataset_beside_itself_reads_the_same_tables_on_a_connection_of_its_ow
     assert twin.table("customers").get_name() == copied_name("customers")
     assert _tables(twin) == _tables(ds) and _tables(ds).count(copied_name("customers")) == 1
     assert (twin.source, twin.tables, twin.present, twin.settings) == (ds.source, ds.tables, ds.present, ds.settings)
-    pd.testing.assert_frame_equal(customer_feature_frame(twin, AS_OF), customer_feature_frame(ds, AS_OF))
+    pd.testing.assert_frame_equal(*(customer_feature_frame(dataset, AS_OF).sort_values("customer_id", ignore_index=True)
+                                    for dataset in (twin, ds)))
     # Both connections at once, each from its own thread: the same features.
     frames = {}
 

@@ -1,9 +1,10 @@
 """The end-to-end service behind ``keepwise report`` and ``keepwise demo``.
 
-load -> features -> assessment -> portfolio metrics, beside them the model diagnostics and the offboarding's
-costs; each stage once, the feature table shared by all that need it. ``run`` returns everything in one ``PipelineResult`` (an
-``keepwise.assess.analysis.Analysis`` with the seconds each stage took); the HTML report
-(``keepwise.report.build_report``) renders it and the demo prints its most urgent customers.
+load -> features -> assessment -> portfolio metrics, and beside those metrics the model diagnostics and
+the offboarding's costs; each stage once, the feature table shared by all that need it. ``run`` returns
+everything in one ``PipelineResult`` (an ``keepwise.assess.analysis.Analysis`` with the seconds each stage
+took); the HTML report (``keepwise.report.build_report``) renders it and the demo prints its most urgent
+customers.
 
 Progress bars show when the console is a terminal and stay silent otherwise (pipes, CI, tests).
 A stage that cannot produce its result for this data (e.g. a model that cannot be fitted) records

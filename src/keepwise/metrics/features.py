@@ -891,8 +891,8 @@ def _build(ds: Dataset, at: _Moments, settings: Settings, columns: Sequence[str]
     if absent:
         what = "the feature table" if columns is None else "the features " + ", ".join(
             name for name in columns if any(field.rel in absent for field in col[name].op().find(ops.Field)))
-        raise ValueError(f"{what} read the {', '.join(sorted(set(absent.values())))}, which the dataset was not "
-                         "loaded with")
+        raise ValueError(f"{what} read{'s' if columns is None else ''} the {', '.join(sorted(set(absent.values())))}, "
+                         "which the dataset was not loaded with")
     table = base
     for i, part in joined:
         table = table.left_join(part, base.customer_id == part.customer_id, rname=f"{{name}}_{i}")
