@@ -175,7 +175,7 @@ SparkMasterOpt = Annotated[str | None, typer.Option(
     "--spark-master", help="Spark master URL with --engine spark (default [engine] spark_master), e.g. local[2].")]
 
 
-def load_as_of(data: str, as_of: str, config: Path | None, tables: tuple[str, ...] | None = None):
+def load_as_of(data: str, as_of: str, config: Path | None, tables: Collection[str] | None = None):
     """The shared start of every command that judges data as of a day: settings, the day, the data (``tables``
     only, when given: see ``load_or_exit``)."""
     settings = settings_or_exit(config)
@@ -184,9 +184,10 @@ def load_as_of(data: str, as_of: str, config: Path | None, tables: tuple[str, ..
 
 
 def load_on_engine(data: str, as_of: str, config: Path | None, engine: str | None, spark_master: str | None,
-                   importing: tuple[str, ...] = (), tables: tuple[str, ...] | None = None):
-    """``load_as_of``, then the data on the engine the command's ``--engine``/``--spark-master`` choose;
-    the modules ``importing`` (the command's own stages) are imported meanwhile (``imported_meanwhile``)."""
+                   importing: tuple[str, ...] = (), tables: Collection[str] | None = None):
+    """``load_as_of`` (of ``tables`` only, when given), then the data on the engine the command's
+    ``--engine``/``--spark-master`` choose; the modules ``importing`` (the command's own stages) are imported
+    meanwhile (``imported_meanwhile``)."""
     with imported_meanwhile(importing):
         day, dataset = load_as_of(data, as_of, config, tables)
     return day, engine_or_exit(dataset, engine, spark_master)
