@@ -159,6 +159,25 @@ def test_metrics_validates_only_the_tables_it_reads(tmp_path):
     assert "returns.csv" in result.stderr and "returned_at" in result.stderr
 
 
+def test_assess_validates_only_the_tables_it_reads(tmp_path):
+    tables = valid_tables()
+    tables["touches"][0]["at"] = "not a date"  # not read by the assessment: neither validated nor loaded
+    tables["exit_surveys"][0]["reason"] = "no such reason"
+    folder = write_csv_folder(tmp_path / "touches", tables)
+    out = tmp_path / "assessment.csv"
+    result = run("assess", str(folder), "--as-of", "2024-12-31", "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["customers"] == len(tables["customers"]) == len(pd.read_csv(out))
+    assert run("validate", str(folder)).returncode == 2  # the whole source is still checked by validate
+    tables = valid_tables()
+    tables["engagement"][0]["at"] = "not a date"  # read by the assessment (the survey scores)
+    out = tmp_path / "not-written.csv"
+    result = run("assess", str(write_csv_folder(tmp_path / "engagement", tables)), "--as-of", "2024-12-31",
+                 "--out", str(out))
+    assert result.returncode == 2
+    assert "engagement.csv" in result.stderr and "at" in result.stderr and not out.exists()
+
+
 # -- explain, assess, validate, sample, demo ----------------------------------------------------------
 
 def test_explain_prints_a_readable_dossier(cdnow_dir, fast_config):

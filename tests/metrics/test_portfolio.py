@@ -550,19 +550,19 @@ def test_no_completed_orders_gives_an_empty_but_valid_summary(tmp_path):
 
 
 def test_the_portfolio_reads_only_the_portfolio_tables(sample_ds):
-    """``keepwise metrics`` loads ``PORTFOLIO_TABLES`` only: the features its figures read need no other table
+    """``keepwise metrics`` loads ``METRICS_TABLES`` only: the features its figures read need no other table
     (a table not loaded cannot be looked up), and its figures are those of the whole dataset."""
     from ibis.common.exceptions import TableNotFound
 
-    from keepwise.data.schema import PORTFOLIO_TABLES, TABLES
+    from keepwise.data.schema import METRICS_TABLES, TABLES
     from keepwise.metrics.portfolio import PORTFOLIO_COLUMNS
 
     as_of = date(2024, 6, 30)
     read = sample_ds.columns_read(customer_features(sample_ds, as_of, columns=PORTFOLIO_COLUMNS))
-    assert set(read) <= set(PORTFOLIO_TABLES)
-    assert {"engagement", "incidents", "touches"}.isdisjoint(PORTFOLIO_TABLES) and set(PORTFOLIO_TABLES) < set(TABLES)
-    few = load(sample_ds.source, as_of, only=PORTFOLIO_TABLES)
-    assert few.tables == tuple(name for name in TABLES if name in PORTFOLIO_TABLES)
+    assert set(read) <= set(METRICS_TABLES)
+    assert {"engagement", "incidents", "touches"}.isdisjoint(METRICS_TABLES) and set(METRICS_TABLES) < set(TABLES)
+    few = load(sample_ds.source, as_of, only=METRICS_TABLES)
+    assert few.tables == tuple(name for name in TABLES if name in METRICS_TABLES)
     with pytest.raises(TableNotFound, match="engagement"):
         few.table("engagement")
     for period in ("month", "quarter"):
@@ -570,11 +570,11 @@ def test_the_portfolio_reads_only_the_portfolio_tables(sample_ds):
 
 
 def test_features_that_read_a_table_the_dataset_was_loaded_without_are_refused(sample_ds):
-    from keepwise.data.schema import PORTFOLIO_TABLES
+    from keepwise.data.schema import METRICS_TABLES
     from keepwise.metrics.features import customer_feature_frame
 
     as_of = date(2024, 6, 30)
-    few = load(sample_ds.source, as_of, only=PORTFOLIO_TABLES)
+    few = load(sample_ds.source, as_of, only=METRICS_TABLES)
     with pytest.raises(ValueError, match="the features last_survey_score read the engagement, which the dataset "
                                          "was not loaded with"):
         customer_feature_frame(few, as_of, columns=["revenue", "last_survey_score"])

@@ -48,14 +48,14 @@ def metrics(
 
     from keepwise.campaigns import exit_survey_facts
     from keepwise.cli.cadence_commands import exit_survey_lines
-    from keepwise.data.schema import PORTFOLIO_TABLES
+    from keepwise.data.schema import METRICS_TABLES
     from keepwise.metrics.periods import PERIODS
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
 
     require_choice(period, "--period", PERIODS)
     # Only the tables the figures read are validated and loaded (not the engagement, incidents or touches).
-    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, tables=PORTFOLIO_TABLES)
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, tables=METRICS_TABLES)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     exits = run_or_exit(lambda: exit_survey_facts(dataset, day, period, summary.rfm))
     if as_json:
@@ -90,6 +90,7 @@ def assess(
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
     from rich.table import Table as RichTable
 
+    from keepwise.data.schema import FEATURE_TABLES
     from keepwise.output import format_for
     from keepwise.text import LANGUAGES, messages
 
@@ -97,7 +98,9 @@ def assess(
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, importing=ASSESS_MODULES)
+    # Only the tables the assessment reads are validated and loaded (not the touches and exit surveys).
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, importing=ASSESS_MODULES,
+                                  tables=FEATURE_TABLES)
     from keepwise.assess import assess_with_models, write_assessment
     from keepwise.assess.engine import reasons_language
     from keepwise.cadence.tiers import with_tier

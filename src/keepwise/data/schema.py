@@ -38,6 +38,19 @@ class Kind(StrEnum):
             Kind.BOOL: "BOOLEAN",
         }[self]
 
+    @property
+    def arrow_type(self):
+        """The Arrow type of a column of this kind, as the loaded tables hold it (``duckdb_type``'s)."""
+        import pyarrow as pa
+
+        return {
+            "VARCHAR": pa.string(),
+            "TIMESTAMP": pa.timestamp("us"),
+            "DOUBLE": pa.float64(),
+            "BIGINT": pa.int64(),
+            "BOOLEAN": pa.bool_(),
+        }[self.duckdb_type]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -384,10 +397,15 @@ TABLES: dict[str, Table] = {
 # The tables the buy-till-you-die models read (``keepwise clv``): the orders, whose customers must be known.
 PURCHASE_TABLES = (CUSTOMERS.name, ORDERS.name)
 
-# The tables the portfolio's figures read (``keepwise metrics``: ``metrics.portfolio.portfolio_summary`` and the
-# exit surveys against the service's failures): the customers and their orders, what the cost to serve counts
-# (returns, tickets, invoices) and the exit surveys. The engagement, incidents and touches are not read.
-PORTFOLIO_TABLES = (CUSTOMERS.name, ORDERS.name, RETURNS.name, INVOICES.name, TICKETS.name, EXIT_SURVEYS.name)
+# The tables ``keepwise metrics`` reads (``metrics.portfolio.portfolio_summary`` and the exit surveys against the
+# service's failures): the customers and their orders, what the cost to serve counts (returns, tickets,
+# invoices) and the exit surveys. The engagement, incidents and touches are not read.
+METRICS_TABLES = (CUSTOMERS.name, ORDERS.name, RETURNS.name, INVOICES.name, TICKETS.name, EXIT_SURVEYS.name)
+
+# The tables the per-customer features read (``keepwise.metrics.features``), and so ``keepwise assess``: the
+# features, the models and the texts read no others. The touches and the exit surveys are not read.
+FEATURE_TABLES = (CUSTOMERS.name, ORDERS.name, RETURNS.name, TICKETS.name, INVOICES.name, INCIDENTS.name,
+                  ENGAGEMENT.name)
 
 BOOL_TRUE = ("true", "1", "yes")
 BOOL_FALSE = ("false", "0", "no")

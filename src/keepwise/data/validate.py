@@ -30,7 +30,6 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import duckdb
-import pyarrow as pa
 
 from keepwise.config import Settings
 from keepwise.data.days import end_of_day
@@ -717,12 +716,3 @@ def warn_mixed_currencies(con, checked: CheckedTable, log: ProblemLog) -> None:
                 f"orders in several currencies: {listed}; money figures are summed as if one currency",
                 column="currency")
 
-
-def arrow_type(column: Column) -> pa.DataType:
-    return {
-        "VARCHAR": pa.string(),
-        "TIMESTAMP": pa.timestamp("us"),
-        "DOUBLE": pa.float64(),
-        "BIGINT": pa.int64(),
-        "BOOLEAN": pa.bool_(),
-    }[column.kind.duckdb_type]

@@ -44,8 +44,7 @@ from keepwise.config import Settings
 from keepwise.data.days import end_of_day
 from keepwise.data.detached import detached_frame
 from keepwise.data.loader import Dataset
-from keepwise.data.schema import INCIDENT_KINDS, TABLES
-from keepwise.data.validate import arrow_type
+from keepwise.data.schema import FEATURE_TABLES, INCIDENT_KINDS, TABLES
 from keepwise.metrics.day_bitmaps import (
     BITMAP_WINDOW_DAYS,
     BITMAPS_PER_ROW,
@@ -325,7 +324,7 @@ def _input(ds: Dataset, name: str) -> ir.Table:
     if name in ds.tables:
         return ds.table(name)
     columns = TABLES[name].columns
-    return ibis.table(ibis.Schema.from_pyarrow(pa.schema([(c.name, arrow_type(c)) for c in columns])), name=name)
+    return ibis.table(ibis.Schema.from_pyarrow(pa.schema([(c.name, c.kind.arrow_type) for c in columns])), name=name)
 
 
 def _order_days(ds: Dataset) -> tuple[date, date] | None:
@@ -582,9 +581,6 @@ def _referral_counts(ds: Dataset) -> ir.Table:
     return referred.group_by(customer_id=referred.referred_by).aggregate(n_referrals=referred.count())
 
 
-_INPUT_TABLES = ("customers", "orders", "returns", "tickets", "invoices", "incidents", "engagement")
-
-
 def _safe_share(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.FloatingValue:
     """numerator / denominator, 0 when the denominator is 0."""
     return (denominator > 0).ifelse(numerator / denominator.cast("float64"), 0.0)
@@ -765,8 +761,8 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
         parent = ds.subset_of
         built = None if parent is None else _TEMPLATES.get(id(parent), {}).get(_template_key(parent, settings))
         if built is not None:
-            tables = {parent.table(name).op(): ds.table(name).op() for name in _INPUT_TABLES}
-            renamed = {parent.table(name).get_name(): ds.table(name).get_name() for name in _INPUT_TABLES}
+            tables = {parent.table(name).op(): ds.table(name).op() for name in FEATURE_TABLES}
+            renamed = {parent.table(name).get_name(): ds.table(name).get_name() for name in FEATURE_TABLES}
             per_dataset[key] = _Template(built.table.op().replace(tables).to_expr(), built.params, built, renamed)
         else:
             sample = _moment_values(date(2000, 1, 1), settings)
@@ -778,11 +774,11 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
 def _template_key(ds: Dataset, settings: Settings) -> tuple | None:
     """What a feature expression is built from (``_template``): the input tables and the settings; None
     when they cannot key the cache, or when the dataset was loaded without some of them (``_build`` says so)."""
-    if not set(_INPUT_TABLES) <= set(ds.tables):
+    if not set(FEATURE_TABLES) <= set(ds.tables):
         return None
     try:
         key = (
-            tuple(ds.table(name).op() for name in _INPUT_TABLES),
+            tuple(ds.table(name).op() for name in FEATURE_TABLES),
             tuple(sorted(settings.costs.as_dict().items())),
             tuple(sorted(settings.features.as_dict().items())),
             settings.clv.holdout_days,

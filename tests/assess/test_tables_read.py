@@ -1,0 +1,32 @@
+"""``keepwise assess`` validates and loads only the tables the assessment reads (``data.schema.FEATURE_TABLES``):
+the features, the models and the texts read no others, and the assessment is the whole dataset's."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from ibis.common.exceptions import TableNotFound
+
+from keepwise.assess import assess_with_models
+from keepwise.data import load
+from keepwise.data.schema import FEATURE_TABLES, TABLES
+from keepwise.metrics.features import customer_features
+
+from .conftest import AS_OF
+
+
+def test_the_assessment_reads_only_the_feature_tables(sample_dataset):
+    ds, _ = sample_dataset
+    assert set(ds.columns_read(customer_features(ds, AS_OF))) == set(FEATURE_TABLES)
+    assert set(TABLES) - set(FEATURE_TABLES) == {"touches", "exit_surveys"}
+    few = load(ds.source, AS_OF, only=FEATURE_TABLES)
+    assert few.tables == tuple(name for name in TABLES if name in FEATURE_TABLES)
+    with pytest.raises(TableNotFound, match="touches"):
+        few.table("touches")
+    whole, part = assess_with_models(ds, AS_OF), assess_with_models(few, AS_OF)
+    assert (part.churn_source, part.transaction_model) == (whole.churn_source, whole.transaction_model)
+    pd.testing.assert_frame_equal(part.assessment, whole.assessment, check_exact=True)
+    # (the features in one row order: the engine's may differ between two loads)
+    part_features, whole_features = (run.features.sort_values("customer_id").reset_index(drop=True)
+                                     for run in (part, whole))
+    pd.testing.assert_frame_equal(part_features, whole_features, check_exact=True)
