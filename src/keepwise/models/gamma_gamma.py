@@ -16,6 +16,22 @@ from keepwise.models.base import (
 __all__ = ["GammaGammaFitter"]
 
 
+def _gamma_gamma_cache(data: CompressedData) -> dict:
+    """What the log-likelihood reads of the data alone, computed once per data (the fit evaluates it ~85
+    times; at 1,000,000 customers the logarithms of every row's spend and frequency took ~0.3 s of the fit):
+    the weights summed per distinct x, their total, and per row ln m̄, ln x, ln m̄ + ln x, m̄x and the weight
+    times x. The same values as computed on each call, so the fit is the same."""
+    if "gamma_gamma" not in data.extras:
+        x, m, w = data.columns["frequency"], data.columns["monetary_value"], data.weights
+        log_m, log_x = np.log(m), np.log(x)
+        data.extras["gamma_gamma"] = {
+            "w_x": np.bincount(data.codes["frequency"], weights=w, minlength=data.values["frequency"].shape[0]),
+            "sum_w": w.sum(), "log_m": log_m, "log_x": log_x, "log_mx": log_m + log_x, "m_x": m * x,
+            "w_x_rows": w * x,
+        }
+    return data.extras["gamma_gamma"]
+
+
 class GammaGammaFitter(BaseFitter):
     r"""Gamma-Gamma spend model.
 
@@ -70,20 +86,19 @@ class GammaGammaFitter(BaseFitter):
 
     def _log_likelihood(self, params, data: CompressedData):
         p, q, v = params
-        xv, xc = data.values["frequency"], data.codes["frequency"]
-        x, m, w = data.columns["frequency"], data.columns["monetary_value"], data.weights
+        xv = data.values["frequency"]
+        x, w = data.columns["frequency"], data.weights
+        cache = _gamma_gamma_cache(data)
+        w_x, sum_w, log_m, log_x, m_x = cache["w_x"], cache["sum_w"], cache["log_m"], cache["log_x"], cache["m_x"]
         px_v = p * xv
-        w_x = np.bincount(xc, weights=w, minlength=xv.shape[0])
-        sum_w = w.sum()
-        log_m, log_x = np.log(m), np.log(x)
-        log_v_mx = np.log(v + m * x)
+        log_v_mx = np.log(v + m_x)
         px = p * x
         total = (np.dot(w_x, gammaln(px_v + q) - gammaln(px_v)) - sum_w * gammaln(q) + sum_w * q * np.log(v)
                  + np.dot(w, (px - 1.0) * log_m + px * log_x - (px + q) * log_v_mx))
         psi_pxq = digamma(px_v + q)
-        grad_p = (np.dot(w_x * xv, psi_pxq - digamma(px_v)) + np.dot(w * x, log_m + log_x - log_v_mx))
+        grad_p = (np.dot(w_x * xv, psi_pxq - digamma(px_v)) + np.dot(cache["w_x_rows"], cache["log_mx"] - log_v_mx))
         grad_q = np.dot(w_x, psi_pxq) - sum_w * digamma(q) + sum_w * np.log(v) - np.dot(w, log_v_mx)
-        grad_v = sum_w * q / v - np.dot(w, (px + q) / (v + m * x))
+        grad_v = sum_w * q / v - np.dot(w, (px + q) / (v + m_x))
         return float(total), np.array([grad_p, grad_q, grad_v])
 
     # -- predictions -----------------------------------------------------------------------------
