@@ -411,10 +411,11 @@ def test_substituted_dates_compile_like_literal_dates(dataset):
     import ibis
 
     from keepwise.metrics import features as module
+    from keepwise.metrics.table_aggregates import Moments, moment_values
 
     for as_of in (AS_OF, EARLIER, date(2025, 1, 1)):
-        values = module._moment_values(as_of, dataset.settings)
-        literal = module._Moments(**{name: ibis.literal(value) for name, value in values.items()})
+        values = moment_values(as_of, dataset.settings)
+        literal = Moments(**{name: ibis.literal(value) for name, value in values.items()})
         direct = module._build(dataset, literal, dataset.settings)
         assert dataset.con.compile(customer_features(dataset, as_of)) == dataset.con.compile(direct)
 

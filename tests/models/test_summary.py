@@ -287,7 +287,8 @@ def test_summary_from_the_features_equals_the_summary_from_the_orders(tmp_path, 
     bit for bit: first-day ties (whose revenue is read from their orders again), ties on later days and on
     the split day, more purchase days than a bitmap window holds, first purchases after the split, orders
     after the as-of date and customers without completed orders."""
-    from keepwise.metrics.features import customer_feature_frame, holdout_day
+    from keepwise.metrics.features import customer_feature_frame
+    from keepwise.metrics.table_aggregates import holdout_day
     from keepwise.models.summary import customer_summary
 
     orders = _bitmap_orders()
@@ -334,13 +335,13 @@ def test_summary_from_the_features_is_read_only_where_it_can_be(tmp_path, monkey
 def test_the_features_count_the_same_days_on_the_general_route(tmp_path, monkeypatch):
     """Without day bitmaps (a history longer than they hold, or another backend), the features count the
     distinct (customer, day) pairs: the same frame, the day counts before the held-out days included."""
-    from keepwise.metrics import features as features_module
+    from keepwise.metrics import table_aggregates
     from keepwise.metrics.features import customer_feature_frame, customer_features
 
     end = datetime.date(2024, 12, 31)
     ds = _loaded(tmp_path, _bitmap_orders(), end, 122)
     with_bitmaps = customer_feature_frame(ds, end)
-    monkeypatch.setattr(features_module, "BITMAPS_PER_ROW", 0)
+    monkeypatch.setattr(table_aggregates, "BITMAPS_PER_ROW", 0)
     general = _loaded(tmp_path, _bitmap_orders(), end, 122)
     assert "bit_or" not in str(ibis.to_sql(customer_features(general, end))).lower()
     pd.testing.assert_frame_equal(customer_feature_frame(general, end), with_bitmaps, check_exact=True)

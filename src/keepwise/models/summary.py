@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from keepwise.data.loader import Dataset
 from keepwise.metrics.day_bitmaps import BITMAP_WINDOW_DAYS, BITMAPS_PER_ROW, day_bit, day_count, day_window
-from keepwise.metrics.features import EXACT, holdout_day
+from keepwise.metrics.table_aggregates import EXACT, holdout_day
 
 __all__ = ["TIME_UNIT_DAYS", "bitmap_summary", "customer_summary", "features_summary", "rfm_summary", "split_statistics",
            "summary_arrays", "sufficient_statistics", "transaction_statistics"]

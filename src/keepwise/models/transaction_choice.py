@@ -22,7 +22,7 @@ import numpy as np
 
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
-from keepwise.metrics.features import holdout_day
+from keepwise.metrics.table_aggregates import holdout_day
 from keepwise.models.fitting import transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics
 

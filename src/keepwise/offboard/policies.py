@@ -33,7 +33,7 @@ import pandas as pd
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import reindexed
-from keepwise.metrics.features import invoice_lateness
+from keepwise.metrics.table_aggregates import invoice_lateness
 from keepwise.offboard.window import window_economics, window_start, yearly
 
 __all__ = ["POLICIES", "PolicyReview", "policy_review", "top_shares"]
