@@ -170,12 +170,12 @@ def test_assess_validates_only_the_tables_it_reads(tmp_path):
     assert json.loads(result.stdout)["customers"] == len(tables["customers"]) == len(pd.read_csv(out))
     assert run("validate", str(folder)).returncode == 2  # the whole source is still checked by validate
     tables = valid_tables()
-    tables["engagement"][0]["at"] = "not a date"  # read by the assessment (the survey scores)
+    tables["engagement"][0]["score"] = "11"  # read by the assessment (the survey scores): 0 to 10
     out = tmp_path / "not-written.csv"
     result = run("assess", str(write_csv_folder(tmp_path / "engagement", tables)), "--as-of", "2024-12-31",
                  "--out", str(out))
     assert result.returncode == 2
-    assert "engagement.csv" in result.stderr and "at" in result.stderr and not out.exists()
+    assert "engagement.csv" in result.stderr and "score" in result.stderr and not out.exists()
 
 
 # -- explain, assess, validate, sample, demo ----------------------------------------------------------

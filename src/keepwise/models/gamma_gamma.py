@@ -27,7 +27,7 @@ def _gamma_gamma_cache(data: CompressedData) -> dict:
         data.extras["gamma_gamma"] = {
             "w_x": np.bincount(data.codes["frequency"], weights=w, minlength=data.values["frequency"].shape[0]),
             "sum_w": w.sum(), "log_m": log_m, "log_x": log_x, "log_mx": log_m + log_x, "m_x": m * x,
-            "w_x_rows": w * x,
+            "wx_rows": w * x,
         }
     return data.extras["gamma_gamma"]
 
@@ -89,14 +89,15 @@ class GammaGammaFitter(BaseFitter):
         xv = data.values["frequency"]
         x, w = data.columns["frequency"], data.weights
         cache = _gamma_gamma_cache(data)
-        w_x, sum_w, log_m, log_x, m_x = cache["w_x"], cache["sum_w"], cache["log_m"], cache["log_x"], cache["m_x"]
+        w_x, sum_w, m_x = cache["w_x"], cache["sum_w"], cache["m_x"]
+        log_m, log_x, log_mx, wx_rows = cache["log_m"], cache["log_x"], cache["log_mx"], cache["wx_rows"]
         px_v = p * xv
         log_v_mx = np.log(v + m_x)
         px = p * x
         total = (np.dot(w_x, gammaln(px_v + q) - gammaln(px_v)) - sum_w * gammaln(q) + sum_w * q * np.log(v)
                  + np.dot(w, (px - 1.0) * log_m + px * log_x - (px + q) * log_v_mx))
         psi_pxq = digamma(px_v + q)
-        grad_p = (np.dot(w_x * xv, psi_pxq - digamma(px_v)) + np.dot(cache["w_x_rows"], cache["log_mx"] - log_v_mx))
+        grad_p = (np.dot(w_x * xv, psi_pxq - digamma(px_v)) + np.dot(wx_rows, log_mx - log_v_mx))
         grad_q = np.dot(w_x, psi_pxq) - sum_w * digamma(q) + sum_w * np.log(v) - np.dot(w, log_v_mx)
         grad_v = sum_w * q / v - np.dot(w, (px + q) / (v + m_x))
         return float(total), np.array([grad_p, grad_q, grad_v])
