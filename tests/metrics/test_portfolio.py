@@ -549,7 +549,7 @@ def test_no_completed_orders_gives_an_empty_but_valid_summary(tmp_path):
     Console(width=100, record=True).print(render_summary(summary))
 
 
-def test_the_portfolio_reads_only_the_portfolio_tables(sample_ds):
+def test_the_portfolio_reads_only_the_metrics_tables(sample_ds):
     """``keepwise metrics`` loads ``METRICS_TABLES`` only: the features its figures read need no other table
     (a table not loaded cannot be looked up), and its figures are those of the whole dataset."""
     from ibis.common.exceptions import TableNotFound

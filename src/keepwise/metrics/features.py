@@ -350,8 +350,8 @@ def _template(ds: Dataset, settings: Settings) -> _Template | None:
     A subset's (``Dataset.customers_subset``) is its parent's expression, already built, over the subset's
     tables: building it again cost ~0.2 s at 100,000 customers, replacing the tables ~0.02 s. The same
     figures: the expression depends on the data only through its tables and the orders' day-bitmap origin
-    and span (``table_aggregates._order_days``), and the parent's span holds every order of a subset. Its SQL is the parent's
-    with the subset's tables for the parent's (``_Template.tree``)."""
+    and span (``table_aggregates._order_days``), and the parent's span holds every order of a subset. Its SQL
+    is the parent's with the subset's tables for the parent's (``_Template.tree``)."""
     key = _template_key(ds, settings)
     if key is None:
         return None
@@ -484,7 +484,8 @@ def _build(ds: Dataset, at: Moments, settings: Settings, columns: Sequence[str] 
     # joined columns, so the SQL is a single SELECT ... FROM customers LEFT JOIN ... (no nested
     # subquery per join or per derived step), which keeps it small and cheap to compile.
     joined = [(i, part) for i, part in enumerate(parts) if read is None or part.op() in read]
-    # The parts built on a stand-in for a table the dataset was loaded without (``table_aggregates.input_table``), and its name.
+    # The parts built on a stand-in for a table the dataset was loaded without (``table_aggregates.input_table``),
+    # and its name.
     absent = {part.op(): table.name for _, part in joined for table in part.op().find(ops.UnboundTable)}
     if absent:
         what = "the feature table" if columns is None else "the features " + ", ".join(

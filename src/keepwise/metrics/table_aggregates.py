@@ -2,9 +2,8 @@
 ``keepwise.metrics.features`` joins onto the customers (one aggregate per table, the orders' in two).
 
 The moments (``Moments``: the as-of day's end, the recent and trend periods' starts, the purchase model's
-held-out days) are ibis scalars, parameters or literals, so that one expression serves every date. Counts
-are ``COUNT(*) FILTER``, amounts exact decimal sums (``EXACT``), so that every engine and partitioning
-gives the same figures.
+held-out days) are ibis scalars, parameters or literals, so that one expression serves every date. Amounts
+are summed as exact decimals (``EXACT``), so that every engine and partitioning gives the same figures.
 """
 
 from __future__ import annotations
