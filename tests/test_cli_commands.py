@@ -159,7 +159,7 @@ def test_metrics_validates_only_the_tables_it_reads(tmp_path):
     assert "returns.csv" in result.stderr and "returned_at" in result.stderr
 
 
-def test_assess_validates_only_the_tables_it_reads(tmp_path):
+def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     tables = valid_tables()
     tables["touches"][0]["at"] = "not a date"  # not read by the assessment: neither validated nor loaded
     tables["exit_surveys"][0]["reason"] = "no such reason"
@@ -168,6 +168,9 @@ def test_assess_validates_only_the_tables_it_reads(tmp_path):
     result = run("assess", str(folder), "--as-of", "2024-12-31", "--out", str(out), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["customers"] == len(tables["customers"]) == len(pd.read_csv(out))
+    result = run("explain", str(folder), "C1", "--as-of", "2024-12-31", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["customer_id"] == "C1"
     assert run("validate", str(folder)).returncode == 2  # the whole source is still checked by validate
     tables = valid_tables()
     tables["engagement"][0]["score"] = "11"  # read by the assessment (the survey scores): 0 to 10
@@ -176,6 +179,8 @@ def test_assess_validates_only_the_tables_it_reads(tmp_path):
                  "--out", str(out))
     assert result.returncode == 2
     assert "engagement.csv" in result.stderr and "score" in result.stderr and not out.exists()
+    result = run("explain", str(tmp_path / "engagement"), "C1", "--as-of", "2024-12-31")
+    assert result.returncode == 2 and "engagement.csv" in result.stderr
 
 
 # -- explain, assess, validate, sample, demo ----------------------------------------------------------

@@ -1,5 +1,6 @@
-"""``keepwise assess`` validates and loads only the tables the assessment reads (``data.schema.FEATURE_TABLES``):
-the features, the models and the texts read no others, and the assessment is the whole dataset's."""
+"""``keepwise assess`` and ``explain`` validate and load only the tables the assessment reads
+(``data.schema.FEATURE_TABLES``): the features, the models, the texts and a customer's timeline read no others,
+and the assessment and the dossier are the whole dataset's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 from ibis.common.exceptions import TableNotFound
 
-from keepwise.assess import assess_with_models
+from keepwise.assess import assess_with_models, explain
 from keepwise.data import load
 from keepwise.data.schema import FEATURE_TABLES, TABLES
 from keepwise.metrics.features import customer_features
@@ -30,3 +31,14 @@ def test_the_assessment_reads_only_the_feature_tables(sample_dataset):
     part_features, whole_features = (run.features.sort_values("customer_id").reset_index(drop=True)
                                      for run in (part, whole))
     pd.testing.assert_frame_equal(part_features, whole_features, check_exact=True)
+
+
+def test_a_dossier_reads_only_the_feature_tables(sample_dataset):
+    ds, _ = sample_dataset
+    few = load(ds.source, AS_OF, only=FEATURE_TABLES)
+    whole = assess_with_models(ds, AS_OF).assessment
+    # an offboarded customer (the richest dossier: flags, evidence, timeline) and the first in priority
+    for customer_id in {whole.loc[whole["action"] == "offboard", "customer_id"].iloc[0], whole["customer_id"].iloc[0]}:
+        dossier = explain(few, customer_id, AS_OF)
+        assert dossier["timeline"]
+        assert dossier == explain(ds, customer_id, AS_OF)
