@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from keepwise.config import packaged_settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Kind(StrEnum):
@@ -39,7 +43,7 @@ class Kind(StrEnum):
         }[self]
 
     @property
-    def arrow_type(self):
+    def arrow_type(self) -> pa.DataType:
         """The Arrow type of a column of this kind, as the loaded tables hold it (``duckdb_type``'s)."""
         import pyarrow as pa
 
