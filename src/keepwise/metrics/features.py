@@ -484,7 +484,7 @@ def _build(ds: Dataset, at: Moments, settings: Settings, columns: Sequence[str] 
     # joined columns, so the SQL is a single SELECT ... FROM customers LEFT JOIN ... (no nested
     # subquery per join or per derived step), which keeps it small and cheap to compile.
     joined = [(i, part) for i, part in enumerate(parts) if read is None or part.op() in read]
-    # The parts built on a stand-in for a table the dataset was loaded without (``table_aggregates.input_table``),
+    # The parts built on a stand-in for a table the dataset was loaded without (``table_aggregates._input_table``),
     # and its name.
     absent = {part.op(): table.name for _, part in joined for table in part.op().find(ops.UnboundTable)}
     if absent:

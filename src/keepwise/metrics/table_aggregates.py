@@ -37,7 +37,6 @@ __all__ = [
     "engagement_aggregates",
     "holdout_day",
     "incident_aggregates",
-    "input_table",
     "invoice_aggregates",
     "invoice_lateness",
     "moment_values",
@@ -182,7 +181,7 @@ def _purchase_days(ds: Dataset, purchases: ir.Table, until: ir.TimestampScalar
     return {}, joined
 
 
-def input_table(ds: Dataset, name: str) -> ir.Table:
+def _input_table(ds: Dataset, name: str) -> ir.Table:
     """``ds.table(name)``; for a table the dataset does not hold (``load(only=...)``: ``keepwise metrics`` loads
     no engagement, incidents or touches), an unbound table of the contract's columns standing in for it, so
     that the expression can be built: ``features._build`` refuses the columns that would read it."""
@@ -283,7 +282,7 @@ def order_aggregates(ds: Dataset, at: Moments, settings: Settings) -> tuple[ir.T
 
 
 def return_aggregates(ds: Dataset, at: Moments) -> ir.Table:
-    returns = input_table(ds, "returns")
+    returns = _input_table(ds, "returns")
     returns = returns.filter(returns.returned_at <= at.end)
     # Unknown defectiveness is not the product's fault on record; it counts as an ordinary return.
     defective = returns.defective.fill_null(False)
@@ -303,7 +302,7 @@ def return_aggregates(ds: Dataset, at: Moments) -> ir.Table:
 
 
 def ticket_aggregates(ds: Dataset, at: Moments) -> ir.Table:
-    tickets = input_table(ds, "tickets")
+    tickets = _input_table(ds, "tickets")
     tickets = tickets.filter(tickets.opened_at <= at.end)
     complaint = tickets.kind == "complaint"
     substantiated = complaint & tickets.substantiated.fill_null(False)
@@ -373,7 +372,7 @@ def invoice_aggregates(ds: Dataset, at: Moments, settings: Settings) -> tuple[ir
     The invoices due since the last problem need that last problem first: a second, narrow pass
     over the invoices (customer and due date only) against it, where a window over every invoice
     column would carry them all through a join."""
-    invoices = input_table(ds, "invoices")
+    invoices = _input_table(ds, "invoices")
     invoices = invoices.filter(invoices.issued_at <= at.end)
     late = invoice_lateness(invoices, at.day, settings.costs.late_payment_yearly_rate)
     facts = invoices.select(
@@ -414,7 +413,7 @@ def invoice_aggregates(ds: Dataset, at: Moments, settings: Settings) -> tuple[ir
 
 
 def incident_aggregates(ds: Dataset, at: Moments) -> ir.Table:
-    incidents = input_table(ds, "incidents")
+    incidents = _input_table(ds, "incidents")
     incidents = incidents.filter(incidents.occurred_at <= at.end)
     columns = {}
     for kind in INCIDENT_KINDS:
@@ -427,7 +426,7 @@ def incident_aggregates(ds: Dataset, at: Moments) -> ir.Table:
 
 
 def engagement_aggregates(ds: Dataset, at: Moments) -> ir.Table:
-    engagement = input_table(ds, "engagement")
+    engagement = _input_table(ds, "engagement")
     engagement = engagement.filter(engagement.at <= at.end)
     newsletter = engagement.kind.isin(("newsletter_subscribe", "newsletter_unsubscribe"))
     survey = (engagement.kind == "survey") & engagement.score.notnull()
