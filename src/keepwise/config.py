@@ -407,6 +407,7 @@ class EngineSettings(_Section):
     classifier_fit_workers: int = Field(ge=0)  # 0: each fit in turn
     duckdb_allocator_background_threads: bool
     numpy_huge_pages: bool
+    arrow_memory_pool: Literal["jemalloc", "mimalloc", "system"]
     copy_customers: bool
 
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from keepwise.config import load_settings
+from keepwise.config import ConfigError, load_settings
 from keepwise.data import DataError, load
 from keepwise.data.loader import validate_source
 from keepwise.data.schema import TABLES, Kind
@@ -160,6 +160,28 @@ def test_huge_pages_setting_reaches_numpy(tmp_path, enabled):
     settings = load_settings(overrides={"engine": {"numpy_huge_pages": enabled}})
     load(write_csv_folder(tmp_path / "d", valid_tables()), settings=settings)
     assert np._core.multiarray._get_madvise_hugepage() is enabled
+
+
+@pytest.mark.parametrize("pool", ["jemalloc", "mimalloc", "system"])
+def test_arrow_pool_setting_becomes_arrows_default_with_the_same_tables(tmp_path, pool):
+    try:
+        getattr(pa, f"{pool}_memory_pool")()
+    except NotImplementedError:
+        pytest.skip(f"this pyarrow was built without {pool}")
+    source = write_csv_folder(tmp_path / "d", valid_tables())
+    before = pa.default_memory_pool()
+    try:
+        expected = frames(load(source, settings=load_settings(overrides={"engine": {"arrow_memory_pool": "system"}})))
+        ds = load(source, settings=load_settings(overrides={"engine": {"arrow_memory_pool": pool}}))
+        assert pa.default_memory_pool().backend_name == pool
+        _assert_same(expected, frames(ds))
+    finally:
+        pa.set_memory_pool(before)
+
+
+def test_arrow_pool_setting_is_one_of_arrows_allocators():
+    with pytest.raises(ConfigError, match=r"arrow_memory_pool = 'tcmalloc'"):
+        load_settings(overrides={"engine": {"arrow_memory_pool": "tcmalloc"}})
 
 
 def test_timestamp_with_offset_is_converted_to_utc(tmp_path):

@@ -307,6 +307,18 @@ def _use_huge_pages(enabled: bool) -> None:
     np._core.multiarray._set_madvise_hugepage(enabled)
 
 
+def _use_arrow_pool(name: str) -> None:
+    """Arrow's default allocator for the process ([engine] arrow_memory_pool): buffers already allocated stay
+    with theirs. A pool pyarrow was built without leaves its own default in place."""
+    import pyarrow as pa
+
+    try:
+        pool = getattr(pa, f"{name}_memory_pool")()
+    except NotImplementedError:  # pyarrow built without it
+        return
+    pa.set_memory_pool(pool)
+
+
 def load(
     source: str | Path,
     as_of: date | None = None,
@@ -329,6 +341,7 @@ def load(
     if settings.engine.duckdb_allocator_background_threads:
         raw.execute("SET allocator_background_threads = true")
     _use_huge_pages(settings.engine.numpy_huge_pages)
+    _use_arrow_pool(settings.engine.arrow_memory_pool)
     _, log, present = check_source(raw, source, as_of, settings, only)
     log.raise_if_errors()
     if con is None:
