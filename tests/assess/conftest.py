@@ -22,6 +22,16 @@ def sample_dataset(tmp_path_factory):
     return load(folder, AS_OF), truth
 
 
+@pytest.fixture(scope="session")
+def sample_run(sample_dataset):
+    """The sample's assessment on the production path, models plugged in exactly as `keepwise assess` runs
+    them (``assess_with_models``): made once, shared by the tests that read it, which must not change it."""
+    from keepwise.assess import assess_with_models
+
+    ds, _ = sample_dataset
+    return assess_with_models(ds, AS_OF)
+
+
 def healthy_row(customer_id: str, **overrides) -> dict:
     """A steady, profitable customer with no problems; override any feature."""
     row: dict = {}

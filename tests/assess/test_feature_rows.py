@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from keepwise.assess import assess_frames, assess_with_models
+from keepwise.assess import assess_frames
 from keepwise.assess.engine import _merge_predictions, judge_features
 from keepwise.cadence.tiers import with_tier
 from keepwise.data.positions import inverse_positions, positions
@@ -15,9 +15,9 @@ from keepwise.data.positions import inverse_positions, positions
 from .conftest import AS_OF
 
 
-def test_rows_given_to_the_later_stages_are_the_rows_of_the_same_customers(sample_dataset):
+def test_rows_given_to_the_later_stages_are_the_rows_of_the_same_customers(sample_dataset, sample_run):
     ds, _ = sample_dataset
-    run = assess_with_models(ds, AS_OF)
+    run = sample_run
     features, assessment, predictions = run.features, run.assessment, run.predictions
     # Each assessment row is the feature row of its customer; each prediction row too.
     taken = features["customer_id"].to_numpy()[run.feature_rows]
@@ -30,9 +30,9 @@ def test_rows_given_to_the_later_stages_are_the_rows_of_the_same_customers(sampl
                                   with_tier(assessment, features, ds.settings))
 
 
-def test_the_assessment_with_the_prediction_rows_given_is_the_one_looked_up_by_id(sample_dataset):
+def test_the_assessment_with_the_prediction_rows_given_is_the_one_looked_up_by_id(sample_dataset, sample_run):
     ds, _ = sample_dataset
-    run = assess_with_models(ds, AS_OF)
+    run = sample_run
     features, predictions = run.features, run.predictions
     model = predictions.for_assessment()
     rows = inverse_positions(predictions.feature_rows, len(features))

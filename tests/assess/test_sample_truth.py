@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from keepwise.assess import CONTRACT_COLUMNS, assess_with_models
+from keepwise.assess import CONTRACT_COLUMNS
 from keepwise.assess.churn_reasons import churn_reason_lines
 from keepwise.assess.flags import FLAG_CODES
 from keepwise.assess.run import READ_BY_PEOPLE
@@ -17,10 +17,8 @@ from .conftest import AS_OF
 
 
 @pytest.fixture(scope="module")
-def run(sample_dataset):
-    ds, _ = sample_dataset
-    # The production path: models plugged in exactly as `keepwise assess` runs them.
-    return assess_with_models(ds, AS_OF)
+def run(sample_run):
+    return sample_run
 
 
 @pytest.fixture(scope="module")

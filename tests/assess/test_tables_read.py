@@ -16,7 +16,7 @@ from keepwise.metrics.features import customer_features
 from .conftest import AS_OF
 
 
-def test_the_assessment_reads_only_the_feature_tables(sample_dataset):
+def test_the_assessment_reads_only_the_feature_tables(sample_dataset, sample_run):
     ds, _ = sample_dataset
     assert set(ds.columns_read(customer_features(ds, AS_OF))) == set(FEATURE_TABLES)
     assert set(TABLES) - set(FEATURE_TABLES) == {"touches", "exit_surveys"}
@@ -24,7 +24,7 @@ def test_the_assessment_reads_only_the_feature_tables(sample_dataset):
     assert few.tables == tuple(name for name in TABLES if name in FEATURE_TABLES)
     with pytest.raises(TableNotFound, match="touches"):
         few.table("touches")
-    whole, part = assess_with_models(ds, AS_OF), assess_with_models(few, AS_OF)
+    whole, part = sample_run, assess_with_models(few, AS_OF)
     assert (part.churn_source, part.transaction_model) == (whole.churn_source, whole.transaction_model)
     pd.testing.assert_frame_equal(part.assessment, whole.assessment, check_exact=True)
     # (the features in one row order: the engine's may differ between two loads)
@@ -33,10 +33,10 @@ def test_the_assessment_reads_only_the_feature_tables(sample_dataset):
     pd.testing.assert_frame_equal(part_features, whole_features, check_exact=True)
 
 
-def test_a_dossier_reads_only_the_feature_tables(sample_dataset):
+def test_a_dossier_reads_only_the_feature_tables(sample_dataset, sample_run):
     ds, _ = sample_dataset
     few = load(ds.source, AS_OF, only=FEATURE_TABLES)
-    whole = assess_with_models(ds, AS_OF).assessment
+    whole = sample_run.assessment
     # an offboarded customer (the richest dossier: flags, evidence, timeline) and the first in priority
     for customer_id in {whole.loc[whole["action"] == "offboard", "customer_id"].iloc[0], whole["customer_id"].iloc[0]}:
         dossier = explain(few, customer_id, AS_OF)

@@ -18,9 +18,9 @@ TEXTS = ["reasons", "evidence"]
 
 
 @pytest.fixture(scope="module")
-def everyone(sample_dataset):
+def everyone(sample_dataset, sample_run):
     ds, _ = sample_dataset
-    return ds, assess_with_models(ds, AS_OF).assessment
+    return ds, sample_run.assessment
 
 
 def _some_of_each_action(assessment: pd.DataFrame) -> list[str]:
