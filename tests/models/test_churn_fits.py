@@ -52,6 +52,19 @@ def test_fits_in_worker_threads_are_the_fits_made_in_turn(folder, workers):
             assert model.holdout_predicted_rate_ == expected[cutoff].holdout_predicted_rate_
 
 
+def test_lightgbm_threads_per_fit_do_not_change_the_model(folder):
+    # [churn_model] n_jobs is a matter of speed only: LightGBM is deterministic here whatever its threads.
+    models = {}
+    for threads in (1, 2):
+        settings = _settings(n_jobs=threads)
+        fits = ChurnFits(_frames(folder, settings), settings)
+        models[threads] = fits.model(AS_OF)
+    # the same trees and importances; the parameters the booster records name its threads
+    trees = {threads: model.booster_.model_to_string().split("\nparameters:\n")[0] for threads, model in models.items()}
+    assert "Tree=0" in trees[1] and trees[1] == trees[2]
+    assert models[1].holdout_predicted_rate_ == models[2].holdout_predicted_rate_
+
+
 def test_worker_threads_never_use_the_engine(folder, monkeypatch):
     """Every feature frame and the orders the labels come from are read by the caller's thread, in
     ``start``: a DuckDB connection is not thread-safe."""
