@@ -210,7 +210,7 @@ class ChurnModelSettings(_Section):
     max_bin: int
     feature_fraction: float
     lambda_l2: float
-    n_jobs: int
+    n_jobs: int = Field(ge=0)  # 0: the cores shared among [engine] classifier_fit_workers
     seed: int
     top_reasons: int
     blend_min_brier_gain: float

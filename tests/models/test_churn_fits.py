@@ -4,6 +4,7 @@ only by the caller's thread."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,9 +12,12 @@ from datetime import date, timedelta
 
 import pytest
 
+import keepwise.models.churn_classifier as churn_classifier
 import keepwise.models.churn_labels as churn_labels
 from keepwise.config import load_settings
 from keepwise.data.loader import load
+from keepwise.data.threads import available_cores
+from keepwise.models.churn_classifier import ChurnModel, lightgbm_threads
 from keepwise.models.churn_fits import ChurnFits
 from keepwise.models.churn_labels import FeatureFrames, training_sample
 from keepwise.sample import generate_sample
@@ -63,6 +67,19 @@ def test_lightgbm_threads_per_fit_do_not_change_the_model(folder):
     trees = {threads: model.booster_.model_to_string().split("\nparameters:\n")[0] for threads, model in models.items()}
     assert "Tree=0" in trees[1] and trees[1] == trees[2]
     assert models[1].holdout_predicted_rate_ == models[2].holdout_predicted_rate_
+
+
+@pytest.mark.parametrize(("cores", "workers", "n_jobs", "threads"), [
+    (2, 2, 0, 1), (8, 2, 0, 4), (8, 0, 0, 8), (8, 3, 0, 2), (1, 2, 0, 1), (8, 2, 3, 3)])
+def test_lightgbm_threads_share_the_cores_among_the_fits(monkeypatch, cores, workers, n_jobs, threads):
+    monkeypatch.setattr(churn_classifier, "available_cores", lambda: cores)
+    settings = load_settings(overrides={"churn_model": {"n_jobs": n_jobs}, "engine": {"classifier_fit_workers": workers}})
+    assert lightgbm_threads(settings) == threads
+    assert ChurnModel(settings)._lgb_params()["num_threads"] == threads
+
+
+def test_available_cores_are_those_the_process_may_use():
+    assert 1 <= available_cores() <= os.cpu_count()
 
 
 def test_worker_threads_never_use_the_engine(folder, monkeypatch):

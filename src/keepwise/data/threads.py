@@ -7,11 +7,12 @@ batches, the assessment's blocks of texts.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["map_in_threads"]
+__all__ = ["available_cores", "map_in_threads"]
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -29,3 +30,12 @@ def map_in_threads(work: Callable[[Part], Result], parts: Iterable[Part], thread
     with ThreadPoolExecutor(min(threads, len(parts)), thread_name_prefix=name) as pool:
         futures = [pool.submit(work, part) for part in parts]
     return [future.result() for future in futures]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it, as in a container
+    limited to some cores), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this system (macOS, Windows)
+        return max(1, os.cpu_count() or 1)

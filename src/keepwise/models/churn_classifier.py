@@ -33,14 +33,15 @@ from keepwise.config import Settings
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
-from keepwise.data.threads import map_in_threads
+from keepwise.data.threads import available_cores, map_in_threads
 from keepwise.metrics.features import customer_features, execute_features
 from keepwise.models.boosting import lgb
 from keepwise.models.churn_labels import FeatureFrames, training_sample
 from keepwise.models.isotonic import IsotonicCurve
 from keepwise.models.tree_contributions import grouped_contributions
 
-__all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design_matrix", "reason_group"]
+__all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design_matrix", "lightgbm_threads",
+           "reason_group"]
 
 # Columns of customer_features that are not behaviour up to the cutoff: n_referrals counts referred
 # customers from the whole customers table (including ones who signed up after the cutoff).
@@ -50,6 +51,14 @@ EXCLUDED_FEATURES = frozenset({"n_referrals", "repeat_revenue", "n_purchase_days
                                "last_order_at_before_holdout"})
 # Dates already present as day counts (days_since_last_order, tenure_days).
 REDUNDANT_DATES = frozenset({"first_order_at", "last_order_at"})
+
+
+def lightgbm_threads(settings: Settings) -> int:
+    """LightGBM's threads per fit: ``[churn_model] n_jobs``, or when it is 0 the process's cores shared among
+    the fits that run side by side (``[engine] classifier_fit_workers``), at least one each."""
+    if settings.churn_model.n_jobs:
+        return settings.churn_model.n_jobs
+    return max(1, available_cores() // max(1, settings.engine.classifier_fit_workers))
 
 
 def _relative_change(last: np.ndarray, prior: np.ndarray) -> np.ndarray:
@@ -365,7 +374,7 @@ class ChurnModel:
             "max_bin": config.max_bin,
             "feature_fraction": config.feature_fraction,
             "lambda_l2": config.lambda_l2,
-            "num_threads": config.n_jobs,
+            "num_threads": lightgbm_threads(self.settings),
             "seed": config.seed,
             "deterministic": True,
             "force_row_wise": True,
