@@ -312,11 +312,8 @@ def _use_arrow_pool(name: str) -> None:
     with theirs. A pool pyarrow was built without leaves its own default in place."""
     import pyarrow as pa
 
-    try:
-        pool = getattr(pa, f"{name}_memory_pool")()
-    except NotImplementedError:  # pyarrow built without it
-        return
-    pa.set_memory_pool(pool)
+    if name in pa.supported_memory_backends():
+        pa.set_memory_pool(getattr(pa, f"{name}_memory_pool")())
 
 
 def load(
