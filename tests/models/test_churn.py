@@ -208,9 +208,9 @@ def test_reasons_only_for_requested_customers(sample, monkeypatch):
     scored_rows = []
     contributions = churn_classifier.grouped_contributions
 
-    def counting_contributions(booster, features, membership):
+    def counting_contributions(booster, features, membership, threads):
         scored_rows.append(len(features))
-        return contributions(booster, features, membership)
+        return contributions(booster, features, membership, threads)
 
     monkeypatch.setattr(churn_classifier, "grouped_contributions", counting_contributions)
     reasons = churn_reasons(model, ds, AS_OF, [*requested, requested[0], "NO_SUCH_CUSTOMER"], top=2)

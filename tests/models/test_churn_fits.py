@@ -10,6 +10,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
 import pytest
 
 import keepwise.models.churn_classifier as churn_classifier
@@ -145,3 +148,36 @@ def test_frames_make_each_kept_value_once_across_threads(folder):
 def test_negative_workers_are_refused():
     with pytest.raises(Exception, match="classifier_fit_workers"):
         load_settings(overrides={"engine": {"classifier_fit_workers": -1}})
+
+
+def test_predictions_use_lightgbm_threads_and_do_not_depend_on_them(folder, monkeypatch):
+    # Every prediction names its thread count (LightGBM's default would be every core, in each score
+    # thread side by side); the risks, contributions and drivers are the same whatever the count.
+    settings = _settings(n_jobs=1)
+    model = ChurnFits(_frames(folder, settings), settings).model(AS_OF)
+    ds = load(folder, AS_OF, settings)
+    customers = ds.table("customers").customer_id.execute().tolist()[:40]
+    asked = []
+    predict = lgb.Booster.predict
+
+    def recording(booster, data, *args, **kwargs):
+        asked.append(kwargs.get("num_threads"))
+        return predict(booster, data, *args, **kwargs)
+
+    monkeypatch.setattr(lgb.Booster, "predict", recording)
+    results = {}
+    for threads in (1, 3):
+        model.settings = _settings(n_jobs=threads)
+        asked.clear()
+        drivers = model.drivers(ds, AS_OF, customers)
+        results[threads] = (model.predict_proba(ds, AS_OF), model.contributions(ds, AS_OF, customers),
+                            drivers.order, drivers.pushing)
+        assert asked and set(asked) <= {threads, 1}  # 1: a tree's few distinct paths (grouped_contributions)
+        assert threads in asked
+    risk, contributions, order, pushing = results[1]
+    pd.testing.assert_frame_equal(risk, results[3][0])
+    assert risk["churn_risk"].between(0, 1).all() and risk["churn_risk"].nunique() > 10
+    pd.testing.assert_frame_equal(contributions, results[3][1])
+    assert len(contributions) > 0 and (contributions.abs().sum(axis=1) > 0).all()
+    np.testing.assert_array_equal(order, results[3][2])
+    np.testing.assert_array_equal(pushing, results[3][3])

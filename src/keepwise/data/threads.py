@@ -7,12 +7,14 @@ batches, the assessment's blocks of texts.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["available_cores", "map_in_threads"]
+__all__ = ["available_cores", "cgroup_cpu_limit", "map_in_threads"]
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -32,10 +34,82 @@ def map_in_threads(work: Callable[[Part], Result], parts: Iterable[Part], thread
     return [future.result() for future in futures]
 
 
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system tells it, as in a container
-    limited to some cores), at least 1."""
+def available_cores(root: Path = Path("/")) -> int:
+    """The cores this process may use, at least 1: those it may run on (its CPU affinity where the system
+    tells it, as in a container limited to some cores), and no more than its control groups' CPU quota
+    allows, rounded up (a container given 1.5 CPUs by a quota: 2; ``cgroup_cpu_limit``). ``root``: the
+    file system's root, where ``proc`` and ``sys`` are read."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # no affinity on this system (macOS, Windows)
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    limit = cgroup_cpu_limit(root)
+    if limit is not None:
+        cores = min(cores, math.ceil(limit))
+    return max(1, cores)
+
+
+# Where a control group's CPU quota is read, by cgroup version: the mounts of its hierarchy (Debian's and
+# systemd's unified hierarchy, a hybrid one's v2 part; cgroup v1's cpu controller alone or joined with
+# cpuacct), and how a folder of it tells its quota.
+_V2_MOUNTS = ("sys/fs/cgroup", "sys/fs/cgroup/unified")
+_V1_MOUNTS = ("sys/fs/cgroup/cpu", "sys/fs/cgroup/cpu,cpuacct")
+
+
+def cgroup_cpu_limit(root: Path = Path("/")) -> float | None:
+    """The CPU time the process's control groups allow it, in cores per second of wall time (a quota of
+    150 ms every 100 ms period: 1.5); None where no quota limits it, or where the system has no control
+    groups (macOS, Windows) or tells them in a form not understood here.
+
+    The smallest quota among the process's control group and its ancestors, cgroup v2 (``cpu.max``) and
+    v1 (``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``) alike, the groups named in ``/proc/self/cgroup``.
+    Docker's and Kubernetes' CPU limits are such quotas; affinity (``--cpuset-cpus``) is not one."""
+    try:
+        lines = (root / "proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    limits = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        controllers, path = parts[1], parts[2].strip("/")
+        if controllers == "":
+            mounts, limit_of = _V2_MOUNTS, _v2_limit
+        elif "cpu" in controllers.split(","):
+            mounts, limit_of = _V1_MOUNTS, _v1_limit
+        else:
+            continue
+        for mount in mounts:
+            top = root / mount
+            folder = top / path
+            for group in (folder, *folder.parents):
+                limit = limit_of(group)
+                if limit is not None:
+                    limits.append(limit)
+                if group == top:
+                    break
+    return min(limits, default=None)
+
+
+def _v2_limit(group: Path) -> float | None:
+    """A cgroup v2 group's quota (``cpu.max``: "QUOTA PERIOD", "max PERIOD" for none), in cores."""
+    try:
+        quota, period = (group / "cpu.max").read_text().split()
+        return None if quota == "max" else _cores(int(quota), int(period))
+    except (OSError, ValueError):
+        return None
+
+
+def _v1_limit(group: Path) -> float | None:
+    """A cgroup v1 group's quota (``cpu.cfs_quota_us``, -1 for none, over ``cpu.cfs_period_us``), in cores."""
+    try:
+        quota = int((group / "cpu.cfs_quota_us").read_text())
+        period = int((group / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return _cores(quota, period)
+
+
+def _cores(quota: int, period: int) -> float | None:
+    return quota / period if quota > 0 and period > 0 else None

@@ -74,8 +74,8 @@ def _patterns(columns: dict[int, np.ndarray], rows: int, nodes: list[dict]) -> t
     return inverse.reshape(-1), first
 
 
-def _exact(booster: lgb.Booster, features: np.ndarray, membership: np.ndarray) -> np.ndarray:
-    return booster.predict(features, pred_contrib=True)[:, :-1] @ membership
+def _exact(booster: lgb.Booster, features: np.ndarray, membership: np.ndarray, threads: int) -> np.ndarray:
+    return booster.predict(features, pred_contrib=True, num_threads=threads)[:, :-1] @ membership
 
 
 def _zeroed(column: np.ndarray) -> np.ndarray:
@@ -84,9 +84,11 @@ def _zeroed(column: np.ndarray) -> np.ndarray:
     return np.where(tiny, 0.0, column) if tiny.any() else np.ascontiguousarray(column)
 
 
-def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership: np.ndarray) -> np.ndarray:
+def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership: np.ndarray,
+                          threads: int = 0) -> np.ndarray:
     """``booster.predict(features, pred_contrib=True)[:, :-1] @ membership`` (``membership``: features
-    x groups, 0/1) as far as the sign and order of each row's groups go (see the module docstring)."""
+    x groups, 0/1) as far as the sign and order of each row's groups go (see the module docstring).
+    ``threads``: LightGBM's threads where it predicts many rows at once (0: OpenMP's default)."""
     features = np.asarray(features, dtype=np.float64)
     rows = len(features)
     n_iterations = booster.best_iteration if booster.best_iteration > 0 else booster.current_iteration()
@@ -94,7 +96,7 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
     trees = model["tree_info"][: n_iterations * booster.num_model_per_iteration()]
     splits = [_splits(tree) for tree in trees]
     if rows < 2 or booster.num_model_per_iteration() != 1 or any(nodes is None for nodes in splits):
-        return _exact(booster, features, membership)
+        return _exact(booster, features, membership, threads)
     # The features each tree splits on, and all of them.
     tree_features = [sorted({node["split_feature"] for node in nodes}) for nodes in splits]
     split_on = sorted({feature for features_of_tree in tree_features for feature in features_of_tree})
@@ -104,7 +106,7 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
     patterns = [_patterns(split_columns, rows, nodes) for nodes in splits]
     del split_columns
     if sum(len(first) for _, first in patterns) >= rows * len(trees):  # no row shares a pattern
-        return _exact(booster, features, membership)
+        return _exact(booster, features, membership, threads)
     # Group by group (a row of ``by_group``), each tree adding only to the groups of the features it
     # splits on: every other feature's contribution in that tree is exactly 0, and x + 0.0 is x.
     by_group = np.zeros((membership.shape[1], rows), dtype=np.float64)
@@ -136,5 +138,5 @@ def grouped_contributions(booster: lgb.Booster, features: np.ndarray, membership
     close |= (np.diff(ordered, axis=1) <= scale[:, None]).any(axis=1)
     redo = np.flatnonzero(close)
     if len(redo):
-        by_group[redo] = _exact(booster, features[redo], membership)
+        by_group[redo] = _exact(booster, features[redo], membership, threads)
     return by_group
