@@ -458,9 +458,9 @@ class ChurnModel:
 
     def _raw(self, inputs, contributions: bool = False) -> np.ndarray:
         """The booster's raw scores of the rows ``inputs`` (with ``contributions``, each feature's contribution
-        to them and the bias: ``pred_contrib``), in ``lightgbm_threads`` threads. Without a thread count LightGBM predicts in OpenMP's default, every
-        core, even in the score threads that run side by side (``predict_proba``): at 1,000,000 customers on
-        2 cores, twice the system CPU and page faults of one thread each."""
+        to them and the bias: ``pred_contrib``), in ``lightgbm_threads`` threads: without a count LightGBM
+        predicts in OpenMP's default, every core, in each of the score threads that run side by side
+        (``predict_proba``). The same values whatever the count."""
         return self.booster_.predict(inputs, raw_score=not contributions, pred_contrib=contributions,
                                      num_threads=lightgbm_threads(self.settings))
 
