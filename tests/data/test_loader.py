@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from keepwise.config import ConfigError, load_settings
-from keepwise.data import DataError, load
+from keepwise.data import DataError, load, loader
 from keepwise.data.loader import validate_source
 from keepwise.data.schema import TABLES, Kind
 
@@ -175,6 +175,21 @@ def test_arrow_pool_setting_becomes_arrows_default_with_the_same_tables(tmp_path
         _assert_same(expected, frames(ds))
     finally:
         pa.set_memory_pool(before)
+
+
+@pytest.mark.parametrize(("cores", "pool", "expected"), [(1, 2, 1), (3, 2, 2), (2, 4, 2)])
+def test_arrows_threads_keep_within_the_cores_the_process_may_use(tmp_path, monkeypatch, cores, pool, expected):
+    # a container's quota of 1 core on a larger machine: Arrow's pool shrinks to it; a pool already smaller
+    # (OMP_NUM_THREADS) stays as it is
+    monkeypatch.setattr(loader, "available_cores", lambda: cores)
+    before = pa.cpu_count()
+    try:
+        pa.set_cpu_count(pool)
+        ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
+        assert pa.cpu_count() == expected
+        assert ds.table("orders").count().execute() == len(valid_tables()["orders"])
+    finally:
+        pa.set_cpu_count(before)
 
 
 def test_arrow_pool_setting_is_one_of_arrows_allocators():

@@ -22,6 +22,7 @@ from keepwise.data.days import end_of_day
 from keepwise.data.problems import Problem, ProblemLog
 from keepwise.data.schema import TABLES, Table
 from keepwise.data.sources import RawTable, read_source
+from keepwise.data.threads import available_cores
 from keepwise.data.validate import (
     CheckedTable,
     check_table,
@@ -316,6 +317,17 @@ def _use_arrow_pool(name: str) -> None:
         pa.set_memory_pool(getattr(pa, f"{name}_memory_pool")())
 
 
+def _use_arrow_threads() -> None:
+    """Arrow's thread pool (its conversions to pandas, the Parquet writer) no larger than the cores the
+    process may use (``available_cores``): Arrow counts the machine's cores, not a container's CPU quota.
+    A smaller pool (OMP_NUM_THREADS, ARROW's own setting) is kept."""
+    import pyarrow as pa
+
+    cores = available_cores()
+    if pa.cpu_count() > cores:
+        pa.set_cpu_count(cores)
+
+
 def load(
     source: str | Path,
     as_of: date | None = None,
@@ -339,6 +351,7 @@ def load(
         raw.execute("SET allocator_background_threads = true")
     _use_huge_pages(settings.engine.numpy_huge_pages)
     _use_arrow_pool(settings.engine.arrow_memory_pool)
+    _use_arrow_threads()
     _, log, present = check_source(raw, source, as_of, settings, only)
     log.raise_if_errors()
     if con is None:
