@@ -6,6 +6,7 @@ import copy
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -177,17 +178,23 @@ def test_arrow_pool_setting_becomes_arrows_default_with_the_same_tables(tmp_path
         pa.set_memory_pool(before)
 
 
-@pytest.mark.parametrize(("cores", "pool", "expected"), [(1, 2, 1), (3, 2, 2), (2, 4, 2)])
-def test_arrows_threads_keep_within_the_cores_the_process_may_use(tmp_path, monkeypatch, cores, pool, expected):
-    # a container's quota of 1 core on a larger machine: Arrow's pool shrinks to it; a pool already smaller
-    # (OMP_NUM_THREADS) stays as it is
+@pytest.mark.parametrize(("cores", "pool", "arrow_threads"), [(1, 2, 1), (3, 2, 2), (2, 4, 2)])
+def test_threads_keep_within_the_cores_the_process_may_use(tmp_path, monkeypatch, cores, pool, arrow_threads):
+    # a container's quota of 1 core on a larger machine: DuckDB's threads and Arrow's pool shrink to it; a
+    # count already smaller (OMP_NUM_THREADS for Arrow) stays as it is
     monkeypatch.setattr(loader, "available_cores", lambda: cores)
+    source = write_csv_folder(tmp_path / "d", valid_tables())
+    engine_threads = duckdb.connect().execute("SELECT current_setting('threads')").fetchall()[0][0]
     before = pa.cpu_count()
     try:
         pa.set_cpu_count(pool)
-        ds = load(write_csv_folder(tmp_path / "d", valid_tables()))
-        assert pa.cpu_count() == expected
+        ds = load(source)
+        assert pa.cpu_count() == arrow_threads
+        threads = ds.duckdb.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        assert threads == min(cores, engine_threads)
         assert ds.table("orders").count().execute() == len(valid_tables()["orders"])
+        counts, log, _ = validate_source(source)
+        assert not log.errors and counts["orders"].con.execute("SELECT current_setting('threads')").fetchall()[0][0] == threads
     finally:
         pa.set_cpu_count(before)
 

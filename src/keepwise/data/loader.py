@@ -296,6 +296,7 @@ def validate_source(
     its queries."""
     settings = settings or load_settings()
     con = duckdb.connect()
+    _keep_within_cores(con)
     if settings.validation.block_allocator_memory:
         execute(con, f"SET block_allocator_memory = {literal(settings.validation.block_allocator_memory)}")
     return check_source(con, source, as_of, settings)
@@ -317,13 +318,16 @@ def _use_arrow_pool(name: str) -> None:
         pa.set_memory_pool(getattr(pa, f"{name}_memory_pool")())
 
 
-def _use_arrow_threads() -> None:
-    """Arrow's thread pool (its conversions to pandas, the Parquet writer) no larger than the cores the
-    process may use (``available_cores``): Arrow counts the machine's cores, not a container's CPU quota.
-    A smaller pool (OMP_NUM_THREADS, ARROW's own setting) is kept."""
+def _keep_within_cores(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's threads and Arrow's thread pool (its conversions to pandas, the Parquet writer) no more than
+    the cores the process may use (``available_cores``: within a container's CPU quota). Arrow counts the
+    machine's cores; DuckDB reads cgroup v2's quota itself, though not v1's in every release. A smaller
+    count already set (DuckDB's ``threads``, OMP_NUM_THREADS for Arrow) is kept."""
     import pyarrow as pa
 
     cores = available_cores()
+    if con.execute("SELECT current_setting('threads')").fetchall()[0][0] > cores:
+        execute(con, f"SET threads = {cores}")
     if pa.cpu_count() > cores:
         pa.set_cpu_count(cores)
 
@@ -351,7 +355,7 @@ def load(
         raw.execute("SET allocator_background_threads = true")
     _use_huge_pages(settings.engine.numpy_huge_pages)
     _use_arrow_pool(settings.engine.arrow_memory_pool)
-    _use_arrow_threads()
+    _keep_within_cores(raw)
     _, log, present = check_source(raw, source, as_of, settings, only)
     log.raise_if_errors()
     if con is None:
