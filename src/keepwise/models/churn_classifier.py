@@ -433,7 +433,7 @@ class ChurnModel:
         self.n_trees_ = best
         self.features_ = features
 
-        holdout_scores = self._raw(X_holdout)
+        holdout_scores = self._booster_output(X_holdout)
         self.calibrator_ = self._fit_calibrator(holdout_scores, y_holdout)
         self.training_rows_, self.holdout_rows_ = len(y_train), len(y_holdout)
         self.holdout_churn_rate_ = float(y_holdout.mean())
@@ -456,7 +456,7 @@ class ChurnModel:
             return _PlattScaling().fit(scores, labels)
         raise ValueError(f"[churn_model] calibration = {method!r}: use 'sigmoid' or 'isotonic'")
 
-    def _raw(self, inputs, contributions: bool = False) -> np.ndarray:
+    def _booster_output(self, inputs, contributions: bool = False) -> np.ndarray:
         """The booster's raw scores of the rows ``inputs`` (with ``contributions``, each feature's contribution
         to them and the bias: ``pred_contrib``), in ``lightgbm_threads`` threads: without a count LightGBM
         predicts in OpenMP's default, every core, in each of the score threads that run side by side
@@ -521,7 +521,7 @@ class ChurnModel:
         scores = np.empty(len(frame), dtype=float)
         for start in range(0, len(frame), batch):
             part = frame.iloc[start:start + batch]
-            scores[start:start + len(part)] = self._raw(self._matrix(part, as_of))
+            scores[start:start + len(part)] = self._booster_output(self._matrix(part, as_of))
         return scores
 
     def labelled_risk(self, frames: FeatureFrames, cutoff: date) -> np.ndarray:
@@ -531,7 +531,7 @@ class ChurnModel:
         matrix, _ = self._labelled_inputs(frames, cutoff)
         if matrix is None:
             return np.zeros(0)
-        return self._calibrate(self._raw(self._in_model_columns(matrix).to_numpy()))
+        return self._calibrate(self._booster_output(self._in_model_columns(matrix).to_numpy()))
 
     def predict_proba(self, ds: Dataset, as_of: date, *, frames: FeatureFrames | None = None) -> pd.DataFrame:
         """``DataFrame[customer_id, churn_risk]`` for every customer: P(no completed order in the
@@ -550,7 +550,7 @@ class ChurnModel:
                 # The batch's inputs, then the buyers' rows of them: taking the buyers' rows of the
                 # features frame instead would copy every one of its columns, strings included.
                 inputs = self._matrix(frame.iloc[start:stop], as_of).to_numpy()[part]
-                risk[start:stop][part] = self._calibrate(self._raw(inputs))
+                risk[start:stop][part] = self._calibrate(self._booster_output(inputs))
 
         starts = range(0, len(frame), batch)
         # Batches side by side ([engine] score_threads): while one thread builds a batch's design matrix
@@ -570,7 +570,7 @@ class ChurnModel:
     def _contributions(self, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
         if frame.empty:
             return pd.DataFrame(columns=[*self.features_, "bias"], dtype=float)
-        values = self._raw(self._matrix(frame, as_of), contributions=True)
+        values = self._booster_output(self._matrix(frame, as_of), contributions=True)
         return pd.DataFrame(values, columns=[*self.features_, "bias"], index=frame["customer_id"].to_numpy())
 
     def drivers(self, ds: Dataset, as_of: date, customer_ids: Iterable[str], *,
