@@ -7,6 +7,7 @@ batches, the assessment's blocks of texts.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -56,6 +57,7 @@ _V2_MOUNTS = ("sys/fs/cgroup", "sys/fs/cgroup/unified")
 _V1_MOUNTS = ("sys/fs/cgroup/cpu", "sys/fs/cgroup/cpu,cpuacct")
 
 
+@functools.cache
 def cgroup_cpu_limit(root: Path = Path("/")) -> float | None:
     """The CPU time the process's control groups allow it, in cores per second of wall time (a quota of
     150 ms every 100 ms period: 1.5); None where no quota limits it, or where the system has no control
@@ -63,7 +65,10 @@ def cgroup_cpu_limit(root: Path = Path("/")) -> float | None:
 
     The smallest quota among the process's control group and its ancestors, cgroup v2 (``cpu.max``) and
     v1 (``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``) alike, the groups named in ``/proc/self/cgroup``.
-    Docker's and Kubernetes' CPU limits are such quotas; affinity (``--cpuset-cpus``) is not one."""
+    Docker's and Kubernetes' CPU limits are such quotas; affinity (``--cpuset-cpus``) is not one.
+
+    Read once per ``root`` for the process: every LightGBM prediction asks for its thread count
+    (``available_cores``), and the files it reads do not change while a command runs."""
     try:
         lines = (root / "proc/self/cgroup").read_text().splitlines()
     except OSError:
