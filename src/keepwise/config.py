@@ -400,7 +400,7 @@ class EngineSettings(_Section):
     spark_staging_dir: str
     score_batch_rows: int
     score_threads: int = Field(ge=1)
-    text_threads: int = Field(ge=1)
+    text_threads: int = Field(ge=0)  # 0: the cores the process may use
     overlap_models: bool
     judge_during_models: bool
     stages_beside: bool

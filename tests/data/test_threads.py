@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from keepwise.data import threads as threads_module
-from keepwise.data.threads import available_cores, cgroup_cpu_limit, map_in_threads
+from keepwise.data.threads import available_cores, cgroup_cpu_limit, map_in_threads, threads_or_cores
 
 
 def test_results_come_in_the_parts_order_though_later_parts_finish_first():
@@ -105,3 +105,11 @@ def test_available_cores_keep_within_the_quota(tmp_path, monkeypatch, quota, cor
 def test_available_cores_without_quota_are_those_of_the_affinity(tmp_path, monkeypatch):
     monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0, 1, 2})
     assert available_cores(tmp_path) == 3
+
+
+@pytest.mark.parametrize(("setting", "threads"), [(0, 3), (1, 1), (5, 5)])
+def test_a_thread_setting_of_0_is_the_cores_and_any_other_is_itself(tmp_path, monkeypatch, setting, threads):
+    # three cores in the affinity, a quota of 4: 0 is the three; a count set is kept, more than the cores too
+    monkeypatch.setattr(threads_module.os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    root = _write(tmp_path, {"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/cpu.max": "400000 100000"})
+    assert threads_or_cores(setting, root) == threads

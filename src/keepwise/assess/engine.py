@@ -23,7 +23,7 @@ from keepwise.assess.flags import FLAG_CODES, compute_flags
 from keepwise.assess.lifecycle import lifecycle_stage, rhythm_predictions
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import inverse_positions, positions, values_at
-from keepwise.data.threads import map_in_threads
+from keepwise.data.threads import map_in_threads, threads_or_cores
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.output import write_frame
 from keepwise.text.columns import TEXT, join_rows, repeat, to_series
@@ -209,7 +209,7 @@ def assess_frames(
         facts = build_facts(features, flags, weights, decisions, rhythm, stage, as_of, settings).in_order(rank)
         # Blocks side by side ([engine] text_threads; at least one block per thread): Arrow's kernels,
         # most of the work, run outside Python's GIL.
-        threads = settings.engine.text_threads
+        threads = threads_or_cores(settings.engine.text_threads)
         rows = max(1, min(TEXT_BLOCK_ROWS, -(-len(order) // threads)))
         spans = [(start, min(start + rows, len(order))) for start in range(0, len(order), rows)]
         blocks = map_in_threads(partial(_block_texts, facts, flags, weights, order, phraser), spans, threads,

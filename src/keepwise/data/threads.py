@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["available_cores", "cgroup_cpu_limit", "map_in_threads"]
+__all__ = ["available_cores", "cgroup_cpu_limit", "map_in_threads", "threads_or_cores"]
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
@@ -33,6 +33,12 @@ def map_in_threads(work: Callable[[Part], Result], parts: Iterable[Part], thread
     with ThreadPoolExecutor(min(threads, len(parts)), thread_name_prefix=name) as pool:
         futures = [pool.submit(work, part) for part in parts]
     return [future.result() for future in futures]
+
+
+def threads_or_cores(threads: int, root: Path = Path("/")) -> int:
+    """``threads`` as a setting gives it (``[engine] text_threads``): itself, or when it is 0 the cores the
+    process may use (``available_cores``)."""
+    return threads if threads > 0 else available_cores(root)
 
 
 def available_cores(root: Path = Path("/")) -> int:
