@@ -36,8 +36,8 @@ def map_in_threads(work: Callable[[Part], Result], parts: Iterable[Part], thread
 
 
 def threads_or_cores(threads: int, root: Path = Path("/")) -> int:
-    """``threads`` as a setting gives it (``[engine] text_threads``): itself, or when it is 0 the cores the
-    process may use (``available_cores``)."""
+    """The threads a setting such as ``[engine] text_threads`` asks for: its value, or when it is 0 as many as
+    the cores the process may use (``available_cores``)."""
     return threads if threads > 0 else available_cores(root)
 
 
