@@ -304,3 +304,27 @@ def test_assess_imports_its_stages_libraries_while_the_data_load(tmp_path):
     late = [m for m in after if m.split(".")[0] in ("lightgbm", "sklearn", "scipy", "numpy")
             or m.startswith(("keepwise.assess", "keepwise.models", "keepwise.cadence", "keepwise.metrics"))]
     assert after and not late, late
+
+
+_CSV_THREADS = (
+    "import sys, atexit\nimport keepwise.data.threads as threads\nimport keepwise.output as output\n"
+    "threads.available_cores = lambda root=None: 3\nasked = []\nwrite_csv = output.write_csv\n"
+    "def spy(frame, path, threads=1):\n    asked.append(threads)\n    return write_csv(frame, path, threads)\n"
+    "output.write_csv = spy\natexit.register(lambda: print('threads:', asked))\n"
+    "from keepwise.cli import main\nsys.argv = ['keepwise', *sys.argv[1:]]\nmain()\n"
+)
+
+
+def test_assess_writes_its_csv_on_as_many_threads_as_the_cores_by_default(tmp_path):
+    # [engine] text_threads = 0, the default: the CSV file's slices are made on one thread per core (3 made up)
+    from datetime import date
+
+    from keepwise.sample import generate_sample
+
+    generate_sample(tmp_path / "shop", n_customers=400, seed=5, as_of=date(2026, 6, 30))
+    result = subprocess.run([sys.executable, "-c", _CSV_THREADS, "assess", str(tmp_path / "shop"),
+                             "--as-of", "2026-06-30", "--out", str(tmp_path / "a.csv")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.splitlines()[-1] == "threads: [3]"
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") > 400
