@@ -66,7 +66,7 @@ def test_the_classifier_explains_only_the_named_read_customers(monkeypatch):
     table = pd.DataFrame({"customer_id": ids, "action": actions,
                           "reasons": pd.Series([None, "reason 1", "reason 2", None, "reason 4"], dtype="str")})
     explaining.start(ids, actions)
-    explaining.append_to(table)
+    explaining.append_to(table, np.arange(len(table)))
     # C1 and C4 are read and named; C2 is named but not read (grow); C3 is read but not named.
     assert asked == [["C1", "C4"]]
     label = run_module.messages("en")["reason.churn_drivers"]

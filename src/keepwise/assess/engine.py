@@ -150,10 +150,11 @@ def assess_frames(
     predictions: pd.DataFrame | None = None,
     referrals_tracked: bool = True,
     lang: str | None = None,
-    on_decided: Callable[[pd.Series, pd.Series, np.ndarray], None] | None = None,
+    on_decided: Callable[[pd.Series, pd.Series], None] | None = None,
     judged: FeatureJudgement | None = None,
     texts_for: Collection[str] | None = None,
     prediction_rows: np.ndarray | None = None,
+    on_ordered: Callable[[np.ndarray], None] | None = None,
 ) -> pd.DataFrame:
     """The assessment from an executed feature table (``customer_features(...).execute()``).
 
@@ -162,9 +163,10 @@ def assess_frames(
     ``reasons`` are phrased in ``lang`` (default: the settings' locale); the facts behind them are in
     ``evidence`` for phrasing in another language.
 
-    ``on_decided`` is called with the customers' ids and actions, in the returned rows' order, and each
-    returned row's row in ``features``, once they are decided and before the texts are written (most of the
-    time this function takes): work on them may run meanwhile.
+    ``on_decided`` is called with the customers' ids and actions, in the rows' order of ``features``, as soon
+    as the actions are decided: before the customers are ranked and their texts written (most of the time
+    this function takes), so work on them may run meanwhile. ``on_ordered`` is then called with each
+    returned row's row in ``features``, once the rows' order is known.
 
     ``judged``: :func:`judge_features` of the same features, date and settings, when the caller has it.
 
@@ -184,9 +186,11 @@ def assess_frames(
     from_model = predictions is not None and "p_alive" in predictions
     stage = lifecycle_stage(features, rhythm, settings, from_model)
     decisions = decide_actions(features, flags, weights, rhythm, stage, settings)
+    customer_id = features["customer_id"].astype(str)
+    if on_decided is not None:
+        on_decided(customer_id, decisions["action"])
     priority = priority_rank(decisions, settings)
 
-    customer_id = features["customer_id"].astype(str)
     # The rows' order (by priority, then customer id) from the two keys alone: every column is then
     # taken once in that order, and no sorted copy of the whole frame (its texts above all) is made.
     # Arrow's stable sort compares the ids' UTF-8 bytes, which orders them as Python compares texts.
@@ -194,8 +198,8 @@ def assess_frames(
     order = pc.sort_indices(keys, sort_keys=[("priority", "ascending"), ("customer_id", "ascending")])
     order = order.to_numpy(zero_copy_only=False).astype(np.int64)
     ids, actions = customer_id.array.take(order), decisions["action"].array.take(order)
-    if on_decided is not None:
-        on_decided(pd.Series(ids), pd.Series(actions), order)
+    if on_ordered is not None:
+        on_ordered(order)
 
     rank = inverse_positions(order, len(order))  # each row's place in the output
     flag_text = _flag_list(flags, "current", rank)

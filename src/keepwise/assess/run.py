@@ -3,7 +3,8 @@
 features -> predictions (purchase model, churn source chosen by backtest, CLV) -> assess_frames, then
 the churn classifier's own reasons for the customers a person will read (retain, win_back,
 offboard): LightGBM's per-customer contributions are costly, so they are computed for those only,
-in a worker thread while the assessment's texts are written.
+in a worker thread started as soon as the actions are decided, while the customers are ranked (one core)
+and the assessment's texts are written.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ class AssessmentRun:
 
 class _ChurnReasonsMeanwhile:
     """The churn classifier's own reasons for the customers a person will read (READ_BY_PEOPLE), made in
-    a worker thread (``start``, ``assess_frames``' ``on_decided``) while the assessment's texts are
-    written, then appended to the assessment's reasons (``append_to``).
+    a worker thread (``start``, ``assess_frames``' ``on_decided``) while the customers are ranked and the
+    assessment's texts are written, then appended to the assessment's reasons (``append_to``).
 
     The worker is the only user of the dataset's engine until ``append_to`` has waited for it: the
     assessment's texts read the feature frame alone. LightGBM's per-customer contributions take most
@@ -73,7 +74,7 @@ class _ChurnReasonsMeanwhile:
         self._texts = self._pool.submit(self._texts_of, customer_id, action)
 
     def _texts_of(self, customer_id: pd.Series, action: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
-        """The rows (of ``customer_id``) that gain a text, and their texts; None when none does."""
+        """The rows (of ``customer_id``, ascending) that gain a text, and their texts; None when none does."""
         predictions, lang = self.predictions, self.lang
         read = action.isin(READ_BY_PEOPLE).to_numpy()
         if self.texts_for is not None:
@@ -104,8 +105,9 @@ class _ChurnReasonsMeanwhile:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = self._texts = None
 
-    def append_to(self, table: pd.DataFrame) -> None:
-        """Wait for the worker and append its texts to ``table``'s reasons (the rows ``start`` was given)."""
+    def append_to(self, table: pd.DataFrame, rows: np.ndarray) -> None:
+        """Wait for the worker and append its texts to ``table``'s reasons; ``rows``: each row of ``table``'s row
+        among the customers ``start`` was given (``assess_frames``' ``on_ordered``)."""
         if self._texts is None:
             return
         try:
@@ -114,7 +116,11 @@ class _ChurnReasonsMeanwhile:
             self._pool.shutdown()
         if found is None:
             return
-        changed, texts = found
+        given, texts = found
+        # The rows of ``table`` that gain a text, ascending, and their texts in that order.
+        changed = inverse_positions(rows, len(rows))[given]
+        ascending = np.argsort(changed, kind="stable")
+        changed, texts = changed[ascending], texts.take(pa.array(ascending))
         # Only the rows that gain a text are read and written, and only the chunks holding them are copied.
         reasons = table["reasons"]
         arrow = isinstance(reasons.array, pd.arrays.ArrowStringArray)
@@ -172,16 +178,16 @@ def assess_with_models(
         explaining = _ChurnReasonsMeanwhile(predictions, ds, as_of, lang or reasons_language(ds.settings), texts_for)
         feature_rows = None
 
-        def decided(ids: pd.Series, actions: pd.Series, rows: np.ndarray) -> None:
+        def ordered(rows: np.ndarray) -> None:
             nonlocal feature_rows
             feature_rows = rows
-            explaining.start(ids, actions)
 
         try:
             with stages.stage("assess", "Judging every customer"):
                 assessment = assess_frames(features, as_of, ds.settings, model_columns, referrals_tracked,
-                                           lang=lang, on_decided=decided, judged=judged,
-                                           texts_for=texts_for, prediction_rows=prediction_rows)
+                                           lang=lang, on_decided=explaining.start, judged=judged,
+                                           texts_for=texts_for, prediction_rows=prediction_rows,
+                                           on_ordered=ordered)
                 assessment["churn_source"] = source
                 assessment["transaction_model"] = model_name or "rhythm"
         except BaseException:
@@ -192,5 +198,5 @@ def assess_with_models(
             feature_rows,
         )
         with stages.stage("churn reasons", "Explaining churn risk for the customers people will read"):
-            explaining.append_to(run.assessment)
+            explaining.append_to(run.assessment, run.feature_rows)
     return run
