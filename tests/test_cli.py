@@ -283,18 +283,24 @@ _IMPORTED_AFTER_LOAD = (
 )
 
 
-def test_assess_imports_its_stages_libraries_while_the_data_load(tmp_path):
-    # cli.analysis.ASSESS_MODULES is kept by hand: what assess imports after loading must hold none of its
-    # stages or their libraries (a module missing there would be imported later, on the main thread alone).
+def _assess_sample_with(code: str, folder: Path) -> subprocess.CompletedProcess:
+    """``keepwise assess`` of a 400-customer sample business, as ``code`` (which ends by calling ``main``) runs
+    it in a process of its own; the assessment is ``folder / "a.csv"``."""
     from datetime import date
 
     from keepwise.sample import generate_sample
 
-    generate_sample(tmp_path / "shop", n_customers=400, seed=5, as_of=date(2026, 6, 30))
-    result = subprocess.run([sys.executable, "-c", _IMPORTED_AFTER_LOAD, "assess", str(tmp_path / "shop"),
-                             "--as-of", "2026-06-30", "--out", str(tmp_path / "a.csv")],
-                            capture_output=True, text=True, timeout=300)
+    generate_sample(folder / "shop", n_customers=400, seed=5, as_of=date(2026, 6, 30))
+    result = subprocess.run([sys.executable, "-c", code, "assess", str(folder / "shop"), "--as-of", "2026-06-30",
+                             "--out", str(folder / "a.csv")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-500:]
+    return result
+
+
+def test_assess_imports_its_stages_libraries_while_the_data_load(tmp_path):
+    # cli.analysis.ASSESS_MODULES is kept by hand: what assess imports after loading must hold none of its
+    # stages or their libraries (a module missing there would be imported later, on the main thread alone).
+    result = _assess_sample_with(_IMPORTED_AFTER_LOAD, tmp_path)
     # atexit runs its handlers last registered first
     never, after = result.stdout.splitlines()[-2:]
     # scikit-learn (and the scipy.stats it imports: ~0.5 s) is never imported: models.boosting keeps LightGBM
@@ -317,14 +323,6 @@ _CSV_THREADS = (
 
 def test_assess_writes_its_csv_on_as_many_threads_as_the_cores_by_default(tmp_path):
     # [engine] text_threads = 0, the default: the CSV file's slices are made on one thread per core (3 made up)
-    from datetime import date
-
-    from keepwise.sample import generate_sample
-
-    generate_sample(tmp_path / "shop", n_customers=400, seed=5, as_of=date(2026, 6, 30))
-    result = subprocess.run([sys.executable, "-c", _CSV_THREADS, "assess", str(tmp_path / "shop"),
-                             "--as-of", "2026-06-30", "--out", str(tmp_path / "a.csv")],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-500:]
+    result = _assess_sample_with(_CSV_THREADS, tmp_path)
     assert result.stdout.splitlines()[-1] == "threads: [3]"
     assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") > 400

@@ -64,16 +64,21 @@ def _table(actions: list[str]) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     return ids, pd.Series(actions), table
 
 
-def test_the_worker_s_texts_go_to_the_read_rows_only(monkeypatch):
-    asked = []
-
+def _explaining(monkeypatch, asked: list) -> run_module._ChurnReasonsMeanwhile:
+    """The worker with a classifier whose driver text of customer C is "driver; of C" (``asked``: the customers
+    it is asked to explain, call by call)."""
     def lines(model, ds, as_of, wanted, separator, *, frames, lang):
         asked.append(list(wanted))
         return wanted, np.array([1] * len(wanted)), pa.array([f"driver; of {c}" for c in wanted])
 
     monkeypatch.setattr(run_module, "churn_reason_lines", lines)
-    explaining = run_module._ChurnReasonsMeanwhile(SimpleNamespace(churn_model=object(), churn_frames=None),
-                                                   None, AS_OF, "en")
+    return run_module._ChurnReasonsMeanwhile(SimpleNamespace(churn_model=object(), churn_frames=None), None, AS_OF,
+                                             "en")
+
+
+def test_the_worker_s_texts_go_to_the_read_rows_only(monkeypatch):
+    asked = []
+    explaining = _explaining(monkeypatch, asked)
     ids, actions, table = _table(["keep", "retain", "grow", "offboard", "win_back"])
     explaining.start(ids, actions)
     explaining.append_to(table, np.arange(len(table)))
@@ -86,12 +91,7 @@ def test_the_worker_s_texts_go_to_the_read_rows_only(monkeypatch):
 
 def test_the_worker_s_texts_land_on_their_customers_rows_in_the_table_s_own_order(monkeypatch):
     # start is given the customers in one order (the features'), the table holds them in another (by priority)
-    def lines(model, ds, as_of, wanted, separator, *, frames, lang):
-        return wanted, np.array([1] * len(wanted)), pa.array([f"driver of {c}" for c in wanted])
-
-    monkeypatch.setattr(run_module, "churn_reason_lines", lines)
-    explaining = run_module._ChurnReasonsMeanwhile(SimpleNamespace(churn_model=object(), churn_frames=None),
-                                                   None, AS_OF, "en")
+    explaining = _explaining(monkeypatch, [])
     ids, actions, given = _table(["keep", "retain", "grow", "offboard", "win_back"])
     explaining.start(ids, actions)
     rows = np.array([4, 0, 3, 2, 1])  # each table row's row among the customers given
@@ -100,8 +100,8 @@ def test_the_worker_s_texts_land_on_their_customers_rows_in_the_table_s_own_orde
     label = run_module.messages("en")["reason.churn_drivers"]
     assert table["customer_id"].tolist() == ["C4", "C0", "C3", "C2", "C1"]
     assert table["reasons"].tolist() == [
-        f"reason 4;{label.format(drivers='driver of C4')}", "reason 0", f"reason 3;{label.format(drivers='driver of C3')}",
-        "reason 2", f"reason 1;{label.format(drivers='driver of C1')}"]
+        f"reason 4;{label.format(drivers='driver, of C4')}", "reason 0",
+        f"reason 3;{label.format(drivers='driver, of C3')}", "reason 2", f"reason 1;{label.format(drivers='driver, of C1')}"]
 
 
 def test_a_failure_in_the_worker_is_raised_where_its_texts_are_awaited(monkeypatch):
