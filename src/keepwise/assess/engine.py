@@ -284,5 +284,5 @@ def assess(ds: Dataset, as_of: date, predictions: pd.DataFrame | None = None) ->
 
 def write_assessment(df: pd.DataFrame, path: str | Path, fmt: str = "csv", threads: int = 1) -> Path:
     """Write atomically (``keepwise.output``): on any failure ``path`` is left as it was. ``threads``
-    write a CSV file's slices side by side (``[engine] text_threads``)."""
-    return write_frame(df, Path(path), fmt, threads)
+    write a CSV file's slices side by side (``[engine] text_threads``: 0 is the cores the process may use)."""
+    return write_frame(df, Path(path), fmt, threads_or_cores(threads))

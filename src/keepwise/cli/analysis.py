@@ -104,12 +104,11 @@ def assess(
     from keepwise.assess import assess_with_models, write_assessment
     from keepwise.assess.engine import reasons_language
     from keepwise.cadence.tiers import with_tier
-    from keepwise.data.threads import threads_or_cores
 
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
     write_assessment(with_tier(run.assessment, run.features, dataset.settings, run.feature_rows), out, fmt,
-                     threads_or_cores(dataset.settings.engine.text_threads))
+                     dataset.settings.engine.text_threads)
     plain = [messages(lang or reasons_language(dataset.settings))[key] for key in run.plain_notes]
     for note in plain:
         say(note, "yellow", label="note")
