@@ -345,6 +345,19 @@ def test_engagement(features):
     assert pd.isna(features.loc["B", "last_survey_score"])
 
 
+@pytest.mark.parametrize("first", ["newsletter_subscribe", "newsletter_unsubscribe"])
+def test_an_unsubscribe_at_the_same_moment_as_a_subscribe_counts_whatever_the_rows_order(tmp_path, first):
+    """Dates without a time of day make a subscribe and an unsubscribe on one day equal moments: the customer
+    is unsubscribed, in either order of the rows (the kind of the latest event was picked at random)."""
+    kinds = [first, ({"newsletter_subscribe", "newsletter_unsubscribe"} - {first}).pop()]
+    events = [{"customer_id": "B", "at": "2026-04-01", "kind": kind} for kind in kinds]
+    # C unsubscribed, then subscribed again later on the same day: subscribed
+    events += [{"customer_id": "C", "at": "2026-04-02T09:00:00", "kind": "newsletter_unsubscribe"},
+               {"customer_id": "C", "at": "2026-04-02T17:00:00", "kind": "newsletter_subscribe"}]
+    frame = frame_of(tmp_path, {**TABLES, "engagement": events})
+    assert frame["unsubscribed"].to_dict() == {"A": False, "B": True, "C": False}
+
+
 def test_cost_to_serve_and_profit(features):
     a = features.loc["A"]
     interest = 100 * 0.10 * 30 / 365 + 200 * 0.10 * 60 / 365
