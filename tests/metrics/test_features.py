@@ -358,6 +358,15 @@ def test_an_unsubscribe_at_the_same_moment_as_a_subscribe_counts_whatever_the_ro
     assert frame["unsubscribed"].to_dict() == {"A": False, "B": True, "C": False}
 
 
+@pytest.mark.parametrize("scores", [(9, 4, 7), (4, 9, 7), (7, 9, 4)])
+def test_of_surveys_at_the_same_last_moment_the_lowest_score_counts_whatever_the_rows_order(tmp_path, scores):
+    events = [{"customer_id": "B", "at": "2026-04-01", "kind": "survey", "score": score} for score in scores]
+    events.append({"customer_id": "B", "at": "2026-03-01", "kind": "survey", "score": 1})  # earlier: not the last
+    frame = frame_of(tmp_path, {**TABLES, "engagement": events})
+    assert frame.loc["B", "last_survey_score"] == 4
+    assert frame.loc["B", "last_survey_at"] == pd.Timestamp("2026-04-01")
+
+
 def test_cost_to_serve_and_profit(features):
     a = features.loc["A"]
     interest = 100 * 0.10 * 30 / 365 + 200 * 0.10 * 60 / 365

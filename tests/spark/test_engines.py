@@ -149,3 +149,30 @@ def test_the_churn_training_sample_is_the_same_on_both_engines(business, spark_m
     duck_features, spark_features = (_by_customer(customer_feature_frame(s, cutoff)) for s in samples)
     assert len(duck_features) == 100
     pd.testing.assert_frame_equal(duck_features, spark_features, check_dtype=True)
+
+
+def test_engagement_at_equal_moments_gives_the_same_features_on_both_engines(tmp_path, spark_master):
+    """Events at one moment (dates without a time of day): the unsubscribe counts over a subscribe, and the
+    lowest of the surveys' scores is the last score, on either engine and in either order of the rows."""
+    from keepwise.data.spark import to_spark
+    from keepwise.metrics.features import customer_feature_frame
+
+    tables = valid_tables()
+    day = "2024-05-10"
+    tables["engagement"] = [
+        {"customer_id": "C1", "at": day, "kind": "survey", "score": "9"},
+        {"customer_id": "C1", "at": day, "kind": "survey", "score": "3"},
+        {"customer_id": "C1", "at": day, "kind": "survey", "score": "6"},
+        {"customer_id": "C2", "at": day, "kind": "newsletter_subscribe", "score": ""},
+        {"customer_id": "C2", "at": day, "kind": "newsletter_unsubscribe", "score": ""},
+        {"customer_id": "C3", "at": day, "kind": "newsletter_unsubscribe", "score": ""},
+        {"customer_id": "C3", "at": day, "kind": "newsletter_subscribe", "score": ""},
+    ]
+    settings = load_settings(overrides={"engine": {"spark_master": spark_master, "spark_shuffle_partitions": 2}})
+    duck = load(write_csv_folder(tmp_path / "d", tables), AS_OF, settings)
+    frames = [_by_customer(customer_feature_frame(ds, AS_OF)).set_index("customer_id")
+              for ds in (duck, to_spark(duck, settings))]
+    for frame in frames:
+        assert frame["unsubscribed"].to_dict() == {"C1": False, "C2": True, "C3": True}
+        assert frame.loc["C1", "last_survey_score"] == 3
+    pd.testing.assert_frame_equal(*frames, check_dtype=True)
