@@ -10,16 +10,11 @@ from keepwise.models import (
     ModifiedBetaGeoFitter,
     ParetoNBDFitter,
 )
-from keepwise.models.base import (
-    DistinctRows,
-    _factorize,
-    compress_columns,
-    per_distinct_row,
-    softplus_and_sigmoid,
-)
 from keepwise.models.clv import customer_lifetime_value
+from keepwise.models.compressed import DistinctRows, _factorize, compress_columns, per_distinct_row
 from keepwise.models.hypergeometric import hyp2f1_unit_a
 from keepwise.models.simulate import simulate_bgnbd, simulate_gamma_gamma_spend, simulate_pareto_nbd
+from keepwise.models.softplus import softplus_and_sigmoid
 
 TRANSACTION_FITTERS = [BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter]
 

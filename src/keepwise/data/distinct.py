@@ -1,6 +1,6 @@
 """Distinct values numbered by hashing, and where each first appears: the one way the stages do work
 once per distinct value and spread it back to every value (the evidence's JSON numbers, the decision
-patterns of a tree). Rows of several numeric columns are made distinct by ``models.base.compress_columns``.
+patterns of a tree). Rows of several numeric columns are made distinct by ``models.compressed.compress_columns``.
 In an array already sorted, the distinct values are runs of equal values (``equal_runs``)."""
 
 from __future__ import annotations

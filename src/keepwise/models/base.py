@@ -1,13 +1,11 @@
 """Shared machinery of the buy-till-you-die fitters.
 
 The fitters follow the lifelines / scikit-learn pattern: a model class holds only its own formulas
-(log-likelihood with gradient, predictions); everything else lives here, in one place:
+(log-likelihood with gradient, predictions); the fitting lives here, in one place:
 
-* input validation (:func:`validate_rfm`, :func:`validate_spend`),
-* compression to sufficient statistics (:func:`compress_columns`): customers with identical
-  statistics become one weighted row, and every column is also factorised so that expensive special
-  functions can be evaluated once per distinct value and gathered by index,
-* maximum likelihood by L-BFGS-B on log-parameters from several starts,
+* maximum likelihood by L-BFGS-B on log-parameters from several starts, on data compressed to its
+  distinct rows (``keepwise.models.compressed``) after the inputs are checked
+  (``keepwise.models.inputs``),
 * convergence checks raising :class:`ConvergenceError`,
 * standard errors from a numeric Hessian of the log-likelihood in natural parameters,
 * :meth:`BaseFitter.summary`.
@@ -17,24 +15,16 @@ from __future__ import annotations
 
 import warnings
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 from threadpoolctl import threadpool_limits
 
-__all__ = [
-    "BaseFitter",
-    "CompressedData",
-    "ConvergenceError",
-    "DistinctRows",
-    "compress_columns",
-    "per_distinct_row",
-    "softplus_and_sigmoid",
-    "validate_rfm",
-    "validate_spend",
-]
+from keepwise.models.compressed import CompressedData, compress_columns, weighted_subsample
+from keepwise.models.inputs import validate_rfm
+
+__all__ = ["BaseFitter", "ConvergenceError", "TransactionModelFitter"]
 
 # Log-parameters are boxed in [-LOG_BOUND, LOG_BOUND]: e^±18 ≈ 1.5e-8 .. 6.6e7 covers every sensible
 # parameter value in days or weeks; an optimum on this box is a boundary solution, not an estimate.
@@ -57,229 +47,6 @@ class ConvergenceError(ValueError):
 
 class _RunawayStop(Exception):
     """Raised from the optimiser's callback when :meth:`BaseFitter._runaway` reports a boundary."""
-
-
-@dataclass
-class CompressedData:
-    """Distinct rows of the sufficient statistics with their weights.
-
-    ``columns[name]`` holds one value per distinct row; ``values[name]`` the distinct values of that
-    column and ``codes[name]`` the index of each row's value in ``values[name]``, so that
-    ``values[name][codes[name]] == columns[name]``. ``inverse`` maps every input customer to its row.
-    """
-
-    columns: dict[str, np.ndarray]
-    weights: np.ndarray
-    values: dict[str, np.ndarray]
-    codes: dict[str, np.ndarray]
-    inverse: np.ndarray
-    n_customers: float
-    extras: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def n_rows(self) -> int:
-        return int(self.weights.shape[0])
-
-    def scratch(self, owner: str, length: int, count: int) -> list[np.ndarray]:
-        """``count`` float buffers of ``length`` kept for reuse by a likelihood's per-row work: fresh
-        multi-megabyte arrays on every evaluation cost as much in page faults as the arithmetic."""
-        key = ("scratch", owner, length)
-        buffers = self.extras.setdefault(key, [])
-        while len(buffers) < count:
-            buffers.append(np.empty(length))
-        return buffers[:count]
-
-
-# Beyond u = 36, ln(1 + e^u) = u in double precision (e^-36 < 2^-52 / 36).
-_SOFTPLUS_CAP = 36.0
-
-
-def softplus_and_sigmoid(u: np.ndarray, out: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(ln(1 + e^u), 1 / (1 + e^-u))`` element-wise with one exp and one log.
-
-    About twice as fast as ``np.logaddexp(0, u)`` with scipy's ``expit``. The softplus has an
-    absolute error below 4e-15 (what a sum of log-likelihood terms needs; its relative error on
-    values near 0 is larger), the sigmoid is exact to rounding. ``out``: three float arrays shaped
-    like ``u`` to work in; the two returned arrays are two of them.
-    """
-    excess, sigmoid, softplus = out if out is not None else (np.empty_like(u) for _ in range(3))
-    np.minimum(u, _SOFTPLUS_CAP, out=excess)
-    np.exp(excess, out=sigmoid)
-    np.subtract(u, excess, out=excess)  # 0 unless u > cap
-    np.add(sigmoid, 1.0, out=softplus)
-    np.divide(sigmoid, softplus, out=sigmoid)
-    np.log(softplus, out=softplus)
-    softplus += excess
-    return softplus, sigmoid
-
-
-def _as_float_array(name: str, values) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 0:
-        array = array.reshape(1)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
-
-
-def validate_rfm(frequency, recency, T, weights=None):
-    """Check and convert (frequency, recency, T[, weights]) to float arrays of one length.
-
-    frequency: whole number of repeat purchases ≥ 0; recency: time of the last repeat purchase since
-    the first purchase (0 when frequency is 0), 0 ≤ recency ≤ T; weights: number of customers a row
-    stands for (≥ 0, default 1).
-    """
-    x = _as_float_array("frequency", frequency)
-    t_x = _as_float_array("recency", recency)
-    t_cal = _as_float_array("T", T)
-    if not (x.shape == t_x.shape == t_cal.shape):
-        raise ValueError(f"frequency, recency and T differ in length: {x.shape[0]}, {t_x.shape[0]}, "
-                         f"{t_cal.shape[0]}")
-    if x.shape[0] == 0:
-        raise ValueError("no customers given")
-    if np.any(x < 0) or np.any(x != np.floor(x)):
-        raise ValueError("frequency must hold whole numbers ≥ 0 (repeat purchases)")
-    if np.any(t_x < 0):
-        raise ValueError("recency must be ≥ 0")
-    # Summaries rounded to 2 decimals (e.g. the CDNOW files) may put recency a hair above T.
-    slack = 1e-6 + 0.006 * (t_cal > 0)
-    if np.any(t_x > t_cal + slack):
-        raise ValueError("recency must not exceed T (the last purchase cannot follow the end of "
-                         "the observation period)")
-    t_x = np.minimum(t_x, t_cal)
-    if np.any((x == 0) & (t_x != 0)):
-        raise ValueError("recency must be 0 for customers with frequency 0")
-    w = _validate_weights(weights, x.shape[0])
-    return x, t_x, t_cal, w
-
-
-def validate_spend(frequency, monetary_value, weights=None):
-    """Check (frequency, monetary_value[, weights]) for the spend model: monetary_value is the mean
-    value of the ``frequency`` repeat transactions and must be > 0 where frequency > 0."""
-    x = _as_float_array("frequency", frequency)
-    m = _as_float_array("monetary_value", monetary_value)
-    if x.shape != m.shape:
-        raise ValueError(f"frequency and monetary_value differ in length: {x.shape[0]}, {m.shape[0]}")
-    if x.shape[0] == 0:
-        raise ValueError("no customers given")
-    if np.any(x < 0) or np.any(x != np.floor(x)):
-        raise ValueError("frequency must hold whole numbers ≥ 0")
-    if np.any((x > 0) & (m <= 0)):
-        raise ValueError("monetary_value must be > 0 for customers with frequency > 0")
-    w = _validate_weights(weights, x.shape[0])
-    return x, m, w
-
-
-def _validate_weights(weights, n: int) -> np.ndarray:
-    if weights is None:
-        return np.ones(n)
-    w = _as_float_array("weights", weights)
-    if w.shape[0] != n:
-        raise ValueError(f"weights has length {w.shape[0]}, expected {n}")
-    if np.any(w < 0):
-        raise ValueError("weights must be ≥ 0")
-    return w
-
-
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and the index of each element among them, in O(n): whole numbers in
-    a compact range (days, counts) through a lookup table, anything else by pandas' hashing."""
-    if values.size and np.all(np.isfinite(values)):
-        low, high = float(values.min()), float(values.max())
-        if high - low <= 4 * values.size + 4096:
-            offsets = (values - low).astype(np.int64)
-            if np.array_equal(offsets, values - low):
-                present = np.zeros(int(high - low) + 1, dtype=bool)
-                present[offsets] = True
-                lookup = np.cumsum(present, dtype=np.int64) - 1
-                return np.flatnonzero(present) + low, lookup[offsets]
-    codes, distinct = pd.factorize(values, sort=True)
-    return np.asarray(distinct, dtype=float), codes.astype(np.int64, copy=False)
-
-
-def compress_columns(columns: dict[str, np.ndarray], weights: np.ndarray, merge: bool = True) -> CompressedData:
-    """Collapse rows with identical values in all ``columns`` into one row with summed weight.
-
-    Each column is factorised on its own; the per-column codes are combined into one integer key,
-    whose distinct values are the distinct rows. Rows of total weight 0 are dropped. With
-    ``merge=False`` the rows are kept as given (for rows already collapsed where the data live,
-    which saves hashing them again; a repeated row would only cost time, the sums are the same).
-    """
-    names = list(columns)
-    n = weights.shape[0]
-    factorised = {name: _factorize(columns[name]) for name in names}
-    if merge:
-        key = np.zeros(n, dtype=np.int64)
-        for name in names:
-            distinct, codes = factorised[name]
-            key = key * np.int64(distinct.shape[0]) + codes
-        inverse, distinct_keys = pd.factorize(key)
-        inverse = inverse.astype(np.int64, copy=False)
-        n_rows = distinct_keys.shape[0]
-        representative = np.empty(n_rows, dtype=np.int64)
-        representative[inverse] = np.arange(n)
-    else:
-        inverse = representative = np.arange(n, dtype=np.int64)
-        n_rows = n
-    row_weights = np.bincount(inverse, weights=weights, minlength=n_rows)
-    keep = row_weights > 0
-    if not np.all(keep):
-        remap = np.full(n_rows, -1, dtype=np.int64)
-        remap[keep] = np.arange(int(keep.sum()))
-        inverse = remap[inverse]
-        representative = representative[keep]
-        row_weights = row_weights[keep]
-    out_columns, values, codes = {}, {}, {}
-    for name in names:
-        distinct, col_codes = factorised[name]
-        row_codes = col_codes[representative]
-        if not np.all(keep):
-            # Re-factorise so that ``values`` holds only values still present.
-            used, row_codes = np.unique(row_codes, return_inverse=True)
-            distinct = distinct[used]
-        values[name] = distinct
-        codes[name] = row_codes.astype(np.int64, copy=False)
-        out_columns[name] = distinct[codes[name]]
-    return CompressedData(out_columns, row_weights, values, codes, inverse, float(weights.sum()))
-
-
-def per_distinct_row(function, columns: dict[str, np.ndarray]) -> np.ndarray:
-    """``function(**columns)`` for a ``function`` element-wise in the 1-D arrays ``columns``, evaluated once
-    per distinct row of them and given to every row: the same numbers (each row's are computed the same
-    way), for the work of the distinct rows only (``compress_columns``). Columns with a value that is not
-    finite are taken as they are (NaN has no distinct row)."""
-    return DistinctRows(columns).spread(function)
-
-
-class DistinctRows:
-    """The distinct rows of the 1-D arrays ``columns`` (``compress_columns``), found once, for any number of
-    functions element-wise in them (``spread``). Columns with a value that is not finite are kept as they
-    are, every row its own (NaN has no distinct row)."""
-
-    def __init__(self, columns: dict[str, np.ndarray]):
-        n = next(iter(columns.values())).shape[0]
-        if n == 0 or not all(np.all(np.isfinite(column)) for column in columns.values()):
-            self.columns, self.inverse = columns, None
-        else:
-            distinct = compress_columns(columns, np.ones(n))  # the distinct rows, and each row's among them
-            self.columns, self.inverse = distinct.columns, distinct.inverse
-
-    def spread(self, function) -> np.ndarray:
-        """``function(**columns)`` of every row, evaluated once per distinct row."""
-        values = function(**self.columns)
-        return values if self.inverse is None else values[self.inverse]
-
-
-def _subsample(data: CompressedData, size: int, rng: np.random.Generator) -> CompressedData:
-    """A weighted subsample of rows (drawn proportional to weight) for screening start points."""
-    probabilities = data.weights / data.weights.sum()
-    picked = rng.choice(data.n_rows, size=size, replace=True, p=probabilities)
-    rows, counts = np.unique(picked, return_counts=True)
-    columns = {name: col[rows] for name, col in data.columns.items()}
-    weights = counts.astype(float) * (data.n_customers / size)
-    return compress_columns(columns, weights)
 
 
 class BaseFitter(ABC):
@@ -345,8 +112,8 @@ class BaseFitter(ABC):
         self._check_data(data)
         n_total = data.n_customers
         rng = np.random.default_rng(self.random_state)
-        screening = data if data.n_rows <= SCREENING_ROWS else _subsample(data, SCREENING_ROWS, rng)
-        search = screening if screening is data else _subsample(data, SEARCH_ROWS, rng)
+        screening = data if data.n_rows <= SCREENING_ROWS else weighted_subsample(data, SCREENING_ROWS, rng)
+        search = screening if screening is data else weighted_subsample(data, SEARCH_ROWS, rng)
 
         candidates = [np.asarray(p, dtype=float) for p in self._start_points(search)]
         starts = self._screen_starts(candidates, search)

@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
-from keepwise.models.base import (
-    CompressedData,
-    DistinctRows,
-    TransactionModelFitter,
-    per_distinct_row,
-    softplus_and_sigmoid,
-)
+from keepwise.models.base import TransactionModelFitter
+from keepwise.models.compressed import CompressedData, DistinctRows, per_distinct_row
+from keepwise.models.softplus import softplus_and_sigmoid
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter"]
 

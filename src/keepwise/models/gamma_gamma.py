@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from keepwise.models.base import (
-    BaseFitter,
-    CompressedData,
-    ConvergenceError,
-    compress_columns,
-    validate_spend,
-)
+from keepwise.models.base import BaseFitter, ConvergenceError
+from keepwise.models.compressed import CompressedData, compress_columns
+from keepwise.models.inputs import validate_spend
 
 __all__ = ["GammaGammaFitter"]
 

@@ -6,13 +6,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from keepwise.models.base import (
-    CompressedData,
-    TransactionModelFitter,
-    compress_columns,
-    softplus_and_sigmoid,
-)
+from keepwise.models.base import TransactionModelFitter
+from keepwise.models.compressed import CompressedData, compress_columns
 from keepwise.models.hypergeometric import hyp2f1_unit_a
+from keepwise.models.softplus import softplus_and_sigmoid
 
 __all__ = ["ParetoNBDFitter"]
 
