@@ -22,14 +22,12 @@ from keepwise.data.days import end_of_day
 from keepwise.data.problems import Problem, ProblemLog
 from keepwise.data.schema import TABLES, Table
 from keepwise.data.sources import RawTable, read_source
+from keepwise.data.sql import execute, literal, quoted
 from keepwise.data.threads import available_cores
 from keepwise.data.validate import (
     CheckedTable,
     check_table,
     checked_name,
-    execute,
-    literal,
-    quoted,
     warn_events_after,
     warn_mixed_currencies,
 )

@@ -27,7 +27,7 @@ import ibis
 
 from keepwise.config import Settings
 from keepwise.data.loader import Dataset
-from keepwise.data.validate import execute, literal, quoted
+from keepwise.data.sql import execute, literal, quoted
 
 ENGINES = ("duckdb", "spark")
 # The driver JVM logs only errors: its start-up chatter and warnings would bury keepwise's own lines.
