@@ -139,3 +139,24 @@ def test_the_exit_surveys_read_the_service_measures_the_caller_has(tmp_path, mon
     findings = overview.learning(ds, AS_OF, "quarter", None, service=doctored).exit_surveys["findings"]
     assert computed == ["quarter"]
     assert [(f["period"], f["reason"], f["before"], f["after"]) for f in findings] == [("2024Q2", "delivery", 3, 7)]
+
+
+@pytest.mark.parametrize("held_first", [True, False])
+def test_a_member_is_in_the_group_of_its_first_touch_and_contacted_when_both_share_that_moment(tmp_path, held_first):
+    from keepwise.campaigns.members import campaign_members
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    _write(folder, "customers", [{"customer_id": c} for c in ("TIE", "HELD", "SENT")])
+
+    def touch(i, customer, at, held):
+        return {"touch_id": f"T{i}", "customer_id": customer, "at": at, "kind": "win_back_offer", "channel": "email",
+                "campaign_id": "WB", "control": str(held).lower(), "cost": "0"}
+
+    tie = [touch(1, "TIE", "2024-03-01", held_first), touch(2, "TIE", "2024-03-01", not held_first)]
+    later = [touch(3, "HELD", "2024-03-01", True), touch(4, "HELD", "2024-03-02", False),
+             touch(5, "SENT", "2024-03-02", True), touch(6, "SENT", "2024-03-01", False)]
+    _write(folder, "touches", tie + later)
+    _write(folder, "orders", [{"order_id": "O1", "customer_id": "SENT", "ordered_at": "2024-01-01", "revenue": "1"}])
+    members = campaign_members(load(folder, AS_OF, load_settings()), "WB", AS_OF, 30)
+    assert members.set_index("customer_id")["control"].to_dict() == {"HELD": True, "SENT": False, "TIE": False}

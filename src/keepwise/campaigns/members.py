@@ -33,7 +33,9 @@ def campaign_members(ds: Dataset, campaign_id: str, as_of: date, window_days: in
     )
     first = touches.group_by("customer_id").aggregate(
         at=touches.at.min(),
-        control=touches.control.argmin(touches.at),
+        # The first touch's group; of touches at that same moment, a contacted one over a held-back one (the
+        # customer did get the campaign), not one of them at random.
+        control=touches.control.argmin(ibis.struct({"at": touches.at, "control": touches.control})),
         cost=touches.cost.sum(),
     )
     orders = ds.table("orders")
