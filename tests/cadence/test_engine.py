@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from keepwise.cadence import TOUCH_LIST_COLUMNS, touches_due
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
@@ -243,3 +244,17 @@ def test_touches_of_one_day_and_rule_are_listed_by_customer_id(tmp_path):
     # Jan 15, and Z's newsletter of Jan 2, already made, leaves out both of Z's.
     assert found["customer_id"].tolist() == sorted(set(ids) - {"Z"}) == ["B", "a10", "a9", "b", "Ä", "ä"]
     assert set(found["kind"]) == {"thank_you"} and set(found["day"]) == {date(2024, 1, 4)}
+
+
+@pytest.mark.parametrize("first", ["high", "urgent"])
+def test_of_angry_complaints_on_the_same_day_the_warning_names_the_most_severe(tmp_path, first):
+    severities = [first, ({"high", "urgent"} - {first}).pop()]
+    tables = {
+        "customers": customers("A"),
+        "orders": orders(("A", "2023-12-01")),
+        "tickets": [{"ticket_id": f"X{i}", "customer_id": "A", "opened_at": "2024-01-13", "channel": "phone",
+                     "kind": "complaint", "severity": severity} for i, severity in enumerate(severities)],
+    }
+    ds = business(tmp_path, tables, date(2024, 1, 15), [], warning_days=7)
+    found = due(ds, date(2024, 1, 15), date(2024, 1, 15), date(2024, 1, 31), {"A": "keep"})
+    assert found[["code", "reason_detail"]].values.tolist() == [["angry_complaint", "urgent"]]

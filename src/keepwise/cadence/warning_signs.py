@@ -18,6 +18,7 @@ import pandas as pd
 from keepwise.cadence.candidates import candidates, empty_candidates
 from keepwise.cadence.rules import ONE_DAY, Window
 from keepwise.config import Settings
+from keepwise.data.schema import TICKET_SEVERITIES
 
 ANGRY_SEVERITIES = ("high", "urgent")
 WARNING_RULE = "warning"
@@ -25,8 +26,12 @@ WARNING_KIND = "call"
 WARNING_TEMPLATE = "personal_call"
 
 
-def _latest(events: pd.DataFrame) -> pd.DataFrame:
-    return events.sort_values("day").drop_duplicates("customer_id", keep="last")
+def _latest(events: pd.DataFrame, rank: pd.Series | None = None) -> pd.DataFrame:
+    """Each customer's latest event; of events on that same day, the one of the highest ``rank`` (the first
+    given when no rank is), whatever order the engine gave the rows in."""
+    keys = events[["customer_id", "day"]].assign(rank=0 if rank is None else rank)
+    order = keys.sort_values(["day", "rank"], kind="stable").index
+    return events.loc[order].drop_duplicates("customer_id", keep="last")
 
 
 def warning_candidates(
@@ -53,7 +58,7 @@ def warning_candidates(
     recent = _latest(unsubscribes[unsubscribes["day"] >= since])
     frames.append(make(recent["customer_id"].to_numpy(), "unsubscribed", recent["day"].to_numpy()))
     angry = complaints[(complaints["day"] >= since) & complaints["severity"].isin(ANGRY_SEVERITIES)]
-    angry = _latest(angry)
+    angry = _latest(angry, rank=angry["severity"].map(TICKET_SEVERITIES.index))  # the most severe of the day
     frames.append(make(angry["customer_id"].to_numpy(), "angry_complaint", angry["day"].to_numpy(),
                        detail=angry["severity"].to_numpy()))
 
