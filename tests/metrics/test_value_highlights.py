@@ -46,6 +46,16 @@ def test_customers_hurt_and_hurt_most():
     assert hurt_most(_features(), top=1)["customer_id"].tolist() == ["B"]
 
 
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 1, 0], [1, 2, 0]])
+def test_customers_hurt_alike_are_listed_by_id_whatever_the_rows_order(order):
+    features = pd.DataFrame({
+        "customer_id": ["Q", "P", "R"], "n_late": [1, 1, 1], "n_complaints_substantiated": [0, 0, 0],
+        "n_defective_returns": [0, 0, 0], "cost_business_fault": [4.0, 4.0, 4.0],
+        "cost_staff_business_fault": [0.0, 0.0, 0.0],
+    }).iloc[order]
+    assert hurt_most(features, top=2)["customer_id"].tolist() == ["P", "Q"]
+
+
 def test_cohort_averages_weight_cohorts_by_size():
     shares = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, 0.2], 2: [0.4, np.nan]}, index=["2024-01", "2024-02"])
     sizes = pd.Series([100, 300], index=shares.index)

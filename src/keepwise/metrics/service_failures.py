@@ -31,12 +31,14 @@ def customers_hurt(features: pd.DataFrame) -> CustomersHurt:
 
 
 def hurt_most(features: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The ``top`` customers with the most failures (then the highest cost of them), most first.
+    """The ``top`` customers with the most failures (then the highest cost of them, then by id), most first:
+    the same customers whatever order the features' rows come in.
 
     Columns: customer_id, n_late, n_complaints_substantiated, n_defective_returns, cost_business_fault,
     failures; customers without a failure are left out.
     """
     hurt = features[["customer_id", *FAILURE_COLUMNS, "cost_business_fault"]].copy()
     hurt["failures"] = hurt[list(FAILURE_COLUMNS)].sum(axis=1)
-    hurt = hurt[hurt["failures"] > 0].sort_values(["failures", "cost_business_fault"], ascending=False)
+    hurt = hurt[hurt["failures"] > 0].sort_values(["failures", "cost_business_fault", "customer_id"],
+                                                  ascending=[False, False, True])
     return hurt.head(top).reset_index(drop=True)
