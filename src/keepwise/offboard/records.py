@@ -13,6 +13,7 @@ import pandas as pd
 
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
+from keepwise.data.schema import TABLES
 
 __all__ = ["CustomerRecords", "UnknownCustomer", "customer_exists", "customer_records"]
 
@@ -40,7 +41,7 @@ class UnknownCustomer(KeyError):
 
 @dataclass
 class CustomerRecords:
-    """The customer row and their rows of every event table up to as-of, oldest first."""
+    """The customer row and their rows of every event table up to as-of, oldest first (then by id)."""
 
     customer: dict
     orders: pd.DataFrame
@@ -73,5 +74,8 @@ def customer_records(ds: Dataset, customer_id: str, as_of: date) -> CustomerReco
         table = ds.table(name)
         column = _TIME[name]
         rows = table.filter((table.customer_id == customer_id) & (table[column] <= end))
-        frames[name] = rows.to_pyarrow().to_pandas().sort_values(column, kind="stable").reset_index(drop=True)
+        # Oldest first; rows of the same moment by their id, so that a letter does not depend on the file's order.
+        key = TABLES[name].unique_id
+        order = [column] if key is None else [column, key.name]
+        frames[name] = rows.to_pyarrow().to_pandas().sort_values(order, kind="stable").reset_index(drop=True)
     return CustomerRecords(customer=found[0], as_of=as_of, **frames)
