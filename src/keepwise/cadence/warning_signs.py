@@ -27,8 +27,8 @@ WARNING_TEMPLATE = "personal_call"
 
 
 def _latest(events: pd.DataFrame, rank: pd.Series | None = None) -> pd.DataFrame:
-    """Each customer's latest event; of events on that same day, the one of the highest ``rank`` (the first
-    given when no rank is), whatever order the engine gave the rows in."""
+    """Each customer's latest event; of events on that same day, the one of the highest ``rank``, whatever
+    order the engine gave the rows in (without a rank, events of one day make the same warning)."""
     keys = events[["customer_id", "day"]].assign(rank=0 if rank is None else rank)
     order = keys.sort_values(["day", "rank"], kind="stable").index
     return events.loc[order].drop_duplicates("customer_id", keep="last")
