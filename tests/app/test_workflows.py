@@ -199,3 +199,22 @@ def test_a_manager_confirms_an_incident_from_the_timeline_only_under_its_custome
     client.post(f"/incidents/{ids.incident_id}/confirm", data={"customer_id": ids.customer_id, "csrf_token": token})
     page = client.get(f"/customers/{ids.customer_id}?category=incidents").text
     assert f"Incident {ids.incident_id} (confirmed)" in page
+
+
+def test_open_complaints_of_the_same_moment_are_listed_by_ticket_id(client_for, store, ids, monkeypatch):
+    """Complaints opened at one moment (as imported tickets with dates alone are) are listed newest first, then by
+    ticket id from the last, whatever order the database holds them in."""
+    from datetime import datetime
+
+    made = iter(["T-SAME-1", "T-SAME-3", "T-SAME-2"])
+    monkeypatch.setattr(casework, "now", lambda: datetime(2026, 1, 5, 9, 0))
+    monkeypatch.setattr(casework, "new_id", lambda prefix: next(made))
+    client, token = client_for("agent")
+    for subject in ("one", "three", "two"):
+        response = client.post(f"/customers/{ids.customer_id}/complaints", follow_redirects=False,
+                               data={"channel": "phone", "severity": "normal", "kind": "complaint", "subject": subject,
+                                     "description": f"complaint {subject}", "csrf_token": token})
+        assert response.status_code in (200, 303), response.text
+    page = client.get(f"/customers/{ids.customer_id}").text
+    listed = re.findall(r'href="/complaints/(T-SAME-\d)"', page)
+    assert listed == ["T-SAME-3", "T-SAME-2", "T-SAME-1"]

@@ -161,3 +161,26 @@ def test_the_audit_log_is_append_only_in_postgres(pg_url, tmp_path):
     _import(store, write_csv_folder(tmp_path / "data", valid_tables()))
     with store.engine.begin() as connection, pytest.raises(sa.exc.DatabaseError, match="append-only"):
         connection.execute(sa.text("DELETE FROM audit_log"))
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_open_complaints_of_the_same_moment_come_by_ticket_id_byte_by_byte(request, tmp_path, monkeypatch, database):
+    """Newest first, then by ticket id from the last, compared byte by byte on either database ("T-B" before "T-a",
+    which a language's collation on PostgreSQL would turn round; this server's compares bytes)."""
+    from datetime import datetime
+
+    from keepwise.store.services import casework, customers, users
+
+    url = f"sqlite:///{tmp_path / 's.sqlite'}" if database == "sqlite" else request.getfixturevalue("pg_url")
+    store = open_store(url, tmp_path)
+    _import(store, write_csv_folder(tmp_path / "data", valid_tables()))
+    made = iter(["T-a", "T-b", "T-B"])
+    monkeypatch.setattr(casework, "now", lambda: datetime(2026, 1, 5, 9, 0))
+    monkeypatch.setattr(casework, "new_id", lambda prefix: next(made))
+    with store.sessions() as session:
+        agent = Actor.of(users.add_user(session, Actor.system(), "agent", "agent", "a-long-passphrase-9", "Agent"))
+        for subject in ("first", "second", "third"):
+            casework.log_complaint(session, agent, "C1", channel="phone", severity="normal", description=subject,
+                                   targets=load_settings().service_targets)
+        listed = [case["case"].ticket_id for case in customers.customer_view(session, "C1").open_complaints]
+    assert listed == ["T-b", "T-a", "T-B"]

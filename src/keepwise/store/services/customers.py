@@ -95,12 +95,21 @@ def customer_view(session: Session, customer_id: str) -> CustomerView:
                   tickets.c.first_response_at)
         .join(tickets, tickets.c.ticket_id == ComplaintCase.ticket_id)
         .where(ComplaintCase.customer_id == customer_id, ComplaintCase.status != "closed")
-        .order_by(tickets.c.opened_at.desc())
+        .order_by(tickets.c.opened_at.desc(), _byte_order(tickets.c.ticket_id, _on_postgres(session)).desc())
     ).all()
     complaints = [{"case": case, "kind": kind, "severity": severity, "channel": channel, "opened_at": opened,
                    "first_response_at": first} for case, kind, severity, channel, opened, first in open_cases]
     handled = bool(assignment and run and assignment.handled_run_id == run.id)
     return CustomerView(customer, decision, assignee, handled, staff, complaints)
+
+
+def _on_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _byte_order(column, postgres: bool):
+    """``column`` compared byte by byte, as SQLite compares texts (PostgreSQL's default collation does not)."""
+    return column.collate("C") if postgres else column
 
 
 def _days(later: datetime | None, earlier: datetime | None) -> int | None:
@@ -263,8 +272,7 @@ def timeline(session: Session, customer_id: str, categories: list[str] | None = 
 
     Two queries, whatever the customer's history: the count per category, and the page (ordered and
     cut in SQL) of one UNION ALL over every table."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    counting, paging = _timeline_queries(postgres)
+    counting, paging = _timeline_queries(_on_postgres(session))
     found = dict(session.execute(counting, {"customer_id": customer_id}).all())
     if not found:
         get_customer(session, customer_id)  # NotFound for no such customer (one with a history exists)
@@ -284,7 +292,7 @@ def _timeline_queries(postgres: bool) -> tuple[sa.Select, sa.Select]:
     more to build than to run), with the customer, categories and page as parameters."""
     union = sa.union_all(*_events()).subquery("timeline")
     counting = sa.select(union.c.category, sa.func.count()).group_by(union.c.category)
-    key = union.c.key.collate("C") if postgres else union.c.key  # keys compare byte by byte, as in SQLite
+    key = _byte_order(union.c.key, postgres)
     paging = (sa.select(union).where(union.c.category.in_(sa.bindparam("wanted", expanding=True)))
               .order_by(union.c.at.desc(), key.desc(), union.c.ref.desc())
               .offset(sa.bindparam("skip", type_=sa.Integer)).limit(sa.bindparam("size", type_=sa.Integer)))
