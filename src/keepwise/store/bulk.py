@@ -13,6 +13,8 @@ import pyarrow.csv as pa_csv
 from psycopg import sql
 from sqlalchemy.orm import Session
 
+from keepwise.store.db import on_postgres
+
 CHUNK_ROWS = 100_000  # rows per CSV chunk handed to COPY
 
 
@@ -38,7 +40,7 @@ def insert_rows(session: Session, table, rows: list[dict]) -> None:
     PostgreSQL, batched INSERTs elsewhere."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "postgresql":
+    if not on_postgres(session):
         for start in range(0, len(rows), 5000):
             session.execute(table.insert(), rows[start:start + 5000])
         return

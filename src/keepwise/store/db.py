@@ -41,6 +41,11 @@ def source_url(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
+def on_postgres(session: Session) -> bool:
+    """Whether ``session`` talks to PostgreSQL (else SQLite): what a few statements are written for."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 @dataclass
 class Store:
     """An opened store: its URL, engine and session factory."""

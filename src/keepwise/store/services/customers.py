@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, outerjoin
 
 from keepwise.store.contract import CONTRACT_TABLES
+from keepwise.store.db import on_postgres
 from keepwise.store.models import Assignment, ComplaintCase, Decision, Note, StaffDecision, User
 from keepwise.store.offboarding_models import OffboardingCase
 from keepwise.store.services.base import NotFound
@@ -95,16 +96,12 @@ def customer_view(session: Session, customer_id: str) -> CustomerView:
                   tickets.c.first_response_at)
         .join(tickets, tickets.c.ticket_id == ComplaintCase.ticket_id)
         .where(ComplaintCase.customer_id == customer_id, ComplaintCase.status != "closed")
-        .order_by(tickets.c.opened_at.desc(), _byte_order(tickets.c.ticket_id, _on_postgres(session)).desc())
+        .order_by(tickets.c.opened_at.desc(), _byte_order(tickets.c.ticket_id, on_postgres(session)).desc())
     ).all()
     complaints = [{"case": case, "kind": kind, "severity": severity, "channel": channel, "opened_at": opened,
                    "first_response_at": first} for case, kind, severity, channel, opened, first in open_cases]
     handled = bool(assignment and run and assignment.handled_run_id == run.id)
     return CustomerView(customer, decision, assignee, handled, staff, complaints)
-
-
-def _on_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def _byte_order(column, postgres: bool):
@@ -272,7 +269,7 @@ def timeline(session: Session, customer_id: str, categories: list[str] | None = 
 
     Two queries, whatever the customer's history: the count per category, and the page (ordered and
     cut in SQL) of one UNION ALL over every table."""
-    counting, paging = _timeline_queries(_on_postgres(session))
+    counting, paging = _timeline_queries(on_postgres(session))
     found = dict(session.execute(counting, {"customer_id": customer_id}).all())
     if not found:
         get_customer(session, customer_id)  # NotFound for no such customer (one with a history exists)

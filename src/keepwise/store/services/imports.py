@@ -20,6 +20,7 @@ from keepwise.data.problems import DataError
 from keepwise.data.schema import TABLES
 from keepwise.store.bulk import copy_into
 from keepwise.store.contract import CONTRACT_TABLES, natural_key
+from keepwise.store.db import on_postgres
 from keepwise.store.permissions import Permission
 from keepwise.store.services.base import Actor, audit, mutation
 
@@ -27,8 +28,7 @@ BATCH_ROWS = 5000
 
 
 def _insert(session: Session, table: sa.Table):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (postgresql.insert if on_postgres(session) else sqlite.insert)(table)
 
 
 def _copy_upsert_postgres(session: Session, table: sa.Table, key: list[str], arrow: pa.Table) -> None:
@@ -99,7 +99,7 @@ def _upsert_by_columns(session: Session, table: sa.Table, key: list[str], rows: 
 def write_tables(session: Session, tables: dict, present: set[str]) -> dict[str, int]:
     """Upsert the typed tables of a validated source; returns rows written per table."""
     written: dict[str, int] = {}
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = on_postgres(session)
     for name in TABLES:
         if name not in present:
             continue
