@@ -113,11 +113,41 @@ def test_late_payments_that_stopped_are_measured_and_never_decide():
     result = run(reformed, current)
     assert "bad_payer" not in flags_of(result, "REFORMED")
     assert flags_of(result, "REFORMED", "past_flags") == {"bad_payer"}
-    assert "late payments stopped: none on the last 9 invoices, against 6 of the 10 invoices before" in (
+    assert "payment problems stopped: none on the last 9 invoices, against 6 of the 10 invoices before" in (
         result.loc["REFORMED", "reasons"]
     )
     assert result.loc["REFORMED", "action"] in ("nurture", "grow", "keep")
     assert "bad_payer" in flags_of(result, "CURRENT")
+
+
+def test_a_payer_flagged_for_write_offs_alone_is_told_the_write_offs_not_zero_late_payments():
+    # Every invoice paid on time or written off: 3 of 7 written off, none paid late or left overdue.
+    written_off = healthy_row(
+        "WRITTEN_OFF", n_invoices=7, n_invoices_due=7, n_written_off=3, written_off_amount=548.53,
+        first_payment_problem_at="2025-11-01", last_payment_problem_at="2026-03-17",
+    )
+    # 4 late of 8 and one written off: the late payments lead, the write-off's money beside them.
+    late = healthy_row(
+        "LATE", n_invoices=8, n_invoices_due=8, n_paid_late=3, n_unpaid_overdue=1, overdue_unpaid_amount=73.95,
+        n_written_off=1, written_off_amount=20.0, first_payment_problem_at="2025-10-01",
+        last_payment_problem_at="2026-05-01",
+    )
+    result = run(written_off, late)
+    assert "bad_payer" in flags_of(result, "WRITTEN_OFF") and "bad_payer" in flags_of(result, "LATE")
+    reasons = result.loc["WRITTEN_OFF", "reasons"].split(";")
+    assert "3 of 7 invoices written off unpaid, last 2026-03-17: €548.53" in reasons
+    assert not any("paid late" in reason or "late payments" in reason for reason in reasons)
+    assert "4 of 8 invoices paid late or overdue, last 2026-05-01, €73.95 overdue, €20.00 written off" in (
+        result.loc["LATE", "reasons"].split(";"))
+    assert not any("written off unpaid" in reason for reason in result.loc["LATE", "reasons"].split(";"))
+    # The evidence holds the fact for explain and the report to phrase in any language.
+    facts = [code for code, _ in json.loads(result.loc["WRITTEN_OFF", "evidence"])["reasons"]]
+    assert "bad_payer_written_off" in facts and "bad_payer" not in facts
+    # In the reader's language too.
+    persian = run(written_off, late, lang="fa").loc["WRITTEN_OFF", "reasons"]
+    assert "۳ از ۷" in persian and "سوخت‌شده" in persian and "دیر پرداخت" not in persian
+    russian = run(written_off, late, lang="ru").loc["WRITTEN_OFF", "reasons"]
+    assert "3 из 7 счетов списаны как неоплаченные" in russian and "с опозданием" not in russian
 
 
 def test_incidents_that_stopped_ten_months_ago_do_not_offboard():
@@ -157,7 +187,7 @@ def test_minor_money_problems_weigh_nothing():
     result = run(slow)
     assert "bad_payer" in flags_of(result, "SLOW")
     assert result.loc["SLOW", "action"] in ("nurture", "grow", "keep")
-    assert "late payments: cost €12.00 against €6,750.00 margin brought, minor" in result.loc["SLOW", "reasons"]
+    assert "payment problems: cost €12.00 against €6,750.00 margin brought, minor" in result.loc["SLOW", "reasons"]
 
 
 def test_reasons_in_english_russian_and_persian_with_plural_rules():

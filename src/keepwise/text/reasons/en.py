@@ -15,6 +15,7 @@ REASONS = {
     "incident_policy_abuse": "{n} confirmed {policy_abuse@n}, last {last_day}",
     "bad_payer": "{late} of {invoices} {invoice@invoices} paid late or overdue, last {last_day}, "
     "{overdue_money} overdue, {written_off_money} written off",
+    "bad_payer_written_off": "{n} of {invoices} {invoice@invoices} written off unpaid, last {last_day}: {amount_money}",
     "unprofitable": "net loss to date {loss_money}: revenue {revenue_money}, cost of goods {goods_money}, "
     "cost to serve {serve_money}",
     "return_abuser": "{n} {return@n} not for defects {span}, {amount_money} refunded ({revenue_share} of revenue)",
@@ -74,7 +75,7 @@ PROBLEMS = {
     "chronic_complainer": "unfounded complaints",
     "abusive_to_staff": "abuse towards staff",
     "fraud_or_unethical": "fraud or unethical requests",
-    "bad_payer": "late payments",
+    "bad_payer": "payment problems",
     "return_abuser": "returns not for defects",
     "fickle": "changed or cancelled orders",
     "values_conflict": "values conflicts",

@@ -15,6 +15,7 @@ REASONS = {
     "incident_policy_abuse": "{n} {policy_abuse@n} تأییدشده، آخرین {last_day}",
     "bad_payer": "{late} از {invoices} {invoice@invoices} دیر پرداخت‌شده یا معوق، آخرین {last_day}، "
     "{overdue_money} معوق، {written_off_money} سوخت‌شده",
+    "bad_payer_written_off": "{n} از {invoices} {invoice@invoices} پرداخت‌نشده و سوخت‌شده، آخرین {last_day}: {amount_money}",
     "unprofitable": "زیان خالص تا امروز {loss_money}: درآمد {revenue_money}، بهای کالا {goods_money}، "
     "هزینهٔ خدمت‌رسانی {serve_money}",
     "return_abuser": "{n} {return@n} بدون عیب {span}، {amount_money} بازپرداخت ({revenue_share} درآمد)",
@@ -74,7 +75,7 @@ PROBLEMS = {
     "chronic_complainer": "شکایت‌های ناوارد",
     "abusive_to_staff": "بدرفتاری با کارکنان",
     "fraud_or_unethical": "تقلب یا درخواست‌های غیراخلاقی",
-    "bad_payer": "دیرکرد پرداخت",
+    "bad_payer": "مشکلات پرداخت",
     "return_abuser": "مرجوعی بدون عیب",
     "fickle": "تغییر و لغو سفارش",
     "values_conflict": "تعارض ارزشی",

@@ -15,6 +15,7 @@ REASONS = {
     "incident_policy_abuse": "{n} {policy_abuse@n} правил подтверждено, последний {last_day}",
     "bad_payer": "{late} из {invoices} счетов оплачены с опозданием или просрочены, последний {last_day}, "
     "просрочено {overdue_money}, списано {written_off_money}",
+    "bad_payer_written_off": "{n} из {invoices} счетов списаны как неоплаченные, последний {last_day}: {amount_money}",
     "unprofitable": "чистый убыток на сегодня {loss_money}: выручка {revenue_money}, себестоимость {goods_money}, "
     "затраты на обслуживание {serve_money}",
     "return_abuser": "{n} {return@n} не из-за брака {span}, возмещено {amount_money} ({revenue_share} выручки)",
@@ -74,7 +75,7 @@ PROBLEMS = {
     "chronic_complainer": "необоснованные жалобы",
     "abusive_to_staff": "оскорбления сотрудников",
     "fraud_or_unethical": "мошенничество и неэтичные просьбы",
-    "bad_payer": "просрочки оплаты",
+    "bad_payer": "проблемы с оплатой",
     "return_abuser": "возвраты не из-за брака",
     "fickle": "изменения и отмены заказов",
     "values_conflict": "конфликты ценностей",
