@@ -16,7 +16,8 @@ from keepwise.text.translator import LANGUAGES, MISSING, Translator, messages
 
 
 def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The values a template is filled with (a ``{word@count}`` is a word in its language's form, not a value)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name and "@" not in name}
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])

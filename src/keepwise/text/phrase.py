@@ -21,7 +21,6 @@ formatted once, and the compiled template is filled by column concatenation, wor
 from __future__ import annotations
 
 import importlib
-import re
 import string
 from collections.abc import Mapping
 from datetime import date
@@ -44,11 +43,11 @@ from babel.numbers import (
 
 from keepwise.text.amount_texts import amount_texts
 from keepwise.text.columns import concat, factorize, spread, text_array
+from keepwise.text.plural import COUNTED, CountedWords
 from keepwise.text.translator import LANGUAGES
 
 __all__ = ["Phraser", "phrase_all"]
 
-_WORD = re.compile(r"\{(\w+)@(\w+)\}")
 # Between the first and the last day of a span of dates, in every language.
 SPAN_DASH = "–"
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
@@ -70,7 +69,7 @@ def _compile(template: str) -> tuple[_Piece, ...] | None:
     pieces: list[_Piece] = []
     position = 0
     parser = string.Formatter()
-    for match in [*_WORD.finditer(template), None]:
+    for match in [*COUNTED.finditer(template), None]:
         literal = template[position:match.start() if match else len(template)]
         for text, name, spec, conversion in parser.parse(literal):
             if text:
@@ -102,11 +101,10 @@ class Phraser:
         self.lang = lang
         self.currency = currency
         self.reasons: dict[str, str] = catalog.REASONS
-        self.words: dict[str, dict[str, str]] = catalog.WORDS
+        self.words = CountedWords(lang, catalog.WORDS)
         self.problems: dict[str, str] = catalog.PROBLEMS
         self._locale = Locale.parse(lang)
         self._cache: dict[tuple[str, object], str] = {}
-        self._plurals: dict[object, str] = {}
         self._shares: dict[object, str] = {}
         # Babel formats one sample amount per sign; every other amount reuses its pattern (Babel per
         # value costs a millisecond, and an assessment phrases hundreds of thousands of amounts).
@@ -156,14 +154,9 @@ class Phraser:
             return format_currency(0.0, self.currency, locale=self.lang)
         return text
 
-    def plural(self, count) -> str:
-        if count not in self._plurals:
-            self._plurals[count] = self._locale.plural_form(abs(count))
-        return self._plurals[count]
 
     def word(self, word: str, count) -> str:
-        forms = self.words[word]
-        return forms.get(self.plural(count), forms["other"])
+        return self.words.form(word, count)
 
     def _date(self, iso: str) -> str:
         if not iso:
@@ -219,7 +212,7 @@ class Phraser:
     def phrase(self, code: str, facts: dict) -> str:
         """One reason; ``facts`` holds the figures its template names."""
         template = self.reasons[code]
-        template = _WORD.sub(lambda m: self.word(m.group(1), facts[m.group(2)]), template)
+        template = self.words.fill(template, facts)
         values = {name: self.format_value(name, value) for name, value in facts.items()}
         if "first_day" in facts and "last_day" in facts:
             first, last = facts["first_day"], facts["last_day"]

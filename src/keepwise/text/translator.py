@@ -3,7 +3,9 @@
 Labels and takeaway templates live in ``keepwise.text.locales.<lang>`` as plain dicts (Python
 modules, so they ship with the package without any data-file plumbing). Templates use
 ``str.format`` fields; the numbers put into them are already formatted here with Babel, so a Russian
-report reads ``12 345,60 €`` and an English one ``€12,345.60``.
+report reads ``12 345,60 €`` and an English one ``€12,345.60``. A word after a count is written
+``{word@count}`` and takes the form the count asks for (``keepwise.text.plural``, the language's ``WORDS``):
+``1 customer``, ``2 клиентов``... whether the count is given as a number or as ``number()`` wrote it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent, parse_pattern
 
+from keepwise.text.plural import CountedWords, WrittenNumber
+
 LANGUAGES = ("en", "fa", "ru")
 RIGHT_TO_LEFT = frozenset({"fa"})
 # Shown for a figure that cannot be computed (no data); never a made-up zero.
@@ -28,9 +32,18 @@ MISSING = "–"
 
 def messages(lang: str) -> dict[str, str]:
     """The label and template table of one language."""
+    return _locale_module(lang).MESSAGES
+
+
+def counted_words(lang: str) -> dict[str, dict[str, str]]:
+    """The words of one language's messages that follow a count (``{word@count}``), by plural category."""
+    return getattr(_locale_module(lang), "WORDS", {})
+
+
+def _locale_module(lang: str):
     if lang not in LANGUAGES:
         raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return importlib.import_module(f"keepwise.text.locales.{lang}").MESSAGES
+    return importlib.import_module(f"keepwise.text.locales.{lang}")
 
 
 @cache
@@ -81,6 +94,7 @@ class Translator:
 
     def __post_init__(self) -> None:
         self._messages = messages(self.lang)
+        self._words = CountedWords(self.lang, counted_words(self.lang))
 
     @classmethod
     def for_report(cls, lang: str, currency: str, configured_locale: str | None = None) -> Translator:
@@ -97,7 +111,9 @@ class Translator:
     def __call__(self, key: str, **values) -> str:
         """The text of ``key`` with ``values`` filled in; a missing key is a bug, so it raises."""
         template = self._messages[key]
-        return template.format(**values) if values else template
+        if not values:
+            return template
+        return self._words.fill(template, values).format(**values)
 
     def money(self, amount) -> str:
         """Money in the report currency; whole units from 1,000 up (cents add nothing at that scale)."""
@@ -113,7 +129,9 @@ class Translator:
         if _is_missing(value):
             return MISSING
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(float(value), format=_number_pattern(pattern), locale=self.babel)
+        # The text, and the number as written (rounded to its digits): the count a following word agrees with.
+        return WrittenNumber(format_decimal(float(value), format=_number_pattern(pattern), locale=self.babel),
+                             round(float(value), digits))
 
     def percent(self, share, digits: int = 0) -> str:
         if _is_missing(share):

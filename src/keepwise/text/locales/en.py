@@ -43,7 +43,7 @@ MESSAGES = {
     "intro.flags": "Evidence about customer behaviour that costs money, and the failures that are the "
     "business's own.",
     "section.growth": "Growth: what better retention is worth",
-    "intro.growth": "The customer base over {years} years at today's retention and acquisition, "
+    "intro.growth": "The customer base over {years} {year@years} at today's retention and acquisition, "
     "and with retention a few points better.",
     "section.diagnostics": "Model check",
     "intro.diagnostics": "Can the numbers be trusted? The purchase model is fitted on an earlier period "
@@ -98,7 +98,7 @@ MESSAGES = {
     "col.defective": "Defective returns",
     "col.cost_of_failures": "Cost of our failures",
     # headings
-    "heading.top_customers": "The {n} most valuable customers",
+    "heading.top_customers": "The {n} most valuable {customer@n}",
     "heading.most_urgent": "Most urgent customers",
     "heading.hurt_most": "Customers our failures hurt most",
     "heading.flags": "Flags found",
@@ -118,7 +118,7 @@ MESSAGES = {
     "trend.better": "better",
     "trend.same": "about the same",
     # takeaways
-    "takeaway.churn_trend": "Churn averaged {average} per {period}; in the last {n} complete periods it "
+    "takeaway.churn_trend": "Churn averaged {average} per {period}; in the last {n} complete {period@n} it "
     "was {recent}, {direction} {prior} before.",
     "takeaway.churn_average": "Churn averaged {average} per {period}.",
     "takeaway.whale": "The top {top} of customers earn {share} of profit; {destroying} of customers "
@@ -129,13 +129,13 @@ MESSAGES = {
     "{last} still buy in {period} {later}.",
     "takeaway.cohorts_young": "The cohorts are too young to show any repeat buying yet.",
     "takeaway.clv": "The top 10% of customers hold {share} of all expected future value ({total}); "
-    "{negative} customers are expected to cost more than they bring.",
-    "takeaway.actions": "{n} customers need action now, with {money} at stake; the most money is in "
+    "expected to cost more than they bring: {negative} {customer@negative}.",
+    "takeaway.actions": "{n} {customer@n} to act on now, with {money} at stake; the most money is in "
     "“{action}” ({action_money}).",
-    "takeaway.flags": "{n} customers ({share}) carry at least one flag; the most common is “{flag}” ({count}).",
+    "takeaway.flags": "{n} {customer@n} ({share}) with at least one flag; the most common is “{flag}” ({count}).",
     "takeaway.no_flags": "No customer carries a flag.",
-    "takeaway.growth": "At today's retention of {retention} a year, {start} active customers become {end} in "
-    "{years} years; at {better} they would become {end_better} ({more} more).",
+    "takeaway.growth": "At today's retention of {retention} a year, {start} active {customer@start} would be {end} in "
+    "{years} {year@years}; at {better} they would become {end_better} ({more} more).",
     "takeaway.tracking": "Over the {weeks}-week holdout the model expected {expected} repeat purchases and "
     "customers made {actual}: {error} {direction}.",
     "tracking.over": "too high",
@@ -143,15 +143,15 @@ MESSAGES = {
     "takeaway.churn_reasons": "The strongest signal of churn is {reason} ({share} of the model's evidence).",
     "takeaway.churn_reasons_assessment": "The most frequent reason among customers at risk: {reason} ({share} of them).",
     # notes
-    "note.churn_rule": "A customer counts as lost after {days} days without a purchase.",
+    "note.churn_rule": "A customer counts as lost after {days} {day@days} without a purchase.",
     "note.no_cost_records": "The data records no tickets, returns, invoices or order changes, so the cost to "
     "serve is not known and counts as zero: profit here is the gross margin.",
     "note.values_from_models": "P(alive) and lifetime value come from the purchase and spend models; churn "
     "risk from the source that predicted this business's past best ({detail}).",
     "note.values_from_rhythm": "P(alive) and lifetime value come from each customer's purchase rhythm, not from "
     "the models: {detail}.",
-    "note.cohorts_trimmed": "Showing the latest {cohorts} cohorts and their first {periods} periods.",
-    "note.clv": "Lifetime value is expected margin (not revenue) over the next {days} days, after the cost "
+    "note.cohorts_trimmed": "Showing the latest {cohorts} {cohort@cohorts} and their first {periods} {period@periods}.",
+    "note.clv": "Lifetime value is expected margin (not revenue) over the next {days} {day@days}, after the cost "
     "to serve. The chart counts the extreme 1% at each end in its outermost bars.",
     "note.money_at_stake": "Money at stake: for customers to keep, the value that would be lost; for "
     "customers who cost money, what acting on them saves.",
@@ -161,8 +161,8 @@ MESSAGES = {
     "products count against us, not the customer.",
     "note.growth": "Yearly retention compounds the average churn per {period}; acquisition ({acquisition} of "
     "the base a year) is last year's new customers.",
-    "note.tracking": "BG/NBD fitted on {customers} customers up to {calibration_end}; parameters {params}.",
-    "note.churn_model": "Churn classifier (LightGBM) on the {days} days after each cutoff; on its holdout "
+    "note.tracking": "BG/NBD fitted on {customers} {customer@customers} up to {calibration_end}; parameters {params}.",
+    "note.churn_model": "Churn classifier (LightGBM) on the {days} {day@days} after each cutoff; on its holdout "
     "it predicted {predicted} churn against {actual} observed.",
     "note.churn_from_assessment": "Shown instead: the most frequent first reasons of customers to retain or "
     "win back.",
@@ -190,22 +190,24 @@ MESSAGES = {
     "service.not_available": "{measure}: not available, {reason}.",
     "service.no_recent": "{measure}: no records in the recent periods.",
     "service.level": "{measure}: {recent}.",
-    "service.trend": "{measure}: {recent} in the last {n} periods against {prior} before ({verdict}).",
+    "service.trend": "{measure}: {recent} in the last {n} {period@n} against {prior} before ({verdict}).",
     "service.short.on_time_rate": "on-time delivery",
     "service.short.resolution_hours": "time to resolve tickets",
     "service.short.defect_rate": "defect rate",
     "service.short.substantiated_complaints": "complaints we caused",
-    "takeaway.service_worse": "Getting worse over the last {n} periods: {measures}.",
-    "takeaway.service_better": "Getting better over the last {n} periods: {measures}; nothing got worse.",
-    "takeaway.service_same": "Service held steady over the last {n} periods.",
+    "takeaway.service_worse": "Getting worse over the last {n} {period@n}: {measures}.",
+    "takeaway.service_better": "Getting better over the last {n} {period@n}: {measures}; nothing got worse.",
+    "takeaway.service_same": "Service held steady over the last {n} {period@n}.",
     "list_separator": ", ",
     "service.nobody_hurt": "No customer suffered a late delivery, a complaint we caused or a defective product.",
     # findings
-    "finding.late": "{late} deliveries ({share}) arrived after the promised day, affecting {customers} customers.",
-    "finding.complaints": "{n} complaints ({share} of all) were found to be our fault, from {customers} "
-    "customers; handling them cost {cost} of staff time.",
-    "finding.defects": "{n} products came back defective, {refunded} refunded, from {customers} customers.",
-    "finding.fix_service": "{n} customers are assigned “fix service”: {money} at stake if we fix it.",
+    "finding.late": "{late} {delivery@late} ({share}) arrived after the promised day, affecting {customers} "
+    "{customer@customers}.",
+    "finding.complaints": "{n} {complaint@n} ({share} of all) found to be our fault, from {customers} "
+    "{customer@customers}; handling them cost {cost} of staff time.",
+    "finding.defects": "{n} {product@n} came back defective, {refunded} refunded, from {customers} "
+    "{customer@customers}.",
+    "finding.fix_service": "{n} {customer@n} assigned “fix service”: {money} at stake if we fix it.",
     "finding.none": "No failure of our own is recorded.",
     # growth
     "growth.current": "Today's retention ({retention} a year)",
@@ -267,9 +269,9 @@ MESSAGES = {
     "intro.what_if": "The whole business’s yearly profit today, set against the same if the offboard customers were let go, the make-profitable customers repriced and charged for what they use, and no more marketing spent on deprioritized customers. Customers are assumed to keep buying as they did.",
     "takeaway.what_if": "Yearly profit would go from {today} to {after} ({change}).",
     "whatif.today": "Yearly profit today",
-    "whatif.offboard": "Let {n} offboard customers go",
-    "whatif.make_profitable": "Make {n} customers profitable",
-    "whatif.deprioritize": "No marketing to {n} deprioritized customers",
+    "whatif.offboard": "Let {n} offboard {customer@n} go",
+    "whatif.make_profitable": "Make {n} {customer@n} profitable",
+    "whatif.deprioritize": "No marketing to {n} deprioritized {customer@n}",
     "whatif.after": "Yearly profit if these actions were taken",
     "section.policies": "Generous policies: what they cost and who uses them",
     "intro.policies": "What each generous policy cost over the last year, how much of it the heaviest users consumed, and what tightening it would bring, with the customers it would touch by their action.",
@@ -277,10 +279,10 @@ MESSAGES = {
     "policy.discounts": "Discounts",
     "policy.free_order_changes": "Free order changes",
     "policy.payment_terms": "Generous payment terms",
-    "tightening.restocking_fee": "a restocking fee after the {n}th return not for a defect in a year",
+    "tightening.restocking_fee": "a restocking fee on returns not for a defect beyond {n} {return@n} a year",
     "tightening.discount_cap": "no discount above {share} of list price",
     "tightening.change_request_fee": "a fee of {fee} per change request",
-    "tightening.prepayment": "prepayment after {n} late invoices",
+    "tightening.prepayment": "prepayment after {n} late {invoice@n}",
     "col.policy": "Policy",
     "col.yearly_cost": "Cost a year",
     "col.users": "Users",
@@ -304,6 +306,20 @@ MESSAGES = {
     "plain.no_purchase_model": "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
     "plain.no_predictions": "No purchase model could be used on these records, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
     "reason.churn_drivers": "churn drivers: {drivers}",
+}
+
+# The words that follow a count in the messages above (``{word@count}``, keepwise.text.plural).
+WORDS = {
+    "customer": {"one": "customer", "other": "customers"},
+    "delivery": {"one": "delivery", "other": "deliveries"},
+    "complaint": {"one": "complaint", "other": "complaints"},
+    "product": {"one": "product", "other": "products"},
+    "invoice": {"one": "invoice", "other": "invoices"},
+    "return": {"one": "return", "other": "returns"},
+    "year": {"one": "year", "other": "years"},
+    "day": {"one": "day", "other": "days"},
+    "period": {"one": "period", "other": "periods"},
+    "cohort": {"one": "cohort", "other": "cohorts"},
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).

@@ -42,7 +42,7 @@ MESSAGES = {
     "section.flags": "Флаги и что исправить в собственном сервисе",
     "intro.flags": "Свидетельства поведения клиентов, которое стоит денег, и ошибки самой компании.",
     "section.growth": "Рост: чего стоит лучшее удержание",
-    "intro.growth": "Клиентская база на {years} лет вперёд при нынешних удержании и привлечении и при "
+    "intro.growth": "Клиентская база на {years} {year@years} вперёд при нынешних удержании и привлечении и при "
     "удержании на несколько пунктов лучше.",
     "section.diagnostics": "Проверка модели",
     "intro.diagnostics": "Можно ли доверять цифрам? Модель покупок обучена на более раннем периоде и "
@@ -97,7 +97,7 @@ MESSAGES = {
     "col.defective": "Возвраты брака",
     "col.cost_of_failures": "Цена наших ошибок",
     # заголовки
-    "heading.top_customers": "{n} самых ценных клиентов",
+    "heading.top_customers": "Самые ценные клиенты ({n})",
     "heading.most_urgent": "Самые срочные клиенты",
     "heading.hurt_most": "Клиенты, которых наши ошибки задели сильнее всего",
     "heading.flags": "Найденные флаги",
@@ -117,7 +117,7 @@ MESSAGES = {
     "trend.better": "лучше",
     "trend.same": "примерно так же",
     # выводы
-    "takeaway.churn_trend": "Отток в среднем {average} за {period}; за последние {n} полных периода — {recent}, "
+    "takeaway.churn_trend": "Отток в среднем {average} за {period}; за последние {n} {full_period@n} — {recent}, "
     "{direction} {prior} до этого.",
     "takeaway.churn_average": "Отток в среднем {average} за {period}.",
     "takeaway.whale": "Лучшие {top} клиентов приносят {share} прибыли; {destroying} клиентов обходятся в {cost}.",
@@ -128,33 +128,33 @@ MESSAGES = {
     "покупают в {later}-й {period}.",
     "takeaway.cohorts_young": "Когорты слишком молоды, чтобы показать повторные покупки.",
     "takeaway.clv": "У 10% лучших клиентов {share} всей ожидаемой будущей ценности ({total}); от {negative} "
-    "клиентов ожидается больше затрат, чем дохода.",
-    "takeaway.actions": "{n} клиентов требуют действий сейчас, на кону {money}; больше всего денег в группе "
+    "{customer_gen@negative} ожидается больше затрат, чем дохода.",
+    "takeaway.actions": "Клиентов, которым нужны действия сейчас: {n}, на кону {money}; больше всего денег в группе "
     "«{action}» ({action_money}).",
-    "takeaway.flags": "У {n} клиентов ({share}) есть хотя бы один флаг; чаще всего — «{flag}» ({count}).",
+    "takeaway.flags": "У {n} {customer_gen@n} ({share}) есть хотя бы один флаг; чаще всего — «{flag}» ({count}).",
     "takeaway.no_flags": "Ни у одного клиента нет флагов.",
-    "takeaway.growth": "При нынешнем удержании {retention} в год {start} активных клиентов превратятся в {end} "
-    "через {years} лет; при {better} — в {end_better} (на {more} больше).",
-    "takeaway.tracking": "За {weeks} недель проверки модель ожидала {expected} повторных покупок, клиенты "
+    "takeaway.growth": "При нынешнем удержании {retention} в год активных клиентов станет {end} вместо {start} "
+    "через {years} {year@years}; при {better} — {end_better} (на {more} больше).",
+    "takeaway.tracking": "За {weeks} {week@weeks} проверки модель ожидала {expected} повторных покупок, клиенты "
     "сделали {actual}: прогноз {direction} на {error}.",
     "tracking.over": "завышен",
     "tracking.under": "занижен",
     "takeaway.churn_reasons": "Самый сильный признак оттока — {reason} ({share} решений модели).",
     "takeaway.churn_reasons_assessment": "Самая частая причина у клиентов под угрозой ухода: {reason} ({share} из них).",
-    "takeaway.service_worse": "Хуже за последние {n} периодов: {measures}.",
-    "takeaway.service_better": "Лучше за последние {n} периодов: {measures}; ничего не ухудшилось.",
-    "takeaway.service_same": "Сервис за последние {n} периодов держится на прежнем уровне.",
+    "takeaway.service_worse": "Хуже за последние {n} {period@n}: {measures}.",
+    "takeaway.service_better": "Лучше за последние {n} {period@n}: {measures}; ничего не ухудшилось.",
+    "takeaway.service_same": "Сервис за последние {n} {period@n} держится на прежнем уровне.",
     "list_separator": ", ",
     # примечания
-    "note.churn_rule": "Клиент считается ушедшим после {days} дней без покупок.",
+    "note.churn_rule": "Клиент считается ушедшим после {days} {day_gen@days} без покупок.",
     "note.no_cost_records": "В данных нет обращений, возвратов, счетов и изменений заказов, поэтому стоимость "
     "обслуживания неизвестна и считается нулевой: прибыль здесь равна валовой марже.",
     "note.values_from_models": "Вероятность активности и пожизненная ценность — из моделей покупок и трат; риск "
     "оттока — из источника, лучше всего предсказавшего прошлое этой компании ({detail}).",
     "note.values_from_rhythm": "Вероятность активности и пожизненная ценность посчитаны по ритму покупок каждого "
     "клиента, а не по моделям: {detail}.",
-    "note.cohorts_trimmed": "Показаны последние {cohorts} когорт и их первые {periods} периодов.",
-    "note.clv": "Пожизненная ценность — ожидаемая маржа (не выручка) за следующие {days} дней за вычетом "
+    "note.cohorts_trimmed": "Показаны последние {cohorts} {cohort@cohorts} и их первые {periods} {period@periods}.",
+    "note.clv": "Пожизненная ценность — ожидаемая маржа (не выручка) на {days} {day@days} вперёд за вычетом "
     "стоимости обслуживания. Крайний 1% с каждой стороны на графике учтён в крайних столбцах.",
     "note.money_at_stake": "Деньги на кону: для клиентов, которых надо сохранить, — ценность, которую можно "
     "потерять; для убыточных — что даст работа с ними.",
@@ -164,8 +164,8 @@ MESSAGES = {
     "засчитываются нам, а не клиенту.",
     "note.growth": "Годовое удержание — это средний отток за {period}, сложенный за год; привлечение ({acquisition} "
     "базы в год) — новые клиенты прошлого года.",
-    "note.tracking": "BG/NBD обучена на {customers} клиентах до {calibration_end}; параметры {params}.",
-    "note.churn_model": "Классификатор оттока (LightGBM) на {days} дней после каждой даты среза; на проверке "
+    "note.tracking": "BG/NBD обучена на {customers} {customer_prep@customers} до {calibration_end}; параметры {params}.",
+    "note.churn_model": "Классификатор оттока (LightGBM) на {days} {day@days} после каждой даты среза; на проверке "
     "он предсказал отток {predicted} при фактическом {actual}.",
     "note.churn_from_assessment": "Вместо этого показаны самые частые первые причины у клиентов, которых надо "
     "удержать или вернуть.",
@@ -197,14 +197,17 @@ MESSAGES = {
     "service.not_available": "{measure}: нет данных, {reason}.",
     "service.no_recent": "{measure}: в последних периодах записей нет.",
     "service.level": "{measure}: {recent}.",
-    "service.trend": "{measure}: {recent} за последние {n} периодов против {prior} до этого ({verdict}).",
+    "service.trend": "{measure}: {recent} за последние {n} {period@n} против {prior} до этого ({verdict}).",
     "service.nobody_hurt": "Ни один клиент не пострадал от опоздания, жалобы по нашей вине или брака.",
     # находки
-    "finding.late": "{late} доставок ({share}) пришли позже обещанного дня; это коснулось {customers} клиентов.",
-    "finding.complaints": "{n} жалоб ({share} всех) признаны нашей ошибкой, от {customers} клиентов; их "
+    "finding.late": "Доставок позже обещанного дня: {late} ({share}); это коснулось {customers} "
+    "{customer_gen@customers}.",
+    "finding.complaints": "Жалоб, признанных нашей ошибкой: {n} ({share} всех), от {customers} "
+    "{customer_gen@customers}; их "
     "обработка стоила {cost} рабочего времени.",
-    "finding.defects": "{n} товаров вернули как брак, возвращено {refunded}, от {customers} клиентов.",
-    "finding.fix_service": "{n} клиентам назначено «исправить сервис»: на кону {money}, если исправим.",
+    "finding.defects": "Товаров, возвращённых как брак: {n}, возвращено {refunded}, от {customers} "
+    "{customer_gen@customers}.",
+    "finding.fix_service": "{n} {customer_dat@n} назначено «исправить сервис»: на кону {money}, если исправим.",
     "finding.none": "Собственных ошибок не зарегистрировано.",
     # рост
     "growth.current": "Нынешнее удержание ({retention} в год)",
@@ -267,9 +270,9 @@ MESSAGES = {
     "intro.what_if": "Годовая прибыль всего бизнеса сегодня и та же прибыль, если расстаться с клиентами «прекратить обслуживание», пересмотреть цены и брать плату за услуги с клиентов «сделать прибыльным» и не тратить маркетинг на клиентов с низким приоритетом. Предполагается, что клиенты покупают как прежде.",
     "takeaway.what_if": "Годовая прибыль изменилась бы с {today} до {after} ({change}).",
     "whatif.today": "Годовая прибыль сегодня",
-    "whatif.offboard": "Прекратить обслуживание {n} клиентов",
-    "whatif.make_profitable": "Сделать прибыльными {n} клиентов",
-    "whatif.deprioritize": "Без маркетинга для {n} клиентов с низким приоритетом",
+    "whatif.offboard": "Прекратить обслуживание {n} {customer_gen@n}",
+    "whatif.make_profitable": "Сделать клиентов прибыльными ({n})",
+    "whatif.deprioritize": "Без маркетинга для {n} {customer_gen@n} с низким приоритетом",
     "whatif.after": "Годовая прибыль после этих действий",
     "section.policies": "Щедрые правила: сколько стоят и кто ими пользуется",
     "intro.policies": "Сколько каждое щедрое правило стоило за последний год, какую долю потребили самые активные пользователи и что дало бы ужесточение, с числом затронутых клиентов по их действию.",
@@ -280,7 +283,7 @@ MESSAGES = {
     "tightening.restocking_fee": "сбор за возврат после {n}-го возврата без дефекта за год",
     "tightening.discount_cap": "скидка не больше {share} от цены",
     "tightening.change_request_fee": "плата {fee} за каждое изменение заказа",
-    "tightening.prepayment": "предоплата после {n} просроченных счетов",
+    "tightening.prepayment": "предоплата после {n} {late_invoice_gen@n}",
     "col.policy": "Правило",
     "col.yearly_cost": "Стоимость в год",
     "col.users": "Пользователи",
@@ -304,6 +307,24 @@ MESSAGES = {
     "plain.no_purchase_model": "По истории покупок уход клиентов виден недостаточно ясно, чтобы обучить модель покупок, поэтому «ещё активен» (p_alive) и будущая ценность (clv) оцениваются по собственному ритму покупок каждого клиента.",
     "plain.no_predictions": "Ни одну модель покупок нельзя было применить к этим данным, поэтому «ещё активен» (p_alive) и будущая ценность (clv) оцениваются по собственному ритму покупок каждого клиента.",
     "reason.churn_drivers": "причины риска ухода: {drivers}",
+}
+
+# The words that follow a count in the messages above (``{word@count}``, keepwise.text.plural), in the case
+# each sentence asks for: после 1 дня / 5 дней (genitive), на 1 клиенте / 5 клиентах (prepositional)...
+WORDS = {
+    "customer_gen": {"one": "клиента", "few": "клиентов", "many": "клиентов", "other": "клиента"},
+    "customer_dat": {"one": "клиенту", "few": "клиентам", "many": "клиентам", "other": "клиента"},
+    "customer_prep": {"one": "клиенте", "few": "клиентах", "many": "клиентах", "other": "клиента"},
+    "late_invoice_gen": {"one": "просроченного счёта", "few": "просроченных счетов", "many": "просроченных счетов",
+                         "other": "просроченного счёта"},
+    "year": {"one": "год", "few": "года", "many": "лет", "other": "года"},
+    "week": {"one": "неделю", "few": "недели", "many": "недель", "other": "недели"},
+    "day": {"one": "день", "few": "дня", "many": "дней", "other": "дня"},
+    "day_gen": {"one": "дня", "few": "дней", "many": "дней", "other": "дня"},
+    "period": {"one": "период", "few": "периода", "many": "периодов", "other": "периода"},
+    "full_period": {"one": "полный период", "few": "полных периода", "many": "полных периодов",
+                    "other": "полного периода"},
+    "cohort": {"one": "когорта", "few": "когорты", "many": "когорт", "other": "когорты"},
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).

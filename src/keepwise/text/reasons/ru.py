@@ -13,14 +13,14 @@ REASONS = {
     "incident_chargeback": "{n} {chargeback@n}, последний {last_day}",
     "incident_unethical_request": "{n} неэтичных {request@n} подтверждено, последний {last_day}",
     "incident_policy_abuse": "{n} {policy_abuse@n} правил подтверждено, последний {last_day}",
-    "bad_payer": "{late} из {invoices} счетов оплачены с опозданием или просрочены, последний {last_day}, "
+    "bad_payer": "{late} из {invoices} {invoice_of@invoices} оплачены с опозданием или просрочены, последний {last_day}, "
     "просрочено {overdue_money}, списано {written_off_money}",
-    "bad_payer_written_off": "{n} из {invoices} счетов списаны как неоплаченные, последний {last_day}: {amount_money}",
+    "bad_payer_written_off": "{n} из {invoices} {invoice_of@invoices} списаны как неоплаченные, последний {last_day}: {amount_money}",
     "unprofitable": "чистый убыток на сегодня {loss_money}: выручка {revenue_money}, себестоимость {goods_money}, "
     "затраты на обслуживание {serve_money}",
     "return_abuser": "{n} {return@n} не из-за брака {span}, возмещено {amount_money} ({revenue_share} выручки)",
-    "deal_seeker": "{n} из {orders} заказов куплены со скидкой {off_share} и больше",
-    "fickle": "{n} из {orders} заказов отменены или изменены {span}, {changes} {change@changes}",
+    "deal_seeker": "{n} из {orders} {order_of@orders} куплены со скидкой {off_share} и больше",
+    "fickle": "{n} из {orders} {order_of@orders} отменены или изменены {span}, {changes} {change@changes}",
     "values_tag": "сотрудники отметили конфликт ценностей (values_conflict)",
     "values_incidents": "{n} {incident@n} конфликта ценностей подтверждено, последний {last_day}",
     "stopped_invoices": "{problem} прекратились: ни одной на последних {clean} счетах, "
@@ -100,6 +100,9 @@ WORDS = {
     "order": {"one": "заказ", "few": "заказа", "many": "заказов", "other": "заказа"},
     "delivery": {"one": "доставки", "few": "доставок", "many": "доставок", "other": "доставки"},
     "invoice": {"one": "счёт", "few": "счёта", "many": "счетов", "other": "счёта"},
+    # After "из N" (of N): the genitive, singular for one (из 1 заказа, из 21 заказа), plural for the others.
+    "order_of": {"one": "заказа", "few": "заказов", "many": "заказов", "other": "заказа"},
+    "invoice_of": {"one": "счёта", "few": "счетов", "many": "счетов", "other": "счёта"},
     "ticket": {"one": "обращение", "few": "обращения", "many": "обращений", "other": "обращения"},
     "event": {"one": "событие", "few": "события", "many": "событий", "other": "события"},
     "purchase_day": {"one": "день покупок", "few": "дня покупок", "many": "дней покупок", "other": "дня покупок"},

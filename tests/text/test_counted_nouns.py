@@ -1,0 +1,79 @@
+"""A noun after a count agrees with it, in the reasons and in the report's and the app's messages: "1 customer",
+"2 customers"; in Russian in the case the sentence asks for, e.g. "из N" (of N) takes the genitive, singular
+after 1, 21, 31… (из 1 заказа, из 21 счёта) and plural after the others (из 2 заказов, из 5 счетов)."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import pytest
+
+from keepwise.text import LANGUAGES
+from keepwise.text.phrase import Phraser
+from keepwise.text.plural import COUNTED
+from keepwise.text.translator import Translator, counted_words, messages
+
+OF_ORDERS = {1: "из 1 заказа", 2: "из 2 заказов", 5: "из 5 заказов", 11: "из 11 заказов", 21: "из 21 заказа",
+             22: "из 22 заказов"}
+OF_INVOICES = {1: "из 1 счёта", 3: "из 3 счетов", 7: "из 7 счетов", 21: "из 21 счёта", 101: "из 101 счёта"}
+
+
+@pytest.mark.parametrize(("code", "figures", "counted", "expected"), [
+    ("deal_seeker", {"n": 1, "off_share": 0.3}, "orders", OF_ORDERS),
+    ("fickle", {"n": 1, "first_day": "2026-01-05", "last_day": "2026-03-01", "changes": 2}, "orders", OF_ORDERS),
+    ("bad_payer", {"late": 1, "last_day": "2026-03-01", "overdue_money": 10.0, "written_off_money": 0.0},
+     "invoices", OF_INVOICES),
+    ("bad_payer_written_off", {"n": 1, "last_day": "2026-03-01", "amount_money": 10.0}, "invoices", OF_INVOICES),
+])
+def test_russian_of_n_takes_the_genitive_of_the_count(code, figures, counted, expected):
+    phraser = Phraser("ru", "EUR")
+    counts = list(expected)
+    one_by_one = [phraser.phrase(code, {**figures, counted: count}) for count in counts]
+    columns = {name: [value] * len(counts) for name, value in figures.items()} | {counted: counts}
+    together = list(phraser.phrase_column(code, columns, len(counts)))
+    for count, alone, in_column in zip(counts, one_by_one, together, strict=True):
+        assert expected[count] in alone and alone == in_column, (count, alone)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
+    phraser, translator = Phraser(lang, "EUR"), Translator.for_report(lang, "EUR")
+    for templates, words in ((phraser.reasons, phraser.words.words), (messages(lang), counted_words(lang))):
+        for key, template in templates.items():
+            for word, count in COUNTED.findall(template):
+                assert "other" in words.get(word, {}), (lang, key, word)
+                assert f"{{{count}}}" in template or f"{{{count}_" in template, (lang, key, count)
+    assert translator("whatif.offboard", n=3)  # a language without counted words fills the rest as ever
+
+
+@pytest.mark.parametrize(("lang", "key", "values", "expected"), [
+    ("en", "takeaway.actions", {"money": "€5.00", "action": "retain", "action_money": "€5.00"},
+     {1: "1 customer to act on now", 2: "2 customers to act on now", 1234: "1,234 customers to act on now"}),
+    ("en", "whatif.offboard", {}, {1: "Let 1 offboard customer go", 21: "Let 21 offboard customers go"}),
+    ("en", "note.churn_rule", {}, {1: "after 1 day without", 90: "after 90 days without"}),
+    ("en", "tightening.restocking_fee", {}, {1: "beyond 1 return a year", 3: "beyond 3 returns a year"}),
+    ("en", "touch.reason.every", {}, {1: "Every 1 day", 30: "Every 30 days"}),
+    ("ru", "takeaway.flags", {"share": "5 %", "flag": "x", "count": "1"},
+     {1: "У 1 клиента (", 3: "У 3 клиентов (", 21: "У 21 клиента (", 25: "У 25 клиентов ("}),
+    ("ru", "finding.fix_service", {"money": "5 €"}, {1: "1 клиенту назначено", 5: "5 клиентам назначено"}),
+    ("ru", "note.tracking", {"calibration_end": "1 мая", "params": "r"},
+     {1: "на 1 клиенте до", 2: "на 2 клиентах до", 31: "на 31 клиенте до"}),
+    ("ru", "note.churn_rule", {}, {1: "после 1 дня без покупок", 2: "после 2 дней без", 90: "после 90 дней без"}),
+    ("ru", "intro.growth", {}, {1: "на 1 год вперёд", 3: "на 3 года вперёд", 5: "на 5 лет вперёд"}),
+    ("ru", "tightening.prepayment", {},
+     {1: "после 1 просроченного счёта", 3: "после 3 просроченных счетов", 21: "после 21 просроченного счёта"}),
+    # Persian puts the singular after every number: nothing to agree with.
+    ("fa", "whatif.offboard", {}, {1: "با 1 مشتری", 1234: "با 1,234 مشتری"}),
+])
+def test_a_count_in_a_message_takes_its_words_form_given_as_a_number_or_as_written(lang, key, values, expected):
+    t = Translator.for_report(lang, "EUR")
+    names = {name for _, name, _, _ in Formatter().parse(messages(lang)[key]) if name}
+    counted = [name for name in names if name not in values and "@" not in name]
+    name = {"takeaway.actions": "n", "note.churn_rule": "days", "intro.growth": "years"}.get(
+        key, "n" if "n" in counted else counted[0])
+    fill = {other: "x" for other in counted if other != name}
+    for count, text in expected.items():
+        written = t(key, **values, **fill, **{name: t.number(count)})
+        assert text in written, (count, written)
+        if lang != "fa":  # a plain number reads as Python writes it, and takes the same word
+            assert t(key, **values, **fill, **{name: count}) == written.replace(t.number(count), str(count), 1)
