@@ -39,10 +39,13 @@ def test_russian_of_n_takes_the_genitive_of_the_count(code, figures, counted, ex
 def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
     phraser, translator = Phraser(lang, "EUR"), Translator.for_report(lang, "EUR")
     for templates, words in ((phraser.reasons, phraser.words.words), (messages(lang), counted_words(lang))):
+        used = set()
         for key, template in templates.items():
             for word, count in COUNTED.findall(template):
                 assert "other" in words.get(word, {}), (lang, key, word)
                 assert f"{{{count}}}" in template or f"{{{count}_" in template, (lang, key, count)
+                used.add(word)
+        assert set(words) == used  # no word left that no template uses
     assert translator("whatif.offboard", n=3)  # a language without counted words fills the rest as ever
 
 
@@ -77,3 +80,21 @@ def test_a_count_in_a_message_takes_its_words_form_given_as_a_number_or_as_writt
         assert text in written, (count, written)
         if lang != "fa":  # a plain number reads as Python writes it, and takes the same word
             assert t(key, **values, **fill, **{name: count}) == written.replace(t.number(count), str(count), 1)
+
+
+@pytest.mark.parametrize(("code", "figures", "expected"), [
+    ("incident_fraud", {"last_day": "2026-04-06"},
+     {1: "1 случай мошенничества подтверждён", 2: "2 случая мошенничества подтверждено",
+      5: "5 случаев мошенничества подтверждено", 21: "21 случай мошенничества подтверждён"}),
+    ("incident_unethical_request", {"last_day": "2026-04-06"},
+     {1: "1 неэтичная просьба подтверждена, последняя", 3: "3 неэтичные просьбы подтверждены, последняя",
+      7: "7 неэтичных просьб подтверждено, последняя"}),
+    ("service_substantiated", {"orders": 5, "first_day": "2026-01-05", "last_day": "2026-03-01", "rate_share": 0.02},
+     {1: "1 жалоба подтверждена,", 2: "2 жалобы подтверждены,", 5: "5 жалоб подтверждено,"}),
+    ("abusive_to_staff", {"first_day": "2026-01-05", "last_day": "2026-03-01"},
+     {1: "1 случай оскорбления сотрудников подтверждён", 3: "3 случая оскорбления сотрудников подтверждено"}),
+])
+def test_russian_confirmed_counts_agree_in_number_and_gender(code, figures, expected):
+    phraser = Phraser("ru", "EUR")
+    for count, text in expected.items():
+        assert text in phraser.phrase(code, {**figures, "n": count})

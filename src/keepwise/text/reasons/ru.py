@@ -1,18 +1,18 @@
 """Причины по-русски."""
 
 REASONS = {
-    "service_substantiated": "вина компании: {n} {complaint@n} подтверждены, заказов: {orders}, {span}; "
+    "service_substantiated": "вина компании: {n} {complaint_confirmed@n}, заказов: {orders}, {span}; "
     "в среднем по компании {rate_share} заказов",
     "service_late": "вина компании: доставок с опозданием {n} из {total}, {span}; в среднем по компании {rate_share}",
-    "service_defective": "вина компании: {n} {product@n} с браком возвращено, заказов: {orders}, {span}, "
+    "service_defective": "вина компании: {n} {defective_returned@n}, заказов: {orders}, {span}, "
     "возмещено {amount_money}; в среднем по компании {rate_share} заказов",
     "chronic_complainer": "{n} {complaint@n} {span}, не подтверждено: {unfounded}, заказов: {orders} "
     "(по норме компании ожидалось около {expected_decimal}), {staff_hours} {hour@staff_hours} работы сотрудников",
-    "abusive_to_staff": "{n} {incident@n} оскорбления сотрудников подтверждено, {span}",
-    "incident_fraud": "{n} {fraud@n} подтверждено, последний {last_day}",
+    "abusive_to_staff": "{n} {abuse_confirmed@n}, {span}",
+    "incident_fraud": "{n} {fraud_confirmed@n}, последний {last_day}",
     "incident_chargeback": "{n} {chargeback@n}, последний {last_day}",
-    "incident_unethical_request": "{n} неэтичных {request@n} подтверждено, последний {last_day}",
-    "incident_policy_abuse": "{n} {policy_abuse@n} правил подтверждено, последний {last_day}",
+    "incident_unethical_request": "{n} {unethical_request_confirmed@n}, последняя {last_day}",
+    "incident_policy_abuse": "{n} {policy_abuse@n} правил подтверждено, последнее {last_day}",
     "bad_payer": "{late} из {invoices} {invoice_of@invoices} оплачены с опозданием или просрочены, последний {last_day}, "
     "просрочено {overdue_money}, списано {written_off_money}",
     "bad_payer_written_off": "{n} из {invoices} {invoice_of@invoices} списаны как неоплаченные, последний {last_day}: {amount_money}",
@@ -22,7 +22,7 @@ REASONS = {
     "deal_seeker": "{n} из {orders} {order_of@orders} куплены со скидкой {off_share} и больше",
     "fickle": "{n} из {orders} {order_of@orders} отменены или изменены {span}, {changes} {change@changes}",
     "values_tag": "сотрудники отметили конфликт ценностей (values_conflict)",
-    "values_incidents": "{n} {incident@n} конфликта ценностей подтверждено, последний {last_day}",
+    "values_incidents": "{n} {values_confirmed@n}, последний {last_day}",
     "stopped_invoices": "{problem} прекратились: ни одной на последних {clean} счетах, "
     "против {former} из {former_total} до того",
     "stopped_measured": "{problem} прекратились: ни одного случая за {clean_months} {month@clean_months} до последнего заказа, "
@@ -83,14 +83,9 @@ PROBLEMS = {
 
 WORDS = {
     "complaint": {"one": "жалоба", "few": "жалобы", "many": "жалоб", "other": "жалобы"},
-    "product": {"one": "товар", "few": "товара", "many": "товаров", "other": "товара"},
     "hour": {"one": "час", "few": "часа", "many": "часов", "other": "часа"},
-    "incident": {"one": "случай", "few": "случая", "many": "случаев", "other": "случая"},
-    "fraud": {"one": "случай мошенничества", "few": "случая мошенничества", "many": "случаев мошенничества",
-              "other": "случая мошенничества"},
     "chargeback": {"one": "возврат платежа через банк", "few": "возврата платежа через банк",
                    "many": "возвратов платежа через банк", "other": "возврата платежа через банк"},
-    "request": {"one": "просьба", "few": "просьбы", "many": "просьб", "other": "просьбы"},
     "policy_abuse": {"one": "нарушение", "few": "нарушения", "many": "нарушений", "other": "нарушения"},
     "return": {"one": "возврат", "few": "возврата", "many": "возвратов", "other": "возврата"},
     "change": {"one": "просьба изменить заказ", "few": "просьбы изменить заказ", "many": "просьб изменить заказ",
@@ -100,6 +95,23 @@ WORDS = {
     "order": {"one": "заказ", "few": "заказа", "many": "заказов", "other": "заказа"},
     "delivery": {"one": "доставки", "few": "доставок", "many": "доставок", "other": "доставки"},
     "invoice": {"one": "счёт", "few": "счёта", "many": "счетов", "other": "счёта"},
+    # A count, its noun and the participle that agrees with both: 1 случай подтверждён, 2 случая подтверждено.
+    "complaint_confirmed": {"one": "жалоба подтверждена", "few": "жалобы подтверждены", "many": "жалоб подтверждено",
+                            "other": "жалобы подтверждено"},
+    "defective_returned": {"one": "товар с браком возвращён", "few": "товара с браком возвращено",
+                           "many": "товаров с браком возвращено", "other": "товара с браком возвращено"},
+    "abuse_confirmed": {"one": "случай оскорбления сотрудников подтверждён",
+                        "few": "случая оскорбления сотрудников подтверждено",
+                        "many": "случаев оскорбления сотрудников подтверждено",
+                        "other": "случая оскорбления сотрудников подтверждено"},
+    "fraud_confirmed": {"one": "случай мошенничества подтверждён", "few": "случая мошенничества подтверждено",
+                        "many": "случаев мошенничества подтверждено", "other": "случая мошенничества подтверждено"},
+    "unethical_request_confirmed": {"one": "неэтичная просьба подтверждена", "few": "неэтичные просьбы подтверждены",
+                                    "many": "неэтичных просьб подтверждено", "other": "неэтичной просьбы подтверждено"},
+    "values_confirmed": {"one": "случай конфликта ценностей подтверждён",
+                         "few": "случая конфликта ценностей подтверждено",
+                         "many": "случаев конфликта ценностей подтверждено",
+                         "other": "случая конфликта ценностей подтверждено"},
     # After "из N" (of N): the genitive, singular for one (из 1 заказа, из 21 заказа), plural for the others.
     "order_of": {"one": "заказа", "few": "заказов", "many": "заказов", "other": "заказа"},
     "invoice_of": {"one": "счёта", "few": "счетов", "many": "счетов", "other": "счёта"},
