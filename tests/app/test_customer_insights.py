@@ -148,3 +148,15 @@ def test_an_agent_refund_within_the_cap_closes_the_complaint(client_for, store, 
                          data={"substantiated": "no", "refund": str(amount), "csrf_token": token})
     assert closed.status_code == 303
     assert _case(store, ids.ticket_id) == ("closed", amount)
+
+
+def test_persian_pages_write_moments_in_the_solar_hijri_calendar_with_persian_digits(client_for):
+    client, token = client_for("agent")
+    english = client.get("/complaints").text
+    _set_language(client, token, "fa")
+    persian = client.get("/complaints").text
+    cells = re.findall(r"<td>([^<]*)</td>", persian)
+    moments = [cell for cell in cells if re.fullmatch(r"[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2} [۰-۹]{2}:[۰-۹]{2}", cell)]
+    # the same complaints, each moment as in the English page (a Gregorian year 20xx) but Solar Hijri (14xx)
+    assert moments and len(moments) == len(re.findall(r"<td>[A-Z][a-z]{2} \d{1,2}, 20\d\d,", english))
+    assert all(moment.startswith("۱۴") for moment in moments)

@@ -170,7 +170,8 @@ def test_every_language_has_every_key_with_the_same_fields():
         messages = catalog(lang)
         assert set(messages) == set(catalog("en")), lang
         for key, text in messages.items():
-            names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+            # (a ``{word@count}`` is a word in its language's form, not a value: see keepwise.text.plural)
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f and "@" not in f}
             fields.setdefault(key, names)
             assert names == fields[key], (lang, key)
 

@@ -104,6 +104,12 @@ def test_persian_report_is_right_to_left_with_persian_labels(cdnow_result, tmp_p
     # Charts stay left-to-right inside the right-to-left page.
     assert all(div.get("dir") == "ltr" for div in soup.select("div.chart"))
     assert fa.MESSAGES["not_available"] in _section_text(soup, "service-quality")
+    # Its figures in Persian digits: CDNOW's 2,357 customers as ۲٬۳۵۷, none in Latin digits.
+    section = soup.find("section", id="at-a-glance")
+    for script in section.select("script"):
+        script.decompose()  # the charts' data
+    glance = section.get_text(" ", strip=True)
+    assert "۲٬۳۵۷" in glance and not re.search(r"[0-9]", glance)
     assert_offline(text, soup)
 
 

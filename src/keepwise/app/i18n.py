@@ -16,7 +16,9 @@ from babel.dates import format_datetime
 
 from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator, messages
+from keepwise.text.calendar import format_day, localize_digits
 from keepwise.text.phrase import Phraser
+from keepwise.text.plural import CountedWords
 
 # Words the app shares with the report: their one home is the text layer's catalog (keepwise.text.locales).
 SHARED_PREFIXES = ("action.", "flag.")
@@ -28,6 +30,14 @@ def catalog(lang: str) -> dict[str, str]:
         lang = "en"
     shared = {key: text for key, text in messages(lang).items() if key.startswith(SHARED_PREFIXES)}
     return {**shared, **importlib.import_module(f"keepwise.app.locales.{lang}").MESSAGES}
+
+
+@cache
+def _counted_words(lang: str) -> CountedWords:
+    """The words that follow a count in the app's messages of ``lang`` (``{word@count}``, its ``WORDS``)."""
+    if lang not in LANGUAGES:
+        lang = "en"
+    return CountedWords(lang, getattr(importlib.import_module(f"keepwise.app.locales.{lang}"), "WORDS", {}))
 
 
 class AppText:
@@ -42,10 +52,10 @@ class AppText:
         self._phraser: Phraser | None = None  # made on first use, then shared by every reason of the page
 
     def __call__(self, key: str, **values) -> str:
-        template = self.messages.get(key)
+        template, lang = self.messages.get(key), self.lang
         if template is None:
-            template = catalog("en").get(key, key)
-        return template.format(**values) if values else template
+            template, lang = catalog("en").get(key, key), "en"
+        return _counted_words(lang).fill(template, values).format(**values) if values else template
 
     def label(self, group: str, code: str | None) -> str:
         """The word for a code (``action.retain``, ``flag.bad_payer``); the code itself when unknown."""
@@ -68,6 +78,8 @@ class AppText:
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return MISSING
+        if self.lang == "fa":  # the Solar Hijri day and Persian digits, as every other Persian date and figure
+            return f"{format_day(value, 'fa', style='short')} {localize_digits(value.strftime('%H:%M'), 'fa')}"
         return format_datetime(value, format="medium", locale=self.figures.babel)
 
     def reasons(self, evidence: str | None, stored: str | None = "", limit: int | None = None) -> list[str]:

@@ -2,7 +2,7 @@
 
 Babel formats Persian numbers with Latin digits and dates in the Gregorian calendar; a Persian reader
 expects ``۱۴۰۲`` and ``۱۱ اسفند ۱۴۰۲``. ``persiantools`` supplies the calendar and the digits. The
-letters, the reasons and the app all write dates through ``format_day`` and numbers through
+letters, the reasons, the report and the app all write dates through ``format_day`` and numbers through
 ``localize_digits``, so a Persian text never mixes the two systems.
 """
 

@@ -16,12 +16,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from numbers import Integral
 
 import pandas as pd
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent, parse_pattern
 
+from keepwise.text.calendar import format_day, localize_digits
 from keepwise.text.plural import CountedWords, WrittenNumber
 
 LANGUAGES = ("en", "fa", "ru")
@@ -113,6 +115,9 @@ class Translator:
         template = self._messages[key]
         if not values:
             return template
+        # A whole number given as it is is written as ``number()`` writes it (Persian digits in fa).
+        values = {name: self.number(value) if isinstance(value, Integral) and not isinstance(value, bool) else value
+                  for name, value in values.items()}
         return self._words.fill(template, values).format(**values)
 
     def money(self, amount) -> str:
@@ -121,23 +126,23 @@ class Translator:
             return MISSING
         amount = float(amount)
         if abs(amount) < 1000:
-            return format_currency(amount, self.currency, locale=self.babel)
-        return format_currency(round(amount), self.currency, format=_whole_money_pattern(self.locale),
-                               locale=self.babel, currency_digits=False)
+            return self._written(format_currency(amount, self.currency, locale=self.babel))
+        return self._written(format_currency(round(amount), self.currency, format=_whole_money_pattern(self.locale),
+                                             locale=self.babel, currency_digits=False))
 
     def number(self, value, digits: int = 0) -> str:
         if _is_missing(value):
             return MISSING
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         # The text, and the number as written (rounded to its digits): the count a following word agrees with.
-        return WrittenNumber(format_decimal(float(value), format=_number_pattern(pattern), locale=self.babel),
-                             round(float(value), digits))
+        return WrittenNumber(self._written(format_decimal(float(value), format=_number_pattern(pattern),
+                                                         locale=self.babel)), round(float(value), digits))
 
     def percent(self, share, digits: int = 0) -> str:
         if _is_missing(share):
             return MISSING
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-        return format_percent(float(share), format=_number_pattern(pattern), locale=self.babel)
+        return self._written(format_percent(float(share), format=_number_pattern(pattern), locale=self.babel))
 
     def points(self, share_difference) -> str:
         """A difference of two shares in percentage points, signed (``+1.5 pts``)."""
@@ -154,10 +159,18 @@ class Translator:
             day = day.date()
         if not isinstance(day, date):
             day = date.fromisoformat(str(day)[:10])
+        if self.lang == "fa":  # the Solar Hijri calendar, as the letters and the reasons write it
+            return format_day(day, "fa", style="short" if style == "short" else "long")
         return format_date(day, format=style, locale=self.babel)
 
     def month(self, day) -> str:
         """A period label like ``Jun 1998``."""
         if _is_missing(day):
             return MISSING
-        return format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.babel)
+        # A calendar month of the data (cohorts, churn periods): Gregorian in every language, its digits the reader's.
+        return self._written(format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.babel))
+
+    def _written(self, text: str) -> str:
+        """A figure Babel wrote, with the digits and separators of the language (Persian ones in fa: Babel
+        writes Latin digits), as the reasons and the letters write them."""
+        return localize_digits(text, self.lang, separators=True)
