@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from babel import Locale
 from babel.numbers import (
     format_currency,
     format_percent,
@@ -103,7 +102,6 @@ class Phraser:
         self.reasons: dict[str, str] = catalog.REASONS
         self.words = CountedWords(lang, catalog.WORDS)
         self.problems: dict[str, str] = catalog.PROBLEMS
-        self._locale = Locale.parse(lang)
         self._cache: dict[tuple[str, object], str] = {}
         self._shares: dict[object, str] = {}
         # Babel formats one sample amount per sign; every other amount reuses its pattern (Babel per
@@ -153,7 +151,6 @@ class Phraser:
         if amount < 0 and not any(digit in text for digit in "123456789"):
             return format_currency(0.0, self.currency, locale=self.lang)
         return text
-
 
     def word(self, word: str, count) -> str:
         return self.words.form(word, count)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import cache
 from numbers import Real
 
 from babel import Locale
@@ -19,11 +20,6 @@ __all__ = ["COUNTED", "CountedWords", "WrittenNumber", "plural_category"]
 
 # ``{word@count}``: the form of ``word`` that the figure named ``count`` takes.
 COUNTED = re.compile(r"\{(\w+)@(\w+)\}")
-
-
-def plural_category(lang: str, count) -> str:
-    """The CLDR plural category of ``count`` in ``lang``: ``one``, ``few``, ``many`` or ``other``."""
-    return Locale.parse(lang).plural_form(abs(count))
 
 
 class WrittenNumber(str):
@@ -63,3 +59,13 @@ class CountedWords:
     def fill(self, template: str, values: Mapping[str, object]) -> str:
         """``template`` with each ``{word@count}`` replaced by the word in the form ``values[count]`` takes."""
         return COUNTED.sub(lambda match: self.form(match.group(1), values[match.group(2)]), template)
+
+
+@cache
+def _categories(lang: str) -> CountedWords:
+    return CountedWords(lang, {})
+
+
+def plural_category(lang: str, count) -> str:
+    """The CLDR plural category of ``count`` in ``lang``: ``one``, ``few``, ``many`` or ``other``."""
+    return _categories(lang).category(count)
