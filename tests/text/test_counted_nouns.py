@@ -37,16 +37,24 @@ def test_russian_of_n_takes_the_genitive_of_the_count(code, figures, counted, ex
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
-    phraser, translator = Phraser(lang, "EUR"), Translator.for_report(lang, "EUR")
-    for templates, words in ((phraser.reasons, phraser.words.words), (messages(lang), counted_words(lang))):
-        used = set()
+    import importlib
+
+    from keepwise.app.i18n import catalog
+
+    reasons = importlib.import_module(f"keepwise.text.reasons.{lang}")
+    own = getattr(importlib.import_module(f"keepwise.text.locales.{lang}"), "WORDS", {})
+    words = counted_words(lang)  # the reasons' words and those only the messages use
+    assert words == {**reasons.WORDS, **own} and not set(own) & set(reasons.WORDS)  # each word written once
+    used = {}
+    for source, templates in (("reasons", reasons.REASONS), ("messages", messages(lang)), ("app", catalog(lang))):
         for key, template in templates.items():
             for word, count in COUNTED.findall(template):
                 assert "other" in words.get(word, {}), (lang, key, word)
                 assert f"{{{count}}}" in template or f"{{{count}_" in template, (lang, key, count)
-                used.add(word)
-        assert set(words) == used  # no word left that no template uses
-    assert translator("whatif.offboard", n=3)  # a language without counted words fills the rest as ever
+                used.setdefault(source, set()).add(word)
+    assert set(reasons.WORDS) == used.get("reasons", set())  # no word left that no reason uses
+    assert set(own) <= used.get("messages", set()) | used.get("app", set())
+    assert Translator.for_report(lang, "EUR")("whatif.offboard", n=3)
 
 
 @pytest.mark.parametrize(("lang", "key", "values", "expected"), [

@@ -19,6 +19,7 @@ from keepwise.text import LANGUAGES, MISSING, Translator, messages
 from keepwise.text.calendar import format_day, localize_digits
 from keepwise.text.phrase import Phraser
 from keepwise.text.plural import CountedWords
+from keepwise.text.translator import counted_words
 
 # Words the app shares with the report: their one home is the text layer's catalog (keepwise.text.locales).
 SHARED_PREFIXES = ("action.", "flag.")
@@ -34,10 +35,8 @@ def catalog(lang: str) -> dict[str, str]:
 
 @cache
 def _counted_words(lang: str) -> CountedWords:
-    """The words that follow a count in the app's messages of ``lang`` (``{word@count}``, its ``WORDS``)."""
-    if lang not in LANGUAGES:
-        lang = "en"
-    return CountedWords(lang, getattr(importlib.import_module(f"keepwise.app.locales.{lang}"), "WORDS", {}))
+    """The words that follow a count in the app's messages of ``lang`` (``{word@count}``): the text layer's."""
+    return CountedWords(lang, counted_words(lang if lang in LANGUAGES else "en"))
 
 
 class AppText:

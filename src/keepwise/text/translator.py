@@ -38,8 +38,10 @@ def messages(lang: str) -> dict[str, str]:
 
 
 def counted_words(lang: str) -> dict[str, dict[str, str]]:
-    """The words of one language's messages that follow a count (``{word@count}``), by plural category."""
-    return getattr(_locale_module(lang), "WORDS", {})
+    """The words of one language that follow a count (``{word@count}``), by plural category: the reasons'
+    (``keepwise.text.reasons.<lang>``) and those only the messages use (their module's ``WORDS``)."""
+    reasons = importlib.import_module(f"keepwise.text.reasons.{lang}").WORDS
+    return {**reasons, **getattr(_locale_module(lang), "WORDS", {})}
 
 
 def _locale_module(lang: str):

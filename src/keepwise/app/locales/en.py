@@ -339,9 +339,3 @@ MESSAGES = {
     "btn.change_password": "Change password",
     "btn.reset_password": "Reset password",
 }
-
-# The words that follow a count in the messages above (``{word@count}``, keepwise.text.plural).
-WORDS = {
-    "customer": {"one": "customer", "other": "customers"},
-    "day": {"one": "day", "other": "days"},
-}

@@ -308,16 +308,11 @@ MESSAGES = {
     "reason.churn_drivers": "churn drivers: {drivers}",
 }
 
-# The words that follow a count in the messages above (``{word@count}``, keepwise.text.plural).
+# The words that follow a count in the messages above (``{word@count}``, keepwise.text.plural) that the reasons'
+# words (keepwise.text.reasons.en) do not already give: ``counted_words`` gives both.
 WORDS = {
     "customer": {"one": "customer", "other": "customers"},
-    "delivery": {"one": "delivery", "other": "deliveries"},
-    "complaint": {"one": "complaint", "other": "complaints"},
-    "product": {"one": "product", "other": "products"},
-    "invoice": {"one": "invoice", "other": "invoices"},
-    "return": {"one": "return", "other": "returns"},
     "year": {"one": "year", "other": "years"},
-    "day": {"one": "day", "other": "days"},
     "period": {"one": "period", "other": "periods"},
     "cohort": {"one": "cohort", "other": "cohorts"},
 }

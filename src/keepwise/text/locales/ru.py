@@ -310,7 +310,8 @@ MESSAGES = {
 }
 
 # The words that follow a count in the messages above (``{word@count}``, keepwise.text.plural), in the case
-# each sentence asks for: после 1 дня / 5 дней (genitive), на 1 клиенте / 5 клиентах (prepositional)...
+# each sentence asks for: после 1 дня / 5 дней (genitive), на 1 клиенте / 5 клиентах (prepositional)...; with
+# the reasons' words (keepwise.text.reasons.ru: день, дня, дней), ``counted_words`` gives both.
 WORDS = {
     "customer_gen": {"one": "клиента", "few": "клиентов", "many": "клиентов", "other": "клиента"},
     "customer_dat": {"one": "клиенту", "few": "клиентам", "many": "клиентам", "other": "клиента"},
@@ -319,7 +320,6 @@ WORDS = {
                          "other": "просроченного счёта"},
     "year": {"one": "год", "few": "года", "many": "лет", "other": "года"},
     "week": {"one": "неделю", "few": "недели", "many": "недель", "other": "недели"},
-    "day": {"one": "день", "few": "дня", "many": "дней", "other": "дня"},
     "day_gen": {"one": "дня", "few": "дней", "many": "дней", "other": "дня"},
     "period": {"one": "период", "few": "периода", "many": "периодов", "other": "периода"},
     "full_period": {"one": "полный период", "few": "полных периода", "many": "полных периодов",
