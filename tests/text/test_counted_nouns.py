@@ -115,3 +115,11 @@ def test_the_apps_messages_count_their_words_too():
     assert t("tl.invoice.paid_late", id="I1", amount="€5.00", days=t.number(3)) == "Invoice I1, €5.00, paid 3 days late"
     assert t("wl.count", total=t.number(1)) == "1 customer" and t("wl.count", total=t.number(2)) == "2 customers"
     assert AppText("ru", "EUR")("home.run", as_of="1 мая", customers=t.number(1)).endswith("(клиентов: 1)")
+
+
+def test_russian_stopped_payment_problems_count_the_clean_invoices_in_the_prepositional():
+    phraser = Phraser("ru", "EUR")
+    figures = {"problem": "bad_payer", "former": 6, "former_total": 10}
+    for clean, text in {1: "ни одной в 1 счёте с тех пор", 9: "ни одной в 9 счетах с тех пор",
+                        21: "ни одной в 21 счёте с тех пор"}.items():
+        assert text in phraser.phrase("stopped_invoices", {**figures, "clean": clean})

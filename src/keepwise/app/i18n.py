@@ -36,7 +36,8 @@ def catalog(lang: str) -> dict[str, str]:
 @cache
 def _counted_words(lang: str) -> CountedWords:
     """The words that follow a count in the app's messages of ``lang`` (``{word@count}``): the text layer's."""
-    return CountedWords(lang, counted_words(lang if lang in LANGUAGES else "en"))
+    lang = lang if lang in LANGUAGES else "en"
+    return CountedWords(lang, counted_words(lang))
 
 
 class AppText:

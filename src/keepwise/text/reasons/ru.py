@@ -23,7 +23,7 @@ REASONS = {
     "fickle": "{n} из {orders} {order_of@orders} отменены или изменены {span}, {changes} {change@changes}",
     "values_tag": "сотрудники отметили конфликт ценностей (values_conflict)",
     "values_incidents": "{n} {values_confirmed@n}, последний {last_day}",
-    "stopped_invoices": "{problem} прекратились: ни одной на последних {clean} счетах, "
+    "stopped_invoices": "{problem} прекратились: ни одной в {clean} {invoice_prep@clean} с тех пор, "
     "против {former} из {former_total} до того",
     "stopped_measured": "{problem} прекратились: ни одного случая за {clean_months} {month@clean_months} до последнего заказа, "
     "против {former} за {former_months} {month@former_months} до того",
@@ -115,6 +115,8 @@ WORDS = {
     # After "из N" (of N): the genitive, singular for one (из 1 заказа, из 21 заказа), plural for the others.
     "order_of": {"one": "заказа", "few": "заказов", "many": "заказов", "other": "заказа"},
     "invoice_of": {"one": "счёта", "few": "счетов", "many": "счетов", "other": "счёта"},
+    # After "в N" (in N): the prepositional (в 1 счёте, в 21 счёте, в 9 счетах).
+    "invoice_prep": {"one": "счёте", "few": "счетах", "many": "счетах", "other": "счёта"},
     "ticket": {"one": "обращение", "few": "обращения", "many": "обращений", "other": "обращения"},
     "event": {"one": "событие", "few": "события", "many": "событий", "other": "события"},
     "purchase_day": {"one": "день покупок", "few": "дня покупок", "many": "дней покупок", "other": "дня покупок"},
