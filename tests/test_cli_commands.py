@@ -183,6 +183,26 @@ def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     assert result.returncode == 2 and "engagement.csv" in result.stderr
 
 
+def test_a_customer_who_signed_up_after_the_as_of_date_is_not_yet_a_customer(tmp_path):
+    """Assessed as of a day before C2 signed up (2024-02-10), even with an order of C2's dated before it:
+    C2 is left out with a warning, as later events are; the one without a sign-up date (C3) is kept."""
+    tables = valid_tables()
+    tables["orders"].append(dict(tables["orders"][0], order_id="O9", customer_id="C2", ordered_at="2024-01-20"))
+    folder = write_csv_folder(tmp_path / "d", tables)
+    out = tmp_path / "assessment.csv"
+    result = run("assess", str(folder), "--as-of", "2024-02-01", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(pd.read_csv(out)["customer_id"]) == ["C1", "C3"]
+    assert "customers.csv, row 2 (line 3), column signed_up_at: 1 row(s) dated after the as-of date" in result.stderr
+    # The summary table's title on one line, though the pipe's reader is 40 columns wide.
+    assert f"2 customers assessed as of 2024-02-01 → {out}\n" in result.stdout
+    for command in ("explain", "letter"):
+        result = run(command, str(folder), "C2", "--as-of", "2024-02-01")
+        assert result.returncode == 2
+        assert f"no customer 'C2' in {folder} as of 2024-02-01" in result.stderr
+    assert run("explain", str(folder), "C2", "--as-of", "2024-02-10").returncode == 0
+
+
 # -- explain, assess, validate, sample, demo ----------------------------------------------------------
 
 def test_explain_prints_a_readable_dossier(cdnow_dir, fast_config):

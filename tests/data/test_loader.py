@@ -462,6 +462,14 @@ def test_events_after_as_of_warn_and_are_left_out(tmp_path):
     assert ds.row_count("orders") == 2
 
 
+def test_customers_signed_up_after_as_of_warn_and_are_left_out_those_without_a_date_kept(tmp_path):
+    ds = load(write_csv_folder(tmp_path / "d", valid_tables()), as_of=date(2024, 2, 1))
+    later = [p for p in ds.warnings if "after the as-of date" in p.message and p.file == "customers.csv"]
+    assert [(p.row, p.column, p.value) for p in later] == [(2, "signed_up_at", "2024-02-10T09:30:00")]
+    assert "1 row(s)" in later[0].message
+    assert sorted(frames(ds)["customers"]["customer_id"]) == ["C1", "C3"]  # C3 has no sign-up date
+
+
 def test_mixed_currencies_warn(tmp_path):
     tables = valid_tables()
     tables["orders"][1]["currency"] = "USD"
@@ -572,7 +580,7 @@ def test_clean_stored_columns_reach_later_queries_as_stored(tmp_path):
     assert padded.duckdb.execute(query).fetchall() == clean.duckdb.execute(query).fetchall()
 
 
-@pytest.mark.parametrize("as_of", [date(2024, 6, 30), date(2030, 1, 1)])
+@pytest.mark.parametrize("as_of", [date(2024, 2, 1), date(2024, 6, 30), date(2030, 1, 1)])
 def test_stored_events_after_as_of_warn_as_in_csv(tmp_path, as_of):
     """The footer's latest date proves no event is after a late as-of date; an early one is counted."""
     tables = valid_tables()

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from keepwise.cli.common import (
-    EXIT_BAD_INPUT,
     AsOfOpt,
     ConfigOpt,
     DataArg,
@@ -18,6 +17,7 @@ from keepwise.cli.common import (
     console,
     err_console,
     load_on_engine,
+    no_customer,
     print_json,
     require_choice,
     run_or_exit,
@@ -172,8 +172,7 @@ def explain(
     try:
         dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day, lang=lang))
     except KeyError:
-        say(f"no customer '{customer_id}' in {data}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise no_customer(customer_id, data, day) from None
     if as_json:
         print_json(dossier)
     else:

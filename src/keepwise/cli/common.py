@@ -63,16 +63,29 @@ def _fold_cells(renderable: RenderableType) -> None:
             _fold_cells(part)
 
 
+def _fit_title(renderable: RenderableType) -> None:
+    """A table's title is written at the table's width: a table at least as wide as its title keeps it on
+    one line (on a terminal narrower than the title, it wraps there)."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    if isinstance(renderable, Table) and renderable.title:
+        title = console.render_str(renderable.title) if isinstance(renderable.title, str) else renderable.title
+        width = Measurement.get(console, console.options.update_width(_UNLIMITED_WIDTH), title).maximum
+        renderable.min_width = max(renderable.min_width or 0, width)
+
+
 def show(*renderables: RenderableType) -> None:
     """Print tables and text complete, the one way commands print them.
 
     On a terminal: at its width, cells folding rather than cut ("2,94…"). To a pipe or a file: as wide
-    as the content needs, so nothing is cut or wrapped, whatever COLUMNS says.
+    as the content needs, a table's title included, so nothing is cut or wrapped, whatever COLUMNS says.
     """
     from rich.measure import Measurement
 
     for renderable in renderables:
         _fold_cells(renderable)
+        _fit_title(renderable)
         if console.is_terminal:
             console.print(renderable)
             continue
@@ -97,6 +110,13 @@ def say(text: str, style: str = "red", label: str | None = None) -> None:
     else:
         line.append(text, style=style)
     err_console.print(line, highlight=False, soft_wrap=True)
+
+
+def no_customer(customer_id: str, data: str, day: date, option: str | None = None) -> typer.Exit:
+    """Say that ``customer_id`` is not among the customers of ``data`` as of ``day`` (one who signed up
+    after it is left out, as the warnings said) and give the exit to raise."""
+    say((f"{option}: " if option else "") + f"no customer '{customer_id}' in {data} as of {day.isoformat()}")
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def parse_day(value: str, option: str) -> date:

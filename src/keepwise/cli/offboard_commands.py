@@ -15,6 +15,7 @@ from keepwise.cli.common import (
     app,
     console,
     load_as_of,
+    no_customer,
     require_choice,
     run_or_exit,
     say,
@@ -68,8 +69,7 @@ def letter(
             say(f"--goodwill: {error}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
     if not customer_exists(dataset, customer_id):
-        say(f"no customer '{customer_id}' in {data}")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise no_customer(customer_id, data, day)
     assessment, _ = _assessment(dataset, day)
     assessed = assessment.loc[assessment["customer_id"] == customer_id].iloc[0].to_dict()
     facts = letter_facts(dataset, customer_id, day, assessed, role=role, goodwill_amount=goodwill)
@@ -122,8 +122,7 @@ def proposals(
     day, dataset = load_as_of(data, as_of, config)
     for wanted in customer or []:
         if not customer_exists(dataset, wanted):
-            say(f"--customer: no customer '{wanted}' in {data}")
-            raise typer.Exit(EXIT_BAD_INPUT)
+            raise no_customer(wanted, data, day, "--customer")
     assessment, features = _assessment(dataset, day)
     # The window's economics once, for the proposals and the whole business's what-if alike.
     flows = run_or_exit(lambda: window_economics(dataset, day, features))

@@ -236,7 +236,9 @@ def _expose(con: duckdb.DuckDBPyConnection, checked: CheckedTable, as_of: date |
     where = ""
     if as_of is not None and table.event_time:
         limit = literal(end_of_day(as_of).isoformat(sep=" "))
-        where = f" WHERE {quoted(table.event_time)} <= CAST({limit} AS TIMESTAMP)"
+        column = quoted(table.event_time)
+        undated = f" OR {column} IS NULL" if table.column(table.event_time).nullable else ""
+        where = f" WHERE {column} <= CAST({limit} AS TIMESTAMP){undated}"
     execute(con, f"CREATE OR REPLACE VIEW {quoted(table.name)} AS SELECT {columns} "
                 f"FROM {quoted(checked_name(table.name))}{where}")
 

@@ -93,7 +93,8 @@ class Table:
     columns: tuple[Column, ...]
     required: bool = False  # only customers and orders must be present
     doc: str = ""
-    # Columns that date an event: used for the "event after the as-of date" warning.
+    # The column that dates a row (an event; a customer's sign-up): rows dated after the as-of date are left
+    # out, with a warning. A row without a date (a nullable column) is kept.
     event_time: str | None = None
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
@@ -158,6 +159,7 @@ CUSTOMERS = Table(
     "customers",
     required=True,
     doc="One row per customer.",
+    event_time="signed_up_at",
     columns=(
         Column("customer_id", Kind.ID, unique=True),
         Column("name", Kind.STRING, required=False, nullable=True),
@@ -171,7 +173,8 @@ CUSTOMERS = Table(
             doc="BCP 47 code (en, fa, ru, ...) for letters to this customer",
         ),
         Column("country", Kind.STRING, required=False, nullable=True, doc="ISO 3166-1 alpha-2"),
-        Column("signed_up_at", Kind.TIMESTAMP, required=False, nullable=True),
+        Column("signed_up_at", Kind.TIMESTAMP, required=False, nullable=True,
+               doc="a customer who signed up after the as-of date is left out, as later events are"),
         Column(
             "referred_by",
             Kind.ID,
