@@ -48,7 +48,7 @@ def test_money_dates_and_direction_follow_the_locale():
     assert english.direction == "ltr" and persian.direction == "rtl"
     # Persian figures in Persian digits and marks, days in the Solar Hijri calendar: as the reasons and letters.
     assert persian.money(12345.6).endswith("۱۲٬۳۴۶") and persian.money(12.5).endswith("۱۲٫۵۰")
-    assert persian.number(2357) == "۲٬۳۵۷" and persian.percent(0.183, 1) == "۱۸٫۳%"
+    assert persian.number(2357) == "۲٬۳۵۷" and persian.percent(0.183, 1) == "۱۸٫۳٪"  # the Persian percent sign
     assert persian.date(date(1998, 6, 30), "long") == "۹ تیر ۱۳۷۷"
     assert persian.date(date(1998, 6, 30), "short") == "۱۳۷۷/۰۴/۰۹"
     assert not any(ch.isascii() and ch.isdigit() for ch in persian.month(date(1998, 6, 1)))

@@ -7,7 +7,9 @@ from datetime import date, datetime
 import pandas as pd
 
 from keepwise.text.calendar import format_day, localize_digits, persian_digits
+from keepwise.text.phrase import Phraser
 from keepwise.text.plural import plural_category
+from keepwise.text.translator import Translator
 
 
 def test_persian_dates_are_solar_hijri_with_persian_digits():
@@ -28,6 +30,10 @@ def test_digits():
     assert persian_digits("1,234.50", separators=True) == "۱٬۲۳۴٫۵۰"
     assert localize_digits("1,234.50", "en", separators=True) == "1,234.50"
     assert localize_digits("12", "fa") == "۱۲"
+    # a share: the Persian percent sign, in the report (Translator) and in the reasons (Phraser) alike
+    assert persian_digits("18.3%", separators=True) == "۱۸٫۳٪" and persian_digits("18%") == "۱۸%"
+    assert "۳۵٪" in Phraser("fa", "EUR").phrase("deal_seeker", {"n": 4, "orders": 5, "off_share": 0.35})
+    assert Translator.for_report("fa", "EUR").percent(0.35) == "۳۵٪"
 
 
 def test_plural_categories():

@@ -50,7 +50,9 @@ def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
         for key, template in templates.items():
             for word, count in COUNTED.findall(template):
                 assert "other" in words.get(word, {}), (lang, key, word)
-                assert f"{{{count}}}" in template or f"{{{count}_" in template, (lang, key, count)
+                # the count written in the template, or by every form of a phrase that holds it (``#``)
+                holds_count = all("#" in form for category, form in words[word].items() if not category.startswith("="))
+                assert f"{{{count}}}" in template or f"{{{count}_" in template or holds_count, (lang, key, count)
                 used.setdefault(source, set()).add(word)
     assert set(reasons.WORDS) == used.get("reasons", set())  # no word left that no reason uses
     assert set(own) <= used.get("messages", set()) | used.get("app", set())
@@ -75,10 +77,23 @@ def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
      {1: "после 1 просроченного счёта", 3: "после 3 просроченных счетов", 21: "после 21 просроченного счёта"}),
     # Persian puts the singular after every number: nothing to agree with.
     ("fa", "whatif.offboard", {}, {1: "با ۱ مشتری", 1234: "با ۱٬۲۳۴ مشتری"}),
+    # "the last 1 period" reads "the last period" (a yearly report compares one year with the one before)
+    ("en", "takeaway.service_same", {}, {1: "over the last period.", 2: "over the last 2 periods."}),
+    ("en", "takeaway.churn_trend", {"average": "1%", "period": "year", "recent": "2%", "direction": "up", "prior": "1%"},
+     {1: "; in the last complete period it was", 3: "; in the last 3 complete periods it was"}),
+    ("ru", "takeaway.service_worse", {"measures": "x"},
+     {1: "Хуже за последний период:", 2: "Хуже за последние 2 периода:", 5: "Хуже за последние 5 периодов:",
+      21: "Хуже за последний 21 период:"}),
+    ("ru", "takeaway.churn_trend", {"average": "1%", "period": "год", "recent": "2%", "direction": "x", "prior": "1%"},
+     {1: "; за последний полный период —", 2: "; за последние 2 полных периода —",
+      6: "; за последние 6 полных периодов —"}),
+    ("fa", "service.trend", {"measure": "x", "recent": "1", "prior": "2", "verdict": "y"},
+     {1: "در دوره‌ی اخیر در برابر", 2: "در ۲ دوره‌ی اخیر در برابر"}),
 ])
 def test_a_count_in_a_message_takes_its_words_form_given_as_a_number_or_as_number_wrote_it(lang, key, values, expected):
     t = Translator.for_report(lang, "EUR")
-    names = {name for _, name, _, _ in Formatter().parse(messages(lang)[key]) if name}
+    template = messages(lang)[key]
+    names = {name for _, name, _, _ in Formatter().parse(template) if name} | {n for _, n in COUNTED.findall(template)}
     counted = [name for name in names if name not in values and "@" not in name]
     name = {"takeaway.actions": "n", "note.churn_rule": "days", "intro.growth": "years"}.get(
         key, "n" if "n" in counted else counted[0])

@@ -15,11 +15,12 @@ from babel.dates import format_date
 from persiantools.digits import en_to_fa
 from persiantools.jdatetime import JalaliDate
 
-__all__ = ["PERSIAN_DIGITS", "format_day", "jalali", "localize_digits", "persian_digits", "to_date"]
+__all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "jalali", "localize_digits", "persian_digits", "to_date"]
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-# Babel writes Persian numbers with Latin separators; Persian uses the momayyez and its own group mark.
-_SEPARATORS = str.maketrans({",": "٬", ".": "٫"})
+# A figure Babel wrote for Persian (a number, an amount, a share) as Persian writes it: Babel writes Latin
+# digits, separators and percent sign; Persian has its own digits, the momayyez, its group mark and ٪.
+PERSIAN_FIGURES = str.maketrans("0123456789.,%", PERSIAN_DIGITS + "٫٬٪")
 # Long dates inside running text: Babel's Russian "long" ends in "г.", which doubles a sentence's full stop.
 _LONG_IN_TEXT = {"ru": "d MMMM y"}
 
@@ -34,12 +35,9 @@ def to_date(day) -> date:
 
 
 def persian_digits(text: str, separators: bool = False) -> str:
-    """``text`` with Latin digits in Persian; with ``separators`` also ``,`` and ``.`` as Persian marks
-    (only for a formatted number, never for free text)."""
-    text = str(text)
-    if separators:
-        text = text.translate(_SEPARATORS)
-    return en_to_fa(text)
+    """``text`` with Latin digits in Persian; with ``separators`` also ``,``, ``.`` and ``%`` as Persian
+    marks (only for a formatted figure, never for free text)."""
+    return str(text).translate(PERSIAN_FIGURES) if separators else en_to_fa(str(text))
 
 
 def localize_digits(text: str, lang: str, separators: bool = False) -> str:

@@ -41,6 +41,7 @@ from babel.numbers import (
 )
 
 from keepwise.text.amount_texts import amount_texts
+from keepwise.text.calendar import PERSIAN_FIGURES
 from keepwise.text.columns import concat, factorize, spread, text_array
 from keepwise.text.plural import COUNTED, CountedWords
 from keepwise.text.translator import LANGUAGES
@@ -49,7 +50,6 @@ __all__ = ["Phraser", "phrase_all"]
 
 # Between the first and the last day of a span of dates, in every language.
 SPAN_DASH = "–"
-_PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 # How a share is written (Babel's pattern), and the two things Babel's text of a share depends on: its
 # sign and its percentage rounded to the pattern's digits (``NumberPattern.apply``).
 SHARE_FORMAT = "#,##0.#%"
@@ -116,13 +116,13 @@ class Phraser:
             text = format_currency(amount, currency, locale=lang)
             if text.count(sample) != 1:
                 break
-            parts.append(tuple(part.translate(_PERSIAN_DIGITS) if persian else part for part in text.split(sample)))
+            parts.append(tuple(part.translate(PERSIAN_FIGURES) if persian else part for part in text.split(sample)))
         self._money_parts = tuple(parts) if len(parts) == 2 else None
         # The amount's digits and separators in one translation (None: written as Python writes them).
         digits = {ord(c): c.translate(self._separators) for c in ",."}
         if persian:
             digits = {**{ord(c): c for c in "0123456789"}, **digits}
-            digits = {key: value.translate(_PERSIAN_DIGITS) for key, value in digits.items()}
+            digits = {key: value.translate(PERSIAN_FIGURES) for key, value in digits.items()}
         self._money_digits = None if all(chr(key) == value for key, value in digits.items()) else digits
 
     def _number(self, value: float, digits: int) -> str:
@@ -137,7 +137,7 @@ class Phraser:
         amounts = np.asarray(values, dtype=float) + 0.0  # + 0.0: a negative zero is a zero
         if self._money_parts is None:
             texts = [self._currency_text(amount) for amount in amounts.tolist()]
-            return text_array([text.translate(_PERSIAN_DIGITS) for text in texts] if self.lang == "fa" else texts)
+            return text_array([text.translate(PERSIAN_FIGURES) for text in texts] if self.lang == "fa" else texts)
         body, shown = amount_texts(np.abs(amounts), self._money_digits)
         negative = pa.array((amounts < 0) & shown)
         (plus_before, plus_after), (minus_before, minus_after) = self._money_parts
@@ -202,7 +202,7 @@ class Phraser:
         else:
             text = self._renderer(name)(value)
             if self.lang == "fa":
-                text = text.translate(_PERSIAN_DIGITS)
+                text = text.translate(PERSIAN_FIGURES)
         self._cache[key] = text
         return text
 
@@ -244,7 +244,7 @@ class Phraser:
         def texts(values: list) -> list[str]:
             out = bulk(values)
             if persian:
-                out = [text.translate(_PERSIAN_DIGITS) for text in out]
+                out = [text.translate(PERSIAN_FIGURES) for text in out]
             return [text.replace(";", ",") for text in out] if ";" in "".join(out) else out
 
         return texts

@@ -4,6 +4,10 @@ A template names the word that follows a count as ``{word@count}``: ``{n} {order
 ``2 orders``. Each language's ``WORDS`` give a word's form per CLDR plural category (``one``, ``few``,
 ``many``, ``other``; a language without a category uses ``other``). The reasons (``keepwise.text.phrase``)
 and the report's and the app's messages (``keepwise.text.translator``) fill them the same way.
+
+A word may also be a phrase that holds its count, written ``#`` (as in ICU's plural messages), with a form
+for one exact count (``=1``) that can leave the count out: ``{last_periods@n}`` reads "последний период",
+"последние 2 периода", "последний 21 период" where "последние 1 период" would not do.
 """
 
 from __future__ import annotations
@@ -53,8 +57,14 @@ class CountedWords:
         return self._categories[count]
 
     def form(self, word: str, count) -> str:
+        """``word``'s form for ``count``: its form for that exact count (``=1``) if it has one, else for the
+        count's category; a ``#`` in it is the count as given (as the reader writes it, if ``number()``
+        wrote it)."""
         forms = self.words[word]
-        return forms.get(self.category(count), forms["other"])
+        value = getattr(count, "value", count)
+        exact = forms.get(f"={value:g}") if isinstance(value, Real) and math.isfinite(value) else None
+        form = exact if exact is not None else forms.get(self.category(count), forms["other"])
+        return form.replace("#", str(count)) if "#" in form else form
 
     def fill(self, template: str, values: Mapping[str, object]) -> str:
         """``template`` with each ``{word@count}`` replaced by the word in the form ``values[count]`` takes."""

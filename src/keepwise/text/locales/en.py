@@ -118,7 +118,7 @@ MESSAGES = {
     "trend.better": "better",
     "trend.same": "about the same",
     # takeaways
-    "takeaway.churn_trend": "Churn averaged {average} per {period}; in the last {n} complete {period@n} it "
+    "takeaway.churn_trend": "Churn averaged {average} per {period}; in {last_complete_periods@n} it "
     "was {recent}, {direction} {prior} before.",
     "takeaway.churn_average": "Churn averaged {average} per {period}.",
     "takeaway.whale": "The top {top} of customers earn {share} of profit; {destroying} of customers "
@@ -190,14 +190,14 @@ MESSAGES = {
     "service.not_available": "{measure}: not available, {reason}.",
     "service.no_recent": "{measure}: no records in the recent periods.",
     "service.level": "{measure}: {recent}.",
-    "service.trend": "{measure}: {recent} in the last {n} {period@n} against {prior} before ({verdict}).",
+    "service.trend": "{measure}: {recent} in {last_periods@n} against {prior} before ({verdict}).",
     "service.short.on_time_rate": "on-time delivery",
     "service.short.resolution_hours": "time to resolve tickets",
     "service.short.defect_rate": "defect rate",
     "service.short.substantiated_complaints": "complaints we caused",
-    "takeaway.service_worse": "Getting worse over the last {n} {period@n}: {measures}.",
-    "takeaway.service_better": "Getting better over the last {n} {period@n}: {measures}; nothing got worse.",
-    "takeaway.service_same": "Service held steady over the last {n} {period@n}.",
+    "takeaway.service_worse": "Getting worse over {last_periods@n}: {measures}.",
+    "takeaway.service_better": "Getting better over {last_periods@n}: {measures}; nothing got worse.",
+    "takeaway.service_same": "Service held steady over {last_periods@n}.",
     "list_separator": ", ",
     "service.nobody_hurt": "No customer suffered a late delivery, a complaint we caused or a defective product.",
     # findings
@@ -314,6 +314,8 @@ WORDS = {
     "customer": {"one": "customer", "other": "customers"},
     "year": {"one": "year", "other": "years"},
     "period": {"one": "period", "other": "periods"},
+    "last_periods": {"=1": "the last period", "other": "the last # periods"},
+    "last_complete_periods": {"=1": "the last complete period", "other": "the last # complete periods"},
     "cohort": {"one": "cohort", "other": "cohorts"},
 }
 

@@ -116,7 +116,7 @@ MESSAGES = {
     "trend.better": "بهتر",
     "trend.same": "تقریباً یکسان",
     # جمع‌بندی‌ها
-    "takeaway.churn_trend": "میانگین ریزش {average} در هر {period} بود؛ در {n} دوره‌ی کامل اخیر {recent}، "
+    "takeaway.churn_trend": "میانگین ریزش {average} در هر {period} بود؛ در {last_complete_periods@n} {recent}، "
     "{direction} {prior} پیش از آن.",
     "takeaway.churn_average": "میانگین ریزش {average} در هر {period} بود.",
     "takeaway.whale": "{top} برتر مشتریان {share} از سود را می‌آورند؛ {destroying} از مشتریان {cost} هزینه "
@@ -141,9 +141,9 @@ MESSAGES = {
     "tracking.under": "کم‌برآورد",
     "takeaway.churn_reasons": "قوی‌ترین نشانه‌ی ریزش {reason} است ({share} از شواهد مدل).",
     "takeaway.churn_reasons_assessment": "رایج‌ترین دلیل در میان مشتریان در خطر رفتن: {reason} ({share} از آن‌ها).",
-    "takeaway.service_worse": "بدتر شده در {n} دوره‌ی اخیر: {measures}.",
-    "takeaway.service_better": "بهتر شده در {n} دوره‌ی اخیر: {measures}؛ چیزی بدتر نشده است.",
-    "takeaway.service_same": "کیفیت خدمات در {n} دوره‌ی اخیر ثابت مانده است.",
+    "takeaway.service_worse": "بدتر شده در {last_periods@n}: {measures}.",
+    "takeaway.service_better": "بهتر شده در {last_periods@n}: {measures}؛ چیزی بدتر نشده است.",
+    "takeaway.service_same": "کیفیت خدمات در {last_periods@n} ثابت مانده است.",
     "list_separator": "، ",
     # یادداشت‌ها
     "note.churn_rule": "مشتری پس از {days} روز بدون خرید از دست‌رفته شمرده می‌شود.",
@@ -197,7 +197,7 @@ MESSAGES = {
     "service.not_available": "{measure}: در دسترس نیست، {reason}.",
     "service.no_recent": "{measure}: در دوره‌های اخیر سابقه‌ای نیست.",
     "service.level": "{measure}: {recent}.",
-    "service.trend": "{measure}: {recent} در {n} دوره‌ی اخیر در برابر {prior} پیش از آن ({verdict}).",
+    "service.trend": "{measure}: {recent} در {last_periods@n} در برابر {prior} پیش از آن ({verdict}).",
     "service.nobody_hurt": "هیچ مشتری‌ای از تحویل دیرکرد، شکایت به حق یا کالای معیوب آسیب ندیده است.",
     # یافته‌ها
     "finding.late": "{late} تحویل ({share}) پس از روز وعده‌داده‌شده رسید و {customers} مشتری را درگیر کرد.",
@@ -310,6 +310,13 @@ MESSAGES = {
 from keepwise.text.locales.cadence_fa import MESSAGES as _CADENCE  # noqa: E402
 
 MESSAGES |= _CADENCE
+
+# Words that follow a count in these messages (keepwise.text.plural); the reasons' own are in their catalog.
+WORDS = {
+    # "در دوره‌ی اخیر" for one, "در ۲ دوره‌ی اخیر" for more
+    "last_periods": {"=1": "دوره‌ی اخیر", "other": "# دوره‌ی اخیر"},
+    "last_complete_periods": {"=1": "دوره‌ی کامل اخیر", "other": "# دوره‌ی کامل اخیر"},
+}
 
 # The errors of the store's services have their own catalog (keepwise.text.locales.errors_fa).
 from keepwise.text.locales.errors_fa import MESSAGES as _ERRORS  # noqa: E402

@@ -117,7 +117,7 @@ MESSAGES = {
     "trend.better": "лучше",
     "trend.same": "примерно так же",
     # выводы
-    "takeaway.churn_trend": "Отток в среднем {average} за {period}; за последние {n} {full_period@n} — {recent}, "
+    "takeaway.churn_trend": "Отток в среднем {average} за {period}; за {last_full_periods@n} — {recent}, "
     "{direction} {prior} до этого.",
     "takeaway.churn_average": "Отток в среднем {average} за {period}.",
     "takeaway.whale": "Лучшие {top} клиентов приносят {share} прибыли; {destroying} клиентов обходятся в {cost}.",
@@ -141,9 +141,9 @@ MESSAGES = {
     "tracking.under": "занижен",
     "takeaway.churn_reasons": "Самый сильный признак оттока — {reason} ({share} решений модели).",
     "takeaway.churn_reasons_assessment": "Самая частая причина у клиентов под угрозой ухода: {reason} ({share} из них).",
-    "takeaway.service_worse": "Хуже за последние {n} {period@n}: {measures}.",
-    "takeaway.service_better": "Лучше за последние {n} {period@n}: {measures}; ничего не ухудшилось.",
-    "takeaway.service_same": "Сервис за последние {n} {period@n} держится на прежнем уровне.",
+    "takeaway.service_worse": "Хуже за {last_periods@n}: {measures}.",
+    "takeaway.service_better": "Лучше за {last_periods@n}: {measures}; ничего не ухудшилось.",
+    "takeaway.service_same": "Сервис за {last_periods@n} держится на прежнем уровне.",
     "list_separator": ", ",
     # примечания
     "note.churn_rule": "Клиент считается ушедшим после {days} {day_gen@days} без покупок.",
@@ -197,7 +197,7 @@ MESSAGES = {
     "service.not_available": "{measure}: нет данных, {reason}.",
     "service.no_recent": "{measure}: в последних периодах записей нет.",
     "service.level": "{measure}: {recent}.",
-    "service.trend": "{measure}: {recent} за последние {n} {period@n} против {prior} до этого ({verdict}).",
+    "service.trend": "{measure}: {recent} за {last_periods@n} против {prior} до этого ({verdict}).",
     "service.nobody_hurt": "Ни один клиент не пострадал от опоздания, жалобы по нашей вине или брака.",
     # находки
     "finding.late": "Доставок позже обещанного дня: {late} ({share}); это коснулось {customers} "
@@ -322,8 +322,12 @@ WORDS = {
     "week": {"one": "неделю", "few": "недели", "many": "недель", "other": "недели"},
     "day_gen": {"one": "дня", "few": "дней", "many": "дней", "other": "дня"},
     "period": {"one": "период", "few": "периода", "many": "периодов", "other": "периода"},
-    "full_period": {"one": "полный период", "few": "полных периода", "many": "полных периодов",
-                    "other": "полного периода"},
+    # "за последний период", "за последние 2 периода", "за последний 21 период"
+    "last_periods": {"=1": "последний период", "one": "последний # период", "few": "последние # периода",
+                     "many": "последние # периодов", "other": "последние # периода"},
+    "last_full_periods": {"=1": "последний полный период", "one": "последний # полный период",
+                          "few": "последние # полных периода", "many": "последние # полных периодов",
+                          "other": "последние # полного периода"},
     "cohort": {"one": "когорта", "few": "когорты", "many": "когорт", "other": "когорты"},
 }
 
