@@ -36,3 +36,18 @@ def test_explain_text_labels_follow_the_language():
     fa = _text("fa")
     assert "پرچم‌ها: هیچ" in fa and "اولویت ۳" in fa and "گاه‌شمار" in fa and "عوامل ریزش: driver one" in fa
     assert "۲۰۲۶-۰۱-۰۵" in fa and "۱۰۰" in fa and "Flags" not in fa and "2026" not in fa
+
+
+def test_how_the_churn_source_was_chosen_is_told_in_the_dossiers_language():
+    comparison = {"best": "classifier", "other": "mbgnbd", "auc": [0.84, 0.78], "brier": [0.12, 0.15], "cutoffs": 1}
+
+    def text(lang: str) -> str:
+        console = Console(record=True, width=300, color_system=None)
+        console.print(render_text({**_dossier(lang), "churn_source_comparison": comparison}))
+        return console.export_text()
+
+    assert ("Churn risk from the churn classifier: AUC 0.84, Brier score 0.120; MBG/NBD: AUC 0.78, Brier score "
+            "0.150; means over 1 cutoff") in text("en")
+    assert ("Источник риска ухода — классификатор оттока: AUC 0,84, Brier 0,120; MBG/NBD: AUC 0,78, Brier 0,150; "
+            "в среднем по 1 дате среза") in text("ru")
+    assert "طبقه‌بند ریزش: AUC ۰٫۸۴، Brier ۰٫۱۲۰؛ MBG/NBD: AUC ۰٫۷۸" in text("fa")

@@ -14,7 +14,7 @@ from keepwise.assess.churn_reasons import churn_reasons
 from keepwise.config import load_settings
 from keepwise.data.loader import load
 from keepwise.models import churn_classifier
-from keepwise.models.churn_backtest import backtest, choose_churn_source, churn_sources
+from keepwise.models.churn_backtest import backtest, choose_churn_source, churn_sources, compare_churn_sources
 from keepwise.models.churn_classifier import ChurnModel, design_matrix
 from keepwise.models.churn_labels import FeatureFrames
 from keepwise.sample import generate_sample
@@ -172,9 +172,14 @@ def test_choose_churn_source_rules():
     assert choose_churn_source(frame((0.70, 0.20), (0.78, 0.15), (0.75, 0.16)))[0] == "bgnbd"
     source, reason = choose_churn_source(frame((0.80, 0.15), (0.80, 0.15), (0.82, 0.12)))
     assert source == "blend" and reason == "blend: AUC 0.82 vs 0.80, Brier 0.120 vs 0.150 (classifier) over 2 cutoffs"
+    # The figures it was chosen by, for the text layer to phrase in the reader's language.
+    compared = compare_churn_sources(frame((0.80, 0.15), (0.80, 0.15), (0.82, 0.12)))
+    assert compared.facts() == {"best": "blend", "other": "classifier", "auc": [pytest.approx(0.82), pytest.approx(0.80)],
+                                "brier": [pytest.approx(0.12), pytest.approx(0.15)], "cutoffs": 2}
     failed = frame((np.nan, np.nan), (0.78, 0.15), (np.nan, np.nan))
     failed.loc[failed["source"] == "classifier", "note"] = "too few customers"
     assert choose_churn_source(failed) == ("bgnbd", "bgnbd: the classifier could not be trained (too few customers)")
+    assert compare_churn_sources(failed).facts() is None  # nothing compared: the technical note stands
 
 
 def test_features_come_only_from_before_the_cutoff(sample):

@@ -266,7 +266,8 @@ def test_with_fits_started_ahead_the_classifier_scores_at_as_of_once_while_the_b
     import keepwise.models.churn_backtest as churn_backtest
 
     if forced:
-        monkeypatch.setattr(churn_backtest, "choose_churn_source", lambda scores, settings: (forced, f"{forced}: forced"))
+        monkeypatch.setattr(churn_backtest, "compare_churn_sources",
+                            lambda scores, settings: churn_backtest.SourceComparison(forced, "bgnbd", failure="forced"))
     events: list[str] = []
     predict_proba, labelled_risk = ChurnModel.predict_proba, ChurnModel.labelled_risk
     monkeypatch.setattr(ChurnModel, "predict_proba",

@@ -113,6 +113,20 @@ def test_persian_report_is_right_to_left_with_persian_labels(cdnow_result, tmp_p
     assert_offline(text, soup)
 
 
+def test_how_the_churn_source_was_chosen_is_told_in_the_reports_language(cdnow_result, tmp_path):
+    """The note on where churn risk comes from gives each source's AUC and Brier score in the reader's words and
+    digits (it was the models' English: "blend: AUC 0.90 vs 0.88, Brier 0.099 vs 0.104 (mbgnbd) over 2 cutoffs")."""
+    comparison = cdnow_result.churn_source_comparison
+    assert comparison is not None and comparison["cutoffs"] >= 1
+    expected = {"en": ("means over", "Brier score"), "ru": ("в среднем по", "Brier"), "fa": ("میانگین در", "تاریخ برش")}
+    for lang, words in expected.items():
+        _, soup = _build(cdnow_result, tmp_path, lang)
+        clv = _section_text(soup, "clv")
+        assert all(word in clv for word in words), (lang, clv)
+        assert " vs " not in clv and "cutoffs" not in clv or lang == "en"
+    assert re.search(r"AUC [۰-۹]٫[۰-۹]", clv) and not re.search(r"AUC [0-9]", clv)  # fa, the last: Persian digits
+
+
 def test_russian_report_uses_russian_labels_and_number_format(cdnow_result, tmp_path):
     _, soup = _build(cdnow_result, tmp_path, "ru")
     assert soup.html["lang"] == "ru"

@@ -16,8 +16,8 @@ def _learning(worked: bool) -> Learning:
     effect = two_proportion_effect(400, 120 if worked else 60, 100, 15)
     result = CampaignResult("WB7", 60, effect, date(2026, 1, 31), date(2026, 4, 1), date(2026, 6, 30),
                             extra_revenue=5000.0, extra_margin=2000.0, cost=800.0,
-                            churn={"available": True, "before": 0.05, "after": 0.04, "before_period": "2025Q4",
-                                   "after_period": "2026Q1"})
+                            churn={"period": "quarter", "available": True, "before": 0.05, "after": 0.04,
+                                   "before_period": "2025Q4", "after_period": "2026Q1"})
     surveys = {"period": "quarter", "answers": 10,
                "by_period": [{"key": "2026Q1", "answers": 10, "reasons": {"delivery": 4, "price": 6},
                               "shares": {"delivery": 0.4, "price": 0.6}}],
@@ -39,7 +39,7 @@ def test_a_campaign_that_worked_its_table_weaker_evidence_and_exit_findings():
     assert "Campaign WB7 brought customers back: +15.0 pts" in text
     cells = [td.get_text(strip=True) for td in card.find("table").find_all("td")]
     assert cells[:6] == ["WB7", "Jan 31, 2026", "400", "100", "30.0%", "15.0%"]
-    assert "weaker evidence" in text and "WB7: churn 5.0% in 2025Q4, 4.0% in 2026Q1" in text
+    assert "weaker evidence" in text and "WB7: churn 5.0% in Q4 2025, 4.0% in Q1 2026" in text
     assert "C0 cannot be measured: no held-back members" in text
     assert "40% cite delivery; late deliveries doubled in the same quarter (3 to 6)" in text
 
@@ -48,3 +48,7 @@ def test_no_effect_says_so_and_the_section_speaks_persian():
     assert "No campaign shows an effect beyond chance" in _section(_learning(worked=False)).get_text(" ", strip=True)
     persian = _section(_learning(worked=True), "fa").get_text(" ", strip=True)
     assert "کمپین" in persian and "تحویل" in persian
+    # the quarters named in Persian words and digits (were "2025Q4")
+    assert "WB7: ریزش ۵٫۰٪ در سه‌ماههٔ چهارم ۲۰۲۵، ۴٫۰٪ در سه‌ماههٔ اول ۲۰۲۶" in persian and "Q" not in persian
+    russian = _section(_learning(worked=True), "ru").get_text(" ", strip=True)
+    assert "WB7: отток 5,0% за 4-й кв. 2025, 4,0% за 1-й кв. 2026" in russian

@@ -69,7 +69,11 @@ class Analysis:
     # Where p_alive, churn risk and CLV came from: the fitted models (with the churn source chosen), or
     # the assessment's purchase-rhythm rule and why.
     predictions_from_models: bool = False
-    predictions_detail: str = ""
+    predictions_detail: str = ""  # the models' technical notes, in English (``--verbose``)
+    # How the churn source beat the other on this business's past (``SourceComparison.facts``), phrased in the
+    # report's language in place of its technical note; None when it was not compared.
+    churn_source_comparison: dict | None = None
+    prediction_notes: list[str] = field(default_factory=list)  # the other technical notes
     # What a shop owner needs to know about the models in plain words (AssessmentRun.plain_notes):
     # catalog keys of keepwise.text.locales, rendered in the report's language.
     plain_notes: list[str] = field(default_factory=list)

@@ -11,6 +11,7 @@ from keepwise.assess.engine import reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.text.calendar import persian_digits
+from keepwise.text.churn_source import churn_source_text
 from keepwise.text.phrase import phrase_all
 from keepwise.text.translator import Translator
 
@@ -53,7 +54,7 @@ def explain(
     ``lang`` (default: the settings' locale). Raises ``KeyError`` for an unknown customer.
     """
     churn_drivers: list[str] = []
-    churn_source = None
+    churn_source = comparison = None
     if assessment is None:
         from keepwise.assess.churn_reasons import churn_reasons
         from keepwise.assess.run import assess_with_models
@@ -62,6 +63,8 @@ def explain(
         run = assess_with_models(ds, as_of, lang=lang, texts_for=[customer_id])
         assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason
         model = run.predictions.churn_model if run.predictions is not None else None
+        if run.predictions is not None and run.predictions.churn_source_comparison is not None:
+            comparison = run.predictions.churn_source_comparison.facts()
         if model is not None and (assessment["customer_id"] == customer_id).any():
             frames = run.predictions.churn_frames
             churn_drivers = churn_reasons(model, ds, as_of, [customer_id], frames=frames,
@@ -108,6 +111,7 @@ def explain(
         "p_alive": float(row["p_alive"]),
         "churn_risk": float(row["churn_risk"]),
         "churn_source": churn_source or row.get("churn_source", "rhythm"),
+        "churn_source_comparison": comparison,
         "churn_drivers": churn_drivers,
         "evidence": evidence,
         "metrics": {column: _plain(value) for column, value in metrics.items()},
@@ -140,7 +144,9 @@ def render_text(dossier: dict, max_events: int = 40):
     head.append("  " + t("explain.lifecycle", lifecycle=dossier["lifecycle"], as_of=digits(dossier["as_of"])) + "\n")
     head.append(t("explain.figures", clv=number(dossier["clv"]), p_alive=number(dossier["p_alive"]),
                   churn_risk=number(dossier["churn_risk"]), stake=number(dossier["money_at_stake"])) + "\n")
-    head.append(t("explain.churn_source", source=dossier["churn_source"]) + "\n")
+    comparison = dossier.get("churn_source_comparison")
+    source = dossier["churn_source"] if comparison is None else churn_source_text(t, comparison)
+    head.append(t("explain.churn_source", source=source) + "\n")
     if dossier.get("churn_drivers"):
         head.append(t("explain.churn_drivers", drivers="; ".join(dossier["churn_drivers"])) + "\n")
     head.append(t("explain.flags", flags=", ".join(dossier["flags"]) or t("explain.no_flags")) + "\n")

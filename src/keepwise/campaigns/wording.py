@@ -23,7 +23,8 @@ def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
     churn = result.churn
     if churn.get("available") and churn.get("before") is not None and churn.get("after") is not None:
         lines.append(t("campaign.churn", before=t.percent(churn["before"], 1), after=t.percent(churn["after"], 1),
-                       before_period=churn["before_period"], after_period=churn["after_period"]))
+                       before_period=t.period(churn["before_period"], churn["period"]),
+                       after_period=t.period(churn["after_period"], churn["period"])))
     else:
         lines.append(t("campaign.churn_missing"))
     return lines

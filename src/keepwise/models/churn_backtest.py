@@ -25,7 +25,41 @@ from keepwise.models.isotonic import IsotonicCurve
 from keepwise.models.summary import TIME_UNIT_DAYS, customer_summary
 from keepwise.models.transaction_choice import resolved_transaction_model, with_transaction_model
 
-__all__ = ["backtest", "backtest_cutoffs", "choose_churn_source", "churn_sources", "feature_cutoffs", "transaction_churn_risk"]
+__all__ = ["SourceComparison", "backtest", "backtest_cutoffs", "choose_churn_source", "churn_sources", "compare_churn_sources",
+           "feature_cutoffs", "transaction_churn_risk"]
+
+
+@dataclass(frozen=True)
+class SourceComparison:
+    """The churn source the backtest chose (``best``) against the other it was scored against: each one's mean
+    AUC and Brier score over the ``cutoffs`` where both were scored (``(best's, other's)``), or, when the
+    other could not be scored at any, why (``failure``)."""
+
+    best: str
+    other: str
+    auc: tuple[float, float] | None = None
+    brier: tuple[float, float] | None = None
+    cutoffs: int = 0
+    failure: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The technical note (``--verbose``, ``--json``), in English: "classifier: AUC 0.84 vs 0.78, Brier
+        0.120 vs 0.150 (bgnbd) over 3 cutoffs"."""
+        if self.auc is None or self.brier is None:
+            what = "the classifier could not be trained" if self.other == "classifier" else f"{self.other} could not be fitted"
+            return f"{self.best}: {what} ({self.failure})"
+        n = self.cutoffs
+        return (f"{self.best}: AUC {self.auc[0]:.2f} vs {self.auc[1]:.2f}, Brier {self.brier[0]:.3f} vs "
+                f"{self.brier[1]:.3f} ({self.other}) over {n} cutoff{'s' if n != 1 else ''}")
+
+    def facts(self) -> dict | None:
+        """The comparison as figures for the text layer (``keepwise.text.churn_source``); None when the other
+        source could not be scored (its failure is the model's own technical note)."""
+        if self.auc is None or self.brier is None:
+            return None
+        return {"best": self.best, "other": self.other, "auc": list(self.auc), "brier": list(self.brier),
+                "cutoffs": self.cutoffs}
 
 
 
@@ -211,13 +245,21 @@ def backtest(ds: Dataset, as_of: date, n_cutoffs: int | None = None, settings: S
 
 
 def choose_churn_source(backtest_df: pd.DataFrame, settings: Settings | None = None) -> tuple[str, str]:
-    """``("classifier" | <transaction model> | "blend", reason)`` from a ``backtest`` frame.
+    """``("classifier" | <transaction model> | "blend", reason)`` from a ``backtest`` frame: the choice of
+    :func:`compare_churn_sources` and its technical note."""
+    comparison = compare_churn_sources(backtest_df, settings)
+    return comparison.best, comparison.reason
+
+
+def compare_churn_sources(backtest_df: pd.DataFrame, settings: Settings | None = None) -> SourceComparison:
+    """The churn source to use (``best``: "classifier", the transaction model or "blend") from a ``backtest``
+    frame, and the figures it was chosen by.
 
     The source with the lower mean Brier score over the cutoffs where both were scored wins (Brier
     rewards calibration and ranking alike, and churn_risk is used as a probability); the blend is
-    chosen only when it beats the better single source by ``blend_min_brier_gain``. The reason quotes
-    both mean AUCs and Brier scores, e.g. "classifier: AUC 0.84 vs 0.78, Brier 0.120 vs 0.150 over 3
-    cutoffs". The transaction model is the one the backtest scored; without ``settings``, the packaged
+    chosen only when it beats the better single source by ``blend_min_brier_gain``. The comparison holds
+    both mean AUCs and Brier scores ("classifier: AUC 0.84 vs 0.78, Brier 0.120 vs 0.150 over 3
+    cutoffs"). The transaction model is the one the backtest scored; without ``settings``, the packaged
     defaults' gain applies.
     """
     settings = settings or packaged_settings()
@@ -231,17 +273,14 @@ def choose_churn_source(backtest_df: pd.DataFrame, settings: Settings | None = N
         raise ValueError(f"choose_churn_source: neither the classifier nor {model} could be scored at any cutoff")
     if not classifier_ok.any():
         note = backtest_df.loc[backtest_df["source"] == "classifier", "note"].iloc[0]
-        return model, f"{model}: the classifier could not be trained ({note})"
+        return SourceComparison(model, "classifier", failure=note)
     if not model_ok.any():
         note = backtest_df.loc[backtest_df["source"] == model, "note"].iloc[0]
-        return "classifier", f"classifier: {model} could not be fitted ({note})"
+        return SourceComparison("classifier", model, failure=note)
     both = wide[classifier_ok & model_ok]
     auc = {s: float(both[("auc", s)].mean()) for s in ("classifier", model, "blend")}
     brier = {s: float(both[("brier", s)].mean()) for s in ("classifier", model, "blend")}
     best, other = ("classifier", model) if brier["classifier"] <= brier[model] else (model, "classifier")
     if brier["blend"] <= brier[best] - min_gain:
         best, other = "blend", best
-    n = len(both)
-    reason = (f"{best}: AUC {auc[best]:.2f} vs {auc[other]:.2f}, Brier {brier[best]:.3f} vs "
-              f"{brier[other]:.3f} ({other}) over {n} cutoff{'s' if n != 1 else ''}")
-    return best, reason
+    return SourceComparison(best, other, (auc[best], auc[other]), (brier[best], brier[other]), len(both))

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from keepwise.models.transaction_choice import (
     choose_transaction_model,
     with_transaction_model,
 )
+
+if TYPE_CHECKING:  # imported where the backtest runs: it brings the classifier's libraries
+    from keepwise.models.churn_backtest import SourceComparison
 
 
 @dataclass
@@ -62,6 +66,8 @@ class CustomerPredictions:
     # Each row of ``table``: its row in the feature frame the predictions were made with (-1: not there);
     # None when they were made without one. Stages that align the two use it instead of the ids.
     feature_rows: np.ndarray | None = None
+    # How the churn source was chosen on this business's past, when it was.
+    churn_source_comparison: SourceComparison | None = None
 
     def for_assessment(self) -> pd.DataFrame:
         """The columns the assessment takes from models; absent ones fall back to its rhythm rule."""
@@ -174,7 +180,7 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     """Pick the churn source by backtest on this business's own past, then predict with it. ``settings``
     name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto); ``fits``:
     the classifier's fits on its training frames (``_classifier_fits``); ``known``: as ``_aligned`` takes it."""
-    from keepwise.models.churn_backtest import backtest, choose_churn_source
+    from keepwise.models.churn_backtest import backtest, compare_churn_sources
 
     name = settings.clv.transaction_model
     ahead: tuple | None = None
@@ -191,23 +197,24 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
     try:
         scores = backtest(fits.frames.ds, as_of, n_cutoffs=settings.clv.backtest_cutoffs, settings=settings,
                           fits=fits, while_fitting=score_ahead)
-        source, reason = choose_churn_source(scores, settings)
+        comparison = compare_churn_sources(scores, settings)
     except ValueError as error:
         notes.append(f"churn backtest not possible ({error})")
-        return transaction_risk, name, f"{name}: the backtest could not run on this data", None, None
+        return transaction_risk, name, f"{name}: the backtest could not run on this data", None, None, None
+    source, reason = comparison.best, comparison.reason
     if source == name:
-        return transaction_risk, source, reason, scores, None
+        return transaction_risk, source, reason, scores, None, comparison
     try:
         model, risk = ahead or _classifier_scores(fits, ds, as_of, frames)
         classifier = risk.set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
-        return transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores, None
+        return transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores, None, None
     classifier = _aligned(classifier, transaction_risk.index, known)
     if source == "blend":
         combined = ((classifier + transaction_risk) / 2).fillna(transaction_risk)
-        return combined, source, reason, scores, (model, frames)
-    return classifier.fillna(transaction_risk), source, reason, scores, (model, frames)
+        return combined, source, reason, scores, (model, frames), comparison
+    return classifier.fillna(transaction_risk), source, reason, scores, (model, frames), comparison
 
 
 def _classifier_scores(fits, ds: Dataset, as_of: date, frames) -> tuple[object, pd.DataFrame]:
@@ -353,14 +360,15 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
         if fits is None:
             training = _training_frames(ds, frames, settings)
             fits = fits_open.enter_context(_classifier_fits(training, as_of, settings))
-        risk, source, reason, backtest_scores, fitted = _churn_from_history(
+        risk, source, reason, backtest_scores, fitted, comparison = _churn_from_history(
             ds, as_of, transaction_risk, notes, frames, settings, fits, known
         )
     else:
         name = choice.name
-        risk, source, reason, fitted = transaction_risk, name, f"{name}: set by [clv] churn_source", None
+        risk, source, reason, fitted, comparison = transaction_risk, name, f"{name}: set by [clv] churn_source", None, None
     table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
-    result = CustomerPredictions(table, source, reason, transaction, purchase.spend_model, backtest_scores, notes)
+    result = CustomerPredictions(table, source, reason, transaction, purchase.spend_model, backtest_scores, notes,
+                                 churn_source_comparison=comparison)
     if fitted:
         result.churn_model, result.churn_frames = fitted
     return finish(result)

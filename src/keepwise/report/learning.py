@@ -36,7 +36,8 @@ def _churn_notes(learning: Learning, t: Translator) -> list[str]:
         if churn.get("available") and churn.get("before") is not None and churn.get("after") is not None:
             lines.append(t("campaigns.churn_line", campaign=result.campaign_id,
                            before=t.percent(churn["before"], 1), after=t.percent(churn["after"], 1),
-                           before_period=churn["before_period"], after_period=churn["after_period"]))
+                           before_period=t.period(churn["before_period"], churn["period"]),
+                           after_period=t.period(churn["after_period"], churn["period"])))
     return lines
 
 

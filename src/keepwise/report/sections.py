@@ -20,6 +20,7 @@ from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
 from keepwise.report import charts
 from keepwise.report.chart_data import cohorts_shown, whale_points
+from keepwise.text.churn_source import churn_source_text
 from keepwise.text.phrase import phrase_all
 from keepwise.text.translator import MISSING, Translator
 
@@ -209,8 +210,16 @@ def clv(a: Analysis, t: Translator) -> Section:
     return Section("clv", t("section.clv"), t("intro.clv"), [
         chart(charts.clv_histogram(values, t), "chart-clv"), takeaway(text),
         heading(t("heading.top_customers", n=len(rows))), top,
-        note(t("note.clv", days=a.settings.clv.horizon_days)), note(t(source, detail=a.predictions_detail)),
+        note(t("note.clv", days=a.settings.clv.horizon_days)), note(t(source, detail=_predictions_detail(a, t))),
     ])
+
+
+def _predictions_detail(a: Analysis, t: Translator) -> str:
+    """The models' detail: how the churn source was chosen, in the report's language, and the other notes (the
+    models' own, technical); all of it technical when the sources could not be compared."""
+    if a.churn_source_comparison is None:
+        return a.predictions_detail
+    return "; ".join([churn_source_text(t, a.churn_source_comparison), *a.prediction_notes])
 
 
 def actions(a: Analysis, t: Translator) -> Section:

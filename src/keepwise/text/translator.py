@@ -30,6 +30,8 @@ LANGUAGES = ("en", "fa", "ru")
 RIGHT_TO_LEFT = frozenset({"fa"})
 # Shown for a figure that cannot be computed (no data); never a made-up zero.
 MISSING = "–"
+# A quarter and its year (Babel's pattern); Persian's abbreviated quarter ("س‌م۴") is not read as one.
+_QUARTER_FORMAT = {"fa": "QQQQ y"}
 
 
 def messages(lang: str) -> dict[str, str]:
@@ -171,6 +173,19 @@ class Translator:
             return MISSING
         # A calendar month of the data (cohorts, churn periods): Gregorian in every language, its digits the reader's.
         return self._written(format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.babel))
+
+    def period(self, label: str, period: str) -> str:
+        """A calendar period given as pandas labels it (``2025-10``, ``2025Q4``, ``2025``) for ``period``
+        ("month", "quarter" or "year"), as the reader writes it: ``Oct 2025``, ``Q4 2025`` / ``4-й кв. 2025`` /
+        ``سه‌ماههٔ چهارم ۲۰۲۵``, ``2025``. Gregorian, as ``month`` is."""
+        if _is_missing(label):
+            return MISSING
+        day = pd.Period(str(label)).start_time.date()
+        if period == "month":
+            return self.month(day)
+        if period == "quarter":
+            return self._written(format_date(day, format=_QUARTER_FORMAT.get(self.lang, "QQQ y"), locale=self.babel))
+        return self._written(str(day.year))
 
     def _written(self, text: str) -> str:
         """A figure Babel wrote, with the digits and separators of the language (Persian ones in fa: Babel

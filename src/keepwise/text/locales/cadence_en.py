@@ -59,7 +59,6 @@ MESSAGES = {
     "exit.change.fell": "fell",
     "exit.change.flat": "held steady",
     "exit.finding": "{share} cite {reason}; {failure} {change} in the same {period} ({before} to {after})",
-    "exit.finding_plain": "{share} cite {reason} in {period_label}",
     # the report section (keepwise.report.learning)
     "nav.campaigns": "Campaigns",
     "section.campaigns": "What keeping in touch achieved",

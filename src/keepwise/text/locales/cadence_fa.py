@@ -57,7 +57,6 @@ MESSAGES = {
     "exit.change.fell": "کاهش یافت",
     "exit.change.flat": "ثابت ماند",
     "exit.finding": "{share} دلیل را {reason} می‌دانند؛ {failure} در همان {period} {change} ({before} به {after})",
-    "exit.finding_plain": "{share} دلیل را {reason} می‌دانند ({period_label})",
     # the report section (keepwise.report.learning)
     "nav.campaigns": "کمپین‌ها",
     "section.campaigns": "دستاورد در تماس ماندن",

@@ -57,7 +57,6 @@ MESSAGES = {
     "exit.change.fell": "снизились",
     "exit.change.flat": "не изменились",
     "exit.finding": "{share} называют {reason}; {failure} за тот же {period} {change} (с {before} до {after})",
-    "exit.finding_plain": "{share} называют {reason} ({period_label})",
     # the report section (keepwise.report.learning)
     "nav.campaigns": "Кампании",
     "section.campaigns": "Что дали контакты с клиентами",

@@ -148,6 +148,14 @@ MESSAGES = {
     "serve is not known and counts as zero: profit here is the gross margin.",
     "note.values_from_models": "P(alive) and lifetime value come from the purchase and spend models; churn "
     "risk from the source that predicted this business's past best ({detail}).",
+    # How the churn source was chosen on the business's past (keepwise.text.churn_source)
+    "churn_source.comparison": "{best}: AUC {best_auc}, Brier score {best_brier}; {other}: AUC {other_auc}, Brier "
+    "score {other_brier}; means over {cutoffs} {cutoff@cutoffs}",
+    "churn_source.classifier": "the churn classifier",
+    "churn_source.blend": "the classifier and the purchase model blended",
+    "churn_source.bgnbd": "BG/NBD",
+    "churn_source.mbgnbd": "MBG/NBD",
+    "churn_source.pareto-nbd": "Pareto/NBD",
     "note.values_from_rhythm": "P(alive) and lifetime value come from each customer's purchase rhythm, not from "
     "the models: {detail}.",
     "note.cohorts_trimmed": "Showing the latest {cohorts} {cohort@cohorts} and their first {periods} {period@periods}.",
@@ -317,6 +325,7 @@ WORDS = {
     "last_periods": {"=1": "the last period", "other": "the last # periods"},
     "last_complete_periods": {"=1": "the last complete period", "other": "the last # complete periods"},
     "cohort": {"one": "cohort", "other": "cohorts"},
+    "cutoff": {"one": "cutoff", "other": "cutoffs"},
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).

@@ -151,6 +151,14 @@ MESSAGES = {
     "خدمت‌رسانی معلوم نیست و صفر شمرده می‌شود: سود در اینجا همان حاشیه‌ی سود ناخالص است.",
     "note.values_from_models": "احتمال فعال بودن و ارزش طول عمر از مدل‌های خرید و خرج می‌آیند؛ ریسک ریزش از "
     "منبعی که گذشته‌ی همین کسب‌وکار را بهتر پیش‌بینی کرده است ({detail}).",
+    # چگونگی انتخاب منبع ریسک ریزش بر پایه‌ی گذشته‌ی کسب‌وکار (keepwise.text.churn_source)
+    "churn_source.comparison": "{best}: AUC {best_auc}، Brier {best_brier}؛ {other}: AUC {other_auc}، Brier "
+    "{other_brier}؛ میانگین در {cutoffs} تاریخ برش",
+    "churn_source.classifier": "طبقه‌بند ریزش",
+    "churn_source.blend": "ترکیب طبقه‌بند و مدل خرید",
+    "churn_source.bgnbd": "BG/NBD",
+    "churn_source.mbgnbd": "MBG/NBD",
+    "churn_source.pareto-nbd": "Pareto/NBD",
     "note.values_from_rhythm": "احتمال فعال بودن و ارزش طول عمر از ریتم خرید هر مشتری محاسبه شده‌اند، نه از "
     "مدل‌ها: {detail}.",
     "note.cohorts_trimmed": "{cohorts} گروه اخیر و {periods} دوره‌ی نخست آن‌ها نمایش داده شده است.",

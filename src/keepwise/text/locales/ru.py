@@ -151,6 +151,14 @@ MESSAGES = {
     "обслуживания неизвестна и считается нулевой: прибыль здесь равна валовой марже.",
     "note.values_from_models": "Вероятность активности и пожизненная ценность — из моделей покупок и трат; риск "
     "оттока — из источника, лучше всего предсказавшего прошлое этой компании ({detail}).",
+    # Как выбран источник риска ухода на прошлом бизнеса (keepwise.text.churn_source)
+    "churn_source.comparison": "{best}: AUC {best_auc}, Brier {best_brier}; {other}: AUC {other_auc}, Brier "
+    "{other_brier}; в среднем по {cutoffs} {cutoff_dat@cutoffs}",
+    "churn_source.classifier": "классификатор оттока",
+    "churn_source.blend": "классификатор и модель покупок вместе",
+    "churn_source.bgnbd": "BG/NBD",
+    "churn_source.mbgnbd": "MBG/NBD",
+    "churn_source.pareto-nbd": "Pareto/NBD",
     "note.values_from_rhythm": "Вероятность активности и пожизненная ценность посчитаны по ритму покупок каждого "
     "клиента, а не по моделям: {detail}.",
     "note.cohorts_trimmed": "Показаны последние {cohorts} {cohort@cohorts} и их первые {periods} {period@periods}.",
@@ -295,7 +303,7 @@ MESSAGES = {
     "explain.head": "{action} (приоритет {priority})",
     "explain.lifecycle": "{lifecycle}, на {as_of}",
     "explain.figures": "CLV {clv}  p_alive {p_alive}  риск ухода {churn_risk}  под угрозой {stake}",
-    "explain.churn_source": "Риск ухода по {source}",
+    "explain.churn_source": "Источник риска ухода — {source}",
     "explain.churn_drivers": "Причины риска ухода: {drivers}",
     "explain.flags": "Флаги: {flags}",
     "explain.no_flags": "нет",
@@ -329,6 +337,8 @@ WORDS = {
                           "few": "последние # полных периода", "many": "последние # полных периодов",
                           "other": "последние # полного периода"},
     "cohort": {"one": "когорта", "few": "когорты", "many": "когорт", "other": "когорты"},
+    # по 1 дате среза, по 2 / 5 датам среза
+    "cutoff_dat": {"one": "дате среза", "few": "датам среза", "many": "датам среза", "other": "датам среза"},
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).
