@@ -35,7 +35,9 @@ def test_explain_text_labels_follow_the_language():
 
     fa = _text("fa")
     assert "پرچم‌ها: هیچ" in fa and "اولویت ۳" in fa and "گاه‌شمار" in fa and "عوامل ریزش: driver one" in fa
-    assert "۲۰۲۶-۰۱-۰۵" in fa and "۱۰۰" in fa and "Flags" not in fa and "2026" not in fa
+    assert "۱۰۰" in fa and "Flags" not in fa and "2026" not in fa
+    # Days in the Solar Hijri calendar, as the Persian reasons beside them write days (were "۲۰۲۶-۰۱-۰۵")
+    assert "تا ۱۴۰۵/۰۴/۰۹" in fa and "۱۴۰۴/۱۰/۱۵" in fa and "۲۰۲۶" not in fa
 
 
 def test_how_the_churn_source_was_chosen_is_told_in_the_dossiers_language():
@@ -51,3 +53,13 @@ def test_how_the_churn_source_was_chosen_is_told_in_the_dossiers_language():
     assert ("Источник риска ухода — классификатор оттока: AUC 0,84, Brier 0,120; MBG/NBD: AUC 0,78, Brier 0,150; "
             "в среднем по 1 дате среза") in text("ru")
     assert "طبقه‌بند ریزش: AUC ۰٫۸۴، Brier ۰٫۱۲۰؛ MBG/NBD: AUC ۰٫۷۸" in text("fa")
+
+
+def test_persian_timeline_moments_and_driver_list_are_written_as_persian_writes_them():
+    dossier = {**_dossier("fa"), "churn_drivers": ["one, two", "three"],
+               "timeline": [{"at": "2026-03-20 14:05", "table": "orders", "order_id": "O1"}]}
+    console = Console(record=True, width=200, color_system=None)
+    console.print(render_text(dossier))
+    text = console.export_text()
+    assert "۱۴۰۴/۱۲/۲۹ ۱۴:۰۵" in text  # the day before Nowruz 1405, at 14:05
+    assert "one, two؛ three" in text  # the Persian semicolon between drivers that hold commas

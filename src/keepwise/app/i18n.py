@@ -16,7 +16,7 @@ from babel.dates import format_datetime
 
 from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator, messages
-from keepwise.text.calendar import format_day, localize_digits
+from keepwise.text.calendar import persian_moment
 from keepwise.text.phrase import Phraser
 from keepwise.text.plural import CountedWords
 from keepwise.text.translator import counted_words
@@ -79,7 +79,7 @@ class AppText:
         if value is None:
             return MISSING
         if self.lang == "fa":  # the Solar Hijri day and Persian digits, as every other Persian date and figure
-            return f"{format_day(value, 'fa', style='short')} {localize_digits(value.strftime('%H:%M'), 'fa')}"
+            return persian_moment(value)
         return format_datetime(value, format="medium", locale=self.figures.babel)
 
     def reasons(self, evidence: str | None, stored: str | None = "", limit: int | None = None) -> list[str]:

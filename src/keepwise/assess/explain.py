@@ -10,7 +10,7 @@ import pandas as pd
 from keepwise.assess.engine import reasons_language
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
-from keepwise.text.calendar import persian_digits
+from keepwise.text.calendar import persian_moment
 from keepwise.text.churn_source import churn_source_text
 from keepwise.text.phrase import phrase_all
 from keepwise.text.translator import Translator
@@ -132,23 +132,23 @@ def render_text(dossier: dict, max_events: int = 40):
     lang = dossier.get("lang", "en")
     t = Translator.for_report(lang, dossier.get("currency", "EUR"), dossier.get("locale"))
 
-    def digits(text) -> str:
-        return persian_digits(str(text)) if lang == "fa" else str(text)
+    def moment(text) -> str:  # Persian: the Solar Hijri calendar, as the reasons beside it write days
+        return persian_moment(text) if lang == "fa" else str(text)
 
     def number(value) -> str:
-        return digits(t.number(value, 2))
+        return t.number(value, 2)  # in the language's digits
 
     head = Text()
     head.append(f"{dossier['customer_id']}  ", style="bold")
-    head.append(t("explain.head", action=dossier["action"], priority=digits(dossier["priority"])), style="bold cyan")
-    head.append("  " + t("explain.lifecycle", lifecycle=dossier["lifecycle"], as_of=digits(dossier["as_of"])) + "\n")
+    head.append(t("explain.head", action=dossier["action"], priority=int(dossier["priority"])), style="bold cyan")
+    head.append("  " + t("explain.lifecycle", lifecycle=dossier["lifecycle"], as_of=moment(dossier["as_of"])) + "\n")
     head.append(t("explain.figures", clv=number(dossier["clv"]), p_alive=number(dossier["p_alive"]),
                   churn_risk=number(dossier["churn_risk"]), stake=number(dossier["money_at_stake"])) + "\n")
     comparison = dossier.get("churn_source_comparison")
     source = dossier["churn_source"] if comparison is None else churn_source_text(t, comparison)
     head.append(t("explain.churn_source", source=source) + "\n")
     if dossier.get("churn_drivers"):
-        head.append(t("explain.churn_drivers", drivers="; ".join(dossier["churn_drivers"])) + "\n")
+        head.append(t("explain.churn_drivers", drivers=t("explain.separator").join(dossier["churn_drivers"])) + "\n")
     head.append(t("explain.flags", flags=", ".join(dossier["flags"]) or t("explain.no_flags")) + "\n")
     if dossier.get("past_flags"):
         head.append(t("explain.past_flags", flags=", ".join(dossier["past_flags"])) + "\n")
@@ -164,5 +164,5 @@ def render_text(dossier: dict, max_events: int = 40):
             for key, value in event.items()
             if key not in ("at", "table") and value is not None
         )
-        timeline.add_row(digits(event["at"]), event["table"], what)
+        timeline.add_row(moment(event["at"]), event["table"], what)
     return Group(head, timeline)

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from persiantools.digits import en_to_fa
 from persiantools.jdatetime import JalaliDate
 
-__all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "jalali", "localize_digits", "persian_digits", "to_date"]
+__all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "persian_moment", "jalali", "localize_digits", "persian_digits", "to_date"]
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 # A figure Babel wrote for Persian (a number, an amount, a share) as Persian writes it: Babel writes Latin
@@ -48,6 +48,16 @@ def localize_digits(text: str, lang: str, separators: bool = False) -> str:
 def jalali(day) -> JalaliDate:
     """The Solar Hijri date of a Gregorian day."""
     return JalaliDate(to_date(day))
+
+
+def persian_moment(moment) -> str:
+    """A moment (a datetime, or ISO text with or without a time of day) as Persian writes it: the Solar
+    Hijri day and the hour in Persian digits, ``۱۴۰۵/۰۴/۰۹ ۱۴:۰۵``; a day alone, ``۱۴۰۵/۰۴/۰۹``."""
+    day = format_day(moment, "fa", style="short")
+    if isinstance(moment, datetime | pd.Timestamp):
+        return f"{day} {persian_digits(moment.strftime('%H:%M'))}"
+    text = str(moment)
+    return f"{day} {persian_digits(text[11:16])}" if len(text) > 10 else day
 
 
 def format_day(day, lang: str, locale: str | None = None, style: str = "long") -> str:

@@ -299,6 +299,7 @@ MESSAGES = {
     "col.profit_effect": "Profit a year",
     "col.touched": "Customers touched",
     "note.policies": "Effects assume customers keep behaving as they did: an upper bound of what tightening brings.",
+    "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (priority {priority})",
     "explain.lifecycle": "{lifecycle}, as of {as_of}",
     "explain.figures": "CLV {clv}  p_alive {p_alive}  churn risk {churn_risk}  at stake {stake}",

@@ -297,6 +297,7 @@ MESSAGES = {
     "col.profit_effect": "سود در سال",
     "col.touched": "مشتریان متأثر",
     "note.policies": "فرض بر این است که مشتریان رفتار خود را تغییر نمی\u200cدهند: این حد بالای اثر سخت\u200cگیری است.",
+    "explain.separator": "؛ ",  # between churn drivers, which hold commas
     "explain.head": "{action} (اولویت {priority})",
     "explain.lifecycle": "{lifecycle}، تا {as_of}",
     "explain.figures": "ارزش طول عمر {clv}  احتمال فعال‌بودن {p_alive}  ریسک ریزش {churn_risk}  در خطر {stake}",

@@ -300,6 +300,7 @@ MESSAGES = {
     "col.profit_effect": "Прибыль в год",
     "col.touched": "Затронутые клиенты",
     "note.policies": "Предполагается, что клиенты не меняют поведения: это верхняя оценка эффекта ужесточения.",
+    "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (приоритет {priority})",
     "explain.lifecycle": "{lifecycle}, на {as_of}",
     "explain.figures": "CLV {clv}  p_alive {p_alive}  риск ухода {churn_risk}  под угрозой {stake}",
