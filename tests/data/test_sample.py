@@ -273,6 +273,8 @@ def test_orders_deliveries_and_invoices_fit_together(sample):
     assert ((invoices["due_at"] - invoices["issued_at"]) == pd.Timedelta(days=30)).all()
     assert invoices["amount"].sum() == pytest.approx(completed["revenue"].sum())
     assert invoices.loc[invoices["written_off"], "paid_at"].isna().all()
+    paid = invoices["paid_at"].notna()
+    assert (invoices.loc[paid, "paid_at"] >= invoices.loc[paid, "issued_at"]).all()  # never before it was issued
 
 
 def test_purchases_peak_in_december_and_dip_in_summer(sample):

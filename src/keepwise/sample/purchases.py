@@ -254,7 +254,8 @@ def invoices_table(biz: Business, orders: dict[str, np.ndarray], rng: np.random.
     written_off[candidates[rank < write_offs[candidates]]] = True
 
     unpaid |= written_off | (paid >= biz.horizon)
-    paid_at = during_hours(rng, np.minimum(paid, biz.horizon - 1), 8, 20)
+    # Paid in business hours, but never before the invoice was issued (an evening order paid the same day).
+    paid_at = np.maximum(during_hours(rng, np.minimum(paid, biz.horizon - 1), 8, 20), issued)
     amount_paid_missing = unpaid | (rng.random(m) < MISSING_AMOUNT_PAID_SHARE)
     return pa.table(
         {
