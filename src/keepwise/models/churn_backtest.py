@@ -270,7 +270,7 @@ def compare_churn_sources(backtest_df: pd.DataFrame, settings: Settings | None =
     classifier_ok = wide[("brier", "classifier")].notna()
     model_ok = wide[("brier", model)].notna()
     if not model_ok.any() and not classifier_ok.any():
-        raise ValueError(f"choose_churn_source: neither the classifier nor {model} could be scored at any cutoff")
+        raise ValueError(f"compare_churn_sources: neither the classifier nor {model} could be scored at any cutoff")
     if not classifier_ok.any():
         note = backtest_df.loc[backtest_df["source"] == "classifier", "note"].iloc[0]
         return SourceComparison(model, "classifier", failure=note)

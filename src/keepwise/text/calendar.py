@@ -15,7 +15,8 @@ from babel.dates import format_date
 from persiantools.digits import en_to_fa
 from persiantools.jdatetime import JalaliDate
 
-__all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "persian_moment", "jalali", "localize_digits", "persian_digits", "to_date"]
+__all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "jalali", "localize_digits", "persian_digits", "persian_moment",
+           "to_date"]
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 # A figure Babel wrote for Persian (a number, an amount, a share) as Persian writes it: Babel writes Latin
