@@ -62,3 +62,12 @@ def test_reasons_are_worded_in_persian_and_russian_from_the_catalogs():
         assert word in reasons.iloc[0]
     persian = phrase_reasons(touches, Translator.for_report("fa", "EUR")).iloc[1]
     assert "فوری" in persian
+
+
+def test_a_touch_made_for_the_assessments_action_names_the_action_and_the_day_it_was_assessed():
+    touches = _touch_list().iloc[[1]].assign(kind="retention_offer", rule="retention", template="retention",
+                                             warning=False, code="now", reason_detail="")
+    expected = {"en": "Retain as of Jan 3, 2024", "ru": "Удержать (оценка на 3 янв. 2024\u202fг.)",
+                "fa": "نگه‌داشتن (ارزیابی تا ۱۳ دی ۱۴۰۲)"}  # were "Удержать на …", "… در تاریخ …"
+    for lang, text in expected.items():
+        assert phrase_reasons(touches, Translator.for_report(lang, "EUR")).iloc[0] == text

@@ -9,7 +9,7 @@ MESSAGES = {
     "touch.reason.every": "هر {value} روز",
     "touch.reason.every_action": "{action}: هر {value} روز",
     "touch.reason.every_tier": "پاداش سطح {tier}، هر {value} روز",
-    "touch.reason.now": "{action} در تاریخ {date}",
+    "touch.reason.now": "{action} (ارزیابی تا {date})",
     "touch.reason.unsubscribed": "هشدار: لغو اشتراک در {date}؛ تماس بگیرید و دلیلش را بشنوید",
     "touch.reason.angry_complaint": "هشدار: شکایت {detail} در {date}؛ شخصاً تماس بگیرید",
     "touch.reason.silence": "هشدار: مشتری ارزشمند از {date} خاموش است ({value} روز)، بیش از معمول",

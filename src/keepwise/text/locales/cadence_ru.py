@@ -9,7 +9,7 @@ MESSAGES = {
     "touch.reason.every": "Раз в {value} дн.",
     "touch.reason.every_action": "{action}: раз в {value} дн.",
     "touch.reason.every_tier": "Награда уровня {tier}, раз в {value} дн.",
-    "touch.reason.now": "{action} на {date}",
+    "touch.reason.now": "{action} (оценка на {date})",
     "touch.reason.unsubscribed": "Тревога: отписка от рассылки {date}; позвонить и узнать причину",
     "touch.reason.angry_complaint": "Тревога: {detail} жалоба {date}; позвонить лично",
     "touch.reason.silence": "Тревога: ценный клиент молчит с {date} ({value} дн.), дольше обычного",
