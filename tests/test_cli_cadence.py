@@ -57,6 +57,8 @@ def test_touches_csv_has_the_contract_columns_and_respects_opt_outs(shop, tmp_pa
                  "--out", str(out), "--config", str(config))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(out.open()))
+    # The summary's title on one line, however long the path (it was wrapped to the table's width).
+    assert f"{len(rows):,} touches due 1997-10-01 .. 1997-10-31 → {out}\n" in result.stdout
     assert list(rows[0])[:5] == ["customer_id", "due_on", "kind", "channel", "reason"]
     assert rows and all(r["kind"] in TOUCH_KINDS and "1997-10-01" <= r["due_on"] <= "1997-10-31" for r in rows)
     opted_out = {r["customer_id"] for r in csv.DictReader((data / "customers.csv").open())

@@ -194,8 +194,10 @@ def test_a_customer_who_signed_up_after_the_as_of_date_is_not_yet_a_customer(tmp
     assert result.returncode == 0, result.stderr
     assert sorted(pd.read_csv(out)["customer_id"]) == ["C1", "C3"]
     assert "customers.csv, row 2 (line 3), column signed_up_at: 1 row(s) dated after the as-of date" in result.stderr
-    # The summary table's title on one line, though the pipe's reader is 40 columns wide.
+    # The summary table's title on one line, though the pipe's reader is 40 columns wide; the notes too.
     assert f"2 customers assessed as of 2024-02-01 → {out}\n" in result.stdout
+    assert "\nPurchase model: none could be fitted; p_alive and clv follow each customer's rhythm\n" in result.stdout
+    assert "\nChurn risk from rhythm: no completed orders up to 2024-02-01: nothing to predict from\n" in result.stdout
     for command in ("explain", "letter"):
         result = run(command, str(folder), "C2", "--as-of", "2024-02-01")
         assert result.returncode == 2

@@ -24,6 +24,7 @@ from keepwise.cli.common import (
     say,
     settings_or_exit,
     show,
+    tell,
 )
 
 # What ``assess`` imports after loading: its stages, the churn backtest's and the classifier's libraries
@@ -139,11 +140,10 @@ def assess(
         summary.add_row(str(action), f"{count:,}")
     show(summary)
     if run.transaction_model:
-        console.print(f"Purchase model {run.transaction_model_reason}", highlight=False)
+        tell(f"Purchase model {run.transaction_model_reason}")
     else:
-        console.print("Purchase model: none could be fitted; p_alive and clv follow each customer's rhythm",
-                      highlight=False)
-    console.print(f"Churn risk from {run.churn_source_reason}", highlight=False)
+        tell("Purchase model: none could be fitted; p_alive and clv follow each customer's rhythm")
+    tell(f"Churn risk from {run.churn_source_reason}")
 
 
 @app.command()

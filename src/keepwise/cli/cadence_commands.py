@@ -13,12 +13,13 @@ from keepwise.cli.common import (
     ConfigOpt,
     DataArg,
     app,
-    console,
     load_as_of,
     parse_day,
     require_choice,
     run_or_exit,
     say,
+    show,
+    tell,
 )
 
 TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
@@ -77,10 +78,10 @@ def touches(
     summary.add_column("touches", justify="right")
     for kind, count in due["kind"].value_counts().items():
         summary.add_row(str(kind), f"{count:,}")
-    console.print(summary)
+    show(summary)
     warnings = int(due["warning"].sum())
     if warnings:
-        console.print(f"{warnings:,} warning-sign call(s) on the list", highlight=False)
+        tell(f"{warnings:,} warning-sign call(s) on the list")
 
 
 @app.command("campaign-build")
@@ -133,17 +134,11 @@ def campaign_build(
     write_atomic(out, lambda temp: write_csv(rows.astype(str), temp))
     held = int(offers["control"].sum())
     contacted = offers[~offers["control"]]
-    console.print(
-        f"Campaign {campaign_id}: {len(offers):,} members ({len(contacted):,} contacted, {held:,} held back) "
-        f"on {sent_on} → {out}",
-        highlight=False,
-    )
+    tell(f"Campaign {campaign_id}: {len(offers):,} members ({len(contacted):,} contacted, {held:,} held back) "
+         f"on {sent_on} → {out}")
     if len(contacted):
-        console.print(
-            f"Offers: median {contacted['offer'].median():.2f}, total {contacted['offer'].sum():,.2f} "
-            f"{dataset.settings.general.currency}",
-            highlight=False,
-        )
+        tell(f"Offers: median {contacted['offer'].median():.2f}, total {contacted['offer'].sum():,.2f} "
+             f"{dataset.settings.general.currency}")
 
 
 @app.command()
@@ -170,7 +165,7 @@ def campaign(
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     for line in campaign_lines(result, _translator(lang, dataset.settings)):
-        console.print(line, highlight=False)
+        tell(line)
     if not result.windows_complete:
         say(f"windows close on {result.window_closes_on}, after --as-of {day}: later returns are not counted yet",
             "yellow", label="note")

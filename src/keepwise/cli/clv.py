@@ -13,7 +13,6 @@ from keepwise.cli.common import (
     EngineOpt,
     SparkMasterOpt,
     app,
-    console,
     engine_or_exit,
     imported_meanwhile,
     load_or_exit,
@@ -21,6 +20,7 @@ from keepwise.cli.common import (
     run_or_exit,
     settings_or_exit,
     show,
+    tell,
 )
 
 clv_app = typer.Typer(help="Buy-till-you-die models: fit BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma; predict per customer.",
@@ -68,7 +68,7 @@ def clv_fit(
     for row in fitted.fitter.summary().itertuples(index=False):
         table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row[:5]))
     show(table)
-    console.print(f"log-likelihood: {fitted.fitter.log_likelihood_:.2f}")
+    tell(f"log-likelihood: {fitted.fitter.log_likelihood_:.2f}")
 
 
 @clv_app.command("predict")
@@ -93,4 +93,4 @@ def clv_predict(
 
     predictions = run_or_exit(lambda: predict(dataset, model, end, time_unit, horizon))
     write_frame(predictions, out)
-    console.print(f"Wrote {len(predictions):,} customers to {out}")
+    tell(f"Wrote {len(predictions):,} customers to {out}")

@@ -94,6 +94,12 @@ def show(*renderables: RenderableType) -> None:
         Console(file=sys.stdout, width=max(width, 1), highlight=False, force_terminal=False).print(renderable)
 
 
+def tell(text: str) -> None:
+    """A line of plain text on stdout, the one way commands print one: whole (a pipe or a file gets it on one
+    line; a terminal wraps it itself), its brackets as they are (a path like ``out/[2026]`` is no markup)."""
+    console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
 def print_json(value) -> None:
     """The ``--json`` form of a command's output: one JSON document on stdout, nothing else."""
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

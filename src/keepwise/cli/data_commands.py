@@ -13,7 +13,6 @@ from keepwise.cli.common import (
     ConfigOpt,
     DataArg,
     app,
-    console,
     err_console,
     parse_day,
     print_json,
@@ -21,6 +20,7 @@ from keepwise.cli.common import (
     require_choice,
     settings_or_exit,
     show,
+    tell,
 )
 
 
@@ -73,7 +73,7 @@ def validate(
     for name, table in tables.items():
         summary.add_row(name, f"{table.num_rows:,}" if name in present else "absent (no such events)")
     show(summary)
-    console.print(f"{len(log.warnings)} warning(s).")
+    tell(f"{len(log.warnings)} warning(s).")
 
 
 @app.command()
@@ -105,8 +105,8 @@ def sample(
             "planted_types": result.type_counts,
         })
         return
-    console.print(f"Wrote a sample business of {customers:,} customers to {out} ({fmt}); "
-                  f"the planted type of each customer is in {result.truth_path}")
+    tell(f"Wrote a sample business of {customers:,} customers to {out} ({fmt}); "
+         f"the planted type of each customer is in {result.truth_path}")
     tables = RichTable(title="rows per table")
     tables.add_column("table")
     tables.add_column("rows", justify="right")

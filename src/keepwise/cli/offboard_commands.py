@@ -13,12 +13,13 @@ from keepwise.cli.common import (
     ConfigOpt,
     DataArg,
     app,
-    console,
     load_as_of,
     no_customer,
     require_choice,
     run_or_exit,
     say,
+    show,
+    tell,
 )
 
 
@@ -143,7 +144,7 @@ def proposals(
         ("if these actions were taken", what_if.profit_after),
     ):
         summary.add_row(label, f"{value:,.2f}")
-    console.print(summary)
+    show(summary)
 
 
 @app.command()
@@ -165,16 +166,12 @@ def policies(
         print(json.dumps([review.to_dict() for review in reviews], ensure_ascii=False, indent=2))
         return
     currency = dataset.settings.general.currency
-    console.print(f"Policy review, the year to {day} ({currency})", highlight=False)
+    tell(f"Policy review, the year to {day} ({currency})")
     for review in reviews:
         labels = " / ".join(review.top_shares)
         shares = " / ".join(f"{share:.0%}" for share in review.top_shares.values())
         touched = ", ".join(f"{action} {count:,}" for action, count in review.touched_by_action.items()) or "none"
-        console.print(
-            f"{review.policy}: {review.yearly_cost:,.2f} a year, {review.users:,} users; "
-            f"the top {labels} of them use {shares}\n"
-            f"  tightened ({review.tightening}): {review.profit_effect:+,.2f} a year, "
-            f"touches {review.touched:,} customers ({touched})",
-            highlight=False,
-            soft_wrap=True,
-        )
+        tell(f"{review.policy}: {review.yearly_cost:,.2f} a year, {review.users:,} users; "
+             f"the top {labels} of them use {shares}\n"
+             f"  tightened ({review.tightening}): {review.profit_effect:+,.2f} a year, "
+             f"touches {review.touched:,} customers ({touched})")

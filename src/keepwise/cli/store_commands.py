@@ -18,6 +18,7 @@ from keepwise.cli.common import (
     print_problems,
     say,
     settings_or_exit,
+    tell,
 )
 
 user_app = typer.Typer(help="Staff accounts of the web app.", no_args_is_help=True)
@@ -59,12 +60,12 @@ def import_and_assess(opened, data: str, settings, as_of=None) -> None:
             say(f"{errors} error(s): nothing was imported.")
             raise typer.Exit(EXIT_BAD_INPUT) from None
     for name, rows in written.items():
-        console.print(f"{name}: {rows:,} rows imported")
+        tell(f"{name}: {rows:,} rows imported")
     result = runs.assess_store(opened.source, settings, as_of)
     with opened.sessions() as session:
         record = runs.save_run(session, actor, result, data)
     opened.refresh_statistics(Decision.__tablename__)
-    console.print(f"Assessment run {record.id} as of {record.as_of}: {record.customers:,} customers.")
+    tell(f"Assessment run {record.id} as of {record.as_of}: {record.customers:,} customers.")
 
 
 @app.command("import")
@@ -107,7 +108,7 @@ def user_add(
         except Invalid as error:
             say(str(error))
             raise typer.Exit(EXIT_BAD_INPUT) from None
-    console.print(f"User {username} ({role}) created.")
+    tell(f"User {username} ({role}) created.")
 
 
 @user_app.command("token")
@@ -128,7 +129,7 @@ def user_token(
             say(f"no user '{username}'")
             raise typer.Exit(EXIT_BAD_INPUT)
         token = users.create_token(session, Actor.system(), user.id, name)
-    console.print(token, markup=False, highlight=False)
+    tell(token)
 
 
 DEMO_CUSTOMERS = 1500
@@ -187,15 +188,15 @@ def serve(
     workers = workers or settings.app.workers
     opened = _open(store, data_dir)
     # Paths and URLs on one line each (soft wrap), so they can be copied as they are.
-    console.print(f"Data directory: {opened.folder}", soft_wrap=True, highlight=False, markup=False)
-    console.print(f"Store: {opened.url.split('@')[-1]}", soft_wrap=True, highlight=False, markup=False)
+    tell(f"Data directory: {opened.folder}")
+    tell(f"Store: {opened.url.split('@')[-1]}")
     if demo:
         _demo(opened, settings)
     options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": proxy_headers,
                "forwarded_allow_ips": "127.0.0.1" if proxy_headers else None}
     if workers == 1:
         application = create_app(opened, settings)
-        console.print(f"keepwise is serving on http://{host}:{port}/", soft_wrap=True, highlight=False)
+        tell(f"keepwise is serving on http://{host}:{port}/")
         uvicorn.run(application, **options)
         return
     # Each worker process builds its own app (uvicorn imports the factory); they share this store,
@@ -207,6 +208,5 @@ def serve(
         os.environ[CONFIG_VARIABLE] = str(config.resolve())
     else:
         os.environ.pop(CONFIG_VARIABLE, None)
-    console.print(f"keepwise is serving on http://{host}:{port}/ ({workers} workers)", soft_wrap=True,
-                  highlight=False)
+    tell(f"keepwise is serving on http://{host}:{port}/ ({workers} workers)")
     uvicorn.run("keepwise.app.factory:app_from_environment", factory=True, workers=workers, **options)
