@@ -109,7 +109,6 @@ def analyse(
             assessment = assessed.assessment
             predictions = assessed.predictions
             churn_model = predictions.churn_model if predictions is not None else None
-            predictions_detail = "; ".join([assessed.churn_source_reason, *assessed.notes])
             comparison = None if predictions is None else predictions.churn_source_comparison
             from_models = predictions is not None and "p_alive" in predictions.table
             reasons = churn_drivers(ds, as_of, assessment, churn_model)
@@ -141,7 +140,7 @@ def analyse(
         what_if=what_if,
         policies=policies,
         predictions_from_models=from_models,
-        predictions_detail=predictions_detail,
+        churn_source_reason=assessed.churn_source_reason,
         churn_source_comparison=None if comparison is None else comparison.facts(),
         prediction_notes=list(assessed.notes),
         plain_notes=list(assessed.plain_notes),

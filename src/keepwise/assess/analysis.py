@@ -69,11 +69,11 @@ class Analysis:
     # Where p_alive, churn risk and CLV came from: the fitted models (with the churn source chosen), or
     # the assessment's purchase-rhythm rule and why.
     predictions_from_models: bool = False
-    predictions_detail: str = ""  # the models' technical notes, in English (``--verbose``)
+    churn_source_reason: str = ""  # the models' technical notes, in English (``--verbose``): the churn source's
+    prediction_notes: list[str] = field(default_factory=list)  # and the others
     # How the churn source beat the other on this business's past (``SourceComparison.facts``), phrased in the
     # report's language in place of its technical note; None when it was not compared.
     churn_source_comparison: dict | None = None
-    prediction_notes: list[str] = field(default_factory=list)  # the other technical notes
     # What a shop owner needs to know about the models in plain words (AssessmentRun.plain_notes):
     # catalog keys of keepwise.text.locales, rendered in the report's language.
     plain_notes: list[str] = field(default_factory=list)
@@ -82,6 +82,11 @@ class Analysis:
     # and empty when not computed.
     what_if: Any = None
     policies: list[Any] = field(default_factory=list)
+
+    @property
+    def predictions_detail(self) -> str:
+        """The models' technical notes in one line, in English: the churn source's, then the others."""
+        return "; ".join([self.churn_source_reason, *self.prediction_notes])
 
     @property
     def currency(self) -> str:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 import pandas as pd
 from babel.dates import format_date
-from persiantools.digits import en_to_fa
 from persiantools.jdatetime import JalaliDate
 
 __all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "jalali", "localize_digits", "persian_digits", "persian_moment",
@@ -22,6 +21,7 @@ PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 # A figure Babel wrote for Persian (a number, an amount, a share) as Persian writes it: Babel writes Latin
 # digits, separators and percent sign; Persian has its own digits, the momayyez, its group mark and ٪.
 PERSIAN_FIGURES = str.maketrans("0123456789.,%", PERSIAN_DIGITS + "٫٬٪")
+_PERSIAN_DIGITS_ONLY = str.maketrans("0123456789", PERSIAN_DIGITS)
 # Long dates inside running text: Babel's Russian "long" ends in "г.", which doubles a sentence's full stop.
 _LONG_IN_TEXT = {"ru": "d MMMM y"}
 
@@ -38,7 +38,7 @@ def to_date(day) -> date:
 def persian_digits(text: str, separators: bool = False) -> str:
     """``text`` with Latin digits in Persian; with ``separators`` also ``,``, ``.`` and ``%`` as Persian
     marks (only for a formatted figure, never for free text)."""
-    return str(text).translate(PERSIAN_FIGURES) if separators else en_to_fa(str(text))
+    return str(text).translate(PERSIAN_FIGURES if separators else _PERSIAN_DIGITS_ONLY)
 
 
 def localize_digits(text: str, lang: str, separators: bool = False) -> str:
