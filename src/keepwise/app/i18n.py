@@ -18,8 +18,7 @@ from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator, messages
 from keepwise.text.calendar import persian_moment
 from keepwise.text.phrase import Phraser
-from keepwise.text.plural import CountedWords
-from keepwise.text.translator import counted_words
+from keepwise.text.translator import counted_words_for
 
 # Words the app shares with the report: their one home is the text layer's catalog (keepwise.text.locales).
 SHARED_PREFIXES = ("action.", "flag.")
@@ -31,13 +30,6 @@ def catalog(lang: str) -> dict[str, str]:
         lang = "en"
     shared = {key: text for key, text in messages(lang).items() if key.startswith(SHARED_PREFIXES)}
     return {**shared, **importlib.import_module(f"keepwise.app.locales.{lang}").MESSAGES}
-
-
-@cache
-def _counted_words(lang: str) -> CountedWords:
-    """The words that follow a count in the app's messages of ``lang`` (``{word@count}``): the text layer's."""
-    lang = lang if lang in LANGUAGES else "en"
-    return CountedWords(lang, counted_words(lang))
 
 
 class AppText:
@@ -55,7 +47,7 @@ class AppText:
         template, lang = self.messages.get(key), self.lang
         if template is None:
             template, lang = catalog("en").get(key, key), "en"
-        return _counted_words(lang).fill(template, values).format(**values) if values else template
+        return counted_words_for(lang).fill(template, values).format(**values) if values else template
 
     def label(self, group: str, code: str | None) -> str:
         """The word for a code (``action.retain``, ``flag.bad_payer``); the code itself when unknown."""

@@ -46,6 +46,13 @@ def counted_words(lang: str) -> dict[str, dict[str, str]]:
     return {**reasons, **getattr(_locale_module(lang), "WORDS", {})}
 
 
+@cache
+def counted_words_for(lang: str) -> CountedWords:
+    """``lang``'s words that follow a count (:func:`counted_words`), made once per language: the report's, the
+    timetable's and the app's messages share them (and the plural categories of the counts they meet)."""
+    return CountedWords(lang, counted_words(lang))
+
+
 def _locale_module(lang: str):
     if lang not in LANGUAGES:
         raise ValueError(f"report language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
@@ -100,7 +107,7 @@ class Translator:
 
     def __post_init__(self) -> None:
         self._messages = messages(self.lang)
-        self._words = CountedWords(self.lang, counted_words(self.lang))
+        self._words = counted_words_for(self.lang)
 
     @classmethod
     def for_report(cls, lang: str, currency: str, configured_locale: str | None = None) -> Translator:
