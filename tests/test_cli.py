@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from keepwise.assess.actions import ACTIONS
+from keepwise.assess.lifecycle import STAGES
+
 from datafactory import valid_tables, write_csv_folder
 
 KEEPWISE = [sys.executable, "-m", "keepwise"]
@@ -140,6 +143,11 @@ def test_explain_prints_the_dossier_of_one_customer(tmp_path, cdnow_dir):
     dossier = json.loads(result.stdout)
     assert dossier["customer_id"] == "00004"
     assert [event["at"][:10] for event in dossier["timeline"]] == ["1997-01-01", "1997-01-18", "1997-08-02"]
+    # The churn source as the assessment's code (the purchase model, as [clv] churn_source sets it); the models'
+    # note on it (English) beside it.
+    source = dossier["churn_source"]
+    assert source in ("bgnbd", "mbgnbd", "pareto-nbd") and dossier["churn_source_detail"].startswith(f"{source}: set by")
+    assert dossier["action"] in ACTIONS and dossier["lifecycle"] in STAGES
     unknown = run("explain", str(cdnow_dir), "NOPE", "--as-of", "1997-09-30", "--config", str(config))
     assert unknown.returncode == 2 and "no customer 'NOPE'" in unknown.stderr
 

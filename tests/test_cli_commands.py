@@ -213,8 +213,9 @@ def test_explain_prints_a_readable_dossier(cdnow_dir, fast_config):
     assert_complete(result.stdout)
     text = result.stdout
     assert text.startswith("00004  ")
-    # [clv] transaction_model = "auto": the purchase model chosen by holdout is the churn source here.
-    assert any(f"Churn risk from {name}: set by [clv] churn_source" in text for name in ("mbgnbd", "pareto-nbd"))
+    # [clv] transaction_model = "auto": the purchase model chosen by holdout is the churn source here, named as
+    # the reader names it (its code and the models' technical note are the dossier's, in --json).
+    assert any(f"Churn risk from {name}\n" in text for name in ("MBG/NBD", "Pareto/NBD"))
     assert "Timeline" in text and "1997-01-18" in text and "1997-08-02" in text
     assert "margin to date" in text
 

@@ -17,17 +17,17 @@ def _dossier(lang: str) -> dict:
     }
 
 
-def _text(lang: str) -> str:
+def _text(lang: str, **changes) -> str:
     console = Console(record=True, width=200, color_system=None)
-    console.print(render_text(_dossier(lang)))
+    console.print(render_text({**_dossier(lang), **changes}))
     return console.export_text()
 
 
 def test_explain_text_labels_follow_the_language():
     en = _text("en")
-    assert "retain (priority 3)" in en and "Flags: none" in en and "Past flags (stopped): fickle" in en
-    assert "Churn risk from classifier" in en and "Churn drivers: driver one" in en and "Timeline" in en
-    assert "CLV 100.00" in en and "at stake 12.50" in en
+    assert "Retain (priority 3)" in en and "Flags: none" in en and "Past flags (stopped): Fickle" in en
+    assert "Churn risk from the churn classifier" in en and "Churn drivers: driver one" in en and "Timeline" in en
+    assert "CLV 100.00" in en and "at stake 12.50" in en and "active, as of 2026-06-30" in en
 
     ru = _text("ru")
     assert "Флаги: нет" in ru and "приоритет 3" in ru and "Хронология" in ru and "Причины риска ухода" in ru
@@ -36,6 +36,31 @@ def test_explain_text_labels_follow_the_language():
     fa = _text("fa")
     assert "پرچم‌ها: هیچ" in fa and "اولویت ۳" in fa and "گاه‌شمار" in fa and "عوامل ریزش: driver one" in fa
     assert "۱۰۰" in fa and "Flags" not in fa and "2026" not in fa
+
+
+def test_the_assessments_codes_are_the_readers_words():
+    """The action, lifecycle stage, flags, churn source and the timeline's tables in the dossier's language; the
+    codes stay in the dossier itself (``--json``)."""
+    dossier = {"flags": ["bad_payer", "fickle"], "past_flags": ["deal_seeker"], "churn_source": "rhythm",
+               "lifecycle": "slipping", "action": "win_back",
+               "timeline": [{"at": "2026-01-05", "table": "invoices", "invoice_id": "I1"},
+                            {"at": "2026-01-06", "table": "tickets", "ticket_id": "T1"}]}
+    en = _text("en", **dossier)
+    assert "Win back (priority 3)" in en and "slipping, as of 2026-06-30" in en
+    assert "Flags: Bad payer, Fickle" in en and "Past flags (stopped): Deal seeker" in en
+    assert "Churn risk from each customer's purchase rhythm" in en
+    assert "invoices" in en and "tickets" in en
+    ru = _text("ru", **dossier)
+    assert "Вернуть (приоритет 3)" in ru and "уходящий, на 2026-06-30" in ru
+    assert "Флаги: Плохой плательщик, Непостоянный" in ru and "Прошлые флаги (прекратились): Охотник за скидками" in ru
+    assert "Источник риска ухода — ритм покупок каждого клиента" in ru and "счета" in ru and "обращения" in ru
+    fa = _text("fa", **dossier)
+    assert "بازگرداندن (اولویت ۳)" in fa and "در حال دور شدن، تا ۱۴۰۵/۰۴/۰۹" in fa
+    assert "پرچم‌ها: بدحساب، بی‌ثبات" in fa and "تخفیف‌جو" in fa
+    assert "ریسک ریزش از ریتم خرید هر مشتری" in fa and "فاکتورها" in fa and "درخواست‌ها" in fa
+    for text in (ru, fa):
+        for code in ("win_back", "slipping", "bad_payer", "fickle", "deal_seeker", "rhythm", "invoices", "tickets"):
+            assert code not in text
     # Days in the Solar Hijri calendar, as the Persian reasons beside them write days (were "۲۰۲۶-۰۱-۰۵")
     assert "تا ۱۴۰۵/۰۴/۰۹" in fa and "۱۴۰۴/۱۰/۱۵" in fa and "۲۰۲۶" not in fa
 
@@ -63,3 +88,26 @@ def test_persian_timeline_moments_and_driver_list_are_written_as_persian_writes_
     text = console.export_text()
     assert "۱۴۰۴/۱۲/۲۹ ۱۴:۰۵" in text  # the day before Nowruz 1405, at 14:05
     assert "one, two؛ three" in text  # the Persian semicolon between drivers that hold commas
+
+
+def test_every_code_the_dossier_names_has_a_word_in_every_language():
+    """A new action, stage, flag, churn source or timeline table without its word in a catalog fails here, not in
+    a user's ``explain``."""
+    from itertools import cycle
+    from typing import get_args
+
+    from keepwise.assess.actions import ACTIONS
+    from keepwise.assess.explain import TIMELINE_TABLES
+    from keepwise.assess.flags import FLAG_CODES
+    from keepwise.assess.lifecycle import STAGES
+    from keepwise.config import TransactionModel
+
+    sources = ("classifier", "blend", "rhythm", *get_args(TransactionModel))
+    assert len(ACTIONS) >= max(len(STAGES), len(sources))  # one dossier per action names every stage and source
+    codes = (*ACTIONS, *STAGES, *FLAG_CODES, *sources, *TIMELINE_TABLES)
+    for lang in ("en", "fa", "ru"):
+        texts = [_text(lang, action=action, lifecycle=stage, flags=list(FLAG_CODES), past_flags=list(FLAG_CODES),
+                       churn_source=source, timeline=[{"at": "2026-01-05", "table": table} for table in TIMELINE_TABLES])
+                 for action, stage, source in zip(ACTIONS, cycle(STAGES), cycle(sources))]
+        if lang != "en":  # English words may be their codes ("active")
+            assert not [code for code in codes if any(code in text for text in texts)]

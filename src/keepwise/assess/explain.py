@@ -15,7 +15,7 @@ from keepwise.text.churn_source import churn_source_text
 from keepwise.text.phrase import phrase_all
 from keepwise.text.translator import Translator
 
-__all__ = ["explain", "render_text"]
+__all__ = ["TIMELINE_TABLES", "explain", "render_text"]
 
 # (table, time column, what the row says) for the timeline.
 _TIMELINE = (
@@ -30,6 +30,7 @@ _TIMELINE = (
     ("incidents", "occurred_at", ("incident_id", "kind", "confirmed", "reported_by", "note")),
     ("engagement", "at", ("kind", "score")),
 )
+TIMELINE_TABLES = tuple(name for name, _, _ in _TIMELINE)
 
 
 def _plain(value):
@@ -54,14 +55,14 @@ def explain(
     ``lang`` (default: the settings' locale). Raises ``KeyError`` for an unknown customer.
     """
     churn_drivers: list[str] = []
-    churn_source = comparison = None
+    detail = comparison = None
     if assessment is None:
         from keepwise.assess.churn_reasons import churn_reasons
         from keepwise.assess.run import assess_with_models
 
         # Every customer is judged (priorities are relative to them all); only this one's texts are written.
         run = assess_with_models(ds, as_of, lang=lang, texts_for=[customer_id])
-        assessment, features, churn_source = run.assessment, run.features, run.churn_source_reason
+        assessment, features, detail = run.assessment, run.features, run.churn_source_reason
         model = run.predictions.churn_model if run.predictions is not None else None
         if run.predictions is not None and run.predictions.churn_source_comparison is not None:
             comparison = run.predictions.churn_source_comparison.facts()
@@ -110,7 +111,8 @@ def explain(
         "clv": float(row["clv"]),
         "p_alive": float(row["p_alive"]),
         "churn_risk": float(row["churn_risk"]),
-        "churn_source": churn_source or row.get("churn_source", "rhythm"),
+        "churn_source": row.get("churn_source", "rhythm"),
+        "churn_source_detail": detail,  # the models' technical note, in English; None for a given assessment
         "churn_source_comparison": comparison,
         "churn_drivers": churn_drivers,
         "evidence": evidence,
@@ -123,7 +125,9 @@ def render_text(dossier: dict, max_events: int = 40):
     """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``).
 
     Labels come from the text layer's catalog in the dossier's language (``explain.*`` keys of
-    ``keepwise.text.locales``), figures are formatted for it, and Persian text gets Persian digits.
+    ``keepwise.text.locales``), and so do the words for the action, lifecycle stage, flags, churn source and
+    timeline tables (the dossier itself holds their codes); figures are formatted for it, and Persian text gets
+    Persian digits. A timeline row's fields are the record as the source holds it.
     """
     from rich.console import Group
     from rich.table import Table
@@ -138,20 +142,26 @@ def render_text(dossier: dict, max_events: int = 40):
     def number(value) -> str:
         return t.number(value, 2)  # in the language's digits
 
+    def flag_list(codes) -> str:
+        return t("list_separator").join(t(f"flag.{code}") for code in codes)
+
     head = Text()
     head.append(f"{dossier['customer_id']}  ", style="bold")
-    head.append(t("explain.head", action=dossier["action"], priority=int(dossier["priority"])), style="bold cyan")
-    head.append("  " + t("explain.lifecycle", lifecycle=dossier["lifecycle"], as_of=moment(dossier["as_of"])) + "\n")
+    head.append(t("explain.head", action=t(f"action.{dossier['action']}"), priority=int(dossier["priority"])),
+                style="bold cyan")
+    head.append("  " + t("explain.lifecycle", lifecycle=t(f"lifecycle.{dossier['lifecycle']}"),
+                         as_of=moment(dossier["as_of"])) + "\n")
     head.append(t("explain.figures", clv=number(dossier["clv"]), p_alive=number(dossier["p_alive"]),
                   churn_risk=number(dossier["churn_risk"]), stake=number(dossier["money_at_stake"])) + "\n")
     comparison = dossier.get("churn_source_comparison")
-    source = dossier["churn_source"] if comparison is None else churn_source_text(t, comparison)
+    source = (t(f"churn_source.{dossier['churn_source']}") if comparison is None
+              else churn_source_text(t, comparison))
     head.append(t("explain.churn_source", source=source) + "\n")
     if dossier.get("churn_drivers"):
         head.append(t("explain.churn_drivers", drivers=t("explain.separator").join(dossier["churn_drivers"])) + "\n")
-    head.append(t("explain.flags", flags=", ".join(dossier["flags"]) or t("explain.no_flags")) + "\n")
+    head.append(t("explain.flags", flags=flag_list(dossier["flags"]) or t("explain.no_flags")) + "\n")
     if dossier.get("past_flags"):
-        head.append(t("explain.past_flags", flags=", ".join(dossier["past_flags"])) + "\n")
+        head.append(t("explain.past_flags", flags=flag_list(dossier["past_flags"])) + "\n")
     for reason in dossier["reasons"]:
         head.append(f"  - {reason}\n")
     timeline = Table(title=t("explain.timeline"), show_lines=False)
@@ -164,5 +174,5 @@ def render_text(dossier: dict, max_events: int = 40):
             for key, value in event.items()
             if key not in ("at", "table") and value is not None
         )
-        timeline.add_row(moment(event["at"]), event["table"], what)
+        timeline.add_row(moment(event["at"]), t(f"explain.table.{event['table']}"), what)
     return Group(head, timeline)
