@@ -160,6 +160,8 @@ def test_situations_carry_the_records_behind_each_reason(business):
     b1, _ = draft(business, "B1", "en", "md")
     late = next(s for s in b1.situations if s.code == "late_invoices")
     assert (late.count, late.total, late.last_amount, late.last_due) == (5, 5, 420.0, date(2026, 5, 31))
+    # 3 paid after their due dates, 2 still open past theirs (one part-paid: 200.00 of 840.00)
+    assert late.parts == {"paid_late": 3, "still_open": 2}
     assert any(s.code == "values_conflict" and s.first == date(2026, 3, 3) for s in b1.situations)
     f1, _ = draft(business, "F1", "en", "md")
     assert [(s.code, s.count, s.dates) for s in f1.situations] == [
@@ -223,3 +225,35 @@ def test_alternatives_come_from_settings_per_country():
     assert alternatives_for("gb", settings) == ["Acme Ltd"]
     assert alternatives_for("RU", settings) == ["Anywhere Co"]
     assert alternatives_for(None, settings) == ["Anywhere Co"]
+
+
+def test_the_letter_names_each_kind_of_late_invoice_as_it_was(business):
+    """Paid late, still open or written off: the letter says which (it said "paid after the due date or still
+    open" of every one, a written-off invoice included), agreeing in number in Russian."""
+    letters = {lang: plain_text(draft(business, "B1", lang, "md")[1].text, "md") for lang in LANGUAGES}
+    assert "5 of 5 invoices not paid by the due date (3 paid late and 2 still open), due on" in letters["en"]
+    assert "5 из 5 счетов не оплачены в срок (3 оплачены с опозданием и 2 до сих пор не оплачены полностью)" in letters["ru"]
+    assert "۵ از ۵ فاکتور در موعد پرداخت نشده است (۳ با تأخیر پرداخت شده و ۲ هنوز تسویه نشده)" in letters["fa"]
+    for text in letters.values():
+        assert "or still open" not in text and "или всё ещё открыты" not in text
+
+
+@pytest.mark.parametrize(("parts", "en", "ru", "fa"), [
+    ({"paid_late": 1}, "1 of 4 invoices paid after the due date,", "1 из 4 счетов оплачен после срока,",
+     "۱ از ۴ فاکتور پس از سررسید پرداخت شده است،"),
+    ({"still_open": 2}, "2 of 4 invoices still open after the due date,",
+     "2 из 4 счетов до сих пор не оплачены полностью,", "۲ از ۴ فاکتور پس از سررسید هنوز تسویه نشده است،"),
+    ({"written_off": 1}, "1 of 4 invoices left unpaid and written off,", "1 из 4 счетов не оплачен и списан,",
+     "۱ از ۴ فاکتور پرداخت نشده و سوخت شده است،"),
+    ({"paid_late": 2, "still_open": 1, "written_off": 1},
+     "4 of 4 invoices not paid by the due date (2 paid late, 1 still open, and 1 written off unpaid),",
+     "4 из 4 счетов не оплачены в срок (2 оплачены с опозданием, 1 до сих пор не оплачен полностью и 1 списан без оплаты),",
+     "۴ از ۴ فاکتور در موعد پرداخت نشده است (۲ با تأخیر پرداخت شده، ۱ هنوز تسویه نشده، و ۱ بدون پرداخت سوخت شده)"),
+])
+def test_late_invoices_of_one_kind_or_several(business, parts, en, ru, fa):
+    facts, _ = draft(business, "B1", "en", "md")
+    late = next(s for s in facts.situations if s.code == "late_invoices")
+    late.count, late.total, late.parts = sum(parts.values()), 4, parts
+    for lang, expected in (("en", en), ("ru", ru), ("fa", fa)):
+        # Babel's Persian list puts an invisible right-to-left mark after its first comma
+        assert expected in plain_text(render_letter(facts, lang=lang, fmt="md").text, "md").replace("\u200f", ""), lang

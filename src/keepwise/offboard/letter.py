@@ -45,6 +45,9 @@ class Situation:
     last_due: date | None = None
     hours: float | None = None
     share: float | None = None
+    # How many of ``count`` are of each kind, in the order the letter names them, the kinds with none left out
+    # (late invoices: paid_late, still_open, written_off).
+    parts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -122,9 +125,13 @@ def situations(
         elif code == "bad_payer" and not invoices.empty:
             paid = invoices["amount_paid"].fillna(0.0)
             due = invoices["due_at"].dt.normalize()
-            paid_late = invoices["paid_at"].notna() & (invoices["paid_at"].dt.normalize() > due)
-            open_past_due = (invoices["amount"] - paid > 0.005) & (due < pd.Timestamp(records.as_of))
-            late = invoices[paid_late | open_past_due | invoices["written_off"].fillna(False).astype(bool)]
+            # Each late invoice once, as the customer would name it: written off, else still open, else paid late.
+            written_off = invoices["written_off"].fillna(False).astype(bool)
+            still_open = ~written_off & (invoices["amount"] - paid > 0.005) & (due < pd.Timestamp(records.as_of))
+            paid_late = (~written_off & ~still_open & invoices["paid_at"].notna()
+                         & (invoices["paid_at"].dt.normalize() > due))
+            late = invoices[paid_late | still_open | written_off]
+            kinds = {"paid_late": paid_late, "still_open": still_open, "written_off": written_off}
             if not late.empty:
                 latest = late.sort_values("due_at", kind="stable").iloc[-1]
                 found.append(
@@ -136,6 +143,7 @@ def situations(
                         total=len(invoices),
                         last_amount=float(latest["amount"]),
                         last_due=to_date(latest["due_at"]),
+                        parts={kind: int(rows.sum()) for kind, rows in kinds.items() if rows.any()},
                     )
                 )
         elif code == "chronic_complainer" and not tickets.empty:
