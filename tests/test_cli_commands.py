@@ -266,3 +266,31 @@ def test_demo_writes_the_sample_business_and_the_report(tmp_path, fast_config):
     report = tmp_path / "demo" / "keepwise-demo-report.html"
     assert report.exists() and "<html" in report.read_text(encoding="utf-8")[:500].lower()
     assert str(report) in " ".join(result.stdout.split()).replace(" ", "") or "Report:" in result.stdout
+
+
+def test_every_help_text_shows_the_settings_it_names():
+    """Help texts name settings as "[engine] spark_master"; Rich markup took "[engine]" for a style and dropped
+    it ("default  spark_master"). Every command's and option's help, as ``--help`` prints it, keeps them."""
+    import re
+
+    import typer.main
+
+    from keepwise.cli import app
+
+    def commands(group, path: tuple[str, ...] = ()):
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):  # a group (typer's own click)
+                yield from commands(command, (*path, name))
+            else:
+                yield (*path, name), command
+
+    checked = 0
+    for path, command in commands(typer.main.get_command(app)):
+        helps = [command.help or "", *(getattr(param, "help", None) or "" for param in command.params)]
+        words = {word for text in helps for word in re.findall(r"\[[a-z][a-z_]*\]", text.replace("\\[", "["))}
+        if not words:
+            continue
+        shown = run(*path, "--help", columns=400).stdout
+        assert not [word for word in words if word not in shown], path
+        checked += 1
+    assert checked >= 6  # at least the five commands that take --spark-master, and serve

@@ -43,7 +43,7 @@ def touches(
     lang: LangOpt = "en",
     config: ConfigOpt = None,
 ) -> None:
-    """The touches due between two days under the timetable rules ([cadence] in keepwise.toml)."""
+    """The touches due between two days under the timetable rules (the cadence section of keepwise.toml)."""
     from rich.table import Table as RichTable
 
     from keepwise.assess import assess_with_models

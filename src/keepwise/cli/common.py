@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from keepwise import __version__
 
@@ -198,7 +199,7 @@ def load_or_exit(data: str, as_of: date | None, settings: Settings, tables: Coll
 EngineOpt = Annotated[str | None, typer.Option(
     "--engine", help="duckdb (default) or spark: where features and model statistics are computed.")]
 SparkMasterOpt = Annotated[str | None, typer.Option(
-    "--spark-master", help="Spark master URL with --engine spark (default [engine] spark_master), e.g. local[2].")]
+    "--spark-master", help=escape("Spark master URL with --engine spark (default [engine] spark_master), e.g. local[2]."))]
 
 
 def load_as_of(data: str, as_of: str, config: Path | None, tables: Collection[str] | None = None):

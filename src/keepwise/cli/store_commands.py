@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from keepwise.cli.common import (
     EXIT_BAD_INPUT,
@@ -174,7 +175,7 @@ def serve(
         bool, typer.Option("--behind-proxy", help="Trust X-Forwarded-Proto (https behind a reverse proxy).")
     ] = False,
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Worker processes (default [app] workers).")
+        int | None, typer.Option("--workers", min=1, help=escape("Worker processes (default [app] workers)."))
     ] = None,
 ) -> None:
     """Run the staff web app."""
