@@ -153,7 +153,7 @@ def explain(
     as_of: AsOfOpt,
     as_json: Annotated[bool, typer.Option("--json", help="Print the dossier as JSON.")] = False,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the reasons: en, fa or ru (default: the settings' locale).")
+        str | None, typer.Option("--lang", help="Language of the dossier: en, fa or ru (default: the settings' locale).")
     ] = None,
     config: ConfigOpt = None,
     engine: EngineOpt = None,
