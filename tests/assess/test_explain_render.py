@@ -82,11 +82,13 @@ def test_how_the_churn_source_was_chosen_is_told_in_the_dossiers_language():
 
 def test_persian_timeline_moments_and_driver_list_are_written_as_persian_writes_them():
     dossier = {**_dossier("fa"), "churn_drivers": ["one, two", "three"],
-               "timeline": [{"at": "2026-03-20 14:05", "table": "orders", "order_id": "O1"}]}
+               "timeline": [{"at": "2026-03-20 14:05", "table": "orders", "order_id": "O1",
+                             "delivered_at": "2026-03-21 09:00"}]}
     console = Console(record=True, width=200, color_system=None)
     console.print(render_text(dossier))
     text = console.export_text()
     assert "۱۴۰۴/۱۲/۲۹ ۱۴:۰۵" in text  # the day before Nowruz 1405, at 14:05
+    assert "delivered_at=۱۴۰۵/۰۱/۰۱ ۰۹:۰۰" in text and "2026" not in text  # the record's own times too
     assert "one, two؛ three" in text  # the Persian semicolon between drivers that hold commas
 
 

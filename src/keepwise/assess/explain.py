@@ -127,7 +127,8 @@ def render_text(dossier: dict, max_events: int = 40):
     Labels come from the text layer's catalog in the dossier's language (``explain.*`` keys of
     ``keepwise.text.locales``), and so do the words for the action, lifecycle stage, flags, churn source and
     timeline tables (the dossier itself holds their codes); figures are formatted for it, and Persian text gets
-    Persian digits. A timeline row's fields are the record as the source holds it.
+    Persian digits. A timeline row's fields are the record as the source holds it, its times (Solar Hijri in
+    Persian) written as the row's own.
     """
     from rich.console import Group
     from rich.table import Table
@@ -170,7 +171,7 @@ def render_text(dossier: dict, max_events: int = 40):
     events = dossier["timeline"][-max_events:]
     for event in events:
         what = ", ".join(
-            f"{key}={value}"
+            f"{key}={moment(value) if key.endswith('_at') else value}"  # the contract's times end in _at
             for key, value in event.items()
             if key not in ("at", "table") and value is not None
         )
