@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -175,8 +175,20 @@ def _classifier_fits(training, as_of: date, settings):
     return fits.start([*backtest_cutoffs(as_of, settings), as_of])
 
 
+class _ChurnChoice(NamedTuple):
+    """The churn risk per customer and where it came from: the source, its technical note, the backtest's scores,
+    the classifier with its frames when it was used, and how the source was chosen (when it was compared)."""
+
+    risk: pd.Series
+    source: str
+    reason: str
+    scores: pd.DataFrame | None = None
+    fitted: tuple | None = None
+    comparison: SourceComparison | None = None
+
+
 def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, notes: list[str], frames, settings,
-                        fits, known: tuple[pd.Index, np.ndarray] | None = None):
+                        fits, known: tuple[pd.Index, np.ndarray] | None = None) -> _ChurnChoice:
     """Pick the churn source by backtest on this business's own past, then predict with it. ``settings``
     name the transaction model in use (the one chosen when ``[clv] transaction_model`` is auto); ``fits``:
     the classifier's fits on its training frames (``_classifier_fits``); ``known``: as ``_aligned`` takes it."""
@@ -200,21 +212,21 @@ def _churn_from_history(ds: Dataset, as_of: date, transaction_risk: pd.Series, n
         comparison = compare_churn_sources(scores, settings)
     except ValueError as error:
         notes.append(f"churn backtest not possible ({error})")
-        return transaction_risk, name, f"{name}: the backtest could not run on this data", None, None, None
+        return _ChurnChoice(transaction_risk, name, f"{name}: the backtest could not run on this data")
     source, reason = comparison.best, comparison.reason
     if source == name:
-        return transaction_risk, source, reason, scores, None, comparison
+        return _ChurnChoice(transaction_risk, source, reason, scores, comparison=comparison)
     try:
         model, risk = ahead or _classifier_scores(fits, ds, as_of, frames)
         classifier = risk.set_index("customer_id")["churn_risk"]
     except ValueError as error:
         notes.append(f"churn classifier not used ({error})")
-        return transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores, None, None
+        return _ChurnChoice(transaction_risk, name, f"{name}: the classifier could not be trained at {as_of}", scores)
     classifier = _aligned(classifier, transaction_risk.index, known)
     if source == "blend":
         combined = ((classifier + transaction_risk) / 2).fillna(transaction_risk)
-        return combined, source, reason, scores, (model, frames), comparison
-    return classifier.fillna(transaction_risk), source, reason, scores, (model, frames), comparison
+        return _ChurnChoice(combined, source, reason, scores, (model, frames), comparison)
+    return _ChurnChoice(classifier.fillna(transaction_risk), source, reason, scores, (model, frames), comparison)
 
 
 def _classifier_scores(fits, ds: Dataset, as_of: date, frames) -> tuple[object, pd.DataFrame]:
@@ -354,23 +366,19 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
     for column, values in purchase.columns.items():
         table[column] = values
     transaction_risk = pd.Series(table["churn_risk_transaction"].to_numpy(), index=table["customer_id"])
-    backtest_scores = None
     if config.churn_source == "auto":
         frames = frames or _feature_frames(ds, as_of, features)
         if fits is None:
             training = _training_frames(ds, frames, settings)
             fits = fits_open.enter_context(_classifier_fits(training, as_of, settings))
-        risk, source, reason, backtest_scores, fitted, comparison = _churn_from_history(
-            ds, as_of, transaction_risk, notes, frames, settings, fits, known
-        )
+        churn = _churn_from_history(ds, as_of, transaction_risk, notes, frames, settings, fits, known)
     else:
-        name = choice.name
-        risk, source, reason, fitted, comparison = transaction_risk, name, f"{name}: set by [clv] churn_source", None, None
-    table["churn_risk"] = np.clip(risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
-    result = CustomerPredictions(table, source, reason, transaction, purchase.spend_model, backtest_scores, notes,
-                                 churn_source_comparison=comparison)
-    if fitted:
-        result.churn_model, result.churn_frames = fitted
+        churn = _ChurnChoice(transaction_risk, choice.name, f"{choice.name}: set by [clv] churn_source")
+    table["churn_risk"] = np.clip(churn.risk.reindex(table["customer_id"]).to_numpy(dtype=float), 0.0, 1.0)
+    result = CustomerPredictions(table, churn.source, churn.reason, transaction, purchase.spend_model, churn.scores,
+                                 notes, churn_source_comparison=churn.comparison)
+    if churn.fitted:
+        result.churn_model, result.churn_frames = churn.fitted
     return finish(result)
 
 
