@@ -434,7 +434,7 @@ def diagnostics(a: Analysis, t: Translator) -> Section:
 
 
 def _signed_money(t: Translator, amount: float) -> str:
-    return ("+" if amount > 0 else "") + t.money(amount)
+    return t.plus_sign(amount) + t.money(amount)
 
 
 def what_if(a: Analysis, t: Translator) -> Section:

@@ -14,13 +14,17 @@ import pandas as pd
 from babel.dates import format_date
 from persiantools.jdatetime import JalaliDate
 
-__all__ = ["PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "jalali", "localize_digits", "persian_digits", "persian_moment",
+__all__ = ["LEFT_TO_RIGHT_MARK", "PERSIAN_DIGITS", "PERSIAN_FIGURES", "format_day", "jalali", "localize_digits", "persian_digits", "persian_moment",
            "to_date"]
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+LEFT_TO_RIGHT_MARK = "\u200e"
 # A figure Babel wrote for Persian (a number, an amount, a share) as Persian writes it: Babel writes Latin
-# digits, separators and percent sign; Persian has its own digits, the momayyez, its group mark and ٪.
-PERSIAN_FIGURES = str.maketrans("0123456789.,%", PERSIAN_DIGITS + "٫٬٪")
+# digits, separators and percent sign; Persian has its own digits, the momayyez, its group mark and ٪. A
+# sign gets a left-to-right mark before it, as CLDR writes Persian's own: in a right-to-left line a bare
+# "-" or "+" before Persian digits is shown on the number's right ("۱۴٫۱-"), the mark keeps it on the left.
+PERSIAN_FIGURES = {**str.maketrans("0123456789.,%", PERSIAN_DIGITS + "٫٬٪"),
+                   **{ord(sign): LEFT_TO_RIGHT_MARK + sign for sign in "-+"}}
 _PERSIAN_DIGITS_ONLY = str.maketrans("0123456789", PERSIAN_DIGITS)
 # Long dates inside running text: Babel's Russian "long" ends in "г.", which doubles a sentence's full stop.
 _LONG_IN_TEXT = {"ru": "d MMMM y"}

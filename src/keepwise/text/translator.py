@@ -160,8 +160,13 @@ class Translator:
         if _is_missing(share_difference):
             return MISSING
         value = 100 * float(share_difference)
-        sign = "+" if value > 0 else ""
-        return self("points", value=sign + self.number(value, 1))
+        return self("points", value=self.plus_sign(value) + self.number(value, 1))
+
+    def plus_sign(self, value) -> str:
+        """The "+" a positive figure is written with when its sign matters (a change), as the language
+        writes it (with the left-to-right mark Persian's signs carry); nothing for zero or less, whose
+        figure carries its own sign."""
+        return self._written("+") if not _is_missing(value) and float(value) > 0 else ""
 
     def date(self, day, style: str = "medium") -> str:
         if _is_missing(day):
