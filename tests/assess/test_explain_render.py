@@ -13,7 +13,8 @@ def _dossier(lang: str) -> dict:
         "flags": [], "past_flags": ["fickle"], "reasons": ["a reason"], "lang": lang, "currency": "EUR",
         "locale": None, "money_at_stake": 12.5, "clv": 100.0, "p_alive": 0.75, "churn_risk": 0.25,
         "churn_source": "classifier", "churn_drivers": ["driver one"],
-        "timeline": [{"at": "2026-01-05", "table": "orders", "order_id": "O1"}],
+        "timeline": [{"at": "2026-01-05", "table": "orders", "event": "order.placed",
+                      "values": {"id": "O1", "amount": 12.5, "currency": "EUR", "discount": 0.0, "changes": 0}}],
     }
 
 
@@ -43,8 +44,11 @@ def test_the_assessments_codes_are_the_readers_words():
     codes stay in the dossier itself (``--json``)."""
     dossier = {"flags": ["bad_payer", "fickle"], "past_flags": ["deal_seeker"], "churn_source": "rhythm",
                "lifecycle": "slipping", "action": "win_back",
-               "timeline": [{"at": "2026-01-05", "table": "invoices", "invoice_id": "I1"},
-                            {"at": "2026-01-06", "table": "tickets", "ticket_id": "T1"}]}
+               "timeline": [{"at": "2026-01-05", "table": "invoices", "event": "invoice.written_off",
+                             "values": {"id": "I1", "amount": 40.0}},
+                            {"at": "2026-01-06", "table": "tickets", "event": "ticket.closed",
+                             "values": {"id": "T1", "kind": "question", "channel": "chat", "severity": "normal",
+                                        "subject": ""}}]}
     en = _text("en", **dossier)
     assert "Win back (priority 3)" in en and "slipping, as of 2026-06-30" in en
     assert "Flags: Bad payer, Fickle" in en and "Past flags (stopped): Deal seeker" in en
@@ -82,13 +86,13 @@ def test_how_the_churn_source_was_chosen_is_told_in_the_dossiers_language():
 
 def test_persian_timeline_moments_and_driver_list_are_written_as_persian_writes_them():
     dossier = {**_dossier("fa"), "churn_drivers": ["one, two", "three"],
-               "timeline": [{"at": "2026-03-20 14:05", "table": "orders", "order_id": "O1",
-                             "delivered_at": "2026-03-21 09:00"}]}
+               "timeline": [{"at": "2026-03-20 14:05", "table": "invoices", "event": "invoice.issued",
+                             "values": {"id": "I1", "amount": 12.5, "due": "2026-04-19"}}]}
     console = Console(record=True, width=200, color_system=None)
     console.print(render_text(dossier))
     text = console.export_text()
     assert "۱۴۰۴/۱۲/۲۹ ۱۴:۰۵" in text  # the day before Nowruz 1405, at 14:05
-    assert "delivered_at=۱۴۰۵/۰۱/۰۱ ۰۹:۰۰" in text and "2026" not in text  # the record's own times too
+    assert "۳۰ فروردین ۱۴۰۵" in text and "2026" not in text  # the days the event names too
     assert "one, two؛ three" in text  # the Persian semicolon between drivers that hold commas
 
 
@@ -109,7 +113,8 @@ def test_every_code_the_dossier_names_has_a_word_in_every_language():
     codes = (*ACTIONS, *STAGES, *FLAG_CODES, *sources, *TIMELINE_TABLES)
     for lang in ("en", "fa", "ru"):
         texts = [_text(lang, action=action, lifecycle=stage, flags=list(FLAG_CODES), past_flags=list(FLAG_CODES),
-                       churn_source=source, timeline=[{"at": "2026-01-05", "table": table} for table in TIMELINE_TABLES])
+                       churn_source=source, timeline=[{"at": "2026-01-05", "table": table, "event": "engagement.visit",
+                                                       "values": {}} for table in TIMELINE_TABLES])
                  for action, stage, source in zip(ACTIONS, cycle(STAGES), cycle(sources))]
         if lang != "en":  # English words may be their codes ("active")
             assert not [code for code in codes if any(code in text for text in texts)]

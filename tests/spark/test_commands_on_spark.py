@@ -66,8 +66,9 @@ def test_explain_on_spark_equals_duckdb(business, spark_master):
     duck, spark = _on_both(spark_master, "explain", str(business), "C000007", "--as-of", AS_OF, "--json")
     duck_doc, spark_doc = json.loads(duck.stdout), json.loads(spark.stdout)
     assert duck_doc["customer_id"] == "C000007"
-    for key in ("action", "priority", "lifecycle", "flags", "past_flags", "reasons"):
+    for key in ("action", "priority", "lifecycle", "flags", "past_flags", "reasons", "timeline"):
         assert duck_doc[key] == spark_doc[key], key
+    assert duck_doc["timeline"]  # the records' events, each phrased alike on both engines
 
 
 def test_report_on_spark_is_written(business, spark_master, tmp_path):

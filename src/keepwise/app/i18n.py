@@ -18,10 +18,14 @@ from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator, messages
 from keepwise.text.calendar import persian_moment
 from keepwise.text.phrase import Phraser
+from keepwise.text.timeline import timeline_sentence
 from keepwise.text.translator import counted_words_for
 
-# Words the app shares with the report: their one home is the text layer's catalog (keepwise.text.locales).
-SHARED_PREFIXES = ("action.", "flag.")
+# Words the app shares with the report and the dossier: their one home is the text layer's catalog
+# (keepwise.text.locales): actions, flags, and the timeline's sentences of the records' events with the words
+# for the kinds, channels and severities they name.
+SHARED_PREFIXES = ("action.", "flag.", "tl.", "channel.", "severity.", "ticket_kind.", "incident_kind.", "touch_kind.",
+                   "exit_reason.")
 
 
 @cache
@@ -90,25 +94,4 @@ class AppText:
 
     def sentence(self, entry: TimelineEntry) -> str:
         """One timeline entry as a sentence of this language."""
-        v = dict(entry.values)
-        for name in ("amount", "cost", "discount"):
-            if name in v:
-                v[name] = self.money(v[name])
-        if "due" in v:
-            v["due"] = self.date(v["due"])
-        if "hours" in v:
-            v["hours"] = self.number(v["hours"], 1)
-        if "days" in v:
-            v["days"] = self.number(v["days"])
-        if "score" in v:
-            v["score"] = self.number(v["score"]) if v["score"] is not None else MISSING
-        for name, group in (("kind", _KIND_GROUP.get(entry.category, "")), ("channel", "channel"),
-                            ("severity", "severity"), ("action", "action"), ("recommended", "action"),
-                            ("reason", "exit_reason" if entry.category == "surveys" else "")):
-            if name in v and group:
-                v[name] = self.label(group, v[name])
-        text = self(f"tl.{entry.key}", **v)
-        return text
-
-
-_KIND_GROUP = {"tickets": "ticket_kind", "incidents": "incident_kind", "touches": "touch_kind"}
+        return timeline_sentence(self, entry.category, entry.key, entry.values)

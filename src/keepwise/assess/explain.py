@@ -8,30 +8,16 @@ from datetime import date
 import pandas as pd
 
 from keepwise.assess.engine import reasons_language
+from keepwise.assess.timeline import TIMELINE_TABLES, customer_timeline
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.text.calendar import persian_moment
 from keepwise.text.churn_source import churn_source_text
 from keepwise.text.phrase import phrase_all
+from keepwise.text.timeline import timeline_sentence
 from keepwise.text.translator import Translator
 
 __all__ = ["TIMELINE_TABLES", "explain", "render_text"]
-
-# (table, time column, what the row says) for the timeline.
-_TIMELINE = (
-    (
-        "orders",
-        "ordered_at",
-        ("order_id", "status", "revenue", "discount", "change_requests", "delivered_at"),
-    ),
-    ("returns", "returned_at", ("return_id", "order_id", "amount", "defective", "reason")),
-    ("invoices", "due_at", ("invoice_id", "amount", "paid_at", "amount_paid", "written_off")),
-    ("tickets", "opened_at", ("ticket_id", "kind", "channel", "handle_minutes", "substantiated", "subject")),
-    ("incidents", "occurred_at", ("incident_id", "kind", "confirmed", "reported_by", "note")),
-    ("engagement", "at", ("kind", "score")),
-)
-TIMELINE_TABLES = tuple(name for name, _, _ in _TIMELINE)
-
 
 def _plain(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -81,20 +67,6 @@ def explain(
     language = lang or reasons_language(ds.settings)
     reasons = phrase_all(evidence.get("reasons", []), language, ds.settings.general.currency)
 
-    timeline = []
-    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    for name, moment, columns in _TIMELINE:
-        table = ds.table(name)
-        events = table.filter((table.customer_id == customer_id) & (table[moment] < end)).execute()
-        for record in events.to_dict("records"):
-            timeline.append(
-                {
-                    "at": _plain(record[moment]),
-                    "table": name,
-                    **{column: _plain(record[column]) for column in columns},
-                }
-            )
-    timeline.sort(key=lambda event: (event["at"] or "", event["table"]))
     return {
         "customer_id": customer_id,
         "as_of": as_of.isoformat(),
@@ -117,7 +89,7 @@ def explain(
         "churn_drivers": churn_drivers,
         "evidence": evidence,
         "metrics": {column: _plain(value) for column, value in metrics.items()},
-        "timeline": timeline,
+        "timeline": customer_timeline(ds, customer_id, as_of),
     }
 
 
@@ -127,8 +99,8 @@ def render_text(dossier: dict, max_events: int = 40):
     Labels come from the text layer's catalog in the dossier's language (``explain.*`` keys of
     ``keepwise.text.locales``), and so do the words for the action, lifecycle stage, flags, churn source and
     timeline tables (the dossier itself holds their codes); figures are formatted for it, and Persian text gets
-    Persian digits. A timeline row's fields are the record as the source holds it, its times (Solar Hijri in
-    Persian) written as the row's own.
+    Persian digits. A timeline row's event is a sentence of the dossier's language (``keepwise.text.timeline``, as
+    the staff app writes its timeline), its time in the reader's calendar.
     """
     from rich.console import Group
     from rich.table import Table
@@ -170,10 +142,6 @@ def render_text(dossier: dict, max_events: int = 40):
         timeline.add_column(t(f"explain.col.{column}"))
     events = dossier["timeline"][-max_events:]
     for event in events:
-        what = ", ".join(
-            f"{key}={moment(value) if key.endswith('_at') else value}"  # the contract's times end in _at
-            for key, value in event.items()
-            if key not in ("at", "table") and value is not None
-        )
+        what = timeline_sentence(t, event["table"], event["event"], event["values"])
         timeline.add_row(moment(event["at"]), t(f"explain.table.{event['table']}"), what)
     return Group(head, timeline)

@@ -131,6 +131,13 @@ class Translator:
                   for name, value in values.items()}
         return self._words.fill(template, values).format(**values)
 
+    def label(self, group: str, code: str | None) -> str:
+        """The word for a code of a group (``channel.email``, ``ticket_kind.complaint``); the code itself when
+        the catalog has none (a value the contract does not enumerate)."""
+        if not code:
+            return ""
+        return self._messages.get(f"{group}.{code}", code)
+
     def money(self, amount) -> str:
         """Money in the report currency; whole units from 1,000 up (cents add nothing at that scale)."""
         if _is_missing(amount):

@@ -343,3 +343,8 @@ WORDS = {
 from keepwise.text.locales.errors_fa import MESSAGES as _ERRORS  # noqa: E402
 
 MESSAGES |= _ERRORS
+
+# A customer's timeline has its own catalog (keepwise.text.locales.timeline_fa), shared with the app.
+from keepwise.text.locales.timeline_fa import MESSAGES as _TIMELINE  # noqa: E402
+
+MESSAGES |= _TIMELINE

@@ -363,3 +363,8 @@ MESSAGES |= _CADENCE
 from keepwise.text.locales.errors_ru import MESSAGES as _ERRORS  # noqa: E402
 
 MESSAGES |= _ERRORS
+
+# A customer's timeline has its own catalog (keepwise.text.locales.timeline_ru), shared with the app.
+from keepwise.text.locales.timeline_ru import MESSAGES as _TIMELINE  # noqa: E402
+
+MESSAGES |= _TIMELINE
