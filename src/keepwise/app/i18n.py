@@ -23,8 +23,8 @@ from keepwise.text.translator import counted_words_for
 
 # Words the app shares with the report and the dossier: their one home is the text layer's catalog
 # (keepwise.text.locales): actions, flags, and the timeline's sentences of the records' events with the words
-# for the kinds, channels and severities they name.
-SHARED_PREFIXES = ("action.", "flag.", "tl.", "channel.", "severity.", "ticket_kind.", "incident_kind.", "touch_kind.",
+# for the kinds, channels and severities they name (a touch's kind and channel as the timetable names them).
+SHARED_PREFIXES = ("action.", "flag.", "tl.", "channel.", "severity.", "ticket_kind.", "incident_kind.", "touch.kind.",
                    "exit_reason.")
 
 

@@ -43,4 +43,4 @@ def kind_label(kind: str, t: Translator) -> str:
 
 
 def channel_label(channel: str, t: Translator) -> str:
-    return t(f"touch.channel.{channel}")
+    return t(f"channel.{channel}")

@@ -15,7 +15,7 @@ from keepwise.text.translator import MISSING
 __all__ = ["KIND_GROUPS", "OPTIONAL_PARTS", "Words", "timeline_sentence"]
 
 # The catalog group of an event's ``kind``, by its category.
-KIND_GROUPS = {"tickets": "ticket_kind", "incidents": "incident_kind", "touches": "touch_kind"}
+KIND_GROUPS = {"tickets": "ticket_kind", "incidents": "incident_kind", "touches": "touch.kind"}
 # Values a record may leave empty, by category: each is written with its own words around it
 # (``tl.part.<name>``: ", reported by {by}") when it is there, and leaves nothing behind when it is not.
 OPTIONAL_PARTS = {"tickets": ("subject",), "incidents": ("by", "note")}

@@ -26,12 +26,6 @@ MESSAGES = {
     "touch.kind.win_back_offer": "Win-back offer",
     "touch.kind.offboarding_letter": "Offboarding letter",
     "touch.kind.other": "Other touch",
-    "touch.channel.email": "email",
-    "touch.channel.phone": "phone",
-    "touch.channel.mail": "mail",
-    "touch.channel.sms": "SMS",
-    "touch.channel.in_person": "in person",
-    "touch.channel.social": "social media",
     "touch.summary": "{kind} ({channel}): {customer}",
     # campaigns
     "campaign.title": "Campaign {campaign}",
