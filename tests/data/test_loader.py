@@ -470,6 +470,47 @@ def test_customers_signed_up_after_as_of_warn_and_are_left_out_those_without_a_d
     assert sorted(frames(ds)["customers"]["customer_id"]) == ["C1", "C3"]  # C3 has no sign-up date
 
 
+def _out_of_order_tables() -> dict:
+    """The valid tables with times out of order: O2 delivered before it was ordered, I1 due before it was
+    issued, T1 closed and answered before it was opened; and one in order on its day (O1 ordered at 10:00 and
+    promised the same day, a date: 00:00)."""
+    tables = valid_tables()
+    tables["orders"][1]["delivered_at"] = "2024-05-30"
+    tables["orders"][0]["promised_at"] = "2024-03-01"
+    tables["invoices"][0]["due_at"] = "2024-02-28"
+    tables["tickets"][0].update(closed_at="2024-06-09T18:00:00", first_response_at="2024-06-01")
+    return tables
+
+
+def test_times_out_of_order_warn_and_are_kept(tmp_path):
+    tables = _out_of_order_tables()
+    ds = load(write_csv_folder(tmp_path / "d", tables))
+    found = [(p.file, p.row, p.column, p.value, p.expected) for p in ds.warnings if "on a day before" in p.message]
+    assert found == [
+        ("orders.csv", 2, "delivered_at", "2024-05-30", "not before ordered_at (2024-06-01)"),
+        ("invoices.csv", 1, "due_at", "2024-02-28", "not before issued_at (2024-03-01)"),
+        ("tickets.csv", 1, "first_response_at", "2024-06-01", "not before opened_at (2024-06-10)"),
+        ("tickets.csv", 1, "closed_at", "2024-06-09T18:00:00", "not before opened_at (2024-06-10)"),
+    ]
+    assert any(p.message == "1 row(s) with delivered_at on a day before ordered_at; kept as they are"
+               for p in ds.warnings)
+    assert ds.row_count("orders") == 3 and ds.row_count("tickets") == 2  # kept as they are
+    clean = load(write_csv_folder(tmp_path / "clean", valid_tables()))
+    assert not [p for p in clean.warnings if "on a day before" in p.message]
+
+
+def test_stored_times_out_of_order_warn_as_in_csv(tmp_path):
+    """A Parquet file's times are typed already; the same rows are named, their values as typed."""
+    tables = _out_of_order_tables()
+    csv_ds = load(write_csv_folder(tmp_path / "csv", tables))
+    parquet_ds = load(write_parquet_folder(tmp_path / "parquet", tables))
+
+    def found(ds):
+        return [(p.file.split(".")[0], p.row, p.column) for p in ds.warnings if "on a day before" in p.message]
+
+    assert found(parquet_ds) == found(csv_ds) and len(found(csv_ds)) == 4
+
+
 def test_mixed_currencies_warn(tmp_path):
     tables = valid_tables()
     tables["orders"][1]["currency"] = "USD"

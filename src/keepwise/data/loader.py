@@ -30,6 +30,7 @@ from keepwise.data.validate import (
     checked_name,
     warn_events_after,
     warn_mixed_currencies,
+    warn_out_of_order,
 )
 
 if TYPE_CHECKING:  # ibis takes a second to import, which `keepwise validate` does not need
@@ -279,6 +280,7 @@ def check_source(
             continue
         if name == "orders":
             warn_mixed_currencies(con, checked, log)
+        warn_out_of_order(con, checked, log)
         if as_of is not None:
             warn_events_after(con, checked, as_of, log)
         _expose(con, checked, as_of)

@@ -96,6 +96,10 @@ class Table:
     # The column that dates a row (an event; a customer's sign-up): rows dated after the as-of date are left
     # out, with a warning. A row without a date (a nullable column) is kept.
     event_time: str | None = None
+    # Times of a row that cannot come before another of its times, as (earlier, later): a row whose later
+    # time falls on an earlier day is kept as it is, with a warning naming it (a ticket closed before it
+    # was opened would count as resolved within its target).
+    time_order: tuple[tuple[str, str], ...] = ()
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -200,6 +204,7 @@ ORDERS = Table(
     required=True,
     doc="One row per order.",
     event_time="ordered_at",
+    time_order=(("ordered_at", "promised_at"), ("ordered_at", "delivered_at")),
     columns=(
         Column("order_id", Kind.ID, unique=True),
         Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
@@ -274,6 +279,7 @@ INVOICES = Table(
     "invoices",
     doc="Money asked for and paid.",
     event_time="issued_at",
+    time_order=(("issued_at", "due_at"), ("issued_at", "paid_at")),
     columns=(
         Column("invoice_id", Kind.ID, unique=True),
         Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
@@ -292,6 +298,7 @@ TICKETS = Table(
     "tickets",
     doc="Every support contact, on any channel.",
     event_time="opened_at",
+    time_order=(("opened_at", "first_response_at"), ("opened_at", "closed_at")),
     columns=(
         Column("ticket_id", Kind.ID, unique=True),
         Column("customer_id", Kind.ID, references=_CUSTOMER_REF),
@@ -438,6 +445,9 @@ def describe() -> str:
             meaning = "; ".join(part for part in (c.doc, ref) if part)
             lines.append(f"| {c.name} | {_cell(c.type_label + presence)} | {_cell(str(c.default))} | {_cell(meaning)} |")
         lines.append("")
+        if table.time_order:
+            pairs = "; ".join(f"{later} not before {earlier}" for earlier, later in table.time_order)
+            lines += [f"Times in order, by day: {pairs} (a row out of order is kept as it is, with a warning).", ""]
     costs = packaged_settings().costs
     lines += [
         "## Default costs",

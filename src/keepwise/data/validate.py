@@ -92,6 +92,8 @@ class CheckedTable:
     events_after: int = 0  # rows dated after the as-of date (when one was given)
     first_after: int | None = None  # the first of them (0-based data row)
     several_currencies: bool = False
+    # per (earlier, later) pair of the table's ``time_order``: the rows whose later time falls on an earlier day
+    out_of_order: dict[tuple[str, str], int] = field(default_factory=dict)
     materialized: bool = False
     failed: dict[int, int] = field(default_factory=dict)  # per check (by id), the cells failing it
 
@@ -351,6 +353,10 @@ def _count_problems(con, checked: CheckedTable, known: dict[str, int], as_of: da
                                          and _single_value(checked, "currency")[0])
     if count_currencies:
         parts.append((f"min({currency}), max({currency})", None))
+    # Times out of order, every pair of the table in one pass over its time columns.
+    ordered = [(earlier, later) for earlier, later in table.time_order if later in checked.raw.column_names]
+    if ordered:
+        parts.append((", ".join(f"count_if({_before(*pair)})" for pair in ordered), None))
     # The ordered pass for unique ids runs on one core: it, and the references shown by their values, run
     # beside the counts, each on a connection of its own.
     def beside_the_counts(query, *args):
@@ -383,6 +389,8 @@ def _count_problems(con, checked: CheckedTable, known: dict[str, int], as_of: da
     if count_currencies:
         low, high = values.pop(0), values.pop(0)
         checked.several_currencies = low != high
+    for pair in ordered:
+        checked.out_of_order[pair] = int(values.pop(0) or 0)
     # In the order the contract lists the columns: a column's cell checks, its range, its duplicates.
     order = {id(check): i for i, check in enumerate(checks)}
     for column in table.columns:
@@ -400,6 +408,13 @@ def _count_problems(con, checked: CheckedTable, known: dict[str, int], as_of: da
             _report_duplicates(con, checked, column, log)
     return set(), [(c, dangling_stored[c.name] if c.name in dangling_stored else
                     _count_dangling(con, checked, c, known, settings)) for c in references]
+
+
+def _before(earlier: str, later: str) -> str:
+    """SQL: the row's ``later`` time falls on a day before its ``earlier`` one (a day, not a moment: a date
+    without a time of day is 00:00, and a delivery dated the day of an order placed at 10:00 is in order),
+    that is before the start of ``earlier``'s day."""
+    return f"{quoted(later)} < date_trunc('day', {quoted(earlier)})"
 
 
 def _report_duplicates(con, checked: CheckedTable, column: Column, log: ProblemLog) -> None:
@@ -504,20 +519,39 @@ def check_table(con: duckdb.DuckDBPyConnection, raw: RawTable, table: Table, kno
     return checked
 
 
+def _checked_value(con, checked: CheckedTable, column: str, row: int):
+    """The cell of ``column`` at ``row`` of a checked table, for a warning: as the file holds it for a CSV
+    file's text, else the typed value (a Parquet file's raw relation may be gone)."""
+    if checked.raw.parquet is None and column in checked.raw.columns:
+        return _value_at(con, checked, column, [row])[row]
+    return con.execute(f"SELECT CAST({quoted(column)} AS VARCHAR) FROM {quoted(checks_name(checked.table.name))} "
+                       f"WHERE {ROW} = {row}").fetchall()[0][0]
+
+
 def warn_events_after(con, checked: CheckedTable, as_of: date, log: ProblemLog) -> None:
     """Events dated after the as-of date are kept out of the analysis; say how many."""
     column = checked.table.event_time
     if not column or not checked.events_after:
         return
     first = checked.first_after
-    if checked.raw.parquet is None and column in checked.raw.columns:
-        value = _value_at(con, checked, column, [first])[first]
-    else:
-        value = con.execute(f"SELECT CAST({quoted(column)} AS VARCHAR) FROM {quoted(checks_name(checked.table.name))} "
-                            f"WHERE {ROW} = {first}").fetchall()[0][0]
+    value = _checked_value(con, checked, column, first)
     log.warning(checked.raw.label,
                 f"{checked.events_after} row(s) dated after the as-of date {as_of.isoformat()}; they are left out",
                 column=column, value=value, **checked.raw.where(first))
+
+
+def warn_out_of_order(con, checked: CheckedTable, log: ProblemLog) -> None:
+    """Rows whose times are out of order (``Table.time_order``) are kept as they are; say how many, and
+    show the first (located only now: the counts found some)."""
+    for (earlier, later), count in checked.out_of_order.items():
+        if not count:
+            continue
+        first = int(con.execute(f"SELECT min({ROW}) FROM {quoted(checks_name(checked.table.name))} "
+                                f"WHERE {_before(earlier, later)}").fetchall()[0][0])
+        values = {column: _checked_value(con, checked, column, first) for column in (earlier, later)}
+        log.warning(checked.raw.label, f"{count} row(s) with {later} on a day before {earlier}; kept as they are",
+                    column=later, value=values[later], expected=f"not before {earlier} ({values[earlier]})",
+                    **checked.raw.where(first))
 
 
 def warn_mixed_currencies(con, checked: CheckedTable, log: ProblemLog) -> None:
