@@ -160,3 +160,20 @@ def test_persian_pages_write_moments_in_the_solar_hijri_calendar_with_persian_di
     # the same complaints, each moment as in the English page (a Gregorian year 20xx) but Solar Hijri (14xx)
     assert moments and len(moments) == len(re.findall(r"<td>[A-Z][a-z]{2} \d{1,2}, 20\d\d,", english))
     assert all(moment.startswith("۱۴") for moment in moments)
+
+
+def test_persian_pages_write_page_and_run_numbers_in_persian_digits(client_for, ids):
+    """A number the page puts into a sentence as it is (the page of the timeline, a run's number) is written
+    in the reader's digits: the Persian pager read "صفحه 1 از 1"."""
+    client, token = client_for("manager")
+    english = client.get(f"/customers/{ids.customer_id}").text
+    pager = re.search(r'<nav class="pager">.*?<span>([^<]*)</span>', english, re.S).group(1)
+    assert re.fullmatch(r"Page 1 of \d+", pager)
+    english_run = re.search(r"Run (\d+): as of", client.get("/runs").text).group(1)
+    _set_language(client, token, "fa")
+    persian = client.get(f"/customers/{ids.customer_id}").text
+    pager = re.search(r'<nav class="pager">.*?<span>([^<]*)</span>', persian, re.S).group(1)
+    assert re.fullmatch(r"صفحه ۱ از [۰-۹]+", pager)
+    runs = client.get("/runs").text
+    assert f"ارزیابی {english_run.translate(str.maketrans('0123456789', '۰۱۲۳۴۵۶۷۸۹'))}:" in runs
+    assert not re.search(r"ارزیابی [0-9]", runs)

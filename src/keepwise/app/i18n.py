@@ -11,13 +11,15 @@ import importlib
 import json
 from datetime import datetime
 from functools import cache
+from numbers import Integral
 
 from babel.dates import format_datetime
 
 from keepwise.store.services.customers import TimelineEntry
 from keepwise.text import LANGUAGES, MISSING, Translator, messages
-from keepwise.text.calendar import persian_moment
+from keepwise.text.calendar import localize_digits, persian_moment
 from keepwise.text.phrase import Phraser
+from keepwise.text.plural import WrittenNumber
 from keepwise.text.timeline import timeline_sentence
 from keepwise.text.translator import counted_words_for
 
@@ -48,10 +50,18 @@ class AppText:
         self._phraser: Phraser | None = None  # made on first use, then shared by every reason of the page
 
     def __call__(self, key: str, **values) -> str:
+        """The text of ``key`` with ``values`` filled in. A whole number given as it is (a page, a run's or a
+        case's number) is written in the language's digits, without grouping: counts come as ``number()``
+        wrote them."""
         template, lang = self.messages.get(key), self.lang
         if template is None:
             template, lang = catalog("en").get(key, key), "en"
-        return counted_words_for(lang).fill(template, values).format(**values) if values else template
+        if not values:
+            return template
+        values = {name: WrittenNumber(localize_digits(str(value), self.lang), value)
+                  if isinstance(value, Integral) and not isinstance(value, bool) else value
+                  for name, value in values.items()}
+        return counted_words_for(lang).fill(template, values).format(**values)
 
     def label(self, group: str, code: str | None) -> str:
         """The word for a code (``action.retain``, ``flag.bad_payer``); the code itself when unknown."""
