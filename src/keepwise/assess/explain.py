@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from keepwise.assess.engine import reasons_language
-from keepwise.assess.timeline import TIMELINE_TABLES, customer_timeline
+from keepwise.assess.timeline import TIMELINE_TABLES, customer_timeline, moment_text
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.text.calendar import persian_moment
@@ -23,9 +23,7 @@ def _plain(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
-        return (
-            value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
-        )
+        return moment_text(value)
     if hasattr(value, "item"):
         return value.item()
     return value

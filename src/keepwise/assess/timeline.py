@@ -16,36 +16,40 @@ import pandas as pd
 
 from keepwise.data.loader import Dataset
 
-__all__ = ["TIMELINE_TABLES", "customer_timeline"]
+__all__ = ["TIMELINE_TABLES", "customer_timeline", "moment_text"]
 
 TIMELINE_TABLES = ("orders", "returns", "invoices", "tickets", "incidents", "engagement")
 
 
-def _present(value) -> bool:
-    return value is not None and not (not isinstance(value, str) and pd.isna(value))
+# The helpers below take a row whose empty cells are None (``customer_timeline`` makes them so).
+
+
+def _empty(value) -> bool:
+    """An empty cell as the engine gives it: None, NaN, NaT or pandas' NA."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _text(value) -> str:
-    return str(value) if _present(value) else ""
+    return "" if value is None else str(value)
 
 
 def _number(value, default=None):
-    return float(value) if _present(value) else default
+    return default if value is None else float(value)
 
 
 def _flag(value) -> bool | None:
     """A true/false cell as Python's bool (the engine may give NumPy's); None when empty."""
-    return bool(value) if _present(value) else None
+    return None if value is None else bool(value)
 
 
 def _days(later, earlier) -> int | None:
     """Calendar days from ``earlier`` to ``later`` (None when either is missing)."""
-    if not (_present(later) and _present(earlier)):
+    if later is None or earlier is None:
         return None
     return (pd.Timestamp(later).normalize() - pd.Timestamp(earlier).normalize()).days
 
 
-def _moment(value) -> str:
+def moment_text(value) -> str:
     """A moment as the dossier writes it: the day, and the time of day when there is one."""
     value = pd.Timestamp(value)
     return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
@@ -58,7 +62,7 @@ def _order_events(row):
                                       "discount": _number(row["discount"], 0.0),
                                       "changes": int(_number(row["change_requests"], 0))}
     late = _days(row["delivered_at"], row["promised_at"])
-    if _present(row["delivered_at"]):
+    if row["delivered_at"] is not None:
         yield row["delivered_at"], "order.delivered_late" if (late or 0) > 0 else "order.delivered", {
             "id": row["order_id"], "days": late or 0}
 
@@ -71,8 +75,8 @@ def _return_events(row):
 
 def _invoice_events(row):
     yield row["issued_at"], "invoice.issued", {"id": row["invoice_id"], "amount": _number(row["amount"], 0.0),
-                                               "due": _moment(row["due_at"])[:10]}
-    if _present(row["paid_at"]):
+                                               "due": moment_text(row["due_at"])[:10]}
+    if row["paid_at"] is not None:
         early = _days(row["due_at"], row["paid_at"]) or 0
         key = "invoice.paid_early" if early > 0 else "invoice.paid_late" if early < 0 else "invoice.paid_on_time"
         yield row["paid_at"], key, {"id": row["invoice_id"],
@@ -86,10 +90,10 @@ def _ticket_events(row):
     ticket = {"id": row["ticket_id"], "kind": row["kind"], "channel": row["channel"],
               "severity": _text(row["severity"]) or "normal", "subject": _text(row["subject"])}
     yield row["opened_at"], "ticket.opened", ticket
-    if _present(row["first_response_at"]):
+    if row["first_response_at"] is not None:
         hours = (pd.Timestamp(row["first_response_at"]) - pd.Timestamp(row["opened_at"])).total_seconds() / 3600
         yield row["first_response_at"], "ticket.answered", {**ticket, "hours": hours}
-    if _present(row["closed_at"]):
+    if row["closed_at"] is not None:
         judged = {True: "ticket.closed_substantiated", False: "ticket.closed_unfounded"}
         yield row["closed_at"], judged.get(_flag(row["substantiated"]), "ticket.closed"), ticket
 
@@ -117,9 +121,9 @@ def customer_timeline(ds: Dataset, customer_id: str, as_of: date) -> list[dict]:
         table = ds.table(name)
         rows = table.filter(table.customer_id == customer_id).execute()
         for row in rows.to_dict("records"):
-            row = {column: value if _present(value) else None for column, value in row.items()}
+            row = {column: None if _empty(value) else value for column, value in row.items()}
             for at, key, values in _EVENTS[name](row):
-                if _present(at) and pd.Timestamp(at) < end:
-                    timeline.append({"at": _moment(at), "table": name, "event": key, "values": values})
+                if at is not None and pd.Timestamp(at) < end:
+                    timeline.append({"at": moment_text(at), "table": name, "event": key, "values": values})
     timeline.sort(key=lambda event: (event["at"], TIMELINE_TABLES.index(event["table"])))
     return timeline
