@@ -168,10 +168,21 @@ def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     result = run("assess", str(folder), "--as-of", "2024-12-31", "--out", str(out), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["customers"] == len(tables["customers"]) == len(pd.read_csv(out))
+    # explain reads them too, for the customer's timeline
     result = run("explain", str(folder), "C1", "--as-of", "2024-12-31", "--json")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["customer_id"] == "C1"
+    assert result.returncode == 2 and not result.stdout
+    assert "touches.csv, row 1 (line 2), column at" in result.stderr and "exit_surveys.csv" in result.stderr
     assert run("validate", str(folder)).returncode == 2  # the whole source is still checked by validate
+    valid = write_csv_folder(tmp_path / "valid", valid_tables())
+    told = {}
+    for customer_id in ("C1", "C2"):
+        result = run("explain", str(valid), customer_id, "--as-of", "2024-12-31", "--json")
+        assert result.returncode == 0, result.stderr
+        told[customer_id] = [(e["at"], e["event"], e["values"]) for e in json.loads(result.stdout)["timeline"]
+                             if e["table"] in ("touches", "exit_surveys")]
+    assert told == {"C1": [("2024-03-02", "touch.made", {"id": "K1", "kind": "thank_you", "channel": "email",
+                                                          "cost": 0.0, "campaign": ""})],
+                    "C2": [("2024-08-01", "survey.exit", {"reason": "delivery", "score": 3.0, "comment": "too slow"})]}
     tables = valid_tables()
     tables["engagement"][0]["score"] = "11"  # read by the assessment (the survey scores): 0 to 10
     out = tmp_path / "not-written.csv"

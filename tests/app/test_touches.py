@@ -66,6 +66,13 @@ def test_a_touch_and_an_exit_survey_are_recorded_and_bad_input_is_refused(client
     page = client.get(f"/customers/{customer}").text
     form = page[page.index('id="exit-survey-form"'):]
     assert csrf_of(form) == token  # the form carries the session's token (a macro imported with context)
+    # on the timeline; a survey without a score or comment leaves no "– of 10" behind
+    assert client.post(f"/customers/{customer}/exit-survey", data={"reason": "price", "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    timeline = client.get(f"/customers/{customer}?category=surveys").text
+    assert "Exit survey: left because of delivery; would recommend us 2 of 10. always late" in timeline
+    assert re.search(r"Exit survey: left because of price\s*<", timeline)
+    assert "– of 10" not in timeline
 
 
 def test_the_campaign_page_shows_the_measured_effect_and_an_unknown_one_is_not_found(client_for):

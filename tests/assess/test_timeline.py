@@ -51,6 +51,17 @@ TABLES = {
         "X2,C1,2026-04-11,chargeback,,,\n"
     ),
     "engagement": "customer_id,at,kind,score\nC1,2026-05-01,survey,8\nC1,2026-05-02,visit,\n",
+    "touches": (
+        "touch_id,customer_id,at,kind,channel,campaign_id,control,cost\n"
+        "H1,C1,2026-05-10 11:00,call,phone,,,2.5\n"
+        "H2,C1,2026-05-20,win_back_offer,email,K1,true,\n"
+        "H3,C1,2026-07-01,call,phone,,,1\n"  # after the as-of date
+    ),
+    "exit_surveys": (
+        "customer_id,at,reason,score,comment\n"
+        "C1,2026-06-01,price,0,too dear\n"  # a score of 0 is told
+        "C1,2026-06-02,competitor,,\n"
+    ),
 }
 
 EXPECTED = [
@@ -90,6 +101,12 @@ EXPECTED = [
     ("2026-05-01", "invoices", "invoice.written_off", {"id": "I4", "amount": 40.0}),
     ("2026-05-01", "engagement", "engagement.survey", {"score": 8.0}),
     ("2026-05-02", "engagement", "engagement.visit", {"score": None}),
+    ("2026-05-10 11:00", "touches", "touch.made",
+     {"id": "H1", "kind": "call", "channel": "phone", "cost": 2.5, "campaign": ""}),
+    ("2026-05-20", "touches", "touch.control",
+     {"id": "H2", "kind": "win_back_offer", "channel": "email", "cost": 0.0, "campaign": "K1"}),
+    ("2026-06-01", "exit_surveys", "survey.exit", {"reason": "price", "score": 0.0, "comment": "too dear"}),
+    ("2026-06-02", "exit_surveys", "survey.exit", {"reason": "competitor", "score": None, "comment": ""}),
     ("2026-06-20", "orders", "order.placed", {"id": "O4", "amount": 30.0, "currency": "EUR", "discount": 0.0,
                                               "changes": 0}),
 ]
@@ -104,8 +121,9 @@ def dataset(tmp_path_factory):
 
 
 def test_every_event_of_the_records_with_its_key_and_values(dataset):
-    """Each order, invoice, return, ticket, incident and engagement row gives the events it holds, oldest first;
-    nothing after the as-of date (O4's delivery on 2026-07-02), nothing of another customer."""
+    """Each order, invoice, return, ticket, incident, engagement, touch and exit survey row gives the events it
+    holds, oldest first; nothing after the as-of date (O4's delivery on 2026-07-02, H3), nothing of another
+    customer."""
     got = [(event["at"], event["table"], event["event"], event["values"])
            for event in customer_timeline(dataset, "C1", AS_OF)]
     assert got == EXPECTED
@@ -144,17 +162,29 @@ def test_the_dossier_tells_each_event_as_a_sentence_of_the_readers_language(data
     assert _what(en, "Incident X2") == "Incident X2: chargeback"
     assert _what(en, "Question T3") == "Question T3 by chat, normal"
     assert _what(_rendered(dataset, "ru"), "Инцидент X2") == "Инцидент X2: оспаривание платежа"
+    # touches and exit surveys, as the staff app tells them; a score of 0 is told, an empty one leaves nothing
+    assert "Personal call by phone, cost €2.50" in en
+    assert "Win-back offer held back: control group of campaign K1" in en
+    assert "Exit survey: left because of price; would recommend us 0 of 10. too dear" in en
+    assert _what(en, "Exit survey: left because of a competitor") == "Exit survey: left because of a competitor"
     assert "order_id=" not in en and "delivered_at=" not in en  # no longer the record's raw fields
     ru = _rendered(dataset, "ru")
     for sentence in ("Заказ O1 доставлен с опозданием на 3 дн.", "Счёт I2, 70,00 €, оплачен с опозданием на 7 дн.",
-                     "Счёт I4 списан: не оплачено 40,00 €", "закрыта: виноваты мы"):
+                     "Счёт I4 списан: не оплачено 40,00 €", "закрыта: виноваты мы",
+                     "Опрос при уходе: причина — цена; готов рекомендовать нас на 0 из 10. too dear"):
         assert sentence in ru
     fa = _rendered(dataset, "fa")
     assert "سفارش O1" in fa and "۳ روز" in fa and "۱۴۰۴/۱۰/۲۱ ۱۶:۳۰" in fa  # 2026-01-11 16:30, Solar Hijri
     assert "۱۵ بهمن ۱۴۰۴" in fa  # I1's due day, 2026-02-04
+    assert "نظرسنجی خروج: به دلیل قیمت رفت؛ ما را ۰ از ۱۰ توصیه می‌کند" in fa
+    assert "تماس‌ها" in fa and "نظرسنجی‌های خروج" in fa  # the tables' names
     for text in (ru, fa):  # codes are named in the reader's words
-        for code in ("complaint", "abuse_of_staff", "email", "order.placed"):
+        for code in ("complaint", "abuse_of_staff", "email", "order.placed", "win_back_offer", "competitor",
+                     "exit_surveys"):
             assert code not in text
+
+
+APP_CATEGORY = {"exit_surveys": "surveys"}  # the app's timeline filter names the exit surveys' category so
 
 
 def test_the_dossiers_events_are_the_staff_apps(dataset, tmp_path):
@@ -167,7 +197,8 @@ def test_the_dossiers_events_are_the_staff_apps(dataset, tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", tmp_path)
     with store.sessions() as session:
         imports.import_source(session, Actor.system(), str(dataset.source), load_settings())
-        app = customers.timeline(session, "C1", list(TABLES)[1:], per_page=500)
+        app = customers.timeline(session, "C1", [APP_CATEGORY.get(name, name) for name in list(TABLES)[1:]],
+                                 per_page=500)
     store.engine.dispose()
 
     def plain(value):
@@ -178,7 +209,8 @@ def test_the_dossiers_events_are_the_staff_apps(dataset, tmp_path):
     def moment(at: datetime) -> str:
         return at.strftime("%Y-%m-%d %H:%M") if (at.hour or at.minute) else at.strftime("%Y-%m-%d")
 
-    stored = sorted((moment(entry.at), entry.category, entry.key, sorted((k, plain(v)) for k, v in entry.values.items()))
+    table = {category: name for name, category in APP_CATEGORY.items()}
+    stored = sorted((moment(entry.at), table.get(entry.category, entry.category), entry.key, sorted((k, plain(v)) for k, v in entry.values.items()))
                     for entry in app.entries if entry.at.date() <= AS_OF)
     ours = sorted((event["at"], event["table"], event["event"], sorted(event["values"].items()))
                   for event in customer_timeline(dataset, "C1", AS_OF))

@@ -104,4 +104,4 @@ class AppText:
 
     def sentence(self, entry: TimelineEntry) -> str:
         """One timeline entry as a sentence of this language."""
-        return timeline_sentence(self, entry.category, entry.key, entry.values)
+        return timeline_sentence(self, entry.key, entry.values)

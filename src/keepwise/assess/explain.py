@@ -140,6 +140,6 @@ def render_text(dossier: dict, max_events: int = 40):
         timeline.add_column(t(f"explain.col.{column}"))
     events = dossier["timeline"][-max_events:]
     for event in events:
-        what = timeline_sentence(t, event["table"], event["event"], event["values"])
+        what = timeline_sentence(t, event["event"], event["values"])
         timeline.add_row(moment(event["at"]), t(f"explain.table.{event['table']}"), what)
     return Group(head, timeline)

@@ -1,5 +1,5 @@
 """A customer's timeline from the records: every dated event of their orders, returns, invoices, tickets,
-incidents and engagement, as the staff app's timeline names them.
+incidents, engagement, touches and exit surveys, as the staff app's timeline names them.
 
 An event is a table, a moment, a key (``order.delivered_late``, ``invoice.paid_early``, ``ticket.closed_unfounded``)
 and the values its sentence names (``keepwise.text.timeline``): an order gives its placing and its delivery, an
@@ -18,7 +18,7 @@ from keepwise.data.loader import Dataset
 
 __all__ = ["TIMELINE_TABLES", "customer_timeline", "moment_text"]
 
-TIMELINE_TABLES = ("orders", "returns", "invoices", "tickets", "incidents", "engagement")
+TIMELINE_TABLES = ("orders", "returns", "invoices", "tickets", "incidents", "engagement", "touches", "exit_surveys")
 
 
 # The helpers below take a row whose empty cells are None (``customer_timeline`` makes them so).
@@ -108,16 +108,30 @@ def _engagement_events(row):
     yield row["at"], f"engagement.{row['kind']}", {"score": _number(row["score"])}
 
 
+def _touch_events(row):
+    key = "touch.control" if _flag(row["control"]) else "touch.made"
+    yield row["at"], key, {"id": row["touch_id"], "kind": row["kind"], "channel": row["channel"],
+                           "cost": _number(row["cost"], 0.0), "campaign": _text(row["campaign_id"])}
+
+
+def _exit_survey_events(row):
+    yield row["at"], "survey.exit", {"reason": row["reason"], "score": _number(row["score"]),
+                                     "comment": _text(row["comment"])}
+
+
 _EVENTS = {"orders": _order_events, "returns": _return_events, "invoices": _invoice_events,
-           "tickets": _ticket_events, "incidents": _incident_events, "engagement": _engagement_events}
+           "tickets": _ticket_events, "incidents": _incident_events, "engagement": _engagement_events,
+           "touches": _touch_events, "exit_surveys": _exit_survey_events}
 
 
 def customer_timeline(ds: Dataset, customer_id: str, as_of: date) -> list[dict]:
     """The customer's events up to the end of ``as_of``, oldest first: ``at`` (``YYYY-MM-DD`` or
-    ``YYYY-MM-DD HH:MM``), ``table``, ``event`` (the key) and ``values`` (what its sentence names)."""
+    ``YYYY-MM-DD HH:MM``), ``table``, ``event`` (the key) and ``values`` (what its sentence names).
+
+    It reads those of ``TIMELINE_TABLES`` that ``ds`` holds (``keepwise explain`` loads them all)."""
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     timeline = []
-    for name in TIMELINE_TABLES:
+    for name in (name for name in TIMELINE_TABLES if name in ds.tables):
         table = ds.table(name)
         rows = table.filter(table.customer_id == customer_id).execute()
         for row in rows.to_dict("records"):

@@ -162,13 +162,12 @@ def explain(
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
-    from keepwise.data.schema import FEATURE_TABLES
     from keepwise.text import LANGUAGES
 
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    # The assessment and the timeline read only these tables (not the touches and exit surveys).
-    day, dataset = load_on_engine(data, as_of, config, engine, spark_master, tables=FEATURE_TABLES)
+    # Every table: the assessment's, and the touches and exit surveys the timeline tells beside them.
+    day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     try:
         dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day, lang=lang))
     except KeyError:

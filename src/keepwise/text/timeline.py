@@ -1,7 +1,6 @@
 """One event of a customer's timeline as a sentence of the reader's language.
 
-An event is a category (the table it comes from), a key (``order.delivered_late``, ``ticket.opened``) and
-the values its sentence names (``id``, ``amount``, ``days``...). The dossier (``keepwise explain``) derives
+An event is a key (``order.delivered_late``, ``ticket.opened``) and the values its sentence names (``id``, ``amount``, ``days``...). The dossier (``keepwise explain``) derives
 the events from the records, the staff app from its store; both phrase them here, with the catalog's
 ``tl.<key>`` sentences and the words for the kinds, channels and severities they name.
 """
@@ -12,13 +11,15 @@ from typing import Protocol
 
 from keepwise.text.translator import MISSING
 
-__all__ = ["KIND_GROUPS", "OPTIONAL_PARTS", "Words", "timeline_sentence"]
+__all__ = ["KIND_GROUPS", "OPTIONAL_PARTS", "REASON_GROUPS", "Words", "timeline_sentence"]
 
-# The catalog group of an event's ``kind``, by its category.
-KIND_GROUPS = {"tickets": "ticket_kind", "incidents": "incident_kind", "touches": "touch.kind"}
-# Values a record may leave empty, by category: each is written with its own words around it
+# An event's family is its key's first part (``ticket`` of ``ticket.opened``): it decides the words of its values.
+# The catalog group of an event's ``kind`` and ``reason``, by its family.
+KIND_GROUPS = {"ticket": "ticket_kind", "incident": "incident_kind", "touch": "touch.kind"}
+REASON_GROUPS = {"survey": "exit_reason"}
+# Values a record may leave empty, by family: each is written with its own words around it
 # (``tl.part.<name>``: ", reported by {by}") when it is there, and leaves nothing behind when it is not.
-OPTIONAL_PARTS = {"tickets": ("subject",), "incidents": ("by", "note")}
+OPTIONAL_PARTS = {"ticket": ("subject",), "incident": ("by", "note"), "survey": ("score", "comment")}
 
 
 class Words(Protocol):
@@ -31,9 +32,13 @@ class Words(Protocol):
     def date(self, value) -> str: ...
 
 
-def timeline_sentence(words: Words, category: str, key: str, values: dict) -> str:
-    """The sentence of one event: its figures formatted and its codes named in ``words``' language."""
+def timeline_sentence(words: Words, key: str, values: dict) -> str:
+    """The sentence of one event (``key``: ``order.delivered_late``): its figures formatted and its codes
+    named in ``words``' language."""
+    family = key.split(".", 1)[0]
     v = dict(values)
+    optional = [name for name in OPTIONAL_PARTS.get(family, ()) if name in v]
+    empty = {name for name in optional if v[name] is None or v[name] == ""}  # a score of 0 is there
     for name in ("amount", "cost", "discount"):
         if name in v:
             v[name] = words.money(v[name])
@@ -45,12 +50,10 @@ def timeline_sentence(words: Words, category: str, key: str, values: dict) -> st
         v["days"] = words.number(v["days"])
     if "score" in v:
         v["score"] = words.number(v["score"]) if v["score"] is not None else MISSING
-    for name, group in (("kind", KIND_GROUPS.get(category, "")), ("channel", "channel"), ("severity", "severity"),
-                        ("action", "action"), ("recommended", "action"),
-                        ("reason", "exit_reason" if category == "surveys" else "")):
+    for name, group in (("kind", KIND_GROUPS.get(family, "")), ("channel", "channel"), ("severity", "severity"),
+                        ("action", "action"), ("recommended", "action"), ("reason", REASON_GROUPS.get(family, ""))):
         if name in v and group:
             v[name] = words.label(group, v[name])
-    for name in OPTIONAL_PARTS.get(category, ()):
-        if name in v:
-            v[name] = words(f"tl.part.{name}", **{name: v[name]}) if v[name] else ""
+    for name in optional:
+        v[name] = "" if name in empty else words(f"tl.part.{name}", **{name: v[name]})
     return words(f"tl.{key}", **v)

@@ -324,6 +324,8 @@ MESSAGES = {
     "explain.table.tickets": "tickets",
     "explain.table.incidents": "incidents",
     "explain.table.engagement": "engagement",
+    "explain.table.touches": "touches",
+    "explain.table.exit_surveys": "exit surveys",
     "plain.no_purchase_model": "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
     "plain.no_predictions": "No purchase model could be used on these records, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
     "reason.churn_drivers": "churn drivers: {drivers}",

@@ -30,7 +30,7 @@ MESSAGES = {
     "tl.engagement.visit": "Visited",
     "tl.touch.made": "{kind} by {channel}, cost {cost}",
     "tl.touch.control": "{kind} held back: control group of campaign {campaign}",
-    "tl.survey.exit": "Exit survey: left because of {reason}; would recommend us {score} of 10. {comment}",
+    "tl.survey.exit": "Exit survey: left because of {reason}{score}{comment}",
     "channel.email": "email",
     "channel.phone": "phone",
     "channel.chat": "chat",
@@ -65,4 +65,6 @@ MESSAGES = {
     "tl.part.subject": ": {subject}",
     "tl.part.by": ", reported by {by}",
     "tl.part.note": ": {note}",
+    "tl.part.score": "; would recommend us {score} of 10",
+    "tl.part.comment": ". {comment}",
 }

@@ -30,7 +30,7 @@ MESSAGES = {
     "tl.engagement.visit": "سر زد",
     "tl.touch.made": "{kind} از راه {channel}، هزینه {cost}",
     "tl.touch.control": "{kind} فرستاده نشد: گروه کنترل کارزار {campaign}",
-    "tl.survey.exit": "نظرسنجی خروج: به دلیل {reason} رفت؛ ما را {score} از ۱۰ توصیه می‌کند. {comment}",
+    "tl.survey.exit": "نظرسنجی خروج: به دلیل {reason} رفت{score}{comment}",
     "channel.email": "ایمیل",
     "channel.phone": "تلفن",
     "channel.chat": "گفتگو",
@@ -64,4 +64,6 @@ MESSAGES = {
     "tl.part.subject": ": {subject}",
     "tl.part.by": "، گزارش {by}",
     "tl.part.note": ": {note}",
+    "tl.part.score": "؛ ما را {score} از ۱۰ توصیه می‌کند",
+    "tl.part.comment": ". {comment}",
 }

@@ -30,7 +30,7 @@ MESSAGES = {
     "tl.engagement.visit": "Посетил нас",
     "tl.touch.made": "{kind}, канал: {channel}, стоимость {cost}",
     "tl.touch.control": "{kind} не отправлено: контрольная группа кампании {campaign}",
-    "tl.survey.exit": "Опрос при уходе: причина — {reason}; готов рекомендовать нас на {score} из 10. {comment}",
+    "tl.survey.exit": "Опрос при уходе: причина — {reason}{score}{comment}",
     "channel.email": "эл. почта",
     "channel.phone": "телефон",
     "channel.chat": "чат",
@@ -64,4 +64,6 @@ MESSAGES = {
     "tl.part.subject": ": {subject}",
     "tl.part.by": ", сообщил(а) {by}",
     "tl.part.note": ": {note}",
+    "tl.part.score": "; готов рекомендовать нас на {score} из 10",
+    "tl.part.comment": ". {comment}",
 }
