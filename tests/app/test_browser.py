@@ -106,5 +106,20 @@ def test_staff_day_in_the_browser(live_server, chromium_path, test_output, ids):
         brand = page.locator(".brand").bounding_box()
         assert brand["x"] > page.viewport_size["width"] / 2
         page.screenshot(path=str(shots / "6-persian-rtl.png"), full_page=True)
+
+        # The audit log in Persian, in a narrow window: a one-word value is never broken within (its column
+        # could shrink below the value's width, and "English" was broken in two).
+        page.set_viewport_size({"width": 700, "height": 800})
+        page.goto(f"{live_server}/audit")
+        values = page.locator("dl.audit-values dd bdi")
+        assert values.count() >= 10
+        page.screenshot(path=str(shots / "7-persian-audit.png"), full_page=True)
+        lines = page.eval_on_selector_all(  # a value's height in lines of its own
+            "dl.audit-values dd bdi",
+            "els => els.map(e => [e.textContent, e.getBoundingClientRect().height"
+            " / parseFloat(getComputedStyle(e.parentElement).lineHeight)])")
+        single = [(text, height) for text, height in lines  # no space or hyphen to break at
+                  if text.strip() and not {" ", "-"} & set(text.strip())]
+        assert single and all(height < 1.5 for _, height in single), [pair for pair in single if pair[1] >= 1.5]
         browser.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors

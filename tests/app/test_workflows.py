@@ -124,7 +124,7 @@ def test_an_override_is_audited_and_shown_in_the_next_runs_comparison(client_for
     assert response.status_code == 303
     assert "long-standing partner" in client.get(f"/customers/{ids.customer_id}").text
     audit = client.get("/audit").text
-    assert "action.override" in audit and "long-standing partner" in audit
+    assert "Action overridden" in audit and "long-standing partner" in audit
     # The next run: the same decisions but this customer's action changed.
     with store.sessions() as session:
         first = runs.latest_run(session)
