@@ -56,6 +56,7 @@ TABLES = {
         "H1,C1,2026-05-10 11:00,call,phone,,,2.5\n"
         "H2,C1,2026-05-20,win_back_offer,email,K1,true,\n"
         "H3,C1,2026-07-01,call,phone,,,1\n"  # after the as-of date
+        "H4,C1,2026-05-25,win_back_offer,email,K1,false,3\n"
     ),
     "exit_surveys": (
         "customer_id,at,reason,score,comment\n"
@@ -105,6 +106,8 @@ EXPECTED = [
      {"id": "H1", "kind": "call", "channel": "phone", "cost": 2.5, "campaign": ""}),
     ("2026-05-20", "touches", "touch.control",
      {"id": "H2", "kind": "win_back_offer", "channel": "email", "cost": 0.0, "campaign": "K1"}),
+    ("2026-05-25", "touches", "touch.made",
+     {"id": "H4", "kind": "win_back_offer", "channel": "email", "cost": 3.0, "campaign": "K1"}),
     ("2026-06-01", "exit_surveys", "survey.exit", {"reason": "price", "score": 0.0, "comment": "too dear"}),
     ("2026-06-02", "exit_surveys", "survey.exit", {"reason": "competitor", "score": None, "comment": ""}),
     ("2026-06-20", "orders", "order.placed", {"id": "O4", "amount": 30.0, "currency": "EUR", "discount": 0.0,
@@ -163,7 +166,8 @@ def test_the_dossier_tells_each_event_as_a_sentence_of_the_readers_language(data
     assert _what(en, "Question T3") == "Question T3 by chat, normal"
     assert _what(_rendered(dataset, "ru"), "Инцидент X2") == "Инцидент X2: оспаривание платежа"
     # touches and exit surveys, as the staff app tells them; a score of 0 is told, an empty one leaves nothing
-    assert "Personal call by phone, cost €2.50" in en
+    assert _what(en, "Personal call") == "Personal call by phone, cost €2.50"  # in no campaign
+    assert "Win-back offer by email, cost €3.00, campaign K1" in en
     assert "Win-back offer held back: control group of campaign K1" in en
     assert "Exit survey: left because of price; would recommend us 0 of 10. too dear" in en
     assert _what(en, "Exit survey: left because of a competitor") == "Exit survey: left because of a competitor"
@@ -171,7 +175,9 @@ def test_the_dossier_tells_each_event_as_a_sentence_of_the_readers_language(data
     ru = _rendered(dataset, "ru")
     for sentence in ("Заказ O1 доставлен с опозданием на 3 дн.", "Счёт I2, 70,00 €, оплачен с опозданием на 7 дн.",
                      "Счёт I4 списан: не оплачено 40,00 €", "закрыта: виноваты мы",
-                     "Опрос при уходе: причина — цена; готов рекомендовать нас на 0 из 10. too dear"):
+                     "Опрос при уходе: причина — цена; готов рекомендовать нас на 0 из 10. too dear",
+                     "Предложение для возврата: намеренно не выполнено (контрольная группа кампании K1)",
+                     "Предложение для возврата, канал: эл. почта, стоимость 3,00 €, кампания K1"):
         assert sentence in ru
     fa = _rendered(dataset, "fa")
     assert "سفارش O1" in fa and "۳ روز" in fa and "۱۴۰۴/۱۰/۲۱ ۱۶:۳۰" in fa  # 2026-01-11 16:30, Solar Hijri

@@ -17,9 +17,11 @@ __all__ = ["KIND_GROUPS", "OPTIONAL_PARTS", "REASON_GROUPS", "Words", "timeline_
 # The catalog group of an event's ``kind`` and ``reason``, by its family.
 KIND_GROUPS = {"ticket": "ticket_kind", "incident": "incident_kind", "touch": "touch.kind"}
 REASON_GROUPS = {"survey": "exit_reason"}
-# Values a record may leave empty, by family: each is written with its own words around it
-# (``tl.part.<name>``: ", reported by {by}") when it is there, and leaves nothing behind when it is not.
-OPTIONAL_PARTS = {"ticket": ("subject",), "incident": ("by", "note"), "survey": ("score", "comment")}
+# Values a record may leave empty, by family, or by key where one event of a family has its own: each is written
+# with its own words around it (``tl.part.<name>``: ", reported by {by}") when it is there, and leaves nothing
+# behind when it is not. (A touch held back always names its campaign; one made may belong to none.)
+OPTIONAL_PARTS = {"ticket": ("subject",), "incident": ("by", "note"), "survey": ("score", "comment"),
+                  "touch.made": ("campaign",)}
 
 
 class Words(Protocol):
@@ -37,7 +39,7 @@ def timeline_sentence(words: Words, key: str, values: dict) -> str:
     named in ``words``' language."""
     family = key.split(".", 1)[0]
     v = dict(values)
-    optional = [name for name in OPTIONAL_PARTS.get(family, ()) if name in v]
+    optional = [name for name in OPTIONAL_PARTS.get(key, OPTIONAL_PARTS.get(family, ())) if name in v]
     empty = {name for name in optional if v[name] is None or v[name] == ""}  # a score of 0 is there
     for name in ("amount", "cost", "discount"):
         if name in v:

@@ -28,7 +28,7 @@ MESSAGES = {
     "tl.engagement.social_follow": "Followed us on social media",
     "tl.engagement.survey": "Answered a survey: {score} of 10",
     "tl.engagement.visit": "Visited",
-    "tl.touch.made": "{kind} by {channel}, cost {cost}",
+    "tl.touch.made": "{kind} by {channel}, cost {cost}{campaign}",
     "tl.touch.control": "{kind} held back: control group of campaign {campaign}",
     "tl.survey.exit": "Exit survey: left because of {reason}{score}{comment}",
     "channel.email": "email",
@@ -67,4 +67,5 @@ MESSAGES = {
     "tl.part.note": ": {note}",
     "tl.part.score": "; would recommend us {score} of 10",
     "tl.part.comment": ". {comment}",
+    "tl.part.campaign": ", campaign {campaign}",
 }

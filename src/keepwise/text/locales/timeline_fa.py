@@ -28,8 +28,8 @@ MESSAGES = {
     "tl.engagement.social_follow": "ما را در شبکه‌های اجتماعی دنبال کرد",
     "tl.engagement.survey": "به نظرسنجی پاسخ داد: {score} از ۱۰",
     "tl.engagement.visit": "سر زد",
-    "tl.touch.made": "{kind} از راه {channel}، هزینه {cost}",
-    "tl.touch.control": "{kind} فرستاده نشد: گروه کنترل کارزار {campaign}",
+    "tl.touch.made": "{kind} از راه {channel}، هزینه {cost}{campaign}",
+    "tl.touch.control": "{kind} انجام نشد: گروه کنترل کارزار {campaign}",
     "tl.survey.exit": "نظرسنجی خروج: به دلیل {reason} رفت{score}{comment}",
     "channel.email": "ایمیل",
     "channel.phone": "تلفن",
@@ -66,4 +66,5 @@ MESSAGES = {
     "tl.part.note": ": {note}",
     "tl.part.score": "؛ ما را {score} از ۱۰ توصیه می‌کند",
     "tl.part.comment": ". {comment}",
+    "tl.part.campaign": "، کارزار {campaign}",
 }

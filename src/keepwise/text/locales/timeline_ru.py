@@ -28,8 +28,8 @@ MESSAGES = {
     "tl.engagement.social_follow": "Подписался на нас в соцсетях",
     "tl.engagement.survey": "Ответил на опрос: {score} из 10",
     "tl.engagement.visit": "Посетил нас",
-    "tl.touch.made": "{kind}, канал: {channel}, стоимость {cost}",
-    "tl.touch.control": "{kind} не отправлено: контрольная группа кампании {campaign}",
+    "tl.touch.made": "{kind}, канал: {channel}, стоимость {cost}{campaign}",
+    "tl.touch.control": "{kind}: намеренно не выполнено (контрольная группа кампании {campaign})",
     "tl.survey.exit": "Опрос при уходе: причина — {reason}{score}{comment}",
     "channel.email": "эл. почта",
     "channel.phone": "телефон",
@@ -66,4 +66,5 @@ MESSAGES = {
     "tl.part.note": ": {note}",
     "tl.part.score": "; готов рекомендовать нас на {score} из 10",
     "tl.part.comment": ". {comment}",
+    "tl.part.campaign": ", кампания {campaign}",
 }
