@@ -1,8 +1,9 @@
 """One event of a customer's timeline as a sentence of the reader's language.
 
-An event is a key (``order.delivered_late``, ``ticket.opened``) and the values its sentence names (``id``, ``amount``, ``days``...). The dossier (``keepwise explain``) derives
-the events from the records, the staff app from its store; both phrase them here, with the catalog's
-``tl.<key>`` sentences and the words for the kinds, channels and severities they name.
+An event is a key (``order.delivered_late``, ``ticket.opened``) and the values its sentence names (``id``,
+``amount``, ``days``...). The dossier (``keepwise explain``) derives the events from the records, the staff app
+from its store; both phrase them here, with the catalog's ``tl.<key>`` sentences and the words for the kinds,
+channels and severities they name.
 """
 
 from __future__ import annotations
