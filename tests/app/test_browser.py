@@ -107,6 +107,14 @@ def test_staff_day_in_the_browser(live_server, chromium_path, test_output, ids):
         assert brand["x"] > page.viewport_size["width"] / 2
         page.screenshot(path=str(shots / "6-persian-rtl.png"), full_page=True)
 
+        # The dashboard's charts in Persian digits (plotly.js writes 0-9 whatever the language).
+        page.goto(f"{live_server}/")
+        for name in ("churn", "whale", "cohorts"):
+            expect(page.locator(f"#chart-{name} svg.main-svg").first).to_be_visible()
+        texts = page.eval_on_selector_all("[data-figure] .main-svg text", "els => els.map(e => e.textContent)")
+        assert any(c in "۰۱۲۳۴۵۶۷۸۹" for c in "".join(texts))
+        assert not [text for text in texts if any(c in "0123456789%" for c in text)]
+
         # The audit log in Persian, in a narrow window: a one-word value is never broken within (its column
         # could shrink below the value's width, and "English" was broken in two).
         page.set_viewport_size({"width": 700, "height": 800})

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from keepwise.metrics.churn_trend import ChurnTrend
 from keepwise.report import sections as S
-from keepwise.report.build import plotly_js, render_page
+from keepwise.report.build import CHART_DIGITS, asset, plotly_js, render_page
 from keepwise.text.locales import en
 from keepwise.text.translator import Translator
 
@@ -59,9 +59,11 @@ def test_page_has_language_direction_navigation_and_one_inlined_plotly():
     wrapper = soup.select_one("div.chart")
     assert wrapper["dir"] == "ltr" and wrapper.find("div", id="chart-x") is not None
     assert soup.find("title").get_text().endswith("· shop<1>")
+    # plotly.js once, our script writing the charts' digits, and its call once the charts are drawn: all inlined
     scripts = soup.find_all("script")
-    assert len(scripts) == 1 and not scripts[0].get("src")
-    assert scripts[0].get_text() == plotly_js()
+    assert len(scripts) == 3 and not any(script.get("src") for script in scripts)
+    assert scripts[0].get_text() == plotly_js() and scripts[1].get_text() == asset(CHART_DIGITS)
+    assert "keepwiseChartDigits" in scripts[2].get_text()
     assert ":root" in soup.find("style").get_text()
 
 

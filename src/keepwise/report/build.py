@@ -26,12 +26,15 @@ from keepwise.report.sections import SECTION_IDS, Section, sections, source_name
 from keepwise.text.templating import environment
 from keepwise.text.translator import Translator
 
-__all__ = ["PLOTLY_BUNDLE", "PLOTLY_STYLESHEET", "SECTION_IDS", "asset", "build_report", "plotly_js",
+__all__ = ["CHART_DIGITS", "PLOTLY_BUNDLE", "PLOTLY_STYLESHEET", "SECTION_IDS", "asset", "build_report", "plotly_js",
            "plotly_stylesheet", "render_html", "render_page"]
 
 # plotly.js's cartesian partial bundle, vendored from npm (assets/README.md: version and licence).
 PLOTLY_BUNDLE = "plotly-cartesian.min.js"
 STYLESHEET = "report.css"
+# Our script writing a chart's numbers in the reader's digits (plotly.js writes 0-9 only), for the report and the
+# staff app's dashboard.
+CHART_DIGITS = "chart_digits.js"
 # The stylesheet plotly.js inserts as <style> rules at run time, as a file: a page whose Content-Security-
 # Policy forbids inline style links it instead (the staff app's dashboard). Written by ``plotly_stylesheet``.
 PLOTLY_STYLESHEET = "plotly.css"
@@ -73,6 +76,7 @@ def render_page(t: Translator, sections: list[Section], source: str, meta: str) 
         # Trusted files of this package, inserted as they are.
         css=Markup(asset(STYLESHEET)),
         plotly_js=Markup(plotly_js()),
+        chart_digits_js=Markup(asset(CHART_DIGITS)),
     )
 
 

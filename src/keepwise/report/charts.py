@@ -1,7 +1,8 @@
 """Plotly figures of the report, one function per chart, labels in the reader's language.
 
 Every figure shares one look (``_style``) and is rendered by ``to_div`` without Plotly's JS: the
-report embeds the library once in its head. Number separators follow the report locale.
+report embeds the library once in its head. Number separators follow the report locale, and a Persian
+figure's numbers are written in Persian digits by ``assets/chart_digits.js`` (its layout's ``meta``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 from babel import Locale
 from plotly.subplots import make_subplots
 
+from keepwise.text.calendar import localize_digits
 from keepwise.text.translator import Translator
 
 # Static images off and no links to plotly.com: the report must work, and stay, offline.
@@ -27,6 +29,7 @@ GREEN = "#16a34a"
 GREY = "#9ca3af"
 AMBER = "#d97706"
 MAX_DATE_TICKS = 9
+LATIN_DIGITS = "0123456789"
 ACTION_COLOURS = {
     "nurture": "#15803d",
     "grow": "#22c55e",
@@ -41,8 +44,19 @@ ACTION_COLOURS = {
 
 
 def _separators(t: Translator) -> str:
+    """The decimal and group separators of the reader's figures: Persian's own (٫ ٬) beside its digits."""
     symbols = Locale.parse(t.locale).number_symbols["latn"]
-    return symbols["decimal"] + symbols["group"].replace("\u00a0", " ").replace("\u202f", " ")
+    latin = symbols["decimal"] + symbols["group"].replace("\u00a0", " ").replace("\u202f", " ")
+    return localize_digits(latin, t.lang, separators=True)
+
+
+def _digits(t: Translator) -> dict[str, str]:
+    """The reader's digits and percent sign, for ``assets/chart_digits.js`` (plotly.js writes 0-9 only); none
+    where they are Latin."""
+    digits = localize_digits(LATIN_DIGITS, t.lang)
+    if digits == LATIN_DIGITS:
+        return {}
+    return {"digits": digits, "percent": localize_digits("%", t.lang, separators=True)}
 
 
 def _style(fig: go.Figure, t: Translator, height: int = 380) -> go.Figure:
@@ -55,6 +69,8 @@ def _style(fig: go.Figure, t: Translator, height: int = 380) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
+    if _digits(t):
+        fig.update_layout(meta=_digits(t))
     # Long translated axis titles ("Накопленная прибыль (EUR)") need the margin to grow rather than be cut.
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from keepwise.app.deps import Caller, db, page_can
 from keepwise.app.rendering import render, text_for
-from keepwise.report.build import PLOTLY_BUNDLE, PLOTLY_STYLESHEET
+from keepwise.report.build import CHART_DIGITS, PLOTLY_BUNDLE, PLOTLY_STYLESHEET
 from keepwise.report.chart_data import portfolio_figures
 from keepwise.report.charts import PLOTLY_CONFIG
 from keepwise.store.permissions import Permission
@@ -48,4 +48,5 @@ def home(request: Request, caller: Caller = Depends(page_can(Permission.VIEW_DAS
     return render(request, "home.html", caller, run=run, summary=summary, counts=counts,
                   max_count=max(counts.values(), default=0) or 1, overdue=casework.overdue_count(session),
                   charts=charts, chart_config=json.dumps(PLOTLY_CONFIG),
-                  plotly_src=f"{assets}/{PLOTLY_BUNDLE}", plotly_css=f"{assets}/{PLOTLY_STYLESHEET}")
+                  plotly_src=f"{assets}/{PLOTLY_BUNDLE}", plotly_css=f"{assets}/{PLOTLY_STYLESHEET}",
+                  chart_digits_src=f"{assets}/{CHART_DIGITS}")
