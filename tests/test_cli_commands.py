@@ -183,6 +183,19 @@ def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     assert told == {"C1": [("2024-03-02", "touch.made", {"id": "K1", "kind": "thank_you", "channel": "email",
                                                           "cost": 0.0, "campaign": ""})],
                     "C2": [("2024-08-01", "survey.exit", {"reason": "delivery", "score": 3.0, "comment": "too slow"})]}
+    # the text shows the latest events, and says how many it left out
+    every = json.loads(run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--json").stdout)["timeline"]
+    assert len(every) > 3
+    latest = run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--events", "3", columns=200)
+    assert latest.returncode == 0, latest.stderr
+    rows = [line for line in latest.stdout.splitlines() if line.startswith("│")]
+    assert [row.split("│")[1].strip() for row in rows] == [event["at"] for event in every[-3:]]
+    assert f"The last 3 of {len(every)} events; --events 0 shows them all." in latest.stdout
+    whole = run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--events", "0", columns=200)
+    assert len([line for line in whole.stdout.splitlines() if line.startswith("│")]) == len(every)
+    assert "--events 0 shows" not in whole.stdout
+    refused = run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--events", "-1")
+    assert refused.returncode == 2 and "--events" in refused.stderr
     tables = valid_tables()
     tables["engagement"][0]["score"] = "11"  # read by the assessment (the survey scores): 0 to 10
     out = tmp_path / "not-written.csv"

@@ -118,3 +118,21 @@ def test_every_code_the_dossier_names_has_a_word_in_every_language():
                  for action, stage, source in zip(ACTIONS, cycle(STAGES), cycle(sources))]
         if lang != "en":  # English words may be their codes ("active")
             assert not [code for code in codes if any(code in text for text in texts)]
+
+
+def test_a_cut_timeline_says_how_many_events_it_shows_of_how_many():
+    event = _dossier("en")["timeline"][0]
+    for total, ru_words in ((25, "из 25 событий"), (21, "из 21 события")):
+        many = [{**event, "values": {**event["values"], "id": f"O{n}"}} for n in range(total)]
+        en = Console(record=True, width=200, color_system=None)
+        en.print(render_text({**_dossier("en"), "timeline": many}, max_events=3))
+        text = en.export_text()
+        assert f"The last 3 of {total} events; --events 0 shows them all." in text
+        assert "O0," not in text and f"O{total - 1}," in text  # the latest
+        ru = Console(record=True, width=200, color_system=None)
+        ru.print(render_text({**_dossier("ru"), "timeline": many}, max_events=3))
+        assert f"Последние 3 {ru_words}; --events 0 покажет все." in ru.export_text()
+    assert "--events 0" not in _text("en")  # nothing cut, nothing said
+    fa = Console(record=True, width=200, color_system=None)
+    fa.print(render_text({**_dossier("fa"), "timeline": [event] * 5}, max_events=2))
+    assert "۲ رویداد آخر از ۵ رویداد" in fa.export_text()

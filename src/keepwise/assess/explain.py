@@ -91,8 +91,9 @@ def explain(
     }
 
 
-def render_text(dossier: dict, max_events: int = 40):
-    """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``).
+def render_text(dossier: dict, max_events: int | None = 40):
+    """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``): its timeline's last
+    ``max_events`` events (all with ``None``), a caption saying so when there were more.
 
     Labels come from the text layer's catalog in the dossier's language (``explain.*`` keys of
     ``keepwise.text.locales``), and so do the words for the action, lifecycle stage, flags, churn source and
@@ -135,11 +136,14 @@ def render_text(dossier: dict, max_events: int = 40):
         head.append(t("explain.past_flags", flags=flag_list(dossier["past_flags"])) + "\n")
     for reason in dossier["reasons"]:
         head.append(f"  - {reason}\n")
+    events = dossier["timeline"] if not max_events else dossier["timeline"][-max_events:]
     timeline = Table(title=t("explain.timeline"), show_lines=False)
     for column in ("at", "table", "what"):
         timeline.add_column(t(f"explain.col.{column}"))
-    events = dossier["timeline"][-max_events:]
     for event in events:
         what = timeline_sentence(t, event["event"], event["values"])
         timeline.add_row(moment(event["at"]), t(f"explain.table.{event['table']}"), what)
-    return Group(head, timeline)
+    if len(events) == len(dossier["timeline"]):
+        return Group(head, timeline)
+    # below the table as a line of its own: as the table's caption it was wrapped to the table's width
+    return Group(head, timeline, Text(t("explain.timeline_cut", shown=len(events), total=len(dossier["timeline"]))))

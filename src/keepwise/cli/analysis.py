@@ -155,6 +155,10 @@ def explain(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of the dossier: en, fa or ru (default: the settings' locale).")
     ] = None,
+    events: Annotated[
+        int, typer.Option("--events", min=0, help="How many of the timeline's latest events to show; 0: all. "
+                          "--json gives them all.")
+    ] = 40,
     config: ConfigOpt = None,
     engine: EngineOpt = None,
     spark_master: SparkMasterOpt = None,
@@ -175,7 +179,7 @@ def explain(
     if as_json:
         print_json(dossier)
     else:
-        show(render_text(dossier))
+        show(render_text(dossier, max_events=events or None))
 
 
 @app.command()

@@ -326,6 +326,7 @@ MESSAGES = {
     "explain.table.engagement": "engagement",
     "explain.table.touches": "touches",
     "explain.table.exit_surveys": "exit surveys",
+    "explain.timeline_cut": "The last {shown} of {total} events; --events 0 shows them all.",
     "plain.no_purchase_model": "Your purchase history does not show customers leaving clearly enough to fit a purchase model, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
     "plain.no_predictions": "No purchase model could be used on these records, so 'still active' (p_alive) and future value (clv) are estimated from each customer's own buying rhythm.",
     "reason.churn_drivers": "churn drivers: {drivers}",

@@ -324,6 +324,7 @@ MESSAGES = {
     "explain.table.engagement": "تعامل",
     "explain.table.touches": "تماس‌ها",
     "explain.table.exit_surveys": "نظرسنجی‌های خروج",
+    "explain.timeline_cut": "{shown} رویداد آخر از {total} رویداد؛ ‎--events 0 همه را نشان می‌دهد.",
     "plain.no_purchase_model": "سابقهٔ خرید شما رفتن مشتریان را آن‌قدر روشن نشان نمی‌دهد که بتوان مدل خرید را برازش کرد؛ پس «هنوز فعال» (p_alive) و ارزش آینده (clv) از ریتم خرید خود هر مشتری برآورد می‌شود.",
     "plain.no_predictions": "هیچ مدل خریدی روی این داده‌ها قابل استفاده نبود؛ پس «هنوز فعال» (p_alive) و ارزش آینده (clv) از ریتم خرید خود هر مشتری برآورد می‌شود.",
     "reason.churn_drivers": "عوامل ریزش: {drivers}",
