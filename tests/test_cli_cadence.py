@@ -25,9 +25,15 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*KEEPWISE, *args], capture_output=True, text=True, timeout=600)
 
 
+def _name(customer_id: str) -> str:
+    """Every other customer has a name."""
+    return f"Ann {customer_id}" if int(customer_id) % 2 else ""
+
+
 @pytest.fixture(scope="module")
 def shop(cdnow_dir: Path, tmp_path_factory) -> tuple[Path, Path]:
-    """CDNOW with campaign C1 (200 members, every 4th held back) and 20 customers opted out; a fast config."""
+    """CDNOW with campaign C1 (200 members, every 4th held back), 20 customers opted out and every other
+    customer named; a fast config."""
     root = tmp_path_factory.mktemp("shop")
     data = root / "data"
     shutil.copytree(cdnow_dir, data)
@@ -35,10 +41,10 @@ def shop(cdnow_dir: Path, tmp_path_factory) -> tuple[Path, Path]:
     ids = sorted(row["customer_id"] for row in customers)
     opted_out = set(ids[-20:])
     with (data / "customers.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*customers[0], "marketing_opt_in"])
+        writer = csv.DictWriter(handle, fieldnames=[*customers[0], "marketing_opt_in", "name"])
         writer.writeheader()
-        writer.writerows({**row, "marketing_opt_in": str(row["customer_id"] not in opted_out).lower()}
-                         for row in customers)
+        writer.writerows({**row, "marketing_opt_in": str(row["customer_id"] not in opted_out).lower(),
+                          "name": _name(row["customer_id"])} for row in customers)
     with (data / "touches.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(TOUCH_COLUMNS)
@@ -65,6 +71,8 @@ def test_touches_csv_has_the_contract_columns_and_respects_opt_outs(shop, tmp_pa
                  if r["marketing_opt_in"] == "false"}
     assert not [r for r in rows if r["customer_id"] in opted_out and r["kind"] in MARKETING_TOUCH_KINDS]
     assert all(r["reason"] for r in rows)
+    assert list(rows[0])[-1] == "name" and all(r["name"] == _name(r["customer_id"]) for r in rows)
+    assert {bool(r["name"]) for r in rows} == {True, False}
     # Campaign C1's win-back members were already sent a win-back offer since their last purchase.
     c1 = {r["customer_id"] for r in csv.DictReader((data / "touches.csv").open())}
     assert not [r for r in rows if r["customer_id"] in c1 and r["kind"] == "win_back_offer"]
@@ -80,6 +88,12 @@ def test_touches_ics_parses_back_and_reasons_follow_the_language(shop, tmp_path)
     assert events
     assert all("1997-10-01" <= e.decoded("dtstart").isoformat() <= "1997-10-07" for e in events)
     assert any(ch in str(events[0]["description"]) for ch in "абвгдеёжзийклмнопрстуфхцчшщыэюя")
+    # the customer by id and, where they have one, by name: "Личный звонок (телефон): 0123 · Ann 0123"
+    for event in events:
+        customer = str(event["uid"]).split("-")[0]
+        label = f"{customer} · {_name(customer)}" if _name(customer) else customer
+        assert str(event["summary"]).endswith(f"): {label}"), event["summary"]
+    assert any(" · Ann " in str(event["summary"]) for event in events)
 
 
 def test_touches_bad_output_or_dates_exit_2_and_write_nothing(shop, tmp_path):

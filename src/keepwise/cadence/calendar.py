@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 import pandas as pd
 
 from keepwise.cadence.phrasing import channel_label, kind_label
+from keepwise.data.names import customer_label
 from keepwise.text import Translator
 
 PRODUCT_ID = "-//keepwise//touches//EN"
 
 
-def touches_calendar(touches: pd.DataFrame, t: Translator) -> bytes:
-    """``touches`` (with a ``reason`` column) as .ics bytes; UIDs are stable for the same touch."""
+def touches_calendar(touches: pd.DataFrame, t: Translator, names: Mapping[str, str] | None = None) -> bytes:
+    """``touches`` (with a ``reason`` column) as .ics bytes; UIDs are stable for the same touch. An event's
+    summary names the customer by id and by name, where ``names`` has one (``customer_names``)."""
     # Imported here: importing keepwise.cadence for the loyalty tiers (as `keepwise assess` does) needs no iCalendar.
     from icalendar import Calendar, Event
 
@@ -29,7 +32,7 @@ def touches_calendar(touches: pd.DataFrame, t: Translator) -> bytes:
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("summary", t("touch.summary", kind=kind_label(row.kind, t), channel=channel_label(row.channel, t),
-                               customer=row.customer_id))
+                               customer=customer_label(row.customer_id, names or {})))
         event.add("description", row.reason)
         event.add("categories", [row.kind])
         calendar.add_component(event)

@@ -23,7 +23,7 @@ from keepwise.cli.common import (
 )
 
 TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
-                     "warning")
+                     "warning", "name")
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the reasons: en, fa or ru.")]
 
 
@@ -48,6 +48,7 @@ def touches(
 
     from keepwise.assess import assess_with_models
     from keepwise.cadence import phrase_reasons, touches_calendar, touches_due
+    from keepwise.data.names import customer_names
     from keepwise.output import write_atomic, write_csv
     from keepwise.text import LANGUAGES
     from keepwise.text.columns import day_texts, to_series
@@ -66,12 +67,13 @@ def touches(
     due = run_or_exit(lambda: touches_due(dataset, day, first, last, run.assessment, run.features))
     t = _translator(lang, dataset.settings)
     due["reason"] = phrase_reasons(due, t)
+    names = customer_names(dataset, due["customer_id"].astype(str).unique().tolist())
     if suffix == ".ics":
-        payload = touches_calendar(due, t)
+        payload = touches_calendar(due, t, names)
         write_atomic(out, lambda temp: temp.write_bytes(payload))
     else:
         days = to_series(day_texts(due["due_on"]), index=due.index)
-        table = due.assign(due_on=days)[list(TOUCH_CSV_COLUMNS)]
+        table = due.assign(due_on=days, name=due["customer_id"].astype(str).map(names))[list(TOUCH_CSV_COLUMNS)]
         write_atomic(out, lambda temp: write_csv(table, temp))
     summary = RichTable(title=f"{len(due):,} touches due {first} .. {last} → {out}", show_edge=False)
     summary.add_column("kind")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from keepwise.data.loader import Dataset
 
 
@@ -13,3 +15,10 @@ def customer_names(ds: Dataset, ids: list[str]) -> dict[str, str]:
     rows = customers.filter(customers.customer_id.isin(ids) & customers.name.notnull()).select(
         "customer_id", "name").execute()
     return dict(zip(rows["customer_id"].astype(str), rows["name"].astype(str), strict=True))
+
+
+def customer_label(customer_id: str, names: Mapping[str, str]) -> str:
+    """A customer as a list shows one: the id, and the name beside it when there is one (``C000095 · Liam de
+    Vries``)."""
+    name = names.get(customer_id)
+    return f"{customer_id} · {name}" if name else customer_id

@@ -15,6 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from keepwise.assess.analysis import Analysis
+from keepwise.data.names import customer_label
 from keepwise.data.positions import reindexed
 from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
@@ -94,11 +95,6 @@ def _period_word(t: Translator, period: str) -> str:
 
 def _share_of(part: float, whole: float) -> float | None:
     return part / whole if whole else None
-
-
-def _customer_label(customer_id: str, names: dict[str, str]) -> str:
-    name = names.get(customer_id)
-    return f"{customer_id} · {name}" if name else customer_id
 
 
 # --------------------------------------------------------------------------------------------------
@@ -200,7 +196,7 @@ def clv(a: Analysis, t: Translator) -> Section:
     text = t("takeaway.clv", share=t.percent(h.clv_top_share), total=t.money(h.clv_total),
              negative=t.number(h.clv_negative))
     rows = [
-        [_customer_label(str(r.customer_id), h.customer_names), t.money(r.clv), t.percent(r.p_alive),
+        [customer_label(str(r.customer_id), h.customer_names), t.money(r.clv), t.percent(r.p_alive),
          t.money(r.profit), t(f"action.{r.action}")]
         for r in h.top_clv.itertuples(index=False)
     ]
@@ -234,7 +230,7 @@ def actions(a: Analysis, t: Translator) -> Section:
     ]
     names = a.highlights.customer_names
     urgent_rows = [
-        [t.number(r.priority), _customer_label(r.customer_id, names), t(f"action.{r.action}"),
+        [t.number(r.priority), customer_label(r.customer_id, names), t(f"action.{r.action}"),
          t.money(r.money_at_stake), phrase_all([r.reason_fact], t.lang, t.currency)[0] if r.reason_fact else r.reason]
         for r in a.highlights.urgent.itertuples(index=False)
     ]
@@ -290,7 +286,7 @@ def _hurt_most(a: Analysis, t: Translator) -> list[Block]:
     actions = reindexed(by_customer, pd.Index(hurt["customer_id"].astype(str))).tolist()
     names = a.highlights.customer_names
     rows = [
-        [_customer_label(str(r.customer_id), names), t.number(r.n_late), t.number(r.n_complaints_substantiated),
+        [customer_label(str(r.customer_id), names), t.number(r.n_late), t.number(r.n_complaints_substantiated),
          t.number(r.n_defective_returns), t.money(r.cost_business_fault),
          t(f"action.{action}") if isinstance(action, str) else MISSING]
         for r, action in zip(hurt.itertuples(index=False), actions, strict=True)
