@@ -93,7 +93,7 @@ def explain(
 
 def render_text(dossier: dict, max_events: int | None = 40):
     """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``): its timeline's last
-    ``max_events`` events (all with ``None``), a caption saying so when there were more.
+    ``max_events`` events (all with ``None``), and a line below saying so when there were more.
 
     Labels come from the text layer's catalog in the dossier's language (``explain.*`` keys of
     ``keepwise.text.locales``), and so do the words for the action, lifecycle stage, flags, churn source and

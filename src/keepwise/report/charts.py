@@ -69,8 +69,9 @@ def _style(fig: go.Figure, t: Translator, height: int = 380) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
-    if _digits(t):
-        fig.update_layout(meta=_digits(t))
+    digits = _digits(t)
+    if digits:
+        fig.update_layout(meta=digits)
     # Long translated axis titles ("Накопленная прибыль (EUR)") need the margin to grow rather than be cut.
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)
