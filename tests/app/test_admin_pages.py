@@ -5,11 +5,16 @@ names each user's role and language."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from keepwise.app.i18n import catalog
+from keepwise.store.models import AuditEntry
 from keepwise.text import LANGUAGES
+from keepwise.text.problems import phrase_problem
 
 
 def _rows(page: str) -> list[list[str]]:
@@ -99,3 +104,24 @@ def test_the_users_page_names_each_users_language_in_its_own_words(client_for):
     rows = _rows(page)
     assert rows[0][:4] == ["admin", "Admin", "администратор", "Русский"]
     assert {row[3] for row in rows} <= {"English", "فارسی", "Русский"}
+
+
+def test_a_refused_refund_is_told_in_the_readers_language(client_for, ids, app, store):
+    """Why a refund was refused was stored as its English sentence; now as the message's key and facts."""
+    agent, token = client_for("agent")
+    amount = app.state.settings.goodwill.cap_agent + 10
+    refused = agent.post(f"/complaints/{ids.ticket_id}/close", follow_redirects=False,
+                         data={"substantiated": "yes", "refund": str(amount), "csrf_token": token})
+    assert refused.status_code == 400
+    with store.sessions() as session:
+        entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "complaint.refund_refused")).one()
+    stored = json.loads(entry.after)["refused"]
+    assert stored["key"] and stored["values"]  # the message's key and facts, not a sentence
+    manager, manager_token = client_for("manager")
+    told = {}
+    for lang in ("ru", "en"):
+        _language(manager, manager_token, lang)
+        row = next(row for row in _rows(manager.get("/audit").text) if row[3].endswith(ids.ticket_id))
+        told[lang] = row[5]
+    assert "cap" in told["en"] and "cap" not in told["ru"]
+    assert phrase_problem(stored["key"], stored["values"], "ru") in told["ru"]

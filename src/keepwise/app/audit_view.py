@@ -1,8 +1,9 @@
 """The audit log as a reader sees it: what was done (``audit.action.<code>``) to what (``audit.object.<type>``),
 and the values the entry recorded before and after, each named (``audit.field.<key>``) and written in the
 reader's language: a role, status, channel or kind in its words, an amount as money, a moment in the reader's
-calendar, true and false as yes and no. A value the same before and after is left out of both (the entry is
-about what changed). The API's ``/api/audit`` gives the entries as they are stored.
+calendar, true and false as yes and no, a refusal's message (its key and facts) in the reader's words. A value
+the same before and after is left out of both (the entry is about what changed). The API's ``/api/audit`` gives
+the entries as they are stored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from keepwise.app.i18n import AppText
 from keepwise.store.models import AuditEntry
 from keepwise.text import MISSING
 from keepwise.text.calendar import localize_digits
+from keepwise.text.problems import phrase_problem
 
 __all__ = ["AuditRow", "audit_rows"]
 
@@ -65,6 +67,8 @@ def _value(t: AppText, entry: AuditEntry, field: str, value: Any) -> str:
         if field in COUNTS:
             return t.number(value)
         return localize_digits(str(value), t.lang) if isinstance(value, int) else t.number(value, 2)
+    if isinstance(value, dict) and set(value) == {"key", "values"}:  # a refusal's message (``Phrased.facts``)
+        return phrase_problem(value["key"], value["values"], t.lang)
     if not isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if field in MOMENTS or field in DAYS:

@@ -5,9 +5,12 @@ and ``phrase(lang)`` the reader's. The sentences live in ``keepwise.text.locales
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from keepwise.text.translator import LANGUAGES, Translator, messages
 
-__all__ = ["Phrased"]
+__all__ = ["Phrased", "phrase_problem"]
 
 
 class Phrased(Exception):
@@ -24,8 +27,16 @@ class Phrased(Exception):
 
     def phrase(self, lang: str) -> str:
         """The message in ``lang`` (English for a language keepwise does not speak)."""
-        lang = lang if lang in LANGUAGES else "en"
-        figures = Translator.for_report(lang, "EUR")
-        values = {name: figures.number(value, 2) if isinstance(value, float) else value
-                  for name, value in self.values.items()}
-        return messages(lang)[self.key].format(**values)
+        return phrase_problem(self.key, self.values, lang)
+
+    def facts(self) -> dict[str, Any]:
+        """The key and its facts, as a record keeps them (the audit log): ``phrase_problem`` phrases them."""
+        return {"key": self.key, "values": dict(self.values)}
+
+
+def phrase_problem(key: str, values: Mapping[str, Any], lang: str) -> str:
+    """The message of ``key`` with its facts in ``lang`` (English for a language keepwise does not speak)."""
+    lang = lang if lang in LANGUAGES else "en"
+    figures = Translator.for_report(lang, "EUR")
+    values = {name: figures.number(value, 2) if isinstance(value, float) else value for name, value in values.items()}
+    return messages(lang)[key].format(**values)

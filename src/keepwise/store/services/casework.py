@@ -203,7 +203,7 @@ def close_complaint(session: Session, actor: Actor, ticket_id: str, substantiate
         except GoodwillRefused as refused:
             session.rollback()
             audit(session, actor, "complaint.refund_refused", "ticket", ticket_id, _state(ticket, case),
-                  {"refund": refund, "role": actor.role, "refused": str(refused)})
+                  {"refund": refund, "role": actor.role, "refused": refused.facts()})
             session.commit()
             raise Invalid(refused.key, "refund", **refused.values) from None
     before = _state(ticket, case)

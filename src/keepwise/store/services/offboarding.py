@@ -110,11 +110,13 @@ def approve(session: Session, actor: Actor, case_id: int) -> OffboardingCase:
     return case
 
 
-def _log_refusal(session: Session, actor: Actor, case: OffboardingCase, amount: float, message: str) -> None:
-    """The refused gesture in the audit log, committed on its own (the refused change is rolled back)."""
+def _log_refusal(session: Session, actor: Actor, case: OffboardingCase, amount: float,
+                 refused: GoodwillRefused) -> None:
+    """The refused gesture in the audit log, committed on its own (the refused change is rolled back); why, as
+    the message's key and facts (the audit page phrases them in its reader's language)."""
     session.rollback()
     audit(session, actor, "offboarding.goodwill_refused", "offboarding_case", case.id, _state(case),
-          {"amount": amount, "role": actor.role, "refused": message})
+          {"amount": amount, "role": actor.role, "refused": refused.facts()})
     session.commit()
 
 
@@ -127,7 +129,7 @@ def set_goodwill(session: Session, actor: Actor, case_id: int, amount: float, se
     try:
         authorise(amount, actor.role, settings)
     except GoodwillRefused as refused:
-        _log_refusal(session, actor, case, amount, str(refused))
+        _log_refusal(session, actor, case, amount, refused)
         raise Invalid(refused.key, "amount", **refused.values) from None
     before = _state(case)
     case.goodwill_kind, case.goodwill_amount, case.goodwill_by = "credit", round(float(amount), 2), actor.user_id
