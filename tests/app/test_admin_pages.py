@@ -125,3 +125,16 @@ def test_a_refused_refund_is_told_in_the_readers_language(client_for, ids, app, 
         told[lang] = row[5]
     assert "cap" in told["en"] and "cap" not in told["ru"]
     assert phrase_problem(stored["key"], stored["values"], "ru") in told["ru"]
+
+
+def test_a_stored_refusal_whose_message_is_gone_is_shown_as_stored(client_for, store):
+    """An entry outlives the catalog it was phrased from: a renamed message must not break the page."""
+    from keepwise.store.services.base import Actor, audit
+
+    with store.sessions() as session:
+        audit(session, Actor.system(), "complaint.refund_refused", "ticket", "T-GONE", None,
+              {"refused": {"key": "error.no_longer_there", "values": {"amount": 5.0}}})
+        session.commit()
+    manager, _ = client_for("manager")
+    page = manager.get("/audit?object_type=ticket&object_id=T-GONE")
+    assert page.status_code == 200 and "error.no_longer_there" in html.unescape(page.text)

@@ -68,7 +68,10 @@ def _value(t: AppText, entry: AuditEntry, field: str, value: Any) -> str:
             return t.number(value)
         return localize_digits(str(value), t.lang) if isinstance(value, int) else t.number(value, 2)
     if isinstance(value, dict) and set(value) == {"key", "values"}:  # a refusal's message (``Phrased.facts``)
-        return phrase_problem(value["key"], value["values"], t.lang)
+        try:
+            return phrase_problem(value["key"], value["values"], t.lang)
+        except (KeyError, IndexError):  # a message since renamed, or facts it no longer takes: shown as stored
+            return json.dumps(value, ensure_ascii=False)
     if not isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if field in MOMENTS or field in DAYS:
