@@ -12,7 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from keepwise.app.i18n import catalog
-from keepwise.store.models import AuditEntry
+from keepwise.store.models import AuditEntry, User
+from keepwise.store.services.base import Actor, audit
 from keepwise.text import LANGUAGES
 from keepwise.text.problems import phrase_problem
 
@@ -50,9 +51,7 @@ def test_the_audit_log_names_actions_objects_and_changed_values_in_the_readers_w
     assert revoked.status_code == 303
     _language(manager, token, "ru")
     with store.sessions() as session:
-        from keepwise.store.models import User
-
-        manager_id = session.query(User).filter_by(username="manager").one().id
+        manager_id = session.scalar(sa.select(User.id).where(User.username == "manager"))
 
     ru = manager.get("/audit").text
     language, token_revoked, survey, overridden = _rows(ru)[:4]
@@ -129,8 +128,6 @@ def test_a_refused_refund_is_told_in_the_readers_language(client_for, ids, app, 
 
 def test_a_stored_refusal_whose_message_is_gone_is_shown_as_stored(client_for, store):
     """An entry outlives the catalog it was phrased from: a renamed message must not break the page."""
-    from keepwise.store.services.base import Actor, audit
-
     with store.sessions() as session:
         audit(session, Actor.system(), "complaint.refund_refused", "ticket", "T-GONE", None,
               {"refused": {"key": "error.no_longer_there", "values": {"amount": 5.0}}})
