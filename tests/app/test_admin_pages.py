@@ -55,7 +55,8 @@ def test_the_audit_log_names_actions_objects_and_changed_values_in_the_readers_w
 
     ru = manager.get("/audit").text
     language, token_revoked, survey, overridden = _rows(ru)[:4]
-    assert language[1:] == ["manager", "Язык изменён", f"пользователь {manager_id}", "язык: English",
+    # a user by id and by name (the entry keeps the id)
+    assert language[1:] == ["manager", "Язык изменён", f"пользователь {manager_id} · manager", "язык: English",
                             "язык: Русский"]
     # the token's user and name did not change: only its revocation is shown
     assert token_revoked[2:4] == ["Токен API отозван", f"токен API {ids.tokens['manager']}"]
@@ -65,6 +66,10 @@ def test_the_audit_log_names_actions_objects_and_changed_values_in_the_readers_w
     assert "причина: цена" in survey[5] and "оценка: 0" in survey[5] and "комментарий: –" in survey[5]
     assert overridden[2:4] == ["Действие заменено", f"клиент {ids.customer_id}"]
     assert overridden[5].startswith("действие: ") and "причина: long-standing partner" in overridden[5]
+    created = next(row for row in _rows(ru) if row[2] == "Создан токен API" and "agent laptop" in row[5])
+    with store.sessions() as session:
+        agent_id = session.scalar(sa.select(User.id).where(User.username == "agent"))
+    assert f"пользователь: {agent_id} · agent" in created[5]  # a user's id in a value, with their name
     body = ru[ru.index("<tbody>"):ru.index("</tbody>")]
     for raw in ("{", "null", "true", "exit_survey.record", "action.override", ids.override_action, "price"):
         assert raw not in body, raw
@@ -74,9 +79,8 @@ def test_the_audit_log_names_actions_objects_and_changed_values_in_the_readers_w
     # a path keeps its own direction in a right-to-left line (its leading "/" was shown at its end)
     assert re.search(r"<td>منبع <bdi>/[^<]+/sample</bdi></td>", page)
     fa = _rows(manager.get("/audit").text)
-    assert fa[0][2:5] == ["زبان تغییر کرد", f"کاربر {manager_id}".translate(str.maketrans("0123456789",
-                                                                                        "۰۱۲۳۴۵۶۷۸۹")),
-                          "زبان: Русский"]
+    assert fa[0][2:5] == ["زبان تغییر کرد", f"کاربر {manager_id} · manager".translate(
+        str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")), "زبان: Русский"]
     assert "دلیل: قیمت" in fa[3][5] and "امتیاز: ۰" in fa[3][5]
 
 

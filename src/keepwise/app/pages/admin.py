@@ -24,7 +24,8 @@ def audit(request: Request, object_type: str = Query("", max_length=40), object_
     per_page = request.app.state.settings.app.page_size
     rows, total = audit_log.entries(session, caller.actor, object_type=object_type, object_id=object_id,
                                     offset=(page - 1) * per_page, limit=per_page)
-    return render(request, "audit.html", caller, rows=audit_rows(text_for(request, caller.user), rows),
+    names = {user.id: user.username for user in users.list_users(session)}
+    return render(request, "audit.html", caller, rows=audit_rows(text_for(request, caller.user), rows, names),
                   page=page, pages=max(1, -(-total // per_page)),
                   page_url=page_url("/audit", object_type=object_type, object_id=object_id))
 
