@@ -196,6 +196,15 @@ def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     assert "--events 0 shows" not in whole.stdout
     refused = run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--events", "-1")
     assert refused.returncode == 2 and "--events" in refused.stderr
+    # how many it shows unless told is a setting ([report] explain_events, 40 by default)
+    config = tmp_path / "two.toml"
+    config.write_text("[report]\nexplain_events = 2\n")
+    two = run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--config", str(config), columns=200)
+    assert len([line for line in two.stdout.splitlines() if line.startswith("│")]) == 2
+    assert f"The last 2 of {len(every)} events" in two.stdout
+    config.write_text("[report]\nexplain_events = -2\n")
+    bad = run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--config", str(config))
+    assert bad.returncode == 2 and "explain_events" in bad.stderr
     tables = valid_tables()
     tables["engagement"][0]["score"] = "11"  # read by the assessment (the survey scores): 0 to 10
     out = tmp_path / "not-written.csv"

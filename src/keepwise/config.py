@@ -221,6 +221,7 @@ class ReportSettings(_Section):
 
     top_customers: int
     urgent_customers: int
+    explain_events: int = Field(ge=0)  # 0: all
     growth_years: int
     retention_uplift_points: float
     churn_classifier: bool

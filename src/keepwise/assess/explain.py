@@ -91,7 +91,7 @@ def explain(
     }
 
 
-def render_text(dossier: dict, max_events: int | None = 40):
+def render_text(dossier: dict, max_events: int | None = None):
     """A Rich renderable of the dossier (print it with ``rich.print`` or a ``Console``): its timeline's last
     ``max_events`` events (all with ``None``), and a line below saying so when there were more.
 

@@ -156,9 +156,9 @@ def explain(
         str | None, typer.Option("--lang", help="Language of the dossier: en, fa or ru (default: the settings' locale).")
     ] = None,
     events: Annotated[
-        int, typer.Option("--events", min=0, help="How many of the timeline's latest events to show; 0: all. "
-                          "--json gives them all.")
-    ] = 40,
+        int | None, typer.Option("--events", min=0, help="How many of the timeline's latest events to show; 0: all "
+                                 "(default: \\[report] explain_events). --json gives them all.")
+    ] = None,
     config: ConfigOpt = None,
     engine: EngineOpt = None,
     spark_master: SparkMasterOpt = None,
@@ -179,7 +179,8 @@ def explain(
     if as_json:
         print_json(dossier)
     else:
-        show(render_text(dossier, max_events=events or None))
+        shown = dataset.settings.report.explain_events if events is None else events
+        show(render_text(dossier, max_events=shown or None))
 
 
 @app.command()
