@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from keepwise.app.i18n import AppText
+from keepwise.data.names import with_name
 from keepwise.store.models import AuditEntry
 from keepwise.text import MISSING
 from keepwise.text.calendar import localize_digits
@@ -61,9 +62,8 @@ def _stored(text: str | None) -> Any:
 
 def _user(t: AppText, user_id, users: Mapping[int, str]) -> str:
     """A user's id in the reader's digits, their name beside it when they are known."""
-    written = localize_digits(str(user_id), t.lang)
     name = users.get(int(user_id)) if str(user_id).isdigit() else None
-    return f"{written} · {name}" if name else written
+    return with_name(localize_digits(str(user_id), t.lang), name)
 
 
 def _value(t: AppText, entry: AuditEntry, field: str, value: Any, users: Mapping[int, str]) -> str:

@@ -17,8 +17,11 @@ def customer_names(ds: Dataset, ids: list[str]) -> dict[str, str]:
     return dict(zip(rows["customer_id"].astype(str), rows["name"].astype(str), strict=True))
 
 
+def with_name(identifier: str, name: str | None) -> str:
+    """An id as a list shows one: the name beside it when there is one (``C000095 · Liam de Vries``)."""
+    return f"{identifier} · {name}" if name else identifier
+
+
 def customer_label(customer_id: str, names: Mapping[str, str]) -> str:
-    """A customer as a list shows one: the id, and the name beside it when there is one (``C000095 · Liam de
-    Vries``)."""
-    name = names.get(customer_id)
-    return f"{customer_id} · {name}" if name else customer_id
+    """A customer as a list shows one: the id, and the name beside it when there is one."""
+    return with_name(customer_id, names.get(customer_id))
