@@ -162,7 +162,6 @@ def test_metrics_validates_only_the_tables_it_reads(tmp_path):
 def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     tables = valid_tables()
     tables["touches"][0]["at"] = "not a date"  # not read by the assessment: neither validated nor loaded
-    tables["exit_surveys"][0]["reason"] = "no such reason"
     folder = write_csv_folder(tmp_path / "touches", tables)
     out = tmp_path / "assessment.csv"
     result = run("assess", str(folder), "--as-of", "2024-12-31", "--out", str(out), "--json")
@@ -171,8 +170,16 @@ def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     # explain reads them too, for the customer's timeline
     result = run("explain", str(folder), "C1", "--as-of", "2024-12-31", "--json")
     assert result.returncode == 2 and not result.stdout
-    assert "touches.csv, row 1 (line 2), column at" in result.stderr and "exit_surveys.csv" in result.stderr
+    assert "touches.csv, row 1 (line 2), column at" in result.stderr
     assert run("validate", str(folder)).returncode == 2  # the whole source is still checked by validate
+    # the exit surveys are read by the assessment (what a customer who left told us)
+    tables = valid_tables()
+    tables["exit_surveys"][0]["reason"] = "no such reason"
+    out = tmp_path / "not-written.csv"
+    result = run("assess", str(write_csv_folder(tmp_path / "surveys", tables)), "--as-of", "2024-12-31",
+                 "--out", str(out))
+    assert result.returncode == 2 and not out.exists()
+    assert "exit_surveys.csv, row 1 (line 2), column reason" in result.stderr
     valid = write_csv_folder(tmp_path / "valid", valid_tables())
     told = {}
     for customer_id in ("C1", "C2"):
@@ -183,6 +190,12 @@ def test_assess_and_explain_validate_only_the_tables_they_read(tmp_path):
     assert told == {"C1": [("2024-03-02", "touch.made", {"id": "K1", "kind": "thank_you", "channel": "email",
                                                           "cost": 0.0, "campaign": ""})],
                     "C2": [("2024-08-01", "survey.exit", {"reason": "delivery", "score": 3.0, "comment": "too slow"})]}
+    # the assessment tells what C2 answered when they left (no completed order since, nor ever)
+    out = tmp_path / "valid.csv"
+    assert run("assess", str(valid), "--as-of", "2024-12-31", "--out", str(out)).returncode == 0
+    reasons = pd.read_csv(out).set_index("customer_id")["reasons"]
+    assert reasons["C2"].split(";")[0] == "exit survey 2024-08-01, reason: delivery, would recommend us 3 of 10"
+    assert "exit survey" not in reasons["C1"]
     # the text shows the latest events, and says how many it left out
     every = json.loads(run("explain", str(valid), "C1", "--as-of", "2024-12-31", "--json").stdout)["timeline"]
     assert len(every) > 3

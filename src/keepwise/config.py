@@ -123,6 +123,7 @@ class FlagsSettings(_Section):
     service_min_substantiated: int
     service_min_late: int
     service_min_defective_returns: int
+    exit_claim_window_days: int = Field(ge=0)
     test_level: float
     chronic_min_staff_cost_share: float
     stale_after_days: int

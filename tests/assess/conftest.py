@@ -38,7 +38,7 @@ def healthy_row(customer_id: str, **overrides) -> dict:
     for column in FEATURE_COLUMNS:
         if column.endswith("_at"):
             row[column] = pd.NaT
-        elif column in ("language", "country", "referred_by", "tags"):
+        elif column in ("language", "country", "referred_by", "tags", "exit_reason"):
             row[column] = None
         else:
             row[column] = 0
@@ -49,6 +49,7 @@ def healthy_row(customer_id: str, **overrides) -> dict:
         tag_values_conflict=False,
         unsubscribed=False,
         last_survey_score=float("nan"),
+        exit_score=float("nan"),
         n_orders=20,
         n_orders_all=20,
         n_orders_all_recent=8,

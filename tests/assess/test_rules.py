@@ -268,3 +268,87 @@ def test_write_assessment_is_atomic(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.json"]
     with pytest.raises(ValueError):
         write_assessment(result, tmp_path / "x.txt", fmt="txt")
+
+
+# A customer who stopped buying a year before the as-of day, worth little, and told us why when they left.
+LEFT = dict(
+    n_orders=4, n_orders_all=4, n_purchase_days=4, n_delivered=4, revenue=200.0, list_price=200.0, cost_of_goods=150.0,
+    gross_margin=50.0, profit=50.0, profit_customer_view=50.0, revenue_last_period=0.0, revenue_prior_period=0.0,
+    last_order_at="2025-06-01", days_since_last_order=394, n_referrals=0,
+)
+SURVEY = dict(exit_survey_at="2025-12-01", exit_reason="delivery", exit_score=3.0)
+
+
+def test_an_exit_survey_blaming_a_failure_the_records_show_asks_to_fix_the_service():
+    late = dict(n_late=1, first_late_at="2025-05-01", last_late_at="2025-05-01", late_share=0.25)
+    result = run(healthy_row("SAID", **LEFT, **late, **SURVEY), healthy_row("SILENT", **LEFT, **late))
+    # One late delivery is no failure against the norm: without the survey, the records alone decide
+    assert result.loc["SILENT", "action"] == "deprioritize"
+    assert result.loc["SAID", "action"] == "fix_service"
+    assert result.loc["SAID", "flags"] == result.loc["SILENT", "flags"]  # a failure of ours is no flag of theirs
+    reasons = result.loc["SAID", "reasons"].split(";")
+    assert reasons[:2] == ["exit survey 2025-12-01, reason: delivery, would recommend us 3 of 10",
+                           "business at fault, as they said: 1 of 4 deliveries late, the last 2025-05-01"]
+    assert "exit survey" not in result.loc["SILENT", "reasons"]
+
+
+@pytest.mark.parametrize(("reason", "failure", "told"), [
+    ("quality", dict(n_defective_returns=2, last_defective_return_at="2025-03-03"),
+     "business at fault, as they said: 2 defective products returned, the last 2025-03-03"),
+    ("service", dict(n_complaints=1, n_complaints_substantiated=1, last_substantiated_complaint_at="2025-07-20"),
+     "business at fault, as they said: 1 substantiated complaint, the last 2025-07-20"),
+])
+def test_each_claim_is_checked_against_its_own_failure(reason, failure, told):
+    said = {**SURVEY, "exit_reason": reason, "exit_score": float("nan")}
+    # the failure the claim names, and another one the customer does not name (a late delivery)
+    other = dict(n_late=1, last_late_at="2025-05-01")
+    result = run(healthy_row("MATCH", **LEFT, **failure, **said), healthy_row("OTHER", **LEFT, **other, **said))
+    assert result.loc["MATCH", "action"] == "fix_service"
+    assert result.loc["MATCH", "reasons"].split(";")[:2] == [f"exit survey 2025-12-01, reason: {reason}", told]
+    assert result.loc["OTHER", "action"] == "deprioritize"
+    unseen = {"quality": "no defective product returned", "service": "no substantiated complaint"}[reason]
+    assert f"{unseen} in the 12 months before their last order" in result.loc["OTHER", "reasons"]
+
+
+def test_a_claim_the_records_do_not_bear_out_is_told_and_decides_nothing():
+    old_failure = dict(n_late=1, last_late_at="2024-05-31")  # a year and a day before the last order
+    result = run(healthy_row("OLD", **LEFT, **old_failure, **SURVEY), healthy_row("NONE", **LEFT, **SURVEY))
+    for customer in ("OLD", "NONE"):
+        assert result.loc[customer, "action"] == "deprioritize"
+        assert ("no late delivery on their record in the 12 months before their last order"
+                in result.loc[customer, "reasons"].split(";"))
+    # the window is a setting: two years take the old late delivery in
+    wider = SETTINGS.model_copy(update={"flags": SETTINGS.flags.model_copy(update={"exit_claim_window_days": 731})})
+    rows = [healthy_row("OLD", **LEFT, **old_failure, **SURVEY),
+            *(healthy_row(f"H{i}", revenue=2000.0 + 50 * i, profit_customer_view=900.0 + 40 * i) for i in range(8))]
+    result = assess_frames(frame(*rows), AS_OF, wider).set_index("customer_id")
+    assert result.loc["OLD", "action"] == "fix_service"
+    assert "no late delivery on their record in the 24 months" not in result.loc["OLD", "reasons"]
+
+
+def test_an_exit_survey_is_no_longer_their_answer_once_they_came_back():
+    back = {**LEFT, "last_order_at": "2026-01-15", "days_since_last_order": 166, "n_late": 1,
+            "last_late_at": "2025-05-01"}
+    result = run(healthy_row("BACK", **back, **SURVEY), healthy_row("SAME", **back))
+    assert "exit survey" not in result.loc["BACK", "reasons"]
+    assert result.loc["BACK", "action"] == result.loc["SAME", "action"] != "fix_service"
+
+
+def test_other_answers_are_told_and_decide_nothing():
+    price = {**SURVEY, "exit_reason": "competitor", "exit_score": 7.0}
+    result = run(healthy_row("GONE", **LEFT, **price), healthy_row("QUIET", **LEFT))
+    assert result.loc["GONE", "action"] == result.loc["QUIET", "action"] == "deprioritize"
+    assert result.loc["GONE", "reasons"].split(";")[0] == (
+        "exit survey 2025-12-01, reason: a competitor, would recommend us 7 of 10")
+
+
+def test_the_customers_own_problems_decide_before_their_claim():
+    """A chronic complainer who left blaming our service, with one complaint of theirs found to be our fault:
+    their conduct decides, as it does without the survey; the claim is still told."""
+    complainer = dict(CASES["chronic_complainer"][0], n_complaints=6, n_complaints_substantiated=1,
+                      last_substantiated_complaint_at="2025-05-01", last_order_at="2025-06-01",
+                      days_since_last_order=394)
+    said = {**SURVEY, "exit_reason": "service"}
+    result = run(healthy_row("C", **complainer, **said), healthy_row("D", **complainer))
+    assert result.loc["C", "action"] == result.loc["D", "action"] in ("make_profitable", "offboard")
+    assert "business at fault, as they said: 1 substantiated complaint, the last 2025-05-01" in result.loc["C", "reasons"]

@@ -367,6 +367,23 @@ def test_of_surveys_at_the_same_last_moment_the_lowest_score_counts_whatever_the
     assert frame.loc["B", "last_survey_at"] == pd.Timestamp("2026-04-01")
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_latest_exit_survey_up_to_the_day(tmp_path, reverse):
+    surveys = [
+        {"customer_id": "A", "at": "2025-12-01", "reason": "price", "score": 6},
+        {"customer_id": "A", "at": "2026-03-01", "reason": "delivery"},  # the latest; no score given
+        {"customer_id": "A", "at": "2026-07-15", "reason": "quality", "score": 1},  # after the day: not read
+        # two answers at one moment, in either order of the rows: the same one
+        {"customer_id": "B", "at": "2026-04-01", "reason": "delivery", "score": 9},
+        {"customer_id": "B", "at": "2026-04-01", "reason": "service", "score": 2},
+    ]
+    frame = frame_of(tmp_path, {**TABLES, "exit_surveys": surveys[::-1] if reverse else surveys})
+    a, b, c = (frame.loc[customer] for customer in "ABC")
+    assert (a.exit_survey_at, a.exit_reason) == (pd.Timestamp("2026-03-01"), "delivery") and pd.isna(a.exit_score)
+    assert (b.exit_survey_at, b.exit_reason, b.exit_score) == (pd.Timestamp("2026-04-01"), "service", 2)
+    assert pd.isna(c.exit_survey_at) and pd.isna(c.exit_reason) and pd.isna(c.exit_score)
+
+
 def test_cost_to_serve_and_profit(features):
     a = features.loc["A"]
     interest = 100 * 0.10 * 30 / 365 + 200 * 0.10 * 60 / 365
@@ -497,7 +514,8 @@ def test_a_frame_of_some_columns_reads_only_the_tables_they_need(dataset):
     assert read(["revenue"]) == {"customers", "orders"}
     assert read(["cost_to_serve"]) == {"customers", "orders", "returns", "tickets", "invoices"}
     assert read(["last_survey_score", "n_referrals"]) == {"customers", "engagement"}
-    assert read(None) == {"customers", "orders", "returns", "tickets", "invoices", "incidents", "engagement"}
+    assert read(None) == {"customers", "orders", "returns", "tickets", "invoices", "incidents", "engagement",
+                          "exit_surveys"}
     with pytest.raises(ValueError, match="not a feature column: last_problem_due"):
         customer_features(dataset, AS_OF, columns=["revenue", "last_problem_due"])
 

@@ -28,6 +28,8 @@ def _figures(name: str, row: int):
         return ["bad_payer", "fickle", "return_abuser", "chronic_complainer"][row % 4]
     if name == "feature":
         return ["new_column", "other"][row % 2]
+    if name == "exit_reason":
+        return ["delivery", "no_longer_needed", "competitor"][row % 3]
     return [0, 1, 2, 3, 5, 11, 21, 22, 101, 1234][row % 10]
 
 

@@ -15,8 +15,11 @@ customer brought (``keepwise.assess.severity``). The decision, first match wins:
 4. ``make_profitable``: a current, not minor money problem the business can act on (bad payer,
    return abuser, fickle, chronic complainer): reprice, require prepayment, cut cost to serve.
 5. ``deprioritize``: a current deal seeker or values conflict: stop spending effort on them.
-6. ``make_profitable``: unprofitable with no other current problem.
-7. By lifecycle: lapsed -> ``win_back`` if valuable else ``deprioritize``; slipping -> ``retain``
+6. ``fix_service``: the customer left saying the business failed them (delivery, quality or service) and
+   their records bear it out (``keepwise.assess.exit_answers``). A claim weighs less than a failure
+   measured against the norm (3.), so the customer's own problems (4., 5.) decide first.
+7. ``make_profitable``: unprofitable with no other current problem.
+8. By lifecycle: lapsed -> ``win_back`` if valuable else ``deprioritize``; slipping -> ``retain``
    if valuable else ``keep``; active -> ``nurture`` (top margin, regular) or ``grow`` (unless
    ``no_growth_potential``) or ``keep``; never bought -> ``keep``.
 
@@ -112,6 +115,7 @@ def decide_actions(
         flags["service_failure"],
         money_problem,
         effort_problem,
+        flags["exit_claim_borne_out"],
         unprofitable,
         (stage == "lapsed") & valuable,
         stage == "lapsed",
@@ -126,6 +130,7 @@ def decide_actions(
         "fix_service",
         "make_profitable",
         "deprioritize",
+        "fix_service",
         "make_profitable",
         "win_back",
         "deprioritize",

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from keepwise.assess.change import STOPPABLE
+from keepwise.assess.exit_answers import CLAIMED_FAILURES
 from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
 from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
@@ -186,6 +187,33 @@ def build_facts(
         "first_day": day_texts(rows(m)["first_defective_return_at"]),
         "last_day": day_texts(rows(m)["last_defective_return_at"]),
     })
+
+    # What a customer who left told us; where it blames the business, whether their records bear it out.
+    answered = flags["exit_answer_current"]
+    scored = answered & f["exit_score"].notna()
+    facts.add("exit_answer", answered & ~scored, lambda m: {
+        "at_day": day_texts(rows(m)["exit_survey_at"]), "exit_reason": rows(m)["exit_reason"].to_numpy(object),
+    })
+    facts.add("exit_answer_scored", scored, lambda m: {
+        "at_day": day_texts(rows(m)["exit_survey_at"]), "exit_reason": rows(m)["exit_reason"].to_numpy(object),
+        "score": _int(rows(m)["exit_score"].round()),
+    })
+    # A claim borne out: the failure's count and latest day; one not: none in the window before the last order.
+    claim_figures = {
+        "late": lambda m: {"n": _int(rows(m)["n_late"]), "total": _int(rows(m)["n_delivered"])},
+        "defective": lambda m: {"n": _int(rows(m)["n_defective_returns"])},
+        "substantiated": lambda m: {"n": _int(rows(m)["n_complaints_substantiated"])},
+    }
+    reason, borne_out = f["exit_reason"], flags["exit_claim_borne_out"]
+    unseen = flags["exit_claim"] & ~borne_out & (f["n_orders"] > 0)
+    window_months = round(settings.flags.exit_claim_window_days / DAYS_PER_MONTH)
+    for claimed, (failure, last_column) in CLAIMED_FAILURES.items():
+        facts.add(f"exit_claim_{failure}", borne_out & (reason == claimed), lambda m, fc=failure, lc=last_column: {
+            **claim_figures[fc](m), "last_day": day_texts(rows(m)[lc]),
+        })
+        facts.add(f"exit_claim_unseen_{failure}", unseen & (reason == claimed), lambda m: {
+            "months": np.full(int(m.sum()), window_months, dtype=object),
+        })
 
     unfounded = f["n_complaints_unsubstantiated"] + f["n_complaints_not_judged"]
     facts.add("chronic_complainer", flags["chronic_complainer"], lambda m: {

@@ -6,7 +6,8 @@ record, and ``<code>_stopped`` says whether the problem has stopped (measured in
 Only records the customer is responsible for count: complaints the business was found at fault for,
 late deliveries and defective returns never raise a customer flag. They are weighed against the
 business's own rate across all customers (``keepwise.assess.rates``) and, where the customer was
-served clearly worse than the norm, raise ``service_failure`` (action ``fix_service``).
+served clearly worse than the norm, raise ``service_failure`` (action ``fix_service``). What a customer
+who left told us is weighed against their records in ``keepwise.assess.exit_answers``.
 
 All thresholds are in ``keepwise.toml`` ``[flags]``.
 """
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from keepwise.assess.change import STOPPABLE, clean_record
+from keepwise.assess.exit_answers import exit_answers
 from keepwise.assess.rates import business_rate, excess_p_value
 from keepwise.config import FlagCode, ProblemFlag, Settings
 
@@ -58,8 +60,8 @@ def compute_flags(
     and ``<flag>_current`` for every flag code; the measurement behind ``_stopped``; and for each of
     ``SERVICE_FAILURES`` ``service_<kind>`` (the customer was served worse than the business's norm),
     ``service_<kind>_p`` and ``service_<kind>_rate`` (the business's rate). ``service_failure`` is any
-    of them. ``referrals_tracked`` says whether the data records referrals at all; without it no
-    customer can be said to have made none.
+    of them; then the columns of ``exit_answers``. ``referrals_tracked`` says whether the data records
+    referrals at all; without it no customer can be said to have made none.
     """
     config = settings.flags
     level = config.test_level
@@ -166,4 +168,4 @@ def compute_flags(
         out[f"{code}_stopped"] = raised & stopped
         out[f"{code}_current"] = raised & ~stopped
     change = change.drop(columns=[f"{code}_stopped" for code in STOPPABLE])
-    return pd.concat([out, change], axis=1)
+    return pd.concat([out, change, exit_answers(f, settings)], axis=1)

@@ -99,7 +99,7 @@ def assess(
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    # Only the tables the assessment reads are validated and loaded (not the touches and exit surveys).
+    # Only the tables the assessment reads are validated and loaded (not the touches).
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master, importing=ASSESS_MODULES,
                                   tables=FEATURE_TABLES)
     from keepwise.assess import assess_with_models, write_assessment
@@ -170,7 +170,7 @@ def explain(
 
     if lang is not None:
         require_choice(lang, "--lang", LANGUAGES)
-    # Every table: the assessment's, and the touches and exit surveys the timeline tells beside them.
+    # Every table: the assessment's, and the touches the timeline tells beside them.
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     try:
         dossier = run_or_exit(lambda: build_dossier(dataset, customer_id, day, lang=lang))

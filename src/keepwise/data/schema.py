@@ -417,10 +417,10 @@ PURCHASE_TABLES = (CUSTOMERS.name, ORDERS.name)
 METRICS_TABLES = (CUSTOMERS.name, ORDERS.name, RETURNS.name, INVOICES.name, TICKETS.name, EXIT_SURVEYS.name)
 
 # The tables the per-customer features read (``keepwise.metrics.features``), and so ``keepwise assess`` and
-# ``explain``'s assessment: the features, the models and the texts read no others. The touches and the exit
-# surveys are not read (``explain`` reads them too, for the customer's timeline).
+# ``explain``'s assessment: the features, the models and the texts read no others. The touches are not read
+# (``explain`` reads them too, for the customer's timeline).
 FEATURE_TABLES = (CUSTOMERS.name, ORDERS.name, RETURNS.name, TICKETS.name, INVOICES.name, INCIDENTS.name,
-                  ENGAGEMENT.name)
+                  ENGAGEMENT.name, EXIT_SURVEYS.name)
 
 BOOL_TRUE = ("true", "1", "yes")
 BOOL_FALSE = ("false", "0", "no")

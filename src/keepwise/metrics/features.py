@@ -46,6 +46,7 @@ from keepwise.metrics.table_aggregates import (
     Moments,
     days_between,
     engagement_aggregates,
+    exit_survey_aggregates,
     incident_aggregates,
     invoice_aggregates,
     moment_values,
@@ -166,6 +167,10 @@ FEATURE_COLUMNS = (
     "last_survey_score",
     "last_survey_at",
     "n_engagement_events",
+    # exit surveys: the latest one
+    "exit_survey_at",
+    "exit_reason",
+    "exit_score",
     # referrals
     "n_referrals",
     # money
@@ -417,6 +422,7 @@ def _build(ds: Dataset, at: Moments, settings: Settings, columns: Sequence[str] 
         *invoice_aggregates(ds, at, settings),
         incident_aggregates(ds, at),
         engagement_aggregates(ds, at),
+        exit_survey_aggregates(ds, at),
         referral_counts(ds),
     )
     # Zero-fill counts and money for customers without such events; dates stay null.
@@ -426,7 +432,7 @@ def _build(ds: Dataset, at: Moments, settings: Settings, columns: Sequence[str] 
             if name == "customer_id" and source is not base:
                 continue
             value = source[name]
-            if name not in ("customer_id", "referred_by", "last_survey_score") and (
+            if name not in ("customer_id", "referred_by", "last_survey_score", "exit_score") and (
                 dtype.is_numeric() or dtype.is_boolean()
             ):
                 value = value.fill_null(False if dtype.is_boolean() else 0)

@@ -35,6 +35,7 @@ __all__ = [
     "Moments",
     "days_between",
     "engagement_aggregates",
+    "exit_survey_aggregates",
     "holdout_day",
     "incident_aggregates",
     "invoice_aggregates",
@@ -450,6 +451,20 @@ def engagement_aggregates(ds: Dataset, at: Moments) -> ir.Table:
         last_survey_score=per_customer.last_survey_score,
         last_survey_at=per_customer.last_survey_at,
         n_engagement_events=per_customer.n_engagement_events,
+    )
+
+
+def exit_survey_aggregates(ds: Dataset, at: Moments) -> ir.Table:
+    """Each customer's latest exit survey up to the day's end: when, the reason they gave and their score (null
+    where they gave none). Of answers at the same moment, the one whose reason's code comes last in
+    alphabetical order, then the higher score: chosen the same way on every engine, whatever the rows' order."""
+    surveys = _input_table(ds, "exit_surveys")
+    surveys = surveys.filter(surveys.at <= at.end)
+    latest = ibis.struct({"at": surveys.at, "reason": surveys.reason, "score": surveys.score.fill_null(-1.0)})
+    return surveys.group_by("customer_id").aggregate(
+        exit_survey_at=surveys.at.max(),
+        exit_reason=surveys.reason.argmax(latest),
+        exit_score=surveys.score.argmax(latest),
     )
 
 

@@ -6,7 +6,8 @@ The assessment produces facts: a reason code and its figures (counts, amounts, s
 
 * ``*_day`` and ``span`` (from ``first_day``/``last_day``): a date (Solar Hijri in Persian);
 * ``*_money``: an amount in the currency; ``*_share``: a percentage; ``*_decimal`` and
-  ``staff_hours``: one decimal; ``problem``: the name of a problem from the catalog;
+  ``staff_hours``: one decimal; ``problem``: the name of a problem from the catalog; ``exit_reason``: an
+  exit survey's reason in the words the timeline and the app use (``exit_reason.<code>``);
 * anything else: a whole number.
 
 Plural forms come from Babel's plural rules for the language (``Locale.plural_form``): the catalog
@@ -44,7 +45,7 @@ from keepwise.text.amount_texts import amount_texts
 from keepwise.text.calendar import PERSIAN_FIGURES
 from keepwise.text.columns import concat, factorize, spread, text_array
 from keepwise.text.plural import COUNTED, CountedWords
-from keepwise.text.translator import LANGUAGES
+from keepwise.text.translator import LANGUAGES, messages
 
 __all__ = ["Phraser", "phrase_all"]
 
@@ -189,6 +190,9 @@ class Phraser:
             return lambda value: self._number(round(float(value), 1), 1)
         if name == "problem":
             return self.problems.__getitem__
+        if name == "exit_reason":
+            words = messages(self.lang)
+            return lambda value: words[f"exit_reason.{value}"]
         if name == "feature":  # a column name no template knows (keepwise.assess.churn_reasons)
             return lambda value: str(value).replace("_", " ")
         return lambda value: self._number(int(value), 0)
@@ -221,7 +225,7 @@ class Phraser:
         """``_renderer(name)`` over a list of values, for the figures an assessment has most of besides
         amounts (whole numbers, decimals): the same expressions in one comprehension. None for the other names."""
         separators = self._separators
-        if name.endswith(("_day", "_share", "_money")) or name in ("span", "problem", "feature"):
+        if name.endswith(("_day", "_share", "_money")) or name in ("span", "problem", "feature", "exit_reason"):
             return None
         if name.endswith("_decimal") or name.endswith("_hours"):
             return lambda values: [f"{round(v, 1):,.1f}".translate(separators) for v in map(float, values)]

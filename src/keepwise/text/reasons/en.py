@@ -6,6 +6,15 @@ REASONS = {
     "service_late": "business at fault: {n} of {total} {delivery@total} late {span}, against {rate_share} across the business",
     "service_defective": "business at fault: {n} defective {product@n} returned in {orders} {order@orders} {span}, "
     "{amount_money} refunded, against {rate_share} of orders across the business",
+    # What a customer who left told us, and whether their records bear it out (keepwise.assess.exit_answers).
+    "exit_answer": "exit survey {at_day}, reason: {exit_reason}",
+    "exit_answer_scored": "exit survey {at_day}, reason: {exit_reason}, would recommend us {score} of 10",
+    "exit_claim_late": "business at fault, as they said: {n} of {total} {delivery@total} late, the last {last_day}",
+    "exit_claim_defective": "business at fault, as they said: {n} defective {product@n} returned, the last {last_day}",
+    "exit_claim_substantiated": "business at fault, as they said: {n} substantiated {complaint@n}, the last {last_day}",
+    "exit_claim_unseen_late": "no late delivery on their record in the {months} {month@months} before their last order",
+    "exit_claim_unseen_defective": "no defective product returned in the {months} {month@months} before their last order",
+    "exit_claim_unseen_substantiated": "no substantiated complaint in the {months} {month@months} before their last order",
     "chronic_complainer": "{n} {complaint@n} {span}, {unfounded} not substantiated, in {orders} {order@orders} "
     "(about {expected_decimal} expected at the business's rate), {staff_hours} staff {hour@staff_hours}",
     "abusive_to_staff": "{n} confirmed {incident@n} of abuse towards staff {span}",

@@ -6,6 +6,15 @@ REASONS = {
     "service_late": "تقصیر کسب‌وکار: {n} از {total} {delivery@total} با تأخیر {span}، در برابر {rate_share} در کل کسب‌وکار",
     "service_defective": "تقصیر کسب‌وکار: {n} {product@n} معیوب برگشت در {orders} {order@orders} {span}، "
     "{amount_money} بازپرداخت، در برابر {rate_share} سفارش‌ها در کل کسب‌وکار",
+    # آنچه مشتریِ رفته گفت و اینکه سوابقش آن را تأیید می‌کند یا نه (keepwise.assess.exit_answers).
+    "exit_answer": "نظرسنجی خروج {at_day}، دلیل: {exit_reason}",
+    "exit_answer_scored": "نظرسنجی خروج {at_day}، دلیل: {exit_reason}، ما را {score} از ۱۰ توصیه می‌کند",
+    "exit_claim_late": "تقصیر کسب‌وکار، همان‌طور که مشتری گفت: {n} از {total} {delivery@total} با تأخیر، آخرین {last_day}",
+    "exit_claim_defective": "تقصیر کسب‌وکار، همان‌طور که مشتری گفت: {n} {product@n} معیوب برگشت، آخرین {last_day}",
+    "exit_claim_substantiated": "تقصیر کسب‌وکار، همان‌طور که مشتری گفت: {n} {complaint@n} وارد، آخرین {last_day}",
+    "exit_claim_unseen_late": "هیچ تحویل با تأخیری در {months} {month@months} پیش از آخرین سفارش ثبت نشده",
+    "exit_claim_unseen_defective": "هیچ کالای معیوبی در {months} {month@months} پیش از آخرین سفارش برنگشته",
+    "exit_claim_unseen_substantiated": "هیچ شکایت واردی در {months} {month@months} پیش از آخرین سفارش ثبت نشده",
     "chronic_complainer": "{n} {complaint@n} {span}، {unfounded} ناوارد، در {orders} {order@orders} "
     "(با نرخ کسب‌وکار حدود {expected_decimal} انتظار می‌رفت)، {staff_hours} {hour@staff_hours} وقت کارکنان",
     "abusive_to_staff": "{n} {incident@n} تأییدشدهٔ بدرفتاری با کارکنان {span}",

@@ -6,6 +6,15 @@ REASONS = {
     "service_late": "вина компании: доставок с опозданием {n} из {total}, {span}; в среднем по компании {rate_share}",
     "service_defective": "вина компании: {n} {defective_returned@n}, заказов: {orders}, {span}, "
     "возмещено {amount_money}; в среднем по компании {rate_share} заказов",
+    # Что сказал ушедший клиент и подтверждают ли это его записи (keepwise.assess.exit_answers).
+    "exit_answer": "опрос при уходе {at_day}, причина: {exit_reason}",
+    "exit_answer_scored": "опрос при уходе {at_day}, причина: {exit_reason}, готов рекомендовать нас на {score} из 10",
+    "exit_claim_late": "вина компании, как и сказал клиент: доставок с опозданием {n} из {total}, последняя {last_day}",
+    "exit_claim_defective": "вина компании, как и сказал клиент: {n} {defective_returned@n}, последний {last_day}",
+    "exit_claim_substantiated": "вина компании, как и сказал клиент: {n} {complaint_confirmed@n}, последняя {last_day}",
+    "exit_claim_unseen_late": "ни одной доставки с опозданием за {months} {month@months} до последнего заказа",
+    "exit_claim_unseen_defective": "ни одного возврата товара с браком за {months} {month@months} до последнего заказа",
+    "exit_claim_unseen_substantiated": "ни одной подтверждённой жалобы за {months} {month@months} до последнего заказа",
     "chronic_complainer": "{n} {complaint@n} {span}, не подтверждено: {unfounded}, заказов: {orders} "
     "(по норме компании ожидалось около {expected_decimal}), {staff_hours} {hour@staff_hours} работы сотрудников",
     "abusive_to_staff": "{n} {abuse_confirmed@n}, {span}",
