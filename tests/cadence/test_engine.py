@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from keepwise.cadence import TOUCH_LIST_COLUMNS, touches_due
+from keepwise.config import load_settings
 from keepwise.data.schema import MARKETING_TOUCH_KINDS
 from touchfactory import assessment, business, customers, orders, rule
 
@@ -258,3 +259,20 @@ def test_of_angry_complaints_on_the_same_day_the_warning_names_the_most_severe(t
     ds = business(tmp_path, tables, date(2024, 1, 15), [], warning_days=7)
     found = due(ds, date(2024, 1, 15), date(2024, 1, 15), date(2024, 1, 31), {"A": "keep"})
     assert found[["code", "reason_detail"]].values.tolist() == [["angry_complaint", "urgent"]]
+
+
+def test_a_customer_the_business_failed_gets_one_recovery_call_opted_out_or_not(tmp_path):
+    """The packaged timetable's service_recovery_call: a call at once to every fix_service customer (a call is
+    no marketing: F2 opted out), once since their last purchase (F3 was called after it), none to the others."""
+    packaged = {r.name: r for r in load_settings().cadence.rules}["service_recovery_call"].model_dump()
+    tables = {
+        "customers": customers("F1", "F2", "F3", "K", opted_out=("F2",)),
+        "orders": orders(*((c, "2024-01-03") for c in ("F1", "F2", "F3", "K"))),
+        "touches": [{"touch_id": "T1", "customer_id": "F3", "at": "2024-01-20", "kind": "call", "channel": "phone"}],
+    }
+    ds = business(tmp_path, tables, date(2024, 2, 1), [packaged])
+    actions = {"F1": "fix_service", "F2": "fix_service", "F3": "fix_service", "K": "keep"}
+    found = due(ds, date(2024, 2, 1), date(2024, 2, 1), date(2024, 2, 29), actions)
+    assert sorted(zip(found["customer_id"], found["day"], found["kind"], found["channel"], strict=True)) == [
+        ("F1", date(2024, 2, 1), "call", "phone"), ("F2", date(2024, 2, 1), "call", "phone")]
+    assert set(found["rule"]) == {"service_recovery_call"}

@@ -63,4 +63,6 @@ def test_the_packaged_timetable_has_the_issues_rules():
             ("anniversary", "anniversary"), ("monthly", "newsletter"), ("every", "call"),
             ("now", "retention_offer"), ("now", "win_back_offer")} <= whens
     assert rules["nurture_quarterly_call"].actions == ["nurture"]
+    assert (rules["service_recovery_call"].when, rules["service_recovery_call"].kind) == ("now", "call")
+    assert rules["service_recovery_call"].actions == ["fix_service"]
     assert any(rule.tiers for rule in rules.values())
