@@ -125,3 +125,18 @@ def test_a_subset_cannot_be_opened_beside_itself(sample_folder):
     assert subset is not ds
     with pytest.raises(ValueError, match="beside itself"):
         subset.beside()
+
+
+def test_the_report_counts_the_exit_claims_the_assessment_judged(sample_folder):
+    """The exit surveys' section counts the customers whose answer blames the business, and those whose record
+    bears it out, as the assessment judged them one by one (their reasons' facts)."""
+    result = pipeline.analyse(_loaded(sample_folder, beside=False), AS_OF)
+    evidence = result.assessment["evidence"]
+    borne_out = evidence.str.contains('"exit_claim_(?:late|defective|substantiated)"', regex=True).sum()
+    unseen = evidence.str.contains('"exit_claim_unseen_', regex=False).sum()
+    claims = result.learning.exit_surveys["claims"]
+    assert (claims["claimed"], claims["borne_out"]) == (borne_out + unseen, borne_out)
+    assert borne_out > 0 and unseen > 0
+    text = render_html(result, "en", result.learning)
+    assert (f"{claims['claimed']} customers who left blamed delivery, quality or service; the records of "
+            f"{borne_out} of them show that failure in the 365 days before their last order.") in text

@@ -119,7 +119,7 @@ def analyse(
             churn = churn_by_periods(ds, as_of, (period, campaign_period))
             portfolio = portfolio_summary(ds, as_of, period=period, features=features, churn=churn[period])
             figures = highlights(ds, as_of, features, portfolio, assessment)
-            learned = (learning(ds, as_of, period, portfolio.rfm, churn[campaign_period], figures.service)
+            learned = (learning(ds, as_of, period, portfolio.rfm, churn[campaign_period], figures.service, features)
                        if {"touches", "exit_surveys"} & ds.present else None)
         with stages.stage("offboarding", "Checking the purchase model, costing the proposed actions and the "
                                          "generous policies"):

@@ -52,3 +52,22 @@ def test_no_effect_says_so_and_the_section_speaks_persian():
     assert "WB7: ریزش ۵٫۰٪ در سه‌ماههٔ چهارم ۲۰۲۵، ۴٫۰٪ در سه‌ماههٔ اول ۲۰۲۶" in persian and "Q" not in persian
     russian = _section(_learning(worked=True), "ru").get_text(" ", strip=True)
     assert "WB7: отток 5,0% за 4-й кв. 2025, 4,0% за 1-й кв. 2026" in russian
+
+
+def test_the_exit_claims_line_counts_in_every_language():
+    """How many who left blamed us, and for how many the records show it: plurals by the count, Persian digits."""
+    def line(lang: str, claimed: int, borne_out: int) -> str:
+        learning = _learning(worked=True)
+        learning.exit_surveys = {**learning.exit_surveys,
+                                 "claims": {"claimed": claimed, "borne_out": borne_out, "window_days": 365}}
+        return _section(learning, lang).get_text(" ", strip=True)
+
+    assert ("21 customers who left blamed delivery, quality or service; the records of 1 of them show that failure "
+            "in the 365 days before their last order.") in line("en", 21, 1)
+    assert "1 customer who left blamed" in line("en", 1, 0)
+    for borne_out, word in ((1, "клиента"), (2, "клиентов"), (5, "клиентов"), (21, "клиента")):
+        assert (f"обслуживание: 21; у {borne_out} {word} из них записи показывают этот сбой в течение 365 дней "
+                "до последнего заказа") in line("ru", 21, borne_out)
+    assert "۲۱ مشتری هنگام رفتن" in line("fa", 21, 3) and "سوابق ۳ نفر" in line("fa", 21, 3)
+    # no one blamed us: no line
+    assert "blamed" not in line("en", 0, 0)

@@ -33,9 +33,14 @@ def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
 def exit_findings(summary: dict[str, Any], t: Translator) -> list[str]:
     """One sentence per finding: "34% cite delivery; late deliveries doubled in the same quarter (3 to 7)"."""
     period_word = t(f"period.{summary['period']}")
-    return [
+    lines = [
         t("exit.finding", share=t.percent(f["share"]), reason=t(f"exit.reason.{f['reason']}"),
           failure=t(f"exit.failure.{f['failure']}"), change=t(f"exit.change.{f['change']}"), period=period_word,
           before=t.number(f["before"]), after=t.number(f["after"]))
         for f in summary.get("findings", [])
     ]
+    claims = summary.get("claims")
+    if claims and claims["claimed"]:
+        lines.append(t("exit.claims", claimed=claims["claimed"], borne_out=claims["borne_out"],
+                       days=claims["window_days"]))
+    return lines

@@ -73,6 +73,8 @@ MESSAGES = {
     "campaigns.churn_line": "{campaign}: churn {before} in {before_period}, {after} in {after_period}",
     "campaigns.none": "no campaign with held-back members in the touches table.",
     "campaigns.not_measured": "{campaign} cannot be measured: {why}",
+    "exit.claims": "{claimed} {customer@claimed} who left blamed delivery, quality or service; the records of "
+    "{borne_out} of them show that failure in the {days} {day@days} before their last order.",
     "exit.heading": "Why customers said they left",
     "exit.none": "no exit surveys recorded.",
     "exit.col.reason": "Reason",

@@ -71,6 +71,8 @@ MESSAGES = {
     "campaigns.churn_line": "{campaign}: ریزش {before} در {before_period}، {after} در {after_period}",
     "campaigns.none": "هیچ کمپینی با اعضای کنارگذاشته در جدول تماس‌ها نیست.",
     "campaigns.not_measured": "{campaign} قابل اندازه‌گیری نیست: {why}",
+    "exit.claims": "{claimed} مشتری هنگام رفتن تحویل، کیفیت یا خدمات را دلیل دانستند؛ سوابق {borne_out} نفر از آنان "
+    "همان کوتاهی را در {days} روز پیش از آخرین سفارششان نشان می‌دهد.",
     "exit.heading": "مشتریان چرا رفتند",
     "exit.none": "هیچ نظرسنجی خروجی ثبت نشده است.",
     "exit.col.reason": "دلیل",
