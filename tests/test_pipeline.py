@@ -139,4 +139,4 @@ def test_the_report_counts_the_exit_claims_the_assessment_judged(sample_folder):
     assert borne_out > 0 and unseen > 0
     text = render_html(result, "en", result.learning)
     assert (f"{claims['claimed']} customers who left blamed delivery, quality or service; the records of "
-            f"{borne_out} of them show that failure in the 365 days before their last order.") in text
+            f"{borne_out} of them show that failure, at most 365 days before their last order or since.") in text

@@ -47,8 +47,8 @@ __all__ = ["REASON_GROUPS", "ChurnDrivers", "ChurnModel", "FeatureRows", "design
 # customers from the whole customers table (including ones who signed up after the cutoff).
 # The purchase model's inputs (keepwise.models.summary), which the classifier did without: its results stay
 # those it gave before they were features.
-# The latest exit survey is read by the judgement (keepwise.assess.exit_answers), which answers the question
-# it asks (did the business fail the customer who left?); the classifier did without it too.
+# The latest exit survey, which the judgement reads (keepwise.assess.exit_answers: did the business fail the
+# customer who left?), the classifier did without too: its results stay those it gave before it was a feature.
 EXCLUDED_FEATURES = frozenset({"n_referrals", "repeat_revenue", "n_purchase_days_before_holdout",
                                "last_order_at_before_holdout", "exit_survey_at", "exit_score"})
 # Dates already present as day counts (days_since_last_order, tenure_days).

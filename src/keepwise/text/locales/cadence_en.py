@@ -74,7 +74,7 @@ MESSAGES = {
     "campaigns.none": "no campaign with held-back members in the touches table.",
     "campaigns.not_measured": "{campaign} cannot be measured: {why}",
     "exit.claims": "{claimed} {customer@claimed} who left blamed delivery, quality or service; the records of "
-    "{borne_out} of them show that failure in the {days} {day@days} before their last order.",
+    "{borne_out} of them show that failure, at most {days} {day@days} before their last order or since.",
     "exit.heading": "Why customers said they left",
     "exit.none": "no exit surveys recorded.",
     "exit.col.reason": "Reason",

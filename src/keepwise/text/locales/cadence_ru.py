@@ -72,7 +72,7 @@ MESSAGES = {
     "campaigns.none": "в таблице контактов нет кампаний с контрольной группой.",
     "campaigns.not_measured": "{campaign} нельзя измерить: {why}",
     "exit.claims": "Клиентов, назвавших причиной ухода доставку, качество или обслуживание: {claimed}; у {borne_out} "
-    "{customer_gen@borne_out} из них записи показывают этот сбой в течение {days} {day_gen@days} до последнего заказа.",
+    "{customer_gen@borne_out} из них записи показывают этот сбой в течение {days} {day_gen@days} до последнего заказа или после него.",
     "exit.heading": "Почему клиенты ушли",
     "exit.none": "опросов при уходе нет.",
     "exit.col.reason": "Причина",

@@ -336,7 +336,6 @@ MESSAGES = {
 # words (keepwise.text.reasons.en) do not already give: ``counted_words`` gives both.
 WORDS = {
     "customer": {"one": "customer", "other": "customers"},
-    "day": {"one": "day", "other": "days"},
     "year": {"one": "year", "other": "years"},
     "period": {"one": "period", "other": "periods"},
     "last_periods": {"=1": "the last period", "other": "the last # periods"},
