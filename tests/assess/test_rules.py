@@ -18,12 +18,12 @@ SETTINGS = load_settings()
 CDNOW = Path(__file__).resolve().parents[2] / "src" / "keepwise" / "sample_data" / "cdnow"
 
 
-def run(*rows: dict) -> pd.DataFrame:
+def run(*rows: dict, settings=SETTINGS) -> pd.DataFrame:
     # Healthy companions so population quantiles are meaningful.
     companions = [
         healthy_row(f"H{i}", revenue=2000.0 + 50 * i, profit_customer_view=900.0 + 40 * i) for i in range(8)
     ]
-    result = assess_frames(frame(*rows, *companions), AS_OF, SETTINGS)
+    result = assess_frames(frame(*rows, *companions), AS_OF, settings)
     return result.set_index("customer_id")
 
 
@@ -319,9 +319,7 @@ def test_a_claim_the_records_do_not_bear_out_is_told_and_decides_nothing():
                 in result.loc[customer, "reasons"].split(";"))
     # the window is a setting: two years take the old late delivery in
     wider = SETTINGS.model_copy(update={"flags": SETTINGS.flags.model_copy(update={"exit_claim_window_days": 731})})
-    rows = [healthy_row("OLD", **LEFT, **old_failure, **SURVEY),
-            *(healthy_row(f"H{i}", revenue=2000.0 + 50 * i, profit_customer_view=900.0 + 40 * i) for i in range(8))]
-    result = assess_frames(frame(*rows), AS_OF, wider).set_index("customer_id")
+    result = run(healthy_row("OLD", **LEFT, **old_failure, **SURVEY), settings=wider)
     assert result.loc["OLD", "action"] == "fix_service"
     assert "no late delivery on their record in the 24 months" not in result.loc["OLD", "reasons"]
 

@@ -188,6 +188,11 @@ FEATURE_COLUMNS = (
 )
 
 
+# Columns a missing value of stays missing: the ids (numbers in some sources) and the scores customers gave,
+# where no answer is not a 0.
+UNFILLED = frozenset({"customer_id", "referred_by", "last_survey_score", "exit_score"})
+
+
 def _safe_share(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.FloatingValue:
     """numerator / denominator, 0 when the denominator is 0."""
     return (denominator > 0).ifelse(numerator / denominator.cast("float64"), 0.0)
@@ -432,7 +437,7 @@ def _build(ds: Dataset, at: Moments, settings: Settings, columns: Sequence[str] 
             if name == "customer_id" and source is not base:
                 continue
             value = source[name]
-            if name not in ("customer_id", "referred_by", "last_survey_score", "exit_score") and (
+            if name not in UNFILLED and (
                 dtype.is_numeric() or dtype.is_boolean()
             ):
                 value = value.fill_null(False if dtype.is_boolean() else 0)
