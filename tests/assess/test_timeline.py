@@ -13,6 +13,7 @@ from keepwise.assess.explain import render_text
 from keepwise.assess.timeline import customer_timeline
 from keepwise.config import load_settings
 from keepwise.data import load
+from keepwise.text.timeline import timeline_sentence
 
 AS_OF = date(2026, 6, 30)
 
@@ -174,7 +175,8 @@ def test_the_dossier_tells_each_event_as_a_sentence_of_the_readers_language(data
     assert "order_id=" not in en and "delivered_at=" not in en  # no longer the record's raw fields
     ru = _rendered(dataset, "ru")
     for sentence in ("Заказ O1 доставлен с опозданием на 3 дн.", "Счёт I2, 70,00 €, оплачен с опозданием на 7 дн.",
-                     "Счёт I4 списан: не оплачено 40,00 €", "закрыта: виноваты мы",
+                     "Счёт I4 списан: не оплачено 40,00 €", "Жалоба T1: закрыто, виноваты мы",
+                     "Жалоба T2: закрыто, претензия не подтвердилась",
                      "Опрос при уходе: причина — цена; готов рекомендовать нас на 0 из 10. too dear",
                      "Предложение для возврата: намеренно не выполнено (контрольная группа кампании K1)",
                      "Предложение для возврата, канал: эл. почта, стоимость 3,00 €, кампания K1"):
@@ -221,3 +223,16 @@ def test_the_dossiers_events_are_the_staff_apps(dataset, tmp_path):
     ours = sorted((event["at"], event["table"], event["event"], sorted(event["values"].items()))
                   for event in customer_timeline(dataset, "C1", AS_OF))
     assert ours == stored
+
+
+@pytest.mark.parametrize("kind", ["complaint", "question", "request", "praise"])
+def test_a_closed_ticket_reads_right_whatever_the_gender_of_its_kind(kind):
+    """Russian named a closed question or request "Вопрос T3 закрыта" (the feminine of "Жалоба"): the sentence
+    now says the ticket's state ("Вопрос T3: закрыто"), which agrees with every kind."""
+    from keepwise.text.translator import Translator
+
+    words = Translator.for_report("ru", "EUR")
+    ticket = {"id": "T3", "kind": kind, "channel": "chat", "severity": "normal", "subject": ""}
+    name = words.label("ticket_kind", kind)
+    assert timeline_sentence(words, "ticket.closed", ticket) == f"{name} T3: закрыто"
+    assert timeline_sentence(words, "ticket.closed_substantiated", ticket) == f"{name} T3: закрыто, виноваты мы"

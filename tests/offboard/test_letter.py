@@ -14,7 +14,7 @@ from persiantools.jdatetime import JalaliDate
 
 from keepwise.config import load_settings
 from keepwise.offboard import letter_facts, render_letter
-from keepwise.offboard.letter import alternatives_for
+from keepwise.offboard.letter import Situation, alternatives_for
 
 from .business import AS_OF, OFFBOARD_REASONS
 
@@ -257,3 +257,70 @@ def test_late_invoices_of_one_kind_or_several(business, parts, en, ru, fa):
     for lang, expected in (("en", en), ("ru", ru), ("fa", fa)):
         # Babel's Persian list puts an invisible right-to-left mark after its first comma
         assert expected in plain_text(render_letter(facts, lang=lang, fmt="md").text, "md").replace("\u200f", ""), lang
+
+
+DAYS = [date(2026, 1, 5), date(2026, 2, 9), date(2026, 3, 2), date(2026, 4, 6), date(2026, 5, 4)]
+
+
+def _situation(code: str, count: int) -> Situation:
+    """A situation of ``count`` records, its dates cited one by one when there are at most five."""
+    days = DAYS[:count] if count <= len(DAYS) else []
+    return Situation(code, count=count, total=40, dates=days, first=DAYS[0], last=DAYS[-1], amount=120.0,
+                     last_amount=30.0, last_due=DAYS[min(count, len(DAYS)) - 1], hours=2.5, share=0.3,
+                     parts={"written_off": count} if code == "late_invoices" else {})
+
+
+@pytest.mark.parametrize(("code", "ru"), [
+    ("abuse_of_staff", {1: "1 случай, зафиксированный нашими", 2: "2 случая, зафиксированных нашими",
+                        5: "5 случаев, зафиксированных нашими", 21: "21 случай, зафиксированный нашими"}),
+    ("chargeback", {1: "1 платёж, отозванный через банк", 3: "3 платежа, отозванных через банк",
+                    21: "21 платёж, отозванный через банк"}),
+    ("fraud", {1: "1 операция, которую мы не могли", 2: "2 операции, которые мы не могли",
+               21: "21 операция, которую мы не могли", 25: "25 операций, которые мы не могли"}),
+    ("unethical_request", {1: "1 запрос, который мы не могли", 2: "2 запроса, которые мы не могли"}),
+    ("orders_changed", {1: "1 из 40 заказов изменён или отменён", 2: "2 из 40 заказов изменены или отменены"}),
+    ("discounted_orders", {1: "1 из 40 заказов оформлен со скидкой", 5: "5 из 40 заказов оформлены со скидкой"}),
+    ("complaints_not_our_error", {1: "1 из 40 обращений, в котором наша проверка",
+                                  3: "3 из 40 обращений, в которых наша проверка"}),
+])
+def test_russian_letter_agrees_with_each_count(business, code, ru):
+    """What follows a count agrees with it (1 платёж, отозванный; 3 платежа, отозванных; 21 операция, которую),
+    and one date is a "дата": it said "1 операция, которые…; даты: 6 апреля 2026"."""
+    facts, _ = draft(business, "B1", "ru", "md")
+    for count, expected in ru.items():
+        facts.situations = [_situation(code, count)]
+        text = render_letter(facts, lang="ru", fmt="md").text
+        assert expected in text, (count, text)
+        if count == 1:
+            assert "дата: 5 января 2026" in text and "даты:" not in text
+        elif count <= len(DAYS):
+            assert "даты: 5 января 2026" in text
+
+
+def test_one_late_invoice_or_one_concern_is_told_as_one(business):
+    """One late invoice is not "the most recent" of itself, one concern took its hours alone, and one chargeback
+    is "a chargeback", in each language; several read as before."""
+    facts, _ = draft(business, "B1", "en", "md")
+    expected = {
+        1: {"en": ["1 of 40 invoices left unpaid and written off, for €30.00, due on January 5, 2026.",
+                   "not find to be an error on our side; it took 2.5 hours", "1 payment reversed through the bank (a chargeback)"],
+            "ru": ["1 из 40 счетов не оплачен и списан, на сумму 30,00 €, срок оплаты: 5 января 2026.",
+                   "оно заняло 2,5 ч работы"],
+            "fa": ["۱ از ۴۰ فاکتور پرداخت نشده و سوخت شده است، به مبلغ ‎€ ۳۰٫۰۰، با سررسید ۱۵ دی ۱۴۰۴.",
+                   "این مورد ۲٫۵ ساعت"]},
+        2: {"en": ["2 of 40 invoices left unpaid and written off, due on January 5, 2026 and February 9, 2026; "
+                   "the most recent, for €30.00, was due on February 9, 2026.",
+                   "not find to be an error on our side; together they took 2.5 hours", "2 payments reversed through the bank (chargebacks)"],
+            "ru": ["2 из 40 счетов не оплачены и списаны, сроки оплаты: 5 января 2026 и 9 февраля 2026; последний",
+                   "вместе они заняли 2,5 ч работы"],
+            "fa": ["آخرین آن‌ها به مبلغ ‎€ ۳۰٫۰۰ در ۲۰ بهمن ۱۴۰۴ سررسید داشت.", "این موارد روی‌هم ۲٫۵ ساعت"]},
+    }
+    for count, languages in expected.items():
+        facts.situations = [_situation(code, count) for code in ("late_invoices", "complaints_not_our_error",
+                                                                  "chargeback")]
+        for lang, phrases in languages.items():
+            text = render_letter(facts, lang=lang, fmt="md").text.replace("\u200f", "").replace("\u00a0", " ")
+            for phrase in phrases:
+                assert phrase in text, (count, lang, phrase, text)
+    facts.situations = [_situation("late_invoices", 1)]
+    assert "most recent" not in render_letter(facts, lang="en", fmt="md").text

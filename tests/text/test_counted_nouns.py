@@ -35,6 +35,31 @@ def test_russian_of_n_takes_the_genitive_of_the_count(code, figures, counted, ex
         assert expected[count] in alone and alone == in_column, (count, alone)
 
 
+@pytest.mark.parametrize(("code", "figures", "counted", "expected"), [
+    ("deal_seeker", {"orders": 30, "off_share": 0.3}, "n",
+     {1: "1 из 30 заказов куплен со", 2: "2 из 30 заказов куплены со", 5: "5 из 30 заказов куплены со",
+      21: "21 из 30 заказов куплен со", 22: "22 из 30 заказов куплены со"}),
+    ("fickle", {"orders": 31, "first_day": "2026-01-05", "last_day": "2026-03-01", "changes": 2}, "n",
+     {1: "1 из 31 заказа отменён или изменён 2026", 3: "3 из 31 заказа отменены или изменены 2026",
+      21: "21 из 31 заказа отменён или изменён 2026", 11: "11 из 31 заказа отменены или изменены 2026"}),
+    ("bad_payer", {"invoices": 40, "last_day": "2026-03-01", "overdue_money": 10.0, "written_off_money": 0.0}, "late",
+     {1: "1 из 40 счетов оплачен с опозданием или просрочен,", 4: "4 из 40 счетов оплачены с опозданием или просрочены,",
+      31: "31 из 40 счетов оплачен с опозданием или просрочен,"}),
+    ("bad_payer_written_off", {"invoices": 8, "last_day": "2026-03-01", "amount_money": 10.0}, "n",
+     {1: "1 из 8 счетов списан как неоплаченный,", 2: "2 из 8 счетов списаны как неоплаченные,"}),
+])
+def test_russian_n_of_m_agrees_with_its_first_count(code, figures, counted, expected):
+    """"1 из 8 счетов списан", not "списаны": the verb agrees with the count of the customer's own events, singular
+    after 1, 21, 31… and plural after the others; one by one and as a column alike."""
+    phraser = Phraser("ru", "EUR")
+    counts = list(expected)
+    one_by_one = [phraser.phrase(code, {**figures, counted: count}) for count in counts]
+    columns = {name: [value] * len(counts) for name, value in figures.items()} | {counted: counts}
+    together = list(phraser.phrase_column(code, columns, len(counts)))
+    for count, alone, in_column in zip(counts, one_by_one, together, strict=True):
+        assert expected[count] in alone and alone == in_column, (count, alone)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
     import importlib

@@ -22,14 +22,14 @@ REASONS = {
     "incident_chargeback": "{n} {chargeback@n}, последний {last_day}",
     "incident_unethical_request": "{n} {unethical_request_confirmed@n}, последняя {last_day}",
     "incident_policy_abuse": "{n} {policy_abuse@n} правил подтверждено, последнее {last_day}",
-    "bad_payer": "{late} из {invoices} {invoice_of@invoices} оплачены с опозданием или просрочены, последний {last_day}, "
+    "bad_payer": "{late} из {invoices} {invoice_of@invoices} {paid_late@late}, последний {last_day}, "
     "просрочено {overdue_money}, списано {written_off_money}",
-    "bad_payer_written_off": "{n} из {invoices} {invoice_of@invoices} списаны как неоплаченные, последний {last_day}: {amount_money}",
+    "bad_payer_written_off": "{n} из {invoices} {invoice_of@invoices} {written_off@n}, последний {last_day}: {amount_money}",
     "unprofitable": "чистый убыток на сегодня {loss_money}: выручка {revenue_money}, себестоимость {goods_money}, "
     "затраты на обслуживание {serve_money}",
     "return_abuser": "{n} {return@n} не из-за брака {span}, возмещено {amount_money} ({revenue_share} выручки)",
-    "deal_seeker": "{n} из {orders} {order_of@orders} куплены со скидкой {off_share} и больше",
-    "fickle": "{n} из {orders} {order_of@orders} отменены или изменены {span}, {changes} {change@changes}",
+    "deal_seeker": "{n} из {orders} {order_of@orders} {bought@n} со скидкой {off_share} и больше",
+    "fickle": "{n} из {orders} {order_of@orders} {cancelled_or_changed@n} {span}, {changes} {change@changes}",
     "values_tag": "сотрудники отметили конфликт ценностей (values_conflict)",
     "values_incidents": "{n} {values_confirmed@n}, последний {last_day}",
     "stopped_invoices": "{problem} прекратились: ни одной в {clean} {invoice_prep@clean} с тех пор, "
@@ -124,6 +124,15 @@ WORDS = {
     # After "из N" (of N): the genitive, singular for one (из 1 заказа, из 21 заказа), plural for the others.
     "order_of": {"one": "заказа", "few": "заказов", "many": "заказов", "other": "заказа"},
     "invoice_of": {"one": "счёта", "few": "счетов", "many": "счетов", "other": "счёта"},
+    # "N из M счетов оплачен(ы)": the verb agrees with the first count, singular after 1, 21, 31… (1 из 5 счетов
+    # оплачен, 21 из 30 заказов отменён), plural after the others (2 из 5 счетов оплачены).
+    "paid_late": {"one": "оплачен с опозданием или просрочен", "few": "оплачены с опозданием или просрочены",
+                  "many": "оплачены с опозданием или просрочены", "other": "оплачены с опозданием или просрочены"},
+    "written_off": {"one": "списан как неоплаченный", "few": "списаны как неоплаченные",
+                    "many": "списаны как неоплаченные", "other": "списаны как неоплаченные"},
+    "bought": {"one": "куплен", "few": "куплены", "many": "куплены", "other": "куплены"},
+    "cancelled_or_changed": {"one": "отменён или изменён", "few": "отменены или изменены",
+                             "many": "отменены или изменены", "other": "отменены или изменены"},
     # After "в N" (in N): the prepositional (в 1 счёте, в 21 счёте, в 9 счетах).
     "invoice_prep": {"one": "счёте", "few": "счетах", "many": "счетах", "other": "счёта"},
     "ticket": {"one": "обращение", "few": "обращения", "many": "обращений", "other": "обращения"},
