@@ -162,6 +162,23 @@ def test_one_currency_and_the_three_languages(sample):
     assert languages["fa"] > 0.02 and languages["ru"] > 0.02
 
 
+def test_a_russian_family_name_agrees_with_the_given_name(sample):
+    """Анна Иванова and Иван Иванов (the demo's letters and lists read "Мария Попов", "Сергей Иванова"), in the
+    e-mail address too; names of the other languages have one form."""
+    tables, _ = sample
+    customers = tables["customers"]
+    russian = customers[customers["language"] == "ru"]
+    given, family = russian["name"].str.split(" ", n=1).str[0], russian["name"].str.split(" ", n=1).str[1]
+    feminine = given.isin(["Анна", "Ольга", "Мария", "Елена"])
+    assert feminine.sum() > 10 and (~feminine).sum() > 10
+    assert family[feminine].str.endswith("ова").all() and family[~feminine].str.endswith("ов").all()
+    emails = russian["email"].dropna()
+    assert emails[feminine].str.contains(r"\.[a-z]+ova\d+@").all()
+    assert emails[~feminine].str.contains(r"\.[a-z]+ov\d+@").all()
+    english = customers.loc[customers["language"] == "en", "name"].str.split(" ", n=1).str[1]
+    assert not english.str.endswith("a").any()  # no ending added to another language's names
+
+
 # --------------------------------------------------------------------------------------------
 # Integrity
 

@@ -12,6 +12,7 @@ from keepwise.sample.types import PARAMS
 from keepwise.sample.vocabulary import (
     COUNTRIES,
     EMAIL_DOMAINS,
+    FEMININE_FIRST_NAMES,
     FIRST_NAMES,
     LANGUAGE_WEIGHTS,
     LAST_NAMES,
@@ -42,6 +43,22 @@ def _name_codes(rng: np.random.Generator, language_code: np.ndarray, names: dict
     return codes, written, latin
 
 
+def _agreeing_family_names(language_code: np.ndarray, first: np.ndarray, first_written: list[str],
+                           last: np.ndarray, last_written: list[str], last_latin: list[str]):
+    """Each customer's family name in the form their given name asks for (``FEMININE_FIRST_NAMES``): the codes,
+    written and latin lists of ``_name_codes`` with the feminine forms added. No random draw: the other
+    columns of the sample are the same whatever the names' forms."""
+    codes, written, latin = last.copy(), list(last_written), list(last_latin)
+    for language, (names, ending) in FEMININE_FIRST_NAMES.items():
+        shown, _, spelled = ending.partition("=")
+        feminine = [code for code, name in enumerate(first_written) if name in names.split()]
+        rows = np.flatnonzero((language_code == LANGUAGES.index(language)) & np.isin(first, feminine))
+        codes[rows] += len(written)  # the feminine form of every family name, added after the others
+        written += [name + shown for name in last_written]
+        latin += [name + (spelled or shown) for name in last_latin]
+    return codes, written, latin
+
+
 def customers_table(
     biz: Business, tagged_values_conflict: np.ndarray, rng: np.random.Generator
 ) -> tuple[pa.Table, np.ndarray]:
@@ -49,7 +66,8 @@ def customers_table(
     n, code = biz.n, biz.type_code
     language = draw_codes(rng, n, LANGUAGE_WEIGHTS)
     first, first_written, first_latin = _name_codes(rng, language, FIRST_NAMES)
-    last, last_written, last_latin = _name_codes(rng, language, LAST_NAMES)
+    last, last_written, last_latin = _agreeing_family_names(language, first, first_written,
+                                                            *_name_codes(rng, language, LAST_NAMES))
     name = pc.binary_join_element_wise(
         labels_from_codes(first_written, first), labels_from_codes(last_written, last), " "
     )

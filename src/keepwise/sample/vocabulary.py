@@ -55,8 +55,11 @@ FIRST_NAMES = {
 LAST_NAMES = {
     "en": "Murphy Jansen Smith Müller=mueller Dubois Kelly de_Vries=devries Walsh Peeters Schmidt Byrne Bakker",
     "fa": "احمدی=ahmadi رضایی=rezaei کریمی=karimi حسینی=hosseini موسوی=mousavi تهرانی=tehrani",
-    "ru": "Иванова=ivanova Смирнов=smirnov Кузнецова=kuznetsova Попов=popov Соколова=sokolova Волков=volkov",
+    "ru": "Иванов=ivanov Смирнов=smirnov Кузнецов=kuznetsov Попов=popov Соколов=sokolov Волков=volkov",
 }
+# Given names whose family name takes its feminine form, by language, and the ending that makes it, "=latin" as
+# above (a Russian family name agrees with the given name: Анна Иванова, Иван Иванов). Other languages: one form.
+FEMININE_FIRST_NAMES = {"ru": ("Анна Ольга Мария Елена", "а=a")}
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 
 
