@@ -324,3 +324,22 @@ def test_one_late_invoice_or_one_concern_is_told_as_one(business):
                 assert phrase in text, (count, lang, phrase, text)
     facts.situations = [_situation("late_invoices", 1)]
     assert "most recent" not in render_letter(facts, lang="en", fmt="md").text
+
+
+@pytest.mark.parametrize(("days", "orders", "expected"), [
+    (400, 1, {"en": "for the year you have been with us, since", "ru": "за год с нами, начиная с",
+              "fa": "برای یک سال همراهی‌تان"}),
+    (10, 1, {"en": "and for the order you placed with us", "ru": "и за заказ, сделанный у нас",
+             "fa": "و برای سفارشی که"}),
+    (800, 2, {"en": "for the 2 years you have been with us", "ru": "за 2 года с нами",
+              "fa": "برای ۲ سال همراهی‌تان"}),
+    (800, 21, {"en": "and for the 21 orders you placed", "ru": "и за 21 заказ, сделанный у нас",
+               "fa": "و برای ۲۱ سفارشی که"}),
+])
+def test_the_thanks_says_a_year_and_an_order_without_counting_to_one(business, days, orders, expected):
+    """"Thank you for the 1 year … and for the 1 order" read as a form letter: one year is "the year", one order
+    "the order" (за год, за заказ; یک سال); more are counted."""
+    facts, _ = draft(business, "B1", "en", "md")
+    facts.tenure_days, facts.n_orders = days, orders
+    for lang, phrase in expected.items():
+        assert phrase in render_letter(facts, lang=lang, fmt="md").text, (lang, phrase)
