@@ -14,6 +14,7 @@ from keepwise.assess.timeline import customer_timeline
 from keepwise.config import load_settings
 from keepwise.data import load
 from keepwise.text.timeline import timeline_sentence
+from keepwise.text.translator import Translator
 
 AS_OF = date(2026, 6, 30)
 
@@ -229,8 +230,6 @@ def test_the_dossiers_events_are_the_staff_apps(dataset, tmp_path):
 def test_a_closed_ticket_reads_right_whatever_the_gender_of_its_kind(kind):
     """Russian named a closed question or request "Вопрос T3 закрыта" (the feminine of "Жалоба"): the sentence
     now says the ticket's state ("Вопрос T3: закрыто"), which agrees with every kind."""
-    from keepwise.text.translator import Translator
-
     words = Translator.for_report("ru", "EUR")
     ticket = {"id": "T3", "kind": kind, "channel": "chat", "severity": "normal", "subject": ""}
     name = words.label("ticket_kind", kind)

@@ -18,6 +18,18 @@ OF_ORDERS = {1: "из 1 заказа", 2: "из 2 заказов", 5: "из 5 з
 OF_INVOICES = {1: "из 1 счёта", 3: "из 3 счетов", 7: "из 7 счетов", 21: "из 21 счёта", 101: "из 101 счёта"}
 
 
+def _phrased_in_russian_per_count(code: str, figures: dict, counted: str, expected: dict[int, str]) -> None:
+    """The reason ``code`` with ``figures`` and each count of ``expected`` as its ``counted`` figure holds that
+    count's expected words, phrased alone and as a column alike."""
+    phraser = Phraser("ru", "EUR")
+    counts = list(expected)
+    one_by_one = [phraser.phrase(code, {**figures, counted: count}) for count in counts]
+    columns = {name: [value] * len(counts) for name, value in figures.items()} | {counted: counts}
+    together = list(phraser.phrase_column(code, columns, len(counts)))
+    for count, alone, in_column in zip(counts, one_by_one, together, strict=True):
+        assert expected[count] in alone and alone == in_column, (count, alone)
+
+
 @pytest.mark.parametrize(("code", "figures", "counted", "expected"), [
     ("deal_seeker", {"n": 1, "off_share": 0.3}, "orders", OF_ORDERS),
     ("fickle", {"n": 1, "first_day": "2026-01-05", "last_day": "2026-03-01", "changes": 2}, "orders", OF_ORDERS),
@@ -26,13 +38,7 @@ OF_INVOICES = {1: "из 1 счёта", 3: "из 3 счетов", 7: "из 7 сч
     ("bad_payer_written_off", {"n": 1, "last_day": "2026-03-01", "amount_money": 10.0}, "invoices", OF_INVOICES),
 ])
 def test_russian_of_n_takes_the_genitive_of_the_count(code, figures, counted, expected):
-    phraser = Phraser("ru", "EUR")
-    counts = list(expected)
-    one_by_one = [phraser.phrase(code, {**figures, counted: count}) for count in counts]
-    columns = {name: [value] * len(counts) for name, value in figures.items()} | {counted: counts}
-    together = list(phraser.phrase_column(code, columns, len(counts)))
-    for count, alone, in_column in zip(counts, one_by_one, together, strict=True):
-        assert expected[count] in alone and alone == in_column, (count, alone)
+    _phrased_in_russian_per_count(code, figures, counted, expected)
 
 
 @pytest.mark.parametrize(("code", "figures", "counted", "expected"), [
@@ -51,13 +57,7 @@ def test_russian_of_n_takes_the_genitive_of_the_count(code, figures, counted, ex
 def test_russian_n_of_m_agrees_with_its_first_count(code, figures, counted, expected):
     """"1 из 8 счетов списан", not "списаны": the verb agrees with the count of the customer's own events, singular
     after 1, 21, 31… and plural after the others; one by one and as a column alike."""
-    phraser = Phraser("ru", "EUR")
-    counts = list(expected)
-    one_by_one = [phraser.phrase(code, {**figures, counted: count}) for count in counts]
-    columns = {name: [value] * len(counts) for name, value in figures.items()} | {counted: counts}
-    together = list(phraser.phrase_column(code, columns, len(counts)))
-    for count, alone, in_column in zip(counts, one_by_one, together, strict=True):
-        assert expected[count] in alone and alone == in_column, (count, alone)
+    _phrased_in_russian_per_count(code, figures, counted, expected)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
