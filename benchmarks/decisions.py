@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/decisions.py [--sizes 2000 6000] [--seeds 1 2]
 
 For each size and seed a sample business is generated (``keepwise.sample``: planted types, real
-dropout, ``truth.csv``) and assessed exactly as ``keepwise assess`` does. It prints, per run, the purchase
+dropout, ``_truth.csv``) and assessed exactly as ``keepwise assess`` does. It prints, per run, the purchase
 model chosen and the share of customers whose action is one of those expected for their type; then the
 table of planted type x action over all runs, with the expected actions beside each type and the share
 that matches. Customers who left of their own accord (``dropped_out_at`` in the truth file) are listed
@@ -23,7 +23,7 @@ import pandas as pd
 from keepwise.assess import assess_with_models
 from keepwise.assess.actions import ACTIONS
 from keepwise.data import load
-from keepwise.sample import generate_sample
+from keepwise.sample import TRUTH_FILE, generate_sample
 
 AS_OF = date(2026, 6, 30)
 STILL_HERE = ("nurture", "grow", "keep", "retain")
@@ -63,7 +63,7 @@ def markdown(table: pd.DataFrame) -> str:
 def one_run(size: int, seed: int) -> tuple[pd.DataFrame, str, float]:
     with tempfile.TemporaryDirectory() as folder:
         generate_sample(Path(folder), size, seed, AS_OF)
-        truth = pd.read_csv(Path(folder) / "truth.csv", dtype=str)
+        truth = pd.read_csv(Path(folder) / TRUTH_FILE, dtype=str)
         clock = time.perf_counter()
         run = assess_with_models(load(folder, AS_OF), AS_OF)
         seconds = time.perf_counter() - clock

@@ -156,7 +156,6 @@ def sample(customers: int) -> Path:
                            "--as-of", AS_OF, "--format", "parquet"], capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"keepwise sample failed:\n{done.stderr}")
-    (folder / "truth.csv").rename(folder.parent / f"{folder.name}-truth.csv")  # not a table: no warning
     (folder / ".complete").write_text("")
     print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     return folder

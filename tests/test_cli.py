@@ -68,14 +68,19 @@ def test_sample_writes_the_tables_and_prints_their_rows_and_planted_types(tmp_pa
 
     result = run("sample", str(tmp_path / "s"), "--customers", "40", "--seed", "3")
     assert result.returncode == 0, result.stderr
-    truth = list(csv.DictReader((tmp_path / "s" / "truth.csv").open()))
+    truth = list(csv.DictReader((tmp_path / "s" / "_truth.csv").open()))
     assert len(truth) == 40
     with (tmp_path / "s" / "orders.csv").open() as handle:
         n_orders = sum(1 for _ in handle) - 1
-    assert "truth.csv" in result.stdout and f"{n_orders:,}" in result.stdout
+    assert "_truth.csv" in result.stdout and f"{n_orders:,}" in result.stdout
     assert "SampleResult" not in result.stdout
     first_type = truth[0][next(k for k in truth[0] if k != "customer_id")]
     assert first_type in result.stdout
+    # the answer key beside the tables is no table, and no command on the folder says so ("truth.csv: not a
+    # keepwise table; ignored" was every command's first line on the sample)
+    validated = run("validate", str(tmp_path / "s"), "--as-of", "2026-06-30")
+    assert validated.returncode == 0 and "0 warning(s)" in validated.stdout + validated.stderr
+    assert "truth" not in validated.stdout + validated.stderr
 
 
 def test_schema_prints_every_table_from_the_contract():
@@ -177,7 +182,7 @@ def test_reasons_in_the_readers_language(tmp_path):
 
     folder = tmp_path / "s"
     assert run("sample", str(folder), "--customers", "300", "--seed", "5").returncode == 0
-    truth = list(csv.DictReader((folder / "truth.csv").open()))
+    truth = list(csv.DictReader((folder / "_truth.csv").open()))
     customer = next(row["customer_id"] for row in truth if row["customer_type"] == "healthy_regular")
     result = run("explain", str(folder), customer, "--as-of", "2026-06-30", "--json", "--lang", "ru")
     assert result.returncode == 0, result.stderr

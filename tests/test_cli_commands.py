@@ -308,7 +308,7 @@ def test_sample_json_says_what_was_written(tmp_path):
 def test_demo_writes_the_sample_business_and_the_report(tmp_path, fast_config):
     result = run("demo", "--out", str(tmp_path / "demo"), "--customers", "80", "--config", fast_config)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "demo" / "sample-shop" / "truth.csv").exists()
+    assert (tmp_path / "demo" / "sample-shop" / "_truth.csv").exists()
     report = tmp_path / "demo" / "keepwise-demo-report.html"
     assert report.exists() and "<html" in report.read_text(encoding="utf-8")[:500].lower()
     assert str(report) in " ".join(result.stdout.split()).replace(" ", "") or "Report:" in result.stdout

@@ -223,7 +223,7 @@ def run_demo(
 ) -> DemoResult:
     """Generate the sample business (fixed seed: the same files every run), analyse it, write the report.
 
-    Writes ``out_dir/sample-shop/`` (the data, with ``truth.csv`` of the planted customer types) and
+    Writes ``out_dir/sample-shop/`` (the data, with ``_truth.csv`` of the planted customer types) and
     ``out_dir/keepwise-demo-report.html``; prints the report path and the most urgent actions with
     ``show`` (the CLI's, which prints tables whole), else on ``console``, where the progress goes too.
     """

@@ -18,7 +18,7 @@ AS_OF = date(2026, 6, 30)
 def sample_dataset(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sample")
     generate_sample(folder, n_customers=4000, seed=11, as_of=AS_OF)
-    truth = pd.read_csv(folder / "truth.csv", dtype=str)
+    truth = pd.read_csv(folder / "_truth.csv", dtype=str)
     return load(folder, AS_OF), truth
 
 

@@ -527,6 +527,16 @@ def test_unknown_referrer_is_a_warning_and_dropped(tmp_path):
     assert pd.isna(customers.loc["C3", "referred_by"])
 
 
+def test_a_file_named_as_no_table_is_named_in_a_warning_unless_marked_as_not_data(tmp_path):
+    """A misnamed table (order.csv) is named in a warning; a file whose name starts with "_" or "." is not the
+    business's data (as Spark and Hadoop read a folder: _SUCCESS, .crc) and passes without a word."""
+    folder = write_csv_folder(tmp_path / "d", valid_tables())
+    for name in ("order.csv", "_truth.csv", ".orders.csv.crc", "_SUCCESS", ".notes.parquet", "readme.txt"):
+        (folder / name).write_text("customer_id\nC1\n")
+    ds = load(folder)
+    assert [(p.file, p.message) for p in ds.warnings] == [("order.csv", "not a keepwise table; ignored")]
+
+
 # --- the bundled sample business ----------------------------------------------------------------------------
 
 
@@ -536,7 +546,9 @@ def test_generated_sample_passes_validation(tmp_path, fmt):
 
     result = generate_sample(tmp_path / "shop", n_customers=1500, seed=5, as_of=date(2026, 6, 30), fmt=fmt)
     ds = load(tmp_path / "shop", as_of=date(2026, 6, 30))
-    assert [p.file for p in ds.warnings] == ["truth.csv"]  # only the truth file, which is not a table
+    # no warning: not even of the answer key beside the tables (_truth.csv), which said "truth.csv: not a keepwise
+    # table; ignored" to every command run on the sample
+    assert ds.warnings == []
     for name, count in result.row_counts.items():
         assert ds.row_count(name) == count, name
 

@@ -18,7 +18,7 @@ from keepwise.data.schema import (
     TICKET_KINDS,
     Kind,
 )
-from keepwise.sample import CUSTOMER_TYPES, REMAINDER_TYPE, generate_sample, generate_tables
+from keepwise.sample import CUSTOMER_TYPES, REMAINDER_TYPE, TRUTH_FILE, generate_sample, generate_tables
 
 N = 2000
 SEED = 7
@@ -71,11 +71,11 @@ def with_type(frame: pd.DataFrame, types: pd.Series) -> pd.DataFrame:
 def test_same_seed_gives_identical_files_and_another_seed_does_not(tmp_path, written):
     again = generate_sample(tmp_path / "again", N, SEED, AS_OF)
     other = generate_sample(tmp_path / "other", N, SEED + 1, AS_OF)
-    for name in (*DATA_TABLES, "truth"):
-        first = (written.out_dir / f"{name}.csv").read_bytes()
-        assert (again.out_dir / f"{name}.csv").read_bytes() == first, name
-        if name not in ("customers", "truth"):  # ids alone could coincide; content cannot
-            assert (other.out_dir / f"{name}.csv").read_bytes() != first, name
+    for file in (*(f"{name}.csv" for name in DATA_TABLES), TRUTH_FILE):
+        first = (written.out_dir / file).read_bytes()
+        assert (again.out_dir / file).read_bytes() == first, file
+        if file not in ("customers.csv", TRUTH_FILE):  # ids alone could coincide; content cannot
+            assert (other.out_dir / file).read_bytes() != first, file
     assert (other.out_dir / "customers.csv").read_bytes() != (written.out_dir / "customers.csv").read_bytes()
 
 
@@ -86,11 +86,11 @@ def test_parquet_is_deterministic_and_has_the_contract_columns(tmp_path):
         assert first.paths[name].suffix == ".parquet"
         assert first.paths[name].read_bytes() == second.paths[name].read_bytes()
         assert list(pd.read_parquet(first.paths[name]).columns) == TABLES[name].names
-    assert first.truth_path.name == "truth.csv"
+    assert first.truth_path.name == TRUTH_FILE
     # Writing the other format into the same folder replaces the tables rather than doubling them.
     generate_sample(tmp_path / "a", 300, SEED, AS_OF, fmt="csv")
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(
-        [f"{name}.csv" for name in DATA_TABLES] + ["truth.csv"]
+        [f"{name}.csv" for name in DATA_TABLES] + [TRUTH_FILE]
     )
 
 
@@ -100,7 +100,7 @@ def test_result_reports_paths_counts_and_types(written, text):
         assert written.paths[name] == written.out_dir / f"{name}.csv"
         assert written.row_counts[name] == len(text[name]) > 0
     assert sum(written.type_counts.values()) == N
-    assert written.truth_path == written.out_dir / "truth.csv"
+    assert written.truth_path == written.out_dir / TRUTH_FILE
 
 
 def test_every_table_has_exactly_the_contract_columns_in_order(written, sample):
@@ -562,7 +562,7 @@ def test_generate_sample_rejects_unknown_format(tmp_path: Path):
 
 
 def test_customers_drop_out_for_real(sample):
-    """Real dropout (issue 10): some customers leave of their own accord, at a day in truth.csv, and buy
+    """Real dropout (issue 10): some customers leave of their own accord, at a day in _truth.csv, and buy
     nothing after it; their lifetimes vary."""
     tables, _ = sample
     truth = generate_tables(N, SEED, AS_OF)[1].set_index("customer_id")

@@ -35,7 +35,7 @@ def sample(tmp_path_factory):
     frames = FeatureFrames(ds, ds.settings)
     result = backtest(ds, AS_OF, n_cutoffs=3, frames=frames)
     model = ChurnModel(ds.settings).fit(ds, AS_OF, frames=frames)
-    truth = pd.read_csv(folder / "truth.csv", dtype=str)
+    truth = pd.read_csv(folder / "_truth.csv", dtype=str)
     return ds, frames, result, model, truth
 
 

@@ -27,7 +27,6 @@ def business(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("spark-commands") / "shop"
     made = run("sample", str(folder), "--customers", "200", "--seed", "5", "--format", "parquet")
     assert made.returncode == 0, made.stderr
-    (folder / "truth.csv").unlink()
     return folder
 
 

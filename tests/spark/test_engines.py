@@ -34,7 +34,6 @@ def business(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("spark-business") / "shop"
     made = run("sample", str(folder), "--customers", "250", "--seed", "4", "--format", "parquet")
     assert made.returncode == 0, made.stderr
-    (folder / "truth.csv").unlink()
     return folder
 
 

@@ -85,7 +85,7 @@ def sample(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
-    """Write a synthetic business with planted customer types (truth.csv beside it)."""
+    """Write a synthetic business with planted customer types (_truth.csv beside it)."""
     from rich.table import Table as RichTable
 
     from keepwise.sample import generate_sample

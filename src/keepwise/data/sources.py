@@ -25,6 +25,11 @@ from keepwise.data.schema import TABLES, Kind
 NOT_TEXT_PROBE_BYTES = 65536
 
 
+# A folder's files whose names start so are not the business's data: no warning names them as unknown tables
+# (Spark and Hadoop skip ``_SUCCESS`` and ``.crc`` files so when they read a folder). The sample's answer key is
+# one (``keepwise.sample.TRUTH_FILE``).
+NOT_DATA_PREFIXES = ("_", ".")
+
 ROW_COLUMN = "__keepwise_row"  # 0-based data row, added to every raw table for locating problems
 
 
@@ -490,6 +495,8 @@ def read_folder(folder: Path, log: ProblemLog, only: Collection[str] = TABLES) -
             tables[name] = table
     known = {f"{n}{s}" for n in TABLES for s in (".csv", ".parquet")}
     for path in sorted(folder.iterdir()):
+        if path.name.startswith(NOT_DATA_PREFIXES):
+            continue
         if path.is_file() and path.name not in known and path.suffix.lower() in (".csv", ".parquet"):
             log.warning(path.name, "not a keepwise table; ignored", expected=", ".join(TABLES))
     return tables

@@ -27,6 +27,9 @@ from keepwise.sample.types import TYPE_NAMES
 OUTPUT_TABLES = (
     "customers", "orders", "returns", "invoices", "tickets", "incidents", "engagement", "touches", "exit_surveys",
 )
+# Each customer's planted type, beside the tables: "_" makes it a file no command reads as the business's data
+# nor warns about (keepwise.data.sources.NOT_DATA_PREFIXES).
+TRUTH_FILE = "_truth.csv"
 # The relationship tables' own stream: a child of the seed far from the per-table ones above it, so
 # adding them (or another per-table stream) leaves every other table of a seed exactly as it was.
 RELATIONSHIP_STREAM = 1000
@@ -137,7 +140,7 @@ def generate_sample(
     as_of: date = date(2026, 6, 30),
     fmt: str = "csv",
 ) -> SampleResult:
-    """Write the sample business to out_dir as <table>.csv (or .parquet) plus truth.csv.
+    """Write the sample business to out_dir as <table>.csv (or .parquet) plus the planted types (TRUTH_FILE).
 
     Files are byte-identical for the same n_customers, seed and as_of."""
     if fmt not in ("csv", "parquet"):
@@ -155,7 +158,7 @@ def generate_sample(
         paths[name] = path
         # A table in the other format left from an earlier run would make the folder ambiguous.
         (out_dir / f"{name}.{'parquet' if fmt == 'csv' else 'csv'}").unlink(missing_ok=True)
-    truth_path = out_dir / "truth.csv"
+    truth_path = out_dir / TRUTH_FILE
     _write_csv(truth, truth_path)
     type_names = truth.column("customer_type").to_numpy(zero_copy_only=False)
     return SampleResult(
