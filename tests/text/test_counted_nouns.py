@@ -147,6 +147,13 @@ def test_russian_confirmed_counts_agree_in_number_and_gender(code, figures, expe
         assert text in phraser.phrase(code, {**figures, "n": count})
 
 
+def test_english_confirmed_fraud_is_counted_in_cases():
+    """Fraud is not counted as "frauds": "1 confirmed case of fraud", "2 confirmed cases of fraud"."""
+    phraser = Phraser("en", "EUR")
+    for count, text in {1: "1 confirmed case of fraud, last", 2: "2 confirmed cases of fraud, last"}.items():
+        assert text in phraser.phrase("incident_fraud", {"last_day": "2026-04-06", "n": count})
+
+
 def test_the_apps_messages_count_their_words_too():
     from keepwise.app.i18n import AppText
 

@@ -94,7 +94,7 @@ MESSAGES = {
     "cust.timeline": "Timeline",
     "cust.timeline_all": "everything",
     "cust.timeline_empty": "Nothing recorded.",
-    "cust.open_complaints": "Open complaints",
+    "cust.open_complaints": "Open tickets",
     "form.action": "Action",
     "form.reason": "Reason",
     "form.note": "Note",

@@ -94,7 +94,7 @@ MESSAGES = {
     "cust.timeline": "گاه‌شمار",
     "cust.timeline_all": "همه",
     "cust.timeline_empty": "چیزی ثبت نشده است.",
-    "cust.open_complaints": "شکایت‌های باز",
+    "cust.open_complaints": "موارد باز",
     "form.action": "اقدام",
     "form.reason": "دلیل",
     "form.note": "یادداشت",

@@ -97,7 +97,7 @@ WORDS = {
     "product": {"one": "product", "other": "products"},
     "hour": {"one": "hour", "other": "hours"},
     "incident": {"one": "incident", "other": "incidents"},
-    "fraud": {"one": "fraud", "other": "frauds"},
+    "fraud": {"one": "case of fraud", "other": "cases of fraud"},
     "chargeback": {"one": "chargeback", "other": "chargebacks"},
     "request": {"one": "request", "other": "requests"},
     "policy_abuse": {"one": "policy abuse", "other": "policy abuses"},
