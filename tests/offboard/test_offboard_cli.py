@@ -118,7 +118,38 @@ def test_policies_json(data):
 
 
 def test_policies_table(data):
-    result = run("policies", data, "--as-of", AS_OF)
+    result = run("policies", data, "--as-of", AS_OF, "--lang", "en")
     assert result.returncode == 0, result.stderr
-    assert "free_order_changes: 270.00 a year, 2 users" in result.stdout
-    assert re.search(r"tightened \(change_request_fee\): \+270\.00 a year, touches 2 customers", result.stdout)
+    row = next(line for line in result.stdout.splitlines() if "Free order changes" in line)
+    cells = [cell.strip() for cell in row.split("│")]
+    assert cells[1:3] == ["€270.00", "2"], row
+    assert cells[4:6] == ["a fee of €15.00 per change request", "+€270.00"], row
+    assert "Generous policies, the year to Jun 30, 2026" in result.stdout
+
+
+@pytest.mark.parametrize(("lang", "policies", "what_if"), [
+    ("ru", ["Щедрые правила за год по 30 июн. 2026 г.", "Бесплатные изменения заказов", "+270,00 €",
+            "плата 15,00 € за каждое изменение заказа"],
+     ["Клиентов: 1, предложений:", "Сделать клиентов прибыльными (1)", "+638,00 €", "Годовая прибыль изменилась бы"]),
+    ("fa", ["سیاست‌های سخاوتمندانه، سال منتهی به ۹ تیر ۱۴۰۵", "تغییر رایگان سفارش",
+            "بیش از ۳ بار در سال"],
+     ["۱ مشتری، ", "سودآور کردن ۱ مشتری", "۶۳۸٫۰۰", "سود سالانه از"]),
+])
+def test_policies_and_proposals_print_in_the_language_asked(data, tmp_path, lang, policies, what_if):
+    """The terminal's table is the report's section, in the --lang given: its words, figures and dates."""
+    def printed(*args: str) -> str:
+        result = run(*args, "--as-of", AS_OF, "--lang", lang)
+        assert result.returncode == 0, result.stderr
+        return re.sub("[\u00a0\u202f]", " ", result.stdout)  # Babel's no-break spaces, as the texts are written
+
+    shown = printed("policies", data)
+    assert all(text in shown for text in policies) and "Free order changes" not in shown, shown
+    shown = printed("proposals", data, "--out", str(tmp_path / "p.csv"))
+    assert all(text in shown for text in what_if) and "if these actions were taken" not in shown, shown
+
+
+def test_an_unknown_language_stops_policies_and_proposals_before_any_work(data, tmp_path):
+    for args in (("policies",), ("proposals", "--out", str(tmp_path / "p.csv"))):
+        result = run(args[0], data, "--as-of", AS_OF, *args[1:], "--lang", "de")
+        assert result.returncode == 2 and "--lang must be one of en, fa, ru (got 'de')" in result.stderr
+    assert not (tmp_path / "p.csv").exists()

@@ -37,4 +37,8 @@ def test_persian_sections_are_translated(analysis):
     soup = BeautifulSoup(render_html(analysis, "fa"), "html.parser")
     assert soup.html["dir"] == "rtl"
     assert "سودآور کردن" in soup.find(id="portfolio-what-if").get_text(" ")
-    assert "تغییر رایگان سفارش" in soup.find(id="policy-review").get_text(" ")
+    policies = soup.find(id="policy-review").get_text(" ")
+    assert "تغییر رایگان سفارش" in policies
+    # Persian lists the customers a tightening touches with its own comma, and counts the returns without an ordinal.
+    assert "پایان همکاری ۱، سودآور کردن ۱" in policies and "پایان همکاری ۱, " not in policies
+    assert "بیش از ۳ بار در سال" in policies and "مین" not in policies

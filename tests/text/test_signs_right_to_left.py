@@ -12,7 +12,7 @@ import pytest
 from bidi import get_display
 
 from keepwise.offboard.render import _Phrasing
-from keepwise.report.sections import _signed_money
+from keepwise.offboard.wording import signed_money
 from keepwise.text.calendar import LEFT_TO_RIGHT_MARK
 from keepwise.text.phrase import Phraser
 from keepwise.text.translator import Translator
@@ -38,7 +38,7 @@ CASES = [
     ("percent", t.percent(-0.2), "-۲۰٪"),
     ("points, down", t.points(-0.141), "-۱۴٫۱"),
     ("points, up", t.points(0.141), "+۱۴٫۱"),
-    ("the report's change of money", _signed_money(t, 250.0), "+€\xa0۲۵۰٫۰۰"),
+    ("the report's change of money", signed_money(t, 250.0), "+€\xa0۲۵۰٫۰۰"),
     ("a reason's amount", phraser.format_value("lost_money", -12.5), "-€\xa0۱۲٫۵۰"),
     ("a reason's share", phraser.format_value("margin_share", -0.25), "-۲۵٪"),
     ("a reason's count", phraser.format_value("change_count", -3), "-۳"),

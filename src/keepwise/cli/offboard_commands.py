@@ -22,6 +22,27 @@ from keepwise.cli.common import (
     tell,
 )
 
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Language of what is printed: en, fa or ru (default: the settings' locale).")
+]
+
+
+def _checked_language(lang: str | None) -> str | None:
+    from keepwise.text import LANGUAGES
+
+    if lang is not None:
+        require_choice(lang, "--lang", LANGUAGES)
+    return lang
+
+
+def _translator(lang: str | None, settings):
+    """The terminal's words in ``lang``, else in the settings' locale's language."""
+    from keepwise.assess.engine import reasons_language
+    from keepwise.text import Translator
+
+    return Translator.for_report(lang or reasons_language(settings), settings.general.currency,
+                                 settings.general.locale)
+
 
 def _assessment(dataset, day):
     """Every customer's action, for commands that read no customer's reasons or evidence (not written)."""
@@ -110,6 +131,7 @@ def proposals(
             "--customer", help="Propose for this customer (repeatable) instead of every make_profitable one."
         ),
     ] = None,
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Make-profitable proposals per customer (reprice, charge separately, lighter service, stop marketing), each with its yearly profit effect."""
@@ -118,9 +140,12 @@ def proposals(
     from keepwise.offboard import customer_exists, portfolio_what_if
     from keepwise.offboard import proposals as build_proposals
     from keepwise.offboard.window import window_economics
+    from keepwise.offboard.wording import what_if_rows, what_if_takeaway
     from keepwise.output import write_frame
 
+    lang = _checked_language(lang)
     day, dataset = load_as_of(data, as_of, config)
+    t = _translator(lang, dataset.settings)
     for wanted in customer or []:
         if not customer_exists(dataset, wanted):
             raise no_customer(wanted, data, day, "--customer")
@@ -130,21 +155,15 @@ def proposals(
     table = run_or_exit(lambda: build_proposals(dataset, day, assessment, customer or None, features, flows))
     write_frame(table, out, "csv")
     what_if = portfolio_what_if(dataset, day, assessment, features, flows)
-    summary = RichTable(
-        title=f"{table['customer_id'].nunique():,} customers, {len(table):,} proposals → {out}",
-        show_edge=False,
-    )
-    summary.add_column("yearly profit")
-    summary.add_column(what_if.currency, justify="right")
-    for label, value in (
-        ("today", what_if.profit_today),
-        (f"offboard {what_if.n_offboard:,}", what_if.offboard_effect),
-        (f"make profitable {what_if.n_make_profitable:,}", what_if.make_profitable_effect),
-        (f"no marketing to {what_if.n_deprioritize:,} deprioritized", what_if.deprioritize_effect),
-        ("if these actions were taken", what_if.profit_after),
-    ):
-        summary.add_row(label, f"{value:,.2f}")
+    title = t("proposals.written", customers=t.number(table["customer_id"].nunique()), n=t.number(len(table)),
+              out=str(out))
+    summary = RichTable(title=title, show_edge=False)
+    summary.add_column(t("col.figure"))
+    summary.add_column(t("col.value"), justify="right")
+    for row in what_if_rows(what_if, t):
+        summary.add_row(*row)
     show(summary)
+    tell(what_if_takeaway(what_if, t))
 
 
 @app.command()
@@ -152,26 +171,28 @@ def policies(
     data: DataArg,
     as_of: AsOfOpt,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Generous policies: yearly cost, share used by the top 1/5/10% of users, and what tightening each would do."""
     import json
 
-    from keepwise.offboard import policy_review
+    from rich.table import Table as RichTable
 
+    from keepwise.offboard import policy_review
+    from keepwise.offboard.wording import POLICY_FIGURE_COLUMNS, policy_headers, policy_rows
+
+    lang = _checked_language(lang)
     day, dataset = load_as_of(data, as_of, config)
+    t = _translator(lang, dataset.settings)
     assessment, features = _assessment(dataset, day)
     reviews = run_or_exit(lambda: policy_review(dataset, day, assessment, features))
     if as_json:
         print(json.dumps([review.to_dict() for review in reviews], ensure_ascii=False, indent=2))
         return
-    currency = dataset.settings.general.currency
-    tell(f"Policy review, the year to {day} ({currency})")
-    for review in reviews:
-        labels = " / ".join(review.top_shares)
-        shares = " / ".join(f"{share:.0%}" for share in review.top_shares.values())
-        touched = ", ".join(f"{action} {count:,}" for action, count in review.touched_by_action.items()) or "none"
-        tell(f"{review.policy}: {review.yearly_cost:,.2f} a year, {review.users:,} users; "
-             f"the top {labels} of them use {shares}\n"
-             f"  tightened ({review.tightening}): {review.profit_effect:+,.2f} a year, "
-             f"touches {review.touched:,} customers ({touched})")
+    summary = RichTable(title=t("policies.title", day=t.date(day)), caption=t("note.policies"), show_edge=False)
+    for column, header in enumerate(policy_headers(t)):
+        summary.add_column(header, justify="right" if column in POLICY_FIGURE_COLUMNS else "left")
+    for row in policy_rows(reviews, dataset.settings, t):
+        summary.add_row(*row)
+    show(summary)

@@ -6,6 +6,7 @@
 - ``proposals``: make-profitable proposals with their yearly effect, and the portfolio what-if;
 - ``policies``: what each generous policy costs, who consumes it, and what tightening it would do;
 - ``window``: each customer's economics over the trailing window, which the last two read;
+- ``wording``: the what-if and the policy review in words, for the report and the terminal alike;
 - ``records``: one customer's own records.
 """
 

@@ -19,6 +19,13 @@ from keepwise.data.names import customer_label
 from keepwise.data.positions import reindexed
 from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
+from keepwise.offboard.wording import (
+    POLICY_FIGURE_COLUMNS,
+    policy_headers,
+    policy_rows,
+    what_if_rows,
+    what_if_takeaway,
+)
 from keepwise.report import charts
 from keepwise.report.chart_data import cohorts_shown, whale_points
 from keepwise.text.churn_source import churn_source_text
@@ -358,7 +365,7 @@ def flags(a: Analysis, t: Translator) -> Section:
     elif not absent:
         blocks.append(takeaway(t("finding.none")))
     if absent:
-        blocks.append(unavailable(t("reason.absent_records", what=", ".join(t(f"records.{x}") for x in absent))))
+        blocks.append(unavailable(t("reason.absent_records", what=t("list_separator").join(t(f"records.{x}") for x in absent))))
     return Section("flags-findings", t("section.flags"), t("intro.flags"), blocks)
 
 
@@ -397,7 +404,7 @@ def diagnostics(a: Analysis, t: Translator) -> Section:
     else:
         expected, actual = tracking.holdout_expected, tracking.holdout_actual
         error = _share_of(expected - actual, actual)
-        params = ", ".join(f"{k} = {t.number(v, 3)}" for k, v in tracking.params.items())
+        params = t("list_separator").join(f"{k} = {t.number(v, 3)}" for k, v in tracking.params.items())
         blocks += [
             chart(charts.tracking_cumulative(tracking.weeks, tracking.calibration_end, t), "chart-tracking"),
             takeaway(t("takeaway.tracking", weeks=int(tracking.weeks["holdout"].sum()), expected=t.number(expected),
@@ -429,39 +436,15 @@ def diagnostics(a: Analysis, t: Translator) -> Section:
     return Section("model-diagnostics", t("section.diagnostics"), t("intro.diagnostics"), blocks)
 
 
-def _signed_money(t: Translator, amount: float) -> str:
-    return t.plus_sign(amount) + t.money(amount)
-
-
 def what_if(a: Analysis, t: Translator) -> Section:
     """The portfolio what-if (``keepwise.offboard.proposals.portfolio_what_if``, passed in by the pipeline)."""
     title, intro = t("section.what_if"), t("intro.what_if")
     w = a.what_if
     if w is None:
         return Section("portfolio-what-if", title, intro, [unavailable("")])
-    rows = [
-        [t("whatif.today"), t.money(w.profit_today)],
-        [t("whatif.offboard", n=t.number(w.n_offboard)), _signed_money(t, w.offboard_effect)],
-        [t("whatif.make_profitable", n=t.number(w.n_make_profitable)), _signed_money(t, w.make_profitable_effect)],
-        [t("whatif.deprioritize", n=t.number(w.n_deprioritize)), _signed_money(t, w.deprioritize_effect)],
-        [t("whatif.after"), t.money(w.profit_after)],
-    ]
-    text = t("takeaway.what_if", today=t.money(w.profit_today), after=t.money(w.profit_after),
-             change=_signed_money(t, w.change))
     return Section("portfolio-what-if", title, intro, [
-        takeaway(text), table([t("col.figure"), t("col.value")], rows, numeric={1}),
+        takeaway(what_if_takeaway(w, t)), table([t("col.figure"), t("col.value")], what_if_rows(w, t), numeric={1}),
     ])
-
-
-def _tightening(review, a: Analysis, t: Translator) -> str:
-    policy = a.settings.policies
-    values = {
-        "restocking_fee": {"n": t.number(policy.restocking_free_returns)},
-        "discount_cap": {"share": t.percent(policy.max_discount_share)},
-        "change_request_fee": {"fee": t.money(policy.change_request_fee)},
-        "prepayment": {"n": t.number(policy.prepayment_after_late_invoices)},
-    }[review.tightening]
-    return t(f"tightening.{review.tightening}", **values)
 
 
 def policies(a: Analysis, t: Translator) -> Section:
@@ -469,21 +452,9 @@ def policies(a: Analysis, t: Translator) -> Section:
     title, intro = t("section.policies"), t("intro.policies")
     if not a.policies:
         return Section("policy-review", title, intro, [unavailable("")])
-    rows = [
-        [
-            t(f"policy.{r.policy}"),
-            t.money(r.yearly_cost),
-            t.number(r.users),
-            " / ".join(t.percent(share) for share in r.top_shares.values()),
-            _tightening(r, a, t),
-            _signed_money(t, r.profit_effect),
-            ", ".join(f"{t(f'action.{action}')} {t.number(count)}" for action, count in r.touched_by_action.items()),
-        ]
-        for r in a.policies
-    ]
-    headers = [t("col.policy"), t("col.yearly_cost"), t("col.users"), t("col.top_shares"), t("col.tightening"),
-               t("col.profit_effect"), t("col.touched")]
-    return Section("policy-review", title, intro, [table(headers, rows, numeric={1, 2, 5}), note(t("note.policies"))])
+    rows = policy_rows(a.policies, a.settings, t)
+    return Section("policy-review", title, intro, [table(policy_headers(t), rows, numeric=set(POLICY_FIGURE_COLUMNS)),
+                                                   note(t("note.policies"))])
 
 
 def sections(a: Analysis, t: Translator) -> list[Section]:

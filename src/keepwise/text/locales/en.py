@@ -282,6 +282,8 @@ MESSAGES = {
     "whatif.make_profitable": "Make {n} {customer@n} profitable",
     "whatif.deprioritize": "No marketing to {n} deprioritized {customer@n}",
     "whatif.after": "Yearly profit if these actions were taken",
+    "proposals.written": "{customers} {customer@customers}, {n} {proposal@n} → {out}",
+    "policies.title": "Generous policies, the year to {day}",
     "section.policies": "Generous policies: what they cost and who uses them",
     "intro.policies": "What each generous policy cost over the last year, how much of it the heaviest users consumed, and what tightening it would bring, with the customers it would touch by their action.",
     "policy.free_returns": "Free returns",
@@ -340,6 +342,7 @@ WORDS = {
     "period": {"one": "period", "other": "periods"},
     "last_periods": {"=1": "the last period", "other": "the last # periods"},
     "last_complete_periods": {"=1": "the last complete period", "other": "the last # complete periods"},
+    "proposal": {"one": "proposal", "other": "proposals"},
     "cohort": {"one": "cohort", "other": "cohorts"},
     "cutoff": {"one": "cutoff", "other": "cutoffs"},
 }
