@@ -235,3 +235,20 @@ def test_a_closed_ticket_reads_right_whatever_the_gender_of_its_kind(kind):
     name = words.label("ticket_kind", kind)
     assert timeline_sentence(words, "ticket.closed", ticket) == f"{name} T3: закрыто"
     assert timeline_sentence(words, "ticket.closed_substantiated", ticket) == f"{name} T3: закрыто, виноваты мы"
+
+
+@pytest.mark.parametrize(("hours", "en", "ru", "fa"), [
+    (0.005, "within a minute", "ответ в течение минуты", "در کمتر از یک دقیقه"),
+    (3 / 60, "after 3 min", "ответ через 3 мин", "پس از ۳ دقیقه"),
+    (0.995, "after 1.0 h", "ответ через 1,0 ч", "پس از ۱٫۰ ساعت"),  # 59.7 minutes: an hour
+    (4.5, "after 4.5 h", "ответ через 4,5 ч", "پس از ۴٫۵ ساعت"),
+    (47.9, "after 47.9 h", "ответ через 47,9 ч", "پس از ۴۷٫۹ ساعت"),
+    (76, "after 3 days", "ответ через 3 дн.", "پس از ۳ روز"),
+])
+def test_a_first_response_is_told_in_the_unit_a_person_would_use(hours, en, ru, fa):
+    """A ticket answered 3 minutes after it was opened read "answered after 0.1 h" ("ответ через 0,0 ч" at 2
+    minutes); minutes under an hour, hours under two days, whole days beyond; in the dossier and the app alike."""
+    ticket = {"id": "T1", "kind": "question", "channel": "chat", "severity": "normal", "subject": "", "hours": hours}
+    for lang, told in (("en", en), ("ru", ru), ("fa", fa)):
+        assert told in timeline_sentence(Translator.for_report(lang, "EUR"), "ticket.answered", ticket), lang
+    assert timeline_sentence(Translator.for_report("en", "EUR"), "ticket.answered", ticket) == f"Question T1 answered {en}"

@@ -35,6 +35,23 @@ class Words(Protocol):
     def date(self, value) -> str: ...
 
 
+# A wait (a ticket's first response) is told in the unit a person would use: minutes under an hour, hours (to a
+# tenth) under two days, whole days beyond; under a minute, as such.
+MINUTES_PER_HOUR, HOURS_TOLD_IN_DAYS = 60, 48
+
+
+def _waited(words: Words, hours: float) -> str:
+    """"after 15 min", "after 4.5 h", "after 3 days", "within a minute": the ``tl.waited.*`` words."""
+    minutes = hours * MINUTES_PER_HOUR
+    if minutes < 1:
+        return words("tl.waited.instant")
+    if round(minutes) < MINUTES_PER_HOUR:
+        return words("tl.waited.minutes", minutes=words.number(round(minutes)))
+    if hours < HOURS_TOLD_IN_DAYS:
+        return words("tl.waited.hours", hours=words.number(hours, 1))
+    return words("tl.waited.days", days=words.number(round(hours / 24)))
+
+
 def timeline_sentence(words: Words, key: str, values: dict) -> str:
     """The sentence of one event (``key``: ``order.delivered_late``): its figures formatted and its codes
     named in ``words``' language."""
@@ -48,7 +65,7 @@ def timeline_sentence(words: Words, key: str, values: dict) -> str:
     if "due" in v:
         v["due"] = words.date(v["due"])
     if "hours" in v:
-        v["hours"] = words.number(v["hours"], 1)
+        v["waited"] = _waited(words, v.pop("hours"))
     if "days" in v:
         v["days"] = words.number(v["days"])
     if "score" in v:
