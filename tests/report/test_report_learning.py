@@ -41,7 +41,7 @@ def test_a_campaign_that_worked_its_table_weaker_evidence_and_exit_findings():
     assert cells[:6] == ["WB7", "Jan 31, 2026", "400", "100", "30.0%", "15.0%"]
     assert "weaker evidence" in text and "WB7: churn 5.0% in Q4 2025, 4.0% in Q1 2026" in text
     assert "C0 cannot be measured: no held-back members" in text
-    assert "40% cite delivery; late deliveries doubled in the same quarter (3 to 6)" in text
+    assert "Q1 2026 (10 answers): 40% cite delivery; late deliveries doubled in the same quarter (3 to 6)" in text
 
 
 def test_no_effect_says_so_and_the_section_speaks_persian():
@@ -50,8 +50,10 @@ def test_no_effect_says_so_and_the_section_speaks_persian():
     assert "کمپین" in persian and "تحویل" in persian
     # the quarters named in Persian words and digits (were "2025Q4")
     assert "WB7: ریزش ۵٫۰٪ در سه‌ماههٔ چهارم ۲۰۲۵، ۴٫۰٪ در سه‌ماههٔ اول ۲۰۲۶" in persian and "Q" not in persian
+    assert "سه‌ماههٔ اول ۲۰۲۶ (۱۰ پاسخ): ۴۰٪ دلیل را تحویل می‌دانند" in persian
     russian = _section(_learning(worked=True), "ru").get_text(" ", strip=True)
     assert "WB7: отток 5,0% за 4-й кв. 2025, 4,0% за 1-й кв. 2026" in russian
+    assert "1-й кв. 2026 (10 ответов): 40% называют доставку" in russian
 
 
 def test_the_exit_claims_line_counts_in_every_language():

@@ -31,10 +31,12 @@ def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
 
 
 def exit_findings(summary: dict[str, Any], t: Translator) -> list[str]:
-    """One sentence per finding: "34% cite delivery; late deliveries doubled in the same quarter (3 to 7)"."""
+    """One sentence per finding, naming its period and how many answered then: "Q2 2024 (10 answers): 50% cite
+    delivery; late deliveries doubled in the same quarter (3 to 7)"."""
     period_word = t(f"period.{summary['period']}")
     lines = [
-        t("exit.finding", share=t.percent(f["share"]), reason=t(f"exit.reason.{f['reason']}"),
+        t("exit.finding", when=t.period(f["period"], summary["period"]), answers=t.number(f["answers"]),
+          share=t.percent(f["share"]), reason=t(f"exit.reason.{f['reason']}"),
           failure=t(f"exit.failure.{f['failure']}"), change=t(f"exit.change.{f['change']}"), period=period_word,
           before=t.number(f["before"]), after=t.number(f["after"]))
         for f in summary.get("findings", [])

@@ -52,7 +52,7 @@ MESSAGES = {
     "exit.change.rose": "rose",
     "exit.change.fell": "fell",
     "exit.change.flat": "held steady",
-    "exit.finding": "{share} cite {reason}; {failure} {change} in the same {period} ({before} to {after})",
+    "exit.finding": "{when} ({answers} {answer@answers}): {share} cite {reason}; {failure} {change} in the same {period} ({before} to {after})",
     # the report section (keepwise.report.learning)
     "nav.campaigns": "Campaigns",
     "section.campaigns": "What keeping in touch achieved",

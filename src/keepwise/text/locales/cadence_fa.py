@@ -50,7 +50,7 @@ MESSAGES = {
     "exit.change.rose": "افزایش یافت",
     "exit.change.fell": "کاهش یافت",
     "exit.change.flat": "ثابت ماند",
-    "exit.finding": "{share} دلیل را {reason} می‌دانند؛ {failure} در همان {period} {change} ({before} به {after})",
+    "exit.finding": "{when} ({answers} پاسخ): {share} دلیل را {reason} می‌دانند؛ {failure} در همان {period} {change} ({before} به {after})",
     # the report section (keepwise.report.learning)
     "nav.campaigns": "کمپین‌ها",
     "section.campaigns": "دستاورد در تماس ماندن",

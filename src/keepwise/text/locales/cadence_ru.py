@@ -50,7 +50,7 @@ MESSAGES = {
     "exit.change.rose": "выросли",
     "exit.change.fell": "снизились",
     "exit.change.flat": "не изменились",
-    "exit.finding": "{share} называют {reason}; {failure} за тот же {period} {change} (с {before} до {after})",
+    "exit.finding": "{when} ({answers} {answer@answers}): {share} называют {reason}; {failure} за тот же {period} {change} (с {before} до {after})",
     # the report section (keepwise.report.learning)
     "nav.campaigns": "Кампании",
     "section.campaigns": "Что дали контакты с клиентами",

@@ -344,6 +344,7 @@ WORDS = {
     "last_complete_periods": {"=1": "the last complete period", "other": "the last # complete periods"},
     "proposal": {"one": "proposal", "other": "proposals"},
     "cohort": {"one": "cohort", "other": "cohorts"},
+    "answer": {"one": "answer", "other": "answers"},
     "cutoff": {"one": "cutoff", "other": "cutoffs"},
 }
 
