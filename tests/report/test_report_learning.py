@@ -12,10 +12,10 @@ from keepwise.report.learning import learning_section
 from keepwise.text.translator import Translator
 
 
-def _learning(worked: bool) -> Learning:
+def _learning(worked: bool, cost: float = 800.0) -> Learning:
     effect = two_proportion_effect(400, 120 if worked else 60, 100, 15)
     result = CampaignResult("WB7", 60, effect, date(2026, 1, 31), date(2026, 4, 1), date(2026, 6, 30),
-                            extra_revenue=5000.0, extra_margin=2000.0, cost=800.0,
+                            extra_revenue=5000.0, extra_margin=2000.0, cost=cost,
                             churn={"period": "quarter", "available": True, "before": 0.05, "after": 0.04,
                                    "before_period": "2025Q4", "after_period": "2026Q1"})
     surveys = {"period": "quarter", "answers": 10,
@@ -42,6 +42,18 @@ def test_a_campaign_that_worked_its_table_weaker_evidence_and_exit_findings():
     assert "weaker evidence" in text and "WB7: churn 5.0% in Q4 2025, 4.0% in Q1 2026" in text
     assert "C0 cannot be measured: no held-back members" in text
     assert "Q1 2026 (10 answers): 40% cite delivery; late deliveries doubled in the same quarter (3 to 6)" in text
+
+
+def test_a_campaign_that_brought_customers_back_at_a_loss_says_so():
+    """The demo's WB1 "brought customers back … (net -€4,581)": that it did not pay is said in words, in each
+    language; one that paid reads as before."""
+    for lang, said in (("en", "held-back group, but it cost more than the margin they brought (net -€500.00)."),
+                       ("ru", "но обошлась дороже маржи, которую они принесли (итого -500,00"),
+                       ("fa", "اما هزینه‌اش از حاشیهٔ سودی که آوردند بیشتر شد")):
+        text = _section(_learning(worked=True, cost=2500.0), lang).get_text(" ", strip=True)
+        assert said in text.replace("\xa0", " "), lang
+    paid = _section(_learning(worked=True)).get_text(" ", strip=True)
+    assert "than in the held-back group (net €1,200)." in paid and "but it cost more" not in paid
 
 
 def test_no_effect_says_so_and_the_section_speaks_persian():

@@ -57,8 +57,10 @@ def learning_section(learning: Learning, t: Translator) -> Section:
     if learning.campaigns:
         best = max(learning.campaigns, key=lambda r: r.effect.ci_low)
         if best.effect.ci_low > 0:
-            blocks.append(takeaway(t("campaigns.takeaway_worked", campaign=best.campaign_id,
-                                     uplift=t.points(best.effect.uplift), net=t.money(best.net_margin))))
+            # It brought customers back; whether that paid is its net margin's sign.
+            worked = "campaigns.takeaway_worked" if best.net_margin >= 0 else "campaigns.takeaway_worked_at_a_loss"
+            blocks.append(takeaway(t(worked, campaign=best.campaign_id, uplift=t.points(best.effect.uplift),
+                                     net=t.money(best.net_margin))))
         else:
             blocks.append(takeaway(t("campaigns.takeaway_none")))
         blocks.append(table(

@@ -59,6 +59,7 @@ MESSAGES = {
     "intro.campaigns": "Each campaign against the customers deliberately held back from it, and why customers said they left.",
     "campaigns.interval": "{uplift} ({low} to {high})",
     "campaigns.takeaway_worked": "Campaign {campaign} brought customers back: {uplift} more returned than in the held-back group (net {net}).",
+    "campaigns.takeaway_worked_at_a_loss": "Campaign {campaign} brought customers back: {uplift} more returned than in the held-back group, but it cost more than the margin they brought (net {net}).",
     "campaigns.takeaway_none": "No campaign shows an effect beyond chance against its held-back group yet.",
     "campaigns.col.campaign": "Campaign",
     "campaigns.col.sent": "Sent",

@@ -57,6 +57,7 @@ MESSAGES = {
     "intro.campaigns": "هر کمپین در برابر مشتریانی که عمداً از آن کنار گذاشته شدند، و اینکه مشتریان چرا رفتند.",
     "campaigns.interval": "{uplift} ({low} تا {high})",
     "campaigns.takeaway_worked": "کمپین {campaign} مشتریان را بازگرداند: {uplift} بیش از گروه کنارگذاشته (خالص {net}).",
+    "campaigns.takeaway_worked_at_a_loss": "کمپین {campaign} مشتریان را بازگرداند: {uplift} بیش از گروه کنارگذاشته، اما هزینه‌اش از حاشیهٔ سودی که آوردند بیشتر شد (خالص {net}).",
     "campaigns.takeaway_none": "هنوز هیچ کمپینی اثری فراتر از تصادف در برابر گروه کنارگذاشته نشان نمی‌دهد.",
     "campaigns.col.campaign": "کمپین",
     "campaigns.col.sent": "ارسال",

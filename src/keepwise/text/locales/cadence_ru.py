@@ -57,6 +57,7 @@ MESSAGES = {
     "intro.campaigns": "Каждая кампания в сравнении с клиентами, намеренно исключёнными из неё, и почему клиенты ушли.",
     "campaigns.interval": "{uplift} (от {low} до {high})",
     "campaigns.takeaway_worked": "Кампания {campaign} вернула клиентов: на {uplift} больше, чем в контрольной группе (итого {net}).",
+    "campaigns.takeaway_worked_at_a_loss": "Кампания {campaign} вернула клиентов: на {uplift} больше, чем в контрольной группе, но обошлась дороже маржи, которую они принесли (итого {net}).",
     "campaigns.takeaway_none": "Пока ни одна кампания не показывает эффекта сверх случайного по сравнению с контрольной группой.",
     "campaigns.col.campaign": "Кампания",
     "campaigns.col.sent": "Отправлена",
