@@ -82,3 +82,24 @@ def test_days_are_numpys_dates_each_written_once():
     assert days.dtype == expected.dtype
     assert days.tolist() == expected.tolist() == ["2026-03-02", "NaT", "2025-05-26", "2026-03-02", "1999-12-31"]
     assert _days(moments.iloc[:0]).tolist() == []
+
+
+@pytest.mark.parametrize(("cancelled", "changed", "en_text", "ru_text"), [
+    (2, 3, "2 cancelled orders and 3 orders changed after placing, the last on 2026-02-01",
+     "отменено заказов: 2, изменено после оформления: 3, последний раз 2026-02-01"),
+    (0, 3, "3 orders changed after placing, the last on 2026-02-01",
+     "изменено заказов после оформления: 3, последний раз 2026-02-01"),
+    (1, 0, "1 cancelled order, the last on 2026-02-01", "отменено заказов: 1, последний раз 2026-02-01"),
+])
+def test_a_kind_of_fickle_order_of_which_there_is_none_is_not_named(cancelled, changed, en_text, ru_text):
+    """The demo's C000188 read "0 cancelled orders and 3 orders changed after placing": a count of none is left out."""
+    row = ROW.copy()
+    row["n_cancelled"], row["n_orders_changed"], row["n_fickle_orders"] = cancelled, changed, cancelled + changed
+    row["last_fickle_at"] = pd.Timestamp("2026-02-01")
+    assert (_say_row("fickle", row, "en"), _say_row("fickle", row, "ru")) == (en_text, ru_text)
+    assert "۰ سفارش" not in _say_row("fickle", row, "fa")
+
+
+def _say_row(group: str, row: pd.Series, lang: str) -> str:
+    code, facts = fact_of(group, row, CTX)
+    return Phraser(lang, "EUR").phrase(code, facts)

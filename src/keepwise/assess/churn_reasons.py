@@ -136,9 +136,14 @@ def _phrase_discounts(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
 
 
 def _phrase_fickle(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
-    return [("churn_fickle", _float(f, "n_fickle_orders") != 0, {
-        "cancelled": _int(f, "n_cancelled"), "changed": _int(f, "n_orders_changed"),
-        "last_day": _days(f["last_fickle_at"])})]
+    """Cancelled and changed orders; a kind of which there is none is not named ("0 cancelled orders and ...")."""
+    fickle = _float(f, "n_fickle_orders") != 0
+    cancelled, changed = _int(f, "n_cancelled"), _int(f, "n_orders_changed")
+    last = _days(f["last_fickle_at"])
+    return [("churn_fickle", fickle & (cancelled != 0) & (changed != 0),
+             {"cancelled": cancelled, "changed": changed, "last_day": last}),
+            ("churn_fickle_cancelled", fickle & (cancelled != 0) & (changed == 0), {"cancelled": cancelled, "last_day": last}),
+            ("churn_fickle_changed", fickle & (cancelled == 0), {"changed": changed, "last_day": last})]
 
 
 def _phrase_deliveries(f: pd.DataFrame, ctx: _Phrasing) -> Facts:

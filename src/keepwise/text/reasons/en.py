@@ -61,6 +61,8 @@ REASONS = {
     "churn_deep_discounts": "{deep_share} of orders bought at a deep discount ({n} of {orders})",
     "churn_discounts": "discounts of {discount_share} of list price on their orders",
     "churn_fickle": "{cancelled} cancelled {order@cancelled} and {changed} {order@changed} changed after placing, the last on {last_day}",
+    "churn_fickle_cancelled": "{cancelled} cancelled {order@cancelled}, the last on {last_day}",
+    "churn_fickle_changed": "{changed} {order@changed} changed after placing, the last on {last_day}",
     "churn_deliveries": "{n} of {total} {delivery@total} late (our failure), the last on {last_day}",
     "churn_returns": "{n} {return@n} worth {amount_money} ({revenue_share} of revenue, {defective} defective)",
     "churn_complaints": "{n} {complaint@n} ({fault} found to be our fault), the last on {last_day}",

@@ -61,6 +61,8 @@ REASONS = {
     "churn_deep_discounts": "{deep_share} سفارش‌ها با تخفیف زیاد ({n} از {orders})",
     "churn_discounts": "تخفیف {discount_share} از قیمت فهرست روی سفارش‌ها",
     "churn_fickle": "{cancelled} {order@cancelled} لغوشده و {changed} {order@changed} تغییرداده‌شده پس از ثبت، آخرین {last_day}",
+    "churn_fickle_cancelled": "{cancelled} {order@cancelled} لغوشده، آخرین {last_day}",
+    "churn_fickle_changed": "{changed} {order@changed} تغییرداده‌شده پس از ثبت، آخرین {last_day}",
     "churn_deliveries": "{n} از {total} {delivery@total} با تأخیر (تقصیر ما)، آخرین {last_day}",
     "churn_returns": "{n} {return@n} به ارزش {amount_money} ({revenue_share} درآمد، {defective} معیوب)",
     "churn_complaints": "{n} {complaint@n} ({fault} مورد تقصیر ما)، آخرین {last_day}",

@@ -61,6 +61,8 @@ REASONS = {
     "churn_deep_discounts": "{deep_share} заказов куплено с большой скидкой ({n} из {orders})",
     "churn_discounts": "скидки {discount_share} от цены по прайсу в их заказах",
     "churn_fickle": "отменено заказов: {cancelled}, изменено после оформления: {changed}, последний раз {last_day}",
+    "churn_fickle_cancelled": "отменено заказов: {cancelled}, последний раз {last_day}",
+    "churn_fickle_changed": "изменено заказов после оформления: {changed}, последний раз {last_day}",
     "churn_deliveries": "{n} из {total} {delivery@total} с опозданием (наша вина), последняя {last_day}",
     "churn_returns": "{n} {return@n} на {amount_money} ({revenue_share} выручки, с браком: {defective})",
     "churn_complaints": "{n} {complaint@n} (по нашей вине: {fault}), последняя {last_day}",
