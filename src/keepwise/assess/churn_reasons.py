@@ -142,7 +142,8 @@ def _phrase_fickle(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
     last = _days(f["last_fickle_at"])
     return [("churn_fickle", fickle & (cancelled != 0) & (changed != 0),
              {"cancelled": cancelled, "changed": changed, "last_day": last}),
-            ("churn_fickle_cancelled", fickle & (cancelled != 0) & (changed == 0), {"cancelled": cancelled, "last_day": last}),
+            ("churn_fickle_cancelled", fickle & (cancelled != 0) & (changed == 0),
+             {"cancelled": cancelled, "last_day": last}),
             ("churn_fickle_changed", fickle & (cancelled == 0), {"changed": changed, "last_day": last})]
 
 

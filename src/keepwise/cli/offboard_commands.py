@@ -22,9 +22,8 @@ from keepwise.cli.common import (
     tell,
 )
 
-LangOpt = Annotated[
-    str | None, typer.Option("--lang", help="Language of what is printed: en, fa or ru (default: the settings' locale).")
-]
+LangOpt = Annotated[str | None, typer.Option(
+    "--lang", help="Language of what is printed: en, fa or ru (default: the settings' locale).")]
 
 
 def _checked_language(lang: str | None) -> str | None:

@@ -365,7 +365,8 @@ def flags(a: Analysis, t: Translator) -> Section:
     elif not absent:
         blocks.append(takeaway(t("finding.none")))
     if absent:
-        blocks.append(unavailable(t("reason.absent_records", what=t("list_separator").join(t(f"records.{x}") for x in absent))))
+        what = t("list_separator").join(t(f"records.{x}") for x in absent)
+        blocks.append(unavailable(t("reason.absent_records", what=what)))
     return Section("flags-findings", t("section.flags"), t("intro.flags"), blocks)
 
 
