@@ -77,6 +77,7 @@ def test_staff_day_in_the_browser(live_server, chromium_path, test_output, ids):
         expect(page.locator("ol.timeline li").first).to_contain_text("Parcel left in the rain")
         page.screenshot(path=str(shots / "4-complaint-on-timeline.png"), full_page=True)
 
+        expect(page.locator("#override-action")).to_have_value("")  # no action chosen for the manager
         page.select_option("#override-action", ids.override_action)
         page.fill("#override-reason", "Partner since 2019; we agreed terms by phone")
         page.click("#override-button")

@@ -163,6 +163,22 @@ def test_an_override_is_audited_and_shown_in_the_next_runs_comparison(client_for
     assert "long-standing partner" in page and "a new reason" in page
 
 
+def test_the_override_form_preselects_no_action(client_for, ids):
+    """The override's list of actions started on its first, "offboard": a manager who gave a reason and pressed the
+    button without choosing let a customer go. Nothing is chosen until the manager chooses; a post without an
+    action is refused, naming the field, and changes nothing."""
+    client, token = client_for("manager")
+    form = re.search(r'<select name="action" id="override-action"[^>]*>(.*?)</select>',
+                     client.get(f"/customers/{ids.customer_id}").text, re.S)
+    assert form and ' required' in form.group(0)
+    options = re.findall(r"<option ([^>]*)>", form.group(1))
+    assert options[0] == 'value="" disabled selected' and not any("selected" in o for o in options[1:])
+    refused = client.post(f"/customers/{ids.customer_id}/decision",
+                          data={"kind": "override", "action": "", "reason": "x", "csrf_token": token})
+    assert refused.status_code == 400 and "action" in refused.text
+    assert 'id="staff-decision"' not in client.get(f"/customers/{ids.customer_id}").text
+
+
 def test_an_agent_cannot_override_but_can_accept(client_for, ids):
     client, token = client_for("agent")
     refused = client.post(f"/customers/{ids.customer_id}/decision",

@@ -96,6 +96,7 @@ MESSAGES = {
     "cust.timeline_empty": "Ничего не записано.",
     "cust.open_complaints": "Открытые обращения",
     "form.action": "Действие",
+    "form.choose_action": "выберите другое действие",
     "form.reason": "Причина",
     "form.note": "Заметка",
     "form.channel": "Канал",
