@@ -163,20 +163,29 @@ def test_an_override_is_audited_and_shown_in_the_next_runs_comparison(client_for
     assert "long-standing partner" in page and "a new reason" in page
 
 
-def test_the_override_form_preselects_no_action(client_for, ids):
-    """The override's list of actions started on its first, "offboard": a manager who gave a reason and pressed the
-    button without choosing let a customer go. Nothing is chosen until the manager chooses; a post without an
-    action is refused, naming the field, and changes nothing."""
+@pytest.mark.parametrize(("path", "field", "data"), [
+    ("decision", "action", {"kind": "override", "reason": "x"}),
+    ("incidents", "kind", {"note": "x"}),
+    ("exit-survey", "reason", {}),
+    ("touches", "kind", {"channel": "email"}),
+])
+def test_forms_whose_choice_weighs_preselect_none(client_for, ids, path, field, data):
+    """The override's actions started on "offboard", an incident's kinds on "abuse of staff", an exit survey's
+    reasons on "price", a touch's kinds on the first: a form sent without a choice let a customer go, put a red
+    flag on them, or skewed why customers leave. Nothing is chosen until staff choose (the browser asks: required);
+    a post without a choice is refused, naming the field, and records nothing."""
     client, token = client_for("manager")
-    form = re.search(r'<select name="action" id="override-action"[^>]*>(.*?)</select>',
-                     client.get(f"/customers/{ids.customer_id}").text, re.S)
-    assert form and ' required' in form.group(0)
-    options = re.findall(r"<option ([^>]*)>", form.group(1))
+    page = client.get(f"/customers/{ids.customer_id}").text
+    forms = re.findall(rf'<form method="post" action="/customers/{ids.customer_id}/{path}".*?</form>', page, re.S)
+    [select] = [found for form in forms if (found := re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', form,
+                                                                re.S))]
+    assert " required" in select.group(0)
+    options = re.findall(r"<option ([^>]*)>", select.group(1))
     assert options[0] == 'value="" disabled selected' and not any("selected" in o for o in options[1:])
-    refused = client.post(f"/customers/{ids.customer_id}/decision",
-                          data={"kind": "override", "action": "", "reason": "x", "csrf_token": token})
-    assert refused.status_code == 400 and "action" in refused.text
-    assert 'id="staff-decision"' not in client.get(f"/customers/{ids.customer_id}").text
+    timeline = client.get(f"/customers/{ids.customer_id}?category=all").text
+    refused = client.post(f"/customers/{ids.customer_id}/{path}", data={**data, field: "", "csrf_token": token})
+    assert refused.status_code == 400 and field in refused.text
+    assert client.get(f"/customers/{ids.customer_id}?category=all").text == timeline
 
 
 def test_an_agent_cannot_override_but_can_accept(client_for, ids):

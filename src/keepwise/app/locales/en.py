@@ -96,7 +96,7 @@ MESSAGES = {
     "cust.timeline_empty": "Nothing recorded.",
     "cust.open_complaints": "Open tickets",
     "form.action": "Action",
-    "form.choose_action": "choose another action",
+    "form.choose": "choose…",
     "form.reason": "Reason",
     "form.note": "Note",
     "form.channel": "Channel",

@@ -96,7 +96,7 @@ MESSAGES = {
     "cust.timeline_empty": "چیزی ثبت نشده است.",
     "cust.open_complaints": "موارد باز",
     "form.action": "اقدام",
-    "form.choose_action": "اقدام دیگری برگزینید",
+    "form.choose": "برگزینید…",
     "form.reason": "دلیل",
     "form.note": "یادداشت",
     "form.channel": "کانال",

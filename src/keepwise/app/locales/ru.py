@@ -96,7 +96,7 @@ MESSAGES = {
     "cust.timeline_empty": "Ничего не записано.",
     "cust.open_complaints": "Открытые обращения",
     "form.action": "Действие",
-    "form.choose_action": "выберите другое действие",
+    "form.choose": "выберите…",
     "form.reason": "Причина",
     "form.note": "Заметка",
     "form.channel": "Канал",
