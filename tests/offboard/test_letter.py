@@ -326,6 +326,24 @@ def test_one_late_invoice_or_one_concern_is_told_as_one(business):
     assert "most recent" not in render_letter(facts, lang="en", fmt="md").text
 
 
+def test_returns_of_items_not_faulty_are_told_as_one_or_several(business):
+    """"1 returns of items that were not faulty …, refunded with €20.00 in total" read as neither English nor a
+    total; one return is told alone in English and Persian, several with their total."""
+    facts, _ = draft(business, "B1", "en", "md")
+    expected = {1: {"en": "1 return of an item that was not faulty on January 5, 2026, for which we refunded €120.00.",
+                    "fa": "۱ مرجوعی کالایی که معیوب نبود، "},
+                2: {"en": "2 returns of items that were not faulty on January 5, 2026 and February 9, 2026, for which we "
+                          "refunded €120.00 in total.",
+                    "fa": "۲ مرجوعی کالاهایی که معیوب نبودند، "}}
+    for count, languages in expected.items():
+        facts.situations = [_situation("returns_not_faulty", count)]
+        for lang, phrase in languages.items():
+            text = render_letter(facts, lang=lang, fmt="md").text.replace("\u200f", "").replace("\u00a0", " ")
+            assert phrase in text, (count, lang, text)
+            if lang == "fa":  # "in total" for several only
+                assert ("در مجموع" in text) == (count > 1)
+
+
 @pytest.mark.parametrize(("days", "orders", "expected"), [
     (400, 1, {"en": "for the year you have been with us, since", "ru": "за год с нами, начиная с",
               "fa": "برای یک سال همراهی‌تان"}),
