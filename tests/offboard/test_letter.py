@@ -332,8 +332,8 @@ def test_returns_of_items_not_faulty_are_told_as_one_or_several(business):
     facts, _ = draft(business, "B1", "en", "md")
     expected = {1: {"en": "1 return of an item that was not faulty on January 5, 2026, for which we refunded €120.00.",
                     "fa": "۱ مرجوعی کالایی که معیوب نبود، "},
-                2: {"en": "2 returns of items that were not faulty on January 5, 2026 and February 9, 2026, for which we "
-                          "refunded €120.00 in total.",
+                2: {"en": "2 returns of items that were not faulty on January 5, 2026 and February 9, 2026, for which "
+                          "we refunded €120.00 in total.",
                     "fa": "۲ مرجوعی کالاهایی که معیوب نبودند، "}}
     for count, languages in expected.items():
         facts.situations = [_situation("returns_not_faulty", count)]
@@ -342,6 +342,21 @@ def test_returns_of_items_not_faulty_are_told_as_one_or_several(business):
             assert phrase in text, (count, lang, text)
             if lang == "fa":  # "in total" for several only
                 assert ("در مجموع" in text) == (count > 1)
+
+
+def test_one_order_is_not_the_most_recent_of_itself(business):
+    """With no other situation the letter tells the order history: one order read "1 order since January 5, 2026,
+    the most recent on January 5, 2026"; it is told alone, and several as before, in each language."""
+    facts, _ = draft(business, "B1", "en", "md")
+    expected = {1: {"en": "1 order, on January 5, 2026.", "ru": "1 заказ — 5 января 2026.",
+                    "fa": "۱ سفارش در ۱۵ دی ۱۴۰۴."},
+                3: {"en": "3 orders since January 5, 2026, the most recent on March 2, 2026.",
+                    "ru": "3 заказа с 5 января 2026, последний — 2 марта 2026.", "fa": "آخرین آن‌ها در"}}
+    for count, languages in expected.items():
+        facts.situations = [Situation("order_history", count=count, first=DAYS[0], last=DAYS[count - 1])]
+        for lang, phrase in languages.items():
+            text = render_letter(facts, lang=lang, fmt="md").text.replace("\u200f", "").replace("\u00a0", " ")
+            assert phrase in text, (count, lang, text)
 
 
 @pytest.mark.parametrize(("days", "orders", "expected"), [
