@@ -20,6 +20,7 @@ from keepwise.cli.common import (
     no_customer,
     print_json,
     require_choice,
+    require_language,
     run_or_exit,
     say,
     settings_or_exit,
@@ -93,12 +94,11 @@ def assess(
 
     from keepwise.data.schema import FEATURE_TABLES
     from keepwise.output import format_for
-    from keepwise.text import LANGUAGES, messages
+    from keepwise.text import messages
 
     fmt = fmt or format_for(out)
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
-    if lang is not None:
-        require_choice(lang, "--lang", LANGUAGES)
+    require_language(lang)
     # Only the tables the assessment reads are validated and loaded (not the touches).
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master, importing=ASSESS_MODULES,
                                   tables=FEATURE_TABLES)
@@ -166,10 +166,8 @@ def explain(
     """The full dossier of one customer: timeline of evidence, metrics, flags, action and reasons."""
     from keepwise.assess import explain as build_dossier
     from keepwise.assess import render_text
-    from keepwise.text import LANGUAGES
 
-    if lang is not None:
-        require_choice(lang, "--lang", LANGUAGES)
+    require_language(lang)
     # Every table: the assessment's, and the touches the timeline tells beside them.
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     try:
@@ -200,9 +198,8 @@ def report(
     from keepwise.metrics.periods import PERIODS
     from keepwise.pipeline import analyse
     from keepwise.report.build import build_report
-    from keepwise.text import LANGUAGES
 
-    require_choice(lang, "--lang", LANGUAGES)
+    require_language(lang)
     require_choice(period, "--period", PERIODS)
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
@@ -221,9 +218,8 @@ def demo(
 ) -> None:
     """Generate the bundled sample business, run the whole pipeline, write the report, list urgent actions."""
     from keepwise.pipeline import run_demo
-    from keepwise.text import LANGUAGES
 
-    require_choice(lang, "--lang", LANGUAGES)
+    require_language(lang)
     settings = settings_or_exit(config)
     run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=lang, settings=settings, show=show))
 

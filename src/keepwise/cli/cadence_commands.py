@@ -16,21 +16,17 @@ from keepwise.cli.common import (
     load_as_of,
     parse_day,
     require_choice,
+    require_language,
     run_or_exit,
     say,
     show,
     tell,
+    translator_for,
 )
 
 TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
                      "warning", "name")
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the reasons: en, fa or ru.")]
-
-
-def _translator(lang: str, settings):
-    from keepwise.text import Translator
-
-    return Translator.for_report(lang, settings.general.currency, settings.general.locale)
 
 
 @app.command()
@@ -50,10 +46,9 @@ def touches(
     from keepwise.cadence import phrase_reasons, touches_calendar, touches_due
     from keepwise.data.names import customer_names
     from keepwise.output import write_atomic, write_csv
-    from keepwise.text import LANGUAGES
     from keepwise.text.columns import day_texts, to_series
 
-    require_choice(lang, "--lang", LANGUAGES)
+    require_language(lang)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".ics"):
         say(f"--out must end in .csv or .ics (got '{out.name}')")
@@ -65,7 +60,7 @@ def touches(
     day, dataset = load_as_of(data, as_of, config)
     run = run_or_exit(lambda: assess_with_models(dataset, day, texts_for=()))  # actions only: no texts
     due = run_or_exit(lambda: touches_due(dataset, day, first, last, run.assessment, run.features))
-    t = _translator(lang, dataset.settings)
+    t = translator_for(lang, dataset.settings)
     due["reason"] = phrase_reasons(due, t)
     names = customer_names(dataset, due["customer_id"].astype(str).unique().tolist())
     if suffix == ".ics":
@@ -158,15 +153,14 @@ def campaign(
 
     from keepwise.campaigns import measure_campaign
     from keepwise.campaigns.wording import campaign_lines
-    from keepwise.text import LANGUAGES
 
-    require_choice(lang, "--lang", LANGUAGES)
+    require_language(lang)
     day, dataset = load_as_of(data, as_of, config)
     result = run_or_exit(lambda: measure_campaign(dataset, campaign_id, day, window_days))
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    for line in campaign_lines(result, _translator(lang, dataset.settings)):
+    for line in campaign_lines(result, translator_for(lang, dataset.settings)):
         tell(line)
     if not result.windows_complete:
         say(f"windows close on {result.window_closes_on}, after --as-of {day}: later returns are not counted yet",
@@ -176,4 +170,4 @@ def campaign(
 def exit_survey_lines(facts: dict[str, Any], settings, lang: str = "en") -> list[str]:
     from keepwise.campaigns.wording import exit_findings
 
-    return exit_findings(facts, _translator(lang, settings))
+    return exit_findings(facts, translator_for(lang, settings))

@@ -275,5 +275,22 @@ def require_choice(value: str, option: str, choices: tuple[str, ...]) -> None:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def require_language(lang: str | None) -> None:
+    """A ``--lang`` given must be one of the languages (None: the command's default)."""
+    from keepwise.text import LANGUAGES
+
+    if lang is not None:
+        require_choice(lang, "--lang", LANGUAGES)
+
+
+def translator_for(lang: str | None, settings):
+    """Words and figures in ``lang`` for what a command prints; None: the settings' locale's language."""
+    from keepwise.assess.engine import reasons_language
+    from keepwise.text import Translator
+
+    general = settings.general
+    return Translator.for_report(lang or reasons_language(settings), general.currency, general.locale)
+
+
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]
 

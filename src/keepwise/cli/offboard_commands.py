@@ -16,31 +16,16 @@ from keepwise.cli.common import (
     load_as_of,
     no_customer,
     require_choice,
+    require_language,
     run_or_exit,
     say,
     show,
     tell,
+    translator_for,
 )
 
 LangOpt = Annotated[str | None, typer.Option(
     "--lang", help="Language of what is printed: en, fa or ru (default: the settings' locale).")]
-
-
-def _checked_language(lang: str | None) -> str | None:
-    from keepwise.text import LANGUAGES
-
-    if lang is not None:
-        require_choice(lang, "--lang", LANGUAGES)
-    return lang
-
-
-def _translator(lang: str | None, settings):
-    """The terminal's words in ``lang``, else in the settings' locale's language."""
-    from keepwise.assess.engine import reasons_language
-    from keepwise.text import Translator
-
-    return Translator.for_report(lang or reasons_language(settings), settings.general.currency,
-                                 settings.general.locale)
 
 
 def _assessment(dataset, day):
@@ -142,9 +127,9 @@ def proposals(
     from keepwise.offboard.wording import what_if_rows, what_if_takeaway
     from keepwise.output import write_frame
 
-    lang = _checked_language(lang)
+    require_language(lang)
     day, dataset = load_as_of(data, as_of, config)
-    t = _translator(lang, dataset.settings)
+    t = translator_for(lang, dataset.settings)
     for wanted in customer or []:
         if not customer_exists(dataset, wanted):
             raise no_customer(wanted, data, day, "--customer")
@@ -181,9 +166,9 @@ def policies(
     from keepwise.offboard import policy_review
     from keepwise.offboard.wording import POLICY_FIGURE_COLUMNS, policy_headers, policy_rows
 
-    lang = _checked_language(lang)
+    require_language(lang)
     day, dataset = load_as_of(data, as_of, config)
-    t = _translator(lang, dataset.settings)
+    t = translator_for(lang, dataset.settings)
     assessment, features = _assessment(dataset, day)
     reviews = run_or_exit(lambda: policy_review(dataset, day, assessment, features))
     if as_json:
