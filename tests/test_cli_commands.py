@@ -121,7 +121,8 @@ def test_metrics_prints_complete_tables_to_a_narrow_pipe(cdnow_dir):
     result = run("metrics", str(cdnow_dir), "--as-of", CDNOW_END, "--period", "quarter", columns=30)
     assert result.returncode == 0, result.stderr
     assert_complete(result.stdout)
-    for figure in ("Customer economics at 1997-09-30", "2,357", "173,115.55 USD", "Churn per quarter"):
+    for figure in ("Customer economics as of Sep 30, 1997", "2,357", "$173,116", "Churn and retention per quarter",
+                   "A customer counts as lost after 180 days without a purchase."):
         assert figure in result.stdout, figure
     # Tables are not wrapped: a table row is one line, its borders aligned.
     rows = [line for line in result.stdout.splitlines() if line.startswith("│ Customers ")]
@@ -136,6 +137,36 @@ def test_metrics_json(cdnow_dir):
     assert summary["customers"]["total"] == 2357
     assert summary["money"]["revenue"] == pytest.approx(173115.55)
     assert [row["period"] for row in summary["churn"]["periods"]][:2] == ["1997-01", "1997-02"]
+    # The whale curve's sentence is the report's (the settings' language: English here).
+    assert summary["whale"]["headline"].startswith("No customer costs more than they bring; the top 20% earn ")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("ru", ("Экономика клиентов на 30 сент. 1997\u202fг.", "│ Клиенты                │     2\xa0357 │",
+            "77\xa0902\xa0$", "Отток и удержание за квартал", "3-й кв. 1997",
+            "Клиент считается ушедшим после 180 дней без покупок.", "│ Чемпионы ", "Медиана", "Удержание по когортам")),
+    ("fa", ("اقتصاد مشتریان تا ۸ مهر ۱۳۷۶", "│ مشتریان             │     ۲٬۳۵۷ │", "ریزش و ماندگاری در هر فصل",
+            "مشتری پس از ۱۸۰ روز بدون خرید از دست‌رفته شمرده می‌شود.", "│ قهرمانان ", "میانه")),
+])
+def test_metrics_prints_in_the_language_asked(cdnow_dir, lang, words):
+    """The tables' titles, labels, periods, figures and notes in the reader's language; none left in English."""
+    result = run("metrics", str(cdnow_dir), "--as-of", CDNOW_END, "--period", "quarter", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    for word in words:
+        assert word in result.stdout, word
+    for english in ("Customer", "Churn", "Whale", "Segment", "Cohort", "Total", "Median", "lost after", "Q3"):
+        assert english not in result.stdout, english
+    if lang == "fa":  # Persian digits throughout, dates in the Solar Hijri calendar
+        assert not any(digit in result.stdout for digit in "0123456789")
+    headline = json.loads(run("metrics", str(cdnow_dir), "--as-of", CDNOW_END, "--json", "--lang", lang).stdout)
+    assert headline["whale"]["headline"].startswith(
+        {"ru": "Ни один клиент не обходится дороже", "fa": "هیچ مشتری‌ای بیش از آنچه"}[lang])
+
+
+def test_metrics_with_an_unknown_language_stops_before_reading_the_data(tmp_path):
+    result = run("metrics", str(tmp_path / "nowhere"), "--as-of", CDNOW_END, "--lang", "de")
+    assert result.returncode == 2
+    assert "--lang must be one of en, fa, ru (got 'de')" in result.stderr
 
 
 def test_metrics_bad_period_exits_2(cdnow_dir):

@@ -21,6 +21,7 @@ from keepwise.metrics.render import render_summary
 from keepwise.metrics.rfm import RFM_SEGMENTS, quintile_scores, rfm_scores, rfm_segment, segment_counts
 from keepwise.metrics.value import whale_curve
 from keepwise.sample import generate_sample
+from keepwise.text import Translator
 
 HAND_AS_OF = date(2024, 6, 30)
 # Short window so that the hand-computed months below show every case: lost, new, won back.
@@ -350,7 +351,44 @@ def test_whale_curve_on_hand_data():
     assert whale.value_destroying_share == pytest.approx(0.4)
     assert whale.value_destroying_cost == pytest.approx(50.0)
     assert whale.cumulative_profit_share[-1] == pytest.approx(1.0)
-    assert "60%" in whale.headline() and "200%" in whale.headline()
+
+
+def test_the_whale_curve_in_one_sentence_and_its_figures_in_the_readers_language():
+    from keepwise.metrics.wording import whale_rows, whale_takeaway
+    from keepwise.text import Translator
+
+    whale = whale_curve(pd.DataFrame({"customer_id": list("abcde"), "profit": [-40.0, 30.0, 50.0, -10.0, 20.0]}))
+    # The top fifth is c alone: 50 of the total 50; d and a cost 10 + 40.
+    en = Translator.for_report("en", "USD")
+    assert whale_takeaway(whale, en) == "The top 20% of customers earn 100% of profit; 40% of customers cost $50.00."
+    assert whale_rows(whale, en) == [
+        ["Profit of the most profitable 60% of customers", "$100.00"],
+        ["Their share of total profit", "200%"],
+        ["Total profit of all customers", "$50.00"],
+        ["Customers who cost more than they bring", "2 (40%)"],
+        ["Profit those customers cost", "$50.00"],
+    ]
+    ru = Translator.for_report("ru", "USD")
+    assert whale_takeaway(whale, ru).startswith("Лучшие 20% клиентов приносят 100% прибыли; 40% клиентов")
+    fa = whale_takeaway(whale, Translator.for_report("fa", "USD"))
+    assert "۲۰٪" in fa and "۴۰٪" in fa and not any(digit in fa for digit in "0123456789")
+    # A loss overall, and no customer who costs money, are other sentences.
+    loss = whale_curve(pd.DataFrame({"customer_id": ["a", "b"], "profit": [5.0, -20.0]}))
+    assert whale_takeaway(loss, en) == "Customers lose money overall (-$15.00); 50% of customers cost $20.00."
+    none = whale_curve(pd.DataFrame({"customer_id": list("abcde"), "profit": [10.0, 20.0, 30.0, 40.0, 100.0]}))
+    assert whale_takeaway(none, en) == "No customer costs more than they bring; the top 20% earn 50% of profit."
+    assert whale_takeaway(whale_curve(pd.DataFrame({"customer_id": [], "profit": []})), en) == "No customers yet."
+
+
+def test_the_churn_rule_is_told_as_it_was_measured():
+    from keepwise.metrics.wording import churn_rule_note
+
+    en, ru = Translator.for_report("en", "EUR"), Translator.for_report("ru", "EUR")
+    assert churn_rule_note(RecencyRule(1), en) == "A customer counts as lost after 1 day without a purchase."
+    assert churn_rule_note(RecencyRule(90), ru) == "Клиент считается ушедшим после 90 дней без покупок."
+    by_model = AliveProbabilityRule(lambda history, at: pd.Series(dtype=float), 0.3)
+    assert churn_rule_note(by_model, en) == ("A customer counts as lost when the probability of still being active "
+                                             "falls below 30%.")
 
 
 def test_whale_curve_orders_ties_by_id_as_python_compares_texts_and_a_missing_profit_last():
@@ -480,9 +518,9 @@ def test_summary_on_sample_data(sample_ds):
     assert data["money"]["profit"] == round(summary.profit, 2)
 
     console = Console(width=140, record=True)
-    console.print(render_summary(summary))
+    console.print(render_summary(summary, Translator.for_report("en", summary.currency)))
     text = console.export_text()
-    assert "Whale curve" in text and "Champions" in text and "Churn per quarter" in text
+    assert "Whale curve" in text and "Champions" in text and "Churn and retention per quarter" in text
 
 
 # ------------------------------------------------------------------------------------------------
@@ -546,7 +584,7 @@ def test_no_completed_orders_gives_an_empty_but_valid_summary(tmp_path):
     data = json.loads(summary.to_json())
     assert data["customers"] == {"total": 2, "with_orders": 0, "active": 0}
     assert data["whale"]["peak_profit_share"] is None
-    Console(width=100, record=True).print(render_summary(summary))
+    Console(width=100, record=True).print(render_summary(summary, Translator.for_report("ru", summary.currency)))
 
 
 def test_the_portfolio_reads_only_the_metrics_tables(sample_ds):

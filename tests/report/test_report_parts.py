@@ -52,6 +52,9 @@ def test_money_dates_and_direction_follow_the_locale():
     assert persian.date(date(1998, 6, 30), "long") == "۹ تیر ۱۳۷۷"
     assert persian.date(date(1998, 6, 30), "short") == "۱۳۷۷/۰۴/۰۹"
     assert not any(ch.isascii() and ch.isdigit() for ch in persian.month(date(1998, 6, 1)))
+    # A month as a period's label is named as it stands alone, not as in a date ("мая 1998", of May).
+    assert russian.month(date(1998, 5, 1)) == "май 1998" and russian.month(date(1998, 3, 1)) == "март 1998"
+    assert russian.period("1998-05", "month") == "май 1998" and english.month(date(1998, 5, 1)) == "May 1998"
     assert english.money(None) == english.money(float("nan")) == "–"
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
+from keepwise.metrics.activity import RecencyRule
 from keepwise.metrics.churn_trend import ChurnTrend
 from keepwise.report import sections as S
 from keepwise.report.build import CHART_DIGITS, asset, plotly_js, render_page
@@ -108,7 +109,7 @@ def test_churn_trend_takeaway_quotes_the_trend_it_is_given():
     a = _analysis(churn_trend=ChurnTrend(periods=3, recent=0.12, prior=0.10))
     a.portfolio = SimpleNamespace(period="month", churn=churn, average_churn_rate=0.105, customers=100,
                                   active_customers=80, revenue=1000.0, gross_margin=400.0, cost_to_serve=0.0,
-                                  profit=400.0)
+                                  profit=400.0, rule=RecencyRule(90))
     a.dataset = SimpleNamespace(present={"customers", "orders"})
     a.features = pd.DataFrame({"change_requests": [0, 0]})
     section = S.glance(a, T)
@@ -116,4 +117,7 @@ def test_churn_trend_takeaway_quotes_the_trend_it_is_given():
     assert texts["takeaway"] == (f"Churn averaged 10.5% per {en.MESSAGES['period.month']}; in the last 3 complete "
                                  f"periods it was 12.0%, {en.MESSAGES['trend.up']} 10.0% before.")
     # Orders only: a zero cost to serve is "not recorded".
-    assert en.MESSAGES["note.no_cost_records"] in [b.text for b in section.blocks if b.kind == "note"]
+    notes = [b.text for b in section.blocks if b.kind == "note"]
+    assert en.MESSAGES["note.no_cost_records"] in notes
+    # The rule the churn was measured by, not the settings' days.
+    assert "A customer counts as lost after 90 days without a purchase." in notes

@@ -20,7 +20,7 @@ from keepwise.data.loader import Dataset
 from keepwise.data.names import customer_names
 from keepwise.metrics.churn_trend import ChurnTrend, churn_trend, yearly_rates
 from keepwise.metrics.cohort_averages import CohortAverages, cohort_averages
-from keepwise.metrics.concentration import profit_of_top, value_share_of_top
+from keepwise.metrics.concentration import value_share_of_top
 from keepwise.metrics.growth import RetentionScenario, retention_scenario
 from keepwise.metrics.portfolio import PortfolioSummary
 from keepwise.metrics.service_failures import CustomersHurt, customers_hurt, hurt_most
@@ -37,7 +37,6 @@ class Highlights:
     yearly_retention: float | None
     yearly_acquisition: float | None
     growth: RetentionScenario | None  # None without a yearly retention and acquisition to start from
-    top_profit: float  # profit of the most profitable fifth (metrics.concentration)
     clv_top_share: float | None  # share of the positive CLV held by the top tenth
     clv_total: float  # positive CLV of all customers
     clv_negative: int  # customers expected to cost more than they bring
@@ -114,7 +113,6 @@ def highlights(ds: Dataset, as_of: date, features: pd.DataFrame, portfolio: Port
         yearly_retention=retention,
         yearly_acquisition=acquisition,
         growth=growth,
-        top_profit=profit_of_top(portfolio.whale),
         clv_top_share=clv_share,
         clv_total=clv_total,
         clv_negative=int((assessment["clv"].astype(float) < 0).sum()),

@@ -26,6 +26,7 @@ from keepwise.cli.common import (
     settings_or_exit,
     show,
     tell,
+    translator_for,
 )
 
 # What ``assess`` imports after loading: its stages, the churn backtest's and the classifier's libraries
@@ -40,6 +41,9 @@ def metrics(
     data: DataArg,
     as_of: AsOfOpt,
     period: Annotated[str, typer.Option(help="month, quarter or year.")] = "month",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the tables: en, fa or ru (default: the settings' locale).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     config: ConfigOpt = None,
     engine: EngineOpt = None,
@@ -49,26 +53,31 @@ def metrics(
     from rich.text import Text
 
     from keepwise.campaigns import exit_survey_facts
-    from keepwise.cli.cadence_commands import exit_survey_lines
+    from keepwise.campaigns.wording import exit_findings
     from keepwise.data.schema import METRICS_TABLES
     from keepwise.metrics.periods import PERIODS
     from keepwise.metrics.portfolio import portfolio_summary
     from keepwise.metrics.render import render_summary
+    from keepwise.metrics.wording import whale_takeaway
 
     require_choice(period, "--period", PERIODS)
+    require_language(lang)
     # Only the tables the figures read are validated and loaded (not the engagement, incidents or touches).
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master, tables=METRICS_TABLES)
     summary = run_or_exit(lambda: portfolio_summary(dataset, day, period))
     exits = run_or_exit(lambda: exit_survey_facts(dataset, day, period, summary.rfm))
+    t = translator_for(lang, dataset.settings, summary.currency)
     if as_json:
         payload = summary.to_dict()
+        payload["whale"]["headline"] = whale_takeaway(summary.whale, t)
         if exits is not None:
             payload["exit_surveys"] = exits
         print_json(payload)
-    else:
-        show(render_summary(summary))
-        for line in exit_survey_lines(exits, dataset.settings) if exits else []:
-            show(Text(line))
+        return
+    show(render_summary(summary, t))
+    findings = exit_findings(exits, t) if exits else []
+    if findings:
+        show(Text(t("exit.heading"), style="bold"), *(Text(line) for line in findings))
 
 
 @app.command()

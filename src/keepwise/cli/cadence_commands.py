@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -166,8 +166,3 @@ def campaign(
         say(f"windows close on {result.window_closes_on}, after --as-of {day}: later returns are not counted yet",
             "yellow", label="note")
 
-
-def exit_survey_lines(facts: dict[str, Any], settings, lang: str = "en") -> list[str]:
-    from keepwise.campaigns.wording import exit_findings
-
-    return exit_findings(facts, translator_for(lang, settings))

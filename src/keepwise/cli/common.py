@@ -65,15 +65,21 @@ def _fold_cells(renderable: RenderableType) -> None:
 
 
 def _fit_title(renderable: RenderableType) -> None:
-    """A table's title is written at the table's width: a table at least as wide as its title keeps it on
-    one line (on a terminal narrower than the title, it wraps there)."""
+    """A table's title and caption are written at the table's width: a table at least as wide as they are keeps
+    each on one line (on a terminal narrower than them, they wrap there); so are those of a group's tables."""
+    from rich.console import Group
     from rich.measure import Measurement
     from rich.table import Table
 
-    if isinstance(renderable, Table) and renderable.title:
-        title = console.render_str(renderable.title) if isinstance(renderable.title, str) else renderable.title
-        width = Measurement.get(console, console.options.update_width(_UNLIMITED_WIDTH), title).maximum
-        renderable.min_width = max(renderable.min_width or 0, width)
+    if isinstance(renderable, Group):
+        for part in renderable.renderables:
+            _fit_title(part)
+    elif isinstance(renderable, Table):
+        for text in (renderable.title, renderable.caption):
+            if text:
+                text = console.render_str(text) if isinstance(text, str) else text
+                width = Measurement.get(console, console.options.update_width(_UNLIMITED_WIDTH), text).maximum
+                renderable.min_width = max(renderable.min_width or 0, width)
 
 
 def show(*renderables: RenderableType) -> None:
@@ -283,13 +289,14 @@ def require_language(lang: str | None) -> None:
         require_choice(lang, "--lang", LANGUAGES)
 
 
-def translator_for(lang: str | None, settings):
-    """Words and figures in ``lang`` for what a command prints; None: the settings' locale's language."""
+def translator_for(lang: str | None, settings, currency: str | None = None):
+    """Words and figures in ``lang`` for what a command prints; None: the settings' locale's language. Money in
+    ``currency`` (default: the settings')."""
     from keepwise.assess.engine import reasons_language
     from keepwise.text import Translator
 
     general = settings.general
-    return Translator.for_report(lang or reasons_language(settings), general.currency, general.locale)
+    return Translator.for_report(lang or reasons_language(settings), currency or general.currency, general.locale)
 
 
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]

@@ -50,7 +50,7 @@ class PortfolioSummary:
     as_of: date
     period: str
     currency: str
-    lost_rule: str
+    rule: ActivityRule  # who counts as lost
     customers: int
     customers_with_orders: int
     active_customers: int
@@ -93,7 +93,7 @@ class PortfolioSummary:
                 for name in ("revenue", "cost_of_goods", "gross_margin", "cost_to_serve", "profit")
             },
             "churn": {
-                "rule": self.lost_rule,
+                "rule": self.rule.description,
                 "average_churn_rate": round_or_none(self.average_churn_rate, SHARE_DECIMALS),
                 "average_retention_rate": round_or_none(self.average_retention_rate, SHARE_DECIMALS),
                 "periods": periods,
@@ -142,7 +142,7 @@ def portfolio_summary(
         as_of=as_of,
         period=period,
         currency=_main_currency(ds),
-        lost_rule=rule.description,
+        rule=rule,
         customers=int(len(features)),
         customers_with_orders=int((features["n_orders"] > 0).sum()),
         active_customers=int(churn["customers_at_end"].iloc[-1]) if len(churn) else 0,

@@ -75,24 +75,6 @@ class WhaleCurve:
     def n_customers(self) -> int:
         return len(self.customer_ids)
 
-    def headline(self) -> str:
-        """The whale curve in one sentence."""
-        if self.n_customers == 0:
-            return "No customers yet."
-        if self.peak_profit_share is None:
-            return (
-                f"Total profit is {self.total_profit:,.2f}, nothing to take shares of; the most profitable "
-                f"{self.peak_customer_share:.0%} of customers earn {self.peak_profit:,.2f} and "
-                f"{self.value_destroying_share:.0%} destroy value, costing {self.value_destroying_cost:,.2f}."
-            )
-        if self.value_destroying_customers == 0:
-            return "No customer destroys value: every customer's profit is zero or more."
-        return (
-            f"The most profitable {self.peak_customer_share:.0%} of customers earn "
-            f"{self.peak_profit_share:.0%} of total profit; {self.value_destroying_share:.0%} destroy "
-            f"value, costing {self.value_destroying_cost:,.2f}."
-        )
-
     def to_dict(self) -> dict[str, Any]:
         grid = np.linspace(0.0, 1.0, WHALE_CURVE_POINTS)
         if self.n_customers:
@@ -108,7 +90,6 @@ class WhaleCurve:
             "value_destroying_customers": self.value_destroying_customers,
             "value_destroying_share": round_or_none(self.value_destroying_share, SHARE_DECIMALS),
             "value_destroying_cost": round_or_none(self.value_destroying_cost, MONEY_DECIMALS),
-            "headline": self.headline(),
             "curve": {
                 "customer_share": [round_or_none(v, SHARE_DECIMALS) for v in grid],
                 "profit_share": [round_or_none(v, SHARE_DECIMALS) for v in profit_shares],

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from keepwise.assess.analysis import Analysis
 from keepwise.data.names import customer_label
 from keepwise.data.positions import reindexed
-from keepwise.metrics.concentration import TOP_PROFIT_SHARE
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
+from keepwise.metrics.wording import churn_rule_note, whale_rows, whale_takeaway
 from keepwise.offboard.wording import (
     POLICY_FIGURE_COLUMNS,
     policy_headers,
@@ -140,7 +140,7 @@ def glance(a: Analysis, t: Translator) -> Section:
     else:
         text = t("takeaway.churn_average", average=t.percent(summary.average_churn_rate, 1), period=period)
     blocks += [chart(charts.churn_trend(churn, t, period), "chart-churn"), takeaway(text),
-               note(t("note.churn_rule", days=a.settings.churn.lost_after_days))]
+               note(churn_rule_note(summary.rule, t))]
     return Section("at-a-glance", title, intro, blocks)
 
 
@@ -149,32 +149,12 @@ def whale(a: Analysis, t: Translator) -> Section:
     title, intro = t("section.whale"), t("intro.whale")
     if curve.n_customers == 0:
         return Section("whale-curve", title, intro, [unavailable(t("reason.no_customers"))])
-    total = curve.total_profit
-    top_profit = a.highlights.top_profit
-    top = t.percent(TOP_PROFIT_SHARE)
-    if curve.value_destroying_customers == 0:
-        text = t("takeaway.whale_none", top=top, share=t.percent(top_profit / total) if total > 0 else MISSING)
-    elif total > 0:
-        text = t("takeaway.whale", top=top, share=t.percent(top_profit / total),
-                 destroying=t.percent(curve.value_destroying_share), cost=t.money(curve.value_destroying_cost))
-    else:
-        text = t("takeaway.whale_loss", total=t.money(total), destroying=t.percent(curve.value_destroying_share),
-                 cost=t.money(curve.value_destroying_cost))
     points = whale_points(curve)
     fig = charts.whale_curve(curve.customer_share[points], curve.cumulative_profit[points],
-                             curve.peak_customer_share, curve.peak_profit, total, t)
-    facts = table(
-        [t("col.figure"), t("col.value")],
-        [
-            [t("whale.peak", share=t.percent(curve.peak_customer_share)), t.money(curve.peak_profit)],
-            [t("whale.total"), t.money(total)],
-            [t("whale.destroying"),
-             f"{t.number(curve.value_destroying_customers)} ({t.percent(curve.value_destroying_share)})"],
-            [t("whale.destroying_cost"), t.money(curve.value_destroying_cost)],
-        ],
-        numeric={1},
-    )
-    return Section("whale-curve", title, intro, [chart(fig, "chart-whale"), takeaway(text), facts])
+                             curve.peak_customer_share, curve.peak_profit, curve.total_profit, t)
+    facts = table([t("col.figure"), t("col.value")], whale_rows(curve, t), numeric={1})
+    return Section("whale-curve", title, intro, [chart(fig, "chart-whale"), takeaway(whale_takeaway(curve, t)),
+                                                  facts])
 
 
 def cohorts(a: Analysis, t: Translator) -> Section:

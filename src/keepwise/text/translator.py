@@ -191,7 +191,7 @@ class Translator:
         if _is_missing(day):
             return MISSING
         # A calendar month of the data (cohorts, churn periods): Gregorian in every language, its digits the reader's.
-        return self._written(format_date(pd.Timestamp(day).date(), format="MMM y", locale=self.babel))
+        return self._written(format_date(pd.Timestamp(day).date(), format="LLL y", locale=self.babel))
 
     def period(self, label: str, period: str) -> str:
         """A calendar period given as pandas labels it (``2025-10``, ``2025Q4``, ``2025``) for ``period``
