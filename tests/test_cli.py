@@ -200,7 +200,7 @@ def test_reasons_in_the_readers_language(tmp_path):
     assert "عوامل ریزش: " in reasons  # the classifier's drivers, in Persian, in every language
     assert not any(ch.isascii() and ch.isdigit() for ch in reasons)
     assert "past_flags" in rows[0] and "transaction_model" in rows[0]
-    assert "Purchase model" in result.stdout
+    assert "مدل خرید: " in result.stdout and "Purchase model" not in result.stdout
     assert run("explain", str(folder), customer, "--as-of", "2026-06-30", "--lang", "de").returncode == 2
 
 

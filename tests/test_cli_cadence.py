@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
 from keepwise.data.schema import MARKETING_TOUCH_KINDS, TOUCH_KINDS
+from keepwise.text import messages
 
 from datafactory import valid_tables, write_csv_folder
 
@@ -64,7 +67,10 @@ def test_touches_csv_has_the_contract_columns_and_respects_opt_outs(shop, tmp_pa
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(out.open()))
     # The summary's title on one line, however long the path (it was wrapped to the table's width).
-    assert f"{len(rows):,} touches due 1997-10-01 .. 1997-10-31 → {out}\n" in result.stdout
+    assert f"Touches due from Oct 1, 1997 to Oct 31, 1997: {len(rows):,} → {out}\n" in result.stdout
+    # Each kind under its name, with its count.
+    for kind, count in Counter(r["kind"] for r in rows).items():
+        assert re.search(rf"\n {re.escape(messages('en')[f'touch.kind.{kind}'])} +│ +{count:,} *\n", result.stdout), kind
     assert list(rows[0])[:5] == ["customer_id", "due_on", "kind", "channel", "reason"]
     assert rows and all(r["kind"] in TOUCH_KINDS and "1997-10-01" <= r["due_on"] <= "1997-10-31" for r in rows)
     opted_out = {r["customer_id"] for r in csv.DictReader((data / "customers.csv").open())
@@ -94,6 +100,13 @@ def test_touches_ics_parses_back_and_reasons_follow_the_language(shop, tmp_path)
         label = f"{customer} · {_name(customer)}" if _name(customer) else customer
         assert str(event["summary"]).endswith(f"): {label}"), event["summary"]
     assert any(" · Ann " in str(event["summary"]) for event in events)
+    # What is printed speaks the language too: the title, the kinds and the count of warning-sign calls.
+    count = f"{len(events):,}".replace(",", "\xa0")
+    assert f"Контакты с 1 окт. 1997\u202fг. по 7 окт. 1997\u202fг.: {count} → {out}\n" in result.stdout
+    assert "Вид" in result.stdout and "Личный звонок" in result.stdout
+    assert "\nЗвонков по тревожным признакам в списке: " in result.stdout
+    for english in ("Touches", "Personal call", "warning-sign", "Kind"):  # the file's name is touches.ics
+        assert english not in result.stdout, english
 
 
 def test_touches_bad_output_or_dates_exit_2_and_write_nothing(shop, tmp_path):

@@ -272,9 +272,9 @@ def test_a_customer_who_signed_up_after_the_as_of_date_is_not_yet_a_customer(tmp
     assert sorted(pd.read_csv(out)["customer_id"]) == ["C1", "C3"]
     assert "customers.csv, row 2 (line 3), column signed_up_at: 1 row(s) dated after the as-of date" in result.stderr
     # The summary table's title on one line, though the pipe's reader is 40 columns wide; the notes too.
-    assert f"2 customers assessed as of 2024-02-01 → {out}\n" in result.stdout
+    assert f"2 customers assessed as of Feb 1, 2024 → {out}\n" in result.stdout
     assert "\nPurchase model: none could be fitted; p_alive and clv follow each customer's rhythm\n" in result.stdout
-    assert "\nChurn risk from rhythm: no completed orders up to 2024-02-01: nothing to predict from\n" in result.stdout
+    assert "\nChurn risk from each customer's purchase rhythm\n" in result.stdout
     for command in ("explain", "letter"):
         result = run(command, str(folder), "C2", "--as-of", "2024-02-01")
         assert result.returncode == 2
@@ -308,6 +308,25 @@ def test_assess_json_summary_counts_every_customer(cdnow_dir, fast_config, tmp_p
     assert summary["actions"] == written["action"].value_counts().to_dict()
     assert summary["churn_source"] == summary["transaction_model"] in ("mbgnbd", "pareto-nbd")
     assert summary["transaction_model_reason"].startswith(summary["transaction_model"] + ": predicted who bought")
+
+
+def test_assess_summarises_in_the_language_asked(cdnow_dir, fast_config, tmp_path):
+    """The table of actions, the purchase model and the churn source in the reasons' language; the technical
+    notes (English, as --json gives them) with --verbose only."""
+    out = tmp_path / "assessment.csv"
+    result = run("assess", str(cdnow_dir), "--as-of", CDNOW_END, "--out", str(out), "--lang", "ru",
+                 "--config", fast_config)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert f"Оценено клиентов: 2\xa0357, на 30 сент. 1997\u202fг. → {out}\n" in text
+    assert "Действие" in text and "Клиенты" in text and "Вернуть" in text
+    assert "\nМодель покупок: " in text and "лучше всех предсказала, кто покупал за последние 180 дней" in text
+    assert "\nИсточник риска ухода — " in text
+    for english in ("customers", "assessed", "win_back", "Purchase model", "Churn risk", "predicted who bought"):
+        assert english not in text, english
+    verbose = run("assess", str(cdnow_dir), "--as-of", CDNOW_END, "--out", str(out), "--lang", "ru",
+                  "--config", fast_config, "--verbose")
+    assert "detail: purchase model " in verbose.stderr and ": predicted who bought in the last" in verbose.stderr
 
 
 def test_validate_json_lists_problems_and_rows(tmp_path):

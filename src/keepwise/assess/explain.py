@@ -12,7 +12,7 @@ from keepwise.assess.timeline import TIMELINE_TABLES, customer_timeline, moment_
 from keepwise.data.loader import Dataset
 from keepwise.metrics.features import customer_feature_frame
 from keepwise.text.calendar import persian_moment
-from keepwise.text.churn_source import churn_source_text
+from keepwise.text.churn_source import churn_source_named
 from keepwise.text.phrase import phrase_all
 from keepwise.text.timeline import timeline_sentence
 from keepwise.text.translator import Translator
@@ -125,9 +125,7 @@ def render_text(dossier: dict, max_events: int | None = None):
                          as_of=moment(dossier["as_of"])) + "\n")
     head.append(t("explain.figures", clv=number(dossier["clv"]), p_alive=number(dossier["p_alive"]),
                   churn_risk=number(dossier["churn_risk"]), stake=number(dossier["money_at_stake"])) + "\n")
-    comparison = dossier.get("churn_source_comparison")
-    source = (t(f"churn_source.{dossier['churn_source']}") if comparison is None
-              else churn_source_text(t, comparison))
+    source = churn_source_named(t, dossier["churn_source"], dossier.get("churn_source_comparison"))
     head.append(t("explain.churn_source", source=source) + "\n")
     if dossier.get("churn_drivers"):
         head.append(t("explain.churn_drivers", drivers=t("explain.separator").join(dossier["churn_drivers"])) + "\n")

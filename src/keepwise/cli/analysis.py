@@ -103,7 +103,8 @@ def assess(
 
     from keepwise.data.schema import FEATURE_TABLES
     from keepwise.output import format_for
-    from keepwise.text import messages
+    from keepwise.text.churn_source import churn_source_named
+    from keepwise.text.purchase_model import purchase_model_text
 
     fmt = fmt or format_for(out)
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
@@ -112,18 +113,19 @@ def assess(
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master, importing=ASSESS_MODULES,
                                   tables=FEATURE_TABLES)
     from keepwise.assess import assess_with_models, write_assessment
-    from keepwise.assess.engine import reasons_language
     from keepwise.cadence.tiers import with_tier
 
     run = run_or_exit(lambda: assess_with_models(dataset, day, lang=lang, console=err_console))
     # The loyalty tier follows the contract's columns and the assessment's own.
     write_assessment(with_tier(run.assessment, run.features, dataset.settings, run.feature_rows), out, fmt,
                      dataset.settings.engine.text_threads)
-    plain = [messages(lang or reasons_language(dataset.settings))[key] for key in run.plain_notes]
+    t = translator_for(lang, dataset.settings)
+    plain = [t(key) for key in run.plain_notes]
     for note in plain:
         say(note, "yellow", label="note")
     if verbose:
-        for note in run.notes:
+        for note in [*run.notes, f"purchase model {run.transaction_model_reason}",
+                     f"churn risk from {run.churn_source_reason}"]:
             say(note, "yellow", label="detail")
         stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in run.seconds.items())
         say(f"seconds per stage: {stages}", "yellow", label="detail")
@@ -142,17 +144,18 @@ def assess(
             "details": list(run.notes),
         })
         return
-    summary = RichTable(title=f"{len(run.assessment):,} customers assessed as of {day} → {out}", show_edge=False)
-    summary.add_column("action")
-    summary.add_column("customers", justify="right")
+    summary = RichTable(title=t("assess.title", n=len(run.assessment), day=t.date(day), out=str(out)),
+                        show_edge=False)
+    summary.add_column(t("col.action"))
+    summary.add_column(t("col.customers"), justify="right")
     for action, count in counts.items():
-        summary.add_row(str(action), f"{count:,}")
+        summary.add_row(t(f"action.{action}"), t.number(count))
     show(summary)
-    if run.transaction_model:
-        tell(f"Purchase model {run.transaction_model_reason}")
-    else:
-        tell("Purchase model: none could be fitted; p_alive and clv follow each customer's rhythm")
-    tell(f"Churn risk from {run.churn_source_reason}")
+    predictions = run.predictions
+    tell(purchase_model_text(t, None if predictions is None else predictions.transaction_model_choice))
+    comparison = None if predictions is None or predictions.churn_source_comparison is None else (
+        predictions.churn_source_comparison.facts())
+    tell(t("explain.churn_source", source=churn_source_named(t, run.churn_source, comparison)))
 
 
 @app.command()

@@ -12,6 +12,7 @@ from keepwise.cli.common import (
     AsOfOpt,
     ConfigOpt,
     DataArg,
+    LangOpt,
     app,
     load_as_of,
     parse_day,
@@ -26,7 +27,6 @@ from keepwise.cli.common import (
 
 TOUCH_CSV_COLUMNS = ("customer_id", "due_on", "kind", "channel", "reason", "rule", "template", "action", "tier",
                      "warning", "name")
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of the reasons: en, fa or ru.")]
 
 
 @app.command()
@@ -36,7 +36,7 @@ def touches(
     start: Annotated[str, typer.Option("--from", help="First day of the list (YYYY-MM-DD).")],
     end: Annotated[str, typer.Option("--to", help="Last day of the list, inclusive (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option("--out", help="FILE.csv or FILE.ics (one VEVENT per touch).")],
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The touches due between two days under the timetable rules (the cadence section of keepwise.toml)."""
@@ -70,15 +70,16 @@ def touches(
         days = to_series(day_texts(due["due_on"]), index=due.index)
         table = due.assign(due_on=days, name=due["customer_id"].astype(str).map(names))[list(TOUCH_CSV_COLUMNS)]
         write_atomic(out, lambda temp: write_csv(table, temp))
-    summary = RichTable(title=f"{len(due):,} touches due {first} .. {last} → {out}", show_edge=False)
-    summary.add_column("kind")
-    summary.add_column("touches", justify="right")
+    summary = RichTable(title=t("touches.list_title", first=t.date(first), last=t.date(last), n=len(due), out=str(out)),
+                        show_edge=False)
+    summary.add_column(t("col.kind"))
+    summary.add_column(t("col.touches"), justify="right")
     for kind, count in due["kind"].value_counts().items():
-        summary.add_row(str(kind), f"{count:,}")
+        summary.add_row(t.label("touch.kind", kind), t.number(count))
     show(summary)
     warnings = int(due["warning"].sum())
     if warnings:
-        tell(f"{warnings:,} warning-sign call(s) on the list")
+        tell(t("touches.warning_calls", n=warnings))
 
 
 @app.command("campaign-build")
@@ -145,7 +146,7 @@ def campaign(
     as_of: AsOfOpt,
     window_days: Annotated[int, typer.Option("--window-days", help="A member returned if they bought within N days.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The measured effect of one campaign: contacted against held-back members (uplift, 95% CI, p-value)."""

@@ -300,4 +300,6 @@ def translator_for(lang: str | None, settings, currency: str | None = None):
 
 
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]
+LangOpt = Annotated[str | None, typer.Option(
+    "--lang", help="Language of what is printed: en, fa or ru (default: the settings' locale).")]
 

@@ -12,6 +12,7 @@ from keepwise.cli.common import (
     AsOfOpt,
     ConfigOpt,
     DataArg,
+    LangOpt,
     app,
     load_as_of,
     no_customer,
@@ -23,9 +24,6 @@ from keepwise.cli.common import (
     tell,
     translator_for,
 )
-
-LangOpt = Annotated[str | None, typer.Option(
-    "--lang", help="Language of what is printed: en, fa or ru (default: the settings' locale).")]
 
 
 def _assessment(dataset, day):

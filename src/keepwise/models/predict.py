@@ -61,6 +61,7 @@ class CustomerPredictions:
     churn_frames: object | None = None  # its FeatureFrames, so reasons reuse computed features
     transaction_model_name: str | None = None  # the purchase model used (bgnbd, mbgnbd, pareto-nbd)
     transaction_model_reason: str = ""  # why that one (the holdout comparison, or the setting)
+    transaction_model_choice: dict | None = None  # the same as facts (``TransactionChoice.facts``); None: none used
     # The same news in words a shop owner reads: catalog keys of keepwise.text.locales ("plain.*").
     plain_notes: list[str] = field(default_factory=list)
     # Each row of ``table``: its row in the feature frame the predictions were made with (-1: not there);
@@ -345,6 +346,7 @@ def _predict_customers(ds: Dataset, as_of: date, features: pd.DataFrame | None,
         result.feature_rows = purchase.feature_rows
         result.transaction_model_name = choice.name if transaction is not None else None
         result.transaction_model_reason = choice.reason if transaction is not None else "none could be fitted"
+        result.transaction_model_choice = choice.facts() if transaction is not None else None
         result.plain_notes = plain
         return result
 

@@ -32,9 +32,17 @@ __all__ = ["TransactionChoice", "choice_split", "choose_transaction_model", "wit
 @dataclass
 class TransactionChoice:
     name: str | None  # the model to use; None when no candidate could be fitted
-    reason: str  # why, in one line (for the CLI's last line and the report's model check)
+    reason: str  # why, in one technical line (``assess --json`` and ``--verbose``)
     scores: dict[str, float] = field(default_factory=dict)  # candidate -> holdout Brier score
     failures: dict[str, str] = field(default_factory=dict)  # candidate -> why it could not be fitted
+    how: str = "holdout"  # chosen by the held-out days' scores; "setting": named by the settings; "no_history"
+    holdout_days: int | None = None
+
+    def facts(self) -> dict:
+        """How the model was chosen, for the text layer (``keepwise.text.purchase_model``): ``how``, ``model``,
+        ``days`` held out, and with ``how`` "holdout" the candidates' ``scores`` and the ``not_fitted``."""
+        return {"how": self.how, "model": self.name, "days": self.holdout_days, "scores": dict(self.scores),
+                "not_fitted": list(self.failures)}
 
 
 def choice_split(as_of: date, settings: Settings) -> date | None:
@@ -50,7 +58,8 @@ def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None
     has one (the orders are then not read again)."""
     config = (settings or ds.settings).clv
     if config.transaction_model != "auto":
-        return TransactionChoice(config.transaction_model, f"{config.transaction_model}: set by [clv] transaction_model")
+        return TransactionChoice(config.transaction_model, f"{config.transaction_model}: set by [clv] transaction_model",
+                                 how="setting")
     unit = config.time_unit
     unit_days = TIME_UNIT_DAYS[unit]
     calibration_end = holdout_day(as_of, settings or ds.settings)
@@ -60,12 +69,12 @@ def choose_transaction_model(ds: Dataset, as_of: date, settings: Settings | None
     candidates = list(config.transaction_candidates)
     if statistics["n_customers"].size == 0:
         return TransactionChoice(
-            candidates[0], f"{candidates[0]}: no orders before the held-out {config.holdout_days} days to compare on"
-        )
+            candidates[0], f"{candidates[0]}: no orders before the held-out {config.holdout_days} days to compare on",
+            how="no_history", holdout_days=config.holdout_days)
     x, t_x, t_cal, customers = (statistics[c] for c in ("frequency", "recency", "T", "n_customers"))
     bought = statistics["bought_in_holdout"]
     horizon = config.holdout_days / unit_days
-    choice = TransactionChoice(None, "")
+    choice = TransactionChoice(None, "", holdout_days=config.holdout_days)
     for name in candidates:
         try:
             fitter = transaction_fitter(name).fit(x, t_x, t_cal, weights=customers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from keepwise.text.translator import Translator
 
-__all__ = ["churn_source_text"]
+__all__ = ["churn_source_named", "churn_source_text"]
 
 
 def churn_source_text(t: Translator, comparison: dict) -> str:
@@ -17,3 +17,9 @@ def churn_source_text(t: Translator, comparison: dict) -> str:
              other=t(f"churn_source.{comparison['other']}"), best_auc=t.number(best_auc, 2),
              other_auc=t.number(other_auc, 2), best_brier=t.number(best_brier, 3),
              other_brier=t.number(other_brier, 3), cutoffs=comparison["cutoffs"])
+
+
+def churn_source_named(t: Translator, source: str, comparison: dict | None) -> str:
+    """Where churn risk comes from: how ``source`` beat the other on the business's past when the two were
+    compared (``churn_source_text``), else its name."""
+    return t(f"churn_source.{source}") if comparison is None else churn_source_text(t, comparison)

@@ -81,4 +81,9 @@ MESSAGES = {
     "exit.col.reason": "Reason",
     "exit.col.answers": "Answers",
     "exit.col.share": "Share",
+    # what touches prints after writing its list (keepwise.cli.cadence_commands)
+    "touches.list_title": "Touches due from {first} to {last}: {n} → {out}",
+    "touches.warning_calls": "Warning-sign calls on the list: {n}",
+    "col.kind": "Kind",
+    "col.touches": "Touches",
 }

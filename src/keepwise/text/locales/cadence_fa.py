@@ -79,4 +79,9 @@ MESSAGES = {
     "exit.col.reason": "دلیل",
     "exit.col.answers": "پاسخ‌ها",
     "exit.col.share": "سهم",
+    # what touches prints after writing its list (keepwise.cli.cadence_commands)
+    "touches.list_title": "تماس‌های سررسید از {first} تا {last}: {n}؛ فایل: {out}",
+    "touches.warning_calls": "تماس‌های هشدار در فهرست: {n}",
+    "col.kind": "نوع",
+    "col.touches": "تماس‌ها",
 }

@@ -79,4 +79,9 @@ MESSAGES = {
     "exit.col.reason": "Причина",
     "exit.col.answers": "Ответы",
     "exit.col.share": "Доля",
+    # what touches prints after writing its list (keepwise.cli.cadence_commands)
+    "touches.list_title": "Контакты с {first} по {last}: {n} → {out}",
+    "touches.warning_calls": "Звонков по тревожным признакам в списке: {n}",
+    "col.kind": "Вид",
+    "col.touches": "Контакты",
 }

@@ -347,6 +347,17 @@ MESSAGES = {
     "rfm.cant_lose_them": "Can't lose them",
     "rfm.hibernating": "Hibernating",
     "rfm.lost": "Lost",
+    # what assess prints after writing its file (keepwise.cli.analysis, keepwise.text.purchase_model)
+    "assess.title": "{n} {customer@n} assessed as of {day} → {out}",
+    "assess.purchase_model": "Purchase model: {detail}",
+    "assess.no_purchase_model": "Purchase model: none could be fitted; p_alive and clv follow each customer's rhythm",
+    "purchase_model.holdout": "{model}, which predicted who bought in the last {days} {day@days} best, with a Brier "
+    "score of {score}",
+    "purchase_model.score": "{model} {score}",
+    "purchase_model.others": " (against {models})",
+    "purchase_model.not_fitted": "; not fitted: {models}",
+    "purchase_model.setting": "{model}, as the settings name it ([clv] transaction_model)",
+    "purchase_model.no_history": "{model}, with no orders before the held-out {days} {day@days} to compare on",
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (priority {priority})",
     "explain.lifecycle": "{lifecycle}, as of {as_of}",

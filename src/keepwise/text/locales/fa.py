@@ -344,6 +344,17 @@ MESSAGES = {
     "rfm.cant_lose_them": "نباید از دستشان داد",
     "rfm.hibernating": "در خواب",
     "rfm.lost": "از دست‌رفته",
+    # what assess prints after writing its file (keepwise.cli.analysis, keepwise.text.purchase_model)
+    "assess.title": "{n} مشتری تا {day} ارزیابی شد؛ فایل: {out}",
+    "assess.purchase_model": "مدل خرید: {detail}",
+    "assess.no_purchase_model": "مدل خرید: هیچ مدلی برازش نشد؛ p_alive و clv از ریتم خرید هر مشتری پیروی می‌کنند",
+    "purchase_model.holdout": "{model}، که بهتر از همه پیش‌بینی کرد چه کسی در {days} روز گذشته خرید کرد، با امتیاز "
+    "Brier {score}",
+    "purchase_model.score": "{model} {score}",
+    "purchase_model.others": " (در برابر {models})",
+    "purchase_model.not_fitted": "؛ برازش‌نشده: {models}",
+    "purchase_model.setting": "{model}، چنان‌که تنظیمات تعیین کرده‌اند ([clv] transaction_model)",
+    "purchase_model.no_history": "{model}، بی‌آنکه پیش از {days} روز کنارگذاشته سفارشی برای مقایسه باشد",
     "explain.separator": "؛ ",  # between churn drivers, which hold commas
     "explain.head": "{action} (اولویت {priority})",
     "explain.lifecycle": "{lifecycle}، تا {as_of}",

@@ -348,6 +348,18 @@ MESSAGES = {
     "rfm.cant_lose_them": "Нельзя потерять",
     "rfm.hibernating": "В спячке",
     "rfm.lost": "Потерянные",
+    # what assess prints after writing its file (keepwise.cli.analysis, keepwise.text.purchase_model)
+    "assess.title": "Оценено клиентов: {n}, на {day} → {out}",
+    "assess.purchase_model": "Модель покупок: {detail}",
+    "assess.no_purchase_model": "Модель покупок: ни одну не удалось подобрать; p_alive и clv следуют ритму покупок "
+    "каждого клиента",
+    "purchase_model.holdout": "{model} — лучше всех предсказала, кто покупал за последние {days} {day@days}, с "
+    "оценкой Brier {score}",
+    "purchase_model.score": "{model} {score}",
+    "purchase_model.others": " (против {models})",
+    "purchase_model.not_fitted": "; не подобраны: {models}",
+    "purchase_model.setting": "{model}, как задано в настройках ([clv] transaction_model)",
+    "purchase_model.no_history": "{model}, без заказов до отложенных {days} {day_gen@days} для сравнения",
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (приоритет {priority})",
     "explain.lifecycle": "{lifecycle}, на {as_of}",
