@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -362,6 +363,23 @@ def test_demo_writes_the_sample_business_and_the_report(tmp_path, fast_config):
     report = tmp_path / "demo" / "keepwise-demo-report.html"
     assert report.exists() and "<html" in report.read_text(encoding="utf-8")[:500].lower()
     assert str(report) in " ".join(result.stdout.split()).replace(" ", "") or "Report:" in result.stdout
+
+
+def test_demo_prints_its_most_urgent_customers_in_the_language_asked(tmp_path, fast_config):
+    """demo --lang ru: the report and the terminal's table alike, the reasons included (they were English)."""
+    result = run("demo", "--out", str(tmp_path / "demo"), "--customers", "300", "--lang", "ru", "--config",
+                 fast_config, columns=400)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    for word in ("Пример бизнеса, клиентов: 300", "Самые срочные клиенты", "Приоритет", "Деньги на кону",
+                 "Главная причина", "Отчёт: "):
+        assert word in text, word
+    rows = [line.split("│") for line in text.splitlines() if line.startswith("│")]
+    assert rows and all(cell.strip() for row in rows for cell in row[1:-1])
+    reasons = " ".join(row[5] for row in rows)
+    assert re.search("[а-я]{4}", reasons) and not re.search("[a-z]{4}", reasons), reasons
+    for english in ("Most urgent", "Sample business", "Report:", "at stake", "offboard", "retain"):
+        assert english not in text, english
 
 
 def test_every_help_text_shows_the_settings_it_names():

@@ -41,6 +41,8 @@ from keepwise.offboard.policies import policy_review
 from keepwise.offboard.proposals import portfolio_what_if
 from keepwise.offboard.window import window_economics
 from keepwise.report.build import build_report
+from keepwise.report.sections import URGENT_FIGURE_COLUMNS, urgent_headers, urgent_rows
+from keepwise.text.translator import Translator
 
 __all__ = ["DemoResult", "PipelineResult", "analyse", "run", "run_demo", "urgent_table"]
 
@@ -198,17 +200,16 @@ class DemoResult:
     seconds: float
 
 
-def urgent_table(urgent: pd.DataFrame, currency: str) -> RichTable:
-    """The most urgent customers as a table (``keepwise demo`` prints it)."""
-    table = RichTable(title="Most urgent actions", show_lines=False, header_style="bold")
-    table.add_column("#", justify="right")
-    table.add_column("customer")
-    table.add_column("action")
-    table.add_column(f"at stake ({currency})", justify="right")
-    table.add_column("first reason", overflow="fold")
-    for row in urgent.itertuples(index=False):
-        who = f"{row.customer_id} {row.name}".strip()
-        table.add_row(str(row.priority), who, row.action, f"{row.money_at_stake:,.2f}", row.reason)
+def urgent_table(result: PipelineResult, t: Translator) -> RichTable:
+    """The most urgent customers as a table, in ``t``'s language (``keepwise demo`` prints it): the report's."""
+    table = RichTable(title=t("heading.most_urgent"), show_lines=False, header_style="bold")
+    headers = urgent_headers(t)
+    for position, header in enumerate(headers):
+        # The reason, the last column, folds onto further lines rather than widen the table.
+        table.add_column(header, justify="right" if position in URGENT_FIGURE_COLUMNS else "left",
+                         overflow="fold" if position == len(headers) - 1 else "ellipsis")
+    for row in urgent_rows(result, t):
+        table.add_row(*row)
     return table
 
 
@@ -239,7 +240,8 @@ def run_demo(
     report_path = build_report(result, out_dir / "keepwise-demo-report.html", lang=lang, learning=result.learning)
     urgent = result.highlights.urgent
     seconds = time.perf_counter() - started
-    show(Text(f"Sample business of {n_customers:,} customers in {data_dir}"))
-    show(urgent_table(urgent, result.currency))
-    show(Text(f"Report: {report_path}  ({seconds:.0f} s)"))
+    t = Translator.for_report(lang, result.currency, result.settings.general.locale)
+    show(Text(t("demo.sample", n=n_customers, path=str(data_dir))))
+    show(urgent_table(result, t))
+    show(Text(t("demo.report", path=str(report_path), seconds=round(seconds))))
     return DemoResult(data_dir=data_dir, report_path=report_path, result=result, urgent=urgent, seconds=seconds)

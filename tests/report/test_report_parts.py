@@ -126,7 +126,7 @@ def test_demo_prints_the_most_urgent_actions_and_writes_the_report(demo):
     result, printed = demo
     assert result.report_path.is_file() and result.report_path.stat().st_size > 1_000_000
     assert (result.data_dir / "orders.csv").is_file()
-    assert "Most urgent actions" in printed
+    assert "Most urgent customers" in printed
     assert str(result.report_path.name) in printed
     assert 1 <= len(result.urgent) <= 15
     assert list(result.urgent["priority"]) == sorted(result.urgent["priority"])

@@ -33,6 +33,6 @@ def test_demo_report_is_under_2_mb_offline_and_the_urgent_table_prints_whole(tmp
     assert not soup.find_all("link")
     # Piped, the table is as wide as its rows: no cell is cut short with an ellipsis.
     printed = result.stdout
-    assert "Most urgent actions" in printed and "at stake (EUR)" in printed and "first reason" in printed
+    assert "Most urgent customers" in printed and "Money at stake" in printed and "Main reason" in printed
     assert "…" not in printed
     assert str(report) in printed.replace("\n", "")

@@ -205,6 +205,25 @@ def _predictions_detail(a: Analysis, t: Translator) -> str:
     return "; ".join([churn_source_text(t, a.churn_source_comparison), *a.prediction_notes])
 
 
+# The most urgent customers' table (``urgent_rows``): its right-aligned columns.
+URGENT_FIGURE_COLUMNS = frozenset({0, 3})
+
+
+def urgent_headers(t: Translator) -> list[str]:
+    return [t("col.priority"), t("col.customer"), t("col.action"), t("col.money_at_stake"), t("col.reason")]
+
+
+def urgent_rows(a: Analysis, t: Translator) -> list[list[str]]:
+    """The most urgent customers, as the report and the demo's terminal show them: priority, customer, action,
+    money at stake and the first reason, phrased in the translator's language from its fact."""
+    names = a.highlights.customer_names
+    return [
+        [t.number(r.priority), customer_label(r.customer_id, names), t(f"action.{r.action}"),
+         t.money(r.money_at_stake), phrase_all([r.reason_fact], t.lang, t.currency)[0] if r.reason_fact else r.reason]
+        for r in a.highlights.urgent.itertuples(index=False)
+    ]
+
+
 def actions(a: Analysis, t: Translator) -> Section:
     summary = a.highlights.action_summary
     urgent = summary[summary["urgent"]]
@@ -215,19 +234,12 @@ def actions(a: Analysis, t: Translator) -> Section:
         [t(f"action.{r.action}"), t(f"action_hint.{r.action}"), t.number(r.customers), t.money(r.money_at_stake)]
         for r in summary.itertuples(index=False)
     ]
-    names = a.highlights.customer_names
-    urgent_rows = [
-        [t.number(r.priority), customer_label(r.customer_id, names), t(f"action.{r.action}"),
-         t.money(r.money_at_stake), phrase_all([r.reason_fact], t.lang, t.currency)[0] if r.reason_fact else r.reason]
-        for r in a.highlights.urgent.itertuples(index=False)
-    ]
     return Section("actions", t("section.actions"), t("intro.actions"), [
         chart(charts.actions_bars(summary, t), "chart-actions"), takeaway(text),
         table([t("col.action"), t("col.what_to_do"), t("col.customers"), t("col.money_at_stake")], rows,
               numeric={2, 3}),
         heading(t("heading.most_urgent")),
-        table([t("col.priority"), t("col.customer"), t("col.action"), t("col.money_at_stake"), t("col.reason")],
-              urgent_rows, numeric={0, 3}),
+        table(urgent_headers(t), urgent_rows(a, t), numeric=URGENT_FIGURE_COLUMNS),
         note(t("note.money_at_stake")),
     ])
 

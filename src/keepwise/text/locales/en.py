@@ -358,6 +358,9 @@ MESSAGES = {
     "purchase_model.not_fitted": "; not fitted: {models}",
     "purchase_model.setting": "{model}, as the settings name it ([clv] transaction_model)",
     "purchase_model.no_history": "{model}, with no orders before the held-out {days} {day@days} to compare on",
+    # what demo prints (keepwise.pipeline.run_demo)
+    "demo.sample": "Sample business of {n} {customer@n} in {path}",
+    "demo.report": "Report: {path} ({seconds} s)",
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (priority {priority})",
     "explain.lifecycle": "{lifecycle}, as of {as_of}",

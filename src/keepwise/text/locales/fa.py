@@ -355,6 +355,9 @@ MESSAGES = {
     "purchase_model.not_fitted": "؛ برازش‌نشده: {models}",
     "purchase_model.setting": "{model}، چنان‌که تنظیمات تعیین کرده‌اند ([clv] transaction_model)",
     "purchase_model.no_history": "{model}، بی‌آنکه پیش از {days} روز کنارگذاشته سفارشی برای مقایسه باشد",
+    # what demo prints (keepwise.pipeline.run_demo)
+    "demo.sample": "کسب‌وکار نمونه با {n} مشتری در {path}",
+    "demo.report": "گزارش: {path} ({seconds} ثانیه)",
     "explain.separator": "؛ ",  # between churn drivers, which hold commas
     "explain.head": "{action} (اولویت {priority})",
     "explain.lifecycle": "{lifecycle}، تا {as_of}",

@@ -360,6 +360,9 @@ MESSAGES = {
     "purchase_model.not_fitted": "; не подобраны: {models}",
     "purchase_model.setting": "{model}, как задано в настройках ([clv] transaction_model)",
     "purchase_model.no_history": "{model}, без заказов до отложенных {days} {day_gen@days} для сравнения",
+    # what demo prints (keepwise.pipeline.run_demo)
+    "demo.sample": "Пример бизнеса, клиентов: {n} — {path}",
+    "demo.report": "Отчёт: {path} ({seconds} с)",
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (приоритет {priority})",
     "explain.lifecycle": "{lifecycle}, на {as_of}",
