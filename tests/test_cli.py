@@ -165,6 +165,12 @@ def test_report_writes_one_html_file(tmp_path, cdnow_dir):
                  "--config", str(config))
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").count('dir="rtl"') >= 1
+    assert result.stdout.startswith(f"گزارش: {out}")
+    # Without --lang, the settings' locale's language, as every other command.
+    config.write_text(FAST + '[general]\nlocale = "ru_RU"\n')
+    result = run("report", str(cdnow_dir), "--as-of", "1997-09-30", "--out", str(out), "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert '<html lang="ru"' in out.read_text(encoding="utf-8") and result.stdout.startswith(f"Отчёт: {out}")
 
 
 def test_unknown_setting_is_a_clear_error(tmp_path, cdnow_dir):

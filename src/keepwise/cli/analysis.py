@@ -12,10 +12,12 @@ from keepwise.cli.common import (
     ConfigOpt,
     DataArg,
     EngineOpt,
+    LangOpt,
     SparkMasterOpt,
     app,
     console,
     err_console,
+    language_for,
     load_on_engine,
     no_customer,
     print_json,
@@ -198,7 +200,7 @@ def report(
     data: DataArg,
     as_of: AsOfOpt,
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("report.html"),
-    lang: Annotated[str, typer.Option("--lang", help="en, fa (right-to-left) or ru.")] = "en",
+    lang: LangOpt = None,
     period: Annotated[str, typer.Option(help="month, quarter or year, for churn per period.")] = "month",
     config: ConfigOpt = None,
     engine: EngineOpt = None,
@@ -215,8 +217,9 @@ def report(
     require_choice(period, "--period", PERIODS)
     day, dataset = load_on_engine(data, as_of, config, engine, spark_master)
     result = run_or_exit(lambda: analyse(dataset, day, console=err_console, period=period))
-    path = build_report(result, out, lang=lang, learning=result.learning)
-    show(Text(f"Report: {path}"))
+    t = translator_for(lang, dataset.settings)
+    path = build_report(result, out, lang=t.lang, learning=result.learning)
+    show(Text(t("report.written", path=str(path))))
 
 
 @app.command()
@@ -225,7 +228,7 @@ def demo(
         "keepwise-demo"
     ),
     customers: Annotated[int, typer.Option("--customers", min=50, help="Size of the sample business.")] = 3000,
-    lang: Annotated[str, typer.Option("--lang", help="en, fa or ru.")] = "en",
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Generate the bundled sample business, run the whole pipeline, write the report, list urgent actions."""
@@ -233,5 +236,6 @@ def demo(
 
     require_language(lang)
     settings = settings_or_exit(config)
-    run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=lang, settings=settings, show=show))
+    run_or_exit(lambda: run_demo(out, console, n_customers=customers, lang=language_for(lang, settings),
+                                 settings=settings, show=show))
 

@@ -289,14 +289,20 @@ def require_language(lang: str | None) -> None:
         require_choice(lang, "--lang", LANGUAGES)
 
 
-def translator_for(lang: str | None, settings, currency: str | None = None):
-    """Words and figures in ``lang`` for what a command prints; None: the settings' locale's language. Money in
-    ``currency`` (default: the settings')."""
+def language_for(lang: str | None, settings) -> str:
+    """The language a command speaks: ``--lang`` when given, else the settings' locale's."""
     from keepwise.assess.engine import reasons_language
+
+    return lang or reasons_language(settings)
+
+
+def translator_for(lang: str | None, settings, currency: str | None = None):
+    """Words and figures in ``language_for(lang, settings)`` for what a command prints. Money in ``currency``
+    (default: the settings')."""
     from keepwise.text import Translator
 
     general = settings.general
-    return Translator.for_report(lang or reasons_language(settings), currency or general.currency, general.locale)
+    return Translator.for_report(language_for(lang, settings), currency or general.currency, general.locale)
 
 
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The day the analysis looks back from (YYYY-MM-DD).")]

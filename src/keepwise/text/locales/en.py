@@ -361,6 +361,7 @@ MESSAGES = {
     # what demo prints (keepwise.pipeline.run_demo)
     "demo.sample": "Sample business of {n} {customer@n} in {path}",
     "demo.report": "Report: {path} ({seconds} s)",
+    "report.written": "Report: {path}",
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (priority {priority})",
     "explain.lifecycle": "{lifecycle}, as of {as_of}",

@@ -358,6 +358,7 @@ MESSAGES = {
     # what demo prints (keepwise.pipeline.run_demo)
     "demo.sample": "کسب‌وکار نمونه با {n} مشتری در {path}",
     "demo.report": "گزارش: {path} ({seconds} ثانیه)",
+    "report.written": "گزارش: {path}",
     "explain.separator": "؛ ",  # between churn drivers, which hold commas
     "explain.head": "{action} (اولویت {priority})",
     "explain.lifecycle": "{lifecycle}، تا {as_of}",

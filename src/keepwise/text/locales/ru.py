@@ -363,6 +363,7 @@ MESSAGES = {
     # what demo prints (keepwise.pipeline.run_demo)
     "demo.sample": "Пример бизнеса, клиентов: {n} — {path}",
     "demo.report": "Отчёт: {path} ({seconds} с)",
+    "report.written": "Отчёт: {path}",
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (приоритет {priority})",
     "explain.lifecycle": "{lifecycle}, на {as_of}",
