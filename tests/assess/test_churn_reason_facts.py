@@ -15,8 +15,9 @@ ROW = pd.Series({
     "orders_last_period": 1, "orders_prior_period": 4, "n_purchase_days": 5, "tenure_days": 400,
     "first_order_at": pd.Timestamp("2025-05-26"), "signed_up_at": pd.Timestamp("2025-05-20"),
     "n_complaints": 2, "n_complaints_substantiated": 1, "last_complaint_at": pd.Timestamp("2026-02-10"),
-    "n_tickets": 2, "handle_minutes": 30.0, "n_paid_late": 3, "n_unpaid_overdue": 1, "n_written_off": 0,
-    "overdue_unpaid_amount": 80.0, "last_payment_problem_at": pd.Timestamp("2026-01-15"),
+    "n_tickets": 2, "handle_minutes": 30.0, "n_invoices": 10, "n_paid_late": 3, "n_unpaid_overdue": 1,
+    "n_written_off": 0, "overdue_unpaid_amount": 80.0, "written_off_amount": 0.0,
+    "last_payment_problem_at": pd.Timestamp("2026-01-15"),
 })
 CTX = _Phrasing(trend_months=6, unsubscribed_at={})
 
@@ -31,11 +32,31 @@ def test_english_drivers_read_as_before():
     assert _say("spend_trend", "en") == "spend down 75% vs the previous 6 months (€50.00 vs €200.00)"
     assert _say("order_trend", "en") == "1 order in the last 6 months vs 4 in the 6 before"
     assert _say("complaints", "en") == "2 complaints (1 found to be our fault), the last on 2026-02-10"
-    assert _say("payments", "en") == ("3 invoices paid late, 1 unpaid past due (€80.00), 0 written off, "
-                                      "the last on 2026-01-15")
+    assert _say("payments", "en") == "4 of 10 invoices paid late or overdue, last 2026-01-15, €80.00 overdue"
     [(code, mask, values)] = _phrase_other("new_column", [2.5])
     assert mask.tolist() == [True]
     assert Phraser("en").phrase(code, {name: column[0] for name, column in values.items()}) == "new column: 2.5"
+
+
+@pytest.mark.parametrize(("record", "said"), [
+    ({"overdue_unpaid_amount": 80.0, "n_written_off": 1, "written_off_amount": 20.0},
+     "4 of 10 invoices paid late or overdue, last 2026-01-15, €80.00 overdue, €20.00 written off"),
+    ({"overdue_unpaid_amount": 80.0}, "4 of 10 invoices paid late or overdue, last 2026-01-15, €80.00 overdue"),
+    ({"n_unpaid_overdue": 0, "overdue_unpaid_amount": 0.0, "n_written_off": 1, "written_off_amount": 20.0},
+     "3 of 10 invoices paid late or overdue, last 2026-01-15, €20.00 written off"),
+    ({"n_unpaid_overdue": 0, "overdue_unpaid_amount": 0.001}, "3 of 10 invoices paid late or overdue, last 2026-01-15"),
+    ({"n_paid_late": 0, "n_unpaid_overdue": 0, "overdue_unpaid_amount": 0.0, "n_written_off": 2,
+      "written_off_amount": 35.5}, "2 of 10 invoices written off unpaid, last 2026-01-15: €35.50"),
+])
+def test_a_payment_record_names_only_the_money_there_is(record, said):
+    """The payments driver tells the record as the bad payer flag's evidence does: no "€0.00 written off", no
+    "0 written off" (it read "3 invoices paid late, 1 unpaid past due (€80.00), 0 written off")."""
+    row = ROW.copy()
+    for name, value in record.items():
+        row[name] = value
+    code, facts = fact_of("payments", row, CTX)
+    assert Phraser("en", "EUR").phrase(code, facts) == said
+    assert " 0,00\xa0€" not in Phraser("ru", "EUR").phrase(code, facts)  # no sum of nothing in Russian either
 
 
 def test_facts_follow_the_customer_s_own_records():

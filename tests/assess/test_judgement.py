@@ -140,6 +140,14 @@ def test_a_payer_flagged_for_write_offs_alone_is_told_the_write_offs_not_zero_la
     assert "4 of 8 invoices paid late or overdue, last 2026-05-01, €73.95 overdue, €20.00 written off" in (
         result.loc["LATE", "reasons"].split(";"))
     assert not any("written off unpaid" in reason for reason in result.loc["LATE", "reasons"].split(";"))
+    # Late without a write-off: no "€0.00 written off".
+    on_time_since = healthy_row(
+        "LATE_ONLY", n_invoices=8, n_invoices_due=8, n_paid_late=3, n_unpaid_overdue=1, overdue_unpaid_amount=73.95,
+        first_payment_problem_at="2025-10-01", last_payment_problem_at="2026-05-01",
+    )
+    reasons = run(on_time_since, late).loc["LATE_ONLY", "reasons"].split(";")
+    assert "4 of 8 invoices paid late or overdue, last 2026-05-01, €73.95 overdue" in reasons
+    assert not any("written off" in reason for reason in reasons)
     # The evidence holds the fact for explain and the report to phrase in any language.
     facts = [code for code, _ in json.loads(result.loc["WRITTEN_OFF", "evidence"])["reasons"]]
     assert "bad_payer_written_off" in facts and "bad_payer" not in facts

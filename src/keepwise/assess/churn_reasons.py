@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from keepwise.assess.payment_record import payment_record_codes
 from keepwise.data.days import end_of_day
 from keepwise.data.loader import Dataset
 from keepwise.data.positions import positions
@@ -167,10 +168,15 @@ def _phrase_complaints(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
 
 
 def _phrase_payments(f: pd.DataFrame, ctx: _Phrasing) -> Facts:
-    late, unpaid, written_off = _int(f, "n_paid_late"), _int(f, "n_unpaid_overdue"), _int(f, "n_written_off")
-    return [("churn_payments", late + unpaid + written_off != 0, {
-        "late": late, "unpaid": unpaid, "unpaid_money": _float(f, "overdue_unpaid_amount"),
-        "written_off": written_off, "last_day": _days(f["last_payment_problem_at"])})]
+    """The payment record as the bad payer flag's evidence tells it (``assess.payment_record``)."""
+    late, written_off = _int(f, "n_paid_late") + _int(f, "n_unpaid_overdue"), _int(f, "n_written_off")
+    overdue, lost = _float(f, "overdue_unpaid_amount"), _float(f, "written_off_amount")
+    invoices, last = _int(f, "n_invoices"), _days(f["last_payment_problem_at"])
+    records = payment_record_codes(late, written_off, overdue, lost)
+    figures = {"late": late, "invoices": invoices, "last_day": last, "overdue_money": overdue, "written_off_money": lost}
+    alone, written_off_only = records[-1]
+    return [*((code, record, figures) for code, record in records[:-1]),
+            (alone, written_off_only, {"n": written_off, "invoices": invoices, "last_day": last, "amount_money": lost})]
 
 
 INCIDENT_KINDS = ("abuse_of_staff", "fraud", "chargeback", "unethical_request", "policy_abuse", "values_conflict")

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from keepwise.assess.change import STOPPABLE
 from keepwise.assess.exit_answers import CLAIMED_FAILURES
 from keepwise.assess.flags import FLAG_CODES, PROBLEM_FLAGS, SERVICE_FAILURES
+from keepwise.assess.payment_record import payment_record_codes
 from keepwise.assess.severity import MONEY_PROBLEMS
 from keepwise.config import Settings
 from keepwise.data.distinct import first_appearances
@@ -232,16 +233,19 @@ def build_facts(
         facts.add(f"incident_{kind}", flags["fraud_or_unethical"] & (f[f"n_{kind}"] > 0), lambda m, k=kind: {
             "n": _int(rows(m)[f"n_{k}"]), "last_day": day_texts(rows(m)[f"last_{k}_at"]),
         })
-    # A customer flagged for write-offs alone (no invoice paid late or left overdue) is told so: "0 of 7
-    # invoices paid late or overdue" would state the one thing that did not happen.
-    written_off_only = flags["bad_payer"] & (f["n_paid_late"] + f["n_unpaid_overdue"] == 0) & (f["n_written_off"] > 0)
-    facts.add("bad_payer", flags["bad_payer"] & ~written_off_only, lambda m: {
-        "late": _int(rows(m)["n_paid_late"] + rows(m)["n_unpaid_overdue"]), "invoices": _int(rows(m)["n_invoices"]),
-        "last_day": day_texts(rows(m)["last_payment_problem_at"]),
-        "overdue_money": _round(rows(m)["overdue_unpaid_amount"]),
-        "written_off_money": _round(rows(m)["written_off_amount"]),
-    })
-    facts.add("bad_payer_written_off", written_off_only, lambda m: {
+    # The record in the words that fit it (assess.payment_record): "0 of 7 invoices paid late or overdue" for a
+    # customer flagged for write-offs alone, or "€0.00 written off", would state what did not happen.
+    records = payment_record_codes(f["n_paid_late"] + f["n_unpaid_overdue"], f["n_written_off"],
+                                   f["overdue_unpaid_amount"], f["written_off_amount"])
+    for code, record in records[:-1]:
+        facts.add(code, flags["bad_payer"] & record, lambda m: {
+            "late": _int(rows(m)["n_paid_late"] + rows(m)["n_unpaid_overdue"]), "invoices": _int(rows(m)["n_invoices"]),
+            "last_day": day_texts(rows(m)["last_payment_problem_at"]),
+            "overdue_money": _round(rows(m)["overdue_unpaid_amount"]),
+            "written_off_money": _round(rows(m)["written_off_amount"]),
+        })
+    alone, written_off_only = records[-1]
+    facts.add(alone, flags["bad_payer"] & written_off_only, lambda m: {
         "n": _int(rows(m)["n_written_off"]), "invoices": _int(rows(m)["n_invoices"]),
         "last_day": day_texts(rows(m)["last_payment_problem_at"]),
         "amount_money": _round(rows(m)["written_off_amount"]),

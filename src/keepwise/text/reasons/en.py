@@ -24,6 +24,11 @@ REASONS = {
     "incident_policy_abuse": "{n} confirmed {policy_abuse@n}, last {last_day}",
     "bad_payer": "{late} of {invoices} {invoice@invoices} paid late or overdue, last {last_day}, "
     "{overdue_money} overdue, {written_off_money} written off",
+    "bad_payer_overdue": "{late} of {invoices} {invoice@invoices} paid late or overdue, last {last_day}, "
+    "{overdue_money} overdue",
+    "bad_payer_late_written_off": "{late} of {invoices} {invoice@invoices} paid late or overdue, last {last_day}, "
+    "{written_off_money} written off",
+    "bad_payer_late": "{late} of {invoices} {invoice@invoices} paid late or overdue, last {last_day}",
     "bad_payer_written_off": "{n} of {invoices} {invoice@invoices} written off unpaid, last {last_day}: {amount_money}",
     "unprofitable": "net loss to date {loss_money}: revenue {revenue_money}, cost of goods {goods_money}, "
     "cost to serve {serve_money}",
@@ -67,7 +72,6 @@ REASONS = {
     "churn_returns": "{n} {return@n} worth {amount_money} ({revenue_share} of revenue, {defective} defective)",
     "churn_complaints": "{n} {complaint@n} ({fault} found to be our fault), the last on {last_day}",
     "churn_tickets": "{n} support {ticket@n} ({minutes} minutes of staff time)",
-    "churn_payments": "{late} {invoice@late} paid late, {unpaid} unpaid past due ({unpaid_money}), {written_off} written off, the last on {last_day}",
     "churn_incidents": "{n} confirmed {incident@n}, the last on {last_day}",
     "churn_unsubscribed": "unsubscribed from the newsletter",
     "churn_unsubscribed_on": "unsubscribed from the newsletter on {at_day}",

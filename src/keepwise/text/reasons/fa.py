@@ -24,6 +24,11 @@ REASONS = {
     "incident_policy_abuse": "{n} {policy_abuse@n} تأییدشده، آخرین {last_day}",
     "bad_payer": "{late} از {invoices} {invoice@invoices} دیر پرداخت‌شده یا معوق، آخرین {last_day}، "
     "{overdue_money} معوق، {written_off_money} سوخت‌شده",
+    "bad_payer_overdue": "{late} از {invoices} {invoice@invoices} دیر پرداخت‌شده یا معوق، آخرین {last_day}، "
+    "{overdue_money} معوق",
+    "bad_payer_late_written_off": "{late} از {invoices} {invoice@invoices} دیر پرداخت‌شده یا معوق، آخرین "
+    "{last_day}، {written_off_money} سوخت‌شده",
+    "bad_payer_late": "{late} از {invoices} {invoice@invoices} دیر پرداخت‌شده یا معوق، آخرین {last_day}",
     "bad_payer_written_off": "{n} از {invoices} {invoice@invoices} پرداخت‌نشده و سوخت‌شده، آخرین {last_day}: {amount_money}",
     "unprofitable": "زیان خالص تا امروز {loss_money}: درآمد {revenue_money}، بهای کالا {goods_money}، "
     "هزینهٔ خدمت‌رسانی {serve_money}",
@@ -67,7 +72,6 @@ REASONS = {
     "churn_returns": "{n} {return@n} به ارزش {amount_money} ({revenue_share} درآمد، {defective} معیوب)",
     "churn_complaints": "{n} {complaint@n} ({fault} مورد تقصیر ما)، آخرین {last_day}",
     "churn_tickets": "{n} {ticket@n} پشتیبانی ({minutes} دقیقه وقت کارکنان)",
-    "churn_payments": "{late} {invoice@late} دیر پرداخت‌شده، {unpaid} معوق ({unpaid_money})، {written_off} سوخت‌شده، آخرین {last_day}",
     "churn_incidents": "{n} {incident@n} تأییدشده، آخرین {last_day}",
     "churn_unsubscribed": "لغو اشتراک خبرنامه",
     "churn_unsubscribed_on": "لغو اشتراک خبرنامه در {at_day}",

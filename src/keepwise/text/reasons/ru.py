@@ -24,6 +24,11 @@ REASONS = {
     "incident_policy_abuse": "{n} {policy_abuse@n} правил подтверждено, последнее {last_day}",
     "bad_payer": "{late} из {invoices} {invoice_of@invoices} {paid_late@late}, последний {last_day}, "
     "просрочено {overdue_money}, списано {written_off_money}",
+    "bad_payer_overdue": "{late} из {invoices} {invoice_of@invoices} {paid_late@late}, последний {last_day}, "
+    "просрочено {overdue_money}",
+    "bad_payer_late_written_off": "{late} из {invoices} {invoice_of@invoices} {paid_late@late}, последний "
+    "{last_day}, списано {written_off_money}",
+    "bad_payer_late": "{late} из {invoices} {invoice_of@invoices} {paid_late@late}, последний {last_day}",
     "bad_payer_written_off": "{n} из {invoices} {invoice_of@invoices} {written_off@n}, последний {last_day}: {amount_money}",
     "unprofitable": "чистый убыток на сегодня {loss_money}: выручка {revenue_money}, себестоимость {goods_money}, "
     "затраты на обслуживание {serve_money}",
@@ -67,7 +72,6 @@ REASONS = {
     "churn_returns": "{n} {return@n} на {amount_money} ({revenue_share} выручки, с браком: {defective})",
     "churn_complaints": "{n} {complaint@n} (по нашей вине: {fault}), последняя {last_day}",
     "churn_tickets": "{n} {ticket@n} в поддержку ({minutes} мин. работы сотрудников)",
-    "churn_payments": "оплачено с опозданием: {late} {invoice@late}, не оплачено в срок: {unpaid} ({unpaid_money}), списано: {written_off}, последний раз {last_day}",
     "churn_incidents": "подтверждённые инциденты: {n}, последний {last_day}",
     "churn_unsubscribed": "отписался от рассылки",
     "churn_unsubscribed_on": "отписался от рассылки {at_day}",
@@ -105,7 +109,6 @@ WORDS = {
     "day": {"one": "день", "few": "дня", "many": "дней", "other": "дня"},
     "order": {"one": "заказ", "few": "заказа", "many": "заказов", "other": "заказа"},
     "delivery": {"one": "доставки", "few": "доставок", "many": "доставок", "other": "доставки"},
-    "invoice": {"one": "счёт", "few": "счёта", "many": "счетов", "other": "счёта"},
     # A count, its noun and the participle that agrees with both: 1 случай подтверждён, 2 случая подтверждено.
     "complaint_confirmed": {"one": "жалоба подтверждена", "few": "жалобы подтверждены", "many": "жалоб подтверждено",
                             "other": "жалобы подтверждено"},
