@@ -37,8 +37,22 @@ def test_todays_touches_marked_done_land_on_the_timeline(client_for, store):
     assert len(_rows(store, "touches", customer_id)) == before + 1
     after = {(c, k) for c, k, _ in DUE.findall(client.get("/touches?who=all").text)}
     assert (customer_id, kind) not in after and len(after) == len({(c, k) for c, k, _ in due}) - 1
-    mine = client.get("/touches").text  # nothing is assigned to the agent yet
-    assert 'id="no-touches"' in mine
+    mine = client.get("/touches").text  # nothing is assigned to the agent yet: said so, not "nothing due"
+    assert "No customer is assigned to you." in mine and 'href="/touches?who=all"' in mine
+    assert "Nothing due today." not in mine
+    # Once a customer with nothing due is assigned, nothing is due among the agent's own.
+    from keepwise.store.models import User
+    from keepwise.store.services.base import Actor
+    from keepwise.store.services.worklists import assign
+
+    due_ids = {c for c, _, _ in DUE.findall(client.get("/touches?who=all").text)}
+    with store.sessions() as session:
+        agent = session.scalars(sa.select(User).where(User.role == "agent")).first()
+        customers = CONTRACT_TABLES["customers"]
+        quiet = next(c for c in session.scalars(sa.select(customers.c.customer_id)) if c not in due_ids)
+        assign(session, Actor.system(), quiet, agent.id)
+    mine = client.get("/touches").text
+    assert "Nothing due today." in mine and "No customer is assigned to you." not in mine
 
 
 def test_a_touch_and_an_exit_survey_are_recorded_and_bad_input_is_refused(client_for, store, ids):

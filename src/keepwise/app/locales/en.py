@@ -331,6 +331,8 @@ MESSAGES = {
     "touches.mine": "My customers",
     "touches.all": "Everyone's",
     "touches.none": "Nothing due today.",
+    "touches.none_assigned": "No customer is assigned to you.",
+    "touches.see_all": "See everyone's touches due today.",
     "touches.why": "Why",
     "touches.done": "Done",
     "touch.record": "Record a touch",

@@ -328,6 +328,8 @@ MESSAGES = {
     "touches.mine": "مشتریان من",
     "touches.all": "همه",
     "touches.none": "امروز تماسی لازم نیست.",
+    "touches.none_assigned": "هیچ مشتری‌ای به شما واگذار نشده است.",
+    "touches.see_all": "تماس‌های امروزِ همه‌ی مشتریان را ببینید.",
     "touches.why": "چرا",
     "touches.done": "انجام شد",
     "touch.record": "ثبت تماس",

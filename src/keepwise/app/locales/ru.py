@@ -328,6 +328,8 @@ MESSAGES = {
     "touches.mine": "Мои клиенты",
     "touches.all": "Все",
     "touches.none": "На сегодня ничего нет.",
+    "touches.none_assigned": "За вами не закреплён ни один клиент.",
+    "touches.see_all": "Показать контакты всех клиентов на сегодня.",
     "touches.why": "Почему",
     "touches.done": "Сделано",
     "touch.record": "Записать контакт",

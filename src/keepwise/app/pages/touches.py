@@ -33,8 +33,10 @@ def todays_touches(request: Request, who: str = Query("me", pattern="^(me|all)$"
     rows = service.todays_touches(session, caller.actor, state.store.source, state.settings, date.today(),
                                   mine=who == "me")
     t = text_for(request, caller.user)
+    # "Mine" of a user to whom no customer is assigned says so, rather than that nothing is due.
+    unassigned = who == "me" and not rows and not service.assigned_customers(session, caller.actor)
     return render(request, "touches.html", caller, rows=list(zip(rows, _reasons(rows, t.figures), strict=True)),
-                  who=who, today=date.today())
+                  who=who, today=date.today(), unassigned=unassigned)
 
 
 @router.post("/customers/{customer_id}/touches")

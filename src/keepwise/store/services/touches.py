@@ -59,6 +59,11 @@ def _due_today(session: Session, source: str, run: Run, day: date, settings: Set
     return _DUE[key]
 
 
+def assigned_customers(session: Session, actor: Actor) -> set[str]:
+    """The customers assigned to the actor."""
+    return set(session.scalars(sa.select(Assignment.customer_id).where(Assignment.user_id == actor.user_id)))
+
+
 def todays_touches(session: Session, actor: Actor, source: str, settings: Settings, day: date,
                    mine: bool = True) -> list[DueTouch]:
     """The touches due ``day`` under the latest run, for the actor's assigned customers (or everyone's),
@@ -68,8 +73,7 @@ def todays_touches(session: Session, actor: Actor, source: str, settings: Settin
         return []
     due = _due_today(session, source, run, day, settings)
     if mine:
-        assigned = set(session.scalars(sa.select(Assignment.customer_id).where(Assignment.user_id == actor.user_id)))
-        due = due[due["customer_id"].isin(assigned)]
+        due = due[due["customer_id"].isin(assigned_customers(session, actor))]
     touches = CONTRACT_TABLES["touches"]
     done = set(session.execute(sa.select(touches.c.customer_id, touches.c.kind)
                                .where(touches.c.at >= datetime.combine(day, time.min))).all())
