@@ -42,6 +42,7 @@ from keepwise.offboard.proposals import portfolio_what_if
 from keepwise.offboard.window import window_economics
 from keepwise.report.build import build_report
 from keepwise.report.sections import URGENT_FIGURE_COLUMNS, urgent_headers, urgent_rows
+from keepwise.text.terminal import rows_table
 from keepwise.text.translator import Translator
 
 __all__ = ["DemoResult", "PipelineResult", "analyse", "run", "run_demo", "urgent_table"]
@@ -202,15 +203,8 @@ class DemoResult:
 
 def urgent_table(result: PipelineResult, t: Translator) -> RichTable:
     """The most urgent customers as a table, in ``t``'s language (``keepwise demo`` prints it): the report's."""
-    table = RichTable(title=t("heading.most_urgent"), show_lines=False, header_style="bold")
-    headers = urgent_headers(t)
-    for position, header in enumerate(headers):
-        # The reason, the last column, folds onto further lines rather than widen the table.
-        table.add_column(header, justify="right" if position in URGENT_FIGURE_COLUMNS else "left",
-                         overflow="fold" if position == len(headers) - 1 else "ellipsis")
-    for row in urgent_rows(result, t):
-        table.add_row(*row)
-    return table
+    return rows_table(t("heading.most_urgent"), urgent_headers(t), urgent_rows(result, t), URGENT_FIGURE_COLUMNS,
+                      header_style="bold")
 
 
 def run_demo(

@@ -102,8 +102,9 @@ def render_text(dossier: dict, max_events: int | None = None):
     the staff app writes its timeline), its time in the reader's calendar.
     """
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from keepwise.text.terminal import rows_table
 
     lang = dossier.get("lang", "en")
     t = Translator.for_report(lang, dossier.get("currency", "EUR"), dossier.get("locale"))
@@ -135,12 +136,9 @@ def render_text(dossier: dict, max_events: int | None = None):
     for reason in dossier["reasons"]:
         head.append(f"  - {reason}\n")
     events = dossier["timeline"] if not max_events else dossier["timeline"][-max_events:]
-    timeline = Table(title=t("explain.timeline"), show_lines=False)
-    for column in ("at", "table", "what"):
-        timeline.add_column(t(f"explain.col.{column}"))
-    for event in events:
-        what = timeline_sentence(t, event["event"], event["values"])
-        timeline.add_row(moment(event["at"]), t(f"explain.table.{event['table']}"), what)
+    timeline = rows_table(t("explain.timeline"), [t(f"explain.col.{column}") for column in ("at", "table", "what")],
+                          [[moment(event["at"]), t(f"explain.table.{event['table']}"),
+                            timeline_sentence(t, event["event"], event["values"])] for event in events])
     if len(events) == len(dossier["timeline"]):
         return Group(head, timeline)
     # below the table as a line of its own: as the table's caption it was wrapped to the table's width

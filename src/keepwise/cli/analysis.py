@@ -101,12 +101,11 @@ def assess(
     spark_master: SparkMasterOpt = None,
 ) -> None:
     """One action per customer, with priority, flags, CLV, P(alive), churn risk, profit and reasons."""
-    from rich.table import Table as RichTable
-
     from keepwise.data.schema import FEATURE_TABLES
     from keepwise.output import format_for
     from keepwise.text.churn_source import churn_source_named
     from keepwise.text.purchase_model import purchase_model_text
+    from keepwise.text.terminal import rows_table
 
     fmt = fmt or format_for(out)
     require_choice(fmt, "--format", ("csv", "json", "parquet", "parquet-dir"))
@@ -146,13 +145,10 @@ def assess(
             "details": list(run.notes),
         })
         return
-    summary = RichTable(title=t("assess.title", n=len(run.assessment), day=t.date(day), out=str(out)),
-                        show_edge=False)
-    summary.add_column(t("col.action"))
-    summary.add_column(t("col.customers"), justify="right")
-    for action, count in counts.items():
-        summary.add_row(t(f"action.{action}"), t.number(count))
-    show(summary)
+    show(rows_table(t("assess.title", n=len(run.assessment), day=t.date(day), out=str(out)),
+                    [t("col.action"), t("col.customers")],
+                    [[t(f"action.{action}"), t.number(count)] for action, count in counts.items()], {1},
+                    show_edge=False))
     predictions = run.predictions
     tell(purchase_model_text(t, None if predictions is None else predictions.transaction_model_choice))
     comparison = None if predictions is None or predictions.churn_source_comparison is None else (

@@ -40,13 +40,12 @@ def touches(
     config: ConfigOpt = None,
 ) -> None:
     """The touches due between two days under the timetable rules (the cadence section of keepwise.toml)."""
-    from rich.table import Table as RichTable
-
     from keepwise.assess import assess_with_models
     from keepwise.cadence import phrase_reasons, touches_calendar, touches_due
     from keepwise.data.names import customer_names
     from keepwise.output import write_atomic, write_csv
     from keepwise.text.columns import day_texts, to_series
+    from keepwise.text.terminal import rows_table
 
     require_language(lang)
     suffix = out.suffix.lower()
@@ -70,13 +69,10 @@ def touches(
         days = to_series(day_texts(due["due_on"]), index=due.index)
         table = due.assign(due_on=days, name=due["customer_id"].astype(str).map(names))[list(TOUCH_CSV_COLUMNS)]
         write_atomic(out, lambda temp: write_csv(table, temp))
-    summary = RichTable(title=t("touches.list_title", first=t.date(first), last=t.date(last), n=len(due), out=str(out)),
-                        show_edge=False)
-    summary.add_column(t("col.kind"))
-    summary.add_column(t("col.touches"), justify="right")
-    for kind, count in due["kind"].value_counts().items():
-        summary.add_row(t.label("touch.kind", kind), t.number(count))
-    show(summary)
+    show(rows_table(t("touches.list_title", first=t.date(first), last=t.date(last), n=len(due), out=str(out)),
+                    [t("col.kind"), t("col.touches")],
+                    [[t.label("touch.kind", kind), t.number(count)] for kind, count in due["kind"].value_counts().items()],
+                    {1}, show_edge=False))
     warnings = int(due["warning"].sum())
     if warnings:
         tell(t("touches.warning_calls", n=warnings))

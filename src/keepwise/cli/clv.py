@@ -48,9 +48,8 @@ def clv_fit(
     """Fit a model on completed orders up to the calibration end; print parameters and log-likelihood."""
     import json
 
-    from rich.table import Table as RichTable
-
     from keepwise.data.schema import PURCHASE_TABLES
+    from keepwise.text.terminal import rows_table
 
     settings = settings_or_exit(config)
     end = parse_day(calibration_end, "--calibration-end")
@@ -62,12 +61,10 @@ def clv_fit(
     if as_json:
         print(json.dumps(fitted.to_contract_json()))
         return
-    table = RichTable(title=f"{model} fitted on {fitted.n_customers:,} customers (time unit: {time_unit})")
-    for column in ("param", "estimate", "se", "lower 95%", "upper 95%"):
-        table.add_column(column, justify="right")
-    for row in fitted.fitter.summary().itertuples(index=False):
-        table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row[:5]))
-    show(table)
+    columns = ("param", "estimate", "se", "lower 95%", "upper 95%")
+    show(rows_table(f"{model} fitted on {fitted.n_customers:,} customers (time unit: {time_unit})", columns,
+                    [[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row[:5]]
+                     for row in fitted.fitter.summary().itertuples(index=False)], range(len(columns))))
     tell(f"log-likelihood: {fitted.fitter.log_likelihood_:.2f}")
 
 

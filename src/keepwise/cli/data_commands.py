@@ -43,9 +43,8 @@ def validate(
     """Check a data source against the contract and list every problem found."""
     from dataclasses import asdict
 
-    from rich.table import Table as RichTable
-
     from keepwise.data.loader import validate_source
+    from keepwise.text.terminal import rows_table
 
     settings = settings_or_exit(config)
     day = parse_day(as_of, "--as-of") if as_of else None
@@ -67,12 +66,9 @@ def validate(
     if log.errors:
         err_console.print(f"[red]{len(log.errors)} error(s), {len(log.warnings)} warning(s).[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    summary = RichTable(title=f"{data}: valid", show_edge=False)
-    summary.add_column("table")
-    summary.add_column("rows", justify="right")
-    for name, table in tables.items():
-        summary.add_row(name, f"{table.num_rows:,}" if name in present else "absent (no such events)")
-    show(summary)
+    show(rows_table(f"{data}: valid", ["table", "rows"],
+                    [[name, f"{table.num_rows:,}" if name in present else "absent (no such events)"]
+                     for name, table in tables.items()], {1}, show_edge=False))
     tell(f"{len(log.warnings)} warning(s).")
 
 
@@ -86,9 +82,8 @@ def sample(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Write a synthetic business with planted customer types (_truth.csv beside it)."""
-    from rich.table import Table as RichTable
-
     from keepwise.sample import generate_sample
+    from keepwise.text.terminal import rows_table
 
     require_choice(fmt, "--format", ("csv", "parquet"))
     result = generate_sample(out, n_customers=customers, seed=seed, as_of=parse_day(as_of, "--as-of"), fmt=fmt)
@@ -107,15 +102,8 @@ def sample(
         return
     tell(f"Wrote a sample business of {customers:,} customers to {out} ({fmt}); "
          f"the planted type of each customer is in {result.truth_path}")
-    tables = RichTable(title="rows per table")
-    tables.add_column("table")
-    tables.add_column("rows", justify="right")
-    for name, count in result.row_counts.items():
-        tables.add_row(name, f"{count:,}")
-    planted = RichTable(title="planted types")
-    planted.add_column("type")
-    planted.add_column("customers", justify="right")
-    for name, count in result.type_counts.items():
-        planted.add_row(name, f"{count:,}")
-    show(tables, planted)
+    show(rows_table("rows per table", ["table", "rows"],
+                    [[name, f"{count:,}"] for name, count in result.row_counts.items()], {1}),
+         rows_table("planted types", ["type", "customers"],
+                    [[name, f"{count:,}"] for name, count in result.type_counts.items()], {1}))
 

@@ -117,13 +117,12 @@ def proposals(
     config: ConfigOpt = None,
 ) -> None:
     """Make-profitable proposals per customer (reprice, charge separately, lighter service, stop marketing), each with its yearly profit effect."""
-    from rich.table import Table as RichTable
-
     from keepwise.offboard import customer_exists, portfolio_what_if
     from keepwise.offboard import proposals as build_proposals
     from keepwise.offboard.window import window_economics
     from keepwise.offboard.wording import what_if_rows, what_if_takeaway
     from keepwise.output import write_frame
+    from keepwise.text.terminal import rows_table
 
     require_language(lang)
     day, dataset = load_as_of(data, as_of, config)
@@ -139,12 +138,7 @@ def proposals(
     what_if = portfolio_what_if(dataset, day, assessment, features, flows)
     title = t("proposals.written", customers=t.number(table["customer_id"].nunique()), n=t.number(len(table)),
               out=str(out))
-    summary = RichTable(title=title, show_edge=False)
-    summary.add_column(t("col.figure"))
-    summary.add_column(t("col.value"), justify="right")
-    for row in what_if_rows(what_if, t):
-        summary.add_row(*row)
-    show(summary)
+    show(rows_table(title, [t("col.figure"), t("col.value")], what_if_rows(what_if, t), {1}, show_edge=False))
     tell(what_if_takeaway(what_if, t))
 
 
@@ -159,10 +153,9 @@ def policies(
     """Generous policies: yearly cost, share used by the top 1/5/10% of users, and what tightening each would do."""
     import json
 
-    from rich.table import Table as RichTable
-
     from keepwise.offboard import policy_review
     from keepwise.offboard.wording import POLICY_FIGURE_COLUMNS, policy_headers, policy_rows
+    from keepwise.text.terminal import rows_table
 
     require_language(lang)
     day, dataset = load_as_of(data, as_of, config)
@@ -172,9 +165,5 @@ def policies(
     if as_json:
         print(json.dumps([review.to_dict() for review in reviews], ensure_ascii=False, indent=2))
         return
-    summary = RichTable(title=t("policies.title", day=t.date(day)), caption=t("note.policies"), show_edge=False)
-    for column, header in enumerate(policy_headers(t)):
-        summary.add_column(header, justify="right" if column in POLICY_FIGURE_COLUMNS else "left")
-    for row in policy_rows(reviews, dataset.settings, t):
-        summary.add_row(*row)
-    show(summary)
+    show(rows_table(t("policies.title", day=t.date(day)), policy_headers(t), policy_rows(reviews, dataset.settings, t),
+                    POLICY_FIGURE_COLUMNS, caption=t("note.policies"), show_edge=False))
