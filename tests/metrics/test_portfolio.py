@@ -498,7 +498,9 @@ def test_summary_on_sample_data(sample_ds):
     assert summary.active_customers == summary.churn.customers_at_end.iloc[-1]
 
     data = json.loads(summary.to_json())
+    assert data["cost_recorded"] is True  # the sample records tickets, returns and invoices
     assert set(data) == {
+        "cost_recorded",
         "as_of",
         "period",
         "currency",

@@ -109,9 +109,7 @@ def test_churn_trend_takeaway_quotes_the_trend_it_is_given():
     a = _analysis(churn_trend=ChurnTrend(periods=3, recent=0.12, prior=0.10))
     a.portfolio = SimpleNamespace(period="month", churn=churn, average_churn_rate=0.105, customers=100,
                                   active_customers=80, revenue=1000.0, gross_margin=400.0, cost_to_serve=0.0,
-                                  profit=400.0, rule=RecencyRule(90))
-    a.dataset = SimpleNamespace(present={"customers", "orders"})
-    a.features = pd.DataFrame({"change_requests": [0, 0]})
+                                  profit=400.0, rule=RecencyRule(90), cost_recorded=False)
     section = S.glance(a, T)
     texts = {b.kind: b.text for b in section.blocks if b.kind in ("takeaway",)}
     assert texts["takeaway"] == (f"Churn averaged 10.5% per {en.MESSAGES['period.month']}; in the last 3 complete "

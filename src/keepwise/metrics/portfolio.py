@@ -38,7 +38,9 @@ from keepwise.metrics.value import WhaleCurve, historic_value, total, value_summ
 # The customer features the summary reads (with ``customer_id``): counts, the last order and the money
 # figures, the RFM "monetary" measure among them (``[rfm] monetary``: revenue, gross_margin or profit).
 PORTFOLIO_COLUMNS = ("n_orders", "last_order_at", "revenue", "cost_of_goods", "gross_margin", "cost_to_serve",
-                     "profit")
+                     "profit", "change_requests")
+# The tables whose records cost the business to serve a customer (beside the orders' change requests).
+COST_TABLES = frozenset({"tickets", "returns", "invoices"})
 
 __all__ = ["PortfolioSummary", "portfolio_summary"]
 
@@ -59,6 +61,9 @@ class PortfolioSummary:
     gross_margin: float
     cost_to_serve: float
     profit: float
+    # Whether the data records anything that costs to serve (tickets, returns, invoices, order changes): without
+    # any (CDNOW and other order-only data), a zero cost to serve means "not recorded", not "free".
+    cost_recorded: bool
     churn: pd.DataFrame
     average_churn_rate: float | None
     historic_value: dict[str, Any]
@@ -83,6 +88,7 @@ class PortfolioSummary:
             "as_of": self.as_of.isoformat(),
             "period": self.period,
             "currency": self.currency,
+            "cost_recorded": self.cost_recorded,
             "customers": {
                 "total": self.customers,
                 "with_orders": self.customers_with_orders,
@@ -151,6 +157,7 @@ def portfolio_summary(
         gross_margin=total(features["gross_margin"]),
         cost_to_serve=total(features["cost_to_serve"]),
         profit=total(features["profit"]),
+        cost_recorded=bool(COST_TABLES & ds.present) or bool(features.get("change_requests", pd.Series()).gt(0).any()),
         churn=churn,
         average_churn_rate=average_churn_rate(churn) if len(churn) else None,
         historic_value=value_summary(values["historic_value"]),

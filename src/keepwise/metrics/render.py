@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.text import Text
 
 from keepwise.metrics import wording
 from keepwise.metrics.portfolio import PortfolioSummary
@@ -17,8 +18,12 @@ def render_summary(summary: PortfolioSummary, t: Translator) -> Group:
     # Every column but the first holds figures.
     churn, values = [t(key) for key in wording.CHURN_KEYS], wording.value_headers(t)
     segments, cohorts = [t("col.segment"), t("col.customers"), t("col.share")], wording.cohort_headers(summary, t)
+    overview = [rows_table(t("metrics.title", day=t.date(summary.as_of)), None, wording.overview_rows(summary, t),
+                           {1})]
+    if not summary.cost_recorded:  # a line of its own: as the caption it would widen the table to the sentence
+        overview.append(Text(t("note.no_cost_records"), style="dim"))
     return Group(
-        rows_table(t("metrics.title", day=t.date(summary.as_of)), None, wording.overview_rows(summary, t), {1}),
+        *overview,
         rows_table(t("metrics.churn_title", period=period), churn, wording.churn_rows(summary, t),
                    range(1, len(churn)), caption=wording.churn_rule_note(summary.rule, t)),
         rows_table(t("metrics.value_title"), values, wording.value_rows(summary, t), range(1, len(values))),

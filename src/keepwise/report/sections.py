@@ -123,9 +123,7 @@ def glance(a: Analysis, t: Translator) -> Section:
          t("kpi.of_revenue", share=t.percent(_share_of(summary.profit, summary.revenue)))),
     ]
     blocks = [Block("kpis", items=tiles)]
-    cost_tables = {"tickets", "returns", "invoices"} & a.dataset.present
-    if not cost_tables and not a.features["change_requests"].any():
-        # CDNOW and similar order-only data: a zero cost to serve means "not recorded", not "free".
+    if not summary.cost_recorded:
         blocks.append(note(t("note.no_cost_records")))
     churn = summary.churn
     title, intro = t("section.glance"), t("intro.glance")
