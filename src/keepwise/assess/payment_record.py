@@ -17,8 +17,8 @@ def _some_money(amounts) -> np.ndarray:
 
 def payment_record_codes(late_or_overdue, written_off, overdue_money, written_off_money) -> list[tuple[str, np.ndarray]]:
     """(code, mask) for each wording, the masks apart: the counts of invoices paid late or left overdue and of
-    invoices written off, and the money overdue and written off, each an array over the same customers. A
-    customer with none of these has no code."""
+    invoices written off, and the money overdue and written off, each an array over the same customers. The last
+    is the write-offs alone ("bad_payer_written_off", whose figures differ); a customer with none has no code."""
     late = np.asarray(late_or_overdue) > 0
     overdue, lost = _some_money(overdue_money), _some_money(written_off_money)
     return [("bad_payer", late & overdue & lost), ("bad_payer_overdue", late & overdue & ~lost),
