@@ -33,7 +33,7 @@ def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
 def exit_findings(summary: dict[str, Any], t: Translator) -> list[str]:
     """One sentence per finding, naming its period and how many answered then: "Q2 2024 (10 answers): 50% cite
     delivery; late deliveries doubled in the same quarter (3 to 7)"."""
-    period_word = t(f"period.{summary['period']}")
+    period_word = t.period_name(summary["period"])
     lines = [
         t("exit.finding", when=t.period(f["period"], summary["period"]), answers=t.number(f["answers"]),
           share=t.percent(f["share"]), reason=t(f"exit.reason.{f['reason']}"),

@@ -14,7 +14,7 @@ from keepwise.text.translator import Translator
 
 def render_summary(summary: PortfolioSummary, t: Translator) -> Group:
     """The summary as Rich tables, in reading order; ``console.print(render_summary(s, t))`` shows them."""
-    period = t(f"period.{summary.period}")
+    period = t.period_name(summary.period)
     # Every column but the first holds figures.
     churn, values = [t(key) for key in wording.CHURN_KEYS], wording.value_headers(t)
     segments, cohorts = [t("col.segment"), t("col.customers"), t("col.share")], wording.cohort_headers(summary, t)
@@ -31,5 +31,5 @@ def render_summary(summary: PortfolioSummary, t: Translator) -> Group:
                    caption=wording.whale_takeaway(summary.whale, t)),
         rows_table(t("metrics.rfm_title"), segments, wording.segment_rows(summary, t), {1, 2}),
         rows_table(t("section.cohorts"), cohorts, wording.cohort_rows(summary, t), range(1, len(cohorts)),
-                   caption=t("intro.cohorts", period=t(f"period.{summary.cohorts.by}"))),
+                   caption=t("intro.cohorts", period=t.period_name(summary.cohorts.by))),
     )

@@ -16,12 +16,9 @@ from keepwise.text.translator import MISSING, Translator
 _VALUE_FIGURES = ("total", "mean", "p10", "p25", "p50", "p75", "p90", "min", "max")
 
 
-def _share_of(part: float, whole: float) -> float | None:
+def share_of(part: float, whole: float) -> float | None:
+    """``part`` as a share of ``whole``; None of nothing."""
     return part / whole if whole else None
-
-
-def _period_word(t: Translator, period: str) -> str:
-    return t(f"period.{period}")
 
 
 def churn_rule_note(rule: ActivityRule, t: Translator) -> str:
@@ -35,7 +32,7 @@ def churn_rule_note(rule: ActivityRule, t: Translator) -> str:
 
 def overview_rows(s: PortfolioSummary, t: Translator) -> list[list[str]]:
     """The portfolio's counts, money and average churn: (label, figure) rows."""
-    period = _period_word(t, s.period)
+    period = t.period_name(s.period)
     return [
         [t("kpi.customers"), t.number(s.customers)],
         [t("kpi.customers_with_orders"), t.number(s.customers_with_orders)],
@@ -114,7 +111,7 @@ def segment_rows(s: PortfolioSummary, t: Translator) -> list[list[str]]:
     """Customers per RFM segment and their share, every segment listed, in the order of ``RFM_SEGMENTS``."""
     total = sum(s.rfm_segments.values())
     return [[t(segment_key(name)), t.number(s.rfm_segments.get(name, 0)),
-             t.percent(_share_of(s.rfm_segments.get(name, 0), total), 1)] for name in RFM_SEGMENTS]
+             t.percent(share_of(s.rfm_segments.get(name, 0), total), 1)] for name in RFM_SEGMENTS]
 
 
 def cohort_headers(s: PortfolioSummary, t: Translator) -> list[str]:

@@ -88,7 +88,7 @@ def portfolio_figures(data: dict[str, Any], t: Translator) -> list[tuple[str, go
         frame = pd.DataFrame({name: churn[name] for name in _CHURN_COLUMNS})
         frame["period_start"] = pd.to_datetime(frame["period_start"])
         frame["churn_rate"] = frame["churn_rate"].astype(float)
-        figures.append(("churn", charts.churn_trend(frame, t, t(f"period.{data.get('period', 'month')}"))))
+        figures.append(("churn", charts.churn_trend(frame, t, t.period_name(data.get('period', 'month')))))
     if whale := data.get("whale"):
         figures.append(("whale", charts.whale_curve(np.asarray(whale["customer_share"], dtype=float),
                                                     np.asarray(whale["cumulative_profit"], dtype=float),

@@ -18,7 +18,7 @@ from keepwise.assess.analysis import Analysis
 from keepwise.data.names import customer_label
 from keepwise.data.positions import reindexed
 from keepwise.metrics.service_quality import MEASURES, ServiceQuality, trend_periods
-from keepwise.metrics.wording import churn_rule_note, whale_rows, whale_takeaway
+from keepwise.metrics.wording import churn_rule_note, share_of, whale_rows, whale_takeaway
 from keepwise.offboard.wording import (
     POLICY_FIGURE_COLUMNS,
     policy_headers,
@@ -96,31 +96,23 @@ def findings(lines: list[str]) -> Block:
     return Block("findings", items=lines)
 
 
-def _period_word(t: Translator, period: str) -> str:
-    return t(f"period.{period}")
-
-
-def _share_of(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
-
-
 # --------------------------------------------------------------------------------------------------
 # Sections
 
 
 def glance(a: Analysis, t: Translator) -> Section:
     summary = a.portfolio
-    margin_share = _share_of(summary.gross_margin, summary.revenue)
+    margin_share = share_of(summary.gross_margin, summary.revenue)
     tiles = [
         (t("kpi.customers"), t.number(summary.customers), ""),
         (t("kpi.active_customers"), t.number(summary.active_customers),
-         t("kpi.of_customers", share=t.percent(_share_of(summary.active_customers, summary.customers)))),
-        (t("kpi.churn_rate", period=_period_word(t, summary.period)), t.percent(summary.average_churn_rate, 1), ""),
+         t("kpi.of_customers", share=t.percent(share_of(summary.active_customers, summary.customers)))),
+        (t("kpi.churn_rate", period=t.period_name(summary.period)), t.percent(summary.average_churn_rate, 1), ""),
         (t("kpi.revenue"), t.money(summary.revenue), ""),
         (t("kpi.gross_margin"), t.money(summary.gross_margin), t("kpi.of_revenue", share=t.percent(margin_share))),
         (t("kpi.cost_to_serve"), t.money(summary.cost_to_serve), ""),
         (t("kpi.profit"), t.money(summary.profit),
-         t("kpi.of_revenue", share=t.percent(_share_of(summary.profit, summary.revenue)))),
+         t("kpi.of_revenue", share=t.percent(share_of(summary.profit, summary.revenue)))),
     ]
     blocks = [Block("kpis", items=tiles)]
     if not summary.cost_recorded:
@@ -130,7 +122,7 @@ def glance(a: Analysis, t: Translator) -> Section:
     if churn.empty:
         return Section("at-a-glance", title, intro, [*blocks, unavailable(t("reason.no_orders"))])
     trend = a.highlights.churn_trend
-    period = _period_word(t, summary.period)
+    period = t.period_name(summary.period)
     if trend.direction is not None:
         text = t("takeaway.churn_trend", average=t.percent(summary.average_churn_rate, 1), period=period,
                  n=trend.periods, recent=t.percent(trend.recent, 1), direction=t(f"trend.{trend.direction}"),
@@ -157,7 +149,7 @@ def whale(a: Analysis, t: Translator) -> Section:
 
 def cohorts(a: Analysis, t: Translator) -> Section:
     matrix = a.portfolio.cohorts
-    title, intro = t("section.cohorts"), t("intro.cohorts", period=_period_word(t, matrix.by))
+    title, intro = t("section.cohorts"), t("intro.cohorts", period=t.period_name(matrix.by))
     shares = matrix.shares
     retention = a.highlights.cohort_averages
     if shares.empty or retention is None:
@@ -168,7 +160,7 @@ def cohorts(a: Analysis, t: Translator) -> Section:
         text = t("takeaway.cohorts_young")
     else:
         text = t("takeaway.cohorts", first=t.percent(retention.first), later=t.number(retention.later),
-                 last=t.percent(retention.last), period=_period_word(t, matrix.by))
+                 last=t.percent(retention.last), period=t.period_name(matrix.by))
     blocks = [chart(fig, "chart-cohorts"), takeaway(text)]
     if len(shares) > len(shown) or shares.shape[1] > shown.shape[1]:
         blocks.append(note(t("note.cohorts_trimmed", cohorts=len(shown), periods=shown.shape[1])))
@@ -374,7 +366,7 @@ def growth(a: Analysis, t: Translator) -> Section:
                               t("growth.better", retention=better), t)
     return Section("growth-simulation", title, intro, [
         chart(fig, "chart-growth"), takeaway(text),
-        note(t("note.growth", acquisition=t.percent(scenario.acquisition), period=_period_word(t, a.portfolio.period))),
+        note(t("note.growth", acquisition=t.percent(scenario.acquisition), period=t.period_name(a.portfolio.period))),
     ])
 
 
@@ -394,7 +386,7 @@ def diagnostics(a: Analysis, t: Translator) -> Section:
         blocks.append(unavailable(tracking.unavailable or ""))
     else:
         expected, actual = tracking.holdout_expected, tracking.holdout_actual
-        error = _share_of(expected - actual, actual)
+        error = share_of(expected - actual, actual)
         params = t("list_separator").join(f"{k} = {t.number(v, 3)}" for k, v in tracking.params.items())
         blocks += [
             chart(charts.tracking_cumulative(tracking.weeks, tracking.calibration_end, t), "chart-tracking"),

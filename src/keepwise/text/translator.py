@@ -193,6 +193,10 @@ class Translator:
         # A calendar month of the data (cohorts, churn periods): Gregorian in every language, its digits the reader's.
         return self._written(format_date(pd.Timestamp(day).date(), format="LLL y", locale=self.babel))
 
+    def period_name(self, period: str) -> str:
+        """The word for a kind of period ("month", "quarter" or "year") as it follows "per" or "each"."""
+        return self(f"period.{period}")
+
     def period(self, label: str, period: str) -> str:
         """A calendar period given as pandas labels it (``2025-10``, ``2025Q4``, ``2025``) for ``period``
         ("month", "quarter" or "year"), as the reader writes it: ``Oct 2025``, ``Q4 2025`` / ``4-й кв. 2025`` /

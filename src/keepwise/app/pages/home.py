@@ -31,7 +31,7 @@ def _charts(summary: str, lang: str, currency: str, configured_locale: str | Non
     drawn = portfolio_figures(data, figures)
     if not drawn:
         return ()
-    titles = {"churn": figures("chart.churn_rate", period=figures(f"period.{data['period']}")),
+    titles = {"churn": figures("chart.churn_rate", period=figures.period_name(data['period'])),
               "whale": figures("section.whale"), "cohorts": figures("section.cohorts")}
     return tuple((name, titles[name], fig.to_json()) for name, fig in drawn)
 
