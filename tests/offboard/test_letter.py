@@ -360,19 +360,42 @@ def test_one_order_is_not_the_most_recent_of_itself(business):
 
 
 @pytest.mark.parametrize(("days", "orders", "expected"), [
-    (400, 1, {"en": "for the year you have been with us, since", "ru": "за год с нами, начиная с",
+    (374, 1, {"en": "for the year you have been with us, since", "ru": "за год с нами, начиная с",
               "fa": "برای یک سال همراهی‌تان"}),
     (10, 1, {"en": "and for the order you placed with us", "ru": "и за заказ, сделанный у нас",
              "fa": "و برای سفارشی که"}),
-    (800, 2, {"en": "for the 2 years you have been with us", "ru": "за 2 года с нами",
+    (749, 2, {"en": "for the 2 years you have been with us", "ru": "за 2 года с нами",
               "fa": "برای ۲ سال همراهی‌تان"}),
-    (800, 21, {"en": "and for the 21 orders you placed", "ru": "и за 21 заказ, сделанный у нас",
+    (749, 21, {"en": "and for the 21 orders you placed", "ru": "и за 21 заказ, сделанный у нас",
                "fa": "و برای ۲۱ سفارشی که"}),
 ])
 def test_the_thanks_says_a_year_and_an_order_without_counting_to_one(business, days, orders, expected):
     """"Thank you for the 1 year … and for the 1 order" read as a form letter: one year is "the year", one order
     "the order" (за год, за заказ; یک سال); more are counted."""
     facts, _ = draft(business, "B1", "en", "md")
-    facts.tenure_days, facts.n_orders = days, orders
+    facts.since, facts.tenure_days, facts.n_orders = date(2023, 7, 2), days, orders
     for lang, phrase in expected.items():
         assert phrase in render_letter(facts, lang=lang, fmt="md").text, (lang, phrase)
+
+
+@pytest.mark.parametrize(("until", "expected"), [
+    # 2 years 11 months was "the 2 years" (whole years of 365 days): the months beyond the years are said
+    (date(2026, 6, 30), {"en": "for the 2 years and 11 months you have been with us",
+                         "ru": "за 2 года и 11 месяцев с нами", "fa": "برای ۲ سال و ۱۱ ماه همراهی‌تان"}),
+    # a day short of the month's date is not yet the month
+    (date(2026, 6, 1), {"en": "for the 2 years and 10 months you", "ru": "за 2 года и 10 месяцев с",
+                        "fa": "برای ۲ سال و ۱۰ ماه همراهی‌تان"}),
+    (date(2024, 8, 5), {"en": "for the 1 year and 1 month you", "ru": "за 1 год и 1 месяц с нами",
+                        "fa": "برای یک سال و یک ماه همراهی‌تان"}),
+    (date(2025, 7, 2), {"en": "for the 2 years you", "ru": "за 2 года с нами", "fa": "برای ۲ سال همراهی‌تان"}),
+    (date(2024, 6, 30), {"en": "for the 11 months you", "ru": "за 11 месяцев с нами",
+                         "fa": "برای ۱۱ ماه همراهی‌تان"}),
+    (date(2023, 8, 30), {"en": "for the 8 weeks you", "ru": "за 8 недель с нами", "fa": "برای ۸ هفته همراهی‌تان"}),
+])
+def test_the_thanks_counts_the_calendar_years_and_months_since_the_customer_came(business, until, expected):
+    facts, _ = draft(business, "B1", "en", "md")
+    facts.since = date(2023, 7, 2)
+    facts.tenure_days = (until - facts.since).days
+    for lang, phrase in expected.items():
+        text = render_letter(facts, lang=lang, fmt="md").text
+        assert phrase in text, (lang, phrase, text[:400])

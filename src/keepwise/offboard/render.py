@@ -12,6 +12,7 @@ A language without a template falls back to English, and ``Letter.fell_back`` sa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 
 from babel.lists import format_list
@@ -93,13 +94,17 @@ class _Phrasing:
     def percent(self, share) -> str:
         return localize_digits(format_percent(share, locale=self.lang), self.lang, separators=True)
 
-    def tenure(self, days: int) -> tuple[int, str]:
-        """How long, in the unit that reads naturally: (count, "years" | "months" | "weeks")."""
-        if days >= 365:
-            return days // 365, "years"
-        if days >= 60:
-            return days // 30, "months"
-        return max(days // 7, 1), "weeks"
+    def tenure(self, since: date, days: int) -> list[tuple[int, str]]:
+        """How long since ``since``, ``days`` in all, in calendar units that read naturally: years and the
+        months beyond them ([(2, "years"), (11, "months")]: "2 years" alone undersold 2 years 11 months),
+        months under a year, weeks under two months."""
+        end = since + timedelta(days=days)
+        months = (end.year - since.year) * 12 + end.month - since.month - (end.day < since.day)
+        if months >= 12:
+            return [(months // 12, "years")] + ([(months % 12, "months")] if months % 12 else [])
+        if months >= 2:
+            return [(months, "months")]
+        return [(max(days // 7, 1), "weeks")]
 
     def plural(self, count, *forms: str) -> str:
         """``forms`` are (one, other) in English, (one, few, many) in Russian, one form in Persian."""
