@@ -75,18 +75,21 @@ def test_timeline_is_newest_first_filterable_and_in_the_users_language(client_fo
 
 def test_an_open_question_is_listed_as_an_open_ticket_not_a_complaint(client_for, ids):
     """Any kind of ticket logged through the customer's page is listed among its open tickets; Russian's status
-    agrees with "обращение" (a ticket of any kind), not with "жалоба" (a complaint) alone."""
+    agrees with "обращение" (a ticket of any kind), not with "жалоба" (a complaint) alone. The form that logs a
+    question or a praise is headed as a ticket, not "Log complaint"."""
     client, token = client_for("agent")
     response = client.post(f"/customers/{ids.customer_id}/complaints", follow_redirects=False,
                            data={"channel": "email", "severity": "normal", "kind": "question", "subject": "when",
                                  "description": "when does it ship?", "csrf_token": token})
     assert response.status_code in (200, 303), response.text
-    for lang, heading, line in (("en", "Open tickets", "Question · normal · open"),
-                                ("ru", "Открытые обращения", "Вопрос · обычная · открыто"),
-                                ("fa", "موارد باز", "پرسش")):
+    for lang, heading, line, form in (("en", "Open tickets", "Question · normal · open", "Log a ticket"),
+                                      ("ru", "Открытые обращения", "Вопрос · обычная · открыто",
+                                       "Зарегистрировать обращение"),
+                                      ("fa", "موارد باز", "پرسش", "ثبت مورد")):
         client.post("/me/language", data={"language": lang, "csrf_token": token})
         page = client.get(f"/customers/{ids.customer_id}").text
         assert f"<h2>{heading}</h2>" in page and line in page, lang
+        assert f"<h2>{form}</h2>" in page and f'id="complaint-button">{form}</button>' in page, lang
 
 
 def test_a_complaint_logged_in_the_app_is_a_contract_ticket_with_its_targets(client_for, store, ids, app):

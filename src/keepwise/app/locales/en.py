@@ -24,7 +24,7 @@ MESSAGES = {
     "btn.accept": "Accept the action",
     "btn.override": "Override",
     "btn.add_note": "Add note",
-    "btn.log_complaint": "Log complaint",
+    "btn.log_ticket": "Log a ticket",
     "btn.log_incident": "Log incident",
     "btn.respond": "Record response",
     "btn.close": "Close",

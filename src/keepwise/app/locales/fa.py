@@ -24,7 +24,7 @@ MESSAGES = {
     "btn.accept": "پذیرفتن اقدام",
     "btn.override": "جایگزینی",
     "btn.add_note": "افزودن یادداشت",
-    "btn.log_complaint": "ثبت شکایت",
+    "btn.log_ticket": "ثبت مورد",
     "btn.log_incident": "ثبت رویداد",
     "btn.respond": "ثبت پاسخ",
     "btn.close": "بستن",

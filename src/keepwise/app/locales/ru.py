@@ -24,7 +24,7 @@ MESSAGES = {
     "btn.accept": "Принять действие",
     "btn.override": "Заменить",
     "btn.add_note": "Добавить заметку",
-    "btn.log_complaint": "Зарегистрировать жалобу",
+    "btn.log_ticket": "Зарегистрировать обращение",
     "btn.log_incident": "Зарегистрировать инцидент",
     "btn.respond": "Отметить ответ",
     "btn.close": "Закрыть",
