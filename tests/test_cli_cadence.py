@@ -172,6 +172,46 @@ def test_campaign_build_then_measure(shop, tmp_path):
     assert (out["contacted"], out["control"]) == (len(mine) - held, held)
 
 
+def test_campaign_build_tells_its_cost_as_the_measure_counts_it_in_the_language_asked(shop, tmp_path):
+    """The build said "Offers: … total 6,201.57 EUR" in English, and the measure "offer cost €6,544": the
+    contacts' cost was in one and not the other. Now the build tells both, its total is the cost the measure
+    weighs (the contacted touches' costs in the file), and a measure before the last window closes says so
+    among its lines, in the reader's language (it was an English note on stderr)."""
+    from keepwise.config import load_settings
+
+    data, config = shop
+    built = tmp_path / "built"
+    shutil.copytree(data, built)
+    result = run("campaign-build", str(built), "R2", "--as-of", "1997-06-30", "--out", str(built / "touches.csv"),
+                 "--lang", "ru", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    mine = [r for r in csv.DictReader((built / "touches.csv").open()) if r["campaign_id"] == "R2"]
+    contacted = [r for r in mine if r["control"] == "false"]
+    contact = load_settings(config).campaigns.contact_cost
+    cost = sum(float(r["cost"]) for r in contacted)
+    offers = cost - contact * len(contacted)
+
+    def rub(amount: float) -> str:
+        return f"{amount:,.0f}".replace(",", "\xa0") + "\xa0€" if amount >= 1000 else \
+            f"{amount:.2f}".replace(".", ",") + "\xa0€"
+
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Кампания R2 на 30 июн. 1997") and f"предложение получат {len(contacted)}, " \
+        f"в контрольной группе {len(mine) - len(contacted)} → " in lines[0], lines[0]
+    assert f", всего {rub(offers)}; с контактами по {rub(contact)} кампания стоит {rub(cost)}" in lines[1], lines[1]
+    measured = json.loads(run("campaign", str(built), "R2", "--as-of", "1997-09-30", "--window-days", "60",
+                              "--json", "--config", str(config)).stdout)
+    assert measured["offer_cost"] == pytest.approx(cost, abs=0.01)
+    early = run("campaign", str(built), "R2", "--as-of", "1997-07-15", "--window-days", "60", "--lang", "ru",
+                "--config", str(config))
+    assert early.returncode == 0 and "windows close" not in early.stderr, early.stderr
+    assert "Итог не окончательный: последнее окно закрывается 29 авг. 1997\u202fг.; возвраты после 15 июл. " \
+        "1997\u202fг. ещё не учтены" in early.stdout, early.stdout
+    assert "стоимость предложений и контактов" in early.stdout
+    late = run("campaign", str(built), "R2", "--as-of", "1997-09-30", "--window-days", "60", "--config", str(config))
+    assert late.returncode == 0 and "Not final" not in late.stdout and "cost of offers and contacts" in late.stdout
+
+
 @pytest.mark.parametrize(("column", "value"), [("customer_id", "NO-SUCH"), ("kind", "hug")])
 def test_a_touch_naming_an_unknown_customer_or_kind_is_a_validation_error(tmp_path, column, value):
     tables = valid_tables()

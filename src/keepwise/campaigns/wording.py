@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+import pandas as pd
 
 from keepwise.campaigns.measure import CampaignResult
 from keepwise.text import Translator
+
+
+def built_lines(offers: pd.DataFrame, campaign_id: str, sent_on: date, written_to: str, contact_cost: float,
+                t: Translator) -> list[str]:
+    """What ``campaign-build`` made: its members, and what the offers and the contacts cost, the cost
+    ``campaign`` weighs against the margin the campaign brings back (each contacted touch costs its offer and
+    ``contact_cost``: ``campaigns.build``)."""
+    contacted = offers.loc[~offers["control"], "offer"]
+    lines = [t("campaign.built", campaign=campaign_id, day=t.date(sent_on), members=len(offers),
+               contacted=t.number(len(contacted)), held=t.number(int(offers["control"].sum())), out=written_to)]
+    if len(contacted):
+        lines.append(t("campaign.offers", median=t.money(contacted.median()), total=t.money(contacted.sum()),
+                       contact=t.money(contact_cost), cost=t.money(contacted.sum() + contact_cost * len(contacted))))
+    return lines
 
 
 def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
@@ -20,6 +37,8 @@ def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
         t("campaign.money", revenue=t.money(result.extra_revenue), margin=t.money(result.extra_margin),
           cost=t.money(result.cost), net=t.money(result.net_margin)),
     ]
+    if not result.windows_complete:  # the members contacted last may still come back
+        lines.insert(3, t("campaign.incomplete", closes=t.date(result.window_closes_on), as_of=t.date(result.as_of)))
     churn = result.churn
     if churn.get("available") and churn.get("before") is not None and churn.get("after") is not None:
         lines.append(t("campaign.churn", before=t.percent(churn["before"], 1), after=t.percent(churn["after"], 1),

@@ -87,6 +87,7 @@ def campaign_build(
     on: Annotated[str | None, typer.Option("--on", help="Day the campaign goes out (default: --as-of).")] = None,
     actions: Annotated[str, typer.Option("--actions", help="Comma-separated: retain, win_back.")] = "retain,win_back",
     channel: Annotated[str, typer.Option("--channel", help="Channel of the offers.")] = "email",
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Build a campaign from the retain / win-back list: an offer each, a seeded held-back group (control)."""
@@ -94,10 +95,12 @@ def campaign_build(
 
     from keepwise.assess import assess_with_models
     from keepwise.campaigns import campaign_offers, campaign_touches
+    from keepwise.campaigns.wording import built_lines
     from keepwise.data.schema import TOUCH_CHANNELS, TOUCHES
     from keepwise.output import write_atomic, write_csv
 
     require_choice(channel, "--channel", TOUCH_CHANNELS)
+    require_language(lang)
     if out.suffix.lower() != ".csv":
         say(f"--out must be a .csv file (got '{out.name}')")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -126,13 +129,9 @@ def campaign_build(
             raise typer.Exit(EXIT_BAD_INPUT)
         rows = pd.concat([existing, rows.astype({"cost": str})], ignore_index=True)
     write_atomic(out, lambda temp: write_csv(rows.astype(str), temp))
-    held = int(offers["control"].sum())
-    contacted = offers[~offers["control"]]
-    tell(f"Campaign {campaign_id}: {len(offers):,} members ({len(contacted):,} contacted, {held:,} held back) "
-         f"on {sent_on} → {out}")
-    if len(contacted):
-        tell(f"Offers: median {contacted['offer'].median():.2f}, total {contacted['offer'].sum():,.2f} "
-             f"{dataset.settings.general.currency}")
+    t = translator_for(lang, dataset.settings)
+    for line in built_lines(offers, campaign_id, sent_on, str(out), dataset.settings.campaigns.contact_cost, t):
+        tell(line)
 
 
 @app.command()
@@ -159,7 +158,4 @@ def campaign(
         return
     for line in campaign_lines(result, translator_for(lang, dataset.settings)):
         tell(line)
-    if not result.windows_complete:
-        say(f"windows close on {result.window_closes_on}, after --as-of {day}: later returns are not counted yet",
-            "yellow", label="note")
 

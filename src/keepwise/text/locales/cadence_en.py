@@ -32,7 +32,11 @@ MESSAGES = {
     "campaign.members": "{contacted} contacted, {control} held back",
     "campaign.rates": "Returned within {days} {day@days}: {contacted_rate} of contacted, {control_rate} of held back",
     "campaign.uplift": "Uplift {uplift} (95% interval {low} to {high}), p = {p}",
-    "campaign.money": "Extra revenue {revenue}, extra margin {margin}, offer cost {cost}, net {net}",
+    "campaign.money": "Extra revenue {revenue}, extra margin {margin}, cost of offers and contacts {cost}, net {net}",
+    "campaign.incomplete": "Not final: the last window closes on {closes}; returns after {as_of} are not counted yet",
+    "campaign.built": "Campaign {campaign} on {day}: {members} {member@members}; {contacted} get an offer, "
+    "{held} held back → {out}",
+    "campaign.offers": "Offers: median {median}, {total} in all; with contacts at {contact} each, the campaign costs {cost}",
     "campaign.churn": "Weaker evidence (no comparison group): churn was {before} in {before_period} "
     "and {after} in {after_period}",
     "campaign.churn_missing": "Weaker evidence: churn before and after is not available",

@@ -31,7 +31,10 @@ MESSAGES = {
     "campaign.members": "{contacted} نفر تماس گرفته شده، {control} نفر کنار گذاشته شده",
     "campaign.rates": "بازگشت در {days} روز: {contacted_rate} از تماس‌گرفته‌ها، {control_rate} از کنارگذاشته‌ها",
     "campaign.uplift": "افزایش {uplift} (بازهٔ ۹۵٪ از {low} تا {high})، p = {p}",
-    "campaign.money": "درآمد افزوده {revenue}، حاشیهٔ افزوده {margin}، هزینهٔ پیشنهاد {cost}، خالص {net}",
+    "campaign.money": "درآمد افزوده {revenue}، حاشیهٔ افزوده {margin}، هزینهٔ پیشنهادها و تماس‌ها {cost}، خالص {net}",
+    "campaign.incomplete": "نتیجه قطعی نیست: آخرین بازه در {closes} بسته می‌شود؛ بازگشت‌های پس از {as_of} هنوز شمرده نشده‌اند",
+    "campaign.built": "کمپین {campaign} در {day}: {members} عضو؛ {contacted} نفر پیشنهاد می‌گیرند و {held} نفر در گروه کنترل‌اند → {out}",
+    "campaign.offers": "پیشنهادها: میانه {median}، در مجموع {total}؛ با تماس‌هایی به هزینهٔ {contact} برای هر یک، کمپین {cost} هزینه دارد",
     "campaign.churn": "شاهد ضعیف‌تر (بدون گروه مقایسه): ریزش در {before_period} {before} "
     "و در {after_period} {after} بود",
     "campaign.churn_missing": "شاهد ضعیف‌تر: ریزش پیش و پس در دسترس نیست",

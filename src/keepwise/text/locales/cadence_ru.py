@@ -31,7 +31,10 @@ MESSAGES = {
     "campaign.members": "Связались: {contacted}, контрольная группа: {control}",
     "campaign.rates": "Вернулись за {days} дн.: {contacted_rate} из тех, с кем связались, {control_rate} из контрольной группы",
     "campaign.uplift": "Прирост {uplift} (95% интервал от {low} до {high}), p = {p}",
-    "campaign.money": "Доп. выручка {revenue}, доп. маржа {margin}, стоимость предложений {cost}, итого {net}",
+    "campaign.money": "Доп. выручка {revenue}, доп. маржа {margin}, стоимость предложений и контактов {cost}, итого {net}",
+    "campaign.incomplete": "Итог не окончательный: последнее окно закрывается {closes}; возвраты после {as_of} ещё не учтены",
+    "campaign.built": "Кампания {campaign} на {day}: {members} {member@members}; предложение получат {contacted}, в контрольной группе {held} → {out}",
+    "campaign.offers": "Предложения: медиана {median}, всего {total}; с контактами по {contact} кампания стоит {cost}",
     "campaign.churn": "Более слабое свидетельство (без контрольной группы): отток {before} за {before_period} "
     "и {after} за {after_period}",
     "campaign.churn_missing": "Более слабое свидетельство: отток до и после недоступен",

@@ -406,6 +406,7 @@ WORDS = {
     "cohort": {"one": "cohort", "other": "cohorts"},
     "answer": {"one": "answer", "other": "answers"},
     "cutoff": {"one": "cutoff", "other": "cutoffs"},
+    "member": {"one": "member", "other": "members"},
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_en).

@@ -420,6 +420,7 @@ WORDS = {
     "cohort": {"one": "когорта", "few": "когорты", "many": "когорт", "other": "когорты"},
     # по 1 дате среза, по 2 / 5 датам среза
     "cutoff_dat": {"one": "дате среза", "few": "датам среза", "many": "датам среза", "other": "датам среза"},
+    "member": {"one": "участник", "few": "участника", "many": "участников", "other": "участника"},
 }
 
 # The timetable and campaigns have their own catalog (keepwise.text.locales.cadence_ru).
