@@ -28,15 +28,18 @@ def test_explain_text_labels_follow_the_language():
     en = _text("en")
     assert "Retain (priority 3)" in en and "Flags: none" in en and "Past flags (stopped): Fickle" in en
     assert "Churn risk from the churn classifier" in en and "Churn drivers: driver one" in en and "Timeline" in en
-    assert "CLV 100.00" in en and "at stake 12.50" in en and "active, as of 2026-06-30" in en
+    # money with its currency and chances as shares (were "CLV 100.00  p_alive 0.75  churn risk 0.25  at stake 12.50")
+    assert "CLV €100.00  still active 75%  churn risk 25%  at stake €12.50" in en
+    assert "active, as of 2026-06-30" in en
 
     ru = _text("ru")
     assert "Флаги: нет" in ru and "приоритет 3" in ru and "Хронология" in ru and "Причины риска ухода" in ru
-    assert "100,00" in ru and "Flags" not in ru
+    assert "CLV 100,00\xa0€  ещё активен 75%  риск ухода 25%  под угрозой 12,50\xa0€" in ru
+    assert "Flags" not in ru and "p_alive" not in ru
 
     fa = _text("fa")
     assert "پرچم‌ها: هیچ" in fa and "اولویت ۳" in fa and "گاه‌شمار" in fa and "عوامل ریزش: driver one" in fa
-    assert "۱۰۰" in fa and "Flags" not in fa and "2026" not in fa
+    assert "۱۰۰٫۰۰" in fa and "€" in fa and "۷۵" in fa and "Flags" not in fa and "2026" not in fa
 
 
 def test_the_assessments_codes_are_the_readers_words():

@@ -218,3 +218,29 @@ def test_reasons_in_english_russian_and_persian_with_plural_rules():
     # the same facts, in the evidence, for phrasing in any language later
     facts = json.loads(fa.loc["C21", "evidence"])["reasons"]
     assert facts[0][0] == "chronic_complainer" and facts[0][1]["n"] == 21
+
+
+def test_the_last_order_is_told_against_the_customers_own_rhythm_or_said_to_be_their_only_one():
+    """A customer of two purchase days 10 days apart, silent 100 days, read "usually every 21 days" (the
+    gap shrunk towards the business's 36) beside the churn drivers' "their usual gap of 10 days"; a customer of
+    one purchase day read "usually every 36 days", a rhythm it never had. Now the first is told its own gap and
+    the second that the day was its only one, against the typical customer's gap its lifecycle is judged by."""
+    quiet = dict(n_orders=2, n_orders_all=2, n_orders_all_recent=0, days_since_last_order=100,
+                 last_order_at="2026-03-22", revenue=100.0, list_price=100.0, cost_of_goods=55.0, gross_margin=45.0,
+                 profit=45.0, profit_customer_view=45.0)
+    twice = healthy_row("TWICE", **quiet, n_purchase_days=2, mean_purchase_gap_days=10.0,
+                        first_order_at="2026-03-12")
+    once = healthy_row("ONCE", **{**quiet, "n_orders": 1, "n_orders_all": 1}, n_purchase_days=1,
+                       mean_purchase_gap_days=float("nan"), first_order_at="2026-03-22")
+    result = run(twice, once)
+    assert set(result.loc[["TWICE", "ONCE"], "lifecycle"]) <= {"slipping", "lapsed"}
+    assert "last order 2026-03-22 (100 days ago, usually every 10 days)" in result.loc["TWICE", "reasons"]
+    assert ("last order 2026-03-22 (100 days ago), their only purchase day: a typical customer buys every 36 days"
+            in result.loc["ONCE", "reasons"]), result.loc["ONCE", "reasons"]
+    assert "usually" not in result.loc["ONCE", "reasons"]
+    ru = run(twice, once, lang="ru")
+    assert "(100 дней назад, обычно раз в 10 дней)" in ru.loc["TWICE", "reasons"]
+    assert ("(100 дней назад), единственный день покупок: типичный клиент покупает раз в 36 дней"
+            in ru.loc["ONCE", "reasons"])
+    codes = [code for code, _ in json.loads(result.loc["ONCE", "evidence"])["reasons"]]
+    assert "last_order_once" in codes and "last_order" not in codes

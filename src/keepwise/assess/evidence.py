@@ -313,7 +313,16 @@ def build_facts(
         })
 
     # Lifecycle and value: why this action when no problem decides it.
-    facts.add("last_order", action.isin(("retain", "win_back")) | lifecycle.isin(("slipping", "lapsed")), lambda m: {
+    # How long since the last order, against the customer's own rhythm (the usual gap the churn drivers name
+    # beside it); a customer of one purchase day has none, and is told the typical gap its lifecycle is judged by
+    # (``lifecycle.usual_gap_days`` with no gap of its own: the population's).
+    lapsing = action.isin(("retain", "win_back")) | lifecycle.isin(("slipping", "lapsed"))
+    purchase_days = f["n_purchase_days"]
+    facts.add("last_order", lapsing & (purchase_days > 1), lambda m: {
+        "last_day": day_texts(rows(m)["last_order_at"]), "days": _int(rows(m)["days_since_last_order"]),
+        "gap": _int(rows(m)["mean_purchase_gap_days"].round()),
+    })
+    facts.add("last_order_once", lapsing & (purchase_days == 1), lambda m: {
         "last_day": day_texts(rows(m)["last_order_at"]), "days": _int(rows(m)["days_since_last_order"]),
         "gap": _int(predictions.loc[m, "usual_gap_days"].round()),
     })

@@ -112,9 +112,6 @@ def render_text(dossier: dict, max_events: int | None = None):
     def moment(text) -> str:  # Persian: the Solar Hijri calendar, as the reasons beside it write days
         return persian_moment(text) if lang == "fa" else str(text)
 
-    def number(value) -> str:
-        return t.number(value, 2)  # in the language's digits
-
     def flag_list(codes) -> str:
         return t("list_separator").join(t(f"flag.{code}") for code in codes)
 
@@ -124,8 +121,8 @@ def render_text(dossier: dict, max_events: int | None = None):
                 style="bold cyan")
     head.append("  " + t("explain.lifecycle", lifecycle=t(f"lifecycle.{dossier['lifecycle']}"),
                          as_of=moment(dossier["as_of"])) + "\n")
-    head.append(t("explain.figures", clv=number(dossier["clv"]), p_alive=number(dossier["p_alive"]),
-                  churn_risk=number(dossier["churn_risk"]), stake=number(dossier["money_at_stake"])) + "\n")
+    head.append(t("explain.figures", clv=t.money(dossier["clv"]), p_alive=t.percent(dossier["p_alive"]),
+                  churn_risk=t.percent(dossier["churn_risk"]), stake=t.money(dossier["money_at_stake"])) + "\n")
     source = churn_source_named(t, dossier["churn_source"], dossier.get("churn_source_comparison"))
     head.append(t("explain.churn_source", source=source) + "\n")
     if dossier.get("churn_drivers"):

@@ -365,7 +365,7 @@ MESSAGES = {
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (priority {priority})",
     "explain.lifecycle": "{lifecycle}, as of {as_of}",
-    "explain.figures": "CLV {clv}  p_alive {p_alive}  churn risk {churn_risk}  at stake {stake}",
+    "explain.figures": "CLV {clv}  still active {p_alive}  churn risk {churn_risk}  at stake {stake}",
     "explain.churn_source": "Churn risk from {source}",
     "explain.churn_drivers": "Churn drivers: {drivers}",
     "explain.flags": "Flags: {flags}",

@@ -367,7 +367,7 @@ MESSAGES = {
     "explain.separator": "; ",  # between churn drivers, which hold commas
     "explain.head": "{action} (приоритет {priority})",
     "explain.lifecycle": "{lifecycle}, на {as_of}",
-    "explain.figures": "CLV {clv}  p_alive {p_alive}  риск ухода {churn_risk}  под угрозой {stake}",
+    "explain.figures": "CLV {clv}  ещё активен {p_alive}  риск ухода {churn_risk}  под угрозой {stake}",
     "explain.churn_source": "Источник риска ухода — {source}",
     "explain.churn_drivers": "Причины риска ухода: {drivers}",
     "explain.flags": "Флаги: {flags}",

@@ -46,6 +46,8 @@ REASONS = {
     "destroys_value": "{problem} cost {cost_money}, more than all the {margin_money} margin the customer brought: "
     "cannot be repriced",
     "last_order": "last order {last_day} ({days} {day@days} ago, usually every {gap} {day@gap})",
+    "last_order_once": "last order {last_day} ({days} {day@days} ago), their only purchase day: a typical customer "
+    "buys every {gap} {day@gap}",
     "margin": "margin to date {margin_money} from {orders} {order@orders} since {first_day}",
     "no_orders": "no completed orders yet",
     "no_growth": "revenue {last_money} in the last {months} {month@months} vs {prior_money} before, "

@@ -46,6 +46,8 @@ REASONS = {
     "destroys_value": "{problem} {cost_money} هزینه داشته، بیش از کل {margin_money} حاشیهٔ سود آورده‌شده: "
     "با قیمت‌گذاری دوباره جبران نمی‌شود",
     "last_order": "آخرین سفارش {last_day} ({days} {day@days} پیش، معمولاً هر {gap} {day@gap})",
+    "last_order_once": "آخرین سفارش {last_day} ({days} {day@days} پیش)، تنها روز خرید: مشتری معمولی هر {gap} {day@gap} "
+    "یک بار خرید می‌کند",
     "margin": "حاشیهٔ سود تا امروز {margin_money} از {orders} {order@orders} از {first_day}",
     "no_orders": "هنوز سفارش تکمیل‌شده‌ای ندارد",
     "no_growth": "درآمد {last_money} در {months} {month@months} اخیر در برابر {prior_money} پیش از آن، "

@@ -46,6 +46,8 @@ REASONS = {
     "destroys_value": "{problem} обошлись в {cost_money}, больше всей принесённой маржи {margin_money}: "
     "изменением цен не исправить",
     "last_order": "последний заказ {last_day} ({days} {day@days} назад, обычно раз в {gap} {day@gap})",
+    "last_order_once": "последний заказ {last_day} ({days} {day@days} назад), единственный день покупок: типичный "
+    "клиент покупает раз в {gap} {day@gap}",
     "margin": "маржа на сегодня {margin_money}, заказов: {orders}, с {first_day}",
     "no_orders": "пока нет выполненных заказов",
     "no_growth": "выручка {last_money} за последние {months} {month@months} против {prior_money} до того, "
