@@ -78,8 +78,10 @@ def _analysis(**highlights) -> SimpleNamespace:
 
 
 def test_actions_section_lists_the_urgent_customers_it_is_given():
-    summary = pd.DataFrame({"action": ["offboard", "retain", "keep"], "customers": [1, 2, 7],
-                            "money_at_stake": [50.0, 420.0, 0.0], "urgent": [True, True, False]})
+    """The takeaway's largest part is among the actions to take now: "the most money is in Nurture (€900)" read
+    as a part larger than the €470 to act on now, Nurture not being part of it."""
+    summary = pd.DataFrame({"action": ["offboard", "retain", "keep", "nurture"], "customers": [1, 2, 7, 3],
+                            "money_at_stake": [50.0, 420.0, 0.0, 900.0], "urgent": [True, True, False, False]})
     urgent = pd.DataFrame({"customer_id": ["C", "B"], "name": ["", "Bea"], "action": ["offboard", "retain"],
                            "priority": [1, 3], "money_at_stake": [50.0, 120.0],
                            "reason": ["3 unpaid invoices", "412 days since the last order"],
@@ -87,8 +89,11 @@ def test_actions_section_lists_the_urgent_customers_it_is_given():
     section = S.actions(_analysis(action_summary=summary, urgent=urgent, customer_names={"B": "Bea"}), T)
     soup = _page(section)
     takeaway = soup.select_one("p.takeaway").get_text()
-    assert takeaway == (f"3 customers to act on now, with €470.00 at stake; the most money is in "
+    assert takeaway == (f"3 customers to act on now, with €470.00 at stake; the largest part in "
                         f"“{en.MESSAGES['action.retain']}” (€420.00).")
+    no_one = summary.assign(customers=[0, 0, 7, 3])
+    section = S.actions(_analysis(action_summary=no_one, urgent=urgent.iloc[:0], customer_names={}), T)
+    assert _page(section).select_one("p.takeaway").get_text() == "No customer needs acting on now."
     urgent_rows = [[td.get_text() for td in tr.find_all("td")] for tr in soup.select("table")[1].select("tbody tr")]
     assert urgent_rows == [
         ["1", "C", en.MESSAGES["action.offboard"], "€50.00", "3 unpaid invoices"],

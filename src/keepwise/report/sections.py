@@ -216,10 +216,14 @@ def urgent_rows(a: Analysis, t: Translator) -> list[list[str]]:
 
 def actions(a: Analysis, t: Translator) -> Section:
     summary = a.highlights.action_summary
-    urgent = summary[summary["urgent"]]
-    largest = summary.sort_values("money_at_stake", ascending=False).iloc[0]
-    text = t("takeaway.actions", n=t.number(urgent["customers"].sum()), money=t.money(urgent["money_at_stake"].sum()),
-             action=t(f"action.{largest['action']}"), action_money=t.money(largest["money_at_stake"]))
+    urgent = summary[summary["urgent"] & (summary["customers"] > 0)]
+    if urgent.empty:
+        text = t("takeaway.actions_none")
+    else:  # the largest part of the money to act on now (an action not urgent may hold more: it is not part of it)
+        largest = urgent.sort_values("money_at_stake", ascending=False).iloc[0]
+        text = t("takeaway.actions", n=t.number(urgent["customers"].sum()),
+                 money=t.money(urgent["money_at_stake"].sum()), action=t(f"action.{largest['action']}"),
+                 action_money=t.money(largest["money_at_stake"]))
     rows = [
         [t(f"action.{r.action}"), t(f"action_hint.{r.action}"), t.number(r.customers), t.money(r.money_at_stake)]
         for r in summary.itertuples(index=False)

@@ -130,8 +130,9 @@ MESSAGES = {
     "takeaway.cohorts_young": "The cohorts are too young to show any repeat buying yet.",
     "takeaway.clv": "The top 10% of customers hold {share} of all expected future value ({total}); "
     "expected to cost more than they bring: {negative} {customer@negative}.",
-    "takeaway.actions": "{n} {customer@n} to act on now, with {money} at stake; the most money is in "
+    "takeaway.actions": "{n} {customer@n} to act on now, with {money} at stake; the largest part in "
     "“{action}” ({action_money}).",
+    "takeaway.actions_none": "No customer needs acting on now.",
     "takeaway.flags": "{n} {customer@n} ({share}) with at least one flag; the most common is “{flag}” ({count}).",
     "takeaway.no_flags": "No customer carries a flag.",
     "takeaway.growth": "At today's retention of {retention} a year, {start} active {customer@start} would be {end} in "

@@ -129,8 +129,9 @@ MESSAGES = {
     "takeaway.cohorts_young": "Когорты слишком молоды, чтобы показать повторные покупки.",
     "takeaway.clv": "У 10% лучших клиентов {share} всей ожидаемой будущей ценности ({total}); от {negative} "
     "{customer_gen@negative} ожидается больше затрат, чем дохода.",
-    "takeaway.actions": "Клиентов, которым нужны действия сейчас: {n}, на кону {money}; больше всего денег в группе "
+    "takeaway.actions": "Клиентов, которым нужны действия сейчас: {n}, на кону {money}; больше всего — в группе "
     "«{action}» ({action_money}).",
+    "takeaway.actions_none": "Сейчас ни один клиент не требует действий.",
     "takeaway.flags": "У {n} {customer_gen@n} ({share}) есть хотя бы один флаг; чаще всего — «{flag}» ({count}).",
     "takeaway.no_flags": "Ни у одного клиента нет флагов.",
     "takeaway.growth": "При нынешнем удержании {retention} в год активных клиентов станет {end} вместо {start} "
