@@ -32,13 +32,38 @@ def test_tiny_business_per_month(tiny):
     assert np.isnan(periods.loc["2024-04-01", "on_time_rate"])
     # One defective return in June against June's one completed order.
     assert june["defect_rate"] == 1.0 and march["defect_rate"] == 0.0
-    # T1 opened 2024-06-10, closed a day later; T2 is still open.
-    assert june["resolution_hours"] == 24.0
+    # T1 opened 2024-06-10, first answered at 15:00 and closed a day later; T2 is still open, unanswered.
+    assert june["resolution_hours"] == 24.0 and june["response_hours"] == 15.0
+    assert np.isnan(periods.loc["2024-07-01", "response_hours"])
     assert june["substantiated_complaints"] == 1 and march["substantiated_complaints"] == 0
     assert quality.totals == {
         "n_delivered": 2.0, "n_late": 1.0, "n_defective_returns": 1.0, "defective_refunded": 30.0,
-        "median_resolution_hours": 24.0, "complaints": 1.0, "substantiated_complaints": 1.0,
+        "median_response_hours": 15.0, "median_resolution_hours": 24.0, "complaints": 1.0,
+        "substantiated_complaints": 1.0,
     }
+
+
+def test_time_to_first_response_is_measured_where_the_tickets_record_it(tmp_path):
+    """The report said "The records hold no first-response time" of data that held it: the contract's
+    first_response_at is measured per period, and named as missing only where no ticket has one."""
+    tables = valid_tables()
+    tables["tickets"] += [
+        {**tables["tickets"][0], "ticket_id": "T3", "opened_at": "2024-06-20T08:00:00",
+         "first_response_at": "2024-06-20T09:00:00", "closed_at": "2024-06-20T18:00:00"},
+        {**tables["tickets"][0], "ticket_id": "T4", "opened_at": "2024-06-21T08:00:00",
+         "first_response_at": "2024-06-21T12:00:00", "closed_at": "2024-06-22T08:00:00"},
+    ]
+    quality = service_quality(load(write_csv_folder(tmp_path / "answered", tables), date(2024, 12, 31)),
+                              date(2024, 12, 31))
+    june = quality.periods.set_index("period_start").loc["2024-06-01"]
+    assert june["response_hours"] == 4.0  # the median of 15, 1 and 4 hours
+    assert quality.trend("response_hours", "month") == (None, 4.0)  # June is before the last six months
+    unanswered = valid_tables()
+    unanswered["tickets"] = [{**row, "first_response_at": ""} for row in unanswered["tickets"]]
+    quality = service_quality(load(write_csv_folder(tmp_path / "unanswered", unanswered), date(2024, 12, 31)),
+                              date(2024, 12, 31))
+    assert quality.missing == {"response_hours": "missing.no_first_response"}
+    assert quality.available("resolution_hours") and "median_response_hours" not in quality.totals
 
 
 def test_orders_only_say_what_is_missing(tmp_path):
@@ -49,6 +74,7 @@ def test_orders_only_say_what_is_missing(tmp_path):
     assert quality.missing == {
         "on_time_rate": "missing.no_delivery_dates",
         "defect_rate": "missing.no_returns",
+        "response_hours": "missing.no_tickets",
         "resolution_hours": "missing.no_tickets",
         "substantiated_complaints": "missing.no_tickets",
     }

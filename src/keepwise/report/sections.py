@@ -246,6 +246,7 @@ def _service_line(quality: ServiceQuality, measure: str, period: str, t: Transla
     fmt = {
         "on_time_rate": lambda v: t.percent(v, 1),
         "defect_rate": lambda v: t.percent(v, 2),
+        "response_hours": lambda v: t("hours", hours=t.number(v, 1)),
         "resolution_hours": lambda v: t("hours", hours=t.number(v, 1)),
         "substantiated_complaints": lambda v: t.number(v),
     }[measure]
@@ -300,8 +301,6 @@ def service(a: Analysis, t: Translator) -> Section:
     else:
         blocks.append(unavailable(t("reason.no_service_records")))
     blocks.append(findings([_service_line(quality, m, period, t) for m in MEASURES]))
-    if quality.available("resolution_hours"):
-        blocks.append(note(t("note.response_proxy")))
     if available:
         blocks += _hurt_most(a, t)
     return Section("service-quality", t("section.service"), t("intro.service"), blocks)

@@ -165,8 +165,6 @@ MESSAGES = {
     "to serve. The chart counts the extreme 1% at each end in its outermost bars.",
     "note.money_at_stake": "Money at stake: for customers to keep, the value that would be lost; for "
     "customers who cost money, what acting on them saves.",
-    "note.response_proxy": "The records hold no first-response time, so time from opening to closing a "
-    "ticket stands in for it.",
     "note.flags": "A flag is evidence, not a verdict: complaints we caused, late deliveries and defective "
     "products count against us, not the customer.",
     "note.growth": "Yearly retention compounds the average churn per {period}; acquisition ({acquisition} of "
@@ -189,11 +187,13 @@ MESSAGES = {
     "missing.no_returns": "the data has no returns",
     "missing.defect_not_recorded": "returns do not record whether the product was defective",
     "missing.no_tickets": "the data has no support tickets",
+    "missing.no_first_response": "tickets do not record when staff first answered",
     "missing.no_closed_tickets": "no ticket has a closing time",
     "missing.no_complaints": "no complaints are recorded",
     "missing.complaints_not_judged": "complaints are not judged as substantiated or not",
     # service
     "service.on_time_rate": "On-time delivery",
+    "service.response_hours": "Time to first response (median)",
     "service.resolution_hours": "Time to resolve a ticket (median)",
     "service.defect_rate": "Defect rate (defective returns / orders)",
     "service.substantiated_complaints": "Complaints we caused",
@@ -202,6 +202,7 @@ MESSAGES = {
     "service.level": "{measure}: {recent}.",
     "service.trend": "{measure}: {recent} in {last_periods@n} against {prior} before ({verdict}).",
     "service.short.on_time_rate": "on-time delivery",
+    "service.short.response_hours": "time to first response",
     "service.short.resolution_hours": "time to resolve tickets",
     "service.short.defect_rate": "defect rate",
     "service.short.substantiated_complaints": "complaints we caused",

@@ -168,8 +168,6 @@ MESSAGES = {
     "خدمت‌رسانی است. ۱٪ کرانه‌ای هر سو در ستون‌های کناری نمودار شمرده شده است.",
     "note.money_at_stake": "پول در میان: برای مشتریانی که باید نگه داشت، ارزشی که از دست می‌رود؛ برای "
     "مشتریان پرهزینه، آنچه اقدام درباره‌ی آن‌ها صرفه‌جویی می‌کند.",
-    "note.response_proxy": "زمان نخستین پاسخ در سوابق نیست، پس زمان باز شدن تا بسته شدن تیکت جایگزین آن "
-    "شده است.",
     "note.flags": "هشدار یک شاهد است، نه حکم: شکایت‌های به حق، تحویل‌های دیرکرد و کالای معیوب به حساب ما "
     "گذاشته می‌شود، نه مشتری.",
     "note.growth": "ماندگاری سالانه از ترکیب میانگین ریزش در هر {period} به دست آمده است؛ جذب ({acquisition} "
@@ -192,15 +190,18 @@ MESSAGES = {
     "missing.no_returns": "داده‌ها مرجوعی ندارند",
     "missing.defect_not_recorded": "در مرجوعی‌ها ثبت نشده که کالا معیوب بوده یا نه",
     "missing.no_tickets": "داده‌ها تیکت پشتیبانی ندارند",
+    "missing.no_first_response": "زمان نخستین پاسخ کارکنان در تیکت‌ها ثبت نشده است",
     "missing.no_closed_tickets": "هیچ تیکتی زمان بسته شدن ندارد",
     "missing.no_complaints": "هیچ شکایتی ثبت نشده است",
     "missing.complaints_not_judged": "درباره‌ی به حق بودن شکایت‌ها داوری نشده است",
     # خدمات
     "service.on_time_rate": "تحویل به موقع",
+    "service.response_hours": "زمان تا نخستین پاسخ (میانه)",
     "service.resolution_hours": "زمان حل تیکت (میانه)",
     "service.defect_rate": "نرخ خرابی (مرجوعی معیوب / سفارش)",
     "service.substantiated_complaints": "شکایت‌های به حق",
     "service.short.on_time_rate": "تحویل به موقع",
+    "service.short.response_hours": "زمان تا نخستین پاسخ",
     "service.short.resolution_hours": "زمان حل تیکت‌ها",
     "service.short.defect_rate": "نرخ خرابی",
     "service.short.substantiated_complaints": "شکایت‌های به حق",
