@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from keepwise.report.build import SECTION_IDS, build_report, plotly_js
-from keepwise.text.locales import en, fa, ru
+from keepwise.text.locales import fa, ru
 
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(|@import", re.IGNORECASE)
