@@ -348,6 +348,7 @@ class CampaignsSettings(_Section):
     contact_cost: float
     churn_period: Literal["month", "quarter", "year"]
     report_window_days: int
+    exit_finding_min_answers: int = Field(ge=1)
 
 
 class ServiceTargetsSettings(_Section):

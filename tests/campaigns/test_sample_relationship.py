@@ -21,7 +21,7 @@ def test_sample_touches_and_exit_surveys_load_and_the_planted_campaign_shows_an_
     assert effect.control > 0 and effect.contacted > 3 * effect.control
     assert effect.ci_low > 0  # returners were a tenth as likely to be held back
     surveys = ds.table("exit_surveys").execute()
-    summary = exit_survey_summary(surveys, None, None, "quarter")
+    summary = exit_survey_summary(surveys, None, None, "quarter", 1)
     assert summary["answers"] == result.row_counts["exit_surveys"]
 
 

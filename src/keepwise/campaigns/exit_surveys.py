@@ -65,9 +65,11 @@ def exit_survey_summary(
     surveys: pd.DataFrame,
     segments: pd.Series | None,
     failures: pd.DataFrame | None,
-    period: str = "quarter",
+    period: str,
+    min_answers: int,
 ) -> dict[str, Any]:
-    """Aggregates and findings.
+    """Aggregates and findings: a reason pointing at the business is a finding of a period when at least
+    ``min_answers`` of the period's answers cite it (``[campaigns] exit_finding_min_answers``).
 
     ``surveys``: customer_id, at, reason, score. ``segments``: segment per customer_id (index), e.g.
     the RFM segment or the action; customers without one are "none". ``failures``: one row per period
@@ -91,7 +93,7 @@ def exit_survey_summary(
                 continue
             previous = order[order.index(row["key"]) - 1]
             for reason, failure in REASON_FAILURE.items():
-                if failure not in table.columns or row["reasons"][reason] == 0:
+                if failure not in table.columns or row["reasons"][reason] < min_answers:
                     continue
                 before, after = table.at[previous, failure], table.at[row["key"], failure]
                 if pd.isna(before) or pd.isna(after):

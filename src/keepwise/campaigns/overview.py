@@ -41,7 +41,7 @@ def exit_survey_facts(ds: Dataset, as_of: date, period: str, rfm: pd.DataFrame |
     segments = rfm.set_index(rfm["customer_id"].astype(str))["segment"] if rfm is not None and len(rfm) else None
     service = service if service is not None else service_quality(ds, as_of, period)
     failures = failures_by_period(service.periods, period)
-    summary = exit_survey_summary(surveys, segments, failures, period)
+    summary = exit_survey_summary(surveys, segments, failures, period, ds.settings.campaigns.exit_finding_min_answers)
     if features is not None:
         answers = exit_answers(features, ds.settings)
         summary["claims"] = {"claimed": int(answers["exit_claim"].sum()),
