@@ -16,6 +16,8 @@ Published values, CDNOW 1/10 sample (2,357 customers), calibration weeks 1-39 (t
 The published fits used the summary with weeks rounded to 2 decimals, which is the CSV fixture.
 """
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,6 +57,20 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(bgnbd):
     assert list(summary["param"]) == ["r", "alpha", "a", "b"]
     assert np.all(summary["se"] > 0) and np.all(summary["lower_95"] < summary["estimate"])
     assert summary.attrs["log_likelihood"] == bgnbd.log_likelihood_
+
+
+def test_the_intervals_of_positive_parameters_stay_positive(bgnbd):
+    """A parameter known no better than to twice its size (the sample business's BG/NBD b: 11.59 with a standard
+    error of 6.19) had "lower 95%" -0.54, a value the model cannot take. The interval is on the log scale:
+    estimate · exp(±1.96 se / estimate), as wide either side in ratio."""
+    model = copy.deepcopy(bgnbd)
+    model.standard_errors_ = {**model.standard_errors_, "b": 2 * model.params_["b"]}
+    b = model.summary().set_index("param").loc["b"]
+    assert b["lower_95"] == pytest.approx(model.params_["b"] * np.exp(-1.959964 * 2))
+    assert b["upper_95"] == pytest.approx(model.params_["b"] * np.exp(1.959964 * 2))
+    summary = bgnbd.summary()
+    assert np.all(summary["lower_95"] > 0) and np.all(summary["upper_95"] > summary["estimate"])
+    assert np.allclose(summary["upper_95"] / summary["estimate"], summary["estimate"] / summary["lower_95"])
 
 
 def test_pareto_nbd_reproduces_fader_hardie_lee_2005(pareto):
