@@ -11,9 +11,9 @@ from keepwise.offboard.proposals import PortfolioWhatIf
 from keepwise.text.translator import Translator
 
 
-def signed_money(t: Translator, amount: float) -> str:
+def signed_money(t: Translator, amount: float, whole: bool | None = None) -> str:
     """An amount with its sign, plus included: a change."""
-    return t.plus_sign(amount) + t.money(amount)
+    return t.plus_sign(amount) + t.money(amount, whole)
 
 
 def what_if_rows(w: PortfolioWhatIf, t: Translator) -> list[list[str]]:
@@ -54,15 +54,18 @@ def _tightening(review: PolicyReview, settings: Settings, t: Translator) -> str:
 
 def policy_rows(reviews: Sequence[PolicyReview], settings: Settings, t: Translator) -> list[list[str]]:
     """One row per policy under ``policy_headers``: its cost, users, the top users' shares, the tightened rule
-    with the settings' figures, its yearly effect and the customers it would touch by their action."""
+    with the settings' figures, its yearly effect and the customers it would touch by their action. Each
+    column of money is written alike (``Translator.wholes_in``)."""
+    whole_cost = t.wholes_in(r.yearly_cost for r in reviews)
+    whole_effect = t.wholes_in(r.profit_effect for r in reviews)
     return [
         [
             t(f"policy.{r.policy}"),
-            t.money(r.yearly_cost),
+            t.money(r.yearly_cost, whole_cost),
             t.number(r.users),
             " / ".join(t.percent(share) for share in r.top_shares.values()),
             _tightening(r, settings, t),
-            signed_money(t, r.profit_effect),
+            signed_money(t, r.profit_effect, whole_effect),
             t("list_separator").join(f"{t(f'action.{action}')} {t.number(count)}"
                                      for action, count in r.touched_by_action.items()),
         ]

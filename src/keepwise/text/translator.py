@@ -138,15 +138,22 @@ class Translator:
             return ""
         return self._messages.get(f"{group}.{code}", code)
 
-    def money(self, amount) -> str:
-        """Money in the report currency; whole units from 1,000 up (cents add nothing at that scale)."""
+    def money(self, amount, whole: bool | None = None) -> str:
+        """Money in the report currency; whole units from 1,000 up (cents add nothing at that scale), or as
+        ``whole`` says: a column's figures are written alike (``wholes_in``)."""
         if _is_missing(amount):
             return MISSING
         amount = float(amount)
-        if abs(amount) < 1000:
+        if not whole if whole is not None else abs(amount) < 1000:
             return self._written(format_currency(amount, self.currency, locale=self.babel))
         return self._written(format_currency(round(amount), self.currency, format=_whole_money_pattern(self.locale),
                                              locale=self.babel, currency_digits=False))
+
+    @staticmethod
+    def wholes_in(amounts) -> bool:
+        """Whether a column of ``amounts`` is written in whole units: when any of them is (``money``), so
+        "+€900.00" does not stand above "+€6,076"."""
+        return any(not _is_missing(amount) and abs(float(amount)) >= 1000 for amount in amounts)
 
     def number(self, value, digits: int = 0) -> str:
         if _is_missing(value):
