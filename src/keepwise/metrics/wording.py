@@ -33,15 +33,16 @@ def churn_rule_note(rule: ActivityRule, t: Translator) -> str:
 def overview_rows(s: PortfolioSummary, t: Translator) -> list[list[str]]:
     """The portfolio's counts, money and average churn: (label, figure) rows."""
     period = t.period_name(s.period)
+    whole = t.wholes_in((s.revenue, s.cost_of_goods, s.gross_margin, s.cost_to_serve, s.profit))
     return [
         [t("kpi.customers"), t.number(s.customers)],
         [t("kpi.customers_with_orders"), t.number(s.customers_with_orders)],
         [t("kpi.active_customers"), t.number(s.active_customers)],
-        [t("kpi.revenue"), t.money(s.revenue)],
-        [t("kpi.cost_of_goods"), t.money(s.cost_of_goods)],
-        [t("kpi.gross_margin"), t.money(s.gross_margin)],
-        [t("kpi.cost_to_serve"), t.money(s.cost_to_serve)],
-        [t("kpi.profit"), t.money(s.profit)],
+        [t("kpi.revenue"), t.money(s.revenue, whole)],
+        [t("kpi.cost_of_goods"), t.money(s.cost_of_goods, whole)],
+        [t("kpi.gross_margin"), t.money(s.gross_margin, whole)],
+        [t("kpi.cost_to_serve"), t.money(s.cost_to_serve, whole)],
+        [t("kpi.profit"), t.money(s.profit, whole)],
         [t("kpi.churn_rate", period=period), t.percent(s.average_churn_rate, 1)],
         [t("kpi.retention_rate", period=period), t.percent(s.average_retention_rate, 1)],
     ]
@@ -69,9 +70,11 @@ def value_headers(t: Translator) -> list[str]:
 
 
 def value_rows(s: PortfolioSummary, t: Translator) -> list[list[str]]:
-    """Historic value and profit per customer: their total, mean, percentiles, least and most."""
-    return [[t(key), *(t.money(values.get(name)) for name in _VALUE_FIGURES)]
-            for key, values in (("metrics.historic_value", s.historic_value), ("kpi.profit", s.profit_summary))]
+    """Historic value and profit per customer: their total, mean, percentiles, least and most (each column's
+    money written alike)."""
+    figures = (("metrics.historic_value", s.historic_value), ("kpi.profit", s.profit_summary))
+    whole = {name: t.wholes_in(values.get(name) for _, values in figures) for name in _VALUE_FIGURES}
+    return [[t(key), *(t.money(values.get(name), whole[name]) for name in _VALUE_FIGURES)] for key, values in figures]
 
 
 def whale_takeaway(curve: WhaleCurve, t: Translator) -> str:
@@ -92,13 +95,14 @@ def whale_takeaway(curve: WhaleCurve, t: Translator) -> str:
 
 def whale_rows(curve: WhaleCurve, t: Translator) -> list[list[str]]:
     """The curve's peak, total and the customers who cost money: (label, figure) rows."""
+    whole = t.wholes_in((curve.peak_profit, curve.total_profit, curve.value_destroying_cost))
     return [
-        [t("whale.peak", share=t.percent(curve.peak_customer_share)), t.money(curve.peak_profit)],
+        [t("whale.peak", share=t.percent(curve.peak_customer_share)), t.money(curve.peak_profit, whole)],
         [t("whale.peak_share"), t.percent(curve.peak_profit_share)],
-        [t("whale.total"), t.money(curve.total_profit)],
+        [t("whale.total"), t.money(curve.total_profit, whole)],
         [t("whale.destroying"),
          f"{t.number(curve.value_destroying_customers)} ({t.percent(curve.value_destroying_share)})"],
-        [t("whale.destroying_cost"), t.money(curve.value_destroying_cost)],
+        [t("whale.destroying_cost"), t.money(curve.value_destroying_cost, whole)],
     ]
 
 

@@ -18,12 +18,15 @@ def signed_money(t: Translator, amount: float, whole: bool | None = None) -> str
 
 def what_if_rows(w: PortfolioWhatIf, t: Translator) -> list[list[str]]:
     """Yearly profit today, each group of actions' effect, and the profit after them: (label, figure) rows."""
+    whole = t.wholes_in((w.profit_today, w.offboard_effect, w.make_profitable_effect, w.deprioritize_effect,
+                         w.profit_after))
     return [
-        [t("whatif.today"), t.money(w.profit_today)],
-        [t("whatif.offboard", n=t.number(w.n_offboard)), signed_money(t, w.offboard_effect)],
-        [t("whatif.make_profitable", n=t.number(w.n_make_profitable)), signed_money(t, w.make_profitable_effect)],
-        [t("whatif.deprioritize", n=t.number(w.n_deprioritize)), signed_money(t, w.deprioritize_effect)],
-        [t("whatif.after"), t.money(w.profit_after)],
+        [t("whatif.today"), t.money(w.profit_today, whole)],
+        [t("whatif.offboard", n=t.number(w.n_offboard)), signed_money(t, w.offboard_effect, whole)],
+        [t("whatif.make_profitable", n=t.number(w.n_make_profitable)),
+         signed_money(t, w.make_profitable_effect, whole)],
+        [t("whatif.deprioritize", n=t.number(w.n_deprioritize)), signed_money(t, w.deprioritize_effect, whole)],
+        [t("whatif.after"), t.money(w.profit_after, whole)],
     ]
 
 

@@ -172,9 +172,10 @@ def clv(a: Analysis, t: Translator) -> Section:
     values = a.assessment["clv"].astype(float)
     text = t("takeaway.clv", share=t.percent(h.clv_top_share), total=t.money(h.clv_total),
              negative=t.number(h.clv_negative))
+    whole_clv, whole_profit = t.wholes_in(h.top_clv["clv"]), t.wholes_in(h.top_clv["profit"])
     rows = [
-        [customer_label(str(r.customer_id), h.customer_names), t.money(r.clv), t.percent(r.p_alive),
-         t.money(r.profit), t(f"action.{r.action}")]
+        [customer_label(str(r.customer_id), h.customer_names), t.money(r.clv, whole_clv), t.percent(r.p_alive),
+         t.money(r.profit, whole_profit), t(f"action.{r.action}")]
         for r in h.top_clv.itertuples(index=False)
     ]
     top = table([t("col.customer"), t("col.clv"), t("col.p_alive"), t("col.profit"), t("col.action")], rows,
@@ -207,9 +208,11 @@ def urgent_rows(a: Analysis, t: Translator) -> list[list[str]]:
     """The most urgent customers, as the report and the demo's terminal show them: priority, customer, action,
     money at stake and the first reason, phrased in the translator's language from its fact."""
     names = a.highlights.customer_names
+    whole = t.wholes_in(a.highlights.urgent["money_at_stake"])
     return [
         [t.number(r.priority), customer_label(r.customer_id, names), t(f"action.{r.action}"),
-         t.money(r.money_at_stake), phrase_all([r.reason_fact], t.lang, t.currency)[0] if r.reason_fact else r.reason]
+         t.money(r.money_at_stake, whole),
+         phrase_all([r.reason_fact], t.lang, t.currency)[0] if r.reason_fact else r.reason]
         for r in a.highlights.urgent.itertuples(index=False)
     ]
 
@@ -224,8 +227,9 @@ def actions(a: Analysis, t: Translator) -> Section:
         text = t("takeaway.actions", n=t.number(urgent["customers"].sum()),
                  money=t.money(urgent["money_at_stake"].sum()), action=t(f"action.{largest['action']}"),
                  action_money=t.money(largest["money_at_stake"]))
+    whole = t.wholes_in(summary["money_at_stake"])
     rows = [
-        [t(f"action.{r.action}"), t(f"action_hint.{r.action}"), t.number(r.customers), t.money(r.money_at_stake)]
+        [t(f"action.{r.action}"), t(f"action_hint.{r.action}"), t.number(r.customers), t.money(r.money_at_stake, whole)]
         for r in summary.itertuples(index=False)
     ]
     return Section("actions", t("section.actions"), t("intro.actions"), [
@@ -279,9 +283,10 @@ def _hurt_most(a: Analysis, t: Translator) -> list[Block]:
     by_customer = pd.Series(a.assessment["action"].array, index=a.assessment["customer_id"].astype(str))
     actions = reindexed(by_customer, pd.Index(hurt["customer_id"].astype(str))).tolist()
     names = a.highlights.customer_names
+    whole = t.wholes_in(hurt["cost_business_fault"])
     rows = [
         [customer_label(str(r.customer_id), names), t.number(r.n_late), t.number(r.n_complaints_substantiated),
-         t.number(r.n_defective_returns), t.money(r.cost_business_fault),
+         t.number(r.n_defective_returns), t.money(r.cost_business_fault, whole),
          t(f"action.{action}") if isinstance(action, str) else MISSING]
         for r, action in zip(hurt.itertuples(index=False), actions, strict=True)
     ]
