@@ -40,6 +40,25 @@ def test_worklist_is_ordered_by_priority_then_money_and_paged(client_for, store,
         assert _rows(client.get(f"/worklists/{action}?page=2").text) == expected[per_page:2 * per_page]
 
 
+def test_a_worklists_money_is_written_alike_down_the_page(client_for, store):
+    """A page's money at stake is in whole units when any of its figures is €1,000 or more, else in cents:
+    "€1,234" above "€987.65" read as figures of two kinds."""
+    client, _ = client_for("agent")
+    with store.sessions() as session:
+        actions = session.scalars(sa.select(Decision.action).distinct()).all()
+    mixed_pages = 0
+    for action in actions:
+        html = client.get(f"/worklists/{action}").text
+        cells = re.findall(r'<td class="num">([^<]*€[^<]*)</td>', html)
+        amounts = [float(re.sub(r"[^0-9.\-]", "", cell)) for cell in cells]
+        cents = {bool(re.search(r"\.[0-9]{2}$", cell)) for cell in cells}
+        assert len(cents) <= 1, (action, cells)
+        if cells:
+            assert cents == {not any(abs(amount) >= 1000 for amount in amounts)}, (action, cells)
+            mixed_pages += any(abs(a) >= 1000 for a in amounts) and any(abs(a) < 1000 for a in amounts)
+    assert mixed_pages  # a page holding both kinds of figure was seen
+
+
 def test_worklist_search_assign_filter_and_mark_handled(client_for, store, ids):
     client, token = client_for("agent")
     with store.sessions() as session:

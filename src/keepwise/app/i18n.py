@@ -69,8 +69,12 @@ class AppText:
             return ""
         return self.messages.get(f"{group}.{code}") or catalog("en").get(f"{group}.{code}") or code
 
-    def money(self, value) -> str:
-        return self.figures.money(value)
+    def money(self, value, whole: bool | None = None) -> str:
+        return self.figures.money(value, whole)
+
+    def wholes_in(self, values) -> bool:
+        """Whether a column of money is written in whole units (``Translator.wholes_in``)."""
+        return self.figures.wholes_in(values)
 
     def number(self, value, digits: int = 0) -> str:
         return self.figures.number(value, digits)
