@@ -32,13 +32,15 @@ def campaign_lines(result: CampaignResult, t: Translator) -> list[str]:
         t("campaign.members", contacted=t.number(e.contacted), control=t.number(e.control)),
         t("campaign.rates", days=t.number(result.window_days), contacted_rate=t.percent(e.contacted_rate, 1),
           control_rate=t.percent(e.control_rate, 1)),
+    ]
+    if not result.windows_complete:  # the members contacted last may still come back: said before the figures
+        lines.append(t("campaign.incomplete", closes=t.date(result.window_closes_on), as_of=t.date(result.as_of)))
+    lines += [
         t("campaign.uplift", uplift=t.points(e.uplift), low=t.points(e.ci_low), high=t.points(e.ci_high),
           p=t.number(e.p_value, 3)),
         t("campaign.money", revenue=t.money(result.extra_revenue), margin=t.money(result.extra_margin),
           cost=t.money(result.cost), net=t.money(result.net_margin)),
     ]
-    if not result.windows_complete:  # the members contacted last may still come back
-        lines.insert(3, t("campaign.incomplete", closes=t.date(result.window_closes_on), as_of=t.date(result.as_of)))
     churn = result.churn
     if churn.get("available") and churn.get("before") is not None and churn.get("after") is not None:
         lines.append(t("campaign.churn", before=t.percent(churn["before"], 1), after=t.percent(churn["after"], 1),

@@ -5,9 +5,8 @@ Per calendar period:
 - on-time delivery rate: completed orders delivered on or before the promised day / completed
   orders with both dates, by delivery period;
 - time to first response: hours from ``opened_at`` to ``first_response_at`` (median), by opening period,
-  where the tickets record it;
-- ticket resolution time: hours from ``opened_at`` to ``closed_at`` (median), by opening period (where no
-  first response is recorded it is the only measure of how fast we answer, and the report says so);
+  where the tickets record it (else the report names it as not available);
+- ticket resolution time: hours from ``opened_at`` to ``closed_at`` (median), by opening period;
 - defect rate: returns marked defective / completed orders, both by their own period;
 - substantiated complaints: complaints the business was found at fault for, by opening period.
 
@@ -38,7 +37,7 @@ def trend_periods(period: str) -> int:
 
 MEASURES = ("on_time_rate", "response_hours", "resolution_hours", "defect_rate", "substantiated_complaints")
 # Measures in hours, each period's the median of its tickets' and a trend's the median of its periods'.
-HOURS = frozenset({"response_hours", "resolution_hours"})
+HOURS = ("response_hours", "resolution_hours")
 
 
 @dataclass
