@@ -115,7 +115,8 @@ def analyse(
             comparison = None if predictions is None else predictions.churn_source_comparison
             from_models = predictions is not None and "p_alive" in predictions.table
             reasons = churn_drivers(ds, as_of, assessment, churn_model)
-        checked = pool.submit(_check_and_cost, ds.beside(), as_of, features, assessment) if beside else None
+        model = _checked_model(predictions, ds.settings)
+        checked = pool.submit(_check_and_cost, ds.beside(), as_of, features, assessment, model) if beside else None
         with stages.stage("portfolio", "Summarising the portfolio"):
             # Churn by the report's period and by the campaigns' from one read of the purchases.
             campaign_period = ds.settings.campaigns.churn_period
@@ -127,7 +128,7 @@ def analyse(
         with stages.stage("offboarding", "Checking the purchase model, costing the proposed actions and the "
                                          "generous policies"):
             (tracking, what_if, policies), seconds = (
-                checked.result() if checked is not None else _check_and_cost(ds, as_of, features, assessment))
+                checked.result() if checked is not None else _check_and_cost(ds, as_of, features, assessment, model))
         # The two steps' own seconds, where they ran (the stage above only waited when they ran beside).
         stages.seconds.update(seconds)
     return PipelineResult(
@@ -152,12 +153,21 @@ def analyse(
     )
 
 
-def _check_and_cost(ds: Dataset, as_of: date, features: pd.DataFrame, assessment: pd.DataFrame):
-    """The purchase model's check on held-out history, and the offboarding's costs (the window's flows,
-    what acting on the proposals would change, the generous policies): ``((tracking, what_if, policies),
-    seconds)``, with the seconds of the ``models`` and ``offboarding`` stages."""
+def _checked_model(predictions, settings: Settings) -> str:
+    """The purchase model the assessment used, which the model check checks; where none was (none could be
+    fitted), the one the settings name first."""
+    if predictions is not None and predictions.transaction_model_name:
+        return predictions.transaction_model_name
+    clv = settings.clv
+    return clv.transaction_candidates[0] if clv.transaction_model == "auto" else clv.transaction_model
+
+
+def _check_and_cost(ds: Dataset, as_of: date, features: pd.DataFrame, assessment: pd.DataFrame, model: str):
+    """The purchase model's check on held-out history (``model``: the one in use), and the offboarding's costs
+    (the window's flows, what acting on the proposals would change, the generous policies): ``((tracking,
+    what_if, policies), seconds)``, with the seconds of the ``models`` and ``offboarding`` stages."""
     started = time.perf_counter()
-    tracking = tracking_check(ds, as_of)
+    tracking = tracking_check(ds, as_of, model)
     checked = time.perf_counter()
     flows = window_economics(ds, as_of, features)
     what_if = portfolio_what_if(ds, as_of, assessment, flows=flows)

@@ -1,4 +1,5 @@
-"""The BG/NBD tracking check: CDNOW's published fit and holdout, and plain reasons when there is no check."""
+"""The tracking check of a purchase model: CDNOW's published BG/NBD fit and holdout, the other models, and the
+reasons, as catalog keys, when there is no check."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from datafactory import valid_tables, write_csv_folder
 @pytest.fixture(scope="module")
 def cdnow_tracking():
     as_of = date.fromisoformat(CDNOW_OBSERVATION_END)
-    return tracking_check(load(cdnow_folder(), as_of), as_of)
+    return tracking_check(load(cdnow_folder(), as_of), as_of, "bgnbd")
 
 
 def test_cdnow_tracking_matches_the_literature(cdnow_tracking):
@@ -50,11 +51,18 @@ def test_holdout_is_half_the_history_at_most_a_year():
 def test_too_little_history_or_too_few_customers_is_said_plainly(tmp_path):
     folder = write_csv_folder(tmp_path / "tiny", valid_tables())
     # The tiny business's only completed purchases run from 2024-03-01.
-    short = tracking_check(load(folder, date(2024, 4, 15)), date(2024, 4, 15))
-    assert short.weeks is None and short.unavailable == "the history spans 6 weeks; at least 8 are needed"
-    few = tracking_check(load(folder, date(2024, 12, 31)), date(2024, 12, 31))
-    assert few.weeks is None
-    assert few.unavailable.startswith("only 1 customers bought before") and "at least 50" in few.unavailable
+    short = tracking_check(load(folder, date(2024, 4, 15)), date(2024, 4, 15), "mbgnbd")
+    assert short.weeks is None and short.unavailable == "tracking.unavailable.short_history"
+    assert short.unavailable_values == {"weeks": 6, "needed": 8}
+    few = tracking_check(load(folder, date(2024, 12, 31)), date(2024, 12, 31), "mbgnbd")
+    assert few.weeks is None and few.unavailable == "tracking.unavailable.few_customers"
+    assert few.unavailable_values["customers"] == 1 and few.unavailable_values["needed"] == 50
+    # said in the reader's language by the report (it was English in every report)
+    from keepwise.text import Translator
+
+    ru = Translator.for_report("ru", "EUR")
+    assert ru(short.unavailable, model="MBG/NBD", **short.unavailable_values) == \
+        "история охватывает 6 нед.; нужно не меньше 8"
 
 
 def test_actual_repeat_transactions_per_week_counted_by_hand(tmp_path):
@@ -95,8 +103,26 @@ def test_actual_repeat_transactions_per_week_counted_by_hand(tmp_path):
     expected[2] += 1
     folder = write_csv_folder(tmp_path / "weeks", {"customers": customers, "orders": orders})
     as_of = date(2024, 6, 30)  # day 181: 26 weeks, 13 of them held out
-    tracking = tracking_check(load(folder, as_of), as_of)
+    tracking = tracking_check(load(folder, as_of), as_of, "bgnbd")
     assert tracking.unavailable is None and tracking.calibration_end == date(2024, 3, 31)
     actual = tracking.weeks.set_index("week")["actual"]
     assert list(actual.index) == list(range(1, 27)) and list(actual) == list(expected[1:])
     assert tracking.holdout_actual == expected[14:].sum() > 0
+
+
+@pytest.mark.parametrize(("model", "published"), [
+    # Batislam, Denizel & Filiztekin (2007) on CDNOW, as BTYDplus and lifetimes report it
+    ("mbgnbd", {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}),
+    # Fader, Hardie & Lee (2005), the Pareto/NBD benchmark fit
+    ("pareto-nbd", {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}),
+])
+def test_the_model_checked_is_the_one_asked_for(model, published):
+    """The report checked BG/NBD whichever model made its numbers (the settings' candidates are MBG/NBD and
+    Pareto/NBD): each transaction model is fitted on the calibration period, its published CDNOW fit, and
+    tracked through the same holdout."""
+    as_of = date.fromisoformat(CDNOW_OBSERVATION_END)
+    tracking = tracking_check(load(cdnow_folder(), as_of), as_of, model)
+    assert tracking.model == model and tracking.calibration_end == date(1997, 9, 30)
+    for name, value in published.items():
+        assert tracking.params[name] == pytest.approx(value, rel=0.01), name
+    assert int(tracking.weeks["holdout"].sum()) == 39 and tracking.holdout_expected > 0

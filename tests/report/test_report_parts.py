@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import string
 from datetime import date
 
@@ -68,6 +69,15 @@ def test_the_pipeline_carries_the_tracking_check(cdnow_result):
     tracking = cdnow_result.tracking
     assert tracking.unavailable is None and tracking.n_customers == 2357
     assert tracking.calibration_end == date(1997, 9, 30)
+    # the model that made the assessment's numbers is the one checked (it was BG/NBD whichever did)
+    used = set(cdnow_result.assessment["transaction_model"].dropna().astype(str)) - {""}
+    assert used == {tracking.model} and tracking.model in ("mbgnbd", "pareto-nbd")
+    from keepwise.report.sections import diagnostics
+
+    t = Translator.for_report("en", "USD")
+    text = " ".join(str(block) for block in diagnostics(cdnow_result, t).blocks)
+    assert f"{t(f'churn_source.{tracking.model}')} fitted on 2,357 customers" in text
+    assert not re.search(r"(?<!M)BG/NBD fitted", text)
 
 
 def test_the_assessment_uses_the_models_when_they_fit(cdnow_result, sample_result):

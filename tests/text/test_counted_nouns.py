@@ -94,7 +94,7 @@ def test_every_counted_word_of_every_template_is_in_its_languages_words(lang):
     ("ru", "takeaway.flags", {"share": "5 %", "flag": "x", "count": "1"},
      {1: "У 1 клиента (", 3: "У 3 клиентов (", 21: "У 21 клиента (", 25: "У 25 клиентов ("}),
     ("ru", "finding.fix_service", {"money": "5 €"}, {1: "1 клиенту назначено", 5: "5 клиентам назначено"}),
-    ("ru", "note.tracking", {"calibration_end": "1 мая", "params": "r"},
+    ("ru", "note.tracking", {"model": "MBG/NBD", "calibration_end": "1 мая", "params": "r"},
      {1: "на 1 клиенте до", 2: "на 2 клиентах до", 31: "на 31 клиенте до"}),
     ("ru", "note.churn_rule", {}, {1: "после 1 дня без покупок", 2: "после 2 дней без", 90: "после 90 дней без"}),
     ("ru", "intro.growth", {}, {1: "на 1 год вперёд", 3: "на 3 года вперёд", 5: "на 5 лет вперёд"}),

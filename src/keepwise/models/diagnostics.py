@@ -1,6 +1,8 @@
-"""Model diagnostics: does the BG/NBD model track what customers really did?
+"""Model diagnostics: does the purchase model in use track what customers really did?
 
-The tracking check of the BG/NBD literature (Fader, Hardie & Lee 2005, fig. 1-2): fit the model on
+The tracking check of the BG/NBD literature (Fader, Hardie & Lee 2005, fig. 1-2), of the transaction model
+the assessment used (BG/NBD, MBG/NBD or Pareto/NBD: the check of another model would vouch for numbers it did
+not make): fit the model on
 a calibration period, then compare, week by week, the cumulative repeat transactions it expects of
 the calibration customers with those they actually made, through the calibration period and on
 through a holdout period the model never saw. In the calibration period the expectation for a
@@ -28,7 +30,7 @@ import pandas as pd
 from keepwise.data.loader import Dataset
 from keepwise.metrics.activity import completed_purchases
 from keepwise.models.base import ConvergenceError
-from keepwise.models.bgnbd import BetaGeoFitter
+from keepwise.models.fitting import transaction_fitter
 from keepwise.models.summary import TIME_UNIT_DAYS, summary_arrays, transaction_statistics
 
 DAYS_PER_WEEK = int(TIME_UNIT_DAYS["week"])
@@ -46,15 +48,19 @@ class TrackingResult:
     """Weekly expected vs actual repeat transactions of the calibration customers.
 
     ``weeks`` columns: week (1..), week_end (date), holdout (bool), actual, expected (per week),
-    actual_cumulative, expected_cumulative. ``unavailable`` holds the reason when there is no check.
+    actual_cumulative, expected_cumulative. ``model``: the transaction model checked (its setting name).
+    When there is no check, ``unavailable`` is why: a key of the report's catalogs (``tracking.unavailable.*``)
+    whose figures are ``unavailable_values``.
     """
 
+    model: str
     weeks: pd.DataFrame | None = None
     calibration_end: date | None = None
     holdout_end: date | None = None
     n_customers: int = 0
     params: dict[str, float] = field(default_factory=dict)
     unavailable: str | None = None
+    unavailable_values: dict = field(default_factory=dict)
 
     @property
     def holdout_actual(self) -> float:
@@ -88,17 +94,22 @@ def holdout_weeks_for(total_weeks: int) -> int:
     return min(MAX_HOLDOUT_WEEKS, total_weeks // 2)
 
 
-def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
-    """Fit BG/NBD (weeks) on the calibration period and track it through the holdout."""
+def tracking_check(ds: Dataset, as_of: date, model: str) -> TrackingResult:
+    """Fit the transaction model ``model`` (``bgnbd``, ``mbgnbd``, ``pareto-nbd``; in weeks) on the calibration
+    period and track it through the holdout."""
+
+    def unavailable(key: str, **values) -> TrackingResult:
+        return TrackingResult(model=model, unavailable=f"tracking.unavailable.{key}", unavailable_values=values)
+
     purchases = completed_purchases(ds, as_of)
     first_day = purchases.day.min().to_pyarrow().as_py()
     if first_day is None:
-        return TrackingResult(unavailable="no completed orders")
+        return unavailable("no_orders")
     origin = pd.Timestamp(first_day)
     as_of_stamp = pd.Timestamp(as_of)
     total_weeks = int(math.floor(((as_of_stamp - origin).days + 1) / DAYS_PER_WEEK))
     if total_weeks < MIN_WEEKS:
-        return TrackingResult(unavailable=f"the history spans {total_weeks} weeks; at least {MIN_WEEKS} are needed")
+        return unavailable("short_history", weeks=total_weeks, needed=MIN_WEEKS)
     holdout = holdout_weeks_for(total_weeks)
     calibration_weeks = total_weeks - holdout
     # The last day of the calibration period, on the weekly grid that starts at the first transaction.
@@ -107,18 +118,15 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     statistics = summary_arrays(transaction_statistics(ds.table("orders"), calibration_end.date(), "week"))
     n_customers = int(statistics["n_customers"].sum())
     if n_customers < MIN_CUSTOMERS:
-        return TrackingResult(
-            unavailable=f"only {n_customers} customers bought before {calibration_end.date()}; "
-            f"at least {MIN_CUSTOMERS} are needed to check the model"
-        )
+        return unavailable("few_customers", customers=n_customers, day=calibration_end.date(), needed=MIN_CUSTOMERS)
     try:
         with warnings.catch_warnings():
             # Only the point estimates are used here; a warning about their standard errors is noise.
             warnings.filterwarnings("ignore", message=".*standard errors.*", category=RuntimeWarning)
-            model = BetaGeoFitter().fit(statistics["frequency"], statistics["recency"], statistics["T"],
-                                        weights=statistics["n_customers"])
-    except (ConvergenceError, ValueError) as error:
-        return TrackingResult(unavailable=f"the BG/NBD model could not be fitted: {error}")
+            fitted = transaction_fitter(model).fit(statistics["frequency"], statistics["recency"], statistics["T"],
+                                                   weights=statistics["n_customers"])
+    except (ConvergenceError, ValueError):
+        return unavailable("not_fitted", day=calibration_end.date())
 
     # Expected cumulative repeat transactions at the end of every week, summed over birth days. A
     # customer's T (weeks from the first transaction to the calibration end) dates their birth.
@@ -127,7 +135,7 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
     calibration_span = (calibration_end - origin).days / DAYS_PER_WEEK
     birth_offsets = (calibration_span - births.index.to_numpy(dtype=float))[None, :]
     elapsed = np.clip(week_numbers[:, None] - birth_offsets, 0.0, None)
-    expected_cumulative = (model.expected_number_of_purchases_up_to_time(elapsed) * births.to_numpy()[None, :]).sum(
+    expected_cumulative = (fitted.expected_number_of_purchases_up_to_time(elapsed) * births.to_numpy()[None, :]).sum(
         axis=1
     )
 
@@ -146,9 +154,10 @@ def tracking_check(ds: Dataset, as_of: date) -> TrackingResult:
         }
     )
     return TrackingResult(
+        model=model,
         weeks=weeks,
         calibration_end=calibration_end.date(),
         holdout_end=week_ends[-1],
         n_customers=n_customers,
-        params=dict(model.params_),
+        params=dict(fitted.params_),
     )

@@ -248,14 +248,15 @@ def growth_lines(current: pd.DataFrame, better: pd.DataFrame, current_label: str
     return _style(fig, t, height=360)
 
 
-def _tracking(weeks: pd.DataFrame, calibration_end, t: Translator, actual: str, expected: str,
+def _tracking(weeks: pd.DataFrame, calibration_end, model: str, t: Translator, actual: str, expected: str,
               axis_title: str, width: float, height: int) -> go.Figure:
-    """Actual against model-expected repeat purchases per week, the calibration end marked."""
+    """Actual against model-expected repeat purchases per week (``model``: the transaction model's setting
+    name), the calibration end marked."""
     fig = go.Figure()
     x = pd.to_datetime(weeks["week_end"])
     fig.add_trace(go.Scatter(x=x, y=weeks[actual], mode="lines", name=t("chart.actual"),
                              line={"color": INK, "width": width}))
-    fig.add_trace(go.Scatter(x=x, y=weeks[expected], mode="lines", name=t("chart.model"),
+    fig.add_trace(go.Scatter(x=x, y=weeks[expected], mode="lines", name=t("chart.model", model=t(f"churn_source.{model}")),
                              line={"color": RED, "width": width, "dash": "dash"}))
     _calibration_marker(fig, calibration_end, t)
     _localise_dates(fig, x, t)
@@ -263,13 +264,13 @@ def _tracking(weeks: pd.DataFrame, calibration_end, t: Translator, actual: str, 
     return _style(fig, t, height=height)
 
 
-def tracking_cumulative(weeks: pd.DataFrame, calibration_end, t: Translator) -> go.Figure:
-    return _tracking(weeks, calibration_end, t, "actual_cumulative", "expected_cumulative",
+def tracking_cumulative(weeks: pd.DataFrame, calibration_end, model: str, t: Translator) -> go.Figure:
+    return _tracking(weeks, calibration_end, model, t, "actual_cumulative", "expected_cumulative",
                      "chart.cumulative_repeat", 2.5, 360)
 
 
-def tracking_weekly(weeks: pd.DataFrame, calibration_end, t: Translator) -> go.Figure:
-    return _tracking(weeks, calibration_end, t, "actual", "expected", "chart.weekly_repeat", 1.8, 320)
+def tracking_weekly(weeks: pd.DataFrame, calibration_end, model: str, t: Translator) -> go.Figure:
+    return _tracking(weeks, calibration_end, model, t, "actual", "expected", "chart.weekly_repeat", 1.8, 320)
 
 
 def _calibration_marker(fig: go.Figure, calibration_end, t: Translator) -> None:

@@ -8,6 +8,7 @@ the templates' business (``templates/``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -390,19 +391,24 @@ def diagnostics(a: Analysis, t: Translator) -> Section:
     # The plain-words news first (e.g. no purchase model could be fitted), in the report's language.
     blocks = [note(t(key)) for key in a.plain_notes]
     blocks.append(heading(t("heading.tracking")))
+    model = t(f"churn_source.{tracking.model}")
     if tracking.weeks is None:
-        blocks.append(unavailable(tracking.unavailable or ""))
+        values = {name: t.date(value) if isinstance(value, date) else value
+                  for name, value in tracking.unavailable_values.items()}
+        blocks.append(unavailable(t(tracking.unavailable, model=model, **values)))
     else:
         expected, actual = tracking.holdout_expected, tracking.holdout_actual
         error = share_of(expected - actual, actual)
         params = t("list_separator").join(f"{k} = {t.number(v, 3)}" for k, v in tracking.params.items())
         blocks += [
-            chart(charts.tracking_cumulative(tracking.weeks, tracking.calibration_end, t), "chart-tracking"),
+            chart(charts.tracking_cumulative(tracking.weeks, tracking.calibration_end, tracking.model, t),
+                  "chart-tracking"),
             takeaway(t("takeaway.tracking", weeks=int(tracking.weeks["holdout"].sum()), expected=t.number(expected),
                        actual=t.number(actual), error=t.percent(abs(error) if error is not None else None, 1),
                        direction=t("tracking.over") if expected > actual else t("tracking.under"))),
-            chart(charts.tracking_weekly(tracking.weeks, tracking.calibration_end, t), "chart-tracking-weekly"),
-            note(t("note.tracking", customers=t.number(tracking.n_customers),
+            chart(charts.tracking_weekly(tracking.weeks, tracking.calibration_end, tracking.model, t),
+                  "chart-tracking-weekly"),
+            note(t("note.tracking", model=model, customers=t.number(tracking.n_customers),
                    calibration_end=t.date(tracking.calibration_end), params=params)),
         ]
     blocks.append(heading(t("heading.churn_reasons")))

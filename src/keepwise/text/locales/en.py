@@ -74,7 +74,7 @@ MESSAGES = {
     "chart.money_at_stake": "Money at stake ({currency})",
     "chart.years_from_now": "Years from now",
     "chart.actual": "Actual",
-    "chart.model": "Model (BG/NBD)",
+    "chart.model": "Model ({model})",
     "chart.cumulative_repeat": "Cumulative repeat purchases",
     "chart.weekly_repeat": "Repeat purchases per week",
     "chart.holdout_starts": "holdout starts",
@@ -141,6 +141,11 @@ MESSAGES = {
     "customers made {actual}: {error} {direction}.",
     "tracking.over": "too high",
     "tracking.under": "too low",
+    "tracking.unavailable.no_orders": "no completed orders to check the model on",
+    "tracking.unavailable.short_history": "the history spans {weeks} weeks; at least {needed} are needed",
+    "tracking.unavailable.few_customers": "only {customers} {customer@customers} bought before {day}; at least "
+    "{needed} are needed to check the model",
+    "tracking.unavailable.not_fitted": "{model} could not be fitted on the purchases up to {day}",
     "takeaway.churn_reasons": "The strongest signal of churn is {reason} ({share} of the model's evidence).",
     "takeaway.churn_reasons_assessment": "The most frequent reason among customers at risk: {reason} ({share} of them).",
     # notes
@@ -169,7 +174,7 @@ MESSAGES = {
     "products count against us, not the customer.",
     "note.growth": "Yearly retention compounds the average churn per {period}; acquisition ({acquisition} of "
     "the base a year) is last year's new customers.",
-    "note.tracking": "BG/NBD fitted on {customers} {customer@customers} up to {calibration_end}; parameters {params}.",
+    "note.tracking": "{model} fitted on {customers} {customer@customers} up to {calibration_end}; parameters {params}.",
     "note.churn_model": "Churn classifier (LightGBM) on the {days} {day@days} after each cutoff; on its holdout "
     "it predicted {predicted} churn against {actual} observed.",
     "note.churn_from_assessment": "Shown instead: the most frequent first reasons of customers to retain or "

@@ -72,7 +72,7 @@ MESSAGES = {
     "chart.money_at_stake": "پول در میان ({currency})",
     "chart.years_from_now": "سال از امروز",
     "chart.actual": "واقعی",
-    "chart.model": "مدل (BG/NBD)",
+    "chart.model": "مدل ({model})",
     "chart.cumulative_repeat": "خریدهای تکراری انباشته",
     "chart.weekly_repeat": "خریدهای تکراری در هفته",
     "chart.holdout_starts": "آغاز دوره‌ی آزمون",
@@ -140,6 +140,11 @@ MESSAGES = {
     "خرید کردند: {error} {direction}.",
     "tracking.over": "بیش‌برآورد",
     "tracking.under": "کم‌برآورد",
+    "tracking.unavailable.no_orders": "هیچ سفارش تکمیل‌شده‌ای برای بررسی مدل نیست",
+    "tracking.unavailable.short_history": "تاریخچه {weeks} هفته است؛ دست‌کم {needed} هفته لازم است",
+    "tracking.unavailable.few_customers": "تا {day} تنها {customers} مشتری خرید کرده‌اند؛ برای بررسی مدل دست‌کم "
+    "{needed} مشتری لازم است",
+    "tracking.unavailable.not_fitted": "{model} روی خریدهای تا {day} برازش نشد",
     "takeaway.churn_reasons": "قوی‌ترین نشانه‌ی ریزش {reason} است ({share} از شواهد مدل).",
     "takeaway.churn_reasons_assessment": "رایج‌ترین دلیل در میان مشتریان در خطر رفتن: {reason} ({share} از آن‌ها).",
     "takeaway.service_worse": "بدتر شده در {last_periods@n}: {measures}.",
@@ -172,7 +177,7 @@ MESSAGES = {
     "گذاشته می‌شود، نه مشتری.",
     "note.growth": "ماندگاری سالانه از ترکیب میانگین ریزش در هر {period} به دست آمده است؛ جذب ({acquisition} "
     "از پایگاه در سال) مشتریان تازه‌ی سال گذشته است.",
-    "note.tracking": "BG/NBD روی {customers} مشتری تا {calibration_end} برازش شده است؛ پارامترها {params}.",
+    "note.tracking": "{model} روی {customers} مشتری تا {calibration_end} برازش شده است؛ پارامترها {params}.",
     "note.churn_model": "طبقه‌بند ریزش (LightGBM) برای {days} روز پس از هر تاریخ برش؛ در دوره‌ی آزمون، ریزش "
     "{predicted} پیش‌بینی کرد در برابر {actual} واقعی.",
     "note.churn_from_assessment": "به جای آن: رایج‌ترین دلیل‌های نخست برای مشتریانی که باید نگه داشت یا "

@@ -73,7 +73,7 @@ MESSAGES = {
     "chart.money_at_stake": "Деньги на кону ({currency})",
     "chart.years_from_now": "Лет от сегодня",
     "chart.actual": "Факт",
-    "chart.model": "Модель (BG/NBD)",
+    "chart.model": "Модель ({model})",
     "chart.cumulative_repeat": "Повторные покупки нарастающим итогом",
     "chart.weekly_repeat": "Повторные покупки в неделю",
     "chart.holdout_starts": "начало проверки",
@@ -140,6 +140,11 @@ MESSAGES = {
     "сделали {actual}: прогноз {direction} на {error}.",
     "tracking.over": "завышен",
     "tracking.under": "занижен",
+    "tracking.unavailable.no_orders": "нет выполненных заказов, на которых можно проверить модель",
+    "tracking.unavailable.short_history": "история охватывает {weeks} нед.; нужно не меньше {needed}",
+    "tracking.unavailable.few_customers": "клиентов, покупавших до {day}: {customers}; для проверки модели нужно "
+    "не меньше {needed}",
+    "tracking.unavailable.not_fitted": "{model} не удалось обучить на покупках до {day}",
     "takeaway.churn_reasons": "Самый сильный признак оттока — {reason} ({share} решений модели).",
     "takeaway.churn_reasons_assessment": "Самая частая причина у клиентов под угрозой ухода: {reason} ({share} из них).",
     "takeaway.service_worse": "Хуже за {last_periods@n}: {measures}.",
@@ -172,7 +177,7 @@ MESSAGES = {
     "засчитываются нам, а не клиенту.",
     "note.growth": "Годовое удержание — это средний отток за {period}, сложенный за год; привлечение ({acquisition} "
     "базы в год) — новые клиенты прошлого года.",
-    "note.tracking": "BG/NBD обучена на {customers} {customer_prep@customers} до {calibration_end}; параметры {params}.",
+    "note.tracking": "{model} обучена на {customers} {customer_prep@customers} до {calibration_end}; параметры {params}.",
     "note.churn_model": "Классификатор оттока (LightGBM) на {days} {day@days} после каждой даты среза; на проверке "
     "он предсказал отток {predicted} при фактическом {actual}.",
     "note.churn_from_assessment": "Вместо этого показаны самые частые первые причины у клиентов, которых надо "
