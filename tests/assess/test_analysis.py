@@ -26,4 +26,5 @@ def test_highlights_of_the_tiny_business(tmp_path):
     assert h.service.totals["n_late"] == 1.0
     assert h.action_summary["customers"].sum() == 3
     # One customer who ever bought: too few for a tracking check, which says so.
-    assert result.tracking.weeks is None and "at least 50" in result.tracking.unavailable
+    assert result.tracking.weeks is None and result.tracking.unavailable == "tracking.unavailable.few_customers"
+    assert result.tracking.unavailable_values["needed"] == 50
