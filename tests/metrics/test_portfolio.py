@@ -624,3 +624,20 @@ def test_features_that_read_a_table_the_dataset_was_loaded_without_are_refused(s
     frames = [customer_feature_frame(ds, as_of, columns=["revenue", "cost_to_serve"]).sort_values("customer_id")
               .reset_index(drop=True) for ds in (few, sample_ds)]
     pd.testing.assert_frame_equal(*frames)
+
+
+def test_the_metrics_value_table_writes_each_statistic_alike():
+    """Each column of the value table (a statistic) is written alike across its two rows: the least profit of
+    one customer, -€1,690, made "-€38.10" above it read as a different kind of figure."""
+    from types import SimpleNamespace
+
+    from keepwise.metrics.wording import value_rows
+
+    stats = ("total", "mean", "p10", "p25", "p50", "p75", "p90", "min", "max")
+    historic = dict.fromkeys(stats, 100.0) | {"min": -38.1, "total": 1863103.0}
+    profit = dict.fromkeys(stats, 50.25) | {"min": -1690.4, "total": 1472222.0}
+    rows = value_rows(SimpleNamespace(historic_value=historic, profit_summary=profit),
+                      Translator.for_report("en", "EUR"))
+    column = {name: [row[1 + position] for row in rows] for position, name in enumerate(stats)}
+    assert column["min"] == ["-€38", "-€1,690"] and column["total"] == ["€1,863,103", "€1,472,222"]
+    assert column["mean"] == ["€100.00", "€50.25"]

@@ -27,19 +27,3 @@ def test_a_column_of_money_is_written_in_whole_units_when_any_of_it_is():
     rows = policy_rows(small, SETTINGS, Translator.for_report("ru", "EUR"))
     assert [(row[1], row[5]) for row in rows] == [("421\xa0€", "+90,25\xa0€"), ("1\xa0500\xa0€", "-60,50\xa0€")]
 
-
-def test_the_metrics_value_table_writes_each_statistic_alike():
-    """Each column of the value table (a statistic) is written alike across its two rows: the least profit of
-    one customer, -€1,690, made "-€38.10" above it read as a different kind of figure."""
-    from types import SimpleNamespace
-
-    from keepwise.metrics.wording import value_rows
-
-    stats = ("total", "mean", "p10", "p25", "p50", "p75", "p90", "min", "max")
-    historic = dict.fromkeys(stats, 100.0) | {"min": -38.1, "total": 1863103.0}
-    profit = dict.fromkeys(stats, 50.25) | {"min": -1690.4, "total": 1472222.0}
-    rows = value_rows(SimpleNamespace(historic_value=historic, profit_summary=profit),
-                      Translator.for_report("en", "EUR"))
-    column = {name: [row[1 + position] for row in rows] for position, name in enumerate(stats)}
-    assert column["min"] == ["-€38", "-€1,690"] and column["total"] == ["€1,863,103", "€1,472,222"]
-    assert column["mean"] == ["€100.00", "€50.25"]
