@@ -11,17 +11,17 @@ from keepwise.campaigns.measure import CampaignResult
 from keepwise.text import Translator
 
 
-def built_lines(offers: pd.DataFrame, campaign_id: str, sent_on: date, written_to: str, contact_cost: float,
-                t: Translator) -> list[str]:
-    """What ``campaign-build`` made: its members, and what the offers and the contacts cost, the cost
-    ``campaign`` weighs against the margin the campaign brings back (each contacted touch costs its offer and
-    ``contact_cost``: ``campaigns.build``)."""
+def built_lines(offers: pd.DataFrame, touches: pd.DataFrame, campaign_id: str, sent_on: date, written_to: str,
+                contact_cost: float, t: Translator) -> list[str]:
+    """What ``campaign-build`` made: its members, and what the offers and the contacts cost. The cost is the
+    touches' (``campaign_touches``: each contacted one its offer and ``contact_cost``), which ``campaign``
+    weighs against the margin the campaign brings back."""
     contacted = offers.loc[~offers["control"], "offer"]
     lines = [t("campaign.built", campaign=campaign_id, day=t.date(sent_on), members=len(offers),
                contacted=t.number(len(contacted)), held=t.number(int(offers["control"].sum())), out=written_to)]
     if len(contacted):
         lines.append(t("campaign.offers", median=t.money(contacted.median()), total=t.money(contacted.sum()),
-                       contact=t.money(contact_cost), cost=t.money(contacted.sum() + contact_cost * len(contacted))))
+                       contact=t.money(contact_cost), cost=t.money(touches["cost"].sum())))
     return lines
 
 

@@ -121,7 +121,7 @@ def campaign_build(
     if offers.empty:
         say(f"no customer has the action {' or '.join(wanted)} as of {day}: nothing to build")
         raise typer.Exit(EXIT_BAD_INPUT)
-    rows = campaign_touches(offers, campaign_id, sent_on, channel, dataset.settings)
+    touches = rows = campaign_touches(offers, campaign_id, sent_on, channel, dataset.settings)
     if existing is not None:
         taken = set(existing["touch_id"]) & set(rows["touch_id"])
         if taken:
@@ -130,7 +130,8 @@ def campaign_build(
         rows = pd.concat([existing, rows.astype({"cost": str})], ignore_index=True)
     write_atomic(out, lambda temp: write_csv(rows.astype(str), temp))
     t = translator_for(lang, dataset.settings)
-    for line in built_lines(offers, campaign_id, sent_on, str(out), dataset.settings.campaigns.contact_cost, t):
+    for line in built_lines(offers, touches, campaign_id, sent_on, str(out), dataset.settings.campaigns.contact_cost,
+                            t):
         tell(line)
 
 

@@ -144,7 +144,9 @@ class Translator:
         if _is_missing(amount):
             return MISSING
         amount = float(amount)
-        if not whole if whole is not None else abs(amount) < 1000:
+        if whole is None:
+            whole = abs(amount) >= 1000
+        if not whole:
             return self._written(format_currency(amount, self.currency, locale=self.babel))
         return self._written(format_currency(round(amount), self.currency, format=_whole_money_pattern(self.locale),
                                              locale=self.babel, currency_digits=False))
